@@ -1,0 +1,14 @@
+DROP TABLE settings;
+DROP TABLE triage_models;
+DROP TABLE sessions;
+DROP TABLE outbox;
+DROP TABLE events;
+DROP TABLE drafts;
+DROP TABLE kb_articles;
+DROP TABLE attachments;
+DROP TABLE messages;
+DROP TABLE raw_mail;
+DROP TABLE tickets;
+DROP TABLE users;
+DROP TABLE customers;
+DROP TABLE counters;

@@ -1,0 +1,475 @@
+//! Ingest: a raw email becomes a ticket (or joins one), gets a triage decision, and either
+//! an answer is queued or the ticket waits for a person with an acknowledgement queued.
+//!
+//! The raw bytes are committed first, in their own transaction, so that nothing a customer
+//! sent is lost; everything else happens in one second transaction, so that a failure
+//! leaves nothing half-written and a retry (the MTA's, or the same HTTP request again)
+//! picks up where it stopped without creating anything twice.
+
+use chrono::{Duration, Utc};
+use serde_json::json;
+
+use crate::domain::ticket::{self as lifecycle, Status, Transition};
+use crate::domain::{self, loop_guard, reply_time, threading, wording};
+use crate::mail::parse::{self, InboundMail};
+use crate::store::events::Actor;
+use crate::store::models::{
+    AttachmentRow, CustomerRow, DraftRow, MessageRow, RawMailRow, TicketRow,
+};
+use crate::store::tickets::TicketUpdate;
+use crate::store::{self, DbConn, StoreError, new_id, now};
+use crate::triage::{Action, Decision};
+
+use super::replies::{self, Reply};
+use super::{App, AppError};
+
+/// What happened to one inbound message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored and triaged. `action` is what was done: auto_send, review or escalate.
+    Accepted {
+        ticket_number: i64,
+        new_ticket: bool,
+        action: String,
+    },
+    /// Seen before; nothing new was created.
+    Duplicate { ticket_number: Option<i64> },
+}
+
+/// Ingests one raw RFC 5322 message.
+pub fn ingest_email(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
+    parse::precheck(raw, app.config.max_message_bytes)?;
+    let key = parse::dedup_key(raw);
+    let mut conn = app.conn()?;
+    let stored = store::transaction(&mut conn, |c| store::raw_mail::store(c, &key, raw))?;
+    let row = match stored {
+        store::raw_mail::Stored::New(row) => row,
+        store::raw_mail::Stored::Seen(row) if row.status == store::raw_mail::PROCESSED => {
+            let number = match &row.ticket_id {
+                Some(id) => Some(store::tickets::get(&mut conn, id)?.number),
+                None => None,
+            };
+            return Ok(Outcome::Duplicate {
+                ticket_number: number,
+            });
+        }
+        // Stored earlier but not finished (a crash or a temporary failure): finish it now.
+        store::raw_mail::Stored::Seen(row) => row,
+    };
+    let mail = match parse::parse(raw) {
+        Ok(mail) => mail,
+        Err(e) => {
+            store::raw_mail::mark_rejected(&mut conn, &row.id, &e.to_string())?;
+            return Err(e.into());
+        }
+    };
+    // A concurrent writer on PostgreSQL can win a unique key (the customer's address);
+    // the loser's transaction rolled back whole, so running it again is safe.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match store::transaction(&mut conn, |c| process(app, c, &row, &mail)) {
+            Err(AppError::Store(StoreError::Conflict(_))) if attempt < 3 => continue,
+            other => return other,
+        }
+    }
+}
+
+fn process(
+    app: &App,
+    conn: &mut DbConn,
+    raw: &RawMailRow,
+    mail: &InboundMail,
+) -> Result<Outcome, AppError> {
+    let at = now();
+    let customer =
+        store::customers::find_or_create(conn, &mail.from_address, mail.from_name.as_deref())?;
+    let existing = find_thread(conn, mail, &customer)?;
+    let new_ticket = existing.is_none();
+    let mut ticket = match existing {
+        Some(t) => t,
+        None => {
+            let row = TicketRow {
+                id: new_id(),
+                number: store::tickets::next_number(conn)?,
+                customer_id: customer.id.clone(),
+                subject: threading::clean_subject(&mail.subject),
+                status: Status::New.as_str().into(),
+                channel: domain::CHANNEL_EMAIL.into(),
+                language: None,
+                intent: None,
+                assignee_id: None,
+                version: 0,
+                created_at: at,
+                updated_at: at,
+                waiting_since: None,
+                first_response_at: None,
+                resolved_at: None,
+            };
+            store::tickets::insert(conn, &row)?;
+            store::events::record(
+                conn,
+                Some(&row.id),
+                "ticket_created",
+                &Actor::CUSTOMER,
+                json!({"channel": "email"}),
+            )?;
+            row
+        }
+    };
+    let message = store_message(conn, raw, mail, &ticket)?;
+    let status = Status::parse(&ticket.status).unwrap_or(Status::New);
+    let after_reply = if new_ticket {
+        status
+    } else {
+        let moved = lifecycle::apply(
+            status,
+            Transition::CustomerReplied {
+                assigned: ticket.assignee_id.is_some(),
+            },
+        )?;
+        store::events::record(
+            conn,
+            Some(&ticket.id),
+            moved.event,
+            &Actor::CUSTOMER,
+            json!({"from": status.as_str()}),
+        )?;
+        if moved.status != status {
+            let mut update = TicketUpdate::status(moved.status.as_str());
+            if status == Status::Resolved {
+                update.resolved_at = Some(None);
+            }
+            ticket = store::tickets::update(conn, &ticket, &update)?;
+        }
+        moved.status
+    };
+
+    let engine = app.triage.engine(conn)?;
+    let settings = super::triage::settings(&app.config, conn)?;
+    let earlier_contacts =
+        store::messages::count_inbound_since(conn, &ticket.id, ticket.resolved_at)? - 1;
+    let triage_text = message.triage_text.clone();
+    let decision = engine.triage(
+        &crate::triage::Message {
+            subject: &mail.subject,
+            text: &triage_text,
+            prior_unresolved_contacts: earlier_contacts.max(0) as u32,
+            vip: customer.vip,
+        },
+        &settings,
+    );
+    if customer.language.as_deref() != Some(decision.language.as_str()) {
+        store::customers::set_language(conn, &customer.id, &decision.language)?;
+    }
+
+    let sent_last_hour = store::outbox::count_automatic_to(
+        conn,
+        &customer.email,
+        domain::AUTOMATIC_KINDS,
+        at - Duration::hours(1),
+    )?;
+    let suppressed = loop_guard::check(
+        &mail.provenance(),
+        &app.config.support_address,
+        sent_last_hour,
+        app.config.auto_reply_cap_per_hour,
+    )
+    .err();
+    if let Some(s) = &suppressed {
+        store::events::record(
+            conn,
+            Some(&ticket.id),
+            "auto_reply_suppressed",
+            &Actor::SYSTEM,
+            json!({"reason": s.describe()}),
+        )?;
+    }
+    let already_auto_answered = !new_ticket
+        && store::outbox::for_ticket(conn, &ticket.id)?
+            .iter()
+            .any(|o| o.kind == domain::OUT_AUTO_ANSWER);
+    let (action, reason) = effective_action(
+        &decision,
+        suppressed.as_ref(),
+        already_auto_answered,
+        after_reply,
+    );
+
+    let draft_status = if action == Action::AutoSend {
+        "sent"
+    } else {
+        "pending"
+    };
+    store::drafts::supersede_pending(conn, &ticket.id)?;
+    store::drafts::insert(
+        conn,
+        &DraftRow {
+            id: new_id(),
+            ticket_id: ticket.id.clone(),
+            message_id: message.id.clone(),
+            body: decision.draft.clone().unwrap_or_default(),
+            language: decision.language.clone(),
+            intent: decision.intent.clone(),
+            intent_score: decision.intent_score as f64,
+            confidence: decision.confidence as f64,
+            decision: action.as_str().into(),
+            reason: reason.clone(),
+            risk_flags: serde_json::to_string(
+                &decision
+                    .risk_flags
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap_or_default(),
+            articles: serde_json::to_string(
+                &decision
+                    .articles
+                    .iter()
+                    .map(|a| json!({"id": a.id, "title": a.title, "score": a.score}))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap_or_default(),
+            status: draft_status.into(),
+            created_at: at,
+            decided_at: (action == Action::AutoSend).then_some(at),
+            decided_by: None,
+        },
+    )?;
+    store::events::record(
+        conn,
+        Some(&ticket.id),
+        "triage_decision",
+        &Actor::AI,
+        json!({
+            "action": action.as_str(),
+            "engine_action": decision.action.as_str(),
+            "reason": reason,
+            "intent": decision.intent,
+            "confidence": decision.confidence,
+            "language": decision.language,
+            "risk_flags": decision.risk_flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+        }),
+    )?;
+
+    let lang = decision.language.as_str();
+    let mut update_status = after_reply;
+    if after_reply == Status::New {
+        let triaged = lifecycle::apply(Status::New, Transition::Triage)?;
+        let decided = lifecycle::apply(
+            triaged.status,
+            match action {
+                Action::AutoSend => Transition::AutoAnswer,
+                Action::Review => Transition::QueueForReview,
+                Action::Escalate => Transition::Escalate,
+            },
+        )?;
+        store::events::record(
+            conn,
+            Some(&ticket.id),
+            decided.event,
+            &Actor::AI,
+            json!({"reason": reason}),
+        )?;
+        update_status = decided.status;
+    } else if after_reply == Status::PendingReview && action == Action::Escalate {
+        let moved = lifecycle::apply(after_reply, Transition::Escalate)?;
+        store::events::record(
+            conn,
+            Some(&ticket.id),
+            moved.event,
+            &Actor::AI,
+            json!({"reason": reason}),
+        )?;
+        update_status = moved.status;
+    }
+    let waiting_since = if update_status.waits_for_person() {
+        Some(ticket.waiting_since.or(Some(at)))
+    } else {
+        Some(None)
+    };
+    ticket = store::tickets::update(
+        conn,
+        &ticket,
+        &TicketUpdate {
+            status: update_status.as_str(),
+            language: Some(lang),
+            intent: decision.intent.as_deref(),
+            assignee_id: None,
+            waiting_since,
+            first_response_at: (action == Action::AutoSend).then_some(at),
+            resolved_at: None,
+        },
+    )?;
+
+    if suppressed.is_none() {
+        if action == Action::AutoSend {
+            let draft = decision.draft.clone().unwrap_or_default();
+            let body = format!(
+                "{}\n\n-- \n{}\n",
+                draft.trim_end(),
+                wording::automated_disclosure(lang, ticket.number)
+            );
+            replies::enqueue(
+                conn,
+                &app.config,
+                Reply {
+                    ticket: &ticket,
+                    customer: &customer,
+                    kind: domain::OUT_AUTO_ANSWER,
+                    author_kind: domain::AUTHOR_AI,
+                    author_id: None,
+                    body,
+                    language: lang,
+                },
+            )?;
+        } else if after_reply == Status::New {
+            acknowledge(app, conn, &ticket, &customer, lang)?;
+        }
+    }
+    store::raw_mail::mark_processed(conn, &raw.id, &ticket.id)?;
+    Ok(Outcome::Accepted {
+        ticket_number: ticket.number,
+        new_ticket,
+        action: action.as_str().into(),
+    })
+}
+
+/// The engine's decision, narrowed by what the engine cannot know: loop protection and
+/// what already happened on this ticket.
+fn effective_action(
+    decision: &Decision,
+    suppressed: Option<&loop_guard::Suppressed>,
+    already_auto_answered: bool,
+    status: Status,
+) -> (Action, String) {
+    if decision.action != Action::AutoSend {
+        return (decision.action, decision.reason.clone());
+    }
+    if let Some(s) = suppressed {
+        return (
+            Action::Review,
+            format!("review: no automatic reply because {}", s.describe()),
+        );
+    }
+    if already_auto_answered {
+        return (
+            Action::Review,
+            "review: the customer wrote back after an automated answer".into(),
+        );
+    }
+    if status != Status::New {
+        return (
+            Action::Review,
+            format!(
+                "review: a person is already handling this ticket ({})",
+                status.label()
+            ),
+        );
+    }
+    (Action::AutoSend, decision.reason.clone())
+}
+
+/// Queues the acknowledgement with the ticket number and an honest expected reply time.
+fn acknowledge(
+    app: &App,
+    conn: &mut DbConn,
+    ticket: &TicketRow,
+    customer: &CustomerRow,
+    lang: &str,
+) -> Result<(), AppError> {
+    let load = reply_time::Workload {
+        waiting_tickets: (store::tickets::count_waiting_for_person(conn)? - 1).max(0),
+        agents: store::users::count_active_agents(conn)?,
+        minutes_per_ticket: app.config.minutes_per_ticket,
+    };
+    let eta = reply_time::expected_reply(Utc::now(), &app.config.business_hours, &load);
+    store::events::record(
+        conn,
+        Some(&ticket.id),
+        "reply_time_promised",
+        &Actor::SYSTEM,
+        json!({"eta": eta.to_rfc3339(), "queue": load.waiting_tickets, "agents": load.agents}),
+    )?;
+    replies::enqueue(
+        conn,
+        &app.config,
+        Reply {
+            ticket,
+            customer,
+            kind: domain::OUT_ACKNOWLEDGEMENT,
+            author_kind: domain::AUTHOR_SYSTEM,
+            author_id: None,
+            body: wording::acknowledgement(lang, ticket.number, eta),
+            language: lang,
+        },
+    )?;
+    Ok(())
+}
+
+/// The ticket this mail continues: by Message-ID references to our thread, then by the
+/// `[#N]` token when the sender is that ticket's customer. Closed tickets are not reopened.
+fn find_thread(
+    conn: &mut DbConn,
+    mail: &InboundMail,
+    customer: &CustomerRow,
+) -> Result<Option<TicketRow>, AppError> {
+    let by_reference = store::tickets::find_by_message_ids(conn, &mail.thread_ids)?;
+    let found = match by_reference {
+        Some(t) => Some(t),
+        None => match threading::ticket_number_in_subject(&mail.subject) {
+            Some(n) => {
+                store::tickets::get_by_number(conn, n)?.filter(|t| t.customer_id == customer.id)
+            }
+            None => None,
+        },
+    };
+    Ok(found.filter(|t| t.status != Status::Closed.as_str()))
+}
+
+fn store_message(
+    conn: &mut DbConn,
+    raw: &RawMailRow,
+    mail: &InboundMail,
+    ticket: &TicketRow,
+) -> Result<MessageRow, AppError> {
+    let row = MessageRow {
+        id: new_id(),
+        ticket_id: ticket.id.clone(),
+        direction: domain::INBOUND.into(),
+        author_kind: domain::AUTHOR_CUSTOMER.into(),
+        author_id: None,
+        channel: domain::CHANNEL_EMAIL.into(),
+        internet_message_id: mail.message_id.clone(),
+        sender: Some(mail.from_address.clone()),
+        subject: mail.subject.clone(),
+        body_text: mail.text.clone(),
+        triage_text: mail.triage_text(),
+        body_html: mail.html.clone(),
+        raw_mail_id: Some(raw.id.clone()),
+        created_at: now(),
+    };
+    store::messages::insert(conn, &row)?;
+    let attachments: Vec<AttachmentRow> = mail
+        .attachments
+        .iter()
+        .map(|a| AttachmentRow {
+            id: new_id(),
+            message_id: row.id.clone(),
+            filename: a.filename.clone(),
+            content_type: a.content_type.clone(),
+            size: a.content.len() as i64,
+            content: a.content.clone(),
+        })
+        .collect();
+    store::messages::insert_attachments(conn, &attachments)?;
+    store::events::record(
+        conn,
+        Some(&ticket.id),
+        "message_received",
+        &Actor::CUSTOMER,
+        json!({"attachments": attachments.len()}),
+    )?;
+    Ok(row)
+}

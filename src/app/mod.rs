@@ -1,0 +1,80 @@
+//! Use cases: ingest, triage, review, send, metrics. Web handlers and CLI commands call
+//! these; these call the domain, the triage engine, the store and the mail layer.
+
+pub mod ingest;
+pub mod kb;
+pub mod outbox;
+pub mod replies;
+pub mod tickets;
+pub mod triage;
+pub mod users;
+
+use crate::config::Config;
+use crate::store::{self, Pool, PooledConn, StoreError};
+
+/// Everything a use case needs, built once per process.
+pub struct App {
+    pub config: Config,
+    pub pool: Pool,
+    pub triage: triage::TriageHandle,
+}
+
+impl App {
+    /// Connects to the configured database. Does not migrate.
+    pub fn open(config: Config) -> Result<App, StoreError> {
+        Self::open_with_pool_size(config, 8)
+    }
+
+    pub fn open_with_pool_size(config: Config, size: u32) -> Result<App, StoreError> {
+        let pool = store::connect(&config.database_url, size)?;
+        Ok(App {
+            config,
+            pool,
+            triage: triage::TriageHandle::default(),
+        })
+    }
+
+    pub fn conn(&self) -> Result<PooledConn, StoreError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Applies pending migrations; returns how many ran.
+    pub fn migrate(&self) -> Result<usize, StoreError> {
+        let mut conn = self.conn()?;
+        store::migrate(&mut conn)
+    }
+}
+
+/// Errors of the use cases, mapped once to HTTP statuses (web) and exit codes (cli).
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("malformed message: {0}")]
+    Malformed(#[from] crate::mail::parse::MalformedMail),
+    #[error(transparent)]
+    Illegal(#[from] crate::domain::ticket::IllegalTransition),
+    #[error("cannot compose mail: {0}")]
+    Compose(#[from] crate::mail::compose::ComposeError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("not allowed")]
+    Forbidden,
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        AppError::Store(e.into())
+    }
+}
+
+impl AppError {
+    /// Whether retrying later may succeed (database locked or down).
+    pub fn is_temporary(&self) -> bool {
+        matches!(self, AppError::Store(e) if e.is_temporary())
+    }
+}

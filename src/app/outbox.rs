@@ -1,0 +1,105 @@
+//! The delivery worker: claims due outbox rows, hands them to the transport, and records
+//! the result. Failures retry with exponential back-off; a sent row is never sent again.
+
+use chrono::Duration;
+use serde_json::json;
+
+use crate::mail::transport::{DeliveryError, Transport};
+use crate::store::events::Actor;
+use crate::store::{self, StoreError, now};
+
+use super::App;
+
+/// Attempts before a message is given up and reported as failed.
+pub const MAX_ATTEMPTS: i32 = 12;
+/// How long a claim holds before another worker may retry the row.
+const LEASE_SECONDS: i64 = 120;
+
+/// What one delivery round did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+}
+
+/// The transport the configuration names.
+pub fn transport(app: &App) -> Result<Transport, DeliveryError> {
+    match &app.config.smtp_url {
+        Some(url) => Transport::smtp(url),
+        None => Ok(Transport::files(app.config.mail_dir.clone())),
+    }
+}
+
+/// Delay before attempt `attempts + 1`: 5 s, 10 s, 20 s … capped at one hour.
+pub fn backoff(attempts: i32) -> Duration {
+    let exp = attempts.clamp(1, 20) as u32 - 1;
+    Duration::seconds((5_i64 << exp.min(10)).min(3600))
+}
+
+/// Delivers due messages until none is left or `limit` were tried.
+pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Round, StoreError> {
+    let mut round = Round::default();
+    let mut conn = app.conn()?;
+    for _ in 0..limit {
+        let Some(row) =
+            store::outbox::claim_next(&mut conn, now(), Duration::seconds(LEASE_SECONDS))?
+        else {
+            break;
+        };
+        let name = format!(
+            "{}-{}",
+            row.kind,
+            row.idempotency_key.split('@').next().unwrap_or(&row.id)
+        );
+        let result = transport.deliver(&row.sender, &row.recipient, &row.payload, &name);
+        let ticket = row.ticket_id.as_deref();
+        match result {
+            Ok(()) => {
+                store::outbox::mark_sent(&mut conn, &row.id, now())?;
+                store::events::record(
+                    &mut conn,
+                    ticket,
+                    "mail_sent",
+                    &Actor::SYSTEM,
+                    json!({"kind": row.kind, "attempts": row.attempts}),
+                )?;
+                round.sent += 1;
+            }
+            Err(e) => {
+                let permanent =
+                    matches!(e, DeliveryError::Permanent(_)) || row.attempts >= MAX_ATTEMPTS;
+                let retry_at = (!permanent).then(|| now() + backoff(row.attempts));
+                store::outbox::mark_attempt_failed(&mut conn, &row.id, &e.to_string(), retry_at)?;
+                if permanent {
+                    tracing::error!(outbox = %row.id, error = %e, "delivery failed for good");
+                    store::events::record(
+                        &mut conn,
+                        ticket,
+                        "mail_failed",
+                        &Actor::SYSTEM,
+                        json!({"kind": row.kind, "error": e.to_string()}),
+                    )?;
+                    round.failed += 1;
+                } else {
+                    tracing::warn!(outbox = %row.id, attempts = row.attempts, error = %e, "delivery failed; will retry");
+                    round.retrying += 1;
+                }
+            }
+        }
+    }
+    Ok(round)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff(1), Duration::seconds(5));
+        assert_eq!(backoff(2), Duration::seconds(10));
+        assert_eq!(backoff(4), Duration::seconds(40));
+        assert_eq!(backoff(12), Duration::seconds(3600));
+    }
+}

@@ -1,0 +1,101 @@
+//! Outgoing messages: stored in the thread and queued in the outbox in one transaction,
+//! threaded onto the customer's mail.
+
+use crate::config::Config;
+use crate::domain::{self, threading};
+use crate::mail::compose::{self, Outgoing};
+use crate::store::models::{CustomerRow, MessageRow, OutboxRow, TicketRow};
+use crate::store::{self, DbConn, new_id, now};
+
+use super::AppError;
+
+/// One reply to queue.
+pub struct Reply<'a> {
+    pub ticket: &'a TicketRow,
+    pub customer: &'a CustomerRow,
+    /// The outbox kind (`auto_answer`, `acknowledgement`, `agent_reply`).
+    pub kind: &'a str,
+    pub author_kind: &'a str,
+    pub author_id: Option<&'a str>,
+    pub body: String,
+    pub language: &'a str,
+}
+
+/// Stores the reply in the thread and queues it for delivery; returns the stored message.
+pub fn enqueue(conn: &mut DbConn, config: &Config, reply: Reply) -> Result<MessageRow, AppError> {
+    let thread = store::messages::for_ticket(conn, &reply.ticket.id)?;
+    let parent = thread
+        .iter()
+        .rev()
+        .find(|m| m.direction == domain::INBOUND && m.internet_message_id.is_some());
+    let references: Vec<String> = thread
+        .iter()
+        .filter_map(|m| m.internet_message_id.clone())
+        .rev()
+        .take(10)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let message_id = compose::new_message_id(&config.support_address);
+    let subject = threading::reply_subject(
+        parent
+            .map(|m| m.subject.as_str())
+            .unwrap_or(&reply.ticket.subject),
+        reply.ticket.number,
+    );
+    let automatic = domain::AUTOMATIC_KINDS.contains(&reply.kind);
+    let payload = compose::compose(&Outgoing {
+        from_name: config.support_name.clone(),
+        from_address: config.support_address.clone(),
+        to_address: reply.customer.email.clone(),
+        to_name: reply.customer.name.clone(),
+        subject: subject.clone(),
+        body: reply.body.clone(),
+        message_id: message_id.clone(),
+        in_reply_to: parent.and_then(|m| m.internet_message_id.clone()),
+        references,
+        auto_submitted: automatic,
+        language: reply.language.to_string(),
+    })?;
+    let at = now();
+    let message = MessageRow {
+        id: new_id(),
+        ticket_id: reply.ticket.id.clone(),
+        direction: domain::OUTBOUND.into(),
+        author_kind: reply.author_kind.into(),
+        author_id: reply.author_id.map(str::to_string),
+        channel: reply.ticket.channel.clone(),
+        internet_message_id: Some(message_id.clone()),
+        sender: Some(config.support_address.clone()),
+        subject,
+        body_text: reply.body.clone(),
+        triage_text: String::new(),
+        body_html: None,
+        raw_mail_id: None,
+        created_at: at,
+    };
+    store::messages::insert(conn, &message)?;
+    store::outbox::enqueue(
+        conn,
+        &OutboxRow {
+            id: new_id(),
+            ticket_id: Some(reply.ticket.id.clone()),
+            message_id: Some(message.id.clone()),
+            channel: reply.ticket.channel.clone(),
+            kind: reply.kind.into(),
+            recipient: reply.customer.email.clone(),
+            sender: config.support_address.clone(),
+            idempotency_key: message_id,
+            payload,
+            status: store::outbox::PENDING.into(),
+            attempts: 0,
+            next_attempt_at: at,
+            locked_until: None,
+            last_error: None,
+            created_at: at,
+            sent_at: None,
+        },
+    )?;
+    Ok(message)
+}

@@ -1,0 +1,86 @@
+//! Console users: creation with an argon2 password hash, and sign-in checks.
+
+use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+
+use crate::store::models::UserRow;
+use crate::store::{self, new_id, now};
+
+use super::{App, AppError};
+
+pub const ROLES: &[&str] = &["agent", "supervisor", "admin"];
+
+/// Passwords shorter than this are refused.
+pub const MIN_PASSWORD_LEN: usize = 10;
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Invalid(format!("cannot hash password: {e}")))
+}
+
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Creates a user; the email must be new, the role known, the password long enough.
+pub fn add(
+    app: &App,
+    email: &str,
+    name: &str,
+    role: &str,
+    password: &str,
+) -> Result<UserRow, AppError> {
+    let email = email.trim().to_ascii_lowercase();
+    if !email.contains('@') {
+        return Err(AppError::Invalid(format!(
+            "{email:?} is not an email address"
+        )));
+    }
+    if !ROLES.contains(&role) {
+        return Err(AppError::Invalid(format!(
+            "role must be one of {}",
+            ROLES.join(", ")
+        )));
+    }
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(AppError::Invalid(format!(
+            "the password needs at least {MIN_PASSWORD_LEN} characters"
+        )));
+    }
+    let mut conn = app.conn()?;
+    if store::users::find_by_email(&mut conn, &email)?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "a user with the email {email} exists already"
+        )));
+    }
+    let row = UserRow {
+        id: new_id(),
+        email,
+        name: name.trim().to_string(),
+        role: role.to_string(),
+        password_hash: hash_password(password)?,
+        active: true,
+        languages: String::new(),
+        created_at: now(),
+    };
+    store::users::insert(&mut conn, &row)?;
+    store::events::record(
+        &mut conn,
+        None,
+        "user_created",
+        &store::events::Actor::SYSTEM,
+        serde_json::json!({"user": row.id, "role": role}),
+    )?;
+    Ok(row)
+}

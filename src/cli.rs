@@ -1,0 +1,400 @@
+//! The command line (a contract: scripts and tests depend on it; see DESIGN.md).
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{self, App, AppError};
+use crate::config::Config;
+
+/// Exit codes from sysexits.h, as MTAs expect them.
+pub const EX_OK: i32 = 0;
+pub const EX_USAGE: i32 = 64;
+pub const EX_DATAERR: i32 = 65;
+pub const EX_SOFTWARE: i32 = 70;
+pub const EX_TEMPFAIL: i32 = 75;
+pub const EX_CONFIG: i32 = 78;
+
+#[derive(Parser)]
+#[command(
+    name = "tandem",
+    version,
+    about = "Human-in-the-loop escalation and ticketing for customer support"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, then serve the console, the inbound endpoints and the workers.
+    Serve {
+        /// Load a sample knowledge base, agents and a day of tickets (only into an empty database).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Read one RFC 5322 message on stdin (for an MTA pipe). Exit 0 accepted, 65 malformed, 75 try again.
+    IngestMail,
+    /// Manage console users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage the knowledge base.
+    Kb {
+        #[command(subcommand)]
+        command: KbCommand,
+    },
+    /// Inspect tickets.
+    Ticket {
+        #[command(subcommand)]
+        command: TicketCommand,
+    },
+    /// Deliver queued outgoing mail now (normally `serve` does this).
+    Deliver,
+    /// Train the triage engine on one JSONL file and score it on another.
+    Eval {
+        #[arg(long)]
+        train: PathBuf,
+        #[arg(long)]
+        test: PathBuf,
+        /// Write one prediction per test line as JSONL.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from stdin.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["agent", "supervisor", "admin"])]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KbCommand {
+    /// Import articles from a JSONL file or a folder of Markdown files.
+    Import { path: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum TicketCommand {
+    /// List tickets, newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 1000)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+    /// Show one ticket with its messages, drafts and events.
+    Show {
+        number: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EX_USAGE } else { EX_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    init_tracing(matches!(cli.command, Command::Serve { .. }));
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("tandem: configuration: {e}");
+            // An MTA must retry rather than bounce when the operator's setup is wrong.
+            return if matches!(cli.command, Command::IngestMail) {
+                EX_TEMPFAIL
+            } else {
+                EX_CONFIG
+            };
+        }
+    };
+    match cli.command {
+        Command::Eval {
+            train,
+            test,
+            predictions,
+        } => eval(&train, &test, predictions.as_deref()),
+        Command::IngestMail => ingest_mail(config),
+        Command::Serve { demo } => {
+            with_app(config, true, |app| crate::web::serve(Arc::new(app), demo))
+        }
+        Command::Migrate => with_app(config, true, |_| Ok(())),
+        Command::User {
+            command: UserCommand::Add { email, name, role },
+        } => with_app(config, true, |app| {
+            let password = read_password()?;
+            let user = app::users::add(&app, &email, &name, &role, &password)?;
+            println!("created {} {} ({})", user.role, user.email, user.name);
+            Ok(())
+        }),
+        Command::Kb {
+            command: KbCommand::Import { path },
+        } => with_app(config, true, |app| {
+            let report = app::kb::import(&app, &path, progress_bar("articles"))?;
+            println!(
+                "imported {} new and {} updated articles; triage engine retrained",
+                report.created, report.updated
+            );
+            Ok(())
+        }),
+        Command::Ticket { command } => with_app(config, false, |app| print_tickets(&app, command)),
+        Command::Deliver => with_app(config, true, |app| {
+            let transport =
+                app::outbox::transport(&app).map_err(|e| AppError::Invalid(e.to_string()))?;
+            let round = app::outbox::deliver_due(&app, &transport, usize::MAX)?;
+            println!(
+                "sent {}, retrying later {}, failed {}",
+                round.sent, round.retrying, round.failed
+            );
+            Ok(())
+        }),
+    }
+}
+
+fn init_tracing(serving: bool) {
+    let default = if serving { "info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn with_app(config: Config, migrate: bool, f: impl FnOnce(App) -> Result<(), AppError>) -> i32 {
+    let app = match App::open(config) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("tandem: {e}");
+            return if e.is_temporary() {
+                EX_TEMPFAIL
+            } else {
+                EX_CONFIG
+            };
+        }
+    };
+    if migrate {
+        match app.migrate() {
+            Ok(0) => {}
+            Ok(n) => eprintln!("tandem: applied {n} migration(s)"),
+            Err(e) => {
+                eprintln!("tandem: {e}");
+                return EX_TEMPFAIL;
+            }
+        }
+    }
+    match f(app) {
+        Ok(()) => EX_OK,
+        Err(e) => {
+            eprintln!("tandem: {e}");
+            match e {
+                _ if e.is_temporary() => EX_TEMPFAIL,
+                AppError::Invalid(_) | AppError::NotFound(_) | AppError::Conflict(_) => EX_DATAERR,
+                _ => EX_SOFTWARE,
+            }
+        }
+    }
+}
+
+/// `ingest-mail`: every failure that is not the message's fault exits 75 so the MTA
+/// keeps the message and tries again.
+fn ingest_mail(config: Config) -> i32 {
+    let mut raw = Vec::new();
+    if let Err(e) = std::io::stdin()
+        .lock()
+        .take(config.max_message_bytes as u64 + 1)
+        .read_to_end(&mut raw)
+    {
+        eprintln!("tandem: cannot read stdin: {e}");
+        return EX_TEMPFAIL;
+    }
+    let app = match App::open_with_pool_size(config, 1) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("tandem: {e}");
+            return EX_TEMPFAIL;
+        }
+    };
+    if let Err(e) = app.migrate() {
+        eprintln!("tandem: {e}");
+        return EX_TEMPFAIL;
+    }
+    match app::ingest::ingest_email(&app, &raw) {
+        Ok(outcome) => {
+            match outcome {
+                app::ingest::Outcome::Accepted {
+                    ticket_number,
+                    new_ticket,
+                    action,
+                } => {
+                    eprintln!(
+                        "tandem: ticket #{ticket_number} ({}), decision {action}",
+                        if new_ticket { "new" } else { "reply" }
+                    );
+                }
+                app::ingest::Outcome::Duplicate { ticket_number } => {
+                    eprintln!(
+                        "tandem: already received (ticket #{}); nothing new",
+                        ticket_number
+                            .map(|n| n.to_string())
+                            .unwrap_or_else(|| "?".into())
+                    );
+                }
+            }
+            // Deliver what this message queued; when the transport is down, `serve`
+            // retries later, so the exit code stays 0: the message itself is safe.
+            if let Ok(transport) = app::outbox::transport(&app) {
+                if let Err(e) = app::outbox::deliver_due(&app, &transport, 10) {
+                    eprintln!("tandem: delivery deferred: {e}");
+                }
+            }
+            EX_OK
+        }
+        Err(AppError::Malformed(e)) => {
+            eprintln!("tandem: malformed message: {e}");
+            EX_DATAERR
+        }
+        Err(e) => {
+            eprintln!("tandem: temporary failure, try again: {e}");
+            EX_TEMPFAIL
+        }
+    }
+}
+
+fn read_password() -> Result<String, AppError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("password: ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| AppError::Invalid(format!("cannot read password: {e}")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+use std::io::BufRead as _;
+
+fn print_tickets(app: &App, command: TicketCommand) -> Result<(), AppError> {
+    match command {
+        TicketCommand::List {
+            json,
+            limit,
+            offset,
+        } => {
+            let tickets = app::tickets::list(app, limit, offset)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&tickets).expect("serialisable")
+                );
+            } else if tickets.is_empty() {
+                println!("no tickets yet: pipe an email into `tandem ingest-mail` to create one");
+            } else {
+                for t in tickets {
+                    println!(
+                        "#{:<6} {:<20} {:<30} {}",
+                        t.number, t.status, t.customer, t.subject
+                    );
+                }
+            }
+        }
+        TicketCommand::Show { number, json } => {
+            let t = app::tickets::show(app, number)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&t).expect("serialisable")
+                );
+            } else {
+                println!(
+                    "#{} {} [{}] from {}",
+                    t.summary.number, t.summary.subject, t.summary.status, t.summary.customer
+                );
+                for m in &t.messages {
+                    println!(
+                        "\n--- {} {} {} ---\n{}",
+                        m.created_at,
+                        m.direction,
+                        m.author,
+                        m.text.trim()
+                    );
+                }
+                for d in &t.drafts {
+                    println!("\ndraft [{}] {}: {}", d.status, d.decision, d.reason);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A progress line on stderr for long work (only when stderr is a terminal).
+pub fn progress_bar(what: &'static str) -> impl FnMut(usize, usize) {
+    let tty = std::io::stderr().is_terminal();
+    let mut last = std::time::Instant::now();
+    move |done, total| {
+        if !tty {
+            return;
+        }
+        if done == total || last.elapsed().as_millis() > 100 {
+            last = std::time::Instant::now();
+            let width = 30;
+            let filled = if total == 0 {
+                width
+            } else {
+                done * width / total
+            };
+            eprint!(
+                "\r[{}{}] {done}/{total} {what}",
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
+            if done == total {
+                eprintln!();
+            }
+        }
+    }
+}
+
+fn eval(
+    train: &std::path::Path,
+    test: &std::path::Path,
+    predictions: Option<&std::path::Path>,
+) -> i32 {
+    let mut progress = progress_bar("messages");
+    match crate::triage::eval::run(train, test, predictions, &mut progress) {
+        Ok(report) => {
+            println!("{report}");
+            EX_OK
+        }
+        Err(e) => {
+            eprintln!("tandem: eval: {e}");
+            EX_DATAERR
+        }
+    }
+}

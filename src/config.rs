@@ -1,0 +1,206 @@
+//! One typed configuration, loaded once from `tandem.toml` and `TANDEM_*` environment
+//! variables (the environment wins), then passed down.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::domain::reply_time::BusinessHours;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    pub public_url: String,
+    pub support_address: String,
+    pub support_name: String,
+    pub mail_dir: PathBuf,
+    pub smtp_url: Option<String>,
+    pub inbound_secret: Option<String>,
+    pub auto_threshold: Option<f32>,
+    pub review_threshold: Option<f32>,
+    pub llm_url: Option<String>,
+    pub llm_model: Option<String>,
+    pub llm_api_key: Option<String>,
+    pub business_hours: BusinessHours,
+    pub minutes_per_ticket: i64,
+    pub auto_reply_cap_per_hour: i64,
+    pub max_message_bytes: usize,
+    pub secure_cookies: bool,
+    pub outbox_poll_ms: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid TOML: {message}")]
+    Toml { path: String, message: String },
+    #[error("{key}: {message}")]
+    Invalid { key: String, message: String },
+}
+
+impl Config {
+    /// Loads `tandem.toml` (or the file `TANDEM_CONFIG` names) and the environment.
+    pub fn load() -> Result<Config, ConfigError> {
+        let mut values = HashMap::new();
+        let explicit = std::env::var("TANDEM_CONFIG").ok();
+        let path = explicit
+            .clone()
+            .unwrap_or_else(|| "tandem.toml".to_string());
+        match std::fs::read_to_string(&path) {
+            Ok(text) => values.extend(parse_toml(&path, &text)?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {}
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        }
+        for (k, v) in std::env::vars() {
+            if k.starts_with("TANDEM_") {
+                values.insert(k, v);
+            }
+        }
+        Config::from_values(&values)
+    }
+
+    /// Builds a configuration from `TANDEM_*` keys; missing keys take first-run defaults.
+    pub fn from_values(values: &HashMap<String, String>) -> Result<Config, ConfigError> {
+        let get = |k: &str| {
+            values
+                .get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let parse_f32 = |k: &str| -> Result<Option<f32>, ConfigError> {
+            get(k)
+                .map(|v| {
+                    v.parse::<f32>()
+                        .ok()
+                        .filter(|x| (0.0..=1.0).contains(x))
+                        .ok_or_else(|| invalid(k, "expected a number between 0 and 1"))
+                })
+                .transpose()
+        };
+        let parse_i64 = |k: &str, default: i64| -> Result<i64, ConfigError> {
+            get(k)
+                .map(|v| {
+                    v.parse::<i64>()
+                        .map_err(|_| invalid(k, "expected a whole number"))
+                })
+                .transpose()
+                .map(|v| v.unwrap_or(default))
+        };
+        let bind = get("TANDEM_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let business_hours = match get("TANDEM_BUSINESS_HOURS") {
+            Some(v) => {
+                BusinessHours::parse(&v).map_err(|m| invalid("TANDEM_BUSINESS_HOURS", &m))?
+            }
+            None => BusinessHours::default(),
+        };
+        let auto_threshold = parse_f32("TANDEM_AUTO_THRESHOLD")?;
+        let review_threshold = parse_f32("TANDEM_REVIEW_THRESHOLD")?;
+        if let (Some(a), Some(r)) = (auto_threshold, review_threshold) {
+            if r > a {
+                return Err(invalid(
+                    "TANDEM_REVIEW_THRESHOLD",
+                    "must not be above TANDEM_AUTO_THRESHOLD",
+                ));
+            }
+        }
+        if let Some(url) = get("TANDEM_SMTP_URL") {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(invalid(
+                    "TANDEM_SMTP_URL",
+                    "expected smtp://host:port or smtps://user:pass@host",
+                ));
+            }
+        }
+        Ok(Config {
+            database_url: get("TANDEM_DATABASE_URL").unwrap_or_else(|| "sqlite://tandem.db".into()),
+            public_url: get("TANDEM_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}")),
+            bind,
+            support_address: get("TANDEM_SUPPORT_ADDRESS")
+                .unwrap_or_else(|| "support@localhost".into()),
+            support_name: get("TANDEM_SUPPORT_NAME").unwrap_or_else(|| "Support".into()),
+            mail_dir: PathBuf::from(get("TANDEM_MAIL_DIR").unwrap_or_else(|| "mail-out".into())),
+            smtp_url: get("TANDEM_SMTP_URL"),
+            inbound_secret: get("TANDEM_INBOUND_SECRET"),
+            auto_threshold,
+            review_threshold,
+            llm_url: get("TANDEM_LLM_URL"),
+            llm_model: get("TANDEM_LLM_MODEL"),
+            llm_api_key: get("TANDEM_LLM_API_KEY"),
+            business_hours,
+            minutes_per_ticket: parse_i64("TANDEM_MINUTES_PER_TICKET", 15)?,
+            auto_reply_cap_per_hour: parse_i64("TANDEM_AUTO_REPLY_CAP", 5)?,
+            max_message_bytes: parse_i64("TANDEM_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)? as usize,
+            secure_cookies: get("TANDEM_SECURE_COOKIES").is_some_and(|v| v == "1" || v == "true"),
+            outbox_poll_ms: parse_i64("TANDEM_OUTBOX_POLL_MS", 500)? as u64,
+        })
+    }
+}
+
+fn invalid(key: &str, message: &str) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.to_string(),
+        message: message.to_string(),
+    }
+}
+
+/// Reads a flat TOML file; keys may be written `database_url` or `TANDEM_DATABASE_URL`.
+fn parse_toml(path: &str, text: &str) -> Result<HashMap<String, String>, ConfigError> {
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| ConfigError::Toml {
+            path: path.to_string(),
+            message: e.to_string(),
+        })?;
+    Ok(table
+        .into_iter()
+        .map(|(k, v)| {
+            let key = k.to_ascii_uppercase();
+            let key = if key.starts_with("TANDEM_") {
+                key
+            } else {
+                format!("TANDEM_{key}")
+            };
+            let value = match v {
+                toml::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (key, value)
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_serve_a_first_run() {
+        let c = Config::from_values(&HashMap::new()).unwrap();
+        assert_eq!(c.database_url, "sqlite://tandem.db");
+        assert_eq!(c.bind, "127.0.0.1:8080");
+        assert_eq!(c.mail_dir, PathBuf::from("mail-out"));
+        assert!(c.smtp_url.is_none() && c.inbound_secret.is_none());
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let v = HashMap::from([("TANDEM_AUTO_THRESHOLD".to_string(), "1.5".to_string())]);
+        let err = Config::from_values(&v).unwrap_err().to_string();
+        assert!(err.contains("TANDEM_AUTO_THRESHOLD"), "{err}");
+    }
+
+    #[test]
+    fn toml_keys_map_to_env_names() {
+        let v = parse_toml(
+            "t",
+            "database_url = \"sqlite://x.db\"\nauto_threshold = 0.9",
+        )
+        .unwrap();
+        assert_eq!(v["TANDEM_DATABASE_URL"], "sqlite://x.db");
+        assert_eq!(v["TANDEM_AUTO_THRESHOLD"], "0.9");
+    }
+}

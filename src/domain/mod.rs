@@ -1,0 +1,30 @@
+//! Pure types and rules: no IO, no database, no web. Everything here is unit-tested.
+
+pub mod loop_guard;
+pub mod quoting;
+pub mod reply_time;
+pub mod threading;
+pub mod ticket;
+pub mod wording;
+
+/// Where a message came from or goes to. Email first; social channels later.
+pub const CHANNEL_EMAIL: &str = "email";
+
+/// Message direction as stored.
+pub const INBOUND: &str = "inbound";
+pub const OUTBOUND: &str = "outbound";
+/// An internal note: part of the thread, never sent.
+pub const NOTE: &str = "note";
+
+/// Who wrote a message.
+pub const AUTHOR_CUSTOMER: &str = "customer";
+pub const AUTHOR_AI: &str = "ai";
+pub const AUTHOR_AGENT: &str = "agent";
+pub const AUTHOR_SYSTEM: &str = "system";
+
+/// Kinds of outgoing mail (the outbox's `kind`).
+pub const OUT_AUTO_ANSWER: &str = "auto_answer";
+pub const OUT_ACKNOWLEDGEMENT: &str = "acknowledgement";
+pub const OUT_AGENT_REPLY: &str = "agent_reply";
+/// Outgoing kinds that are automatic replies in the sense of RFC 3834.
+pub const AUTOMATIC_KINDS: &[&str] = &[OUT_AUTO_ANSWER, OUT_ACKNOWLEDGEMENT];

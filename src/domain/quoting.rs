@@ -1,0 +1,111 @@
+//! Separates what the customer wrote now from quoted history and signatures, so triage
+//! reads only the new text. The full text is kept elsewhere.
+
+/// The new part of a message body.
+pub fn strip_quoted(body: &str) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    let lines: Vec<&str> = body.lines().collect();
+    for (i, raw) in lines.iter().enumerate() {
+        let line = raw.trim_end();
+        let t = line.trim_start();
+        if is_signature_delimiter(line) || is_history_header(t, lines.get(i + 1).copied()) {
+            break;
+        }
+        if t.starts_with('>') {
+            continue;
+        }
+        kept.push(line);
+    }
+    while kept.last().is_some_and(|l| l.trim().is_empty()) {
+        kept.pop();
+    }
+    while kept.first().is_some_and(|l| l.trim().is_empty()) {
+        kept.remove(0);
+    }
+    kept.join("\n")
+}
+
+fn is_signature_delimiter(line: &str) -> bool {
+    if line == "-- " || line == "--" {
+        return true;
+    }
+    let lower = line.trim().to_lowercase();
+    [
+        "sent from my ",
+        "envoyé de mon ",
+        "von meinem ",
+        "enviado desde mi ",
+        "get outlook for ",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+}
+
+/// "On … wrote:" lines and their translations, forwarded and Outlook-style history blocks.
+fn is_history_header(t: &str, next: Option<&str>) -> bool {
+    let lower = t.to_lowercase();
+    let is_attribution = |l: &str| {
+        (l.starts_with("on ") && l.ends_with("wrote:"))
+            || (l.starts_with("am ") && l.ends_with("schrieb:"))
+            || (l.starts_with("le ") && (l.ends_with("a écrit :") || l.ends_with("a écrit:")))
+            || (l.starts_with("el ") && l.ends_with("escribió:"))
+    };
+    if is_attribution(&lower) {
+        return true;
+    }
+    // Attribution lines that a mail client wrapped onto two lines.
+    if let Some(n) = next {
+        let joined = format!("{} {}", lower, n.trim().to_lowercase());
+        if (lower.starts_with("on ")
+            || lower.starts_with("am ")
+            || lower.starts_with("le ")
+            || lower.starts_with("el "))
+            && is_attribution(&joined)
+        {
+            return true;
+        }
+    }
+    let dashes = lower.trim_matches('-').trim();
+    if lower.starts_with("-----")
+        && (dashes.contains("original message")
+            || dashes.contains("ursprüngliche nachricht")
+            || dashes.contains("forwarded message")
+            || dashes.contains("message d'origine"))
+    {
+        return true;
+    }
+    lower.starts_with("________________________________")
+        || (lower.starts_with("from:")
+            && next.is_some_and(|n| {
+                let n = n.trim_start().to_lowercase();
+                n.starts_with("sent:") || n.starts_with("date:")
+            }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_quotes_attribution_and_signature() {
+        let body = "Thanks, but it still fails.\n\nOn Tue, 24 Nov 2026 at 10:00, Support <s@x> wrote:\n> Try again\n> later\n";
+        assert_eq!(strip_quoted(body), "Thanks, but it still fails.");
+        let body = "Where is my parcel?\n-- \nAna\nACME Ltd";
+        assert_eq!(strip_quoted(body), "Where is my parcel?");
+        let body =
+            "Hallo,\nwo bleibt mein Paket?\n\nAm 24.11.2026 um 10:00 schrieb Support <s@x>:\n> alt";
+        assert_eq!(strip_quoted(body), "Hallo,\nwo bleibt mein Paket?");
+    }
+
+    #[test]
+    fn keeps_inline_text_between_quotes() {
+        let body = "> Did it work?\nNo.\n> And now?\nStill no.";
+        assert_eq!(strip_quoted(body), "No.\nStill no.");
+    }
+
+    #[test]
+    fn outlook_history_is_cut() {
+        let body = "Please call me.\n\nFrom: Support\nSent: Monday\nSubject: x\n\nold text";
+        assert_eq!(strip_quoted(body), "Please call me.");
+    }
+}

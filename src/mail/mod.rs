@@ -1,0 +1,5 @@
+//! Email: parsing what comes in, composing and delivering what goes out.
+
+pub mod compose;
+pub mod parse;
+pub mod transport;

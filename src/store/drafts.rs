@@ -1,0 +1,79 @@
+//! AI drafts with the decision that was taken on them.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::models::DraftRow;
+use super::schema::drafts;
+use super::{DbConn, StoreError};
+
+pub fn insert(conn: &mut DbConn, row: &DraftRow) -> Result<(), StoreError> {
+    diesel::insert_into(drafts::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> Result<DraftRow, StoreError> {
+    Ok(drafts::table
+        .find(id)
+        .select(DraftRow::as_select())
+        .first(conn)?)
+}
+
+pub fn for_ticket(conn: &mut DbConn, ticket_id: &str) -> Result<Vec<DraftRow>, StoreError> {
+    Ok(drafts::table
+        .filter(drafts::ticket_id.eq(ticket_id))
+        .order(drafts::created_at.asc())
+        .select(DraftRow::as_select())
+        .load(conn)?)
+}
+
+/// Marks every still-pending draft of the ticket as superseded by a newer one.
+pub fn supersede_pending(conn: &mut DbConn, ticket_id: &str) -> Result<usize, StoreError> {
+    Ok(diesel::update(
+        drafts::table
+            .filter(drafts::ticket_id.eq(ticket_id))
+            .filter(drafts::status.eq("pending")),
+    )
+    .set(drafts::status.eq("superseded"))
+    .execute(conn)?)
+}
+
+/// Moves a draft from `pending` to `status` if nobody else decided it first.
+pub fn decide(
+    conn: &mut DbConn,
+    id: &str,
+    status: &str,
+    by: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
+    let changed = diesel::update(drafts::table.find(id).filter(drafts::status.eq("pending")))
+        .set((
+            drafts::status.eq(status),
+            drafts::decided_by.eq(by),
+            drafts::decided_at.eq(at),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(StoreError::Conflict("the draft was already handled".into()));
+    }
+    Ok(())
+}
+
+/// (customer text, intent, positive) for every draft a person reviewed.
+pub fn reviewed_examples(conn: &mut DbConn) -> Result<Vec<(String, String, bool)>, StoreError> {
+    use super::schema::messages;
+    let rows: Vec<(String, Option<String>, String)> = drafts::table
+        .inner_join(messages::table.on(messages::id.eq(drafts::message_id)))
+        .filter(drafts::status.eq_any(["approved", "edited", "rejected_wrong_intent"]))
+        .filter(drafts::intent.is_not_null())
+        .select((messages::triage_text, drafts::intent, drafts::status))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(text, intent, status)| {
+            intent.map(|i| (text, i, status != "rejected_wrong_intent"))
+        })
+        .collect())
+}

@@ -1,0 +1,70 @@
+//! The event log: every decision and action, for metrics, learning and audit.
+
+use diesel::prelude::*;
+
+use super::models::EventRow;
+use super::schema::events;
+use super::{DbConn, StoreError, new_id, now};
+
+/// Who caused an event.
+pub struct Actor<'a> {
+    pub kind: &'a str,
+    pub id: Option<&'a str>,
+    pub ip: Option<&'a str>,
+}
+
+impl Actor<'static> {
+    pub const SYSTEM: Actor<'static> = Actor {
+        kind: "system",
+        id: None,
+        ip: None,
+    };
+    pub const AI: Actor<'static> = Actor {
+        kind: "ai",
+        id: None,
+        ip: None,
+    };
+    pub const CUSTOMER: Actor<'static> = Actor {
+        kind: "customer",
+        id: None,
+        ip: None,
+    };
+}
+
+pub fn record(
+    conn: &mut DbConn,
+    ticket_id: Option<&str>,
+    kind: &str,
+    actor: &Actor,
+    data: serde_json::Value,
+) -> Result<(), StoreError> {
+    let row = EventRow {
+        id: new_id(),
+        ticket_id: ticket_id.map(str::to_string),
+        kind: kind.to_string(),
+        actor_kind: actor.kind.to_string(),
+        actor_id: actor.id.map(str::to_string),
+        data: data.to_string(),
+        ip: actor.ip.map(str::to_string),
+        created_at: now(),
+    };
+    diesel::insert_into(events::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn for_ticket(conn: &mut DbConn, ticket_id: &str) -> Result<Vec<EventRow>, StoreError> {
+    Ok(events::table
+        .filter(events::ticket_id.eq(ticket_id))
+        .order((events::created_at.asc(), events::id.asc()))
+        .select(EventRow::as_select())
+        .load(conn)?)
+}
+
+pub fn count_kind(conn: &mut DbConn, kind: &str) -> Result<i64, StoreError> {
+    Ok(events::table
+        .filter(events::kind.eq(kind))
+        .count()
+        .get_result(conn)?)
+}

@@ -1,0 +1,277 @@
+//! Persistence: the only layer that knows SQL. One schema and one set of queries serve
+//! SQLite (the default) and PostgreSQL, through a diesel `MultiConnection`.
+
+pub mod customers;
+pub mod drafts;
+pub mod events;
+pub mod kb;
+pub mod messages;
+pub mod models;
+pub mod outbox;
+pub mod raw_mail;
+pub mod schema;
+pub mod sessions;
+pub mod settings;
+pub mod tickets;
+pub mod triage_models;
+pub mod users;
+
+use std::time::Duration;
+
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::result::{ConnectionError, DatabaseErrorKind};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to whichever backend the configured URL names.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+/// Errors of the store. `Unavailable` means "try again later" (locked, unreachable).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("invalid database URL: {0}")]
+    BadUrl(String),
+    #[error("database error: {0}")]
+    Query(diesel::result::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+impl StoreError {
+    /// Whether retrying later may succeed (a locked SQLite file, a PostgreSQL that is down).
+    pub fn is_temporary(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_))
+    }
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::Error as E;
+        match e {
+            E::NotFound => StoreError::NotFound,
+            E::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                StoreError::Conflict(info.message().to_string())
+            }
+            E::DatabaseError(DatabaseErrorKind::SerializationFailure, info)
+            | E::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                StoreError::Unavailable(info.message().to_string())
+            }
+            E::DatabaseError(_, ref info)
+                if info.message().contains("database is locked")
+                    || info.message().contains("database is busy") =>
+            {
+                StoreError::Unavailable(info.message().to_string())
+            }
+            other => StoreError::Query(other),
+        }
+    }
+}
+
+impl From<r2d2::PoolError> for StoreError {
+    fn from(e: r2d2::PoolError) -> Self {
+        StoreError::Unavailable(e.to_string())
+    }
+}
+
+/// Which backend a URL names; only explicit schemes are accepted so that a typo never
+/// silently creates a fresh SQLite file somewhere.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DbTarget {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DbTarget {
+    pub fn parse(url: &str) -> Result<DbTarget, StoreError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(StoreError::BadUrl("sqlite:// needs a file path".into()));
+            }
+            Ok(DbTarget::Sqlite(path.to_string()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DbTarget::Postgres(url.to_string()))
+        } else {
+            Err(StoreError::BadUrl(format!(
+                "{url:?}: use sqlite://PATH or postgres://USER@HOST/DB"
+            )))
+        }
+    }
+
+    /// A description safe for logs (no password).
+    pub fn describe(&self) -> String {
+        match self {
+            DbTarget::Sqlite(path) => format!("SQLite file {path}"),
+            DbTarget::Postgres(url) => {
+                let host = url.rsplit('@').next().unwrap_or(url);
+                format!("PostgreSQL at {}", host.trim_start_matches("postgres://"))
+            }
+        }
+    }
+}
+
+/// r2d2 manager that opens the backend named by the URL and applies per-connection settings.
+#[derive(Clone, Debug)]
+pub struct Manager {
+    target: DbTarget,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        match &self.target {
+            DbTarget::Sqlite(path) => {
+                let mut conn =
+                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers run beside the writer; busy_timeout makes a second
+                // process (an MTA pipe beside `serve`) wait instead of failing at once.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+            DbTarget::Postgres(url) => {
+                let conn = PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                Ok(DbConn::Postgres(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// Opens a pool; fails fast (a few seconds) when the database cannot be reached.
+pub fn connect(url: &str, max_size: u32) -> Result<Pool, StoreError> {
+    let target = DbTarget::parse(url)?;
+    if let DbTarget::Sqlite(path) = &target {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() && !parent.exists() {
+                return Err(StoreError::BadUrl(format!(
+                    "folder {} does not exist",
+                    parent.display()
+                )));
+            }
+        }
+    }
+    // SQLite allows one writer at a time; a small pool avoids piling writers on the lock.
+    let size = match target {
+        DbTarget::Sqlite(_) => max_size.min(4),
+        DbTarget::Postgres(_) => max_size,
+    };
+    r2d2::Pool::builder()
+        .max_size(size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(5))
+        .build(Manager { target })
+        .map_err(|e| StoreError::Unavailable(e.to_string()))
+}
+
+/// Applies pending migrations for the connection's backend.
+pub fn migrate(conn: &mut DbConn) -> Result<usize, StoreError> {
+    let applied = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConn::Postgres(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+    };
+    applied.map_err(|e| StoreError::Migration(e.to_string()))
+}
+
+/// Reverts every migration (used by the schema round-trip test).
+pub fn revert_all(conn: &mut DbConn) -> Result<(), StoreError> {
+    let result = match conn {
+        DbConn::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConn::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| StoreError::Migration(e.to_string()))
+}
+
+/// Tables and their columns as the live database reports them, for comparing backends.
+pub fn describe_schema(conn: &mut DbConn) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::Text;
+    #[derive(diesel::QueryableByName)]
+    struct Col {
+        #[diesel(sql_type = Text)]
+        table_name: String,
+        #[diesel(sql_type = Text)]
+        column_name: String,
+    }
+    let cols: Vec<Col> = match conn {
+        DbConn::Sqlite(c) => diesel::sql_query(
+            "SELECT m.name AS table_name, p.name AS column_name \
+             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+             AND m.name != '__diesel_schema_migrations' ORDER BY m.name, p.cid",
+        )
+        .load(c)?,
+        DbConn::Postgres(c) => diesel::sql_query(
+            "SELECT table_name::text AS table_name, column_name::text AS column_name \
+             FROM information_schema.columns WHERE table_schema = current_schema() \
+             AND table_name != '__diesel_schema_migrations' \
+             ORDER BY table_name, ordinal_position",
+        )
+        .load(c)?,
+    };
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for col in cols {
+        match out.last_mut() {
+            Some((t, cs)) if *t == col.table_name => cs.push(col.column_name),
+            _ => out.push((col.table_name, vec![col.column_name])),
+        }
+    }
+    Ok(out)
+}
+
+/// Maps a connection failure to the store's error kinds.
+pub fn connection_error(e: ConnectionError) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+/// Runs `f` in a transaction: committed when it returns `Ok`, rolled back otherwise.
+pub fn transaction<T, E: From<diesel::result::Error>>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E> {
+    conn.transaction(f)
+}
+
+/// Current time, UTC, as stored (microsecond precision, which both backends keep).
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// A fresh time-ordered id.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,143 @@
+//! The outbox: everything that leaves the system waits here until a worker delivers it.
+//! A row is claimed by a compare-and-set on its status, so two `serve` processes sharing
+//! one PostgreSQL never hold the same row; a sent row is never sent again.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::models::OutboxRow;
+use super::schema::outbox;
+use super::{DbConn, StoreError};
+
+pub const PENDING: &str = "pending";
+pub const SENDING: &str = "sending";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+
+/// Queues a message; a second row with the same idempotency key is refused.
+pub fn enqueue(conn: &mut DbConn, row: &OutboxRow) -> Result<(), StoreError> {
+    diesel::insert_into(outbox::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Claims the oldest due row for `lease`; rows whose lease ran out (a worker died while
+/// sending) are due again.
+pub fn claim_next(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    lease: Duration,
+) -> Result<Option<OutboxRow>, StoreError> {
+    for _ in 0..5 {
+        let candidate: Option<OutboxRow> = outbox::table
+            .filter(
+                outbox::status
+                    .eq(PENDING)
+                    .and(outbox::next_attempt_at.le(at))
+                    .or(outbox::status.eq(SENDING).and(outbox::locked_until.lt(at))),
+            )
+            .order(outbox::next_attempt_at.asc())
+            .select(OutboxRow::as_select())
+            .first(conn)
+            .optional()?;
+        let Some(row) = candidate else {
+            return Ok(None);
+        };
+        let claimed = diesel::update(
+            outbox::table
+                .find(&row.id)
+                .filter(outbox::status.eq(&row.status))
+                .filter(outbox::attempts.eq(row.attempts)),
+        )
+        .set((
+            outbox::status.eq(SENDING),
+            outbox::locked_until.eq(at + lease),
+            outbox::attempts.eq(row.attempts + 1),
+        ))
+        .execute(conn)?;
+        if claimed == 1 {
+            let mut row = row;
+            row.status = SENDING.into();
+            row.attempts += 1;
+            return Ok(Some(row));
+        }
+        // Another worker won this row; look for the next one.
+    }
+    Ok(None)
+}
+
+pub fn mark_sent(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq(SENDING)))
+        .set((
+            outbox::status.eq(SENT),
+            outbox::sent_at.eq(at),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failed attempt: due again at `retry_at`, or given up when `None`.
+pub fn mark_attempt_failed(
+    conn: &mut DbConn,
+    id: &str,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+) -> Result<(), StoreError> {
+    let status = if retry_at.is_some() { PENDING } else { FAILED };
+    let mut q = diesel::update(outbox::table.find(id).filter(outbox::status.eq(SENDING)))
+        .set((
+            outbox::status.eq(status),
+            outbox::last_error.eq(error),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    if let Some(at) = retry_at {
+        q = diesel::update(outbox::table.find(id))
+            .set(outbox::next_attempt_at.eq(at))
+            .execute(conn)?;
+    }
+    let _ = q;
+    Ok(())
+}
+
+/// Makes every pending row due now (operators use it after fixing a transport).
+pub fn retry_now(conn: &mut DbConn, at: NaiveDateTime) -> Result<usize, StoreError> {
+    Ok(
+        diesel::update(outbox::table.filter(outbox::status.eq(PENDING)))
+            .set(outbox::next_attempt_at.eq(at))
+            .execute(conn)?,
+    )
+}
+
+/// Automatic mails (of the given kinds) sent or queued to `recipient` since `since`.
+pub fn count_automatic_to(
+    conn: &mut DbConn,
+    recipient: &str,
+    kinds: &[&str],
+    since: NaiveDateTime,
+) -> Result<i64, StoreError> {
+    Ok(outbox::table
+        .filter(outbox::recipient.eq(recipient))
+        .filter(outbox::kind.eq_any(kinds))
+        .filter(outbox::created_at.ge(since))
+        .count()
+        .get_result(conn)?)
+}
+
+pub fn count_by_status(conn: &mut DbConn, status: &str) -> Result<i64, StoreError> {
+    Ok(outbox::table
+        .filter(outbox::status.eq(status))
+        .count()
+        .get_result(conn)?)
+}
+
+pub fn for_ticket(conn: &mut DbConn, ticket_id: &str) -> Result<Vec<OutboxRow>, StoreError> {
+    Ok(outbox::table
+        .filter(outbox::ticket_id.eq(ticket_id))
+        .order(outbox::created_at.asc())
+        .select(OutboxRow::as_select())
+        .load(conn)?)
+}

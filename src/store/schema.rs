@@ -1,0 +1,214 @@
+//! Table definitions shared by both backends (the migrations keep them identical).
+
+diesel::table! {
+    counters (name) {
+        name -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        email -> Text,
+        name -> Nullable<Text>,
+        language -> Nullable<Text>,
+        vip -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        active -> Bool,
+        languages -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> Text,
+        number -> BigInt,
+        customer_id -> Text,
+        subject -> Text,
+        status -> Text,
+        channel -> Text,
+        language -> Nullable<Text>,
+        intent -> Nullable<Text>,
+        assignee_id -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        waiting_since -> Nullable<Timestamp>,
+        first_response_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    raw_mail (id) {
+        id -> Text,
+        dedup_key -> Text,
+        raw -> Binary,
+        size -> BigInt,
+        status -> Text,
+        error -> Nullable<Text>,
+        ticket_id -> Nullable<Text>,
+        received_at -> Timestamp,
+        processed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        ticket_id -> Text,
+        direction -> Text,
+        author_kind -> Text,
+        author_id -> Nullable<Text>,
+        channel -> Text,
+        internet_message_id -> Nullable<Text>,
+        sender -> Nullable<Text>,
+        subject -> Text,
+        body_text -> Text,
+        triage_text -> Text,
+        body_html -> Nullable<Text>,
+        raw_mail_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        message_id -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        content -> Binary,
+    }
+}
+
+diesel::table! {
+    kb_articles (id) {
+        id -> Text,
+        intent -> Text,
+        title -> Text,
+        body -> Text,
+        language -> Text,
+        questions -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    drafts (id) {
+        id -> Text,
+        ticket_id -> Text,
+        message_id -> Text,
+        body -> Text,
+        language -> Text,
+        intent -> Nullable<Text>,
+        intent_score -> Double,
+        confidence -> Double,
+        decision -> Text,
+        reason -> Text,
+        risk_flags -> Text,
+        articles -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Text,
+        ticket_id -> Nullable<Text>,
+        kind -> Text,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        data -> Text,
+        ip -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        ticket_id -> Nullable<Text>,
+        message_id -> Nullable<Text>,
+        channel -> Text,
+        kind -> Text,
+        recipient -> Text,
+        sender -> Text,
+        idempotency_key -> Text,
+        payload -> Binary,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    triage_models (id) {
+        id -> Text,
+        model -> Binary,
+        examples -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(tickets -> customers (customer_id));
+diesel::joinable!(messages -> tickets (ticket_id));
+diesel::joinable!(drafts -> tickets (ticket_id));
+diesel::joinable!(attachments -> messages (message_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    counters,
+    customers,
+    users,
+    tickets,
+    raw_mail,
+    messages,
+    attachments,
+    kb_articles,
+    drafts,
+    events,
+    outbox,
+    sessions,
+    triage_models,
+    settings,
+);

@@ -1,0 +1,39 @@
+//! Console sessions, kept in the database so they can be revoked and shared by processes.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::models::SessionRow;
+use super::schema::sessions;
+use super::{DbConn, StoreError};
+
+pub fn insert(conn: &mut DbConn, row: &SessionRow) -> Result<(), StoreError> {
+    diesel::insert_into(sessions::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn get(conn: &mut DbConn, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
+    Ok(sessions::table
+        .find(token_hash)
+        .select(SessionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn touch(conn: &mut DbConn, token_hash: &str, at: NaiveDateTime) -> Result<(), StoreError> {
+    diesel::update(sessions::table.find(token_hash))
+        .set(sessions::last_seen_at.eq(at))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn delete(conn: &mut DbConn, token_hash: &str) -> Result<(), StoreError> {
+    diesel::delete(sessions::table.find(token_hash)).execute(conn)?;
+    Ok(())
+}
+
+pub fn delete_for_user(conn: &mut DbConn, user_id: &str) -> Result<usize, StoreError> {
+    Ok(diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?)
+}

@@ -1,0 +1,166 @@
+//! Tickets and their short human numbers.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::models::{CustomerRow, TicketRow};
+use super::schema::{counters, customers, messages, tickets};
+use super::{DbConn, StoreError, now};
+
+/// Allocates the next ticket number. The UPDATE takes the row lock first, so concurrent
+/// processes on PostgreSQL (and the single SQLite writer) never hand out the same number.
+pub fn next_number(conn: &mut DbConn) -> Result<i64, StoreError> {
+    diesel::update(counters::table.find("ticket_number"))
+        .set(counters::value.eq(counters::value + 1))
+        .execute(conn)?;
+    Ok(counters::table
+        .find("ticket_number")
+        .select(counters::value)
+        .first(conn)?)
+}
+
+pub fn insert(conn: &mut DbConn, row: &TicketRow) -> Result<(), StoreError> {
+    diesel::insert_into(tickets::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> Result<TicketRow, StoreError> {
+    Ok(tickets::table
+        .find(id)
+        .select(TicketRow::as_select())
+        .first(conn)?)
+}
+
+pub fn get_by_number(conn: &mut DbConn, number: i64) -> Result<Option<TicketRow>, StoreError> {
+    Ok(tickets::table
+        .filter(tickets::number.eq(number))
+        .select(TicketRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The ticket that holds any of these RFC 5322 Message-IDs, newest message first.
+pub fn find_by_message_ids(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> Result<Option<TicketRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    Ok(tickets::table
+        .inner_join(messages::table)
+        .filter(messages::internet_message_id.eq_any(ids))
+        .order(messages::created_at.desc())
+        .select(TicketRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Fields that change as a ticket moves through its lifecycle.
+pub struct TicketUpdate<'a> {
+    pub status: &'a str,
+    pub language: Option<&'a str>,
+    pub intent: Option<&'a str>,
+    pub assignee_id: Option<Option<&'a str>>,
+    pub waiting_since: Option<Option<NaiveDateTime>>,
+    pub first_response_at: Option<NaiveDateTime>,
+    pub resolved_at: Option<Option<NaiveDateTime>>,
+}
+
+impl<'a> TicketUpdate<'a> {
+    pub fn status(status: &'a str) -> Self {
+        TicketUpdate {
+            status,
+            language: None,
+            intent: None,
+            assignee_id: None,
+            waiting_since: None,
+            first_response_at: None,
+            resolved_at: None,
+        }
+    }
+}
+
+/// Applies `update` if the ticket is still at `expected_version` (optimistic locking);
+/// returns `Conflict` when someone else changed it first.
+pub fn update(
+    conn: &mut DbConn,
+    ticket: &TicketRow,
+    update: &TicketUpdate,
+) -> Result<TicketRow, StoreError> {
+    let mut next = ticket.clone();
+    next.status = update.status.to_string();
+    if let Some(l) = update.language {
+        next.language = Some(l.to_string());
+    }
+    if let Some(i) = update.intent {
+        next.intent = Some(i.to_string());
+    }
+    if let Some(a) = update.assignee_id {
+        next.assignee_id = a.map(str::to_string);
+    }
+    if let Some(w) = update.waiting_since {
+        next.waiting_since = w;
+    }
+    if let Some(f) = update.first_response_at {
+        next.first_response_at.get_or_insert(f);
+    }
+    if let Some(r) = update.resolved_at {
+        next.resolved_at = r;
+    }
+    next.version = ticket.version + 1;
+    next.updated_at = now();
+    let changed = diesel::update(
+        tickets::table
+            .find(&ticket.id)
+            .filter(tickets::version.eq(ticket.version)),
+    )
+    .set((
+        tickets::status.eq(&next.status),
+        tickets::language.eq(&next.language),
+        tickets::intent.eq(&next.intent),
+        tickets::assignee_id.eq(&next.assignee_id),
+        tickets::waiting_since.eq(next.waiting_since),
+        tickets::first_response_at.eq(next.first_response_at),
+        tickets::resolved_at.eq(next.resolved_at),
+        tickets::version.eq(next.version),
+        tickets::updated_at.eq(next.updated_at),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(StoreError::Conflict(format!(
+            "ticket #{} was changed by someone else",
+            ticket.number
+        )));
+    }
+    Ok(next)
+}
+
+/// Tickets with their customers, newest first.
+pub fn list(
+    conn: &mut DbConn,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<(TicketRow, CustomerRow)>, StoreError> {
+    Ok(tickets::table
+        .inner_join(customers::table)
+        .order(tickets::number.desc())
+        .limit(limit)
+        .offset(offset)
+        .select((TicketRow::as_select(), CustomerRow::as_select()))
+        .load(conn)?)
+}
+
+/// How many tickets wait for a person right now (for expected reply times).
+pub fn count_waiting_for_person(conn: &mut DbConn) -> Result<i64, StoreError> {
+    Ok(tickets::table
+        .filter(tickets::status.eq_any(crate::domain::ticket::WAITING_FOR_PERSON))
+        .count()
+        .get_result(conn)?)
+}
+
+pub fn count_all(conn: &mut DbConn) -> Result<i64, StoreError> {
+    Ok(tickets::table.count().get_result(conn)?)
+}

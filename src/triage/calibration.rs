@@ -1,0 +1,185 @@
+//! Confidence calibration: turns the classifier's raw signals (its probability, the margin
+//! to the runner-up, nearest-example similarities) into a probability that the predicted
+//! intent is right, with a small logistic regression fitted on data held out of training.
+
+/// Raw signals of one prediction.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Signals {
+    /// Probability of the top class from the linear model.
+    pub p1: f32,
+    /// Probability of the runner-up class.
+    pub p2: f32,
+    /// Highest cosine similarity to any training example.
+    pub nn_best: f32,
+    /// Highest cosine similarity to a training example of the predicted class.
+    pub nn_pred: f32,
+    /// Whether the nearest example has the predicted class.
+    pub agree: bool,
+}
+
+/// Number of inputs of the calibration model (including the constant).
+pub const N_INPUTS: usize = 6;
+
+fn logit(p: f32) -> f32 {
+    let p = p.clamp(1e-4, 1.0 - 1e-4);
+    (p / (1.0 - p)).ln()
+}
+
+impl Signals {
+    /// The inputs of the calibration model.
+    pub fn inputs(&self) -> [f32; N_INPUTS] {
+        [
+            logit(self.p1),
+            logit(self.p1) - logit(self.p2),
+            self.nn_best,
+            self.nn_pred,
+            if self.agree { 1.0 } else { 0.0 },
+            1.0,
+        ]
+    }
+}
+
+/// Logistic model from signals to the probability that the prediction is correct.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Calibrator {
+    /// One weight per input of [`Signals::inputs`].
+    pub weights: Vec<f32>,
+}
+
+impl Default for Calibrator {
+    /// A prior used when too little data was held out to fit one.
+    fn default() -> Self {
+        Calibrator {
+            weights: vec![0.8, 0.0, 1.0, 5.0, 0.5, -3.0],
+        }
+    }
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+impl Calibrator {
+    /// Calibrated confidence of a prediction.
+    pub fn confidence(&self, s: &Signals) -> f32 {
+        let x = s.inputs();
+        let z: f64 = x
+            .iter()
+            .zip(&self.weights)
+            .map(|(&a, &w)| a as f64 * w as f64)
+            .sum();
+        sigmoid(z) as f32
+    }
+
+    /// Fits the model by Newton's method (ridge-regularised) on `(signals, correct,
+    /// weight)` triples; falls back to the prior when there are too few of them or only
+    /// one outcome.
+    pub fn fit(data: &[(Signals, bool, f32)]) -> Calibrator {
+        let pos = data.iter().filter(|d| d.1).count();
+        if data.len() < 30 || pos == 0 || pos == data.len() {
+            return Calibrator::default();
+        }
+        const N: usize = N_INPUTS;
+        let xs: Vec<[f64; N]> = data
+            .iter()
+            .map(|(s, _, _)| s.inputs().map(|v| v as f64))
+            .collect();
+        let mut w = [0f64; N];
+        let ridge = 1e-2;
+        for _ in 0..50 {
+            let mut g = [0f64; N];
+            let mut h = [[0f64; N]; N];
+            for (x, (_, y, wt)) in xs.iter().zip(data) {
+                let z: f64 = x.iter().zip(&w).map(|(a, b)| a * b).sum();
+                let p = sigmoid(z);
+                let wt = *wt as f64;
+                let r = wt * (p - if *y { 1.0 } else { 0.0 });
+                let s = wt * (p * (1.0 - p)).max(1e-9);
+                for i in 0..N {
+                    g[i] += r * x[i];
+                    for j in 0..N {
+                        h[i][j] += s * x[i] * x[j];
+                    }
+                }
+            }
+            for i in 0..N - 1 {
+                g[i] += ridge * w[i];
+                h[i][i] += ridge;
+            }
+            h[N - 1][N - 1] += 1e-9;
+            let step = solve(h, g);
+            let mut max_step: f64 = 0.0;
+            for i in 0..N {
+                w[i] -= step[i];
+                max_step = max_step.max(step[i].abs());
+            }
+            if max_step < 1e-7 {
+                break;
+            }
+        }
+        Calibrator {
+            weights: w.iter().map(|&v| v as f32).collect(),
+        }
+    }
+}
+
+/// Solves `a x = b` by Gaussian elimination with partial pivoting.
+#[allow(clippy::needless_range_loop)]
+fn solve<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
+    for col in 0..N {
+        let piv = (col..N)
+            .max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))
+            .unwrap_or(col);
+        a.swap(col, piv);
+        b.swap(col, piv);
+        let d = a[col][col];
+        if d.abs() < 1e-12 {
+            continue;
+        }
+        for row in col + 1..N {
+            let f = a[row][col] / d;
+            for k in col..N {
+                a[row][k] -= f * a[col][k];
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = [0f64; N];
+    for i in (0..N).rev() {
+        let mut s = b[i];
+        for k in i + 1..N {
+            s -= a[i][k] * x[k];
+        }
+        x[i] = if a[i][i].abs() < 1e-12 {
+            0.0
+        } else {
+            s / a[i][i]
+        };
+    }
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_orders_confidence_by_signal() {
+        let mut data = Vec::new();
+        for i in 0..200 {
+            let q = i as f32 / 200.0;
+            let s = Signals {
+                p1: 0.3 + 0.6 * q,
+                p2: 0.05,
+                nn_best: q,
+                nn_pred: q,
+                agree: i % 2 == 0,
+            };
+            data.push((s, i % 10 < (q * 10.0) as usize, 1.0));
+        }
+        let c = Calibrator::fit(&data);
+        let lo = c.confidence(&data[10].0);
+        let hi = c.confidence(&data[190].0);
+        assert!(hi > lo, "{hi} > {lo}");
+    }
+}

@@ -1,0 +1,456 @@
+//! The intent classifier: a TF-IDF feature space over hashed word and character
+//! n-grams, a multinomial logistic regression trained by SGD, and a nearest-example index
+//! whose cosine similarities tell how close a message is to anything seen in training
+//! (the strongest signal that a message is out of scope).
+
+use super::tokenize::{self, Feature, GROUPS};
+
+/// Hyper-parameters of the classifier. `Default` holds the values tuned on the
+/// CLINC150, Banking77 and xSID training/validation splits (see RESULTS.md in the lab).
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Features seen in fewer training texts than this are dropped.
+    pub min_df: u32,
+    /// Weight of each feature group after its own L2 normalisation.
+    pub group_weight: [f32; GROUPS],
+    /// Count features unknown to the vocabulary in the vector norm (as if with the
+    /// highest idf), so texts made of unseen n-grams get smaller similarities.
+    pub oov_in_norm: bool,
+    /// SGD epochs over the training set.
+    pub epochs: usize,
+    /// Initial SGD learning rate (decays linearly to zero).
+    pub learning_rate: f32,
+    /// L2 regularisation strength.
+    pub l2: f32,
+    /// Features in more than this share of training texts are left out of the
+    /// nearest-example index (they cost much and say little).
+    pub knn_max_df: f32,
+    /// Share of the training data held out to fit the confidence calibration.
+    pub calibration_share: f32,
+    /// Weight of the nearest-example similarity of a class, added to the log
+    /// probability of the linear model, when choosing the intent.
+    pub knn_weight: f32,
+    /// Calibration weight of a held-out example with its own class taken out (a stand-in
+    /// for an out-of-scope message near the domain); 0 = not used.
+    pub pseudo_oos_weight: f32,
+    /// Calibration weight of a real out-of-scope training example.
+    pub oos_weight: f32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            min_df: 2,
+            group_weight: [1.0, 1.0],
+            oov_in_norm: true,
+            epochs: 12,
+            learning_rate: 1.0,
+            l2: 1e-5,
+            knn_max_df: 0.05,
+            calibration_share: 0.2,
+            knn_weight: 0.0,
+            pseudo_oos_weight: 0.25,
+            oos_weight: 1.0,
+        }
+    }
+}
+
+/// A sparse vector: sorted feature indices with their weights.
+#[derive(Clone, Debug, Default)]
+pub struct SparseVec {
+    /// Feature indices.
+    pub idx: Vec<u32>,
+    /// Weights, one per index.
+    pub val: Vec<f32>,
+}
+
+impl SparseVec {
+    /// Dot product of two sparse vectors with sorted indices.
+    pub fn dot(&self, other: &SparseVec) -> f32 {
+        let (mut i, mut j, mut s) = (0, 0, 0.0);
+        while i < self.idx.len() && j < other.idx.len() {
+            match self.idx[i].cmp(&other.idx[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    s += self.val[i] * other.val[j];
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        s
+    }
+}
+
+/// Maps feature hashes to dense indices and weighs them by inverse document frequency.
+/// The lookup table is open addressing over the hash itself, so loading it is a copy.
+#[derive(Clone, Debug, Default)]
+pub struct FeatureSpace {
+    pub(crate) keys: Vec<u64>,
+    pub(crate) slots: Vec<u32>,
+    pub(crate) idf: Vec<f32>,
+    pub(crate) df: Vec<u32>,
+    pub(crate) n_docs: u32,
+    pub(crate) oov_idf: f32,
+    pub(crate) group_weight: [f32; GROUPS],
+    pub(crate) oov_in_norm: bool,
+}
+
+impl FeatureSpace {
+    /// Builds the vocabulary of the features that occur in at least `min_df` documents.
+    pub fn build(docs: &[Vec<Feature>], cfg: &Config) -> FeatureSpace {
+        let mut all: Vec<u64> = docs.iter().flat_map(|d| d.iter().map(|f| f.hash)).collect();
+        all.sort_unstable();
+        let n = docs.len().max(1) as f32;
+        let mut kept: Vec<(u64, u32)> = Vec::new();
+        let mut i = 0;
+        while i < all.len() {
+            let mut j = i;
+            while j < all.len() && all[j] == all[i] {
+                j += 1;
+            }
+            let df = (j - i) as u32;
+            if df >= cfg.min_df.max(1) {
+                kept.push((all[i], df));
+            }
+            i = j;
+        }
+        let cap = (kept.len() * 2).next_power_of_two().max(16);
+        let mut space = FeatureSpace {
+            keys: vec![0; cap],
+            slots: vec![0; cap],
+            idf: Vec::with_capacity(kept.len()),
+            df: Vec::with_capacity(kept.len()),
+            n_docs: docs.len() as u32,
+            oov_idf: ((n + 1.0) / 1.0).ln() + 1.0,
+            group_weight: cfg.group_weight,
+            oov_in_norm: cfg.oov_in_norm,
+        };
+        for (k, (h, df)) in kept.into_iter().enumerate() {
+            space.insert(h, k as u32);
+            space.idf.push(((n + 1.0) / (df as f32 + 1.0)).ln() + 1.0);
+            space.df.push(df);
+        }
+        space
+    }
+
+    fn insert(&mut self, h: u64, v: u32) {
+        let mask = self.keys.len() - 1;
+        let mut p = (h as usize) & mask;
+        while self.keys[p] != 0 {
+            p = (p + 1) & mask;
+        }
+        self.keys[p] = h;
+        self.slots[p] = v;
+    }
+
+    /// Dense index of a feature hash, if it is in the vocabulary.
+    #[inline]
+    pub fn index(&self, h: u64) -> Option<u32> {
+        if self.keys.is_empty() {
+            return None;
+        }
+        let mask = self.keys.len() - 1;
+        let mut p = (h as usize) & mask;
+        loop {
+            let k = self.keys[p];
+            if k == h {
+                return Some(self.slots[p]);
+            }
+            if k == 0 {
+                return None;
+            }
+            p = (p + 1) & mask;
+        }
+    }
+
+    /// Number of features in the vocabulary.
+    pub fn len(&self) -> usize {
+        self.idf.len()
+    }
+
+    /// True when the vocabulary is empty.
+    pub fn is_empty(&self) -> bool {
+        self.idf.is_empty()
+    }
+
+    /// The TF-IDF vector of a text's features (sublinear tf, each group L2-normalised and
+    /// weighted, the whole vector of unit length).
+    pub fn vectorize(&self, feats: &[Feature]) -> SparseVec {
+        let mut norms = [0f32; GROUPS];
+        let mut items: Vec<(u32, u8, f32)> = Vec::with_capacity(feats.len());
+        for f in feats {
+            let tf = 1.0 + f.count.ln();
+            match self.index(f.hash) {
+                Some(i) => {
+                    let w = tf * self.idf[i as usize];
+                    norms[f.group as usize] += w * w;
+                    items.push((i, f.group, w));
+                }
+                None if self.oov_in_norm => {
+                    let w = tf * self.oov_idf;
+                    norms[f.group as usize] += w * w;
+                }
+                None => {}
+            }
+        }
+        let mut scale = [0f32; GROUPS];
+        let mut total = 0.0;
+        for g in 0..GROUPS {
+            if norms[g] > 0.0 {
+                scale[g] = self.group_weight[g] / norms[g].sqrt();
+                total += self.group_weight[g] * self.group_weight[g];
+            }
+        }
+        let total = if total > 0.0 { 1.0 / total.sqrt() } else { 0.0 };
+        items.sort_unstable_by_key(|&(i, _, _)| i);
+        let mut v = SparseVec {
+            idx: Vec::with_capacity(items.len()),
+            val: Vec::with_capacity(items.len()),
+        };
+        for (i, g, w) in items {
+            v.idx.push(i);
+            v.val.push(w * scale[g as usize] * total);
+        }
+        v
+    }
+
+    /// Convenience: tokenises and vectorises a raw text.
+    pub fn embed(&self, text: &str) -> SparseVec {
+        self.vectorize(&tokenize::features(text))
+    }
+}
+
+/// A training target for the linear model.
+#[derive(Clone, Copy, Debug)]
+pub struct Target {
+    /// Class index.
+    pub class: u32,
+    /// False when the example says the text is *not* of this class.
+    pub positive: bool,
+}
+
+/// Multinomial logistic regression over sparse vectors, weights stored feature-major.
+#[derive(Clone, Debug, Default)]
+pub struct LinearModel {
+    pub(crate) n_class: usize,
+    pub(crate) w: Vec<f32>,
+    pub(crate) b: Vec<f32>,
+}
+
+/// Small deterministic random generator (SplitMix64) for shuffling and splits.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// Next pseudo-random 64-bit value.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform index below `n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+
+    /// Fisher-Yates shuffle.
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = self.below(i + 1);
+            v.swap(i, j);
+        }
+    }
+}
+
+fn softmax_in_place(z: &mut [f32]) {
+    let m = z.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+    let mut s = 0.0;
+    for v in z.iter_mut() {
+        *v = (*v - m).exp();
+        s += *v;
+    }
+    for v in z.iter_mut() {
+        *v /= s;
+    }
+}
+
+impl LinearModel {
+    /// Trains the model by SGD with a linearly decaying learning rate.
+    pub fn train(
+        xs: &[SparseVec],
+        ys: &[Target],
+        n_feat: usize,
+        n_class: usize,
+        cfg: &Config,
+    ) -> LinearModel {
+        let c = n_class;
+        let mut w = vec![0f32; n_feat * c];
+        let mut b = vec![0f32; c];
+        let mut scale = 1.0f32;
+        let mut order: Vec<usize> = (0..xs.len()).collect();
+        let mut rng = Rng(0x5EED);
+        let total = (cfg.epochs * xs.len()).max(1) as f32;
+        let mut t = 0usize;
+        let mut z = vec![0f32; c];
+        for _ in 0..cfg.epochs {
+            rng.shuffle(&mut order);
+            for &i in &order {
+                let eta = cfg.learning_rate * (1.0 - t as f32 / total).max(0.02);
+                t += 1;
+                let x = &xs[i];
+                z.copy_from_slice(&b);
+                for (&f, &v) in x.idx.iter().zip(&x.val) {
+                    let row = &w[f as usize * c..f as usize * c + c];
+                    let s = v * scale;
+                    for (zz, &ww) in z.iter_mut().zip(row) {
+                        *zz += s * ww;
+                    }
+                }
+                softmax_in_place(&mut z);
+                let y = ys[i];
+                let k = y.class as usize;
+                if y.positive {
+                    z[k] -= 1.0;
+                } else {
+                    // Gradient of -log(1 - p_k).
+                    let pk = z[k].min(0.999);
+                    let r = pk / (1.0 - pk);
+                    for (j, g) in z.iter_mut().enumerate() {
+                        *g = if j == k { pk } else { -*g * r };
+                    }
+                }
+                scale *= 1.0 - eta * cfg.l2;
+                for (bb, &g) in b.iter_mut().zip(z.iter()) {
+                    *bb -= eta * g;
+                }
+                for (&f, &v) in x.idx.iter().zip(&x.val) {
+                    let row = &mut w[f as usize * c..f as usize * c + c];
+                    let s = eta * v / scale;
+                    for (ww, &g) in row.iter_mut().zip(z.iter()) {
+                        *ww -= s * g;
+                    }
+                }
+                if scale < 1e-6 {
+                    for ww in w.iter_mut() {
+                        *ww *= scale;
+                    }
+                    scale = 1.0;
+                }
+            }
+        }
+        for ww in w.iter_mut() {
+            *ww *= scale;
+        }
+        LinearModel { n_class, w, b }
+    }
+
+    /// Class probabilities of a vector.
+    pub fn probabilities(&self, x: &SparseVec) -> Vec<f32> {
+        let c = self.n_class;
+        let mut z = self.b.clone();
+        for (&f, &v) in x.idx.iter().zip(&x.val) {
+            let row = &self.w[f as usize * c..f as usize * c + c];
+            for (zz, &ww) in z.iter_mut().zip(row) {
+                *zz += v * ww;
+            }
+        }
+        softmax_in_place(&mut z);
+        z
+    }
+}
+
+/// Inverted index of the training vectors for nearest-example cosine similarity.
+#[derive(Clone, Debug, Default)]
+pub struct KnnIndex {
+    pub(crate) offsets: Vec<u32>,
+    pub(crate) docs: Vec<u32>,
+    pub(crate) vals: Vec<f32>,
+    pub(crate) labels: Vec<u32>,
+}
+
+/// What the nearest-example index says about a query.
+#[derive(Clone, Debug)]
+pub struct Neighbours {
+    /// Highest similarity to any training example, and that example's class.
+    pub best: (f32, u32),
+    /// Highest similarity per class (0 for classes with no overlap).
+    pub per_class: Vec<f32>,
+}
+
+impl KnnIndex {
+    /// Indexes the vectors, skipping features present in more than `max_df` of them.
+    pub fn build(xs: &[SparseVec], labels: &[u32], space: &FeatureSpace, max_df: f32) -> KnnIndex {
+        let n_feat = space.len();
+        let limit = ((xs.len() as f32) * max_df).max(8.0) as u32;
+        let keep: Vec<bool> = space.df.iter().map(|&d| d <= limit).collect();
+        let mut counts = vec![0u32; n_feat + 1];
+        for x in xs {
+            for &f in &x.idx {
+                if keep[f as usize] {
+                    counts[f as usize + 1] += 1;
+                }
+            }
+        }
+        for i in 0..n_feat {
+            counts[i + 1] += counts[i];
+        }
+        let nnz = counts[n_feat] as usize;
+        let mut docs = vec![0u32; nnz];
+        let mut vals = vec![0f32; nnz];
+        let mut pos = counts.clone();
+        for (d, x) in xs.iter().enumerate() {
+            for (&f, &v) in x.idx.iter().zip(&x.val) {
+                if keep[f as usize] {
+                    let p = pos[f as usize] as usize;
+                    docs[p] = d as u32;
+                    vals[p] = v;
+                    pos[f as usize] += 1;
+                }
+            }
+        }
+        KnnIndex {
+            offsets: counts,
+            docs,
+            vals,
+            labels: labels.to_vec(),
+        }
+    }
+
+    /// Similarities of the query to the indexed examples, summarised per class.
+    pub fn query(&self, x: &SparseVec, n_class: usize) -> Neighbours {
+        let mut per_class = vec![0f32; n_class];
+        if self.labels.is_empty() {
+            return Neighbours {
+                best: (0.0, 0),
+                per_class,
+            };
+        }
+        let mut acc = vec![0f32; self.labels.len()];
+        for (&f, &v) in x.idx.iter().zip(&x.val) {
+            let (a, b) = (
+                self.offsets[f as usize] as usize,
+                self.offsets[f as usize + 1] as usize,
+            );
+            for (&d, &w) in self.docs[a..b].iter().zip(&self.vals[a..b]) {
+                acc[d as usize] += v * w;
+            }
+        }
+        let mut best = (0f32, 0u32);
+        for (d, &s) in acc.iter().enumerate() {
+            if s > 0.0 {
+                let c = self.labels[d];
+                if s > per_class[c as usize] {
+                    per_class[c as usize] = s;
+                }
+                if s > best.0 {
+                    best = (s, c);
+                }
+            }
+        }
+        Neighbours { best, per_class }
+    }
+}

@@ -1,0 +1,409 @@
+//! The `tandem eval` contract: train on a JSONL file, score a JSONL test file, write
+//! predictions, report accuracy, out-of-scope recall, AUROC, automation rate and
+//! precision, and calibration error. Also a throughput benchmark for `tandem bench`.
+
+use std::fmt;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use super::{Engine, LabeledExample, Message, OOS_INTENT, Settings};
+
+/// Share of out-of-scope messages in real traffic, used to re-weight reports.
+pub const TRAFFIC_OOS_SHARE: f64 = 0.18;
+
+/// One row of an eval file: `{"text": "...", "intent": "..."}` (an optional `language`).
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
+pub struct Row {
+    /// Customer text.
+    pub text: String,
+    /// Intent label; `oos` = out of scope.
+    pub intent: String,
+    /// Language code, when the file gives one (reporting only, never used to predict).
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+/// One line of the predictions file.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct PredictionRow {
+    /// Zero-based row number in the test file.
+    pub index: usize,
+    /// Predicted intent (the best one, also when escalating).
+    pub predicted_intent: String,
+    /// Calibrated confidence.
+    pub confidence: f32,
+    /// True when the message would not be answered automatically.
+    pub escalate: bool,
+}
+
+/// Errors of an evaluation run.
+#[derive(Debug)]
+pub enum EvalError {
+    /// Reading or writing a file failed.
+    Io(String, std::io::Error),
+    /// A line is not a valid row.
+    Parse(String, usize, String),
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EvalError::Io(p, e) => write!(f, "{p}: {e}"),
+            EvalError::Parse(p, line, e) => write!(f, "{p}:{line}: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// Reads a JSONL eval file (blank lines are skipped).
+pub fn read_rows(path: &Path) -> Result<Vec<Row>, EvalError> {
+    let name = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|e| EvalError::Io(name.clone(), e))?;
+    let mut rows = Vec::new();
+    for (i, line) in BufReader::new(f).lines().enumerate() {
+        let line = line.map_err(|e| EvalError::Io(name.clone(), e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let row: Row = serde_json::from_str(&line)
+            .map_err(|e| EvalError::Parse(name.clone(), i + 1, e.to_string()))?;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// The scores of one evaluation. Rates are fractions in [0, 1].
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct EvalReport {
+    /// Training rows.
+    pub train_rows: usize,
+    /// Test rows (in scope + out of scope).
+    pub test_rows: usize,
+    /// Out-of-scope test rows.
+    pub oos_rows: usize,
+    /// Seconds spent training.
+    pub train_seconds: f64,
+    /// Top-1 accuracy on in-scope rows.
+    pub in_scope_accuracy: f64,
+    /// Share of out-of-scope rows escalated (None without such rows).
+    pub oos_recall: Option<f64>,
+    /// AUROC of the confidence, in scope (positive) against out of scope.
+    pub auroc: Option<f64>,
+    /// Share of rows not escalated, on the test file as it is.
+    pub automation_rate: f64,
+    /// Share of non-escalated rows whose intent is right (an out-of-scope row is never
+    /// right), on the test file as it is.
+    pub automation_precision: f64,
+    /// Automation rate with out-of-scope rows re-weighted to [`TRAFFIC_OOS_SHARE`].
+    pub automation_rate_traffic: Option<f64>,
+    /// Automation precision with out-of-scope rows re-weighted to [`TRAFFIC_OOS_SHARE`].
+    pub automation_precision_traffic: Option<f64>,
+    /// Expected calibration error of the confidence (10 bins) against correctness.
+    pub ece: f64,
+    /// Accuracy by language, when the test file gives languages: (code, accuracy, rows).
+    pub per_language: Vec<(String, f64, usize)>,
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.2} %", v * 100.0)
+}
+
+impl fmt::Display for EvalReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "train rows {} ({:.2} s), test rows {} ({} out of scope)",
+            self.train_rows, self.train_seconds, self.test_rows, self.oos_rows
+        )?;
+        writeln!(
+            f,
+            "in-scope top-1 accuracy   {}",
+            pct(self.in_scope_accuracy)
+        )?;
+        if let Some(r) = self.oos_recall {
+            writeln!(f, "out-of-scope recall       {}", pct(r))?;
+        }
+        if let Some(a) = self.auroc {
+            writeln!(f, "AUROC in vs out of scope  {a:.4}")?;
+        }
+        writeln!(
+            f,
+            "automation rate           {} (precision {})",
+            pct(self.automation_rate),
+            pct(self.automation_precision)
+        )?;
+        if let (Some(r), Some(p)) = (
+            self.automation_rate_traffic,
+            self.automation_precision_traffic,
+        ) {
+            writeln!(
+                f,
+                "at {:.0} % out of scope     rate {} precision {}",
+                TRAFFIC_OOS_SHARE * 100.0,
+                pct(r),
+                pct(p)
+            )?;
+        }
+        write!(f, "expected calibration err {:.4}", self.ece)?;
+        if !self.per_language.is_empty() {
+            let mean =
+                self.per_language.iter().map(|l| l.1).sum::<f64>() / self.per_language.len() as f64;
+            write!(f, "\nper language (mean {}):", pct(mean))?;
+            for (l, a, n) in &self.per_language {
+                write!(f, " {l} {:.1} ({n})", a * 100.0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One scored test row.
+#[derive(Clone, Debug)]
+pub struct Scored {
+    /// The gold row.
+    pub row: Row,
+    /// Predicted intent.
+    pub predicted: String,
+    /// Calibrated confidence.
+    pub confidence: f32,
+}
+
+/// Area under the ROC curve of `scores` for positives against negatives (ties count
+/// half).
+pub fn auroc(pos: &[f32], neg: &[f32]) -> Option<f64> {
+    if pos.is_empty() || neg.is_empty() {
+        return None;
+    }
+    let mut all: Vec<(f32, bool)> = pos
+        .iter()
+        .map(|&s| (s, true))
+        .chain(neg.iter().map(|&s| (s, false)))
+        .collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Rank-sum with average ranks for ties.
+    let mut rank_sum = 0f64;
+    let mut i = 0;
+    while i < all.len() {
+        let mut j = i;
+        while j < all.len() && all[j].0 == all[i].0 {
+            j += 1;
+        }
+        let avg = (i + j + 1) as f64 / 2.0;
+        rank_sum += avg * all[i..j].iter().filter(|x| x.1).count() as f64;
+        i = j;
+    }
+    let np = pos.len() as f64;
+    let nn = neg.len() as f64;
+    Some((rank_sum - np * (np + 1.0) / 2.0) / (np * nn))
+}
+
+/// Computes the report from scored rows, with `threshold` deciding automation.
+pub fn report(scored: &[Scored], threshold: f32) -> EvalReport {
+    let is_oos = |s: &Scored| s.row.intent == OOS_INTENT;
+    let correct = |s: &Scored| !is_oos(s) && s.predicted == s.row.intent;
+    let n_in = scored.iter().filter(|s| !is_oos(s)).count();
+    let n_oos = scored.len() - n_in;
+    let mut r = EvalReport {
+        test_rows: scored.len(),
+        oos_rows: n_oos,
+        ..Default::default()
+    };
+    r.in_scope_accuracy = ratio(scored.iter().filter(|s| correct(s)).count(), n_in);
+    if n_oos > 0 {
+        r.oos_recall = Some(ratio(
+            scored
+                .iter()
+                .filter(|s| is_oos(s) && s.confidence < threshold)
+                .count(),
+            n_oos,
+        ));
+    }
+    let pos: Vec<f32> = scored
+        .iter()
+        .filter(|s| !is_oos(s))
+        .map(|s| s.confidence)
+        .collect();
+    let neg: Vec<f32> = scored
+        .iter()
+        .filter(|s| is_oos(s))
+        .map(|s| s.confidence)
+        .collect();
+    r.auroc = auroc(&pos, &neg);
+    let auto: Vec<&Scored> = scored
+        .iter()
+        .filter(|s| s.confidence >= threshold)
+        .collect();
+    r.automation_rate = ratio(auto.len(), scored.len());
+    r.automation_precision = ratio(auto.iter().filter(|s| correct(s)).count(), auto.len());
+    if n_oos > 0 && n_in > 0 {
+        let w_in = (1.0 - TRAFFIC_OOS_SHARE) / n_in as f64;
+        let w_oos = TRAFFIC_OOS_SHARE / n_oos as f64;
+        let w = |s: &Scored| if is_oos(s) { w_oos } else { w_in };
+        let auto_w: f64 = auto.iter().map(|s| w(s)).sum();
+        let right_w: f64 = auto.iter().filter(|s| correct(s)).map(|s| w(s)).sum();
+        r.automation_rate_traffic = Some(auto_w);
+        r.automation_precision_traffic = Some(if auto_w > 0.0 { right_w / auto_w } else { 0.0 });
+    }
+    // Expected calibration error over 10 equal-width bins.
+    let mut bins = [(0f64, 0f64, 0usize); 10];
+    for s in scored {
+        let b = ((s.confidence as f64 * 10.0) as usize).min(9);
+        bins[b].0 += s.confidence as f64;
+        bins[b].1 += correct(s) as u8 as f64;
+        bins[b].2 += 1;
+    }
+    r.ece = bins
+        .iter()
+        .filter(|b| b.2 > 0)
+        .map(|b| (b.0 - b.1).abs() / scored.len() as f64)
+        .sum();
+    let mut langs: Vec<String> = scored
+        .iter()
+        .filter_map(|s| s.row.language.clone())
+        .collect();
+    langs.sort();
+    langs.dedup();
+    for l in langs {
+        let rows: Vec<&Scored> = scored
+            .iter()
+            .filter(|s| s.row.language.as_deref() == Some(&l) && !is_oos(s))
+            .collect();
+        let acc = ratio(rows.iter().filter(|s| correct(s)).count(), rows.len());
+        r.per_language.push((l, acc, rows.len()));
+    }
+    r
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// Turns eval rows into training examples (`oos` rows stay `oos`: the engine uses them
+/// only to learn low confidence).
+pub fn examples(rows: &[Row]) -> Vec<LabeledExample> {
+    rows.iter()
+        .map(|r| LabeledExample {
+            text: r.text.clone(),
+            intent: r.intent.clone(),
+            positive: true,
+        })
+        .collect()
+}
+
+/// Scores test rows with a trained engine, calling `progress(done, total)` now and then.
+pub fn score(engine: &Engine, test: &[Row], progress: &mut dyn FnMut(usize, usize)) -> Vec<Scored> {
+    let total = test.len();
+    let mut out = Vec::with_capacity(total);
+    for (i, row) in test.iter().enumerate() {
+        let p = engine.predict(&row.text);
+        out.push(Scored {
+            row: row.clone(),
+            predicted: p.intent.unwrap_or_default(),
+            confidence: p.confidence,
+        });
+        if i % 256 == 0 || i + 1 == total {
+            progress(i + 1, total);
+        }
+    }
+    out
+}
+
+/// Runs the eval contract: trains on `train`, scores `test`, writes `predictions` (JSONL)
+/// when given, and reports at the default auto-send threshold.
+pub fn run(
+    train: &Path,
+    test: &Path,
+    predictions: Option<&Path>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<EvalReport, EvalError> {
+    let train_rows = read_rows(train)?;
+    let test_rows = read_rows(test)?;
+    let t0 = Instant::now();
+    let engine = Engine::train(&[], &examples(&train_rows));
+    let train_seconds = t0.elapsed().as_secs_f64();
+    let scored = score(&engine, &test_rows, progress);
+    if let Some(p) = predictions {
+        write_predictions(p, &scored, Settings::default().auto_threshold)?;
+    }
+    let mut r = report(&scored, Settings::default().auto_threshold);
+    r.train_rows = train_rows.len();
+    r.train_seconds = train_seconds;
+    Ok(r)
+}
+
+/// Writes the predictions JSONL.
+pub fn write_predictions(path: &Path, scored: &[Scored], threshold: f32) -> Result<(), EvalError> {
+    let name = path.display().to_string();
+    let f = std::fs::File::create(path).map_err(|e| EvalError::Io(name.clone(), e))?;
+    let mut w = BufWriter::new(f);
+    for (i, s) in scored.iter().enumerate() {
+        let row = PredictionRow {
+            index: i,
+            predicted_intent: s.predicted.clone(),
+            confidence: s.confidence,
+            escalate: s.confidence < threshold,
+        };
+        let line = serde_json::to_string(&row).expect("prediction serialises");
+        writeln!(w, "{line}").map_err(|e| EvalError::Io(name.clone(), e))?;
+    }
+    w.flush().map_err(|e| EvalError::Io(name, e))
+}
+
+/// Result of [`bench_throughput`].
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct BenchReport {
+    /// Messages triaged.
+    pub messages: usize,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Messages per second on one thread.
+    pub per_second: f64,
+}
+
+impl fmt::Display for BenchReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} messages in {:.3} s: {:.0} messages/s on one thread",
+            self.messages, self.seconds, self.per_second
+        )
+    }
+}
+
+/// Triages `texts` (cycled until `messages` have been done) with `settings` on the
+/// calling thread and measures the rate.
+pub fn bench_throughput(
+    engine: &Engine,
+    texts: &[String],
+    messages: usize,
+    settings: &Settings,
+) -> BenchReport {
+    let t0 = Instant::now();
+    let mut n = 0;
+    let mut sink = 0usize;
+    if !texts.is_empty() {
+        while n < messages {
+            let t = &texts[n % texts.len()];
+            let d = engine.triage(
+                &Message {
+                    subject: "",
+                    text: t,
+                    prior_unresolved_contacts: 0,
+                    vip: false,
+                },
+                settings,
+            );
+            sink += d.risk_flags.len();
+            n += 1;
+        }
+    }
+    std::hint::black_box(sink);
+    let seconds = t0.elapsed().as_secs_f64().max(1e-9);
+    BenchReport {
+        messages: n,
+        seconds,
+        per_second: n as f64 / seconds,
+    }
+}

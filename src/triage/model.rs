@@ -1,0 +1,255 @@
+//! The trained intent model: feature space, linear classifier, nearest-example index and
+//! calibrator together, trained with a held-out split for the calibration.
+
+use super::calibration::{Calibrator, Signals};
+use super::classifier::{Config, FeatureSpace, KnnIndex, LinearModel, Rng, SparseVec, Target};
+use super::tokenize::{self, Feature};
+
+/// The reserved intent label of out-of-scope training examples: they never become a
+/// class, they teach the calibration what to give low confidence.
+pub const OOS_INTENT: &str = "oos";
+
+/// One training text for [`IntentModel::train`].
+#[derive(Clone, Debug)]
+pub struct TrainText<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its intent label (`OOS_INTENT` for out of scope).
+    pub intent: &'a str,
+    /// False when the text is known *not* to be of this intent.
+    pub positive: bool,
+}
+
+/// A classification of one text.
+#[derive(Clone, Debug)]
+pub struct Scored {
+    /// Index of the predicted class in [`IntentModel::labels`], if there are classes.
+    pub class: Option<usize>,
+    /// The linear model's probability of that class.
+    pub probability: f32,
+    /// Calibrated probability that the prediction is right.
+    pub confidence: f32,
+    /// The raw signals the confidence was computed from.
+    pub signals: Signals,
+}
+
+/// Everything that classifies a text into an intent.
+#[derive(Clone, Debug, Default)]
+pub struct IntentModel {
+    pub(crate) labels: Vec<String>,
+    pub(crate) space: FeatureSpace,
+    pub(crate) linear: LinearModel,
+    pub(crate) knn: KnnIndex,
+    pub(crate) calibrator: Calibrator,
+    pub(crate) knn_weight: f32,
+}
+
+struct Fitted {
+    space: FeatureSpace,
+    linear: LinearModel,
+    knn: KnnIndex,
+}
+
+fn fit(feats: &[&Vec<Feature>], targets: &[Target], n_class: usize, cfg: &Config) -> Fitted {
+    let pos_feats: Vec<Vec<Feature>> = feats
+        .iter()
+        .zip(targets)
+        .filter(|(_, t)| t.positive)
+        .map(|(f, _)| (*f).clone())
+        .collect();
+    let space = FeatureSpace::build(&pos_feats, cfg);
+    let xs: Vec<SparseVec> = feats.iter().map(|f| space.vectorize(f)).collect();
+    let linear = LinearModel::train(&xs, targets, space.len(), n_class, cfg);
+    let (kx, kl): (Vec<SparseVec>, Vec<u32>) = xs
+        .into_iter()
+        .zip(targets)
+        .filter(|(_, t)| t.positive)
+        .map(|(x, t)| (x, t.class))
+        .unzip();
+    let knn = KnnIndex::build(&kx, &kl, &space, cfg.knn_max_df);
+    Fitted { space, linear, knn }
+}
+
+/// Signals of one vector. With `removed`, the class is taken out as if it did not exist:
+/// the held-out example then stands for an out-of-scope message close to the domain.
+fn signals(
+    linear: &LinearModel,
+    knn: &KnnIndex,
+    x: &SparseVec,
+    knn_weight: f32,
+    removed: Option<usize>,
+) -> (usize, Signals) {
+    let mut probs = linear.probabilities(x);
+    let mut nb = knn.query(x, linear.n_class);
+    if let Some(r) = removed {
+        let rest = (1.0 - probs[r]).max(1e-6);
+        probs[r] = 0.0;
+        for p in probs.iter_mut() {
+            *p /= rest;
+        }
+        nb.per_class[r] = 0.0;
+    }
+    signals_from(&probs, &nb.per_class, knn_weight)
+}
+
+fn signals_from(probs: &[f32], knn: &[f32], knn_weight: f32) -> (usize, Signals) {
+    let mut c1 = 0usize;
+    let mut best = f32::NEG_INFINITY;
+    for (i, (&p, &k)) in probs.iter().zip(knn).enumerate() {
+        let s = p.max(1e-30).ln() + knn_weight * k;
+        if s > best {
+            best = s;
+            c1 = i;
+        }
+    }
+    let mut p2 = 0f32;
+    for (i, &p) in probs.iter().enumerate() {
+        if i != c1 && p > p2 {
+            p2 = p;
+        }
+    }
+    let (mut nn_best, mut nn_class) = (0f32, 0usize);
+    for (i, &k) in knn.iter().enumerate() {
+        if k > nn_best {
+            nn_best = k;
+            nn_class = i;
+        }
+    }
+    (
+        c1,
+        Signals {
+            p1: probs[c1],
+            p2,
+            nn_best,
+            nn_pred: knn[c1],
+            agree: nn_class == c1,
+        },
+    )
+}
+
+impl IntentModel {
+    /// Trains on the texts: a first fit without a held-out share of them gives the data for
+    /// the calibration, the final fit uses everything.
+    pub fn train(texts: &[TrainText], cfg: &Config) -> IntentModel {
+        let mut labels: Vec<String> = texts
+            .iter()
+            .filter(|t| t.intent != OOS_INTENT)
+            .map(|t| t.intent.to_string())
+            .collect();
+        labels.sort();
+        labels.dedup();
+        let n_class = labels.len();
+        if n_class == 0 {
+            return IntentModel::default();
+        }
+        let class_of = |s: &str| labels.binary_search_by(|l| l.as_str().cmp(s)).ok();
+        let feats: Vec<Vec<Feature>> = texts.iter().map(|t| tokenize::features(t.text)).collect();
+        let mut in_scope: Vec<(usize, Target)> = Vec::new();
+        let mut oos: Vec<usize> = Vec::new();
+        for (i, t) in texts.iter().enumerate() {
+            match class_of(t.intent) {
+                Some(c) => in_scope.push((
+                    i,
+                    Target {
+                        class: c as u32,
+                        positive: t.positive,
+                    },
+                )),
+                None => {
+                    if t.positive {
+                        oos.push(i)
+                    }
+                }
+            }
+        }
+
+        // Held-out split for calibration, stratified: from each class with at least 4
+        // positive examples, a share goes to the held-out part.
+        let mut rng = Rng(0xCA11_B8A7);
+        let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); n_class];
+        for (k, (_, t)) in in_scope.iter().enumerate() {
+            if t.positive {
+                by_class[t.class as usize].push(k);
+            }
+        }
+        let mut held = vec![false; in_scope.len()];
+        for members in by_class.iter_mut() {
+            if members.len() >= 4 && cfg.calibration_share > 0.0 {
+                rng.shuffle(members);
+                let n = ((members.len() as f32) * cfg.calibration_share).round() as usize;
+                for &k in members.iter().take(n.max(1)) {
+                    held[k] = true;
+                }
+            }
+        }
+        let n_held = held.iter().filter(|&&h| h).count();
+        let calibrator = if n_held >= 30 {
+            let tr: Vec<usize> = (0..in_scope.len()).filter(|&k| !held[k]).collect();
+            let f: Vec<&Vec<Feature>> = tr.iter().map(|&k| &feats[in_scope[k].0]).collect();
+            let t: Vec<Target> = tr.iter().map(|&k| in_scope[k].1).collect();
+            let fitted = fit(&f, &t, n_class, cfg);
+            let mut data = Vec::with_capacity(n_held + oos.len());
+            for k in (0..in_scope.len()).filter(|&k| held[k]) {
+                let x = fitted.space.vectorize(&feats[in_scope[k].0]);
+                let gold = in_scope[k].1.class as usize;
+                let (c, s) = signals(&fitted.linear, &fitted.knn, &x, cfg.knn_weight, None);
+                data.push((s, c == gold, 1.0));
+                if cfg.pseudo_oos_weight > 0.0 && n_class > 2 {
+                    let (_, s) =
+                        signals(&fitted.linear, &fitted.knn, &x, cfg.knn_weight, Some(gold));
+                    data.push((s, false, cfg.pseudo_oos_weight));
+                }
+            }
+            for &i in &oos {
+                let x = fitted.space.vectorize(&feats[i]);
+                let (_, s) = signals(&fitted.linear, &fitted.knn, &x, cfg.knn_weight, None);
+                data.push((s, false, cfg.oos_weight));
+            }
+            Calibrator::fit(&data)
+        } else {
+            Calibrator::default()
+        };
+
+        let f: Vec<&Vec<Feature>> = in_scope.iter().map(|(i, _)| &feats[*i]).collect();
+        let t: Vec<Target> = in_scope.iter().map(|(_, t)| *t).collect();
+        let fitted = fit(&f, &t, n_class, cfg);
+        IntentModel {
+            labels,
+            space: fitted.space,
+            linear: fitted.linear,
+            knn: fitted.knn,
+            calibrator,
+            knn_weight: cfg.knn_weight,
+        }
+    }
+
+    /// The intent labels, index = class.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// The feature space (for similarity between texts and articles).
+    pub fn space(&self) -> &FeatureSpace {
+        &self.space
+    }
+
+    /// Classifies a text.
+    pub fn score(&self, text: &str) -> Scored {
+        if self.labels.is_empty() {
+            return Scored {
+                class: None,
+                probability: 0.0,
+                confidence: 0.0,
+                signals: Signals::default(),
+            };
+        }
+        let x = self.space.embed(text);
+        let (c, s) = signals(&self.linear, &self.knn, &x, self.knn_weight, None);
+        Scored {
+            class: Some(c),
+            probability: s.p1,
+            confidence: self.calibrator.confidence(&s),
+            signals: s,
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! The persisted engine format: a magic header, then length-prefixed little-endian arrays
+//! for the large numeric parts (copied, not parsed, so loading takes milliseconds) and
+//! postcard for the small structured parts.
+
+use super::calibration::Calibrator;
+use super::classifier::{FeatureSpace, KnnIndex, LinearModel, SparseVec};
+use super::model::IntentModel;
+use super::{Engine, IndexedArticle, KnowledgeArticle, TriageError};
+
+const MAGIC: &[u8; 8] = b"TNDTRG\x00\x02";
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn f32(&mut self, v: f32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        self.u32(b.len() as u32);
+        self.0.extend_from_slice(b);
+    }
+    fn u64s(&mut self, v: &[u64]) {
+        self.u32(v.len() as u32);
+        for x in v {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    fn u32s(&mut self, v: &[u32]) {
+        self.u32(v.len() as u32);
+        for x in v {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    fn f32s(&mut self, v: &[f32]) {
+        self.u32(v.len() as u32);
+        for x in v {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+fn corrupt(m: &str) -> TriageError {
+    TriageError::Corrupt(m.to_string())
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], TriageError> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .ok_or_else(|| corrupt("truncated"))?;
+        let s = &self.b[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn u32(&mut self) -> Result<u32, TriageError> {
+        let s = self.take(4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+    fn f32(&mut self) -> Result<f32, TriageError> {
+        Ok(f32::from_bits(self.u32()?))
+    }
+    fn bytes(&mut self) -> Result<&'a [u8], TriageError> {
+        let n = self.u32()? as usize;
+        self.take(n)
+    }
+    fn array<const W: usize, T>(
+        &mut self,
+        f: impl Fn([u8; W]) -> T,
+    ) -> Result<Vec<T>, TriageError> {
+        let n = self.u32()? as usize;
+        let s = self.take(n.checked_mul(W).ok_or_else(|| corrupt("size"))?)?;
+        Ok(s.chunks_exact(W)
+            .map(|c| f(c.try_into().expect("chunk of W bytes")))
+            .collect())
+    }
+    fn u64s(&mut self) -> Result<Vec<u64>, TriageError> {
+        self.array::<8, _>(u64::from_le_bytes)
+    }
+    fn u32s(&mut self) -> Result<Vec<u32>, TriageError> {
+        self.array::<4, _>(u32::from_le_bytes)
+    }
+    fn f32s(&mut self) -> Result<Vec<f32>, TriageError> {
+        self.array::<4, _>(f32::from_le_bytes)
+    }
+}
+
+/// Serialises an engine.
+pub(crate) fn write(e: &Engine) -> Vec<u8> {
+    let m = &e.model;
+    let mut w = Writer(Vec::with_capacity(
+        m.linear.w.len() * 4 + m.space.keys.len() * 12 + 4096,
+    ));
+    w.0.extend_from_slice(MAGIC);
+    w.bytes(&postcard::to_allocvec(&m.labels).expect("labels serialise"));
+    let arts: Vec<&KnowledgeArticle> = e.articles.iter().map(|a| &a.article).collect();
+    w.bytes(&postcard::to_allocvec(&arts).expect("articles serialise"));
+    w.bytes(&postcard::to_allocvec(&m.calibrator).expect("calibrator serialises"));
+    for a in &e.articles {
+        w.u32s(&a.vector.idx);
+        w.f32s(&a.vector.val);
+    }
+    let s = &m.space;
+    w.u64s(&s.keys);
+    w.u32s(&s.slots);
+    w.f32s(&s.idf);
+    w.u32s(&s.df);
+    w.u32(s.n_docs);
+    w.f32(s.oov_idf);
+    w.f32s(&s.group_weight);
+    w.u32(s.oov_in_norm as u32);
+    w.u32(m.linear.n_class as u32);
+    w.f32s(&m.linear.w);
+    w.f32s(&m.linear.b);
+    w.u32s(&m.knn.offsets);
+    w.u32s(&m.knn.docs);
+    w.f32s(&m.knn.vals);
+    w.u32s(&m.knn.labels);
+    w.f32(m.knn_weight);
+    w.0
+}
+
+/// Reads an engine written by [`write`].
+pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
+    if b.len() < MAGIC.len() || &b[..MAGIC.len()] != MAGIC {
+        return Err(corrupt("not a triage model of this version"));
+    }
+    let mut r = Reader {
+        b,
+        pos: MAGIC.len(),
+    };
+    let pc = |e: postcard::Error| TriageError::Corrupt(e.to_string());
+    let labels: Vec<String> = postcard::from_bytes(r.bytes()?).map_err(pc)?;
+    let articles: Vec<KnowledgeArticle> = postcard::from_bytes(r.bytes()?).map_err(pc)?;
+    let calibrator: Calibrator = postcard::from_bytes(r.bytes()?).map_err(pc)?;
+    let mut indexed = Vec::with_capacity(articles.len());
+    for a in articles {
+        let idx = r.u32s()?;
+        let val = r.f32s()?;
+        indexed.push(IndexedArticle {
+            article: a,
+            vector: SparseVec { idx, val },
+        });
+    }
+    let keys = r.u64s()?;
+    let slots = r.u32s()?;
+    let idf = r.f32s()?;
+    let df = r.u32s()?;
+    let n_docs = r.u32()?;
+    let oov_idf = r.f32()?;
+    let gw = r.f32s()?;
+    let oov_in_norm = r.u32()? != 0;
+    let n_class = r.u32()? as usize;
+    let lw = r.f32s()?;
+    let lb = r.f32s()?;
+    let offsets = r.u32s()?;
+    let docs = r.u32s()?;
+    let vals = r.f32s()?;
+    let klabels = r.u32s()?;
+    let knn_weight = r.f32()?;
+
+    let n_feat = idf.len();
+    let ok = keys.len() == slots.len()
+        && (keys.is_empty() || keys.len().is_power_of_two())
+        && slots.iter().all(|&s| (s as usize) < n_feat.max(1))
+        && df.len() == n_feat
+        && gw.len() == super::tokenize::GROUPS
+        && n_class == labels.len()
+        && lw.len() == n_feat * n_class
+        && lb.len() == n_class
+        && (offsets.is_empty() || offsets.len() == n_feat + 1)
+        && offsets.last().is_none_or(|&o| o as usize == docs.len())
+        && docs.len() == vals.len()
+        && docs.iter().all(|&d| (d as usize) < klabels.len())
+        && klabels.iter().all(|&c| (c as usize) < n_class.max(1))
+        && calibrator.weights.len() == super::calibration::N_INPUTS
+        && indexed.iter().all(|a| {
+            a.vector.idx.len() == a.vector.val.len()
+                && a.vector.idx.iter().all(|&i| (i as usize) < n_feat)
+        });
+    if !ok {
+        return Err(corrupt("inconsistent sizes"));
+    }
+    let mut group_weight = [0f32; super::tokenize::GROUPS];
+    group_weight.copy_from_slice(&gw);
+    let mut languages: Vec<String> = indexed.iter().map(|a| a.article.language.clone()).collect();
+    languages.sort();
+    languages.dedup();
+    Ok(Engine {
+        model: IntentModel {
+            labels,
+            space: FeatureSpace {
+                keys,
+                slots,
+                idf,
+                df,
+                n_docs,
+                oov_idf,
+                group_weight,
+                oov_in_norm,
+            },
+            linear: LinearModel {
+                n_class,
+                w: lw,
+                b: lb,
+            },
+            knn: KnnIndex {
+                offsets,
+                docs,
+                vals,
+                labels: klabels,
+            },
+            calibrator,
+            knn_weight,
+        },
+        articles: indexed,
+        languages,
+    })
+}

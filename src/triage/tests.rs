@@ -1,0 +1,352 @@
+//! Tests of the triage rules on small inline data.
+
+use super::*;
+
+fn article(
+    id: &str,
+    intent: &str,
+    lang: &str,
+    title: &str,
+    body: &str,
+    qs: &[&str],
+) -> KnowledgeArticle {
+    KnowledgeArticle {
+        id: id.into(),
+        intent: intent.into(),
+        title: title.into(),
+        body: body.into(),
+        language: lang.into(),
+        questions: qs.iter().map(|q| q.to_string()).collect(),
+    }
+}
+
+fn kb() -> Vec<KnowledgeArticle> {
+    vec![
+        article(
+            "kb-1",
+            "password_reset",
+            "en",
+            "Resetting your password",
+            "Click 'Forgot password' on the sign-in page and follow the link we e-mail you.",
+            &[
+                "How do I reset my password?",
+                "I forgot my password",
+                "I can't log in, I lost my password",
+                "password reset link please",
+                "how can I change my password",
+                "my password does not work anymore",
+                "reset password",
+                "forgot my login password what now",
+            ],
+        ),
+        article(
+            "kb-2",
+            "password_reset",
+            "de",
+            "Passwort zurücksetzen",
+            "Klicken Sie auf der Anmeldeseite auf „Passwort vergessen“ und folgen Sie dem Link.",
+            &[
+                "Wie setze ich mein Passwort zurück?",
+                "Ich habe mein Passwort vergessen",
+                "Passwort funktioniert nicht mehr",
+                "Wie kann ich mein Passwort ändern?",
+            ],
+        ),
+        article(
+            "kb-3",
+            "delivery_status",
+            "en",
+            "Where is my order?",
+            "You can follow your parcel with the tracking link in your shipping confirmation.",
+            &[
+                "Where is my order?",
+                "my parcel has not arrived yet",
+                "when will my package be delivered",
+                "track my delivery",
+                "order still not here",
+                "how long does shipping take",
+                "has my order shipped",
+                "where is my package",
+            ],
+        ),
+        article(
+            "kb-4",
+            "refund_request",
+            "en",
+            "Getting a refund",
+            "Refunds are issued to the original payment method within 5 business days.",
+            &[
+                "I want a refund",
+                "please refund my money",
+                "can I get my money back",
+                "refund my order",
+                "how do I request a refund",
+                "give me a refund for the broken item",
+                "money back please",
+                "I would like to be refunded",
+            ],
+        ),
+    ]
+}
+
+fn msg(text: &str) -> Message<'_> {
+    Message {
+        subject: "",
+        text,
+        prior_unresolved_contacts: 0,
+        vip: false,
+    }
+}
+
+/// A policy that auto-sends anything the engine is at all sure of, so that the tests
+/// check the rules and not the confidence of a tiny model.
+fn lenient() -> Settings {
+    Settings {
+        auto_threshold: 0.05,
+        review_threshold: 0.01,
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn answers_a_clear_question() {
+    let e = Engine::train(&kb(), &[]);
+    let d = e.triage(&msg("How do I reset my password?"), &lenient());
+    assert_eq!(d.intent.as_deref(), Some("password_reset"));
+    assert_eq!(d.language, "en");
+    assert_eq!(d.action, Action::AutoSend, "{}", d.reason);
+    assert!(d.draft.as_deref().unwrap().contains("Forgot password"));
+    assert_eq!(d.articles[0].id, "kb-1");
+    assert!(
+        d.reason.starts_with("auto-sent: confidence"),
+        "{}",
+        d.reason
+    );
+}
+
+#[test]
+fn human_request_escalates_in_four_languages() {
+    let e = Engine::train(&kb(), &[]);
+    for t in [
+        "I forgot my password, I want to talk to a real person",
+        "Ich habe mein Passwort vergessen, ich möchte mit einem Mitarbeiter sprechen",
+        "J'ai oublié mon mot de passe, je veux parler à un conseiller",
+        "Olvidé mi contraseña, quiero hablar con una persona real",
+    ] {
+        assert!(detects_human_request(t), "{t}");
+        let d = e.triage(&msg(t), &lenient());
+        assert_eq!(d.action, Action::Escalate, "{t}");
+        assert!(d.risk_flags.contains(&RiskFlag::HumanRequested), "{t}");
+    }
+    let d = e.triage(
+        &msg("I want to talk to a human about my password reset"),
+        &lenient(),
+    );
+    assert_eq!(d.reason, "escalated: customer asked for a person");
+}
+
+#[test]
+fn language_not_covered_escalates() {
+    let e = Engine::train(&kb(), &[]);
+    // German article exists for passwords, not for deliveries.
+    let d = e.triage(
+        &msg("Wo ist meine Bestellung? Mein Paket ist immer noch nicht angekommen, obwohl ich vor zwei Wochen bestellt habe."),
+        &lenient(),
+    );
+    assert_eq!(d.language, "de");
+    if d.intent.as_deref() == Some("delivery_status") {
+        assert_eq!(d.action, Action::Escalate);
+        assert!(d.risk_flags.contains(&RiskFlag::LanguageNotCovered));
+        assert!(d.reason.contains("language not covered"), "{}", d.reason);
+        assert!(d.draft.is_none());
+    }
+    let d = e.triage(
+        &msg("Ich habe mein Passwort vergessen. Wie kann ich mein Passwort zurücksetzen?"),
+        &lenient(),
+    );
+    assert_eq!(d.language, "de");
+    assert_eq!(d.intent.as_deref(), Some("password_reset"));
+    assert!(d.draft.unwrap().contains("Passwort vergessen"));
+    // A disabled language is not covered either.
+    let mut s = lenient();
+    s.disabled_languages = vec!["de".into()];
+    let d = e.triage(
+        &msg("Ich habe mein Passwort vergessen. Wie kann ich mein Passwort zurücksetzen?"),
+        &s,
+    );
+    assert_eq!(d.action, Action::Escalate);
+    assert!(d.risk_flags.contains(&RiskFlag::LanguageNotCovered));
+}
+
+#[test]
+fn intent_without_article_escalates() {
+    let examples: Vec<LabeledExample> = [
+        "cancel my subscription",
+        "stop my plan",
+        "end my membership",
+        "I want to cancel",
+    ]
+    .iter()
+    .map(|t| LabeledExample {
+        text: t.to_string(),
+        intent: "cancel_subscription".into(),
+        positive: true,
+    })
+    .collect();
+    let e = Engine::train(&kb(), &examples);
+    let d = e.triage(&msg("cancel my subscription"), &lenient());
+    assert_eq!(d.intent.as_deref(), Some("cancel_subscription"));
+    assert_eq!(d.action, Action::Escalate);
+    assert!(d.risk_flags.contains(&RiskFlag::NoArticle));
+}
+
+#[test]
+fn never_auto_intent_goes_to_review_at_most() {
+    let e = Engine::train(&kb(), &[]);
+    let d = e.triage(&msg("I want a refund, please refund my money"), &lenient());
+    assert_eq!(d.intent.as_deref(), Some("refund_request"));
+    assert!(d.risk_flags.contains(&RiskFlag::NeverAutoIntent));
+    assert_eq!(d.action, Action::Review, "{}", d.reason);
+    let mut s = lenient();
+    s.never_auto_intents.clear();
+    assert_eq!(
+        e.triage(&msg("I want a refund, please refund my money"), &s)
+            .action,
+        Action::AutoSend
+    );
+}
+
+#[test]
+fn risk_flags_escalate() {
+    let e = Engine::train(&kb(), &[]);
+    let s = lenient();
+    let mut m = msg("How do I reset my password?");
+    m.vip = true;
+    assert_eq!(e.triage(&m, &s).action, Action::Escalate);
+    let mut m = msg("How do I reset my password?");
+    m.prior_unresolved_contacts = 2;
+    let d = e.triage(&m, &s);
+    assert!(d.risk_flags.contains(&RiskFlag::RepeatContact));
+    assert_eq!(d.action, Action::Escalate);
+    let d = e.triage(
+        &msg("How do I reset my password? I will call my lawyer."),
+        &s,
+    );
+    assert!(d.risk_flags.contains(&RiskFlag::LegalThreat));
+    let d = e.triage(
+        &msg("How do I reset my password? And where is my order from last week?"),
+        &s,
+    );
+    assert!(
+        d.risk_flags.contains(&RiskFlag::MultipleQuestions),
+        "{:?}",
+        d.risk_flags
+    );
+    assert_eq!(d.action, Action::Escalate);
+    let strict = Settings {
+        auto_threshold: 0.999,
+        review_threshold: 0.998,
+        ..Settings::default()
+    };
+    let d = e.triage(&msg("what is the meaning of life"), &strict);
+    assert_eq!(d.action, Action::Escalate);
+    assert!(d.risk_flags.contains(&RiskFlag::LowConfidence));
+}
+
+#[test]
+fn bytes_round_trip_gives_same_decisions() {
+    let e = Engine::train(&kb(), &[]);
+    let b = e.to_bytes();
+    let e2 = Engine::from_bytes(&b).expect("loads");
+    for t in [
+        "How do I reset my password?",
+        "where is my parcel",
+        "refund please",
+        "Wetter morgen?",
+    ] {
+        assert_eq!(
+            e.triage(&msg(t), &Settings::default()),
+            e2.triage(&msg(t), &Settings::default())
+        );
+        assert_eq!(e.predict(t), e2.predict(t));
+    }
+    assert!(Engine::from_bytes(&b[..b.len() / 2]).is_err());
+    assert!(Engine::from_bytes(b"nonsense").is_err());
+}
+
+#[test]
+fn negative_examples_lower_an_intent() {
+    let text = "how long does my password take to ship";
+    let e = Engine::train(&kb(), &[]);
+    let before = e.model.score(text);
+    let neg: Vec<LabeledExample> = (0..3)
+        .map(|_| LabeledExample {
+            text: text.into(),
+            intent: e.intents()[before.class.unwrap()].clone(),
+            positive: false,
+        })
+        .collect();
+    let e2 = Engine::train(&kb(), &neg);
+    let after = e2.model.score(text);
+    assert!(after.class != before.class || after.probability < before.probability);
+}
+
+#[test]
+fn accuracy_rises_as_labelled_examples_are_fed_in() {
+    // A slice of CLINC150 train (10 intents, 30 examples each): the last 10 of each intent
+    // are the test set, the first 1, 4 and 20 the training data.
+    let rows: Vec<eval::Row> = include_str!("testdata/clinc_slice.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("row"))
+        .collect();
+    let mut by: std::collections::BTreeMap<&str, Vec<&eval::Row>> = Default::default();
+    for r in &rows {
+        by.entry(r.intent.as_str()).or_default().push(r);
+    }
+    let test: Vec<&eval::Row> = by.values().flat_map(|v| v[20..].iter().copied()).collect();
+    let mut accs = Vec::new();
+    for n in [1, 4, 20] {
+        let ex: Vec<LabeledExample> = by
+            .values()
+            .flat_map(|v| v[..n].iter())
+            .map(|r| LabeledExample {
+                text: r.text.clone(),
+                intent: r.intent.clone(),
+                positive: true,
+            })
+            .collect();
+        let e = Engine::train(&[], &ex);
+        let right = test
+            .iter()
+            .filter(|r| e.predict(&r.text).intent.as_deref() == Some(r.intent.as_str()))
+            .count();
+        accs.push(right as f64 / test.len() as f64);
+    }
+    assert!(accs[0] < accs[1] && accs[1] < accs[2], "{accs:?}");
+    assert!(accs[2] >= 0.8, "{accs:?}");
+}
+
+#[test]
+fn action_and_flag_names() {
+    assert_eq!(Action::AutoSend.as_str(), "auto_send");
+    assert_eq!(Action::Review.as_str(), "review");
+    assert_eq!(Action::Escalate.as_str(), "escalate");
+    assert_eq!(RiskFlag::HumanRequested.as_str(), "human_requested");
+    assert_eq!(
+        RiskFlag::LanguageNotCovered.as_str(),
+        "language_not_covered"
+    );
+}
+
+#[test]
+fn engine_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Engine>();
+}
+
+#[test]
+fn eval_metrics() {
+    assert_eq!(eval::auroc(&[0.9, 0.8], &[0.1, 0.2]), Some(1.0));
+    assert_eq!(eval::auroc(&[0.1], &[0.9]), Some(0.0));
+    assert_eq!(eval::auroc(&[0.5], &[0.5]), Some(0.5));
+}
