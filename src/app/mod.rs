@@ -1,6 +1,7 @@
 //! Use cases: ingest, triage, review, send, metrics. Web handlers and CLI commands call
 //! these; these call the domain, the triage engine, the store and the mail layer.
 
+pub mod actions;
 pub mod ingest;
 pub mod kb;
 pub mod outbox;

@@ -45,10 +45,10 @@ fn is_signature_delimiter(line: &str) -> bool {
 fn is_history_header(t: &str, next: Option<&str>) -> bool {
     let lower = t.to_lowercase();
     let is_attribution = |l: &str| {
-        (l.starts_with("on ") && l.ends_with("wrote:"))
-            || (l.starts_with("am ") && l.ends_with("schrieb:"))
-            || (l.starts_with("le ") && (l.ends_with("a écrit :") || l.ends_with("a écrit:")))
-            || (l.starts_with("el ") && l.ends_with("escribió:"))
+        l.ends_with(':')
+            && [("on ", " wrote"), ("am ", " schrieb"), ("le ", " a écrit"), ("el ", " escribió")]
+                .iter()
+                .any(|(start, verb)| l.starts_with(start) && l.contains(verb))
     };
     if is_attribution(&lower) {
         return true;
