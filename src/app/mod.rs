@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod ingest;
 pub mod kb;
+pub mod metrics;
 pub mod outbox;
 pub mod replies;
 pub mod tickets;

@@ -12,6 +12,7 @@ pub mod raw_mail;
 pub mod schema;
 pub mod sessions;
 pub mod settings;
+pub mod metrics;
 pub mod tickets;
 pub mod triage_models;
 pub mod users;

@@ -5,6 +5,7 @@ pub mod error;
 pub mod health;
 pub mod inbound;
 pub mod metrics;
+pub mod supervisor;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,7 +19,8 @@ use crate::app::{self, App, AppError};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/metrics", web::get().to(metrics::metrics))
-        .route("/inbound/email", web::post().to(inbound::email));
+        .route("/inbound/email", web::post().to(inbound::email))
+        .configure(supervisor::routes);
 }
 
 /// Runs the server and the outbox worker until Ctrl-C.

@@ -5,3 +5,4 @@ mod harness;
 mod loop_flow;
 mod schema;
 mod smtp;
+mod supervisor;

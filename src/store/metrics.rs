@@ -1,0 +1,1 @@
+//! Queries behind the supervisor metrics.

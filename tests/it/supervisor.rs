@@ -1,0 +1,1 @@
+//! Supervisor metrics, calibration and the automation dial.
