@@ -102,12 +102,18 @@ def main():
     vocab = [l.rstrip("\n") for l in open(os.path.join(d, "vocab.txt"), encoding="utf-8")]
     n = len(vocab)
     skip = np.array([v.startswith("[") and v.endswith("]") for v in vocab])
-    emb = np.zeros((n, 384), dtype=np.float32)
-    for s in range(0, n, BATCH):
-        ids = np.arange(s, min(n, s + BATCH))
-        seq = np.stack([np.full_like(ids, 101), ids, np.full_like(ids, 102)], axis=1)
-        emb[s : s + len(ids)] = forward(w, seq).mean(axis=1)
-        print(f"{s + len(ids)}/{n}", file=sys.stderr, flush=True)
+    cache = os.environ.get("CACHE")  # optional .npy of the raw 384-d outputs
+    if cache and os.path.exists(cache):
+        emb = np.load(cache)
+    else:
+        emb = np.zeros((n, 384), dtype=np.float32)
+        for s in range(0, n, BATCH):
+            ids = np.arange(s, min(n, s + BATCH))
+            seq = np.stack([np.full_like(ids, 101), ids, np.full_like(ids, 102)], axis=1)
+            emb[s : s + len(ids)] = forward(w, seq).mean(axis=1)
+            print(f"{s + len(ids)}/{n}", file=sys.stderr, flush=True)
+        if cache:
+            np.save(cache, emb)
     keep = ~skip
     mean = emb[keep].mean(axis=0)
     _, _, vt = np.linalg.svd(emb[keep] - mean, full_matrices=False)

@@ -36,16 +36,22 @@ pub struct ImportReport {
 /// Reads articles from `path` and stores them (an article with the same intent and
 /// language is updated), then retrains the triage engine. Nothing is stored when any
 /// article is invalid.
-pub fn import(
-    app: &App,
-    path: &Path,
-    mut progress: impl FnMut(usize, usize),
-) -> Result<ImportReport, AppError> {
+pub fn import(app: &App, path: &Path, progress: impl FnMut(usize, usize)) -> Result<ImportReport, AppError> {
     let inputs = if path.is_dir() {
         read_markdown_dir(path)?
     } else {
-        read_jsonl(path)?
+        let text = std::fs::read_to_string(path).map_err(|e| AppError::Invalid(format!("{}: {e}", path.display())))?;
+        parse_jsonl(&text, &path.display().to_string())?
     };
+    store_articles(app, inputs, progress)
+}
+
+/// Imports JSONL text (the demo's built-in knowledge base).
+pub fn import_jsonl(app: &App, text: &str, name: &str) -> Result<ImportReport, AppError> {
+    store_articles(app, parse_jsonl(text, name)?, |_, _| {})
+}
+
+fn store_articles(app: &App, inputs: Vec<ArticleInput>, mut progress: impl FnMut(usize, usize)) -> Result<ImportReport, AppError> {
     let mut conn = app.conn()?;
     let report = store::transaction(&mut conn, |c| -> Result<ImportReport, AppError> {
         let mut report = ImportReport::default();
@@ -75,18 +81,15 @@ pub fn import(
     Ok(report)
 }
 
-fn read_jsonl(path: &Path) -> Result<Vec<ArticleInput>, AppError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| AppError::Invalid(format!("{}: {e}", path.display())))?;
+fn parse_jsonl(text: &str, name: &str) -> Result<Vec<ArticleInput>, AppError> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         let input: ArticleInput = serde_json::from_str(line)
-            .map_err(|e| AppError::Invalid(format!("{}:{}: {e}", path.display(), n + 1)))?;
-        validate(&input)
-            .map_err(|m| AppError::Invalid(format!("{}:{}: {m}", path.display(), n + 1)))?;
+            .map_err(|e| AppError::Invalid(format!("{name}:{}: {e}", n + 1)))?;
+        validate(&input).map_err(|m| AppError::Invalid(format!("{name}:{}: {m}", n + 1)))?;
         out.push(input);
     }
     Ok(out)

@@ -2,11 +2,15 @@
 //! these; these call the domain, the triage engine, the store and the mail layer.
 
 pub mod actions;
+pub mod auth;
+pub mod demo;
 pub mod ingest;
 pub mod kb;
 pub mod metrics;
 pub mod outbox;
+pub mod queue;
 pub mod replies;
+pub mod review;
 pub mod tickets;
 pub mod triage;
 pub mod users;
@@ -19,6 +23,9 @@ pub struct App {
     pub config: Config,
     pub pool: Pool,
     pub triage: triage::TriageHandle,
+    /// Set when people's reviews changed what the engine should learn; a background
+    /// worker in `serve` retrains and clears it.
+    pub retrain_requested: std::sync::atomic::AtomicBool,
 }
 
 impl App {
@@ -33,11 +40,28 @@ impl App {
             config,
             pool,
             triage: triage::TriageHandle::default(),
+            retrain_requested: Default::default(),
         })
     }
 
     pub fn conn(&self) -> Result<PooledConn, StoreError> {
         Ok(self.pool.get()?)
+    }
+
+    /// Asks the background worker to retrain the triage engine soon.
+    pub fn request_retrain(&self) {
+        self.retrain_requested.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Retrains now if a retrain was requested; returns whether it did.
+    pub fn retrain_if_requested(&self) -> Result<bool, StoreError> {
+        if !self.retrain_requested.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            return Ok(false);
+        }
+        let mut conn = self.conn()?;
+        triage::retrain(&mut conn)?;
+        self.triage.invalidate();
+        Ok(true)
     }
 
     /// Applies pending migrations; returns how many ran.

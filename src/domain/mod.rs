@@ -3,6 +3,7 @@
 pub mod loop_guard;
 pub mod quoting;
 pub mod reply_time;
+pub mod role;
 pub mod threading;
 pub mod ticket;
 pub mod wording;

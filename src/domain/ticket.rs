@@ -92,6 +92,8 @@ pub enum Transition {
     TakeOver,
     /// An agent's reply (or an approved draft) went out; the ball is with the customer.
     AgentReplied,
+    /// A person set the ticket aside until the customer answers.
+    AwaitCustomer,
     /// The customer wrote again. `assigned` says whether an agent owns the ticket.
     CustomerReplied {
         assigned: bool,
@@ -123,6 +125,7 @@ impl Transition {
             Transition::Escalate => "be escalated",
             Transition::TakeOver => "be taken over",
             Transition::AgentReplied => "get an agent reply",
+            Transition::AwaitCustomer => "wait on the customer",
             Transition::CustomerReplied { .. } => "take a customer reply",
             Transition::Resolve => "be resolved",
             Transition::Close => "be closed",
@@ -154,6 +157,7 @@ pub fn apply(from: Status, t: Transition) -> Result<Moved, IllegalTransition> {
             PendingReview | Escalated | InProgress | WaitingOnCustomer | AutoAnswered,
             T::AgentReplied,
         ) => to(WaitingOnCustomer, "agent_replied"),
+        (PendingReview | Escalated | InProgress, T::AwaitCustomer) => to(WaitingOnCustomer, "awaiting_customer"),
         (Resolved, T::CustomerReplied { .. }) => to(New, "reopened"),
         (AutoAnswered, T::CustomerReplied { .. }) => to(New, "customer_replied"),
         (WaitingOnCustomer, T::CustomerReplied { assigned: true }) => {

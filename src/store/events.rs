@@ -68,3 +68,31 @@ pub fn count_kind(conn: &mut DbConn, kind: &str) -> Result<i64, StoreError> {
         .count()
         .get_result(conn)?)
 }
+
+/// Failed sign-ins since `since` for the account, and from the address.
+pub fn count_failed_logins(
+    conn: &mut DbConn,
+    email: &str,
+    ip: Option<&str>,
+    since: chrono::NaiveDateTime,
+) -> Result<(i64, i64), StoreError> {
+    let recent = events::table
+        .filter(events::kind.eq("login_failed"))
+        .filter(events::created_at.ge(since));
+    let by_account = recent.filter(events::actor_id.eq(email)).count().get_result(conn)?;
+    let by_address = match ip {
+        Some(ip) => recent.filter(events::ip.eq(ip)).count().get_result(conn)?,
+        None => 0,
+    };
+    Ok((by_account, by_address))
+}
+
+/// Events of the given kinds, newest first (the audit view).
+pub fn recent(conn: &mut DbConn, limit: i64, offset: i64) -> Result<Vec<EventRow>, StoreError> {
+    Ok(events::table
+        .order(events::created_at.desc())
+        .limit(limit)
+        .offset(offset)
+        .select(EventRow::as_select())
+        .load(conn)?)
+}

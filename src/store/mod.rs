@@ -8,6 +8,7 @@ pub mod kb;
 pub mod messages;
 pub mod models;
 pub mod outbox;
+pub mod queue;
 pub mod raw_mail;
 pub mod schema;
 pub mod sessions;

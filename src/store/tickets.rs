@@ -164,3 +164,38 @@ pub fn count_waiting_for_person(conn: &mut DbConn) -> Result<i64, StoreError> {
 pub fn count_all(conn: &mut DbConn) -> Result<i64, StoreError> {
     Ok(tickets::table.count().get_result(conn)?)
 }
+
+/// A customer's tickets, newest first.
+pub fn for_customer(conn: &mut DbConn, customer_id: &str, limit: i64) -> Result<Vec<TicketRow>, StoreError> {
+    Ok(tickets::table
+        .filter(tickets::customer_id.eq(customer_id))
+        .order(tickets::created_at.desc())
+        .limit(limit)
+        .select(TicketRow::as_select())
+        .load(conn)?)
+}
+
+/// Moves a ticket and its thread `minutes` into the past (demo data that looks lived-in).
+pub fn backdate(conn: &mut DbConn, ticket_id: &str, minutes: i64) -> Result<(), StoreError> {
+    use super::schema::{events, messages as m, outbox};
+    let t = get(conn, ticket_id)?;
+    let shift = chrono::Duration::minutes(minutes);
+    diesel::update(tickets::table.find(ticket_id))
+        .set((
+            tickets::created_at.eq(t.created_at - shift),
+            tickets::updated_at.eq(t.updated_at - shift),
+            tickets::waiting_since.eq(t.waiting_since.map(|w| w - shift)),
+            tickets::first_response_at.eq(t.first_response_at.map(|w| w - shift)),
+        ))
+        .execute(conn)?;
+    for (id, at) in m::table.filter(m::ticket_id.eq(ticket_id)).select((m::id, m::created_at)).load::<(String, NaiveDateTime)>(conn)? {
+        diesel::update(m::table.find(id)).set(m::created_at.eq(at - shift)).execute(conn)?;
+    }
+    for (id, at) in events::table.filter(events::ticket_id.eq(ticket_id)).select((events::id, events::created_at)).load::<(String, NaiveDateTime)>(conn)? {
+        diesel::update(events::table.find(id)).set(events::created_at.eq(at - shift)).execute(conn)?;
+    }
+    for (id, at) in outbox::table.filter(outbox::ticket_id.eq(ticket_id)).select((outbox::id, outbox::created_at)).load::<(String, NaiveDateTime)>(conn)? {
+        diesel::update(outbox::table.find(id)).set(outbox::created_at.eq(at - shift)).execute(conn)?;
+    }
+    Ok(())
+}

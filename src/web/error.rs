@@ -1,4 +1,5 @@
-//! Maps use-case errors to HTTP responses once.
+//! Maps errors to HTTP responses once: use-case errors by kind, auth errors by their own
+//! rules (sign-in redirect, 403).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
@@ -6,19 +7,33 @@ use actix_web::{HttpResponse, ResponseError};
 use crate::app::AppError;
 use crate::store::StoreError;
 
+use super::session::AuthError;
+
 /// The error type every handler returns.
 #[derive(Debug)]
-pub struct WebError(pub AppError);
+pub enum WebError {
+    App(AppError),
+    Auth(AuthError),
+}
 
 impl std::fmt::Display for WebError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
+        match self {
+            WebError::App(e) => e.fmt(f),
+            WebError::Auth(e) => e.fmt(f),
+        }
     }
 }
 
 impl<E: Into<AppError>> From<E> for WebError {
     fn from(e: E) -> Self {
-        WebError(e.into())
+        WebError::App(e.into())
+    }
+}
+
+impl From<AuthError> for WebError {
+    fn from(e: AuthError) -> Self {
+        WebError::Auth(e)
     }
 }
 
@@ -30,35 +45,39 @@ impl From<actix_web::error::BlockingError> for AppError {
 
 impl ResponseError for WebError {
     fn status_code(&self) -> StatusCode {
-        match &self.0 {
-            e if e.is_temporary() => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Malformed(_) | AppError::Invalid(_) | AppError::Illegal(_) => {
-                StatusCode::BAD_REQUEST
-            }
-            AppError::NotFound(_) | AppError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) | AppError::Store(StoreError::Conflict(_)) => {
-                StatusCode::CONFLICT
-            }
-            AppError::Forbidden => StatusCode::FORBIDDEN,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        match self {
+            WebError::Auth(a) => a.status_code(),
+            WebError::App(e) if e.is_temporary() => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::App(AppError::Malformed(_) | AppError::Invalid(_) | AppError::Illegal(_)) => StatusCode::BAD_REQUEST,
+            WebError::App(AppError::NotFound(_) | AppError::Store(StoreError::NotFound)) => StatusCode::NOT_FOUND,
+            WebError::App(AppError::Conflict(_) | AppError::Store(StoreError::Conflict(_))) => StatusCode::CONFLICT,
+            WebError::App(AppError::Forbidden) => StatusCode::FORBIDDEN,
+            WebError::App(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let WebError::Auth(a) = self {
+            return a.error_response();
+        }
         let status = self.status_code();
         if status.is_server_error() {
-            tracing::error!(error = %self.0, "request failed");
+            tracing::error!(error = %self, "request failed");
         }
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
-            "internal error; the details are in the server log".to_string()
+            "Internal error; the details are in the server log.".to_string()
+        } else if status == StatusCode::SERVICE_UNAVAILABLE {
+            format!("{self}. Try again in a moment.")
         } else {
-            self.0.to_string()
+            self.to_string()
         };
-        let mut resp = HttpResponse::build(status);
+        let mut resp = super::pages::error_page(status, &message);
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            resp.insert_header(("Retry-After", "30"));
+            resp.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from_static("30"),
+            );
         }
-        resp.content_type("text/plain; charset=utf-8")
-            .body(message + "\n")
+        resp
     }
 }

@@ -44,7 +44,7 @@ pub async fn email(
         Err(AppError::Malformed(e)) => {
             Ok(HttpResponse::BadRequest().body(format!("malformed message: {e}\n")))
         }
-        Err(e) => Err(WebError(e)),
+        Err(e) => Err(WebError::App(e)),
     }
 }
 

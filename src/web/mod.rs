@@ -1,47 +1,83 @@
 //! HTTP: the inbound endpoint, health and metrics, and the agent console. Handlers are
 //! thin: they parse input, run the use case on the blocking pool, and render.
 
+pub mod assets;
+pub mod auth;
 pub mod error;
 pub mod health;
 pub mod inbound;
 pub mod metrics;
+pub mod pages;
+pub mod presence;
+pub mod queue;
+pub mod session;
 pub mod supervisor;
+pub mod ticket;
+pub mod users;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use actix_web::{App as HttpApp, HttpServer, web};
+use actix_web::http::header;
+use actix_web::{App as HttpApp, HttpResponse, HttpServer, web};
 
 use crate::app::{self, App, AppError};
 
 /// Registers every route; shared by `serve` and the in-process tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(health::healthz))
+    cfg.route("/", web::get().to(|| async { HttpResponse::SeeOther().insert_header((header::LOCATION, "/queue")).finish() }))
+        .route("/login", web::get().to(auth::login_form))
+        .route("/login", web::post().to(auth::login))
+        .route("/logout", web::post().to(auth::logout))
+        .route("/setup/{token}", web::get().to(auth::setup_form))
+        .route("/setup/{token}", web::post().to(auth::setup))
+        .route("/queue", web::get().to(queue::queue))
+        .route("/tickets/{number}", web::get().to(ticket::show))
+        .route("/tickets/{number}/presence", web::get().to(ticket::presence))
+        .route("/tickets/{number}/{action}", web::post().to(ticket::act))
+        .route("/attachments/{id}", web::get().to(ticket::attachment))
+        .route("/admin/users", web::get().to(users::list))
+        .route("/admin/users", web::post().to(users::create))
+        .route("/admin/users/{id}", web::post().to(users::update))
+        .route("/static/{name}", web::get().to(assets::asset))
+        .route("/healthz", web::get().to(health::healthz))
         .route("/metrics", web::get().to(metrics::metrics))
         .route("/inbound/email", web::post().to(inbound::email))
         .configure(supervisor::routes);
 }
 
-/// Runs the server and the outbox worker until Ctrl-C.
+/// Runs the server, the outbox worker and the retrain worker until Ctrl-C.
 pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
+    if demo {
+        match app::demo::load(&app)? {
+            Some(report) => eprintln!("{report}"),
+            None => eprintln!("tandem: the database has tickets already; --demo loads sample data only into an empty one"),
+        }
+    }
     {
         let mut conn = app.conn()?;
-        let _ = demo;
         app.triage.engine(&mut conn)?;
     }
+    if let Some(token) = app::auth::setup_token_if_needed(&app)? {
+        eprintln!("\nNo users yet. Open this one-time link to create the first admin:\n\n    {}/setup/{token}\n", app.config.public_url);
+    }
     let stop = Arc::new(AtomicBool::new(false));
-    let worker = spawn_outbox_worker(app.clone(), stop.clone())?;
+    let workers = [spawn_outbox_worker(app.clone(), stop.clone())?, spawn_retrain_worker(app.clone(), stop.clone())];
     let bind = app.config.bind.clone();
     tracing::info!(bind = %bind, store = %crate::store::DbTarget::parse(&app.config.database_url).map(|t| t.describe()).unwrap_or_default(), "serving");
-    eprintln!("Tandem is running at {}", app.config.public_url);
+    eprintln!("Tandem is running at {} (Ctrl-C stops it)", app.config.public_url);
     let data = web::Data::from(app.clone());
+    let presence = web::Data::new(presence::Presence::default());
     let limit = app.config.max_message_bytes;
     let result = actix_web::rt::System::new().block_on(async move {
         HttpServer::new(move || {
             HttpApp::new()
                 .app_data(data.clone())
+                .app_data(presence.clone())
                 .app_data(web::PayloadConfig::new(limit + 1))
+                .app_data(web::FormConfig::default().limit(1024 * 1024))
+                .wrap(pages::security_headers())
                 .wrap(actix_web::middleware::from_fn(metrics::track))
                 .configure(routes)
         })
@@ -50,8 +86,27 @@ pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
         .await
     });
     stop.store(true, Ordering::SeqCst);
-    let _ = worker.join();
+    for w in workers {
+        let _ = w.join();
+    }
     result.map_err(|e| AppError::Invalid(format!("cannot serve on {}: {e}", app.config.bind)))
+}
+
+/// Retrains the triage engine shortly after people's reviews changed what it should learn.
+pub fn spawn_retrain_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::SeqCst) {
+            match app.retrain_if_requested() {
+                Ok(true) => tracing::info!("triage engine retrained from reviews"),
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "retrain failed; will try again");
+                    app.request_retrain();
+                }
+            }
+            std::thread::sleep(Duration::from_secs(2));
+        }
+    })
 }
 
 /// Delivers the outbox in the background; several `serve` processes may run one each.

@@ -44,6 +44,7 @@ CREATE TABLE tickets (
 );
 CREATE INDEX tickets_status_waiting ON tickets(status, waiting_since);
 CREATE INDEX tickets_customer ON tickets(customer_id);
+CREATE INDEX tickets_assignee ON tickets(assignee_id, status);
 
 CREATE TABLE raw_mail (
     id TEXT PRIMARY KEY NOT NULL,

@@ -1,0 +1,312 @@
+//! The ticket page's use cases: what an agent sees, and what they do with the AI draft
+//! (approve, edit and send, take over, reject) and the ticket (reply, note, assign, status).
+//! Each action is one transaction; a draft is decided by a compare-and-set on its status,
+//! so two agents acting at once produce exactly one outgoing message.
+
+use chrono::NaiveDateTime;
+use serde_json::json;
+
+use crate::domain::ticket::{Status, Transition};
+use crate::domain::{self};
+use crate::store::models::{CustomerRow, DraftRow, MessageRow, TicketRow};
+use crate::store::{self, DbConn, StoreError, new_id, now};
+
+use super::actions::{self, ActingUser, load_ticket};
+use super::replies::{self, Reply};
+use super::{App, AppError};
+
+/// Why an agent rejected a draft.
+pub const REJECT_REASONS: &[(&str, &str)] = &[
+    ("wrong_intent", "Wrong intent: it answers another question"),
+    ("wrong_facts", "Wrong or outdated facts"),
+    ("tone", "Tone does not fit"),
+    ("needs_action", "Needs an action, not an answer"),
+];
+
+pub struct MessageItem {
+    pub direction: String,
+    pub author: String,
+    pub at: NaiveDateTime,
+    pub subject: String,
+    pub text: String,
+    /// Sanitised HTML, when the customer sent HTML.
+    pub html: Option<String>,
+    pub attachments: Vec<(String, String, String, i64)>,
+    pub delivery: Option<String>,
+}
+
+pub struct DraftItem {
+    pub row: DraftRow,
+    pub risk_flags: Vec<String>,
+    pub articles: Vec<(String, f64)>,
+}
+
+pub struct TicketPage {
+    pub ticket: TicketRow,
+    pub customer: CustomerRow,
+    pub status: Status,
+    pub messages: Vec<MessageItem>,
+    pub draft: Option<DraftItem>,
+    pub last_decision: Option<DraftItem>,
+    pub earlier: Vec<(i64, String, String)>,
+    pub assignee: Option<String>,
+    pub agents: Vec<(String, String)>,
+    pub next_ticket: Option<i64>,
+}
+
+fn draft_item(row: DraftRow) -> DraftItem {
+    let risk_flags = serde_json::from_str(&row.risk_flags).unwrap_or_default();
+    let articles = serde_json::from_str::<Vec<serde_json::Value>>(&row.articles)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| (a["title"].as_str().unwrap_or_default().to_string(), a["score"].as_f64().unwrap_or(0.0)))
+        .collect();
+    DraftItem { row, risk_flags, articles }
+}
+
+/// Everything the ticket page shows; records that the user saw it (audit).
+pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, AppError> {
+    let mut conn = app.conn()?;
+    let ticket = load_ticket(&mut conn, number)?;
+    let customer = store::customers::get(&mut conn, &ticket.customer_id)?;
+    let rows = store::messages::for_ticket(&mut conn, &ticket.id)?;
+    let ids: Vec<String> = rows.iter().map(|m| m.id.clone()).collect();
+    let attachments = store::messages::attachments_for(&mut conn, &ids)?;
+    let outbox = store::outbox::for_ticket(&mut conn, &ticket.id)?;
+    let messages = rows
+        .into_iter()
+        .map(|m| MessageItem {
+            attachments: attachments.iter().filter(|a| a.1 == m.id).map(|a| (a.0.clone(), a.2.clone(), a.3.clone(), a.4)).collect(),
+            delivery: outbox.iter().find(|o| o.message_id.as_deref() == Some(&m.id)).map(|o| o.status.clone()),
+            html: m.body_html.as_deref().map(crate::mail::html::sanitize),
+            author: author_label(&m),
+            direction: m.direction,
+            at: m.created_at,
+            subject: m.subject,
+            text: m.body_text,
+        })
+        .collect();
+    let drafts = store::drafts::for_ticket(&mut conn, &ticket.id)?;
+    let last_decision = drafts.last().cloned().map(draft_item);
+    let draft = drafts.into_iter().rev().find(|d| d.status == "pending" && !d.body.is_empty()).map(draft_item);
+    let earlier = store::tickets::for_customer(&mut conn, &customer.id, 20)?
+        .into_iter()
+        .filter(|t| t.id != ticket.id)
+        .map(|t| (t.number, t.subject, Status::parse(&t.status).map(|s| s.label()).unwrap_or("").to_string()))
+        .collect();
+    let agents: Vec<(String, String)> = store::users::all(&mut conn)?.into_iter().filter(|u| u.active).map(|u| (u.id, u.name)).collect();
+    let assignee = ticket.assignee_id.as_ref().and_then(|id| agents.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()));
+    let next_ticket = store::queue::next_waiting(&mut conn, number)?;
+    store::events::record(&mut conn, Some(&ticket.id), "ticket_viewed", &viewer.actor(), json!({}))?;
+    Ok(TicketPage {
+        status: Status::parse(&ticket.status).unwrap_or(Status::New),
+        ticket,
+        customer,
+        messages,
+        draft,
+        last_decision,
+        earlier,
+        assignee,
+        agents,
+        next_ticket,
+    })
+}
+
+fn author_label(m: &MessageRow) -> String {
+    match (m.direction.as_str(), m.author_kind.as_str()) {
+        (domain::NOTE, _) => "Internal note".into(),
+        (_, domain::AUTHOR_CUSTOMER) => m.sender.clone().unwrap_or_else(|| "Customer".into()),
+        (_, domain::AUTHOR_AI) => "Automatic answer".into(),
+        (_, domain::AUTHOR_SYSTEM) => "Acknowledgement".into(),
+        _ => "Agent".into(),
+    }
+}
+
+/// The outcome of an action: where to send the agent next.
+pub struct Done {
+    pub notice: &'static str,
+}
+
+fn in_tx<T>(app: &App, f: impl FnOnce(&mut DbConn) -> Result<T, AppError>) -> Result<T, AppError> {
+    let mut conn = app.conn()?;
+    let result = store::transaction(&mut conn, f);
+    match result {
+        Err(AppError::Store(StoreError::Conflict(m))) => Err(AppError::Conflict(m)),
+        other => other,
+    }
+}
+
+fn pending_draft(c: &mut DbConn, ticket: &TicketRow, draft_id: &str) -> Result<DraftRow, AppError> {
+    let draft = store::drafts::get(c, draft_id).map_err(|_| AppError::NotFound("draft".into()))?;
+    if draft.ticket_id != ticket.id {
+        return Err(AppError::NotFound("draft".into()));
+    }
+    if draft.status != "pending" {
+        return Err(AppError::Conflict("this draft was already handled".into()));
+    }
+    Ok(draft)
+}
+
+/// Sends `body` to the customer as the agent's reply and moves the ticket to waiting.
+fn send_reply(app: &App, c: &mut DbConn, ticket: &TicketRow, body: String, language: &str, by: &ActingUser) -> Result<(), AppError> {
+    if body.trim().is_empty() {
+        return Err(AppError::Invalid("the reply is empty".into()));
+    }
+    let customer = store::customers::get(c, &ticket.customer_id)?;
+    replies::enqueue(c, &app.config, Reply {
+        ticket,
+        customer: &customer,
+        kind: domain::OUT_AGENT_REPLY,
+        author_kind: domain::AUTHOR_AGENT,
+        author_id: Some(&by.id),
+        body,
+        language,
+    })?;
+    let moved = actions::transition_in(c, ticket.number, Transition::AgentReplied, by)?;
+    let mut update = store::tickets::TicketUpdate::status(&moved.status);
+    update.first_response_at = Some(now());
+    if moved.assignee_id.is_none() {
+        update.assignee_id = Some(Some(&by.id));
+    }
+    store::tickets::update(c, &moved, &update)?;
+    Ok(())
+}
+
+pub fn approve(app: &App, number: i64, draft_id: &str, by: &ActingUser) -> Result<Done, AppError> {
+    let done = in_tx(app, |c| {
+        let ticket = load_ticket(c, number)?;
+        let draft = pending_draft(c, &ticket, draft_id)?;
+        store::drafts::decide(c, &draft.id, "approved", Some(&by.id), now())?;
+        store::events::record(c, Some(&ticket.id), "draft_approved", &by.actor(), json!({"draft": draft.id, "confidence": draft.confidence, "intent": draft.intent}))?;
+        send_reply(app, c, &ticket, draft.body.clone(), &draft.language, by)?;
+        Ok(Done { notice: "approved" })
+    })?;
+    app.request_retrain();
+    Ok(done)
+}
+
+pub fn edit_and_send(app: &App, number: i64, draft_id: &str, body: &str, by: &ActingUser) -> Result<Done, AppError> {
+    let done = in_tx(app, |c| {
+        let ticket = load_ticket(c, number)?;
+        let draft = pending_draft(c, &ticket, draft_id)?;
+        let distance = strsim::levenshtein(&draft.body, body);
+        store::drafts::decide(c, &draft.id, "edited", Some(&by.id), now())?;
+        store::events::record(c, Some(&ticket.id), "draft_edited", &by.actor(), json!({
+            "draft": draft.id, "edit_distance": distance, "draft_len": draft.body.chars().count(), "intent": draft.intent,
+        }))?;
+        send_reply(app, c, &ticket, body.to_string(), &draft.language, by)?;
+        Ok(Done { notice: "edited" })
+    })?;
+    app.request_retrain();
+    Ok(done)
+}
+
+pub fn reject(app: &App, number: i64, draft_id: &str, reason: &str, by: &ActingUser) -> Result<Done, AppError> {
+    if !REJECT_REASONS.iter().any(|(k, _)| *k == reason) {
+        return Err(AppError::Invalid(format!("unknown reason {reason:?}")));
+    }
+    let done = in_tx(app, |c| {
+        let ticket = load_ticket(c, number)?;
+        let draft = pending_draft(c, &ticket, draft_id)?;
+        let status = if reason == "wrong_intent" { "rejected_wrong_intent" } else { "rejected" };
+        store::drafts::decide(c, &draft.id, status, Some(&by.id), now())?;
+        store::events::record(c, Some(&ticket.id), "draft_rejected", &by.actor(), json!({"draft": draft.id, "reason": reason, "intent": draft.intent}))?;
+        Ok(Done { notice: "rejected" })
+    })?;
+    app.request_retrain();
+    Ok(done)
+}
+
+/// Sets the pending draft aside (if any) and records why.
+fn set_aside(c: &mut DbConn, ticket: &TicketRow, by: &ActingUser) -> Result<(), AppError> {
+    for d in store::drafts::for_ticket(c, &ticket.id)?.into_iter().filter(|d| d.status == "pending") {
+        store::drafts::decide(c, &d.id, "set_aside", Some(&by.id), now())?;
+        store::events::record(c, Some(&ticket.id), "draft_set_aside", &by.actor(), json!({"draft": d.id, "intent": d.intent}))?;
+    }
+    Ok(())
+}
+
+pub fn take_over(app: &App, number: i64, by: &ActingUser) -> Result<Done, AppError> {
+    in_tx(app, |c| {
+        let ticket = load_ticket(c, number)?;
+        set_aside(c, &ticket, by)?;
+        actions::transition_in(c, number, Transition::TakeOver, by)?;
+        Ok(Done { notice: "taken_over" })
+    })
+}
+
+pub fn reply(app: &App, number: i64, body: &str, by: &ActingUser) -> Result<Done, AppError> {
+    in_tx(app, |c| {
+        let ticket = load_ticket(c, number)?;
+        set_aside(c, &ticket, by)?;
+        let language = ticket.language.clone().unwrap_or_else(|| "en".into());
+        send_reply(app, c, &ticket, body.to_string(), &language, by)?;
+        Ok(Done { notice: "replied" })
+    })
+}
+
+pub fn note(app: &App, number: i64, body: &str, by: &ActingUser) -> Result<Done, AppError> {
+    if body.trim().is_empty() {
+        return Err(AppError::Invalid("the note is empty".into()));
+    }
+    in_tx(app, |c| {
+        let ticket = load_ticket(c, number)?;
+        store::messages::insert(c, &MessageRow {
+            id: new_id(),
+            ticket_id: ticket.id.clone(),
+            direction: domain::NOTE.into(),
+            author_kind: domain::AUTHOR_AGENT.into(),
+            author_id: Some(by.id.clone()),
+            channel: ticket.channel.clone(),
+            internet_message_id: None,
+            sender: None,
+            subject: String::new(),
+            body_text: body.to_string(),
+            triage_text: String::new(),
+            body_html: None,
+            raw_mail_id: None,
+            created_at: now(),
+        })?;
+        store::events::record(c, Some(&ticket.id), "note_added", &by.actor(), json!({}))?;
+        Ok(Done { notice: "noted" })
+    })
+}
+
+pub fn assign(app: &App, number: i64, assignee: Option<&str>, by: &ActingUser) -> Result<Done, AppError> {
+    in_tx(app, |c| {
+        let ticket = load_ticket(c, number)?;
+        if let Some(id) = assignee {
+            let user = store::users::get(c, id).map_err(|_| AppError::NotFound("user".into()))?;
+            if !user.active {
+                return Err(AppError::Invalid(format!("{} is deactivated", user.name)));
+            }
+        }
+        let mut update = store::tickets::TicketUpdate::status(&ticket.status);
+        update.assignee_id = Some(assignee);
+        store::tickets::update(c, &ticket, &update)?;
+        store::events::record(c, Some(&ticket.id), "assigned", &by.actor(), json!({"from": ticket.assignee_id, "to": assignee}))?;
+        Ok(Done { notice: "assigned" })
+    })
+}
+
+pub fn set_status(app: &App, number: i64, status: &str, by: &ActingUser) -> Result<Done, AppError> {
+    let t = match status {
+        "waiting_on_customer" => Transition::AwaitCustomer,
+        "resolved" => Transition::Resolve,
+        "closed" => Transition::Close,
+        other => return Err(AppError::Invalid(format!("cannot set status {other:?} by hand"))),
+    };
+    in_tx(app, |c| {
+        actions::transition_in(c, number, t, by)?;
+        Ok(Done { notice: "status" })
+    })
+}
+
+/// An attachment for download; records who downloaded it (audit).
+pub fn attachment(app: &App, id: &str, by: &ActingUser) -> Result<store::models::AttachmentRow, AppError> {
+    let mut conn = app.conn()?;
+    let a = store::messages::attachment(&mut conn, id).map_err(|_| AppError::NotFound("attachment".into()))?;
+    let message = store::messages::get(&mut conn, &a.message_id)?;
+    store::events::record(&mut conn, Some(&message.ticket_id), "attachment_downloaded", &by.actor(), json!({"attachment": a.id, "filename": a.filename}))?;
+    Ok(a)
+}

@@ -1,0 +1,187 @@
+//! Sign-in, sign-out and the one-time set-up page.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::app::auth::{self, LoginError};
+use crate::app::{App, AppError};
+
+use super::error::WebError;
+use super::pages::{Layout, render};
+use super::session::{self, CurrentUser, LOGIN_CSRF_COOKIE, constant_time_eq};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    error: Option<String>,
+    email: String,
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    notice: Option<String>,
+}
+
+/// Only local paths: an attacker's `next=//evil.example` must not redirect off-site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/queue".into(),
+    }
+}
+
+/// The pre-session CSRF token for the sign-in and set-up forms (double-submit cookie).
+fn login_csrf(req: &HttpRequest) -> (String, bool) {
+    match req.cookie(LOGIN_CSRF_COOKIE) {
+        Some(c) if c.value().len() == 64 => (c.value().to_string(), false),
+        _ => (auth::random_token(), true),
+    }
+}
+
+fn with_login_csrf(mut resp: HttpResponse, token: &str, fresh: bool, secure: bool) -> HttpResponse {
+    if fresh {
+        let cookie = actix_web::cookie::Cookie::build(LOGIN_CSRF_COOKIE, token.to_string())
+            .path("/")
+            .http_only(true)
+            .same_site(actix_web::cookie::SameSite::Strict)
+            .secure(secure)
+            .finish();
+        let _ = resp.add_cookie(&cookie);
+    }
+    resp
+}
+
+pub async fn login_form(app: web::Data<App>, req: HttpRequest, q: web::Query<LoginQuery>) -> Result<HttpResponse, WebError> {
+    let (csrf, fresh) = login_csrf(&req);
+    let page = LoginPage {
+        layout: Layout::anonymous(csrf.clone()).with_notice(q.notice.as_deref()),
+        error: None,
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+    };
+    Ok(with_login_csrf(render(&page)?, &csrf, fresh, app.config.secure_cookies))
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    csrf_token: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpResponse, WebError> {
+    let form = form.into_inner();
+    let (csrf, fresh) = login_csrf(&req);
+    if fresh || !constant_time_eq(form.csrf_token.as_bytes(), csrf.as_bytes()) {
+        return Ok(session::AuthError::BadCsrf.error_response_page());
+    }
+    let ip = session::client_ip(&req);
+    let email = form.email.clone();
+    let app2 = app.clone();
+    let result = web::block(move || auth::login(&app2, &form.email, &form.password, ip.as_deref())).await?;
+    match result {
+        Ok((token, _)) => Ok(HttpResponse::SeeOther()
+            .cookie(session::session_cookie(&token, app.config.secure_cookies))
+            .insert_header((header::LOCATION, safe_next(form.next.as_deref())))
+            .finish()),
+        Err(LoginError::App(e)) => Err(WebError::App(e)),
+        Err(e) => {
+            let status = if matches!(e, LoginError::Throttled(_)) {
+                actix_web::http::StatusCode::TOO_MANY_REQUESTS
+            } else {
+                actix_web::http::StatusCode::UNAUTHORIZED
+            };
+            let page = LoginPage { layout: Layout::anonymous(csrf), error: Some(e.to_string()), email, next: safe_next(form.next.as_deref()) };
+            let mut resp = render(&page)?;
+            *resp.status_mut() = status;
+            Ok(resp)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf_token: String,
+}
+
+pub async fn logout(app: web::Data<App>, req: HttpRequest, user: CurrentUser, form: web::Form<CsrfOnly>) -> Result<HttpResponse, WebError> {
+    user.check_csrf(&form.csrf_token)?;
+    if let Some(c) = req.cookie(session::SESSION_COOKIE) {
+        let token = c.value().to_string();
+        web::block(move || auth::logout(&app, &token, &user.id, user.ip.as_deref())).await??;
+    }
+    Ok(HttpResponse::SeeOther()
+        .cookie(session::expired_cookie(session::SESSION_COOKIE))
+        .insert_header((header::LOCATION, "/login?notice=signed_out"))
+        .finish())
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    layout: Layout,
+    token: String,
+    error: Option<String>,
+    name: String,
+    email: String,
+}
+
+pub async fn setup_form(app: web::Data<App>, req: HttpRequest, token: web::Path<String>) -> Result<HttpResponse, WebError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let valid = web::block(move || auth::setup_token_valid(&app, &t)).await??;
+    if !valid {
+        return Ok(super::pages::error_page(actix_web::http::StatusCode::NOT_FOUND, "This set-up link was used already or is not valid. Sign in instead, or create users with `tandem user add`."));
+    }
+    let (csrf, fresh) = login_csrf(&req);
+    let page = SetupPage { layout: Layout::anonymous(csrf.clone()), token, error: None, name: String::new(), email: String::new() };
+    Ok(with_login_csrf(render(&page)?, &csrf, fresh, false))
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    csrf_token: String,
+    name: String,
+    email: String,
+    password: String,
+}
+
+pub async fn setup(app: web::Data<App>, req: HttpRequest, token: web::Path<String>, form: web::Form<SetupForm>) -> Result<HttpResponse, WebError> {
+    let (csrf, fresh) = login_csrf(&req);
+    let form = form.into_inner();
+    if fresh || !constant_time_eq(form.csrf_token.as_bytes(), csrf.as_bytes()) {
+        return Ok(session::AuthError::BadCsrf.error_response_page());
+    }
+    let token = token.into_inner();
+    let ip = session::client_ip(&req);
+    let (app2, t, f) = (app.clone(), token.clone(), (form.email.clone(), form.name.clone(), form.password.clone()));
+    let created = web::block(move || -> Result<String, AppError> {
+        auth::complete_setup(&app2, &t, &f.0, &f.1, &f.2)?;
+        let (session_token, _) = auth::login(&app2, &f.0, &f.2, ip.as_deref()).map_err(|e| match e {
+            LoginError::App(e) => e,
+            other => AppError::Invalid(other.to_string()),
+        })?;
+        Ok(session_token)
+    })
+    .await?;
+    match created {
+        Ok(session_token) => Ok(HttpResponse::SeeOther()
+            .cookie(session::session_cookie(&session_token, app.config.secure_cookies))
+            .insert_header((header::LOCATION, "/queue?notice=welcome"))
+            .finish()),
+        Err(AppError::Forbidden) => Ok(super::pages::error_page(actix_web::http::StatusCode::NOT_FOUND, "This set-up link was used already.")),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let page = SetupPage { layout: Layout::anonymous(csrf), token, error: Some(e.to_string()), name: form.name, email: form.email };
+            let mut resp = render(&page)?;
+            *resp.status_mut() = actix_web::http::StatusCode::BAD_REQUEST;
+            Ok(resp)
+        }
+        Err(e) => Err(WebError::App(e)),
+    }
+}

@@ -1,0 +1,104 @@
+//! Rendering console pages: the shared layout, the askama responder, error pages and the
+//! security headers every response carries.
+
+use actix_web::http::StatusCode;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::HttpResponse;
+use askama::Template;
+
+use super::error::WebError;
+use super::session::{CurrentUser, Role};
+
+/// What `base.html` needs: who is signed in, the CSRF token for the sign-out form, which
+/// navigation entry is active, and a notice to show once.
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    pub user_name: String,
+    pub role: &'static str,
+    pub csrf: String,
+    pub active: &'static str,
+    pub notice: Option<String>,
+    pub signed_in: bool,
+    pub is_supervisor: bool,
+    pub is_admin: bool,
+}
+
+impl Layout {
+    pub fn new(user: &CurrentUser, active: &'static str) -> Layout {
+        Layout {
+            user_name: user.name.clone(),
+            role: user.role.as_str(),
+            csrf: user.csrf_token.clone(),
+            active,
+            notice: None,
+            signed_in: true,
+            is_supervisor: user.role.allows(Role::Supervisor),
+            is_admin: user.role.allows(Role::Admin),
+        }
+    }
+
+    /// For pages before sign-in; `csrf` is the pre-session token.
+    pub fn anonymous(csrf: String) -> Layout {
+        Layout { csrf, ..Layout::default() }
+    }
+
+    /// Shows the notice named by a `?notice=` code (fixed texts, so nothing is reflected).
+    pub fn with_notice(mut self, code: Option<&str>) -> Layout {
+        self.notice = code.and_then(notice_text).map(str::to_string);
+        self
+    }
+}
+
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "approved" => "Draft approved and sent.",
+        "edited" => "Your edited answer was sent.",
+        "taken_over" => "You own this ticket now; write your reply below.",
+        "rejected" => "Draft rejected; the ticket waits for a reply from a person.",
+        "replied" => "Reply sent.",
+        "noted" => "Internal note added (not sent to the customer).",
+        "assigned" => "Assignment changed.",
+        "status" => "Status changed.",
+        "conflict" => "Someone else acted on this ticket first. This is its current state; nothing was sent twice.",
+        "user_saved" => "User saved.",
+        "user_created" => "User created. Share the password with them securely.",
+        "settings_saved" => "Settings saved; they apply to the next message.",
+        "signed_out" => "You are signed out.",
+        "welcome" => "Welcome! Your admin account is ready.",
+        _ => return None,
+    })
+}
+
+/// Renders a template as an HTML response.
+pub fn render<T: Template>(t: &T) -> Result<HttpResponse, WebError> {
+    let html = t.render().map_err(|e| WebError::App(crate::app::AppError::Invalid(format!("template: {e}"))))?;
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    layout: Layout,
+    status: u16,
+    message: &'a str,
+}
+
+/// An error as a page of the console.
+pub fn error_page(status: StatusCode, message: &str) -> HttpResponse {
+    let page = ErrorPage { layout: Layout::default(), status: status.as_u16(), message };
+    let body = page.render().unwrap_or_else(|_| message.to_string());
+    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
+}
+
+/// Headers on every response: no framing, no sniffing, scripts and styles only from us.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+}
