@@ -153,6 +153,7 @@ pub fn repo_path(rel: &str) -> PathBuf {
 
 /// A delivered mail, as a customer's client would read it.
 #[derive(Debug)]
+#[allow(dead_code)]
 pub struct SentMail {
     pub file: PathBuf,
     pub to: String,
