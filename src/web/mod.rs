@@ -41,6 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users", web::post().to(users::create))
         .route("/admin/users/{id}", web::post().to(users::update))
         .route("/static/{name}", web::get().to(assets::asset))
+        .route("/favicon.ico", web::get().to(|| async { HttpResponse::NoContent().finish() }))
         .route("/healthz", web::get().to(health::healthz))
         .route("/metrics", web::get().to(metrics::metrics))
         .route("/inbound/email", web::post().to(inbound::email))

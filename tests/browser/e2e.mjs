@@ -1,0 +1,118 @@
+// End-to-end: a real headless Chromium signs in, opens the queue, approves one draft
+// (with the keyboard), edits and sends another, takes over a third; then the outgoing
+// .eml files and the ticket states are checked through the command line.
+//
+// Usage: node e2e.mjs [path/to/tandem]   (default: ../../target/debug/tandem)
+import { chromium } from 'playwright-core';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+const bin = resolve(process.argv[2] || join(repo, 'target/debug/tandem'));
+const dir = mkdtempSync(join(tmpdir(), 'tandem-e2e-'));
+const mailDir = join(dir, 'mail-out');
+const port = await new Promise(ok => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
+const base = `http://127.0.0.1:${port}`;
+const env = { ...process.env, TANDEM_DATABASE_URL: `sqlite://${join(dir, 'e2e.db')}`, TANDEM_MAIL_DIR: mailDir, TANDEM_BIND: `127.0.0.1:${port}`, TANDEM_SUPPORT_ADDRESS: 'support@e2e.test', TANDEM_OUTBOX_POLL_MS: '100' };
+const PASSWORD = 'e2e-password-123';
+
+function tandem(args, input) {
+  const r = spawnSync(bin, args, { env, input, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tandem ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+const tickets = () => JSON.parse(tandem(['ticket', 'list', '--json']));
+const refund = (who, n) => `From: ${who}\r\nTo: support@e2e.test\r\nSubject: Refund ${n}\r\nMessage-ID: <e2e-${n}@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHow do I get a refund? I want my money back for order ${n}, it does not fit.\r\n`;
+
+tandem(['kb', 'import', join(repo, 'samples/kb.jsonl')]);
+tandem(['user', 'add', '--email', 'e2e@test.example', '--name', 'Eve Agent', '--role', 'agent'], PASSWORD + '\n');
+for (const [i, who] of ['ann@example.com', 'ben@example.com', 'cat@example.com'].entries()) tandem(['ingest-mail'], refund(who, i + 1));
+assert.deepEqual(tickets().map(t => t.status), ['pending_review', 'pending_review', 'pending_review']);
+
+const server = spawn(bin, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+let serverLog = '';
+server.stderr.on('data', d => { serverLog += d; });
+const results = { passed: 0, failed: 0 };
+let browser;
+try {
+  for (let i = 0; ; i++) {
+    try { if ((await fetch(base + '/healthz')).ok) break; } catch { /* not up yet */ }
+    if (i > 100) throw new Error('serve did not start:\n' + serverLog);
+    await new Promise(r => setTimeout(r, 100));
+  }
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage();
+  const jsErrors = [];
+  page.on('pageerror', e => jsErrors.push(String(e)));
+
+  async function step(name, fn) {
+    try { await fn(); results.passed++; console.log(`ok - ${name}`); }
+    catch (e) { results.failed++; console.log(`not ok - ${name}\n  ${String(e.stack || e).split('\n').join('\n  ')}`); }
+  }
+
+  await step('sign in lands on the queue with three drafts to review', async () => {
+    await page.goto(base + '/queue');
+    assert.match(page.url(), /\/login\?next=/);
+    assert.equal(await page.locator('input[name=csrf_token]').count(), 1);
+    await page.fill('input[name=email]', 'e2e@test.example');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(base + '/queue');
+    assert.match(await page.locator('.views').innerText(), /Needs review 3/);
+    assert.equal(await page.locator('table.queue tbody tr').count(), 3);
+  });
+
+  await step('approve the first draft with the keyboard (a)', async () => {
+    await page.click('text=Refund 1');
+    await page.waitForSelector('#draft');
+    await page.keyboard.press('a');
+    await page.waitForURL(/notice=approved/);
+    assert.match(await page.locator('.notice').innerText(), /approved and sent/);
+  });
+
+  await step('edit and send the second draft', async () => {
+    await page.goto(base + '/queue');
+    await page.click('text=Refund 2');
+    await page.fill('#draft-body', 'Hello Ben, your refund for order 2 is on its way. Kind regards, Eve');
+    await page.click('text=Send edited answer');
+    await page.waitForURL(/notice=edited/);
+  });
+
+  await step('take over the third', async () => {
+    await page.goto(base + '/queue');
+    await page.click('text=Refund 3');
+    await page.click('button:has-text("Take over")');
+    await page.waitForURL(/notice=taken_over/);
+    assert.match(await page.locator('.ticket-head').innerText(), /In progress/);
+    assert.match(await page.locator('.ticket-head').innerText(), /assigned to Eve Agent/);
+  });
+
+  await step('the outgoing mail and the ticket states are right', async () => {
+    const replies = () => readdirSync(mailDir).filter(f => f.startsWith('agent_reply-')).map(f => readFileSync(join(mailDir, f), 'utf8'));
+    for (let i = 0; replies().length < 2 && i < 50; i++) await new Promise(r => setTimeout(r, 100));
+    const sent = replies();
+    assert.equal(sent.length, 2, 'one approved and one edited reply');
+    const flat = sent.map(m => m.replace(/=\r?\n/g, ''));
+    assert.ok(flat.some(m => /To: ann@example\.com/.test(m) && m.includes('Return items') && /Subject: Re: \[#1001\]/.test(m)), 'approved draft to Ann');
+    assert.ok(flat.some(m => /To: ben@example\.com/.test(m) && m.includes('your refund for order 2 is on its way')), 'edited answer to Ben');
+    assert.ok(!flat.some(m => /To: cat@example\.com/.test(m)), 'nothing to Cat yet');
+    const byNumber = Object.fromEntries(tickets().map(t => [t.number, t.status]));
+    assert.deepEqual(byNumber, { 1001: 'waiting_on_customer', 1002: 'waiting_on_customer', 1003: 'in_progress' });
+  });
+
+  await step('no script errors on any page', async () => { assert.deepEqual(jsErrors, []); });
+} finally {
+  if (browser) await browser.close();
+  server.kill('SIGINT');
+}
+console.log(`${results.passed} passed, ${results.failed} failed`);
+process.exit(results.failed === 0 ? 0 : 1);
