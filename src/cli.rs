@@ -57,6 +57,14 @@ enum Command {
     },
     /// Deliver queued outgoing mail now (normally `serve` does this).
     Deliver,
+    /// Measure speed: ingest rate, console page times, triage throughput, dashboard.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+        /// Database to fill (an empty one); default: a fresh SQLite file in a temp folder.
+        #[arg(long, global = true)]
+        database_url: Option<String>,
+    },
     /// Train the triage engine on one JSONL file and score it on another.
     Eval {
         #[arg(long)]
@@ -66,6 +74,17 @@ enum Command {
         /// Write one prediction per test line as JSONL.
         #[arg(long)]
         predictions: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Emails per second through `ingest-mail` (a process per email) and `POST /inbound/email`.
+    Ingest {
+        #[arg(long, default_value_t = 300)]
+        count: usize,
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
     },
 }
 
@@ -137,6 +156,7 @@ pub fn run() -> i32 {
             predictions,
         } => eval(&train, &test, predictions.as_deref()),
         Command::IngestMail => ingest_mail(config),
+        Command::Bench { command, database_url } => bench(config, command, database_url),
         Command::Serve { demo } => {
             with_app(config, true, |app| crate::web::serve(Arc::new(app), demo))
         }
@@ -171,6 +191,34 @@ pub fn run() -> i32 {
             Ok(())
         }),
     }
+}
+
+fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>) -> i32 {
+    let scratch = tempfile_dir();
+    config.database_url = database_url.unwrap_or_else(|| format!("sqlite://{}", scratch.join("bench.db").display()));
+    config.mail_dir = scratch.join("mail-out");
+    config.inbound_secret = Some("bench-secret".into());
+    eprintln!("bench: {} (mail to {})", crate::store::DbTarget::parse(&config.database_url).map(|t| t.describe()).unwrap_or_default(), config.mail_dir.display());
+    with_app(config, true, |app| {
+        let app = Arc::new(app);
+        match command {
+            BenchCommand::Ingest { count, clients } => {
+                app::kb::import_jsonl(&app, include_str!("../samples/kb.jsonl"), "sample knowledge base")?;
+                let pipe = crate::bench::ingest_pipe(&app, count)?;
+                println!("ingest-mail (one process per email): {pipe:.0} emails/s over {count} emails");
+                let http = crate::bench::ingest_http(app.clone(), count, clients)?;
+                println!("POST /inbound/email ({clients} clients): {http:.0} emails/s over {count} emails");
+            }
+        }
+        Ok(())
+    })
+}
+
+/// A fresh scratch folder for benchmark data.
+fn tempfile_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tandem-bench-{}", uuid::Uuid::new_v4().simple()));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
 }
 
 fn init_tracing(serving: bool) {

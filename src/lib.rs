@@ -4,6 +4,7 @@
 //! `store` and `mail`. See DESIGN.md.
 
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod domain;

@@ -260,11 +260,39 @@ pub fn connection_error(e: ConnectionError) -> StoreError {
 }
 
 /// Runs `f` in a transaction: committed when it returns `Ok`, rolled back otherwise.
+///
+/// On SQLite the transaction starts with `BEGIN IMMEDIATE`: it takes the write lock up
+/// front (waiting up to `busy_timeout`), because a deferred transaction that reads first
+/// and writes later fails at once with "database is locked" when another process wrote
+/// in between — exactly what concurrent ingests do.
 pub fn transaction<T, E: From<diesel::result::Error>>(
     conn: &mut DbConn,
     f: impl FnOnce(&mut DbConn) -> Result<T, E>,
 ) -> Result<T, E> {
-    conn.transaction(f)
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConn::Sqlite(inner) = conn else {
+        return conn.transaction(f);
+    };
+    if AnsiTransactionManager::transaction_manager_status_mut(inner).transaction_depth()?.is_some() {
+        // Already inside a transaction: nest as a savepoint.
+        return conn.transaction(f);
+    }
+    AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+    let result = f(conn);
+    let DbConn::Sqlite(inner) = conn else { unreachable!("the backend does not change") };
+    match result {
+        Ok(value) => match <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction(inner) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                let _ = <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(inner);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(inner)?;
+            Err(e)
+        }
+    }
 }
 
 /// Current time, UTC, as stored (microsecond precision, which both backends keep).
