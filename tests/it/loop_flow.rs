@@ -255,3 +255,33 @@ async fn inbound_http_endpoint_checks_the_secret_and_the_message() {
     let health = test::call_service(&svc, test::TestRequest::get().uri("/healthz").to_request()).await;
     assert_eq!(health.status(), 200);
 }
+
+#[test]
+fn several_workers_deliver_each_message_exactly_once() {
+    let t = TestApp::with_kb();
+    for i in 0..30 {
+        t.ingest(&email(&format!("c{i}@example.com"), "Where is my parcel?", &format!("w{i}@example.com"), PARCEL));
+    }
+    // Four workers with their own connection pools, as four `serve` processes would have.
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let app = tandem::app::App::open(t.app.config.clone()).unwrap();
+            std::thread::spawn(move || {
+                let transport = tandem::app::outbox::transport(&app).unwrap();
+                let mut sent = 0;
+                for _ in 0..20 {
+                    sent += tandem::app::outbox::deliver_due(&app, &transport, 3).unwrap().sent;
+                }
+                sent
+            })
+        })
+        .collect();
+    let sent: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    assert_eq!(sent, 30, "every message delivered once in total");
+    let mails = t.sent_mail();
+    assert_eq!(mails.len(), 30);
+    let mut recipients: Vec<_> = mails.iter().map(|m| m.to.clone()).collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), 30, "no customer got two answers");
+}
