@@ -2,6 +2,7 @@
 //! these; these call the domain, the triage engine, the store and the mail layer.
 
 pub mod actions;
+pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod ingest;

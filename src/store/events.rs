@@ -96,3 +96,21 @@ pub fn recent(conn: &mut DbConn, limit: i64, offset: i64) -> Result<Vec<EventRow
         .select(EventRow::as_select())
         .load(conn)?)
 }
+
+/// Audit rows: events with the acting user's name and the ticket number, newest first.
+pub fn audit_page(
+    conn: &mut DbConn,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<(EventRow, Option<String>, Option<i64>)>, StoreError> {
+    use super::schema::{tickets, users};
+    Ok(events::table
+        .left_join(users::table.on(events::actor_id.eq(users::id.nullable())))
+        .left_join(tickets::table.on(events::ticket_id.eq(tickets::id.nullable())))
+        .filter(events::actor_kind.ne("system"))
+        .order((events::created_at.desc(), events::id.desc()))
+        .limit(limit)
+        .offset(offset)
+        .select((EventRow::as_select(), users::name.nullable(), tickets::number.nullable()))
+        .load(conn)?)
+}

@@ -40,6 +40,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users", web::get().to(users::list))
         .route("/admin/users", web::post().to(users::create))
         .route("/admin/users/{id}", web::post().to(users::update))
+        .route("/admin/audit", web::get().to(users::audit))
         .route("/static/{name}", web::get().to(assets::asset))
         .route("/favicon.ico", web::get().to(|| async { HttpResponse::NoContent().finish() }))
         .route("/healthz", web::get().to(health::healthz))

@@ -82,3 +82,25 @@ pub async fn update(app: web::Data<App>, user: CurrentUser, id: web::Path<String
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    layout: Layout,
+    rows: Vec<crate::app::audit::AuditRow>,
+    page: i64,
+    more: bool,
+}
+
+#[derive(Deserialize)]
+pub struct AuditParams {
+    page: Option<i64>,
+}
+
+/// `GET /admin/audit`: the audit trail, for admins.
+pub async fn audit(app: web::Data<App>, user: CurrentUser, p: web::Query<AuditParams>) -> Result<HttpResponse, WebError> {
+    user.require(Role::Admin)?;
+    let page = p.page.unwrap_or(1).max(1);
+    let (rows, more) = web::block(move || crate::app::audit::page(&app, page)).await??;
+    render(&AuditPage { layout: Layout::new(&user, "audit"), rows, page, more })
+}

@@ -391,3 +391,25 @@ async fn the_queue_filters_searches_and_pages() {
     let partial = String::from_utf8(test::read_body(partial).await.to_vec()).unwrap();
     assert!(partial.starts_with("<section id=\"queue-results\""), "htmx gets only the results");
 }
+
+#[actix_web::test]
+async fn the_audit_log_shows_who_saw_and_changed_what() {
+    let t = TestApp::with_kb();
+    add_user(&t, "ana@tandem.test", "agent");
+    add_user(&t, "root@tandem.test", "admin");
+    let n = ticket_number(t.ingest(&email("tom@example.com", "Refund", "a1@example.com", REFUND)));
+    let svc = console!(t);
+    let mut ana = Browser::default();
+    ana.login(&svc, "ana@tandem.test", "not the password").await;
+    ana.login(&svc, "ana@tandem.test", PASSWORD).await;
+    ana.get(&svc, &format!("/tickets/{n}")).await;
+    ana.submit(&svc, &format!("/tickets/{n}/take-over"), &[]).await;
+    assert_eq!(ana.get(&svc, "/admin/audit").await.status, 403, "agents cannot read the audit log");
+    let mut root = Browser::default();
+    root.login(&svc, "root@tandem.test", PASSWORD).await;
+    let log = root.get(&svc, "/admin/audit").await;
+    assert_eq!(log.status, 200);
+    for expected in ["login_failed", "(sign-in as ana@tandem.test)", "ticket_viewed", "taken_over", "10.1.2.3", &format!("#{n}")] {
+        assert!(log.body.contains(expected), "{expected} missing from the audit log");
+    }
+}
