@@ -21,23 +21,46 @@ impl Latency {
     pub fn of(mut samples: Vec<Duration>) -> Latency {
         samples.sort();
         let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
-        let at = |q: f64| samples.get(((samples.len() as f64 - 1.0) * q).round() as usize).map(ms).unwrap_or(0.0);
-        Latency { p50: at(0.5), p99: at(0.99), max: samples.last().map(ms).unwrap_or(0.0), n: samples.len() }
+        let at = |q: f64| {
+            samples
+                .get(((samples.len() as f64 - 1.0) * q).round() as usize)
+                .map(ms)
+                .unwrap_or(0.0)
+        };
+        Latency {
+            p50: at(0.5),
+            p99: at(0.99),
+            max: samples.last().map(ms).unwrap_or(0.0),
+            n: samples.len(),
+        }
     }
 }
 
 impl std::fmt::Display for Latency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms over {} runs", self.p50, self.p99, self.max, self.n)
+        write!(
+            f,
+            "p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms over {} runs",
+            self.p50, self.p99, self.max, self.n
+        )
     }
 }
 
 /// A sample customer email; every third one is a question the sample knowledge base answers.
 pub fn sample_mail(i: usize, support: &str) -> String {
     let (subject, body) = match i % 3 {
-        0 => ("Where is my parcel?", "Hello, where is my parcel? I ordered last week. How can I track my order?"),
-        1 => ("Invoice", "Hi, my invoice shows the wrong VAT number for my company. Please send a corrected invoice."),
-        _ => ("Password", "I forgot my password and can't log in to my account. How do I reset it?"),
+        0 => (
+            "Where is my parcel?",
+            "Hello, where is my parcel? I ordered last week. How can I track my order?",
+        ),
+        1 => (
+            "Invoice",
+            "Hi, my invoice shows the wrong VAT number for my company. Please send a corrected invoice.",
+        ),
+        _ => (
+            "Password",
+            "I forgot my password and can't log in to my account. How do I reset it?",
+        ),
     };
     format!(
         "From: Customer {i} <c{i}@bench.example>\r\nTo: {support}\r\nSubject: {subject}\r\n\
@@ -61,7 +84,12 @@ pub fn ingest_pipe(app: &App, count: usize) -> Result<f64, AppError> {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| AppError::Invalid(e.to_string()))?;
-        child.stdin.take().expect("stdin").write_all(sample_mail(i, &app.config.support_address).as_bytes()).map_err(|e| AppError::Invalid(e.to_string()))?;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(sample_mail(i, &app.config.support_address).as_bytes())
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
         let status = child.wait().map_err(|e| AppError::Invalid(e.to_string()))?;
         if !status.success() {
             return Err(AppError::Invalid(format!("ingest-mail exited {status}")));
@@ -72,15 +100,20 @@ pub fn ingest_pipe(app: &App, count: usize) -> Result<f64, AppError> {
 
 /// Emails per second through `POST /inbound/email` on a real socket, `clients` at a time.
 pub fn ingest_http(app: Arc<App>, count: usize, clients: usize) -> Result<f64, AppError> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| AppError::Invalid(e.to_string()))?;
-    let addr = listener.local_addr().map_err(|e| AppError::Invalid(e.to_string()))?;
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| AppError::Invalid(e.to_string()))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
     let secret = "bench-secret".to_string();
     let data = actix_web::web::Data::from(app.clone());
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
             let server = actix_web::HttpServer::new(move || {
-                actix_web::App::new().app_data(data.clone()).configure(crate::web::routes)
+                actix_web::App::new()
+                    .app_data(data.clone())
+                    .configure(crate::web::routes)
             })
             .workers(2)
             .listen(listener)
@@ -113,7 +146,9 @@ pub fn ingest_http(app: Arc<App>, count: usize, clients: usize) -> Result<f64, A
         })
         .collect();
     for t in threads {
-        t.join().expect("client thread").map_err(AppError::Invalid)?;
+        t.join()
+            .expect("client thread")
+            .map_err(AppError::Invalid)?;
     }
     let rate = (per_client * clients.max(1)) as f64 / started.elapsed().as_secs_f64();
     actix_web::rt::System::new().block_on(handle.stop(true));

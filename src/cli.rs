@@ -156,7 +156,10 @@ pub fn run() -> i32 {
             predictions,
         } => eval(&train, &test, predictions.as_deref()),
         Command::IngestMail => ingest_mail(config),
-        Command::Bench { command, database_url } => bench(config, command, database_url),
+        Command::Bench {
+            command,
+            database_url,
+        } => bench(config, command, database_url),
         Command::Serve { demo } => {
             with_app(config, true, |app| crate::web::serve(Arc::new(app), demo))
         }
@@ -195,19 +198,34 @@ pub fn run() -> i32 {
 
 fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>) -> i32 {
     let scratch = tempfile_dir();
-    config.database_url = database_url.unwrap_or_else(|| format!("sqlite://{}", scratch.join("bench.db").display()));
+    config.database_url =
+        database_url.unwrap_or_else(|| format!("sqlite://{}", scratch.join("bench.db").display()));
     config.mail_dir = scratch.join("mail-out");
     config.inbound_secret = Some("bench-secret".into());
-    eprintln!("bench: {} (mail to {})", crate::store::DbTarget::parse(&config.database_url).map(|t| t.describe()).unwrap_or_default(), config.mail_dir.display());
+    eprintln!(
+        "bench: {} (mail to {})",
+        crate::store::DbTarget::parse(&config.database_url)
+            .map(|t| t.describe())
+            .unwrap_or_default(),
+        config.mail_dir.display()
+    );
     with_app(config, true, |app| {
         let app = Arc::new(app);
         match command {
             BenchCommand::Ingest { count, clients } => {
-                app::kb::import_jsonl(&app, include_str!("../samples/kb.jsonl"), "sample knowledge base")?;
+                app::kb::import_jsonl(
+                    &app,
+                    include_str!("../samples/kb.jsonl"),
+                    "sample knowledge base",
+                )?;
                 let pipe = crate::bench::ingest_pipe(&app, count)?;
-                println!("ingest-mail (one process per email): {pipe:.0} emails/s over {count} emails");
+                println!(
+                    "ingest-mail (one process per email): {pipe:.0} emails/s over {count} emails"
+                );
                 let http = crate::bench::ingest_http(app.clone(), count, clients)?;
-                println!("POST /inbound/email ({clients} clients): {http:.0} emails/s over {count} emails");
+                println!(
+                    "POST /inbound/email ({clients} clients): {http:.0} emails/s over {count} emails"
+                );
             }
         }
         Ok(())
@@ -313,10 +331,10 @@ fn ingest_mail(config: Config) -> i32 {
             }
             // Deliver what this message queued; when the transport is down, `serve`
             // retries later, so the exit code stays 0: the message itself is safe.
-            if let Ok(transport) = app::outbox::transport(&app) {
-                if let Err(e) = app::outbox::deliver_due(&app, &transport, 10) {
-                    eprintln!("tandem: delivery deferred: {e}");
-                }
+            if let Ok(transport) = app::outbox::transport(&app)
+                && let Err(e) = app::outbox::deliver_due(&app, &transport, 10)
+            {
+                eprintln!("tandem: delivery deferred: {e}");
             }
             EX_OK
         }
@@ -412,11 +430,7 @@ pub fn progress_bar(what: &'static str) -> impl FnMut(usize, usize) {
         if done == total || last.elapsed().as_millis() > 100 {
             last = std::time::Instant::now();
             let width = 30;
-            let filled = if total == 0 {
-                width
-            } else {
-                done * width / total
-            };
+            let filled = (done * width).checked_div(total).unwrap_or(width);
             eprint!(
                 "\r[{}{}] {done}/{total} {what}",
                 "#".repeat(filled),

@@ -99,21 +99,21 @@ impl Config {
         };
         let auto_threshold = parse_f32("TANDEM_AUTO_THRESHOLD")?;
         let review_threshold = parse_f32("TANDEM_REVIEW_THRESHOLD")?;
-        if let (Some(a), Some(r)) = (auto_threshold, review_threshold) {
-            if r > a {
-                return Err(invalid(
-                    "TANDEM_REVIEW_THRESHOLD",
-                    "must not be above TANDEM_AUTO_THRESHOLD",
-                ));
-            }
+        if let (Some(a), Some(r)) = (auto_threshold, review_threshold)
+            && r > a
+        {
+            return Err(invalid(
+                "TANDEM_REVIEW_THRESHOLD",
+                "must not be above TANDEM_AUTO_THRESHOLD",
+            ));
         }
-        if let Some(url) = get("TANDEM_SMTP_URL") {
-            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-                return Err(invalid(
-                    "TANDEM_SMTP_URL",
-                    "expected smtp://host:port or smtps://user:pass@host",
-                ));
-            }
+        if let Some(url) = get("TANDEM_SMTP_URL")
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(invalid(
+                "TANDEM_SMTP_URL",
+                "expected smtp://host:port or smtps://user:pass@host",
+            ));
         }
         Ok(Config {
             database_url: get("TANDEM_DATABASE_URL").unwrap_or_else(|| "sqlite://tandem.db".into()),

@@ -34,7 +34,11 @@ pub fn page(app: &App, page: i64) -> Result<(Vec<AuditRow>, bool), AppError> {
                 ip: e.ip.unwrap_or_default(),
                 kind: e.kind,
                 ticket: number,
-                data: if e.data == "{}" { String::new() } else { e.data },
+                data: if e.data == "{}" {
+                    String::new()
+                } else {
+                    e.data
+                },
             })
             .collect(),
         more,

@@ -54,11 +54,17 @@ impl From<store::StoreError> for LoginError {
 }
 
 /// Checks the password and opens a session; returns the cookie token.
-pub fn login(app: &App, email: &str, password: &str, ip: Option<&str>) -> Result<(String, Session), LoginError> {
+pub fn login(
+    app: &App,
+    email: &str,
+    password: &str,
+    ip: Option<&str>,
+) -> Result<(String, Session), LoginError> {
     let email = email.trim().to_ascii_lowercase();
     let mut conn = app.conn()?;
     let since = now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let (by_account, by_address) = store::events::count_failed_logins(&mut conn, &email, ip, since)?;
+    let (by_account, by_address) =
+        store::events::count_failed_logins(&mut conn, &email, ip, since)?;
     if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
         return Err(LoginError::Throttled(FAILURE_WINDOW_MINUTES));
     }
@@ -72,7 +78,17 @@ pub fn login(app: &App, email: &str, password: &str, ip: Option<&str>) -> Result
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        store::events::record(&mut conn, None, "login_failed", &Actor { kind: "anonymous", id: Some(&email), ip }, json!({}))?;
+        store::events::record(
+            &mut conn,
+            None,
+            "login_failed",
+            &Actor {
+                kind: "anonymous",
+                id: Some(&email),
+                ip,
+            },
+            json!({}),
+        )?;
         return Err(LoginError::BadCredentials);
     };
     let token = random_token();
@@ -86,17 +102,37 @@ pub fn login(app: &App, email: &str, password: &str, ip: Option<&str>) -> Result
         expires_at: at + Duration::hours(SESSION_IDLE_HOURS),
     };
     store::sessions::insert(&mut conn, &row)?;
-    store::events::record(&mut conn, None, "login", &Actor { kind: "agent", id: Some(&user.id), ip }, json!({}))?;
-    Ok((token, Session { csrf_token: row.csrf_token, user }))
+    store::events::record(
+        &mut conn,
+        None,
+        "login",
+        &Actor {
+            kind: "agent",
+            id: Some(&user.id),
+            ip,
+        },
+        json!({}),
+    )?;
+    Ok((
+        token,
+        Session {
+            csrf_token: row.csrf_token,
+            user,
+        },
+    ))
 }
 
 /// The session behind a cookie token, if it is live and its user is active.
 pub fn session(app: &App, token: &str) -> Result<Option<Session>, AppError> {
     let mut conn = app.conn()?;
     let hash = hash_token(token);
-    let Some(row) = store::sessions::get(&mut conn, &hash)? else { return Ok(None) };
+    let Some(row) = store::sessions::get(&mut conn, &hash)? else {
+        return Ok(None);
+    };
     let at = now();
-    if row.last_seen_at + Duration::hours(SESSION_IDLE_HOURS) < at || row.expires_at < at - Duration::days(30) {
+    if row.last_seen_at + Duration::hours(SESSION_IDLE_HOURS) < at
+        || row.expires_at < at - Duration::days(30)
+    {
         store::sessions::delete(&mut conn, &hash)?;
         return Ok(None);
     }
@@ -108,13 +144,26 @@ pub fn session(app: &App, token: &str) -> Result<Option<Session>, AppError> {
     if at - row.last_seen_at > Duration::minutes(1) {
         store::sessions::touch(&mut conn, &hash, at)?;
     }
-    Ok(Some(Session { user, csrf_token: row.csrf_token }))
+    Ok(Some(Session {
+        user,
+        csrf_token: row.csrf_token,
+    }))
 }
 
 pub fn logout(app: &App, token: &str, user_id: &str, ip: Option<&str>) -> Result<(), AppError> {
     let mut conn = app.conn()?;
     store::sessions::delete(&mut conn, &hash_token(token))?;
-    store::events::record(&mut conn, None, "logout", &Actor { kind: "agent", id: Some(user_id), ip }, json!({}))?;
+    store::events::record(
+        &mut conn,
+        None,
+        "logout",
+        &Actor {
+            kind: "agent",
+            id: Some(user_id),
+            ip,
+        },
+        json!({}),
+    )?;
     Ok(())
 }
 
@@ -137,12 +186,21 @@ pub fn setup_token_valid(app: &App, token: &str) -> Result<bool, AppError> {
     if store::users::count(&mut conn)? > 0 {
         return Ok(false);
     }
-    let stored = store::settings::all(&mut conn)?.into_iter().find(|(k, _)| k == SETUP_KEY).map(|(_, v)| v);
+    let stored = store::settings::all(&mut conn)?
+        .into_iter()
+        .find(|(k, _)| k == SETUP_KEY)
+        .map(|(_, v)| v);
     Ok(stored.is_some_and(|h| h == hash_token(token)))
 }
 
 /// Creates the first admin with the one-time token, which is then spent.
-pub fn complete_setup(app: &App, token: &str, email: &str, name: &str, password: &str) -> Result<UserRow, AppError> {
+pub fn complete_setup(
+    app: &App,
+    token: &str,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> Result<UserRow, AppError> {
     if !setup_token_valid(app, token)? {
         return Err(AppError::Forbidden);
     }

@@ -36,11 +36,16 @@ pub struct ImportReport {
 /// Reads articles from `path` and stores them (an article with the same intent and
 /// language is updated), then retrains the triage engine. Nothing is stored when any
 /// article is invalid.
-pub fn import(app: &App, path: &Path, progress: impl FnMut(usize, usize)) -> Result<ImportReport, AppError> {
+pub fn import(
+    app: &App,
+    path: &Path,
+    progress: impl FnMut(usize, usize),
+) -> Result<ImportReport, AppError> {
     let inputs = if path.is_dir() {
         read_markdown_dir(path)?
     } else {
-        let text = std::fs::read_to_string(path).map_err(|e| AppError::Invalid(format!("{}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| AppError::Invalid(format!("{}: {e}", path.display())))?;
         parse_jsonl(&text, &path.display().to_string())?
     };
     store_articles(app, inputs, progress)
@@ -51,7 +56,11 @@ pub fn import_jsonl(app: &App, text: &str, name: &str) -> Result<ImportReport, A
     store_articles(app, parse_jsonl(text, name)?, |_, _| {})
 }
 
-fn store_articles(app: &App, inputs: Vec<ArticleInput>, mut progress: impl FnMut(usize, usize)) -> Result<ImportReport, AppError> {
+fn store_articles(
+    app: &App,
+    inputs: Vec<ArticleInput>,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<ImportReport, AppError> {
     let mut conn = app.conn()?;
     let report = store::transaction(&mut conn, |c| -> Result<ImportReport, AppError> {
         let mut report = ImportReport::default();

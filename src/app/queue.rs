@@ -10,7 +10,12 @@ use super::{App, AppError};
 
 pub const PAGE_SIZE: i64 = 50;
 
-const OPEN: &[&str] = &["pending_review", "escalated", "in_progress", "waiting_on_customer"];
+const OPEN: &[&str] = &[
+    "pending_review",
+    "escalated",
+    "in_progress",
+    "waiting_on_customer",
+];
 
 /// The named views, in display order: key, label, statuses, only mine.
 pub const VIEWS: &[(&str, &str, &[&str], bool)] = &[
@@ -19,7 +24,12 @@ pub const VIEWS: &[(&str, &str, &[&str], bool)] = &[
     ("escalated", "Escalated", &["escalated"], false),
     ("mine", "Mine", OPEN, true),
     ("in_progress", "In progress", &["in_progress"], false),
-    ("waiting", "Waiting on customer", &["waiting_on_customer"], false),
+    (
+        "waiting",
+        "Waiting on customer",
+        &["waiting_on_customer"],
+        false,
+    ),
     ("all", "All tickets", &[], false),
 ];
 
@@ -81,13 +91,24 @@ pub fn human_duration(minutes: i64) -> String {
 
 pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppError> {
     let mut conn = app.conn()?;
-    let (view, _, statuses, mine) = VIEWS.iter().copied().find(|v| v.0 == q.view).unwrap_or(VIEWS[0]);
+    let (view, _, statuses, mine) = VIEWS
+        .iter()
+        .copied()
+        .find(|v| v.0 == q.view)
+        .unwrap_or(VIEWS[0]);
     let filter = QueueFilter {
         statuses: statuses.iter().map(|s| s.to_string()).collect(),
         intent: q.intent.clone().filter(|s| !s.is_empty()),
         language: q.language.clone().filter(|s| !s.is_empty()),
         channel: q.channel.clone().filter(|s| !s.is_empty()),
-        assignee: if mine { Some(user_id.to_string()) } else { q.assignee.clone().map(|a| if a == "none" { String::new() } else { a }).filter(|a| a != "any") },
+        assignee: if mine {
+            Some(user_id.to_string())
+        } else {
+            q.assignee
+                .clone()
+                .map(|a| if a == "none" { String::new() } else { a })
+                .filter(|a| a != "any")
+        },
         search: q.search.clone(),
     };
     let total = store::queue::count(&mut conn, &filter)?;
@@ -96,7 +117,10 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
     let rows = store::queue::page(&mut conn, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)?;
     let ids: Vec<String> = rows.iter().map(|(t, _)| t.id.clone()).collect();
     let drafts = store::queue::pending_drafts(&mut conn, &ids)?;
-    let assignee_ids: Vec<String> = rows.iter().filter_map(|(t, _)| t.assignee_id.clone()).collect();
+    let assignee_ids: Vec<String> = rows
+        .iter()
+        .filter_map(|(t, _)| t.assignee_id.clone())
+        .collect();
     let names = store::queue::user_names(&mut conn, &assignee_ids)?;
     let at = now();
     let waited = |since: NaiveDateTime| human_duration((at - since).num_minutes());
@@ -108,7 +132,10 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
             QueueItem {
                 number: t.number,
                 subject: t.subject,
-                customer: c.name.map(|n| format!("{n} <{}>", c.email)).unwrap_or(c.email),
+                customer: c
+                    .name
+                    .map(|n| format!("{n} <{}>", c.email))
+                    .unwrap_or(c.email),
                 status_label: status.label(),
                 status: t.status,
                 intent: t.intent.unwrap_or_default(),
@@ -117,15 +144,27 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
                 confidence: draft.map(|d| format!("{:.2}", d.confidence)),
                 decision: draft.map(|d| d.decision.clone()),
                 waited: waited(t.waiting_since.unwrap_or(t.created_at)),
-                assignee: t.assignee_id.and_then(|id| names.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone())),
+                assignee: t
+                    .assignee_id
+                    .and_then(|id| names.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone())),
             }
         })
         .collect();
     let by_status = store::queue::count_by_status(&mut conn, OPEN)?;
-    let count_of = |statuses: &[&str]| by_status.iter().filter(|(s, _)| statuses.contains(&s.as_str())).map(|(_, n)| n).sum::<i64>();
+    let count_of = |statuses: &[&str]| {
+        by_status
+            .iter()
+            .filter(|(s, _)| statuses.contains(&s.as_str()))
+            .map(|(_, n)| n)
+            .sum::<i64>()
+    };
     let mut counts = Vec::new();
     for (key, label, statuses, mine) in VIEWS.iter().copied().filter(|v| v.0 != "all") {
-        let count = if mine { store::queue::count_assigned(&mut conn, user_id, OPEN)? } else { count_of(statuses) };
+        let count = if mine {
+            store::queue::count_assigned(&mut conn, user_id, OPEN)?
+        } else {
+            count_of(statuses)
+        };
         counts.push(ViewCount { key, label, count });
     }
     Ok(QueueView {
@@ -137,7 +176,11 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
         counts,
         intents: store::queue::distinct_intents(&mut conn)?,
         languages: store::queue::distinct_languages(&mut conn)?,
-        agents: store::users::all(&mut conn)?.into_iter().filter(|u| u.active).map(|u| (u.id, u.name)).collect(),
+        agents: store::users::all(&mut conn)?
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| (u.id, u.name))
+            .collect(),
     })
 }
 

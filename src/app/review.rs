@@ -59,9 +59,18 @@ fn draft_item(row: DraftRow) -> DraftItem {
     let articles = serde_json::from_str::<Vec<serde_json::Value>>(&row.articles)
         .unwrap_or_default()
         .into_iter()
-        .map(|a| (a["title"].as_str().unwrap_or_default().to_string(), a["score"].as_f64().unwrap_or(0.0)))
+        .map(|a| {
+            (
+                a["title"].as_str().unwrap_or_default().to_string(),
+                a["score"].as_f64().unwrap_or(0.0),
+            )
+        })
         .collect();
-    DraftItem { row, risk_flags, articles }
+    DraftItem {
+        row,
+        risk_flags,
+        articles,
+    }
 }
 
 /// Everything the ticket page shows; records that the user saw it (audit).
@@ -76,8 +85,15 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
     let messages = rows
         .into_iter()
         .map(|m| MessageItem {
-            attachments: attachments.iter().filter(|a| a.1 == m.id).map(|a| (a.0.clone(), a.2.clone(), a.3.clone(), a.4)).collect(),
-            delivery: outbox.iter().find(|o| o.message_id.as_deref() == Some(&m.id)).map(|o| o.status.clone()),
+            attachments: attachments
+                .iter()
+                .filter(|a| a.1 == m.id)
+                .map(|a| (a.0.clone(), a.2.clone(), a.3.clone(), a.4))
+                .collect(),
+            delivery: outbox
+                .iter()
+                .find(|o| o.message_id.as_deref() == Some(&m.id))
+                .map(|o| o.status.clone()),
             html: m.body_html.as_deref().map(crate::mail::html::sanitize),
             author: author_label(&m),
             direction: m.direction,
@@ -88,16 +104,42 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
         .collect();
     let drafts = store::drafts::for_ticket(&mut conn, &ticket.id)?;
     let last_decision = drafts.last().cloned().map(draft_item);
-    let draft = drafts.into_iter().rev().find(|d| d.status == "pending" && !d.body.is_empty()).map(draft_item);
+    let draft = drafts
+        .into_iter()
+        .rev()
+        .find(|d| d.status == "pending" && !d.body.is_empty())
+        .map(draft_item);
     let earlier = store::tickets::for_customer(&mut conn, &customer.id, 20)?
         .into_iter()
         .filter(|t| t.id != ticket.id)
-        .map(|t| (t.number, t.subject, Status::parse(&t.status).map(|s| s.label()).unwrap_or("").to_string()))
+        .map(|t| {
+            (
+                t.number,
+                t.subject,
+                Status::parse(&t.status)
+                    .map(|s| s.label())
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        })
         .collect();
-    let agents: Vec<(String, String)> = store::users::all(&mut conn)?.into_iter().filter(|u| u.active).map(|u| (u.id, u.name)).collect();
-    let assignee = ticket.assignee_id.as_ref().and_then(|id| agents.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()));
+    let agents: Vec<(String, String)> = store::users::all(&mut conn)?
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| (u.id, u.name))
+        .collect();
+    let assignee = ticket
+        .assignee_id
+        .as_ref()
+        .and_then(|id| agents.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()));
     let next_ticket = store::queue::next_waiting(&mut conn, number)?;
-    store::events::record(&mut conn, Some(&ticket.id), "ticket_viewed", &viewer.actor(), json!({}))?;
+    store::events::record(
+        &mut conn,
+        Some(&ticket.id),
+        "ticket_viewed",
+        &viewer.actor(),
+        json!({}),
+    )?;
     Ok(TicketPage {
         status: Status::parse(&ticket.status).unwrap_or(Status::New),
         ticket,
@@ -148,20 +190,31 @@ fn pending_draft(c: &mut DbConn, ticket: &TicketRow, draft_id: &str) -> Result<D
 }
 
 /// Sends `body` to the customer as the agent's reply and moves the ticket to waiting.
-fn send_reply(app: &App, c: &mut DbConn, ticket: &TicketRow, body: String, language: &str, by: &ActingUser) -> Result<(), AppError> {
+fn send_reply(
+    app: &App,
+    c: &mut DbConn,
+    ticket: &TicketRow,
+    body: String,
+    language: &str,
+    by: &ActingUser,
+) -> Result<(), AppError> {
     if body.trim().is_empty() {
         return Err(AppError::Invalid("the reply is empty".into()));
     }
     let customer = store::customers::get(c, &ticket.customer_id)?;
-    replies::enqueue(c, &app.config, Reply {
-        ticket,
-        customer: &customer,
-        kind: domain::OUT_AGENT_REPLY,
-        author_kind: domain::AUTHOR_AGENT,
-        author_id: Some(&by.id),
-        body,
-        language,
-    })?;
+    replies::enqueue(
+        c,
+        &app.config,
+        Reply {
+            ticket,
+            customer: &customer,
+            kind: domain::OUT_AGENT_REPLY,
+            author_kind: domain::AUTHOR_AGENT,
+            author_id: Some(&by.id),
+            body,
+            language,
+        },
+    )?;
     let moved = actions::transition_in(c, ticket.number, Transition::AgentReplied, by)?;
     let mut update = store::tickets::TicketUpdate::status(&moved.status);
     update.first_response_at = Some(now());
@@ -177,7 +230,13 @@ pub fn approve(app: &App, number: i64, draft_id: &str, by: &ActingUser) -> Resul
         let ticket = load_ticket(c, number)?;
         let draft = pending_draft(c, &ticket, draft_id)?;
         store::drafts::decide(c, &draft.id, "approved", Some(&by.id), now())?;
-        store::events::record(c, Some(&ticket.id), "draft_approved", &by.actor(), json!({"draft": draft.id, "confidence": draft.confidence, "intent": draft.intent}))?;
+        store::events::record(
+            c,
+            Some(&ticket.id),
+            "draft_approved",
+            &by.actor(),
+            json!({"draft": draft.id, "confidence": draft.confidence, "intent": draft.intent}),
+        )?;
         send_reply(app, c, &ticket, draft.body.clone(), &draft.language, by)?;
         Ok(Done { notice: "approved" })
     })?;
@@ -185,15 +244,27 @@ pub fn approve(app: &App, number: i64, draft_id: &str, by: &ActingUser) -> Resul
     Ok(done)
 }
 
-pub fn edit_and_send(app: &App, number: i64, draft_id: &str, body: &str, by: &ActingUser) -> Result<Done, AppError> {
+pub fn edit_and_send(
+    app: &App,
+    number: i64,
+    draft_id: &str,
+    body: &str,
+    by: &ActingUser,
+) -> Result<Done, AppError> {
     let done = in_tx(app, |c| {
         let ticket = load_ticket(c, number)?;
         let draft = pending_draft(c, &ticket, draft_id)?;
         let distance = strsim::levenshtein(&draft.body, body);
         store::drafts::decide(c, &draft.id, "edited", Some(&by.id), now())?;
-        store::events::record(c, Some(&ticket.id), "draft_edited", &by.actor(), json!({
-            "draft": draft.id, "edit_distance": distance, "draft_len": draft.body.chars().count(), "intent": draft.intent,
-        }))?;
+        store::events::record(
+            c,
+            Some(&ticket.id),
+            "draft_edited",
+            &by.actor(),
+            json!({
+                "draft": draft.id, "edit_distance": distance, "draft_len": draft.body.chars().count(), "intent": draft.intent,
+            }),
+        )?;
         send_reply(app, c, &ticket, body.to_string(), &draft.language, by)?;
         Ok(Done { notice: "edited" })
     })?;
@@ -201,16 +272,32 @@ pub fn edit_and_send(app: &App, number: i64, draft_id: &str, body: &str, by: &Ac
     Ok(done)
 }
 
-pub fn reject(app: &App, number: i64, draft_id: &str, reason: &str, by: &ActingUser) -> Result<Done, AppError> {
+pub fn reject(
+    app: &App,
+    number: i64,
+    draft_id: &str,
+    reason: &str,
+    by: &ActingUser,
+) -> Result<Done, AppError> {
     if !REJECT_REASONS.iter().any(|(k, _)| *k == reason) {
         return Err(AppError::Invalid(format!("unknown reason {reason:?}")));
     }
     let done = in_tx(app, |c| {
         let ticket = load_ticket(c, number)?;
         let draft = pending_draft(c, &ticket, draft_id)?;
-        let status = if reason == "wrong_intent" { "rejected_wrong_intent" } else { "rejected" };
+        let status = if reason == "wrong_intent" {
+            "rejected_wrong_intent"
+        } else {
+            "rejected"
+        };
         store::drafts::decide(c, &draft.id, status, Some(&by.id), now())?;
-        store::events::record(c, Some(&ticket.id), "draft_rejected", &by.actor(), json!({"draft": draft.id, "reason": reason, "intent": draft.intent}))?;
+        store::events::record(
+            c,
+            Some(&ticket.id),
+            "draft_rejected",
+            &by.actor(),
+            json!({"draft": draft.id, "reason": reason, "intent": draft.intent}),
+        )?;
         Ok(Done { notice: "rejected" })
     })?;
     app.request_retrain();
@@ -219,9 +306,18 @@ pub fn reject(app: &App, number: i64, draft_id: &str, reason: &str, by: &ActingU
 
 /// Sets the pending draft aside (if any) and records why.
 fn set_aside(c: &mut DbConn, ticket: &TicketRow, by: &ActingUser) -> Result<(), AppError> {
-    for d in store::drafts::for_ticket(c, &ticket.id)?.into_iter().filter(|d| d.status == "pending") {
+    for d in store::drafts::for_ticket(c, &ticket.id)?
+        .into_iter()
+        .filter(|d| d.status == "pending")
+    {
         store::drafts::decide(c, &d.id, "set_aside", Some(&by.id), now())?;
-        store::events::record(c, Some(&ticket.id), "draft_set_aside", &by.actor(), json!({"draft": d.id, "intent": d.intent}))?;
+        store::events::record(
+            c,
+            Some(&ticket.id),
+            "draft_set_aside",
+            &by.actor(),
+            json!({"draft": d.id, "intent": d.intent}),
+        )?;
     }
     Ok(())
 }
@@ -231,7 +327,9 @@ pub fn take_over(app: &App, number: i64, by: &ActingUser) -> Result<Done, AppErr
         let ticket = load_ticket(c, number)?;
         set_aside(c, &ticket, by)?;
         actions::transition_in(c, number, Transition::TakeOver, by)?;
-        Ok(Done { notice: "taken_over" })
+        Ok(Done {
+            notice: "taken_over",
+        })
     })
 }
 
@@ -251,28 +349,36 @@ pub fn note(app: &App, number: i64, body: &str, by: &ActingUser) -> Result<Done,
     }
     in_tx(app, |c| {
         let ticket = load_ticket(c, number)?;
-        store::messages::insert(c, &MessageRow {
-            id: new_id(),
-            ticket_id: ticket.id.clone(),
-            direction: domain::NOTE.into(),
-            author_kind: domain::AUTHOR_AGENT.into(),
-            author_id: Some(by.id.clone()),
-            channel: ticket.channel.clone(),
-            internet_message_id: None,
-            sender: None,
-            subject: String::new(),
-            body_text: body.to_string(),
-            triage_text: String::new(),
-            body_html: None,
-            raw_mail_id: None,
-            created_at: now(),
-        })?;
+        store::messages::insert(
+            c,
+            &MessageRow {
+                id: new_id(),
+                ticket_id: ticket.id.clone(),
+                direction: domain::NOTE.into(),
+                author_kind: domain::AUTHOR_AGENT.into(),
+                author_id: Some(by.id.clone()),
+                channel: ticket.channel.clone(),
+                internet_message_id: None,
+                sender: None,
+                subject: String::new(),
+                body_text: body.to_string(),
+                triage_text: String::new(),
+                body_html: None,
+                raw_mail_id: None,
+                created_at: now(),
+            },
+        )?;
         store::events::record(c, Some(&ticket.id), "note_added", &by.actor(), json!({}))?;
         Ok(Done { notice: "noted" })
     })
 }
 
-pub fn assign(app: &App, number: i64, assignee: Option<&str>, by: &ActingUser) -> Result<Done, AppError> {
+pub fn assign(
+    app: &App,
+    number: i64,
+    assignee: Option<&str>,
+    by: &ActingUser,
+) -> Result<Done, AppError> {
     in_tx(app, |c| {
         let ticket = load_ticket(c, number)?;
         if let Some(id) = assignee {
@@ -284,7 +390,13 @@ pub fn assign(app: &App, number: i64, assignee: Option<&str>, by: &ActingUser) -
         let mut update = store::tickets::TicketUpdate::status(&ticket.status);
         update.assignee_id = Some(assignee);
         store::tickets::update(c, &ticket, &update)?;
-        store::events::record(c, Some(&ticket.id), "assigned", &by.actor(), json!({"from": ticket.assignee_id, "to": assignee}))?;
+        store::events::record(
+            c,
+            Some(&ticket.id),
+            "assigned",
+            &by.actor(),
+            json!({"from": ticket.assignee_id, "to": assignee}),
+        )?;
         Ok(Done { notice: "assigned" })
     })
 }
@@ -294,7 +406,11 @@ pub fn set_status(app: &App, number: i64, status: &str, by: &ActingUser) -> Resu
         "waiting_on_customer" => Transition::AwaitCustomer,
         "resolved" => Transition::Resolve,
         "closed" => Transition::Close,
-        other => return Err(AppError::Invalid(format!("cannot set status {other:?} by hand"))),
+        other => {
+            return Err(AppError::Invalid(format!(
+                "cannot set status {other:?} by hand"
+            )));
+        }
     };
     in_tx(app, |c| {
         actions::transition_in(c, number, t, by)?;
@@ -303,10 +419,21 @@ pub fn set_status(app: &App, number: i64, status: &str, by: &ActingUser) -> Resu
 }
 
 /// An attachment for download; records who downloaded it (audit).
-pub fn attachment(app: &App, id: &str, by: &ActingUser) -> Result<store::models::AttachmentRow, AppError> {
+pub fn attachment(
+    app: &App,
+    id: &str,
+    by: &ActingUser,
+) -> Result<store::models::AttachmentRow, AppError> {
     let mut conn = app.conn()?;
-    let a = store::messages::attachment(&mut conn, id).map_err(|_| AppError::NotFound("attachment".into()))?;
+    let a = store::messages::attachment(&mut conn, id)
+        .map_err(|_| AppError::NotFound("attachment".into()))?;
     let message = store::messages::get(&mut conn, &a.message_id)?;
-    store::events::record(&mut conn, Some(&message.ticket_id), "attachment_downloaded", &by.actor(), json!({"attachment": a.id, "filename": a.filename}))?;
+    store::events::record(
+        &mut conn,
+        Some(&message.ticket_id),
+        "attachment_downloaded",
+        &by.actor(),
+        json!({"attachment": a.id, "filename": a.filename}),
+    )?;
     Ok(a)
 }

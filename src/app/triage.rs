@@ -19,10 +19,9 @@ impl TriageHandle {
         let latest = store::triage_models::latest_id(conn)?;
         if let (Some(id), Some((have, engine))) =
             (&latest, &*self.current.read().expect("triage lock"))
+            && id == have
         {
-            if id == have {
-                return Ok(engine.clone());
-            }
+            return Ok(engine.clone());
         }
         let (id, engine) = match store::triage_models::latest(conn)? {
             Some((id, bytes)) => match Engine::from_bytes(&bytes) {

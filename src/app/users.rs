@@ -86,32 +86,55 @@ pub fn add(
 }
 
 /// Changes a user's role, activity and languages; deactivation ends their sessions.
-pub fn update(app: &App, id: &str, role: &str, active: bool, languages: &str, by: &super::actions::ActingUser) -> Result<UserRow, AppError> {
+pub fn update(
+    app: &App,
+    id: &str,
+    role: &str,
+    active: bool,
+    languages: &str,
+    by: &super::actions::ActingUser,
+) -> Result<UserRow, AppError> {
     if !ROLES.contains(&role) {
-        return Err(AppError::Invalid(format!("role must be one of {}", ROLES.join(", "))));
+        return Err(AppError::Invalid(format!(
+            "role must be one of {}",
+            ROLES.join(", ")
+        )));
     }
     let languages: Vec<String> = languages
         .split([',', ' '])
         .map(|l| l.trim().to_ascii_lowercase())
         .filter(|l| !l.is_empty())
         .collect();
-    if let Some(bad) = languages.iter().find(|l| !(2..=3).contains(&l.len()) || !l.chars().all(|c| c.is_ascii_lowercase())) {
-        return Err(AppError::Invalid(format!("{bad:?} is not a language code such as en, de, fr")));
+    if let Some(bad) = languages
+        .iter()
+        .find(|l| !(2..=3).contains(&l.len()) || !l.chars().all(|c| c.is_ascii_lowercase()))
+    {
+        return Err(AppError::Invalid(format!(
+            "{bad:?} is not a language code such as en, de, fr"
+        )));
     }
     let mut conn = app.conn()?;
     store::transaction(&mut conn, |c| -> Result<UserRow, AppError> {
         let before = store::users::get(c, id).map_err(|_| AppError::NotFound("user".into()))?;
         if before.id == by.id && (!active || role != "admin") && before.role == "admin" {
-            return Err(AppError::Invalid("you cannot remove your own admin access".into()));
+            return Err(AppError::Invalid(
+                "you cannot remove your own admin access".into(),
+            ));
         }
         store::users::update_profile(c, id, role, active, &languages.join(","))?;
         if !active {
             store::sessions::delete_for_user(c, id)?;
         }
-        store::events::record(c, None, "user_changed", &by.actor(), serde_json::json!({
-            "user": id, "role": {"from": before.role, "to": role}, "active": {"from": before.active, "to": active},
-            "languages": languages,
-        }))?;
+        store::events::record(
+            c,
+            None,
+            "user_changed",
+            &by.actor(),
+            serde_json::json!({
+                "user": id, "role": {"from": before.role, "to": role}, "active": {"from": before.active, "to": active},
+                "languages": languages,
+            }),
+        )?;
         Ok(store::users::get(c, id)?)
     })
 }

@@ -52,10 +52,10 @@ pub fn check(
     sent_last_hour: i64,
     cap: i64,
 ) -> Result<(), Suppressed> {
-    if let Some(v) = p.auto_submitted {
-        if !v.trim().eq_ignore_ascii_case("no") {
-            return Err(Suppressed::AutoSubmitted(v.trim().to_string()));
-        }
+    if let Some(v) = p.auto_submitted
+        && !v.trim().eq_ignore_ascii_case("no")
+    {
+        return Err(Suppressed::AutoSubmitted(v.trim().to_string()));
     }
     if let Some(v) = p.precedence {
         let v = v.trim().to_ascii_lowercase();

@@ -46,9 +46,14 @@ fn is_history_header(t: &str, next: Option<&str>) -> bool {
     let lower = t.to_lowercase();
     let is_attribution = |l: &str| {
         l.ends_with(':')
-            && [("on ", " wrote"), ("am ", " schrieb"), ("le ", " a écrit"), ("el ", " escribió")]
-                .iter()
-                .any(|(start, verb)| l.starts_with(start) && l.contains(verb))
+            && [
+                ("on ", " wrote"),
+                ("am ", " schrieb"),
+                ("le ", " a écrit"),
+                ("el ", " escribió"),
+            ]
+            .iter()
+            .any(|(start, verb)| l.starts_with(start) && l.contains(verb))
     };
     if is_attribution(&lower) {
         return true;

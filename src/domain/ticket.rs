@@ -157,7 +157,9 @@ pub fn apply(from: Status, t: Transition) -> Result<Moved, IllegalTransition> {
             PendingReview | Escalated | InProgress | WaitingOnCustomer | AutoAnswered,
             T::AgentReplied,
         ) => to(WaitingOnCustomer, "agent_replied"),
-        (PendingReview | Escalated | InProgress, T::AwaitCustomer) => to(WaitingOnCustomer, "awaiting_customer"),
+        (PendingReview | Escalated | InProgress, T::AwaitCustomer) => {
+            to(WaitingOnCustomer, "awaiting_customer")
+        }
         (Resolved, T::CustomerReplied { .. }) => to(New, "reopened"),
         (AutoAnswered, T::CustomerReplied { .. }) => to(New, "customer_replied"),
         (WaitingOnCustomer, T::CustomerReplied { assigned: true }) => {

@@ -6,15 +6,43 @@ use std::collections::HashSet;
 /// Sanitised HTML, safe to embed in a console page.
 pub fn sanitize(html: &str) -> String {
     let tags: HashSet<&str> = [
-        "a", "b", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "hr", "i", "li", "ol",
-        "p", "pre", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+        "a",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "div",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "hr",
+        "i",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "span",
+        "strong",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
     ]
     .into_iter()
     .collect();
     ammonia::Builder::default()
         .tags(tags)
         .generic_attributes(HashSet::new())
-        .tag_attributes(std::collections::HashMap::from([("a", HashSet::from(["href"]))]))
+        .tag_attributes(std::collections::HashMap::from([(
+            "a",
+            HashSet::from(["href"]),
+        )]))
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .link_rel(Some("noopener noreferrer nofollow"))
         .clean(html)
@@ -33,10 +61,26 @@ mod tests {
 <style>body{display:none}</style><iframe src="https://evil.example"></iframe>
 <a href="https://example.com/help">help</a><svg onload="x()"></svg><form action="/logout"><button>go</button></form>"#;
         let clean = sanitize(dirty);
-        for bad in ["script", "onclick", "javascript:", "<img", "style", "iframe", "onload", "<form", "<button", "<svg"] {
+        for bad in [
+            "script",
+            "onclick",
+            "javascript:",
+            "<img",
+            "style",
+            "iframe",
+            "onload",
+            "<form",
+            "<button",
+            "<svg",
+        ] {
             assert!(!clean.contains(bad), "{bad} survived: {clean}");
         }
-        assert!(clean.contains(r#"<a href="https://example.com/help" rel="noopener noreferrer nofollow">help</a>"#), "{clean}");
+        assert!(
+            clean.contains(
+                r#"<a href="https://example.com/help" rel="noopener noreferrer nofollow">help</a>"#
+            ),
+            "{clean}"
+        );
         assert!(clean.contains("Hi"));
     }
 }

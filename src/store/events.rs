@@ -79,7 +79,10 @@ pub fn count_failed_logins(
     let recent = events::table
         .filter(events::kind.eq("login_failed"))
         .filter(events::created_at.ge(since));
-    let by_account = recent.filter(events::actor_id.eq(email)).count().get_result(conn)?;
+    let by_account = recent
+        .filter(events::actor_id.eq(email))
+        .count()
+        .get_result(conn)?;
     let by_address = match ip {
         Some(ip) => recent.filter(events::ip.eq(ip)).count().get_result(conn)?,
         None => 0,
@@ -98,11 +101,14 @@ pub fn recent(conn: &mut DbConn, limit: i64, offset: i64) -> Result<Vec<EventRow
 }
 
 /// Audit rows: events with the acting user's name and the ticket number, newest first.
+/// An event with the acting user's name and the ticket's number.
+pub type AuditEntry = (EventRow, Option<String>, Option<i64>);
+
 pub fn audit_page(
     conn: &mut DbConn,
     limit: i64,
     offset: i64,
-) -> Result<Vec<(EventRow, Option<String>, Option<i64>)>, StoreError> {
+) -> Result<Vec<AuditEntry>, StoreError> {
     use super::schema::{tickets, users};
     Ok(events::table
         .left_join(users::table.on(events::actor_id.eq(users::id.nullable())))
@@ -111,6 +117,10 @@ pub fn audit_page(
         .order((events::created_at.desc(), events::id.desc()))
         .limit(limit)
         .offset(offset)
-        .select((EventRow::as_select(), users::name.nullable(), tickets::number.nullable()))
+        .select((
+            EventRow::as_select(),
+            users::name.nullable(),
+            tickets::number.nullable(),
+        ))
         .load(conn)?)
 }

@@ -38,11 +38,14 @@ pub fn get(conn: &mut DbConn, id: &str) -> Result<MessageRow, StoreError> {
         .first(conn)?)
 }
 
+/// Attachment metadata without the content: (id, message id, file name, type, size).
+pub type AttachmentMeta = (String, String, String, String, i64);
+
 /// Attachment metadata (without content) for the given messages.
 pub fn attachments_for(
     conn: &mut DbConn,
     message_ids: &[String],
-) -> Result<Vec<(String, String, String, String, i64)>, StoreError> {
+) -> Result<Vec<AttachmentMeta>, StoreError> {
     Ok(attachments::table
         .filter(attachments::message_id.eq_any(message_ids))
         .select((

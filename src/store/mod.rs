@@ -6,6 +6,7 @@ pub mod drafts;
 pub mod events;
 pub mod kb;
 pub mod messages;
+pub mod metrics;
 pub mod models;
 pub mod outbox;
 pub mod queue;
@@ -13,7 +14,6 @@ pub mod raw_mail;
 pub mod schema;
 pub mod sessions;
 pub mod settings;
-pub mod metrics;
 pub mod tickets;
 pub mod triage_models;
 pub mod users;
@@ -174,15 +174,15 @@ pub type PooledConn = r2d2::PooledConnection<Manager>;
 /// Opens a pool; fails fast (a few seconds) when the database cannot be reached.
 pub fn connect(url: &str, max_size: u32) -> Result<Pool, StoreError> {
     let target = DbTarget::parse(url)?;
-    if let DbTarget::Sqlite(path) = &target {
-        if let Some(parent) = std::path::Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() && !parent.exists() {
-                return Err(StoreError::BadUrl(format!(
-                    "folder {} does not exist",
-                    parent.display()
-                )));
-            }
-        }
+    if let DbTarget::Sqlite(path) = &target
+        && let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+        && !parent.exists()
+    {
+        return Err(StoreError::BadUrl(format!(
+            "folder {} does not exist",
+            parent.display()
+        )));
     }
     // SQLite allows one writer at a time; a small pool avoids piling writers on the lock.
     let size = match target {
@@ -273,13 +273,18 @@ pub fn transaction<T, E: From<diesel::result::Error>>(
     let DbConn::Sqlite(inner) = conn else {
         return conn.transaction(f);
     };
-    if AnsiTransactionManager::transaction_manager_status_mut(inner).transaction_depth()?.is_some() {
+    if AnsiTransactionManager::transaction_manager_status_mut(inner)
+        .transaction_depth()?
+        .is_some()
+    {
         // Already inside a transaction: nest as a savepoint.
         return conn.transaction(f);
     }
     AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
     let result = f(conn);
-    let DbConn::Sqlite(inner) = conn else { unreachable!("the backend does not change") };
+    let DbConn::Sqlite(inner) = conn else {
+        unreachable!("the backend does not change")
+    };
     match result {
         Ok(value) => match <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction(inner) {
             Ok(()) => Ok(value),

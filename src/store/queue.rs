@@ -20,7 +20,13 @@ pub struct QueueFilter {
     pub search: Option<String>,
 }
 
-fn filtered(f: &QueueFilter) -> diesel::dsl::IntoBoxed<'_, diesel::dsl::InnerJoin<tickets::table, customers::table>, super::MultiBackend> {
+fn filtered(
+    f: &QueueFilter,
+) -> diesel::dsl::IntoBoxed<
+    '_,
+    diesel::dsl::InnerJoin<tickets::table, customers::table>,
+    super::MultiBackend,
+> {
     let mut q = tickets::table.inner_join(customers::table).into_boxed();
     if !f.statuses.is_empty() {
         q = q.filter(tickets::status.eq_any(f.statuses.clone()));
@@ -44,7 +50,10 @@ fn filtered(f: &QueueFilter) -> diesel::dsl::IntoBoxed<'_, diesel::dsl::InnerJoi
         if let Ok(n) = digits.parse::<i64>() {
             q = q.filter(tickets::number.eq(n));
         } else {
-            let pattern = format!("%{}%", s.to_lowercase().replace('%', "\\%").replace('_', "\\_"));
+            let pattern = format!(
+                "%{}%",
+                s.to_lowercase().replace('%', "\\%").replace('_', "\\_")
+            );
             q = q.filter(
                 lower(customers::email)
                     .like(pattern.clone())
@@ -57,9 +66,18 @@ fn filtered(f: &QueueFilter) -> diesel::dsl::IntoBoxed<'_, diesel::dsl::InnerJoi
 }
 
 /// One page of the queue, longest-waiting first.
-pub fn page(conn: &mut DbConn, f: &QueueFilter, limit: i64, offset: i64) -> Result<Vec<(TicketRow, CustomerRow)>, StoreError> {
+pub fn page(
+    conn: &mut DbConn,
+    f: &QueueFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<(TicketRow, CustomerRow)>, StoreError> {
     Ok(filtered(f)
-        .order((tickets::waiting_since.is_null().asc(), tickets::waiting_since.asc(), tickets::created_at.asc()))
+        .order((
+            tickets::waiting_since.is_null().asc(),
+            tickets::waiting_since.asc(),
+            tickets::created_at.asc(),
+        ))
         .limit(limit)
         .offset(offset)
         .select((TicketRow::as_select(), CustomerRow::as_select()))
@@ -71,7 +89,10 @@ pub fn count(conn: &mut DbConn, f: &QueueFilter) -> Result<i64, StoreError> {
 }
 
 /// Tickets per status (for the view counts).
-pub fn count_by_status(conn: &mut DbConn, statuses: &[&str]) -> Result<Vec<(String, i64)>, StoreError> {
+pub fn count_by_status(
+    conn: &mut DbConn,
+    statuses: &[&str],
+) -> Result<Vec<(String, i64)>, StoreError> {
     Ok(tickets::table
         .filter(tickets::status.eq_any(statuses))
         .group_by(tickets::status)
@@ -79,7 +100,11 @@ pub fn count_by_status(conn: &mut DbConn, statuses: &[&str]) -> Result<Vec<(Stri
         .load(conn)?)
 }
 
-pub fn count_assigned(conn: &mut DbConn, user_id: &str, statuses: &[&str]) -> Result<i64, StoreError> {
+pub fn count_assigned(
+    conn: &mut DbConn,
+    user_id: &str,
+    statuses: &[&str],
+) -> Result<i64, StoreError> {
     Ok(tickets::table
         .filter(tickets::assignee_id.eq(user_id))
         .filter(tickets::status.eq_any(statuses))
@@ -88,7 +113,10 @@ pub fn count_assigned(conn: &mut DbConn, user_id: &str, statuses: &[&str]) -> Re
 }
 
 /// The pending drafts of these tickets (at most one each).
-pub fn pending_drafts(conn: &mut DbConn, ticket_ids: &[String]) -> Result<Vec<DraftRow>, StoreError> {
+pub fn pending_drafts(
+    conn: &mut DbConn,
+    ticket_ids: &[String],
+) -> Result<Vec<DraftRow>, StoreError> {
     Ok(drafts::table
         .filter(drafts::ticket_id.eq_any(ticket_ids))
         .filter(drafts::status.eq("pending"))
@@ -98,7 +126,10 @@ pub fn pending_drafts(conn: &mut DbConn, ticket_ids: &[String]) -> Result<Vec<Dr
 
 /// Names of users by id, for the assignee column.
 pub fn user_names(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String)>, StoreError> {
-    Ok(users::table.filter(users::id.eq_any(ids)).select((users::id, users::name)).load(conn)?)
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::name))
+        .load(conn)?)
 }
 
 /// Distinct values for the filter menus.
@@ -128,7 +159,11 @@ pub fn next_waiting(conn: &mut DbConn, except: i64) -> Result<Option<i64>, Store
         .filter(tickets::status.eq_any(crate::domain::ticket::WAITING_FOR_PERSON))
         .filter(tickets::number.ne(except))
         .filter(tickets::assignee_id.is_null())
-        .order((tickets::waiting_since.is_null().asc(), tickets::waiting_since.asc(), tickets::created_at.asc()))
+        .order((
+            tickets::waiting_since.is_null().asc(),
+            tickets::waiting_since.asc(),
+            tickets::created_at.asc(),
+        ))
         .select(tickets::number)
         .first(conn)
         .optional()?)

@@ -166,7 +166,11 @@ pub fn count_all(conn: &mut DbConn) -> Result<i64, StoreError> {
 }
 
 /// A customer's tickets, newest first.
-pub fn for_customer(conn: &mut DbConn, customer_id: &str, limit: i64) -> Result<Vec<TicketRow>, StoreError> {
+pub fn for_customer(
+    conn: &mut DbConn,
+    customer_id: &str,
+    limit: i64,
+) -> Result<Vec<TicketRow>, StoreError> {
     Ok(tickets::table
         .filter(tickets::customer_id.eq(customer_id))
         .order(tickets::created_at.desc())
@@ -188,14 +192,32 @@ pub fn backdate(conn: &mut DbConn, ticket_id: &str, minutes: i64) -> Result<(), 
             tickets::first_response_at.eq(t.first_response_at.map(|w| w - shift)),
         ))
         .execute(conn)?;
-    for (id, at) in m::table.filter(m::ticket_id.eq(ticket_id)).select((m::id, m::created_at)).load::<(String, NaiveDateTime)>(conn)? {
-        diesel::update(m::table.find(id)).set(m::created_at.eq(at - shift)).execute(conn)?;
+    for (id, at) in m::table
+        .filter(m::ticket_id.eq(ticket_id))
+        .select((m::id, m::created_at))
+        .load::<(String, NaiveDateTime)>(conn)?
+    {
+        diesel::update(m::table.find(id))
+            .set(m::created_at.eq(at - shift))
+            .execute(conn)?;
     }
-    for (id, at) in events::table.filter(events::ticket_id.eq(ticket_id)).select((events::id, events::created_at)).load::<(String, NaiveDateTime)>(conn)? {
-        diesel::update(events::table.find(id)).set(events::created_at.eq(at - shift)).execute(conn)?;
+    for (id, at) in events::table
+        .filter(events::ticket_id.eq(ticket_id))
+        .select((events::id, events::created_at))
+        .load::<(String, NaiveDateTime)>(conn)?
+    {
+        diesel::update(events::table.find(id))
+            .set(events::created_at.eq(at - shift))
+            .execute(conn)?;
     }
-    for (id, at) in outbox::table.filter(outbox::ticket_id.eq(ticket_id)).select((outbox::id, outbox::created_at)).load::<(String, NaiveDateTime)>(conn)? {
-        diesel::update(outbox::table.find(id)).set(outbox::created_at.eq(at - shift)).execute(conn)?;
+    for (id, at) in outbox::table
+        .filter(outbox::ticket_id.eq(ticket_id))
+        .select((outbox::id, outbox::created_at))
+        .load::<(String, NaiveDateTime)>(conn)?
+    {
+        diesel::update(outbox::table.find(id))
+            .set(outbox::created_at.eq(at - shift))
+            .execute(conn)?;
     }
     Ok(())
 }

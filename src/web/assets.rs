@@ -5,9 +5,21 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
 const ASSETS: &[(&str, &str, &[u8])] = &[
-    ("app.css", "text/css; charset=utf-8", include_bytes!("../../static/app.css")),
-    ("console.js", "text/javascript; charset=utf-8", include_bytes!("../../static/console.js")),
-    ("htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../../static/htmx.min.js")),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../static/app.css"),
+    ),
+    (
+        "console.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/console.js"),
+    ),
+    (
+        "htmx.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/htmx.min.js"),
+    ),
 ];
 
 pub async fn asset(name: web::Path<String>) -> HttpResponse {

@@ -56,7 +56,11 @@ fn with_login_csrf(mut resp: HttpResponse, token: &str, fresh: bool, secure: boo
     resp
 }
 
-pub async fn login_form(app: web::Data<App>, req: HttpRequest, q: web::Query<LoginQuery>) -> Result<HttpResponse, WebError> {
+pub async fn login_form(
+    app: web::Data<App>,
+    req: HttpRequest,
+    q: web::Query<LoginQuery>,
+) -> Result<HttpResponse, WebError> {
     let (csrf, fresh) = login_csrf(&req);
     let page = LoginPage {
         layout: Layout::anonymous(csrf.clone()).with_notice(q.notice.as_deref()),
@@ -64,7 +68,12 @@ pub async fn login_form(app: web::Data<App>, req: HttpRequest, q: web::Query<Log
         email: String::new(),
         next: safe_next(q.next.as_deref()),
     };
-    Ok(with_login_csrf(render(&page)?, &csrf, fresh, app.config.secure_cookies))
+    Ok(with_login_csrf(
+        render(&page)?,
+        &csrf,
+        fresh,
+        app.config.secure_cookies,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -75,7 +84,11 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpResponse, WebError> {
+pub async fn login(
+    app: web::Data<App>,
+    req: HttpRequest,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, WebError> {
     let form = form.into_inner();
     let (csrf, fresh) = login_csrf(&req);
     if fresh || !constant_time_eq(form.csrf_token.as_bytes(), csrf.as_bytes()) {
@@ -84,7 +97,8 @@ pub async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginF
     let ip = session::client_ip(&req);
     let email = form.email.clone();
     let app2 = app.clone();
-    let result = web::block(move || auth::login(&app2, &form.email, &form.password, ip.as_deref())).await?;
+    let result =
+        web::block(move || auth::login(&app2, &form.email, &form.password, ip.as_deref())).await?;
     match result {
         Ok((token, _)) => Ok(HttpResponse::SeeOther()
             .cookie(session::session_cookie(&token, app.config.secure_cookies))
@@ -97,7 +111,12 @@ pub async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginF
             } else {
                 actix_web::http::StatusCode::UNAUTHORIZED
             };
-            let page = LoginPage { layout: Layout::anonymous(csrf), error: Some(e.to_string()), email, next: safe_next(form.next.as_deref()) };
+            let page = LoginPage {
+                layout: Layout::anonymous(csrf),
+                error: Some(e.to_string()),
+                email,
+                next: safe_next(form.next.as_deref()),
+            };
             let mut resp = render(&page)?;
             *resp.status_mut() = status;
             Ok(resp)
@@ -110,7 +129,12 @@ pub struct CsrfOnly {
     csrf_token: String,
 }
 
-pub async fn logout(app: web::Data<App>, req: HttpRequest, user: CurrentUser, form: web::Form<CsrfOnly>) -> Result<HttpResponse, WebError> {
+pub async fn logout(
+    app: web::Data<App>,
+    req: HttpRequest,
+    user: CurrentUser,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, WebError> {
     user.check_csrf(&form.csrf_token)?;
     if let Some(c) = req.cookie(session::SESSION_COOKIE) {
         let token = c.value().to_string();
@@ -132,15 +156,28 @@ struct SetupPage {
     email: String,
 }
 
-pub async fn setup_form(app: web::Data<App>, req: HttpRequest, token: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn setup_form(
+    app: web::Data<App>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     let token = token.into_inner();
     let t = token.clone();
     let valid = web::block(move || auth::setup_token_valid(&app, &t)).await??;
     if !valid {
-        return Ok(super::pages::error_page(actix_web::http::StatusCode::NOT_FOUND, "This set-up link was used already or is not valid. Sign in instead, or create users with `tandem user add`."));
+        return Ok(super::pages::error_page(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "This set-up link was used already or is not valid. Sign in instead, or create users with `tandem user add`.",
+        ));
     }
     let (csrf, fresh) = login_csrf(&req);
-    let page = SetupPage { layout: Layout::anonymous(csrf.clone()), token, error: None, name: String::new(), email: String::new() };
+    let page = SetupPage {
+        layout: Layout::anonymous(csrf.clone()),
+        token,
+        error: None,
+        name: String::new(),
+        email: String::new(),
+    };
     Ok(with_login_csrf(render(&page)?, &csrf, fresh, false))
 }
 
@@ -152,7 +189,12 @@ pub struct SetupForm {
     password: String,
 }
 
-pub async fn setup(app: web::Data<App>, req: HttpRequest, token: web::Path<String>, form: web::Form<SetupForm>) -> Result<HttpResponse, WebError> {
+pub async fn setup(
+    app: web::Data<App>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    form: web::Form<SetupForm>,
+) -> Result<HttpResponse, WebError> {
     let (csrf, fresh) = login_csrf(&req);
     let form = form.into_inner();
     if fresh || !constant_time_eq(form.csrf_token.as_bytes(), csrf.as_bytes()) {
@@ -160,24 +202,41 @@ pub async fn setup(app: web::Data<App>, req: HttpRequest, token: web::Path<Strin
     }
     let token = token.into_inner();
     let ip = session::client_ip(&req);
-    let (app2, t, f) = (app.clone(), token.clone(), (form.email.clone(), form.name.clone(), form.password.clone()));
+    let (app2, t, f) = (
+        app.clone(),
+        token.clone(),
+        (form.email.clone(), form.name.clone(), form.password.clone()),
+    );
     let created = web::block(move || -> Result<String, AppError> {
         auth::complete_setup(&app2, &t, &f.0, &f.1, &f.2)?;
-        let (session_token, _) = auth::login(&app2, &f.0, &f.2, ip.as_deref()).map_err(|e| match e {
-            LoginError::App(e) => e,
-            other => AppError::Invalid(other.to_string()),
-        })?;
+        let (session_token, _) =
+            auth::login(&app2, &f.0, &f.2, ip.as_deref()).map_err(|e| match e {
+                LoginError::App(e) => e,
+                other => AppError::Invalid(other.to_string()),
+            })?;
         Ok(session_token)
     })
     .await?;
     match created {
         Ok(session_token) => Ok(HttpResponse::SeeOther()
-            .cookie(session::session_cookie(&session_token, app.config.secure_cookies))
+            .cookie(session::session_cookie(
+                &session_token,
+                app.config.secure_cookies,
+            ))
             .insert_header((header::LOCATION, "/queue?notice=welcome"))
             .finish()),
-        Err(AppError::Forbidden) => Ok(super::pages::error_page(actix_web::http::StatusCode::NOT_FOUND, "This set-up link was used already.")),
+        Err(AppError::Forbidden) => Ok(super::pages::error_page(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "This set-up link was used already.",
+        )),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let page = SetupPage { layout: Layout::anonymous(csrf), token, error: Some(e.to_string()), name: form.name, email: form.email };
+            let page = SetupPage {
+                layout: Layout::anonymous(csrf),
+                token,
+                error: Some(e.to_string()),
+                name: form.name,
+                email: form.email,
+            };
             let mut resp = render(&page)?;
             *resp.status_mut() = actix_web::http::StatusCode::BAD_REQUEST;
             Ok(resp)

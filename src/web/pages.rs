@@ -1,9 +1,9 @@
 //! Rendering console pages: the shared layout, the askama responder, error pages and the
 //! security headers every response carries.
 
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::middleware::DefaultHeaders;
-use actix_web::HttpResponse;
 use askama::Template;
 
 use super::error::WebError;
@@ -39,7 +39,10 @@ impl Layout {
 
     /// For pages before sign-in; `csrf` is the pre-session token.
     pub fn anonymous(csrf: String) -> Layout {
-        Layout { csrf, ..Layout::default() }
+        Layout {
+            csrf,
+            ..Layout::default()
+        }
     }
 
     /// Shows the notice named by a `?notice=` code (fixed texts, so nothing is reflected).
@@ -59,7 +62,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "noted" => "Internal note added (not sent to the customer).",
         "assigned" => "Assignment changed.",
         "status" => "Status changed.",
-        "conflict" => "Someone else acted on this ticket first. This is its current state; nothing was sent twice.",
+        "conflict" => {
+            "Someone else acted on this ticket first. This is its current state; nothing was sent twice."
+        }
         "user_saved" => "User saved.",
         "user_created" => "User created. Share the password with them securely.",
         "settings_saved" => "Settings saved; they apply to the next message.",
@@ -71,8 +76,12 @@ fn notice_text(code: &str) -> Option<&'static str> {
 
 /// Renders a template as an HTML response.
 pub fn render<T: Template>(t: &T) -> Result<HttpResponse, WebError> {
-    let html = t.render().map_err(|e| WebError::App(crate::app::AppError::Invalid(format!("template: {e}"))))?;
-    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
+    let html = t
+        .render()
+        .map_err(|e| WebError::App(crate::app::AppError::Invalid(format!("template: {e}"))))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html))
 }
 
 #[derive(Template)]
@@ -85,9 +94,15 @@ struct ErrorPage<'a> {
 
 /// An error as a page of the console.
 pub fn error_page(status: StatusCode, message: &str) -> HttpResponse {
-    let page = ErrorPage { layout: Layout::default(), status: status.as_u16(), message };
+    let page = ErrorPage {
+        layout: Layout::default(),
+        status: status.as_u16(),
+        message,
+    };
     let body = page.render().unwrap_or_else(|_| message.to_string());
-    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
 }
 
 /// Headers on every response: no framing, no sniffing, scripts and styles only from us.

@@ -22,12 +22,26 @@ struct Seen {
 
 impl Presence {
     /// Records that `user` looks at ticket `number` and returns the others there.
-    pub fn heartbeat(&self, number: i64, user_id: &str, name: &str, replying: bool) -> Vec<(String, bool)> {
+    pub fn heartbeat(
+        &self,
+        number: i64,
+        user_id: &str,
+        name: &str,
+        replying: bool,
+    ) -> Vec<(String, bool)> {
         let mut map = self.seen.lock().expect("presence lock");
         let list = map.entry(number).or_default();
         list.retain(|s| s.at.elapsed() < FRESH && s.user_id != user_id);
-        list.push(Seen { user_id: user_id.to_string(), name: name.to_string(), replying, at: Instant::now() });
-        list.iter().filter(|s| s.user_id != user_id).map(|s| (s.name.clone(), s.replying)).collect()
+        list.push(Seen {
+            user_id: user_id.to_string(),
+            name: name.to_string(),
+            replying,
+            at: Instant::now(),
+        });
+        list.iter()
+            .filter(|s| s.user_id != user_id)
+            .map(|s| (s.name.clone(), s.replying))
+            .collect()
     }
 }
 
@@ -39,8 +53,14 @@ mod tests {
     fn others_are_listed_not_oneself() {
         let p = Presence::default();
         assert!(p.heartbeat(1, "a", "Ana", false).is_empty());
-        assert_eq!(p.heartbeat(1, "b", "Ben", true), vec![("Ana".to_string(), false)]);
-        assert_eq!(p.heartbeat(1, "a", "Ana", false), vec![("Ben".to_string(), true)]);
+        assert_eq!(
+            p.heartbeat(1, "b", "Ben", true),
+            vec![("Ana".to_string(), false)]
+        );
+        assert_eq!(
+            p.heartbeat(1, "a", "Ana", false),
+            vec![("Ben".to_string(), true)]
+        );
         assert!(p.heartbeat(2, "a", "Ana", false).is_empty());
     }
 }

@@ -28,7 +28,14 @@ impl QueueParams {
     /// The query string without the page and notice, to build page links and polls.
     fn base_query(&self) -> String {
         let mut parts = Vec::new();
-        for (k, v) in [("view", &self.view), ("intent", &self.intent), ("language", &self.language), ("channel", &self.channel), ("assignee", &self.assignee), ("q", &self.q)] {
+        for (k, v) in [
+            ("view", &self.view),
+            ("intent", &self.intent),
+            ("language", &self.language),
+            ("channel", &self.channel),
+            ("assignee", &self.assignee),
+            ("q", &self.q),
+        ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 parts.push(format!("{k}={}", super::session::urlencode(v)));
             }
@@ -56,7 +63,12 @@ struct QueueResults {
     query: String,
 }
 
-pub async fn queue(app: web::Data<App>, req: HttpRequest, user: CurrentUser, p: web::Query<QueueParams>) -> Result<HttpResponse, WebError> {
+pub async fn queue(
+    app: web::Data<App>,
+    req: HttpRequest,
+    user: CurrentUser,
+    p: web::Query<QueueParams>,
+) -> Result<HttpResponse, WebError> {
     let p = p.into_inner();
     let query = QueueQuery {
         view: p.view.clone().unwrap_or_default(),
@@ -70,7 +82,10 @@ pub async fn queue(app: web::Data<App>, req: HttpRequest, user: CurrentUser, p: 
     let user_id = user.id.clone();
     let view = web::block(move || queue::load(&app, &user_id, &query)).await??;
     if req.headers().contains_key("HX-Request") {
-        return render(&QueueResults { q: view, query: p.base_query() });
+        return render(&QueueResults {
+            q: view,
+            query: p.base_query(),
+        });
     }
     render(&QueuePage {
         layout: Layout::new(&user, "queue").with_notice(p.notice.as_deref()),

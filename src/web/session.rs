@@ -42,7 +42,9 @@ impl std::fmt::Display for AuthError {
         match self {
             AuthError::SignIn(_) => f.write_str("please sign in"),
             AuthError::Forbidden => f.write_str("your role does not allow this page"),
-            AuthError::BadCsrf => f.write_str("the form expired or did not come from this console; reload the page and try again"),
+            AuthError::BadCsrf => f.write_str(
+                "the form expired or did not come from this console; reload the page and try again",
+            ),
             AuthError::Unavailable(e) => write!(f, "database unavailable: {e}"),
         }
     }
@@ -71,7 +73,9 @@ impl ResponseError for AuthError {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -85,16 +89,27 @@ pub fn client_ip(req: &HttpRequest) -> Option<String> {
 impl CurrentUser {
     /// 403 unless the user's role includes `needed`.
     pub fn require(&self, needed: Role) -> Result<(), AuthError> {
-        if self.role.allows(needed) { Ok(()) } else { Err(AuthError::Forbidden) }
+        if self.role.allows(needed) {
+            Ok(())
+        } else {
+            Err(AuthError::Forbidden)
+        }
     }
 
     /// 403 unless `token` is this session's CSRF token.
     pub fn check_csrf(&self, token: &str) -> Result<(), AuthError> {
-        if constant_time_eq(token.as_bytes(), self.csrf_token.as_bytes()) { Ok(()) } else { Err(AuthError::BadCsrf) }
+        if constant_time_eq(token.as_bytes(), self.csrf_token.as_bytes()) {
+            Ok(())
+        } else {
+            Err(AuthError::BadCsrf)
+        }
     }
 
     pub fn acting(&self) -> crate::app::actions::ActingUser {
-        crate::app::actions::ActingUser { id: self.id.clone(), ip: self.ip.clone() }
+        crate::app::actions::ActingUser {
+            id: self.id.clone(),
+            ip: self.ip.clone(),
+        }
     }
 }
 
@@ -109,15 +124,23 @@ impl FromRequest for CurrentUser {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
         let app = req.app_data::<web::Data<App>>().cloned();
-        let next = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
+        let next = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "/".into());
         let ip = client_ip(req);
         Box::pin(async move {
-            let (Some(token), Some(app)) = (token, app) else { return Err(AuthError::SignIn(next)) };
+            let (Some(token), Some(app)) = (token, app) else {
+                return Err(AuthError::SignIn(next));
+            };
             let session = web::block(move || auth::session(&app, &token))
                 .await
                 .map_err(|e| AuthError::Unavailable(e.to_string()))?
                 .map_err(|e| AuthError::Unavailable(e.to_string()))?;
-            let Some(s) = session else { return Err(AuthError::SignIn(next)) };
+            let Some(s) = session else {
+                return Err(AuthError::SignIn(next));
+            };
             Ok(CurrentUser {
                 role: Role::parse(&s.user.role).unwrap_or(Role::Agent),
                 id: s.user.id,
@@ -142,7 +165,11 @@ pub fn session_cookie(token: &str, secure: bool) -> Cookie<'static> {
 }
 
 pub fn expired_cookie(name: &'static str) -> Cookie<'static> {
-    let mut c = Cookie::build(name, "").path("/").http_only(true).same_site(SameSite::Lax).finish();
+    let mut c = Cookie::build(name, "")
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .finish();
     c.make_removal();
     c
 }

@@ -37,7 +37,13 @@ pub struct PageParams {
     notice: Option<String>,
 }
 
-pub async fn show(app: web::Data<App>, presence: web::Data<Presence>, user: CurrentUser, number: web::Path<i64>, p: web::Query<PageParams>) -> Result<HttpResponse, WebError> {
+pub async fn show(
+    app: web::Data<App>,
+    presence: web::Data<Presence>,
+    user: CurrentUser,
+    number: web::Path<i64>,
+    p: web::Query<PageParams>,
+) -> Result<HttpResponse, WebError> {
     user.require(Role::Agent)?;
     let number = number.into_inner();
     let acting = user.acting();
@@ -45,11 +51,17 @@ pub async fn show(app: web::Data<App>, presence: web::Data<Presence>, user: Curr
     let others = presence.heartbeat(number, &user.id, &user.name, false);
     let statuses = [Status::WaitingOnCustomer, Status::Resolved, Status::Closed]
         .into_iter()
-        .filter(|s| crate::domain::ticket::apply(page.status, match s {
-            Status::WaitingOnCustomer => crate::domain::ticket::Transition::AwaitCustomer,
-            Status::Resolved => crate::domain::ticket::Transition::Resolve,
-            _ => crate::domain::ticket::Transition::Close,
-        }).is_ok())
+        .filter(|s| {
+            crate::domain::ticket::apply(
+                page.status,
+                match s {
+                    Status::WaitingOnCustomer => crate::domain::ticket::Transition::AwaitCustomer,
+                    Status::Resolved => crate::domain::ticket::Transition::Resolve,
+                    _ => crate::domain::ticket::Transition::Close,
+                },
+            )
+            .is_ok()
+        })
         .map(|s| (s.as_str(), s.label()))
         .collect();
     render(&TicketTemplate {
@@ -74,9 +86,19 @@ pub struct PresenceParams {
 }
 
 /// The htmx heartbeat: who else is here.
-pub async fn presence(presence: web::Data<Presence>, user: CurrentUser, number: web::Path<i64>, p: web::Query<PresenceParams>) -> Result<HttpResponse, WebError> {
-    let replying = p.replying.as_deref().is_some_and(|v| !v.is_empty() && v != "0");
-    render(&PresencePartial { others: presence.heartbeat(number.into_inner(), &user.id, &user.name, replying) })
+pub async fn presence(
+    presence: web::Data<Presence>,
+    user: CurrentUser,
+    number: web::Path<i64>,
+    p: web::Query<PresenceParams>,
+) -> Result<HttpResponse, WebError> {
+    let replying = p
+        .replying
+        .as_deref()
+        .is_some_and(|v| !v.is_empty() && v != "0");
+    render(&PresencePartial {
+        others: presence.heartbeat(number.into_inner(), &user.id, &user.name, replying),
+    })
 }
 
 #[derive(Deserialize)]
@@ -90,11 +112,21 @@ pub struct ActionForm {
 }
 
 fn back(number: i64, notice: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/tickets/{number}?notice={notice}"))).finish()
+    HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!("/tickets/{number}?notice={notice}"),
+        ))
+        .finish()
 }
 
 /// Runs one action; a lost race becomes the "someone else acted first" notice.
-pub async fn act(app: web::Data<App>, user: CurrentUser, path: web::Path<(i64, String)>, form: web::Form<ActionForm>) -> Result<HttpResponse, WebError> {
+pub async fn act(
+    app: web::Data<App>,
+    user: CurrentUser,
+    path: web::Path<(i64, String)>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, WebError> {
     user.require(Role::Agent)?;
     user.check_csrf(&form.csrf_token)?;
     let (number, action) = path.into_inner();
@@ -106,12 +138,28 @@ pub async fn act(app: web::Data<App>, user: CurrentUser, path: web::Path<(i64, S
         match action.as_str() {
             "approve" => review::approve(&app, number, draft, &by),
             "send-edited" => review::edit_and_send(&app, number, draft, body, &by),
-            "reject" => review::reject(&app, number, draft, form.reason.as_deref().unwrap_or_default(), &by),
+            "reject" => review::reject(
+                &app,
+                number,
+                draft,
+                form.reason.as_deref().unwrap_or_default(),
+                &by,
+            ),
             "take-over" => review::take_over(&app, number, &by),
             "reply" => review::reply(&app, number, body, &by),
             "note" => review::note(&app, number, body, &by),
-            "assign" => review::assign(&app, number, form.assignee.as_deref().filter(|a| !a.is_empty()), &by),
-            "status" => review::set_status(&app, number, form.status.as_deref().unwrap_or_default(), &by),
+            "assign" => review::assign(
+                &app,
+                number,
+                form.assignee.as_deref().filter(|a| !a.is_empty()),
+                &by,
+            ),
+            "status" => review::set_status(
+                &app,
+                number,
+                form.status.as_deref().unwrap_or_default(),
+                &by,
+            ),
             other => Err(AppError::NotFound(format!("action {other}"))),
         }
     })
@@ -124,14 +172,31 @@ pub async fn act(app: web::Data<App>, user: CurrentUser, path: web::Path<(i64, S
 }
 
 /// Attachments download for agents only, never rendered inline.
-pub async fn attachment(app: web::Data<App>, user: CurrentUser, id: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn attachment(
+    app: web::Data<App>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     user.require(Role::Agent)?;
     let by = user.acting();
     let a = web::block(move || review::attachment(&app, &id, &by)).await??;
-    let safe_name: String = a.filename.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    let safe_name: String = a
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     Ok(HttpResponse::Ok()
         .content_type("application/octet-stream")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{safe_name}\"")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{safe_name}\""),
+        ))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(a.content))
 }

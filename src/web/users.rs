@@ -25,16 +25,29 @@ pub struct Params {
     notice: Option<String>,
 }
 
-async fn page(app: web::Data<App>, user: &CurrentUser, notice: Option<&str>, error: Option<String>) -> Result<HttpResponse, WebError> {
+async fn page(
+    app: web::Data<App>,
+    user: &CurrentUser,
+    notice: Option<&str>,
+    error: Option<String>,
+) -> Result<HttpResponse, WebError> {
     let all = web::block(move || users::all(&app)).await??;
-    let mut resp = render(&UsersPage { layout: Layout::new(user, "users").with_notice(notice), users: all, error: error.clone() })?;
+    let mut resp = render(&UsersPage {
+        layout: Layout::new(user, "users").with_notice(notice),
+        users: all,
+        error: error.clone(),
+    })?;
     if error.is_some() {
         *resp.status_mut() = actix_web::http::StatusCode::BAD_REQUEST;
     }
     Ok(resp)
 }
 
-pub async fn list(app: web::Data<App>, user: CurrentUser, p: web::Query<Params>) -> Result<HttpResponse, WebError> {
+pub async fn list(
+    app: web::Data<App>,
+    user: CurrentUser,
+    p: web::Query<Params>,
+) -> Result<HttpResponse, WebError> {
     user.require(Role::Admin)?;
     page(app, &user, p.notice.as_deref(), None).await
 }
@@ -48,15 +61,24 @@ pub struct CreateForm {
     password: String,
 }
 
-pub async fn create(app: web::Data<App>, user: CurrentUser, form: web::Form<CreateForm>) -> Result<HttpResponse, WebError> {
+pub async fn create(
+    app: web::Data<App>,
+    user: CurrentUser,
+    form: web::Form<CreateForm>,
+) -> Result<HttpResponse, WebError> {
     user.require(Role::Admin)?;
     user.check_csrf(&form.csrf_token)?;
     let f = form.into_inner();
     let app2 = app.clone();
-    let result = web::block(move || users::add(&app2, &f.email, &f.name, &f.role, &f.password)).await?;
+    let result =
+        web::block(move || users::add(&app2, &f.email, &f.name, &f.role, &f.password)).await?;
     match result {
-        Ok(_) => Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/admin/users?notice=user_created")).finish()),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => page(app, &user, None, Some(e.to_string())).await,
+        Ok(_) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin/users?notice=user_created"))
+            .finish()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            page(app, &user, None, Some(e.to_string())).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -69,15 +91,25 @@ pub struct UpdateForm {
     languages: String,
 }
 
-pub async fn update(app: web::Data<App>, user: CurrentUser, id: web::Path<String>, form: web::Form<UpdateForm>) -> Result<HttpResponse, WebError> {
+pub async fn update(
+    app: web::Data<App>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    form: web::Form<UpdateForm>,
+) -> Result<HttpResponse, WebError> {
     user.require(Role::Admin)?;
     user.check_csrf(&form.csrf_token)?;
     let f = form.into_inner();
     let by = user.acting();
     let app2 = app.clone();
-    let result = web::block(move || users::update(&app2, &id, &f.role, f.active.is_some(), &f.languages, &by)).await?;
+    let result = web::block(move || {
+        users::update(&app2, &id, &f.role, f.active.is_some(), &f.languages, &by)
+    })
+    .await?;
     match result {
-        Ok(_) => Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/admin/users?notice=user_saved")).finish()),
+        Ok(_) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin/users?notice=user_saved"))
+            .finish()),
         Err(e @ AppError::Invalid(_)) => page(app, &user, None, Some(e.to_string())).await,
         Err(e) => Err(e.into()),
     }
@@ -98,9 +130,18 @@ pub struct AuditParams {
 }
 
 /// `GET /admin/audit`: the audit trail, for admins.
-pub async fn audit(app: web::Data<App>, user: CurrentUser, p: web::Query<AuditParams>) -> Result<HttpResponse, WebError> {
+pub async fn audit(
+    app: web::Data<App>,
+    user: CurrentUser,
+    p: web::Query<AuditParams>,
+) -> Result<HttpResponse, WebError> {
     user.require(Role::Admin)?;
     let page = p.page.unwrap_or(1).max(1);
     let (rows, more) = web::block(move || crate::app::audit::page(&app, page)).await??;
-    render(&AuditPage { layout: Layout::new(&user, "audit"), rows, page, more })
+    render(&AuditPage {
+        layout: Layout::new(&user, "audit"),
+        rows,
+        page,
+        more,
+    })
 }

@@ -31,13 +31,18 @@ impl Browser {
             if c.value().is_empty() {
                 self.cookies.remove(c.name());
             } else {
-                self.cookies.insert(c.name().to_string(), c.value().to_string());
+                self.cookies
+                    .insert(c.name().to_string(), c.value().to_string());
             }
         }
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     async fn finish<B: MessageBody>(&mut self, resp: ServiceResponse<B>) -> Page
@@ -46,12 +51,20 @@ impl Browser {
     {
         self.remember(&resp);
         let status = resp.status().as_u16();
-        let location = resp.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        let location = resp
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
         let body = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
         if let Some(token) = csrf_in(&body) {
             self.csrf = token;
         }
-        Page { status, location, body }
+        Page {
+            status,
+            location,
+            body,
+        }
     }
 
     pub async fn get<S, B>(&mut self, svc: &S, path: &str) -> Page
@@ -60,7 +73,11 @@ impl Browser {
         B: MessageBody,
         B::Error: std::fmt::Debug,
     {
-        let req = test::TestRequest::get().uri(path).insert_header(("Cookie", self.cookie_header())).peer_addr("10.1.2.3:4000".parse().unwrap()).to_request();
+        let req = test::TestRequest::get()
+            .uri(path)
+            .insert_header(("Cookie", self.cookie_header()))
+            .peer_addr("10.1.2.3:4000".parse().unwrap())
+            .to_request();
         let resp = test::call_service(svc, req).await;
         self.finish(resp).await
     }
@@ -71,8 +88,16 @@ impl Browser {
         B: MessageBody,
         B::Error: std::fmt::Debug,
     {
-        let form: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let req = test::TestRequest::post().uri(path).insert_header(("Cookie", self.cookie_header())).peer_addr("10.1.2.3:4000".parse().unwrap()).set_form(form).to_request();
+        let form: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let req = test::TestRequest::post()
+            .uri(path)
+            .insert_header(("Cookie", self.cookie_header()))
+            .peer_addr("10.1.2.3:4000".parse().unwrap())
+            .set_form(form)
+            .to_request();
         let resp = test::call_service(svc, req).await;
         self.finish(resp).await
     }
@@ -98,7 +123,17 @@ impl Browser {
     {
         self.get(svc, "/login").await;
         let csrf = self.csrf.clone();
-        self.post(svc, "/login", &[("csrf_token", &csrf), ("email", email), ("password", password), ("next", "/queue")]).await
+        self.post(
+            svc,
+            "/login",
+            &[
+                ("csrf_token", &csrf),
+                ("email", email),
+                ("password", password),
+                ("next", "/queue"),
+            ],
+        )
+        .await
     }
 }
 
@@ -126,7 +161,15 @@ macro_rules! console {
 pub(crate) use console;
 
 pub fn add_user(t: &TestApp, email: &str, role: &str) -> String {
-    tandem::app::users::add(&t.app, email, email.split('@').next().unwrap(), role, PASSWORD).unwrap().id
+    tandem::app::users::add(
+        &t.app,
+        email,
+        email.split('@').next().unwrap(),
+        role,
+        PASSWORD,
+    )
+    .unwrap()
+    .id
 }
 
 fn ticket_number(o: tandem::app::ingest::Outcome) -> i64 {
@@ -138,7 +181,9 @@ fn ticket_number(o: tandem::app::ingest::Outcome) -> i64 {
 
 /// The id of the pending draft shown on the ticket page.
 fn draft_id(page: &str) -> String {
-    let at = page.find("name=\"draft_id\" value=\"").expect("a pending draft on the page");
+    let at = page
+        .find("name=\"draft_id\" value=\"")
+        .expect("a pending draft on the page");
     let rest = &page[at + 23..];
     rest[..rest.find('"').unwrap()].to_string()
 }
@@ -152,12 +197,31 @@ async fn sign_in_is_required_and_wrong_passwords_are_throttled() {
     let p = b.get(&svc, "/queue").await;
     assert_eq!((p.status, p.location.as_str()), (303, "/login?next=/queue"));
     let login = b.get(&svc, "/login").await;
-    assert!(login.body.contains("type=\"email\"") && login.body.contains("type=\"password\"") && csrf_in(&login.body).is_some());
+    assert!(
+        login.body.contains("type=\"email\"")
+            && login.body.contains("type=\"password\"")
+            && csrf_in(&login.body).is_some()
+    );
     // A sign-in without the form's CSRF token is refused.
-    let p = b.post(&svc, "/login", &[("csrf_token", "forged"), ("email", "ana@tandem.test"), ("password", PASSWORD)]).await;
+    let p = b
+        .post(
+            &svc,
+            "/login",
+            &[
+                ("csrf_token", "forged"),
+                ("email", "ana@tandem.test"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(p.status, 403);
     for _ in 0..5 {
-        assert_eq!(b.login(&svc, "ana@tandem.test", "wrong password!").await.status, 401);
+        assert_eq!(
+            b.login(&svc, "ana@tandem.test", "wrong password!")
+                .await
+                .status,
+            401
+        );
     }
     // Now even the right password waits: the account is throttled.
     let p = b.login(&svc, "ana@tandem.test", PASSWORD).await;
@@ -173,15 +237,31 @@ async fn the_session_cookie_is_httponly_and_samesite() {
     let login = test::call_service(&svc, test::TestRequest::get().uri("/login").to_request()).await;
     let csrf_cookie = login.response().cookies().next().unwrap().into_owned();
     let body = String::from_utf8(test::read_body(login).await.to_vec()).unwrap();
-    let req = test::TestRequest::post().uri("/login").cookie(csrf_cookie.clone())
-        .set_form([("csrf_token", csrf_in(&body).unwrap()), ("email", "ana@tandem.test".into()), ("password", PASSWORD.into()), ("next", "/queue".into())])
+    let req = test::TestRequest::post()
+        .uri("/login")
+        .cookie(csrf_cookie.clone())
+        .set_form([
+            ("csrf_token", csrf_in(&body).unwrap()),
+            ("email", "ana@tandem.test".into()),
+            ("password", PASSWORD.into()),
+            ("next", "/queue".into()),
+        ])
         .to_request();
     let resp = test::call_service(&svc, req).await;
     assert_eq!(resp.status(), 303);
-    let session = resp.response().cookies().find(|c| c.name() == "tandem_session").expect("session cookie");
+    let session = resp
+        .response()
+        .cookies()
+        .find(|c| c.name() == "tandem_session")
+        .expect("session cookie");
     assert_eq!(session.http_only(), Some(true));
     assert_eq!(session.same_site(), Some(actix_web::cookie::SameSite::Lax));
-    let csp = resp.headers().get("content-security-policy").unwrap().to_str().unwrap();
+    let csp = resp
+        .headers()
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert!(csp.contains("script-src 'self'"), "{csp}");
 }
 
@@ -192,10 +272,27 @@ async fn roles_are_checked_on_the_server() {
     add_user(&t, "admin@tandem.test", "admin");
     let svc = console!(t);
     let mut agent = Browser::default();
-    assert_eq!(agent.login(&svc, "agent@tandem.test", PASSWORD).await.status, 303);
+    assert_eq!(
+        agent
+            .login(&svc, "agent@tandem.test", PASSWORD)
+            .await
+            .status,
+        303
+    );
     assert_eq!(agent.get(&svc, "/queue").await.status, 200);
     assert_eq!(agent.get(&svc, "/admin/users").await.status, 403);
-    let p = agent.submit(&svc, "/admin/users", &[("email", "evil@x.org"), ("name", "Evil"), ("role", "admin"), ("password", "0123456789ab")]).await;
+    let p = agent
+        .submit(
+            &svc,
+            "/admin/users",
+            &[
+                ("email", "evil@x.org"),
+                ("name", "Evil"),
+                ("role", "admin"),
+                ("password", "0123456789ab"),
+            ],
+        )
+        .await;
     assert_eq!(p.status, 403);
     let mut admin = Browser::default();
     admin.login(&svc, "admin@tandem.test", PASSWORD).await;
@@ -217,26 +314,63 @@ async fn a_deactivated_users_session_stops_working() {
     let mut admin = Browser::default();
     admin.login(&svc, "admin@tandem.test", PASSWORD).await;
     admin.get(&svc, "/admin/users").await;
-    let p = admin.submit(&svc, &format!("/admin/users/{agent_id}"), &[("role", "agent"), ("languages", "en, de")]).await;
-    assert_eq!((p.status, p.location.as_str()), (303, "/admin/users?notice=user_saved"));
-    assert_eq!(agent.get(&svc, "/queue").await.status, 303, "the session ended");
-    assert_eq!(agent.login(&svc, "agent@tandem.test", PASSWORD).await.status, 401, "and cannot sign in again");
+    let p = admin
+        .submit(
+            &svc,
+            &format!("/admin/users/{agent_id}"),
+            &[("role", "agent"), ("languages", "en, de")],
+        )
+        .await;
+    assert_eq!(
+        (p.status, p.location.as_str()),
+        (303, "/admin/users?notice=user_saved")
+    );
+    assert_eq!(
+        agent.get(&svc, "/queue").await.status,
+        303,
+        "the session ended"
+    );
+    assert_eq!(
+        agent
+            .login(&svc, "agent@tandem.test", PASSWORD)
+            .await
+            .status,
+        401,
+        "and cannot sign in again"
+    );
 }
 
 #[actix_web::test]
 async fn a_post_without_a_valid_csrf_token_changes_nothing() {
     let t = TestApp::with_kb();
     add_user(&t, "agent@tandem.test", "agent");
-    let n = ticket_number(t.ingest(&email("tom@example.com", "Refund", "r1@example.com", REFUND)));
+    let n = ticket_number(t.ingest(&email(
+        "tom@example.com",
+        "Refund",
+        "r1@example.com",
+        REFUND,
+    )));
     let svc = console!(t);
     let mut b = Browser::default();
     b.login(&svc, "agent@tandem.test", PASSWORD).await;
     let page = b.get(&svc, &format!("/tickets/{n}")).await;
     let draft = draft_id(&page.body);
     for token in ["", "0000", "forged-token"] {
-        let p = b.post(&svc, &format!("/tickets/{n}/approve"), &[("csrf_token", token), ("draft_id", &draft)]).await;
+        let p = b
+            .post(
+                &svc,
+                &format!("/tickets/{n}/approve"),
+                &[("csrf_token", token), ("draft_id", &draft)],
+            )
+            .await;
         assert_eq!(p.status, 403);
-        let p = b.post(&svc, &format!("/tickets/{n}/note"), &[("csrf_token", token), ("body", "sneaky")]).await;
+        let p = b
+            .post(
+                &svc,
+                &format!("/tickets/{n}/note"),
+                &[("csrf_token", token), ("body", "sneaky")],
+            )
+            .await;
         assert_eq!(p.status, 403);
     }
     t.deliver();
@@ -249,26 +383,63 @@ async fn a_draft_approved_twice_sends_once() {
     let t = TestApp::with_kb();
     add_user(&t, "ana@tandem.test", "agent");
     add_user(&t, "ben@tandem.test", "agent");
-    let n = ticket_number(t.ingest(&email("tom@example.com", "Refund", "r1@example.com", REFUND)));
-    assert_eq!(t.show(n).summary.status, "pending_review", "refunds are never sent automatically");
+    let n = ticket_number(t.ingest(&email(
+        "tom@example.com",
+        "Refund",
+        "r1@example.com",
+        REFUND,
+    )));
+    assert_eq!(
+        t.show(n).summary.status,
+        "pending_review",
+        "refunds are never sent automatically"
+    );
     let svc = console!(t);
     let (mut ana, mut ben) = (Browser::default(), Browser::default());
     ana.login(&svc, "ana@tandem.test", PASSWORD).await;
     ben.login(&svc, "ben@tandem.test", PASSWORD).await;
     let draft = draft_id(&ana.get(&svc, &format!("/tickets/{n}")).await.body);
     let seen_by_ben = ben.get(&svc, &format!("/tickets/{n}")).await;
-    assert!(seen_by_ben.body.contains("Also here: <strong>ana</strong>"), "presence: {}", seen_by_ben.body);
-    let first = ana.submit(&svc, &format!("/tickets/{n}/approve"), &[("draft_id", &draft)]).await;
-    let second = ben.submit(&svc, &format!("/tickets/{n}/approve"), &[("draft_id", &draft)]).await;
+    assert!(
+        seen_by_ben.body.contains("Also here: <strong>ana</strong>"),
+        "presence: {}",
+        seen_by_ben.body
+    );
+    let first = ana
+        .submit(
+            &svc,
+            &format!("/tickets/{n}/approve"),
+            &[("draft_id", &draft)],
+        )
+        .await;
+    let second = ben
+        .submit(
+            &svc,
+            &format!("/tickets/{n}/approve"),
+            &[("draft_id", &draft)],
+        )
+        .await;
     assert_eq!(first.location, format!("/tickets/{n}?notice=approved"));
     assert_eq!(second.location, format!("/tickets/{n}?notice=conflict"));
     let after = ben.get(&svc, &second.location).await;
-    assert!(after.body.contains("Someone else acted on this ticket first"));
+    assert!(
+        after
+            .body
+            .contains("Someone else acted on this ticket first")
+    );
     assert!(after.body.contains("Waiting on customer"));
     t.deliver();
-    let replies: Vec<_> = t.sent_mail().into_iter().filter(|m| m.auto_submitted.is_none()).collect();
+    let replies: Vec<_> = t
+        .sent_mail()
+        .into_iter()
+        .filter(|m| m.auto_submitted.is_none())
+        .collect();
     assert_eq!(replies.len(), 1, "exactly one reply: {replies:?}");
-    assert!(replies[0].body.contains("Return items"), "the approved draft went out: {}", replies[0].body);
+    assert!(
+        replies[0].body.contains("Return items"),
+        "the approved draft went out: {}",
+        replies[0].body
+    );
 }
 
 #[actix_web::test]
@@ -280,45 +451,113 @@ async fn edit_take_over_reject_reply_note_assign_and_status() {
     b.login(&svc, "ana@tandem.test", PASSWORD).await;
 
     // Edit & send: the agent's text goes out, the edit size is recorded.
-    let n1 = ticket_number(t.ingest(&email("tom@example.com", "Refund", "e1@example.com", REFUND)));
+    let n1 = ticket_number(t.ingest(&email(
+        "tom@example.com",
+        "Refund",
+        "e1@example.com",
+        REFUND,
+    )));
     let draft = draft_id(&b.get(&svc, &format!("/tickets/{n1}")).await.body);
     let edited = "Hi Tom, sorry the jacket does not fit. Open Orders and click \"Return items\"; we refund within 5 days.";
-    let p = b.submit(&svc, &format!("/tickets/{n1}/send-edited"), &[("draft_id", &draft), ("body", edited)]).await;
+    let p = b
+        .submit(
+            &svc,
+            &format!("/tickets/{n1}/send-edited"),
+            &[("draft_id", &draft), ("body", edited)],
+        )
+        .await;
     assert_eq!(p.location, format!("/tickets/{n1}?notice=edited"));
     let shown = t.show(n1);
-    let event = shown.events.iter().find(|e| e.kind == "draft_edited").expect("draft_edited event");
+    let event = shown
+        .events
+        .iter()
+        .find(|e| e.kind == "draft_edited")
+        .expect("draft_edited event");
     assert!(event.data["edit_distance"].as_u64().unwrap() > 10);
     assert_eq!(shown.summary.status, "waiting_on_customer");
     assert!(shown.drafts.iter().any(|d| d.status == "edited"));
 
     // Reject with a reason; the ticket still waits for a person.
-    let n2 = ticket_number(t.ingest(&email("uma@example.com", "Refund", "e2@example.com", REFUND)));
+    let n2 = ticket_number(t.ingest(&email(
+        "uma@example.com",
+        "Refund",
+        "e2@example.com",
+        REFUND,
+    )));
     let draft = draft_id(&b.get(&svc, &format!("/tickets/{n2}")).await.body);
-    b.submit(&svc, &format!("/tickets/{n2}/reject"), &[("draft_id", &draft), ("reason", "wrong_facts")]).await;
+    b.submit(
+        &svc,
+        &format!("/tickets/{n2}/reject"),
+        &[("draft_id", &draft), ("reason", "wrong_facts")],
+    )
+    .await;
     let shown = t.show(n2);
-    assert_eq!(shown.events.iter().find(|e| e.kind == "draft_rejected").unwrap().data["reason"], "wrong_facts");
+    assert_eq!(
+        shown
+            .events
+            .iter()
+            .find(|e| e.kind == "draft_rejected")
+            .unwrap()
+            .data["reason"],
+        "wrong_facts"
+    );
     assert_eq!(shown.summary.status, "pending_review");
 
     // Take over: assigned to me, draft set aside; then reply, note, resolve.
-    let p = b.submit(&svc, &format!("/tickets/{n2}/take-over"), &[]).await;
+    let p = b
+        .submit(&svc, &format!("/tickets/{n2}/take-over"), &[])
+        .await;
     assert_eq!(p.location, format!("/tickets/{n2}?notice=taken_over"));
     assert_eq!(t.show(n2).summary.status, "in_progress");
-    b.submit(&svc, &format!("/tickets/{n2}/note"), &[("body", "Customer is a reseller, check contract.")]).await;
-    b.submit(&svc, &format!("/tickets/{n2}/reply"), &[("body", "Hello Uma, I have started your refund.")]).await;
-    b.submit(&svc, &format!("/tickets/{n2}/status"), &[("status", "resolved")]).await;
+    b.submit(
+        &svc,
+        &format!("/tickets/{n2}/note"),
+        &[("body", "Customer is a reseller, check contract.")],
+    )
+    .await;
+    b.submit(
+        &svc,
+        &format!("/tickets/{n2}/reply"),
+        &[("body", "Hello Uma, I have started your refund.")],
+    )
+    .await;
+    b.submit(
+        &svc,
+        &format!("/tickets/{n2}/status"),
+        &[("status", "resolved")],
+    )
+    .await;
     let shown = t.show(n2);
     assert_eq!(shown.summary.status, "resolved");
     assert!(shown.messages.iter().any(|m| m.direction == "note"));
     t.deliver();
     let sent = t.sent_mail();
-    assert!(sent.iter().any(|m| m.body.contains("I have started your refund")));
-    assert!(sent.iter().all(|m| !m.body.contains("reseller")), "notes are never sent");
-    let p = b.submit(&svc, &format!("/tickets/{n1}/assign"), &[("assignee", &ana_id)]).await;
+    assert!(
+        sent.iter()
+            .any(|m| m.body.contains("I have started your refund"))
+    );
+    assert!(
+        sent.iter().all(|m| !m.body.contains("reseller")),
+        "notes are never sent"
+    );
+    let p = b
+        .submit(
+            &svc,
+            &format!("/tickets/{n1}/assign"),
+            &[("assignee", &ana_id)],
+        )
+        .await;
     assert_eq!(p.location, format!("/tickets/{n1}?notice=assigned"));
     let mine = b.get(&svc, "/queue?view=mine").await;
     assert!(mine.body.contains(&format!("#{n1}")));
     // An illegal move is refused with a clear message.
-    let p = b.submit(&svc, &format!("/tickets/{n2}/status"), &[("status", "waiting_on_customer")]).await;
+    let p = b
+        .submit(
+            &svc,
+            &format!("/tickets/{n2}/status"),
+            &[("status", "waiting_on_customer")],
+        )
+        .await;
     assert_eq!(p.status, 400);
     assert!(p.body.contains("cannot wait on the customer"), "{}", p.body);
 }
@@ -337,11 +576,26 @@ MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
     let mut b = Browser::default();
     b.login(&svc, "ana@tandem.test", PASSWORD).await;
     let page = b.get(&svc, &format!("/tickets/{n}")).await;
-    let thread = &page.body[page.body.find("class=\"thread\"").unwrap()..page.body.find("<aside").unwrap()];
-    for bad in ["<script", "onmouseover", "onerror", "javascript:", "<iframe", "<style", "style=", "action=\"/logout\""] {
+    let thread =
+        &page.body[page.body.find("class=\"thread\"").unwrap()..page.body.find("<aside").unwrap()];
+    for bad in [
+        "<script",
+        "onmouseover",
+        "onerror",
+        "javascript:",
+        "<iframe",
+        "<style",
+        "style=",
+        "action=\"/logout\"",
+    ] {
         assert!(!thread.contains(bad), "{bad} survived:\n{thread}");
     }
-    assert!(page.body.contains("&#60;script&#62;alert(&#39;subject&#39;)&#60;/script&#62;") || page.body.contains("&lt;script&gt;"), "subject escaped");
+    assert!(
+        page.body
+            .contains("&#60;script&#62;alert(&#39;subject&#39;)&#60;/script&#62;")
+            || page.body.contains("&lt;script&gt;"),
+        "subject escaped"
+    );
     let queue = b.get(&svc, "/queue").await;
     assert!(!queue.body.contains("<script>alert"));
 }
@@ -349,20 +603,60 @@ MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
 #[actix_web::test]
 async fn the_first_admin_comes_from_a_one_time_link() {
     let t = TestApp::new();
-    let token = tandem::app::auth::setup_token_if_needed(&t.app).unwrap().expect("a token on an empty database");
+    let token = tandem::app::auth::setup_token_if_needed(&t.app)
+        .unwrap()
+        .expect("a token on an empty database");
     let svc = console!(t);
     let mut b = Browser::default();
     assert_eq!(b.get(&svc, "/setup/not-the-token").await.status, 404);
     let form = b.get(&svc, &format!("/setup/{token}")).await;
     assert_eq!(form.status, 200);
-    let p = b.submit(&svc, &format!("/setup/{token}"), &[("name", "Root"), ("email", "root@tandem.test"), ("password", "short")]).await;
-    assert_eq!(p.status, 400, "a short password is refused with the form again");
-    let p = b.submit(&svc, &format!("/setup/{token}"), &[("name", "Root"), ("email", "root@tandem.test"), ("password", PASSWORD)]).await;
-    assert_eq!((p.status, p.location.as_str()), (303, "/queue?notice=welcome"));
-    assert_eq!(b.get(&svc, "/admin/users").await.status, 200, "signed in as admin");
+    let p = b
+        .submit(
+            &svc,
+            &format!("/setup/{token}"),
+            &[
+                ("name", "Root"),
+                ("email", "root@tandem.test"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        p.status, 400,
+        "a short password is refused with the form again"
+    );
+    let p = b
+        .submit(
+            &svc,
+            &format!("/setup/{token}"),
+            &[
+                ("name", "Root"),
+                ("email", "root@tandem.test"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (p.status, p.location.as_str()),
+        (303, "/queue?notice=welcome")
+    );
+    assert_eq!(
+        b.get(&svc, "/admin/users").await.status,
+        200,
+        "signed in as admin"
+    );
     let mut other = Browser::default();
-    assert_eq!(other.get(&svc, &format!("/setup/{token}")).await.status, 404, "the link works once");
-    assert!(tandem::app::auth::setup_token_if_needed(&t.app).unwrap().is_none());
+    assert_eq!(
+        other.get(&svc, &format!("/setup/{token}")).await.status,
+        404,
+        "the link works once"
+    );
+    assert!(
+        tandem::app::auth::setup_token_if_needed(&t.app)
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[actix_web::test]
@@ -373,9 +667,17 @@ async fn the_queue_filters_searches_and_pages() {
     let mut b = Browser::default();
     b.login(&svc, "ana@tandem.test", PASSWORD).await;
     let empty = b.get(&svc, "/queue").await;
-    assert!(empty.body.contains("Nothing waits here"), "an empty state that says what to do");
+    assert!(
+        empty.body.contains("Nothing waits here"),
+        "an empty state that says what to do"
+    );
     for i in 0..55 {
-        t.ingest(&email(&format!("c{i}@example.com"), &format!("Invoice question {i}"), &format!("q{i}@example.com"), "My invoice shows the wrong VAT number for my company, please correct it."));
+        t.ingest(&email(
+            &format!("c{i}@example.com"),
+            &format!("Invoice question {i}"),
+            &format!("q{i}@example.com"),
+            "My invoice shows the wrong VAT number for my company, please correct it.",
+        ));
     }
     let first = b.get(&svc, "/queue").await;
     assert!(first.body.contains("55 tickets"), "{}", first.body);
@@ -387,9 +689,20 @@ async fn the_queue_filters_searches_and_pages() {
     assert!(found.body.contains("Invoice question 17"));
     let by_number = b.get(&svc, "/queue?view=all&q=%231010").await;
     assert!(by_number.body.contains("data-href=\"/tickets/1010\""));
-    let partial = test::call_service(&svc, test::TestRequest::get().uri("/queue").insert_header(("HX-Request", "true")).insert_header(("Cookie", b.cookie_header())).to_request()).await;
+    let partial = test::call_service(
+        &svc,
+        test::TestRequest::get()
+            .uri("/queue")
+            .insert_header(("HX-Request", "true"))
+            .insert_header(("Cookie", b.cookie_header()))
+            .to_request(),
+    )
+    .await;
     let partial = String::from_utf8(test::read_body(partial).await.to_vec()).unwrap();
-    assert!(partial.starts_with("<section id=\"queue-results\""), "htmx gets only the results");
+    assert!(
+        partial.starts_with("<section id=\"queue-results\""),
+        "htmx gets only the results"
+    );
 }
 
 #[actix_web::test]
@@ -397,19 +710,39 @@ async fn the_audit_log_shows_who_saw_and_changed_what() {
     let t = TestApp::with_kb();
     add_user(&t, "ana@tandem.test", "agent");
     add_user(&t, "root@tandem.test", "admin");
-    let n = ticket_number(t.ingest(&email("tom@example.com", "Refund", "a1@example.com", REFUND)));
+    let n = ticket_number(t.ingest(&email(
+        "tom@example.com",
+        "Refund",
+        "a1@example.com",
+        REFUND,
+    )));
     let svc = console!(t);
     let mut ana = Browser::default();
     ana.login(&svc, "ana@tandem.test", "not the password").await;
     ana.login(&svc, "ana@tandem.test", PASSWORD).await;
     ana.get(&svc, &format!("/tickets/{n}")).await;
-    ana.submit(&svc, &format!("/tickets/{n}/take-over"), &[]).await;
-    assert_eq!(ana.get(&svc, "/admin/audit").await.status, 403, "agents cannot read the audit log");
+    ana.submit(&svc, &format!("/tickets/{n}/take-over"), &[])
+        .await;
+    assert_eq!(
+        ana.get(&svc, "/admin/audit").await.status,
+        403,
+        "agents cannot read the audit log"
+    );
     let mut root = Browser::default();
     root.login(&svc, "root@tandem.test", PASSWORD).await;
     let log = root.get(&svc, "/admin/audit").await;
     assert_eq!(log.status, 200);
-    for expected in ["login_failed", "(sign-in as ana@tandem.test)", "ticket_viewed", "taken_over", "10.1.2.3", &format!("#{n}")] {
-        assert!(log.body.contains(expected), "{expected} missing from the audit log");
+    for expected in [
+        "login_failed",
+        "(sign-in as ana@tandem.test)",
+        "ticket_viewed",
+        "taken_over",
+        "10.1.2.3",
+        &format!("#{n}"),
+    ] {
+        assert!(
+            log.body.contains(expected),
+            "{expected} missing from the audit log"
+        );
     }
 }

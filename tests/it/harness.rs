@@ -2,12 +2,12 @@
 //! and helpers to ingest mail and read what went out.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::io::Write;
 
-use diesel::connection::SimpleConnection;
 use diesel::Connection;
+use diesel::connection::SimpleConnection;
 use tandem::app::App;
 use tandem::config::Config;
 
@@ -22,12 +22,20 @@ impl TestDb {
         match std::env::var("TANDEM_TEST_DATABASE_URL") {
             Ok(base) if base.starts_with("postgres") => {
                 let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = diesel::pg::PgConnection::establish(&base).expect("connect to the test PostgreSQL");
-                conn.batch_execute(&format!("CREATE SCHEMA {schema}")).expect("create schema");
+                let mut conn = diesel::pg::PgConnection::establish(&base)
+                    .expect("connect to the test PostgreSQL");
+                conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
+                    .expect("create schema");
                 let sep = if base.contains('?') { '&' } else { '?' };
-                TestDb { url: format!("{base}{sep}options=-csearch_path%3D{schema}"), pg_schema: Some((base, schema)) }
+                TestDb {
+                    url: format!("{base}{sep}options=-csearch_path%3D{schema}"),
+                    pg_schema: Some((base, schema)),
+                }
             }
-            _ => TestDb { url: format!("sqlite://{}", dir.join("tandem.db").display()), pg_schema: None },
+            _ => TestDb {
+                url: format!("sqlite://{}", dir.join("tandem.db").display()),
+                pg_schema: None,
+            },
         }
     }
 
@@ -38,10 +46,10 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Some((base, schema)) = &self.pg_schema {
-            if let Ok(mut conn) = diesel::pg::PgConnection::establish(base) {
-                let _ = conn.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
-            }
+        if let Some((base, schema)) = &self.pg_schema
+            && let Ok(mut conn) = diesel::pg::PgConnection::establish(base)
+        {
+            let _ = conn.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
         }
     }
 }
@@ -67,7 +75,10 @@ impl TestApp {
         let db = TestDb::new(dir.path());
         let mut env: HashMap<String, String> = HashMap::from([
             ("TANDEM_DATABASE_URL".into(), db.url.clone()),
-            ("TANDEM_MAIL_DIR".into(), dir.path().join("mail-out").display().to_string()),
+            (
+                "TANDEM_MAIL_DIR".into(),
+                dir.path().join("mail-out").display().to_string(),
+            ),
             ("TANDEM_SUPPORT_ADDRESS".into(), SUPPORT.into()),
             ("TANDEM_BUSINESS_HOURS".into(), "24/7".into()),
         ]);
@@ -88,7 +99,8 @@ impl TestApp {
     }
 
     pub fn import_kb(&self) {
-        tandem::app::kb::import(&self.app, &repo_path("samples/kb.jsonl"), |_, _| {}).expect("import sample kb");
+        tandem::app::kb::import(&self.app, &repo_path("samples/kb.jsonl"), |_, _| {})
+            .expect("import sample kb");
     }
 
     pub fn ingest(&self, raw: &str) -> tandem::app::ingest::Outcome {
@@ -107,13 +119,18 @@ impl TestApp {
 
     /// Every delivered mail, parsed, oldest first.
     pub fn sent_mail(&self) -> Vec<SentMail> {
-        let Ok(entries) = std::fs::read_dir(self.mail_dir()) else { return Vec::new() };
+        let Ok(entries) = std::fs::read_dir(self.mail_dir()) else {
+            return Vec::new();
+        };
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "eml"))
             .collect();
         files.sort();
-        files.iter().map(|p| SentMail::parse(&std::fs::read(p).expect("read eml"), p)).collect()
+        files
+            .iter()
+            .map(|p| SentMail::parse(&std::fs::read(p).expect("read eml"), p))
+            .collect()
     }
 
     pub fn show(&self, number: i64) -> tandem::app::tickets::TicketDetail {
@@ -126,7 +143,11 @@ impl TestApp {
     }
 }
 
-pub fn run_binary(env: &HashMap<String, String>, args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+pub fn run_binary(
+    env: &HashMap<String, String>,
+    args: &[&str],
+    stdin: &[u8],
+) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tandem"))
         .args(args)
         .env_clear()
@@ -138,7 +159,12 @@ pub fn run_binary(env: &HashMap<String, String>, args: &[&str], stdin: &[u8]) ->
         .stderr(Stdio::piped())
         .spawn()
         .expect("run tandem");
-    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
     let out = child.wait_with_output().expect("wait");
     (
         out.status.code().unwrap_or(-1),
@@ -167,7 +193,9 @@ pub struct SentMail {
 
 impl SentMail {
     pub fn parse(raw: &[u8], file: &Path) -> SentMail {
-        let m = mail_parser::MessageParser::default().parse(raw).expect("valid outgoing mail");
+        let m = mail_parser::MessageParser::default()
+            .parse(raw)
+            .expect("valid outgoing mail");
         let ids = |v: &mail_parser::HeaderValue| match v {
             mail_parser::HeaderValue::Text(t) => vec![t.to_string()],
             mail_parser::HeaderValue::TextList(l) => l.iter().map(|t| t.to_string()).collect(),
@@ -175,7 +203,12 @@ impl SentMail {
         };
         SentMail {
             file: file.to_path_buf(),
-            to: m.to().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or_default().to_string(),
+            to: m
+                .to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap_or_default()
+                .to_string(),
             subject: m.subject().unwrap_or_default().to_string(),
             message_id: m.message_id().unwrap_or_default().to_string(),
             in_reply_to: ids(m.in_reply_to()).into_iter().next(),

@@ -11,7 +11,11 @@ const INVOICE: &str = "Hi, the invoice for my company account shows 480 EUR but 
 
 fn accepted(o: &Outcome) -> (i64, String) {
     match o {
-        Outcome::Accepted { ticket_number, action, .. } => (*ticket_number, action.clone()),
+        Outcome::Accepted {
+            ticket_number,
+            action,
+            ..
+        } => (*ticket_number, action.clone()),
         other => panic!("expected an accepted message, got {other:?}"),
     }
 }
@@ -19,7 +23,12 @@ fn accepted(o: &Outcome) -> (i64, String) {
 #[test]
 fn an_answerable_email_is_answered_automatically_with_threading_and_disclosure() {
     let t = TestApp::with_kb();
-    let (number, action) = accepted(&t.ingest(&email("Ana <ana@example.com>", "Where is my parcel?", "c1@example.com", PARCEL)));
+    let (number, action) = accepted(&t.ingest(&email(
+        "Ana <ana@example.com>",
+        "Where is my parcel?",
+        "c1@example.com",
+        PARCEL,
+    )));
     assert_eq!(action, "auto_send");
     assert_eq!(t.deliver().sent, 1);
     let sent = t.sent_mail();
@@ -29,48 +38,98 @@ fn an_answerable_email_is_answered_automatically_with_threading_and_disclosure()
     assert_eq!(m.subject, format!("Re: [#{number}] Where is my parcel?"));
     assert_eq!(m.in_reply_to.as_deref(), Some("c1@example.com"));
     assert!(m.references.contains(&"c1@example.com".to_string()));
-    assert!(m.message_id.ends_with("@tandem.test"), "our own Message-ID: {}", m.message_id);
+    assert!(
+        m.message_id.ends_with("@tandem.test"),
+        "our own Message-ID: {}",
+        m.message_id
+    );
     assert_eq!(m.auto_submitted.as_deref(), Some("auto-replied"));
-    assert!(m.body.contains("Track parcel"), "the article's answer: {}", m.body);
-    assert!(m.body.contains("written automatically") && m.body.contains("\"human\""), "disclosure: {}", m.body);
+    assert!(
+        m.body.contains("Track parcel"),
+        "the article's answer: {}",
+        m.body
+    );
+    assert!(
+        m.body.contains("written automatically") && m.body.contains("\"human\""),
+        "disclosure: {}",
+        m.body
+    );
     let ticket = t.show(number);
     assert_eq!(ticket.summary.status, "auto_answered");
     assert_eq!(ticket.summary.intent.as_deref(), Some("order_status"));
-    assert!(ticket.drafts[0].reason.starts_with("auto-sent"), "{}", ticket.drafts[0].reason);
+    assert!(
+        ticket.drafts[0].reason.starts_with("auto-sent"),
+        "{}",
+        ticket.drafts[0].reason
+    );
     assert!(!ticket.drafts[0].articles.as_array().unwrap().is_empty());
 }
 
 #[test]
 fn an_unanswerable_email_waits_for_a_person_with_an_acknowledgement() {
     let t = TestApp::with_kb();
-    let (number, action) = accepted(&t.ingest(&email("bob@example.com", "Wrong amount on my invoice", "b1@example.com", INVOICE)));
+    let (number, action) = accepted(&t.ingest(&email(
+        "bob@example.com",
+        "Wrong amount on my invoice",
+        "b1@example.com",
+        INVOICE,
+    )));
     assert_ne!(action, "auto_send");
     t.deliver();
     let sent = t.sent_mail();
     assert_eq!(sent.len(), 1, "only the acknowledgement: {sent:?}");
-    assert!(sent[0].body.contains(&format!("Your ticket number is #{number}")), "{}", sent[0].body);
-    assert!(sent[0].body.contains("we expect to answer by"), "{}", sent[0].body);
+    assert!(
+        sent[0]
+            .body
+            .contains(&format!("Your ticket number is #{number}")),
+        "{}",
+        sent[0].body
+    );
+    assert!(
+        sent[0].body.contains("we expect to answer by"),
+        "{}",
+        sent[0].body
+    );
     assert_eq!(sent[0].auto_submitted.as_deref(), Some("auto-replied"));
     let status = t.show(number).summary.status;
-    assert!(status == "pending_review" || status == "escalated", "{status}");
+    assert!(
+        status == "pending_review" || status == "escalated",
+        "{status}"
+    );
 }
 
 #[test]
 fn the_acknowledgement_speaks_the_customers_language() {
     let t = TestApp::with_kb();
     let body = "Guten Tag, auf meiner Rechnung für das Firmenkonto steht ein falscher Betrag bei der Mehrwertsteuer. Bitte schicken Sie mir eine korrigierte Rechnung.";
-    let (number, _) = accepted(&t.ingest(&email("jo@example.de", "Falsche Rechnung", "d1@example.de", body)));
+    let (number, _) = accepted(&t.ingest(&email(
+        "jo@example.de",
+        "Falsche Rechnung",
+        "d1@example.de",
+        body,
+    )));
     t.deliver();
     let sent = t.sent_mail();
     assert_eq!(sent.len(), 1);
-    assert!(sent[0].body.contains(&format!("Ihre Ticketnummer ist #{number}")), "{}", sent[0].body);
+    assert!(
+        sent[0]
+            .body
+            .contains(&format!("Ihre Ticketnummer ist #{number}")),
+        "{}",
+        sent[0].body
+    );
 }
 
 #[test]
 fn asking_for_a_person_always_escalates() {
     let t = TestApp::with_kb();
     let body = "Where is my parcel? I want to talk to a human, not a bot.";
-    let (number, action) = accepted(&t.ingest(&email("ana@example.com", "Where is my parcel?", "h1@example.com", body)));
+    let (number, action) = accepted(&t.ingest(&email(
+        "ana@example.com",
+        "Where is my parcel?",
+        "h1@example.com",
+        body,
+    )));
     assert_eq!(action, "escalate");
     assert_eq!(t.show(number).summary.status, "escalated");
 }
@@ -78,54 +137,126 @@ fn asking_for_a_person_always_escalates() {
 #[test]
 fn replies_thread_onto_their_ticket_and_a_resolved_ticket_reopens() {
     let t = TestApp::with_kb();
-    let (number, _) = accepted(&t.ingest(&email("bob@example.com", "Wrong amount on my invoice", "b1@example.com", INVOICE)));
+    let (number, _) = accepted(&t.ingest(&email(
+        "bob@example.com",
+        "Wrong amount on my invoice",
+        "b1@example.com",
+        INVOICE,
+    )));
     t.deliver();
     let ack = &t.sent_mail()[0];
 
     // By In-Reply-To to our acknowledgement.
-    let (n2, _) = accepted(&t.ingest(&reply("bob@example.com", &format!("Re: {}", ack.subject), "b2@example.com", &ack.message_id, "Any news?")));
+    let (n2, _) = accepted(&t.ingest(&reply(
+        "bob@example.com",
+        &format!("Re: {}", ack.subject),
+        "b2@example.com",
+        &ack.message_id,
+        "Any news?",
+    )));
     assert_eq!(n2, number);
 
     // By the [#N] token alone (a client that drops the headers).
-    let (n3, _) = accepted(&t.ingest(&email("bob@example.com", &format!("[#{number}] one more thing"), "b3@example.com", "The invoice number is 2026-118.")));
+    let (n3, _) = accepted(&t.ingest(&email(
+        "bob@example.com",
+        &format!("[#{number}] one more thing"),
+        "b3@example.com",
+        "The invoice number is 2026-118.",
+    )));
     assert_eq!(n3, number);
     // The token from a different sender does not join someone else's ticket.
-    let (n4, _) = accepted(&t.ingest(&email("mallory@example.net", &format!("[#{number}] hello"), "m1@example.net", INVOICE)));
+    let (n4, _) = accepted(&t.ingest(&email(
+        "mallory@example.net",
+        &format!("[#{number}] hello"),
+        "m1@example.net",
+        INVOICE,
+    )));
     assert_ne!(n4, number);
 
-    let agent = ActingUser { id: create_agent(&t), ip: None };
+    let agent = ActingUser {
+        id: create_agent(&t),
+        ip: None,
+    };
     actions::transition(&t.app, number, Transition::Resolve, &agent).unwrap();
     assert_eq!(t.show(number).summary.status, "resolved");
-    let (n5, _) = accepted(&t.ingest(&reply("bob@example.com", "Re: resolved?", "b5@example.com", "b3@example.com", "Sorry, the corrected invoice still shows the wrong VAT amount.")));
+    let (n5, _) = accepted(&t.ingest(&reply(
+        "bob@example.com",
+        "Re: resolved?",
+        "b5@example.com",
+        "b3@example.com",
+        "Sorry, the corrected invoice still shows the wrong VAT amount.",
+    )));
     assert_eq!(n5, number);
     let ticket = t.show(number);
     assert_ne!(ticket.summary.status, "resolved");
-    assert!(ticket.events.iter().any(|e| e.kind == "reopened"), "a reopened event");
-    assert_eq!(ticket.messages.iter().filter(|m| m.direction == "inbound").count(), 4);
+    assert!(
+        ticket.events.iter().any(|e| e.kind == "reopened"),
+        "a reopened event"
+    );
+    assert_eq!(
+        ticket
+            .messages
+            .iter()
+            .filter(|m| m.direction == "inbound")
+            .count(),
+        4
+    );
 }
 
 fn create_agent(t: &TestApp) -> String {
-    tandem::app::users::add(&t.app, "agent@tandem.test", "Agent", "agent", "correct horse battery").unwrap().id
+    tandem::app::users::add(
+        &t.app,
+        "agent@tandem.test",
+        "Agent",
+        "agent",
+        "correct horse battery",
+    )
+    .unwrap()
+    .id
 }
 
 #[test]
 fn a_reply_after_an_automated_answer_goes_to_a_person() {
     let t = TestApp::with_kb();
-    let (number, action) = accepted(&t.ingest(&email("ana@example.com", "Where is my parcel?", "c1@example.com", PARCEL)));
+    let (number, action) = accepted(&t.ingest(&email(
+        "ana@example.com",
+        "Where is my parcel?",
+        "c1@example.com",
+        PARCEL,
+    )));
     assert_eq!(action, "auto_send");
     t.deliver();
     let answer = &t.sent_mail()[0];
-    let (n, action) = accepted(&t.ingest(&reply("ana@example.com", &format!("Re: {}", answer.subject), "c2@example.com", &answer.message_id, "Where is my parcel? How can I track my order? The tracking link shows nothing.")));
+    let (n, action) = accepted(&t.ingest(&reply(
+        "ana@example.com",
+        &format!("Re: {}", answer.subject),
+        "c2@example.com",
+        &answer.message_id,
+        "Where is my parcel? How can I track my order? The tracking link shows nothing.",
+    )));
     assert_eq!(n, number);
-    assert_ne!(action, "auto_send", "no second automated answer on the same ticket");
+    assert_ne!(
+        action, "auto_send",
+        "no second automated answer on the same ticket"
+    );
 }
 
 #[test]
 fn the_same_message_twice_makes_one_ticket_and_one_answer() {
     let t = TestApp::with_kb();
-    let raw = email("ana@example.com", "Where is my parcel?", "dup@example.com", PARCEL);
+    let raw = email(
+        "ana@example.com",
+        "Where is my parcel?",
+        "dup@example.com",
+        PARCEL,
+    );
     let (number, _) = accepted(&t.ingest(&raw));
-    assert_eq!(t.ingest(&raw), Outcome::Duplicate { ticket_number: Some(number) });
+    assert_eq!(
+        t.ingest(&raw),
+        Outcome::Duplicate {
+            ticket_number: Some(number)
+        }
+    );
     t.deliver();
     t.deliver();
     // Without a Message-ID the content hash is the key.
@@ -140,25 +271,73 @@ fn the_same_message_twice_makes_one_ticket_and_one_answer() {
 #[test]
 fn machines_and_lists_get_no_automatic_reply() {
     let t = TestApp::with_kb();
-    let auto = format!("Auto-Submitted: auto-replied\r\n{}", email("ana@example.com", "Where is my parcel?", "a1@example.com", PARCEL));
-    let list = format!("List-Id: <news.example.com>\r\n{}", email("news@example.com", "Where is my parcel?", "l1@example.com", PARCEL));
-    let bulk = format!("Precedence: bulk\r\n{}", email("promo@example.com", "Where is my parcel?", "p1@example.com", PARCEL));
-    let daemon = email("MAILER-DAEMON@example.com", "Undelivered Mail Returned to Sender", "md1@example.com", PARCEL);
-    let ourselves = email(crate::harness::SUPPORT, "Where is my parcel?", "o1@example.com", PARCEL);
+    let auto = format!(
+        "Auto-Submitted: auto-replied\r\n{}",
+        email(
+            "ana@example.com",
+            "Where is my parcel?",
+            "a1@example.com",
+            PARCEL
+        )
+    );
+    let list = format!(
+        "List-Id: <news.example.com>\r\n{}",
+        email(
+            "news@example.com",
+            "Where is my parcel?",
+            "l1@example.com",
+            PARCEL
+        )
+    );
+    let bulk = format!(
+        "Precedence: bulk\r\n{}",
+        email(
+            "promo@example.com",
+            "Where is my parcel?",
+            "p1@example.com",
+            PARCEL
+        )
+    );
+    let daemon = email(
+        "MAILER-DAEMON@example.com",
+        "Undelivered Mail Returned to Sender",
+        "md1@example.com",
+        PARCEL,
+    );
+    let ourselves = email(
+        crate::harness::SUPPORT,
+        "Where is my parcel?",
+        "o1@example.com",
+        PARCEL,
+    );
     for raw in [&auto, &list, &bulk, &daemon, &ourselves] {
         let (number, action) = accepted(&t.ingest(raw));
         assert_ne!(action, "auto_send");
-        assert!(t.show(number).events.iter().any(|e| e.kind == "auto_reply_suppressed"));
+        assert!(
+            t.show(number)
+                .events
+                .iter()
+                .any(|e| e.kind == "auto_reply_suppressed")
+        );
     }
     t.deliver();
-    assert!(t.sent_mail().is_empty(), "nothing may go out: {:?}", t.sent_mail());
+    assert!(
+        t.sent_mail().is_empty(),
+        "nothing may go out: {:?}",
+        t.sent_mail()
+    );
 }
 
 #[test]
 fn automatic_replies_to_one_sender_are_capped_per_hour() {
     let t = TestApp::with_kb();
     for i in 0..7 {
-        t.ingest(&email("loop@example.com", "Where is my parcel?", &format!("r{i}@example.com"), PARCEL));
+        t.ingest(&email(
+            "loop@example.com",
+            "Where is my parcel?",
+            &format!("r{i}@example.com"),
+            PARCEL,
+        ));
     }
     t.deliver();
     assert_eq!(t.sent_mail().len(), 5, "the default cap is 5 an hour");
@@ -174,7 +353,11 @@ Content-Disposition: attachment; filename=\"box.png\"\r\nContent-Transfer-Encodi
     let (number, _) = accepted(&t.ingest(raw));
     let ticket = t.show(number);
     let first = &ticket.messages[0];
-    assert!(first.text.contains("The parcel arrived damaged"), "{}", first.text);
+    assert!(
+        first.text.contains("The parcel arrived damaged"),
+        "{}",
+        first.text
+    );
     assert_eq!(first.attachments.len(), 1);
     assert_eq!(first.attachments[0].filename, "box.png");
     assert_eq!(first.attachments[0].content_type, "image/png");
@@ -184,7 +367,16 @@ Content-Disposition: attachment; filename=\"box.png\"\r\nContent-Transfer-Encodi
 #[test]
 fn ingest_mail_pipe_accepts_and_answers() {
     let t = TestApp::new();
-    let (code, _, err) = t.run_cli(&["kb", "import", crate::harness::repo_path("samples/kb.jsonl").to_str().unwrap()], b"");
+    let (code, _, err) = t.run_cli(
+        &[
+            "kb",
+            "import",
+            crate::harness::repo_path("samples/kb.jsonl")
+                .to_str()
+                .unwrap(),
+        ],
+        b"",
+    );
     assert_eq!(code, 0, "{err}");
     let raw = std::fs::read(crate::harness::repo_path("samples/order-status.eml")).unwrap();
     let (code, _, err) = t.run_cli(&["ingest-mail"], &raw);
@@ -197,8 +389,19 @@ fn ingest_mail_pipe_accepts_and_answers() {
     assert_eq!(code, 0);
     let list: serde_json::Value = serde_json::from_str(&out).unwrap();
     let first = &list.as_array().unwrap()[0];
-    for key in ["number", "status", "subject", "customer", "language", "intent", "created_at"] {
-        assert!(first.get(key).is_some(), "ticket list --json lacks {key}: {first}");
+    for key in [
+        "number",
+        "status",
+        "subject",
+        "customer",
+        "language",
+        "intent",
+        "created_at",
+    ] {
+        assert!(
+            first.get(key).is_some(),
+            "ticket list --json lacks {key}: {first}"
+        );
     }
     assert_eq!(first["status"], "auto_answered");
     assert_eq!(first["customer"], "ana@example.com");
@@ -206,27 +409,45 @@ fn ingest_mail_pipe_accepts_and_answers() {
     assert_eq!(code, 0);
     let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(shown["messages"].as_array().unwrap().len(), 2);
-    assert!(shown["drafts"][0]["reason"].as_str().unwrap().contains("confidence"));
+    assert!(
+        shown["drafts"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("confidence")
+    );
     assert!(!shown["events"].as_array().unwrap().is_empty());
 }
 
 #[test]
 fn malformed_input_exits_65_and_writes_no_ticket() {
     let t = TestApp::with_kb();
-    for bad in [&b""[..], b"   \n", b"this is not an email", b"Subject: no sender\r\n\r\nhello"] {
+    for bad in [
+        &b""[..],
+        b"   \n",
+        b"this is not an email",
+        b"Subject: no sender\r\n\r\nhello",
+    ] {
         let (code, _, err) = t.run_cli(&["ingest-mail"], bad);
         assert_eq!(code, 65, "{bad:?}: {err}");
         assert!(err.contains("malformed"), "the reason on stderr: {err}");
     }
-    assert!(tandem::app::tickets::list(&t.app, 10, 0).unwrap().is_empty());
+    assert!(
+        tandem::app::tickets::list(&t.app, 10, 0)
+            .unwrap()
+            .is_empty()
+    );
     assert!(t.sent_mail().is_empty());
 }
 
 #[test]
 fn an_unreachable_database_exits_75_so_the_mta_retries() {
     let raw = std::fs::read(crate::harness::repo_path("samples/order-status.eml")).unwrap();
-    for url in ["postgres://postgres@127.0.0.1:1/none?connect_timeout=2", "sqlite:///nonexistent-folder/x/tandem.db"] {
-        let env = std::collections::HashMap::from([("TANDEM_DATABASE_URL".to_string(), url.to_string())]);
+    for url in [
+        "postgres://postgres@127.0.0.1:1/none?connect_timeout=2",
+        "sqlite:///nonexistent-folder/x/tandem.db",
+    ] {
+        let env =
+            std::collections::HashMap::from([("TANDEM_DATABASE_URL".to_string(), url.to_string())]);
         let (code, _, err) = crate::harness::run_binary(&env, &["ingest-mail"], &raw);
         assert_eq!(code, 75, "{url}: {err}");
     }
@@ -239,20 +460,46 @@ async fn inbound_http_endpoint_checks_the_secret_and_the_message() {
     t.import_kb();
     let config = t.app.config.clone();
     let app = tandem::app::App::open(config).unwrap();
-    let svc = test::init_service(App::new().app_data(web::Data::new(app)).configure(tandem::web::routes)).await;
-    let raw = email("ana@example.com", "Where is my parcel?", "http1@example.com", PARCEL);
+    let svc = test::init_service(
+        App::new()
+            .app_data(web::Data::new(app))
+            .configure(tandem::web::routes),
+    )
+    .await;
+    let raw = email(
+        "ana@example.com",
+        "Where is my parcel?",
+        "http1@example.com",
+        PARCEL,
+    );
     let post = |secret: &str, body: String| {
-        test::TestRequest::post().uri("/inbound/email").insert_header(("X-Tandem-Secret", secret.to_string())).set_payload(body).to_request()
+        test::TestRequest::post()
+            .uri("/inbound/email")
+            .insert_header(("X-Tandem-Secret", secret.to_string()))
+            .set_payload(body)
+            .to_request()
     };
-    assert_eq!(test::call_service(&svc, post("wrong", raw.clone())).await.status(), 401);
-    assert_eq!(test::call_service(&svc, post("s3cret", "garbage".into())).await.status(), 400);
+    assert_eq!(
+        test::call_service(&svc, post("wrong", raw.clone()))
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        test::call_service(&svc, post("s3cret", "garbage".into()))
+            .await
+            .status(),
+        400
+    );
     let resp = test::call_service(&svc, post("s3cret", raw.clone())).await;
     assert_eq!(resp.status(), 202);
     let body: serde_json::Value = test::read_body_json(resp).await;
     assert_eq!(body["decision"], "auto_send");
-    let again: serde_json::Value = test::read_body_json(test::call_service(&svc, post("s3cret", raw)).await).await;
+    let again: serde_json::Value =
+        test::read_body_json(test::call_service(&svc, post("s3cret", raw)).await).await;
     assert_eq!(again["duplicate"], true);
-    let health = test::call_service(&svc, test::TestRequest::get().uri("/healthz").to_request()).await;
+    let health =
+        test::call_service(&svc, test::TestRequest::get().uri("/healthz").to_request()).await;
     assert_eq!(health.status(), 200);
 }
 
@@ -260,7 +507,12 @@ async fn inbound_http_endpoint_checks_the_secret_and_the_message() {
 fn several_workers_deliver_each_message_exactly_once() {
     let t = TestApp::with_kb();
     for i in 0..30 {
-        t.ingest(&email(&format!("c{i}@example.com"), "Where is my parcel?", &format!("w{i}@example.com"), PARCEL));
+        t.ingest(&email(
+            &format!("c{i}@example.com"),
+            "Where is my parcel?",
+            &format!("w{i}@example.com"),
+            PARCEL,
+        ));
     }
     // Four workers with their own connection pools, as four `serve` processes would have.
     let workers: Vec<_> = (0..4)
@@ -270,7 +522,9 @@ fn several_workers_deliver_each_message_exactly_once() {
                 let transport = tandem::app::outbox::transport(&app).unwrap();
                 let mut sent = 0;
                 for _ in 0..20 {
-                    sent += tandem::app::outbox::deliver_due(&app, &transport, 3).unwrap().sent;
+                    sent += tandem::app::outbox::deliver_due(&app, &transport, 3)
+                        .unwrap()
+                        .sent;
                 }
                 sent
             })
