@@ -51,12 +51,16 @@ impl App {
 
     /// Asks the background worker to retrain the triage engine soon.
     pub fn request_retrain(&self) {
-        self.retrain_requested.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.retrain_requested
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Retrains now if a retrain was requested; returns whether it did.
     pub fn retrain_if_requested(&self) -> Result<bool, StoreError> {
-        if !self.retrain_requested.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        if !self
+            .retrain_requested
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
             return Ok(false);
         }
         let mut conn = self.conn()?;

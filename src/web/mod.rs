@@ -26,27 +26,40 @@ use crate::app::{self, App, AppError};
 
 /// Registers every route; shared by `serve` and the in-process tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(|| async { HttpResponse::SeeOther().insert_header((header::LOCATION, "/queue")).finish() }))
-        .route("/login", web::get().to(auth::login_form))
-        .route("/login", web::post().to(auth::login))
-        .route("/logout", web::post().to(auth::logout))
-        .route("/setup/{token}", web::get().to(auth::setup_form))
-        .route("/setup/{token}", web::post().to(auth::setup))
-        .route("/queue", web::get().to(queue::queue))
-        .route("/tickets/{number}", web::get().to(ticket::show))
-        .route("/tickets/{number}/presence", web::get().to(ticket::presence))
-        .route("/tickets/{number}/{action}", web::post().to(ticket::act))
-        .route("/attachments/{id}", web::get().to(ticket::attachment))
-        .route("/admin/users", web::get().to(users::list))
-        .route("/admin/users", web::post().to(users::create))
-        .route("/admin/users/{id}", web::post().to(users::update))
-        .route("/admin/audit", web::get().to(users::audit))
-        .route("/static/{name}", web::get().to(assets::asset))
-        .route("/favicon.ico", web::get().to(|| async { HttpResponse::NoContent().finish() }))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/metrics", web::get().to(metrics::metrics))
-        .route("/inbound/email", web::post().to(inbound::email))
-        .configure(supervisor::routes);
+    cfg.route(
+        "/",
+        web::get().to(|| async {
+            HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/queue"))
+                .finish()
+        }),
+    )
+    .route("/login", web::get().to(auth::login_form))
+    .route("/login", web::post().to(auth::login))
+    .route("/logout", web::post().to(auth::logout))
+    .route("/setup/{token}", web::get().to(auth::setup_form))
+    .route("/setup/{token}", web::post().to(auth::setup))
+    .route("/queue", web::get().to(queue::queue))
+    .route("/tickets/{number}", web::get().to(ticket::show))
+    .route(
+        "/tickets/{number}/presence",
+        web::get().to(ticket::presence),
+    )
+    .route("/tickets/{number}/{action}", web::post().to(ticket::act))
+    .route("/attachments/{id}", web::get().to(ticket::attachment))
+    .route("/admin/users", web::get().to(users::list))
+    .route("/admin/users", web::post().to(users::create))
+    .route("/admin/users/{id}", web::post().to(users::update))
+    .route("/admin/audit", web::get().to(users::audit))
+    .route("/static/{name}", web::get().to(assets::asset))
+    .route(
+        "/favicon.ico",
+        web::get().to(|| async { HttpResponse::NoContent().finish() }),
+    )
+    .route("/healthz", web::get().to(health::healthz))
+    .route("/metrics", web::get().to(metrics::metrics))
+    .route("/inbound/email", web::post().to(inbound::email))
+    .configure(supervisor::routes);
 }
 
 /// Runs the server, the outbox worker and the retrain worker until Ctrl-C.
@@ -54,7 +67,9 @@ pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
     if demo {
         match app::demo::load(&app)? {
             Some(report) => eprintln!("{report}"),
-            None => eprintln!("tandem: the database has tickets already; --demo loads sample data only into an empty one"),
+            None => eprintln!(
+                "tandem: the database has tickets already; --demo loads sample data only into an empty one"
+            ),
         }
     }
     {
@@ -62,13 +77,22 @@ pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
         app.triage.engine(&mut conn)?;
     }
     if let Some(token) = app::auth::setup_token_if_needed(&app)? {
-        eprintln!("\nNo users yet. Open this one-time link to create the first admin:\n\n    {}/setup/{token}\n", app.config.public_url);
+        eprintln!(
+            "\nNo users yet. Open this one-time link to create the first admin:\n\n    {}/setup/{token}\n",
+            app.config.public_url
+        );
     }
     let stop = Arc::new(AtomicBool::new(false));
-    let workers = [spawn_outbox_worker(app.clone(), stop.clone())?, spawn_retrain_worker(app.clone(), stop.clone())];
+    let workers = [
+        spawn_outbox_worker(app.clone(), stop.clone())?,
+        spawn_retrain_worker(app.clone(), stop.clone()),
+    ];
     let bind = app.config.bind.clone();
     tracing::info!(bind = %bind, store = %crate::store::DbTarget::parse(&app.config.database_url).map(|t| t.describe()).unwrap_or_default(), "serving");
-    eprintln!("Tandem is running at {} (Ctrl-C stops it)", app.config.public_url);
+    eprintln!(
+        "Tandem is running at {} (Ctrl-C stops it)",
+        app.config.public_url
+    );
     let data = web::Data::from(app.clone());
     let presence = web::Data::new(presence::Presence::default());
     let limit = app.config.max_message_bytes;
