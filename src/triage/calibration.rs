@@ -15,10 +15,16 @@ pub struct Signals {
     pub nn_pred: f32,
     /// Whether the nearest example has the predicted class.
     pub agree: bool,
+    /// Cosine of the dense sentence vector with the predicted class's centroid.
+    pub sem_pred: f32,
+    /// Highest cosine of the dense sentence vector with any class centroid.
+    pub sem_best: f32,
+    /// Number of non-zero features of the text (short texts are less reliable).
+    pub n_features: u32,
 }
 
 /// Number of inputs of the calibration model (including the constant).
-pub const N_INPUTS: usize = 6;
+pub const N_INPUTS: usize = 9;
 
 fn logit(p: f32) -> f32 {
     let p = p.clamp(1e-4, 1.0 - 1e-4);
@@ -34,6 +40,9 @@ impl Signals {
             self.nn_best,
             self.nn_pred,
             if self.agree { 1.0 } else { 0.0 },
+            self.sem_pred,
+            self.sem_best,
+            (1.0 + self.n_features as f32).ln() / 5.0,
             1.0,
         ]
     }
@@ -50,7 +59,7 @@ impl Default for Calibrator {
     /// A prior used when too little data was held out to fit one.
     fn default() -> Self {
         Calibrator {
-            weights: vec![0.8, 0.0, 1.0, 5.0, 0.5, -3.0],
+            weights: vec![0.8, 0.0, 1.0, 5.0, 0.5, 0.0, 0.0, 0.0, -3.0],
         }
     }
 }
@@ -174,6 +183,9 @@ mod tests {
                 nn_best: q,
                 nn_pred: q,
                 agree: i % 2 == 0,
+                sem_pred: q,
+                sem_best: q,
+                n_features: 100,
             };
             data.push((s, i % 10 < (q * 10.0) as usize, 1.0));
         }

@@ -3,7 +3,8 @@
 //! whose cosine similarities tell how close a message is to anything seen in training
 //! (the strongest signal that a message is out of scope).
 
-use super::tokenize::{self, Feature, GROUPS};
+use super::embedding;
+use super::tokenize::{self, Feature, GROUP_DENSE, GROUPS};
 
 /// Hyper-parameters of the classifier. `Default` holds the values tuned on the
 /// CLINC150, Banking77 and xSID training/validation splits (see RESULTS.md in the lab).
@@ -11,13 +12,19 @@ use super::tokenize::{self, Feature, GROUPS};
 pub struct Config {
     /// Features seen in fewer training texts than this are dropped.
     pub min_df: u32,
-    /// Weight of each feature group after its own L2 normalisation.
+    /// Weight of each feature group (words, characters, dense sentence vector) after its
+    /// own L2 normalisation; a dense weight of 0 leaves the sentence vector out.
     pub group_weight: [f32; GROUPS],
     /// Count features unknown to the vocabulary in the vector norm (as if with the
     /// highest idf), so texts made of unseen n-grams get smaller similarities.
     pub oov_in_norm: bool,
-    /// SGD epochs over the training set.
+    /// SGD epochs over the training set: at least this many...
     pub epochs: usize,
+    /// ...and more for small sets, up to `max_epochs`, until about this many updates
+    /// are made (training time stays flat, small sets still converge).
+    pub target_updates: usize,
+    /// Upper bound of the epochs.
+    pub max_epochs: usize,
     /// Initial SGD learning rate (decays linearly to zero).
     pub learning_rate: f32,
     /// L2 regularisation strength.
@@ -25,8 +32,13 @@ pub struct Config {
     /// Features in more than this share of training texts are left out of the
     /// nearest-example index (they cost much and say little).
     pub knn_max_df: f32,
+    /// Weigh the WordPiece vectors of the sentence vector by their inverse document
+    /// frequency in the training texts raised to this power (0 = unweighted).
+    pub token_idf: f32,
     /// Share of the training data held out to fit the confidence calibration.
     pub calibration_share: f32,
+    /// Share of `target_updates` spent on the model fitted for the calibration.
+    pub calibration_effort: f32,
     /// Weight of the nearest-example similarity of a class, added to the log
     /// probability of the linear model, when choosing the intent.
     pub knn_weight: f32,
@@ -41,15 +53,19 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             min_df: 2,
-            group_weight: [1.0, 1.0],
-            oov_in_norm: true,
-            epochs: 12,
-            learning_rate: 1.0,
-            l2: 1e-5,
-            knn_max_df: 0.05,
+            group_weight: [1.0, 1.0, 0.7],
+            oov_in_norm: false,
+            epochs: 6,
+            target_updates: 100_000,
+            max_epochs: 40,
+            learning_rate: 4.0,
+            l2: 1e-6,
+            knn_max_df: 0.01,
+            token_idf: 1.0,
             calibration_share: 0.2,
-            knn_weight: 0.0,
-            pseudo_oos_weight: 0.25,
+            calibration_effort: 0.5,
+            knn_weight: 2.0,
+            pseudo_oos_weight: 0.1,
             oos_weight: 1.0,
         }
     }
@@ -62,6 +78,10 @@ pub struct SparseVec {
     pub idx: Vec<u32>,
     /// Weights, one per index.
     pub val: Vec<f32>,
+    /// Per feature group, the factor that turns these weights into the ones the
+    /// nearest-example index compares: there, n-grams unknown to the vocabulary count in
+    /// the norm, so text unlike anything seen gets low similarities.
+    pub knn_scale: [f32; GROUPS],
 }
 
 impl SparseVec {
@@ -83,6 +103,41 @@ impl SparseVec {
     }
 }
 
+/// A text broken into hashed sparse features and (optionally) a dense sentence vector.
+#[derive(Clone, Debug, Default)]
+pub struct Analyzed {
+    /// Hashed n-gram features.
+    pub sparse: Vec<Feature>,
+    /// Unit-length sentence vector, empty when not used.
+    pub dense: Vec<f32>,
+    /// WordPiece ids of the text (for the sentence vector), empty when not used.
+    pub tokens: Vec<u32>,
+}
+
+/// Longest prefix of a text that is analysed (bytes): bounds the cost of huge messages;
+/// the intent of a support message is in its first paragraphs.
+pub const MAX_TEXT_BYTES: usize = 4000;
+
+/// Analyses a text; the dense vector is computed only when `dense` is true.
+pub fn analyze(text: &str, dense: bool) -> Analyzed {
+    let mut end = text.len().min(MAX_TEXT_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &text[..end];
+    let mut a = Analyzed {
+        sparse: tokenize::features(text),
+        dense: Vec::new(),
+        tokens: Vec::new(),
+    };
+    if let (true, Some(t)) = (dense, embedding::table()) {
+        let ids = t.tokenize(text);
+        a.dense = t.embed_tokens(&ids);
+        a.tokens = ids.into_iter().map(|i| i as u32).collect();
+    }
+    a
+}
+
 /// Maps feature hashes to dense indices and weighs them by inverse document frequency.
 /// The lookup table is open addressing over the hash itself, so loading it is a copy.
 #[derive(Clone, Debug, Default)]
@@ -91,28 +146,36 @@ pub struct FeatureSpace {
     pub(crate) slots: Vec<u32>,
     pub(crate) idf: Vec<f32>,
     pub(crate) df: Vec<u32>,
+    pub(crate) group: Vec<u8>,
     pub(crate) n_docs: u32,
     pub(crate) oov_idf: f32,
     pub(crate) group_weight: [f32; GROUPS],
     pub(crate) oov_in_norm: bool,
+    pub(crate) dense_dim: u32,
+    /// Inverse document frequency of each WordPiece token in the training texts, used
+    /// to weigh the sentence vector (empty = unweighted).
+    pub(crate) token_weight: Vec<f32>,
 }
 
 impl FeatureSpace {
     /// Builds the vocabulary of the features that occur in at least `min_df` documents.
-    pub fn build(docs: &[Vec<Feature>], cfg: &Config) -> FeatureSpace {
-        let mut all: Vec<u64> = docs.iter().flat_map(|d| d.iter().map(|f| f.hash)).collect();
+    pub fn build(docs: &[&Analyzed], cfg: &Config) -> FeatureSpace {
+        let mut all: Vec<(u64, u8)> = docs
+            .iter()
+            .flat_map(|d| d.sparse.iter().map(|f| (f.hash, f.group)))
+            .collect();
         all.sort_unstable();
         let n = docs.len().max(1) as f32;
-        let mut kept: Vec<(u64, u32)> = Vec::new();
+        let mut kept: Vec<(u64, u8, u32)> = Vec::new();
         let mut i = 0;
         while i < all.len() {
             let mut j = i;
-            while j < all.len() && all[j] == all[i] {
+            while j < all.len() && all[j].0 == all[i].0 {
                 j += 1;
             }
             let df = (j - i) as u32;
             if df >= cfg.min_df.max(1) {
-                kept.push((all[i], df));
+                kept.push((all[i].0, all[i].1, df));
             }
             i = j;
         }
@@ -122,15 +185,39 @@ impl FeatureSpace {
             slots: vec![0; cap],
             idf: Vec::with_capacity(kept.len()),
             df: Vec::with_capacity(kept.len()),
+            group: Vec::with_capacity(kept.len()),
             n_docs: docs.len() as u32,
             oov_idf: ((n + 1.0) / 1.0).ln() + 1.0,
             group_weight: cfg.group_weight,
             oov_in_norm: cfg.oov_in_norm,
+            dense_dim: docs.iter().map(|d| d.dense.len()).max().unwrap_or(0) as u32,
+            token_weight: Vec::new(),
         };
-        for (k, (h, df)) in kept.into_iter().enumerate() {
+        if cfg.token_idf > 0.0 && space.dense_dim > 0 {
+            let n_tok = embedding::table().map_or(0, |t| t.len());
+            let mut df = vec![0u32; n_tok];
+            let mut seen: Vec<u32> = Vec::new();
+            for d in docs {
+                seen.clear();
+                seen.extend(&d.tokens);
+                seen.sort_unstable();
+                seen.dedup();
+                for &t in &seen {
+                    if let Some(c) = df.get_mut(t as usize) {
+                        *c += 1;
+                    }
+                }
+            }
+            space.token_weight = df
+                .iter()
+                .map(|&c| (((n + 1.0) / (c as f32 + 1.0)).ln() + 1.0).powf(cfg.token_idf))
+                .collect();
+        }
+        for (k, (h, g, df)) in kept.into_iter().enumerate() {
             space.insert(h, k as u32);
             space.idf.push(((n + 1.0) / (df as f32 + 1.0)).ln() + 1.0);
             space.df.push(df);
+            space.group.push(g);
         }
         space
     }
@@ -170,6 +257,11 @@ impl FeatureSpace {
         self.idf.len()
     }
 
+    /// Number of inputs of a vector: the vocabulary plus the dense dimensions.
+    pub fn n_inputs(&self) -> usize {
+        self.idf.len() + self.dense_dim as usize
+    }
+
     /// True when the vocabulary is empty.
     pub fn is_empty(&self) -> bool {
         self.idf.is_empty()
@@ -177,10 +269,11 @@ impl FeatureSpace {
 
     /// The TF-IDF vector of a text's features (sublinear tf, each group L2-normalised and
     /// weighted, the whole vector of unit length).
-    pub fn vectorize(&self, feats: &[Feature]) -> SparseVec {
+    pub fn vectorize(&self, a: &Analyzed) -> SparseVec {
         let mut norms = [0f32; GROUPS];
-        let mut items: Vec<(u32, u8, f32)> = Vec::with_capacity(feats.len());
-        for f in feats {
+        let mut unknown = [0f32; GROUPS];
+        let mut items: Vec<(u32, u8, f32)> = Vec::with_capacity(a.sparse.len() + a.dense.len());
+        for f in &a.sparse {
             let tf = 1.0 + f.count.ln();
             match self.index(f.hash) {
                 Some(i) => {
@@ -188,11 +281,40 @@ impl FeatureSpace {
                     norms[f.group as usize] += w * w;
                     items.push((i, f.group, w));
                 }
-                None if self.oov_in_norm => {
+                None => {
                     let w = tf * self.oov_idf;
-                    norms[f.group as usize] += w * w;
+                    unknown[f.group as usize] += w * w;
+                    if self.oov_in_norm {
+                        norms[f.group as usize] += w * w;
+                    }
                 }
-                None => {}
+            }
+        }
+        let mut knn_scale = [1f32; GROUPS];
+        if !self.oov_in_norm {
+            for g in 0..GROUPS {
+                if norms[g] + unknown[g] > 0.0 {
+                    knn_scale[g] = (norms[g] / (norms[g] + unknown[g])).sqrt();
+                }
+            }
+        }
+        let weighted;
+        let dense = match (self.token_weight.is_empty(), embedding::table()) {
+            (false, Some(t)) if self.dense_dim > 0 => {
+                let ids = a.tokens.iter().map(|&i| i as usize);
+                weighted =
+                    t.embed_weighted(ids, |id| self.token_weight.get(id).copied().unwrap_or(1.0));
+                &weighted
+            }
+            _ => &a.dense,
+        };
+        if self.dense_dim as usize == dense.len() {
+            let base = self.idf.len() as u32;
+            for (j, &v) in dense.iter().enumerate() {
+                if v != 0.0 {
+                    norms[GROUP_DENSE as usize] += v * v;
+                    items.push((base + j as u32, GROUP_DENSE, v));
+                }
             }
         }
         let mut scale = [0f32; GROUPS];
@@ -208,6 +330,7 @@ impl FeatureSpace {
         let mut v = SparseVec {
             idx: Vec::with_capacity(items.len()),
             val: Vec::with_capacity(items.len()),
+            knn_scale,
         };
         for (i, g, w) in items {
             v.idx.push(i);
@@ -218,7 +341,7 @@ impl FeatureSpace {
 
     /// Convenience: tokenises and vectorises a raw text.
     pub fn embed(&self, text: &str) -> SparseVec {
-        self.vectorize(&tokenize::features(text))
+        self.vectorize(&analyze(text, self.dense_dim > 0))
     }
 }
 
@@ -231,11 +354,14 @@ pub struct Target {
     pub positive: bool,
 }
 
-/// Multinomial logistic regression over sparse vectors, weights stored feature-major.
+/// Multinomial logistic regression over sparse vectors. Weights are stored
+/// feature-major and quantised to int8 with one scale per feature, which keeps the
+/// model small and the scoring memory traffic low.
 #[derive(Clone, Debug, Default)]
 pub struct LinearModel {
     pub(crate) n_class: usize,
-    pub(crate) w: Vec<f32>,
+    pub(crate) w: Vec<i8>,
+    pub(crate) scale: Vec<f32>,
     pub(crate) b: Vec<f32>,
 }
 
@@ -293,10 +419,15 @@ impl LinearModel {
         let mut scale = 1.0f32;
         let mut order: Vec<usize> = (0..xs.len()).collect();
         let mut rng = Rng(0x5EED);
-        let total = (cfg.epochs * xs.len()).max(1) as f32;
+        let epochs = cfg
+            .epochs
+            .max(cfg.target_updates.div_ceil(xs.len().max(1)))
+            .min(cfg.max_epochs.max(cfg.epochs));
+        let total = (epochs * xs.len()).max(1) as f32;
         let mut t = 0usize;
         let mut z = vec![0f32; c];
-        for _ in 0..cfg.epochs {
+        let mut active: Vec<(usize, f32)> = Vec::with_capacity(c);
+        for _ in 0..epochs {
             rng.shuffle(&mut order);
             for &i in &order {
                 let eta = cfg.learning_rate * (1.0 - t as f32 / total).max(0.02);
@@ -327,11 +458,25 @@ impl LinearModel {
                 for (bb, &g) in b.iter_mut().zip(z.iter()) {
                     *bb -= eta * g;
                 }
-                for (&f, &v) in x.idx.iter().zip(&x.val) {
-                    let row = &mut w[f as usize * c..f as usize * c + c];
-                    let s = eta * v / scale;
-                    for (ww, &g) in row.iter_mut().zip(z.iter()) {
-                        *ww -= s * g;
+                // Most classes have a negligible gradient once training is under way:
+                // update only the others (a truncated gradient, much cheaper).
+                active.clear();
+                active.extend((0..c).filter(|&j| z[j].abs() > 1e-3).map(|j| (j, z[j])));
+                if active.len() * 3 < c {
+                    for (&f, &v) in x.idx.iter().zip(&x.val) {
+                        let row = &mut w[f as usize * c..f as usize * c + c];
+                        let s = eta * v / scale;
+                        for &(j, g) in &active {
+                            row[j] -= s * g;
+                        }
+                    }
+                } else {
+                    for (&f, &v) in x.idx.iter().zip(&x.val) {
+                        let row = &mut w[f as usize * c..f as usize * c + c];
+                        let s = eta * v / scale;
+                        for (ww, &g) in row.iter_mut().zip(z.iter()) {
+                            *ww -= s * g;
+                        }
                     }
                 }
                 if scale < 1e-6 {
@@ -342,10 +487,28 @@ impl LinearModel {
                 }
             }
         }
-        for ww in w.iter_mut() {
-            *ww *= scale;
+        let mut q = vec![0i8; w.len()];
+        let mut scales = vec![0f32; n_feat];
+        for (f, (row, qrow)) in w
+            .chunks_exact(c.max(1))
+            .zip(q.chunks_exact_mut(c.max(1)))
+            .enumerate()
+        {
+            let m = row.iter().fold(0f32, |a, &v| a.max(v.abs())) * scale;
+            if m > 0.0 {
+                let k = 127.0 / m;
+                for (qq, &v) in qrow.iter_mut().zip(row) {
+                    *qq = (v * scale * k).round().clamp(-127.0, 127.0) as i8;
+                }
+                scales[f] = m / 127.0;
+            }
         }
-        LinearModel { n_class, w, b }
+        LinearModel {
+            n_class,
+            w: q,
+            scale: scales,
+            b,
+        }
     }
 
     /// Class probabilities of a vector.
@@ -354,8 +517,9 @@ impl LinearModel {
         let mut z = self.b.clone();
         for (&f, &v) in x.idx.iter().zip(&x.val) {
             let row = &self.w[f as usize * c..f as usize * c + c];
+            let s = v * self.scale[f as usize];
             for (zz, &ww) in z.iter_mut().zip(row) {
-                *zz += v * ww;
+                *zz += s * ww as f32;
             }
         }
         softmax_in_place(&mut z);
@@ -370,23 +534,35 @@ pub struct KnnIndex {
     pub(crate) docs: Vec<u32>,
     pub(crate) vals: Vec<f32>,
     pub(crate) labels: Vec<u32>,
+    /// Unit-length mean of each class's dense sentence vectors (class-major; empty
+    /// without dense features).
+    pub(crate) centroids: Vec<f32>,
 }
 
 /// What the nearest-example index says about a query.
 #[derive(Clone, Debug)]
 pub struct Neighbours {
-    /// Highest similarity to any training example, and that example's class.
-    pub best: (f32, u32),
     /// Highest similarity per class (0 for classes with no overlap).
     pub per_class: Vec<f32>,
+    /// Cosine of the dense sentence vector with each class centroid (empty without
+    /// dense features).
+    pub centroid: Vec<f32>,
 }
 
 impl KnnIndex {
-    /// Indexes the vectors, skipping features present in more than `max_df` of them.
-    pub fn build(xs: &[SparseVec], labels: &[u32], space: &FeatureSpace, max_df: f32) -> KnnIndex {
+    /// Indexes the vectors (labelled with classes below `n_class`), skipping features
+    /// present in more than `max_df` of them.
+    pub fn build(
+        xs: &[SparseVec],
+        labels: &[u32],
+        n_class: usize,
+        space: &FeatureSpace,
+        max_df: f32,
+    ) -> KnnIndex {
         let n_feat = space.len();
         let limit = ((xs.len() as f32) * max_df).max(8.0) as u32;
-        let keep: Vec<bool> = space.df.iter().map(|&d| d <= limit).collect();
+        let mut keep: Vec<bool> = space.df.iter().map(|&d| d <= limit).collect();
+        keep.resize(space.n_inputs(), false);
         let mut counts = vec![0u32; n_feat + 1];
         for x in xs {
             for &f in &x.idx {
@@ -407,8 +583,26 @@ impl KnnIndex {
                 if keep[f as usize] {
                     let p = pos[f as usize] as usize;
                     docs[p] = d as u32;
-                    vals[p] = v;
+                    vals[p] = v * x.knn_scale[space.group[f as usize] as usize];
                     pos[f as usize] += 1;
+                }
+            }
+        }
+        let dim = space.dense_dim as usize;
+        let mut centroids = vec![0f32; if dim > 0 { n_class * dim } else { 0 }];
+        if dim > 0 {
+            for (x, &c) in xs.iter().zip(labels) {
+                let row = &mut centroids[c as usize * dim..(c as usize + 1) * dim];
+                for (&f, &v) in x.idx.iter().zip(&x.val) {
+                    if f as usize >= n_feat {
+                        row[f as usize - n_feat] += v;
+                    }
+                }
+            }
+            for row in centroids.chunks_exact_mut(dim) {
+                let n = row.iter().map(|v| v * v).sum::<f32>().sqrt();
+                if n > 0.0 {
+                    row.iter_mut().for_each(|v| *v /= n);
                 }
             }
         }
@@ -417,40 +611,71 @@ impl KnnIndex {
             docs,
             vals,
             labels: labels.to_vec(),
+            centroids,
         }
     }
 
     /// Similarities of the query to the indexed examples, summarised per class.
-    pub fn query(&self, x: &SparseVec, n_class: usize) -> Neighbours {
+    /// `groups` is the feature group of each vocabulary entry ([`FeatureSpace`]).
+    pub fn query(&self, x: &SparseVec, n_class: usize, groups: &[u8]) -> Neighbours {
         let mut per_class = vec![0f32; n_class];
         if self.labels.is_empty() {
             return Neighbours {
-                best: (0.0, 0),
                 per_class,
+                centroid: Vec::new(),
             };
         }
         let mut acc = vec![0f32; self.labels.len()];
+        let mut touched: Vec<u32> = Vec::with_capacity(1024);
+        let n_feat = self.offsets.len() - 1;
         for (&f, &v) in x.idx.iter().zip(&x.val) {
+            if f as usize >= n_feat {
+                break;
+            }
             let (a, b) = (
                 self.offsets[f as usize] as usize,
                 self.offsets[f as usize + 1] as usize,
             );
+            let v = v * x.knn_scale[groups.get(f as usize).copied().unwrap_or(0) as usize];
             for (&d, &w) in self.docs[a..b].iter().zip(&self.vals[a..b]) {
-                acc[d as usize] += v * w;
+                let slot = &mut acc[d as usize];
+                if *slot == 0.0 {
+                    touched.push(d);
+                }
+                *slot += v * w;
             }
         }
-        let mut best = (0f32, 0u32);
-        for (d, &s) in acc.iter().enumerate() {
-            if s > 0.0 {
-                let c = self.labels[d];
-                if s > per_class[c as usize] {
-                    per_class[c as usize] = s;
-                }
-                if s > best.0 {
-                    best = (s, c);
-                }
+        for &d in &touched {
+            let s = acc[d as usize];
+            let c = self.labels[d as usize] as usize;
+            if s > per_class[c] {
+                per_class[c] = s;
             }
         }
-        Neighbours { best, per_class }
+        let mut centroid = Vec::new();
+        if !self.centroids.is_empty() {
+            let dim = self.centroids.len() / n_class.max(1);
+            let start = x.idx.partition_point(|&f| (f as usize) < n_feat);
+            let mut q = vec![0f32; dim];
+            for (&f, &v) in x.idx[start..].iter().zip(&x.val[start..]) {
+                if let Some(slot) = q.get_mut(f as usize - n_feat) {
+                    *slot = v;
+                }
+            }
+            let norm = q.iter().map(|v| v * v).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                centroid = self
+                    .centroids
+                    .chunks_exact(dim)
+                    .map(|c| c.iter().zip(&q).map(|(a, b)| a * b).sum::<f32>() / norm)
+                    .collect();
+            } else {
+                centroid = vec![0.0; n_class];
+            }
+        }
+        Neighbours {
+            per_class,
+            centroid,
+        }
     }
 }

@@ -127,9 +127,31 @@ impl StaticEmbedding {
         })
     }
 
+    /// A cheap fingerprint of the table (sampled bytes), stored with trained models so
+    /// that a model is never used with vectors other than those it was trained on.
+    pub fn fingerprint(&self) -> u64 {
+        // Head, tail and 256 spread-out bytes: touches few pages, so loading stays fast.
+        let n = DATA.len();
+        let mut sample: Vec<u8> = Vec::with_capacity(8192 + 256);
+        sample.extend_from_slice(&DATA[..n.min(4096)]);
+        sample.extend_from_slice(&DATA[n.saturating_sub(4096)..]);
+        sample.extend((0..256).map(|i| DATA[i * n / 256]));
+        fnv1a64(&sample) ^ (n as u64).rotate_left(32)
+    }
+
     /// Vector dimension.
     pub fn dim(&self) -> usize {
         self.dim
+    }
+
+    /// Number of vocabulary tokens.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// True when the vocabulary is empty.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
     }
 
     /// Vocabulary id of a WordPiece token, if it has a vector.
@@ -206,13 +228,14 @@ impl StaticEmbedding {
     }
 
     /// Adds the vector of token `id` into `acc`.
-    fn add(&self, id: usize, acc: &mut [f32]) {
-        let s = f32::from_le_bytes([
-            self.scales[4 * id],
-            self.scales[4 * id + 1],
-            self.scales[4 * id + 2],
-            self.scales[4 * id + 3],
-        ]);
+    fn add(&self, id: usize, weight: f32, acc: &mut [f32]) {
+        let s = weight
+            * f32::from_le_bytes([
+                self.scales[4 * id],
+                self.scales[4 * id + 1],
+                self.scales[4 * id + 2],
+                self.scales[4 * id + 3],
+            ]);
         let v = &self.values[id * self.dim..(id + 1) * self.dim];
         for (a, &q) in acc.iter_mut().zip(v) {
             *a += s * (q as i8) as f32;
@@ -221,9 +244,23 @@ impl StaticEmbedding {
 
     /// The unit-length sentence vector of a text (all zeros when no token is known).
     pub fn embed(&self, text: &str) -> Vec<f32> {
+        self.embed_tokens(&self.tokenize(text))
+    }
+
+    /// The unit-length sentence vector of token ids.
+    pub fn embed_tokens(&self, ids: &[usize]) -> Vec<f32> {
+        self.embed_weighted(ids.iter().copied(), |_| 1.0)
+    }
+
+    /// The unit-length weighted sum of the vectors of token ids.
+    pub fn embed_weighted(
+        &self,
+        ids: impl IntoIterator<Item = usize>,
+        weight: impl Fn(usize) -> f32,
+    ) -> Vec<f32> {
         let mut acc = vec![0f32; self.dim];
-        for id in self.tokenize(text) {
-            self.add(id, &mut acc);
+        for id in ids {
+            self.add(id, weight(id), &mut acc);
         }
         let norm = acc.iter().map(|v| v * v).sum::<f32>().sqrt();
         if norm > 0.0 {
@@ -249,7 +286,10 @@ mod tests {
         assert!(t.token_id("the").is_some());
         assert!(t.token_id("##ing").is_some());
         assert!(t.token_id("qqqxqqq").is_none());
-        assert_eq!(basic_tokens("Héllo, World!"), vec!["hello", ",", "world", "!"]);
+        assert_eq!(
+            basic_tokens("Héllo, World!"),
+            vec!["hello", ",", "world", "!"]
+        );
         assert!(!t.tokenize("unbelievably").is_empty());
     }
 

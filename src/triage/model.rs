@@ -2,8 +2,10 @@
 //! calibrator together, trained with a held-out split for the calibration.
 
 use super::calibration::{Calibrator, Signals};
-use super::classifier::{Config, FeatureSpace, KnnIndex, LinearModel, Rng, SparseVec, Target};
-use super::tokenize::{self, Feature};
+use super::classifier::{
+    self, Analyzed, Config, FeatureSpace, KnnIndex, LinearModel, Neighbours, Rng, SparseVec, Target,
+};
+use super::tokenize::GROUP_DENSE;
 
 /// The reserved intent label of out-of-scope training examples: they never become a
 /// class, they teach the calibration what to give low confidence.
@@ -50,23 +52,23 @@ struct Fitted {
     knn: KnnIndex,
 }
 
-fn fit(feats: &[&Vec<Feature>], targets: &[Target], n_class: usize, cfg: &Config) -> Fitted {
-    let pos_feats: Vec<Vec<Feature>> = feats
+fn fit(feats: &[&Analyzed], targets: &[Target], n_class: usize, cfg: &Config) -> Fitted {
+    let pos_feats: Vec<&Analyzed> = feats
         .iter()
         .zip(targets)
         .filter(|(_, t)| t.positive)
-        .map(|(f, _)| (*f).clone())
+        .map(|(f, _)| *f)
         .collect();
     let space = FeatureSpace::build(&pos_feats, cfg);
     let xs: Vec<SparseVec> = feats.iter().map(|f| space.vectorize(f)).collect();
-    let linear = LinearModel::train(&xs, targets, space.len(), n_class, cfg);
+    let linear = LinearModel::train(&xs, targets, space.n_inputs(), n_class, cfg);
     let (kx, kl): (Vec<SparseVec>, Vec<u32>) = xs
         .into_iter()
         .zip(targets)
         .filter(|(_, t)| t.positive)
         .map(|(x, t)| (x, t.class))
         .unzip();
-    let knn = KnnIndex::build(&kx, &kl, &space, cfg.knn_max_df);
+    let knn = KnnIndex::build(&kx, &kl, n_class, &space, cfg.knn_max_df);
     Fitted { space, linear, knn }
 }
 
@@ -75,12 +77,13 @@ fn fit(feats: &[&Vec<Feature>], targets: &[Target], n_class: usize, cfg: &Config
 fn signals(
     linear: &LinearModel,
     knn: &KnnIndex,
+    groups: &[u8],
     x: &SparseVec,
     knn_weight: f32,
     removed: Option<usize>,
 ) -> (usize, Signals) {
     let mut probs = linear.probabilities(x);
-    let mut nb = knn.query(x, linear.n_class);
+    let mut nb = knn.query(x, linear.n_class, groups);
     if let Some(r) = removed {
         let rest = (1.0 - probs[r]).max(1e-6);
         probs[r] = 0.0;
@@ -88,11 +91,18 @@ fn signals(
             *p /= rest;
         }
         nb.per_class[r] = 0.0;
+        if let Some(c) = nb.centroid.get_mut(r) {
+            *c = -1.0;
+        }
     }
-    signals_from(&probs, &nb.per_class, knn_weight)
+    let mut s = signals_from(&probs, &nb, knn_weight);
+    s.1.n_features = x.idx.len() as u32;
+    s
 }
 
-fn signals_from(probs: &[f32], knn: &[f32], knn_weight: f32) -> (usize, Signals) {
+fn signals_from(probs: &[f32], nb: &Neighbours, knn_weight: f32) -> (usize, Signals) {
+    let knn = &nb.per_class;
+    let centroid = &nb.centroid;
     let mut c1 = 0usize;
     let mut best = f32::NEG_INFINITY;
     for (i, (&p, &k)) in probs.iter().zip(knn).enumerate() {
@@ -123,6 +133,9 @@ fn signals_from(probs: &[f32], knn: &[f32], knn_weight: f32) -> (usize, Signals)
             nn_best,
             nn_pred: knn[c1],
             agree: nn_class == c1,
+            sem_pred: centroid.get(c1).copied().unwrap_or(0.0),
+            sem_best: centroid.iter().copied().fold(0.0, f32::max),
+            n_features: 0,
         },
     )
 }
@@ -143,7 +156,22 @@ impl IntentModel {
             return IntentModel::default();
         }
         let class_of = |s: &str| labels.binary_search_by(|l| l.as_str().cmp(s)).ok();
-        let feats: Vec<Vec<Feature>> = texts.iter().map(|t| tokenize::features(t.text)).collect();
+        let dense = cfg.group_weight[GROUP_DENSE as usize] > 0.0;
+        let feats: Vec<Analyzed> = std::thread::scope(|sc| {
+            let half = texts.len() / 2;
+            let second = sc.spawn(move || {
+                texts[half..]
+                    .iter()
+                    .map(|t| classifier::analyze(t.text, dense))
+                    .collect::<Vec<_>>()
+            });
+            let mut v: Vec<Analyzed> = texts[..half]
+                .iter()
+                .map(|t| classifier::analyze(t.text, dense))
+                .collect();
+            v.extend(second.join().expect("analysis thread"));
+            v
+        });
         let mut in_scope: Vec<(usize, Target)> = Vec::new();
         let mut oos: Vec<usize> = Vec::new();
         for (i, t) in texts.iter().enumerate() {
@@ -183,36 +211,70 @@ impl IntentModel {
             }
         }
         let n_held = held.iter().filter(|&&h| h).count();
-        let calibrator = if n_held >= 30 {
+        // The calibration fit and the final fit are independent: run them side by side.
+        let calibrate = || {
+            if n_held < 30 {
+                return Calibrator::default();
+            }
             let tr: Vec<usize> = (0..in_scope.len()).filter(|&k| !held[k]).collect();
-            let f: Vec<&Vec<Feature>> = tr.iter().map(|&k| &feats[in_scope[k].0]).collect();
+            let f: Vec<&Analyzed> = tr.iter().map(|&k| &feats[in_scope[k].0]).collect();
             let t: Vec<Target> = tr.iter().map(|&k| in_scope[k].1).collect();
-            let fitted = fit(&f, &t, n_class, cfg);
+            // A lighter fit is enough to see how the model errs.
+            let light = Config {
+                epochs: (cfg.epochs / 2).max(1),
+                target_updates: (cfg.target_updates as f32 * cfg.calibration_effort) as usize,
+                ..cfg.clone()
+            };
+            let fitted = fit(&f, &t, n_class, &light);
             let mut data = Vec::with_capacity(n_held + oos.len());
             for k in (0..in_scope.len()).filter(|&k| held[k]) {
                 let x = fitted.space.vectorize(&feats[in_scope[k].0]);
                 let gold = in_scope[k].1.class as usize;
-                let (c, s) = signals(&fitted.linear, &fitted.knn, &x, cfg.knn_weight, None);
+                let (c, s) = signals(
+                    &fitted.linear,
+                    &fitted.knn,
+                    &fitted.space.group,
+                    &x,
+                    cfg.knn_weight,
+                    None,
+                );
                 data.push((s, c == gold, 1.0));
                 if cfg.pseudo_oos_weight > 0.0 && n_class > 2 {
-                    let (_, s) =
-                        signals(&fitted.linear, &fitted.knn, &x, cfg.knn_weight, Some(gold));
+                    let (_, s) = signals(
+                        &fitted.linear,
+                        &fitted.knn,
+                        &fitted.space.group,
+                        &x,
+                        cfg.knn_weight,
+                        Some(gold),
+                    );
                     data.push((s, false, cfg.pseudo_oos_weight));
                 }
             }
             for &i in &oos {
                 let x = fitted.space.vectorize(&feats[i]);
-                let (_, s) = signals(&fitted.linear, &fitted.knn, &x, cfg.knn_weight, None);
+                let (_, s) = signals(
+                    &fitted.linear,
+                    &fitted.knn,
+                    &fitted.space.group,
+                    &x,
+                    cfg.knn_weight,
+                    None,
+                );
                 data.push((s, false, cfg.oos_weight));
             }
             Calibrator::fit(&data)
-        } else {
-            Calibrator::default()
         };
-
-        let f: Vec<&Vec<Feature>> = in_scope.iter().map(|(i, _)| &feats[*i]).collect();
-        let t: Vec<Target> = in_scope.iter().map(|(_, t)| *t).collect();
-        let fitted = fit(&f, &t, n_class, cfg);
+        let final_fit = || {
+            let f: Vec<&Analyzed> = in_scope.iter().map(|(i, _)| &feats[*i]).collect();
+            let t: Vec<Target> = in_scope.iter().map(|(_, t)| *t).collect();
+            fit(&f, &t, n_class, cfg)
+        };
+        let (calibrator, fitted) = std::thread::scope(|sc| {
+            let cal = sc.spawn(calibrate);
+            let fitted = final_fit();
+            (cal.join().expect("calibration thread"), fitted)
+        });
         IntentModel {
             labels,
             space: fitted.space,
@@ -235,6 +297,11 @@ impl IntentModel {
 
     /// Classifies a text.
     pub fn score(&self, text: &str) -> Scored {
+        self.score_vector(&self.space.embed(text))
+    }
+
+    /// Classifies a text already vectorised in this model's feature space.
+    pub fn score_vector(&self, x: &SparseVec) -> Scored {
         if self.labels.is_empty() {
             return Scored {
                 class: None,
@@ -243,8 +310,14 @@ impl IntentModel {
                 signals: Signals::default(),
             };
         }
-        let x = self.space.embed(text);
-        let (c, s) = signals(&self.linear, &self.knn, &x, self.knn_weight, None);
+        let (c, s) = signals(
+            &self.linear,
+            &self.knn,
+            &self.space.group,
+            x,
+            self.knn_weight,
+            None,
+        );
         Scored {
             class: Some(c),
             probability: s.p1,

@@ -7,7 +7,7 @@ use super::classifier::{FeatureSpace, KnnIndex, LinearModel, SparseVec};
 use super::model::IntentModel;
 use super::{Engine, IndexedArticle, KnowledgeArticle, TriageError};
 
-const MAGIC: &[u8; 8] = b"TNDTRG\x00\x02";
+const MAGIC: &[u8; 8] = b"TNDTRG\x00\x04";
 
 struct Writer(Vec<u8>);
 
@@ -98,7 +98,7 @@ impl<'a> Reader<'a> {
 pub(crate) fn write(e: &Engine) -> Vec<u8> {
     let m = &e.model;
     let mut w = Writer(Vec::with_capacity(
-        m.linear.w.len() * 4 + m.space.keys.len() * 12 + 4096,
+        m.linear.w.len() + m.space.keys.len() * 12 + 4096,
     ));
     w.0.extend_from_slice(MAGIC);
     w.bytes(&postcard::to_allocvec(&m.labels).expect("labels serialise"));
@@ -114,18 +114,32 @@ pub(crate) fn write(e: &Engine) -> Vec<u8> {
     w.u32s(&s.slots);
     w.f32s(&s.idf);
     w.u32s(&s.df);
+    w.u32(s.group.len() as u32);
+    w.0.extend_from_slice(&s.group);
     w.u32(s.n_docs);
     w.f32(s.oov_idf);
     w.f32s(&s.group_weight);
     w.u32(s.oov_in_norm as u32);
+    w.u32(s.dense_dim);
+    let fp = if s.dense_dim > 0 {
+        super::embedding::table().map_or(0, |t| t.fingerprint())
+    } else {
+        0
+    };
+    w.0.extend_from_slice(&fp.to_le_bytes());
+    w.f32s(&s.token_weight);
     w.u32(m.linear.n_class as u32);
-    w.f32s(&m.linear.w);
+    w.u32(m.linear.w.len() as u32);
+    w.0.extend(m.linear.w.iter().map(|&v| v as u8));
+    w.f32s(&m.linear.scale);
     w.f32s(&m.linear.b);
     w.u32s(&m.knn.offsets);
     w.u32s(&m.knn.docs);
     w.f32s(&m.knn.vals);
     w.u32s(&m.knn.labels);
+    w.f32s(&m.knn.centroids);
     w.f32(m.knn_weight);
+
     w.0
 }
 
@@ -148,47 +162,99 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
         let val = r.f32s()?;
         indexed.push(IndexedArticle {
             article: a,
-            vector: SparseVec { idx, val },
+            vector: SparseVec {
+                idx,
+                val,
+                knn_scale: [1.0; super::tokenize::GROUPS],
+            },
         });
     }
     let keys = r.u64s()?;
     let slots = r.u32s()?;
     let idf = r.f32s()?;
     let df = r.u32s()?;
+    let group = r.array::<1, _>(|b| b[0])?;
     let n_docs = r.u32()?;
     let oov_idf = r.f32()?;
     let gw = r.f32s()?;
     let oov_in_norm = r.u32()? != 0;
+    let dense_dim = r.u32()?;
+    let fp_bytes = r.take(8)?;
+    let fingerprint = u64::from_le_bytes(fp_bytes.try_into().expect("8 bytes"));
+    let token_weight = r.f32s()?;
     let n_class = r.u32()? as usize;
-    let lw = r.f32s()?;
+    let lw = r.array::<1, _>(|b| b[0] as i8)?;
+    let lscale = r.f32s()?;
     let lb = r.f32s()?;
     let offsets = r.u32s()?;
     let docs = r.u32s()?;
     let vals = r.f32s()?;
     let klabels = r.u32s()?;
+    let centroids = r.f32s()?;
     let knn_weight = r.f32()?;
 
     let n_feat = idf.len();
-    let ok = keys.len() == slots.len()
-        && (keys.is_empty() || keys.len().is_power_of_two())
-        && slots.iter().all(|&s| (s as usize) < n_feat.max(1))
-        && df.len() == n_feat
-        && gw.len() == super::tokenize::GROUPS
-        && n_class == labels.len()
-        && lw.len() == n_feat * n_class
-        && lb.len() == n_class
-        && (offsets.is_empty() || offsets.len() == n_feat + 1)
-        && offsets.last().is_none_or(|&o| o as usize == docs.len())
-        && docs.len() == vals.len()
-        && docs.iter().all(|&d| (d as usize) < klabels.len())
-        && klabels.iter().all(|&c| (c as usize) < n_class.max(1))
-        && calibrator.weights.len() == super::calibration::N_INPUTS
-        && indexed.iter().all(|a| {
-            a.vector.idx.len() == a.vector.val.len()
-                && a.vector.idx.iter().all(|&i| (i as usize) < n_feat)
-        });
-    if !ok {
-        return Err(corrupt("inconsistent sizes"));
+    let n_inputs = n_feat + dense_dim as usize;
+    let checks: [(&str, bool); 13] = [
+        (
+            "feature table",
+            keys.len() == slots.len()
+                && (keys.is_empty() || keys.len().is_power_of_two())
+                && slots.iter().all(|&s| (s as usize) < n_feat.max(1))
+                && df.len() == n_feat
+                && group.len() == n_feat
+                && group
+                    .iter()
+                    .all(|&g| (g as usize) < super::tokenize::GROUPS),
+        ),
+        ("group weights", gw.len() == super::tokenize::GROUPS),
+        ("labels", n_class == labels.len()),
+        (
+            "linear weights",
+            lw.len() == n_inputs * n_class && lscale.len() == n_inputs,
+        ),
+        ("linear bias", lb.len() == n_class),
+        (
+            "sentence vectors",
+            dense_dim == 0
+                || super::embedding::table().is_some_and(|t| {
+                    t.dim() == dense_dim as usize && t.fingerprint() == fingerprint
+                }),
+        ),
+        (
+            "index offsets",
+            offsets.is_empty() || offsets.len() == n_feat + 1,
+        ),
+        (
+            "index postings",
+            offsets.last().is_none_or(|&o| o as usize == docs.len()) && docs.len() == vals.len(),
+        ),
+        (
+            "index documents",
+            docs.iter().all(|&d| (d as usize) < klabels.len()),
+        ),
+        (
+            "index labels",
+            klabels.iter().all(|&c| (c as usize) < n_class.max(1)),
+        ),
+        (
+            "centroids",
+            centroids.is_empty() || centroids.len() == n_class * dense_dim as usize,
+        ),
+        (
+            "calibrator",
+            calibrator.weights.len() == super::calibration::N_INPUTS,
+        ),
+        (
+            "article vectors",
+            indexed.iter().all(|a| {
+                a.vector.idx.len() == a.vector.val.len()
+                    && a.vector.idx.iter().all(|&i| (i as usize) < n_inputs)
+            }),
+        ),
+    ];
+    if let Some((what, _)) = checks.iter().find(|c| !c.1) {
+        return Err(corrupt(&format!("inconsistent sizes ({what})")));
     }
     let mut group_weight = [0f32; super::tokenize::GROUPS];
     group_weight.copy_from_slice(&gw);
@@ -203,14 +269,18 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
                 slots,
                 idf,
                 df,
+                group,
                 n_docs,
                 oov_idf,
                 group_weight,
                 oov_in_norm,
+                dense_dim,
+                token_weight,
             },
             linear: LinearModel {
                 n_class,
                 w: lw,
+                scale: lscale,
                 b: lb,
             },
             knn: KnnIndex {
@@ -218,11 +288,15 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
                 docs,
                 vals,
                 labels: klabels,
+                centroids,
             },
             calibrator,
             knn_weight,
         },
         articles: indexed,
-        languages,
+        detector: super::language::LanguageDetector::new(
+            &languages,
+            languages.first().map(String::as_str).unwrap_or("en"),
+        ),
     })
 }

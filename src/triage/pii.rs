@@ -99,8 +99,17 @@ impl Redactor {
         let mut last = 0;
         for m in re.find_iter(text) {
             let s = m.as_str();
-            // Never redact inside a placeholder that is already there.
-            if s.contains('[') || !accept(s) {
+            // Never redact inside a placeholder that is already there, nor a piece of a
+            // longer alphanumeric token (tracking codes, references).
+            let glued = text[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric())
+                || text[m.end()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric());
+            if s.contains('[') || glued || !accept(s) {
                 continue;
             }
             result.push_str(&text[last..m.start()]);
@@ -126,6 +135,24 @@ impl Redactor {
     }
 }
 
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$").expect("date")
+});
+
+/// Phone numbers start with `+`, `00`, `(` or a trunk `0`, or are grouped by separators;
+/// a bare run of digits (an order number) or a date is not one.
+fn looks_like_phone(s: &str) -> bool {
+    let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
+    if !(7..=15).contains(&digits) || DATE.is_match(s.trim()) {
+        return false;
+    }
+    let grouped = s.contains([' ', '-', '.', '(', ')']);
+    s.starts_with('+')
+        || s.starts_with('(')
+        || (s.starts_with('0') && digits >= 9)
+        || (grouped && digits >= 10)
+}
+
 /// Replaces e-mail addresses, IBANs (checksum-verified), card numbers (Luhn-checked) and
 /// phone numbers with placeholders `[EMAIL_1]`, `[IBAN_1]`, `[CARD_1]`, `[PHONE_1]`.
 pub fn redact_pii(text: &str) -> Redacted {
@@ -136,10 +163,7 @@ pub fn redact_pii(text: &str) -> Redacted {
     let t = r.apply(text, 0, &EMAIL, |_| true);
     let t = r.apply(&t, 1, &IBAN, iban_valid);
     let t = r.apply(&t, 2, &CARD, luhn_valid);
-    let t = r.apply(&t, 3, &PHONE, |s| {
-        let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
-        (7..=15).contains(&digits)
-    });
+    let t = r.apply(&t, 3, &PHONE, looks_like_phone);
     r.out.text = t;
     r.out
 }
@@ -167,6 +191,19 @@ mod tests {
         assert!(!luhn_valid("4111111111111112"));
         let r = redact_pii("order number 4111 1111 1111 1112 please");
         assert!(!r.text.contains("[CARD_"), "{}", r.text);
+    }
+
+    #[test]
+    fn leaves_dates_order_numbers_and_codes_alone() {
+        for t in [
+            "order 12345678 placed on 2023-10-12",
+            "on 12.10.2023 at 14:30",
+            "tracking number 1Z999AA10123456784",
+        ] {
+            assert_eq!(redact_pii(t).text, t);
+        }
+        let r = redact_pii("call 0171 2345678 or (555) 123-4567 or 555-123-4567");
+        assert_eq!(r.text, "call [PHONE_1] or [PHONE_2] or [PHONE_3]");
     }
 
     #[test]

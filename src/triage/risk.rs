@@ -54,10 +54,11 @@ pub fn detects_human_request(text: &str) -> bool {
 
 static LEGAL: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)
-    \b(lawyers?|attorneys?|solicitors?|lawsuits?|sue|suing|legal\s+action|small\s+claims|court|litigation|ombudsman|consumer\s+protection|class\s+action)\b
-    | \b(rechtsanwalt|anwalt|anwältin|klage|verklagen|gericht|rechtliche\s+schritte|verbraucherzentrale|abmahnung)\b
+    \b(lawyers?|attorneys?|solicitors?|lawsuits?|sue|suing|legal\s+action|legal\s+steps|small\s+claims|litigation|ombudsman|consumer\s+protection|class\s+action)\b
+    | \b(take|taking|see|sue)\s+(you|them|this|it|your\s+company)\s+(to|in)\s+court\b | \bcourt\s+(case|action|order)\b
+    | \b(rechtsanwalt|anwalt|anwältin|klage|verklagen|vor\s+gericht|rechtliche\s+schritte|verbraucherzentrale|abmahnung)\b
     | \b(avocat|avocate|tribunal|poursuites?|procès|action\s+en\s+justice|porter\s+plainte|mise\s+en\s+demeure)\b
-    | \b(abogad[oa]s?|demanda(r|ré)?|tribunal(es)?|juicio|acciones?\s+legal(es)?|denuncia(r|ré)?)\b
+    | \b(abogad[oa]s?|demandar(é|emos)?|tribunal(es)?|a\s+juicio|acciones?\s+legal(es)?|denunciar(é|emos)?)\b
     ")
 });
 
@@ -70,19 +71,20 @@ static ANGER: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)
     \b(fuck\w*|shit\w*|crap|bullshit|damn|wtf|scam|scammers?|ridiculous|unacceptable|outrageous|disgusting|pathetic|useless|incompetent|furious|livid|worst|disgrace|fed\s+up|sick\s+of|rip[\s-]?off|liars?|thie(f|ves))\b
     | \b(unverschämt\w*|frechheit|sauerei|inakzeptabel|betrug|betrüger\w*|scheiße|scheisse|verarsch\w*|unmöglich|katastrophe|wütend|lächerlich)\b
-    | \b(inadmissible|scandal(e|eux|euse)|honteu(x|se)|inacceptable|arnaque|escroc\w*|nul(le)?s?|merde|furieu(x|se)|ras\s+le\s+bol)\b
+    | \b(inadmissible|scandal(e|eux|euse)|honteu(x|se)|inacceptable|arnaque|escroc\w*|merde|furieu(x|se)|ras\s+le\s+bol)\b
     | \b(inaceptable|vergüenza|indignante|estafa|ladrones|harto|harta|mierda|ridícul[oa]|furios[oa]|pésimo)\b
     ")
 });
 
-/// True when the message reads as angry: insults, strong complaint words, shouting in
-/// capitals or runs of exclamation marks.
+/// True when the message reads as angry: insults, strong complaint words, runs of
+/// exclamation marks, or shouting in capitals with an exclamation mark (capitals alone
+/// are too common among customers who simply type that way).
 pub fn detects_anger(text: &str) -> bool {
     if ANGER.is_match(text) || text.contains("!!!") {
         return true;
     }
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() >= 20 {
+    if letters.len() >= 20 && text.contains('!') {
         let upper = letters.iter().filter(|c| c.is_uppercase()).count();
         if upper * 10 >= letters.len() * 7 {
             return true;
@@ -146,7 +148,17 @@ mod tests {
         assert!(detects_legal_threat("Ich werde meinen Anwalt einschalten"));
         assert!(!detects_legal_threat("Where is my order?"));
         assert!(detects_anger("This is absolutely unacceptable"));
-        assert!(detects_anger("WHERE IS MY MONEY I WANT IT BACK NOW"));
+        assert!(detects_anger("WHERE IS MY MONEY I WANT IT BACK NOW!"));
+        assert!(!detects_anger("HOW LONG IS THE CARD VALID FOR"));
+        assert!(!detects_legal_threat(
+            "how do i get to the court house on foot"
+        ));
+        assert!(detects_legal_threat("I will take you to court over this"));
+        assert!(!detects_legal_threat(
+            "Welches Gericht empfehlen Sie heute?"
+        ));
+        assert!(detects_legal_threat("Sonst gehe ich vor Gericht"));
+        assert!(detects_legal_threat("Voy a llamar a mi abogado"));
         assert!(!detects_anger("Thanks, that helped a lot."));
     }
 

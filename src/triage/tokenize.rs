@@ -10,11 +10,10 @@
 pub const GROUP_WORD: u8 = 0;
 /// Character n-gram group.
 pub const GROUP_CHAR: u8 = 1;
+/// Dense sentence-vector group (see `embedding`).
+pub const GROUP_DENSE: u8 = 2;
 /// Number of feature groups.
-pub const GROUPS: usize = 2;
-
-/// Longest character n-gram.
-const MAX_CHAR_N: usize = 5;
+pub const GROUPS: usize = 3;
 
 /// One hashed feature with its raw count in the text.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -50,6 +49,16 @@ pub fn normalize(text: &str) -> String {
         if c == '\'' || c == '’' || c == '`' {
             continue;
         }
+        // Arabic: drop diacritics and tatweel, unify alef, yeh and teh marbuta forms.
+        let c = match c {
+            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => continue,
+            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+            'ى' => 'ي',
+            'ة' => 'ه',
+            'ؤ' => 'و',
+            'ئ' => 'ي',
+            _ => c,
+        };
         if c.is_alphanumeric() {
             if pending_space && !out.is_empty() {
                 out.push(' ');
@@ -127,19 +136,11 @@ fn hash_str(seed: u64, s: &str) -> u64 {
     h
 }
 
-static VARIANT: std::sync::LazyLock<(usize, usize, usize)> = std::sync::LazyLock::new(|| {
-    let g = |k: &str, d: usize| {
-        std::env::var(k)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(d)
-    };
-    (g("TOK_MINN", 2), g("TOK_MAXN", 5), g("TOK_PREFIX", 0))
-});
+/// Shortest and longest character n-gram.
+const CHAR_N: (usize, usize) = (2, 5);
 
 /// Extracts the hashed features of a raw text, merged by hash, in no particular order.
 pub fn features(text: &str) -> Vec<Feature> {
-    let (minn, maxn, prefix) = *VARIANT;
     let norm = normalize(text);
     let mut raw: Vec<(u64, u8)> = Vec::with_capacity(norm.len() * 5 + 16);
     let ws = words(&norm);
@@ -147,10 +148,6 @@ pub fn features(text: &str) -> Vec<Feature> {
     for w in &ws {
         let h = hash_str(SEED_WORD, w);
         raw.push((finish(h), GROUP_WORD));
-        if prefix > 0 && w.chars().count() > prefix {
-            let p: String = w.chars().take(prefix).collect();
-            raw.push((finish(hash_str(SEED_WORD ^ 77, &p)), GROUP_WORD));
-        }
         if let Some(p) = prev {
             raw.push((finish(mix(SEED_BIGRAM ^ p, h)), GROUP_WORD));
         }
@@ -165,9 +162,9 @@ pub fn features(text: &str) -> Vec<Feature> {
             raw.push((finish(mix(SEED_CHAR ^ 0xFFFF, chars[i] as u64)), GROUP_CHAR));
         }
         let mut h = SEED_CHAR;
-        for (k, &c) in chars[i..].iter().take(maxn).enumerate() {
+        for (k, &c) in chars[i..].iter().take(CHAR_N.1).enumerate() {
             h = mix(h, c as u64);
-            if k + 1 >= minn {
+            if k + 1 >= CHAR_N.0 {
                 raw.push((finish(h), GROUP_CHAR));
             }
         }
