@@ -86,6 +86,13 @@ enum BenchCommand {
         #[arg(long, default_value_t = 4)]
         clients: usize,
     },
+    /// Server time (p50, p99) of the queue and ticket pages with many tickets.
+    Console {
+        #[arg(long, default_value_t = 100_000)]
+        tickets: usize,
+        #[arg(long, default_value_t = 200)]
+        requests: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -226,6 +233,11 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                 println!(
                     "POST /inbound/email ({clients} clients): {http:.0} emails/s over {count} emails"
                 );
+            }
+            BenchCommand::Console { tickets, requests } => {
+                for (page, latency) in crate::bench::console(app.clone(), tickets, requests)? {
+                    println!("{page:<34} {latency}");
+                }
             }
         }
         Ok(())

@@ -111,10 +111,13 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
         },
         search: q.search.clone(),
     };
-    let total = store::queue::count(&mut conn, &filter)?;
+    let requested = q.page.max(1);
+    let (mut rows, total) = store::queue::page(&mut conn, &filter, PAGE_SIZE, (requested - 1) * PAGE_SIZE)?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let page = q.page.clamp(1, pages);
-    let rows = store::queue::page(&mut conn, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)?;
+    let page = requested.min(pages);
+    if page != requested {
+        rows = store::queue::page(&mut conn, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)?.0;
+    }
     let ids: Vec<String> = rows.iter().map(|(t, _)| t.id.clone()).collect();
     let drafts = store::queue::pending_drafts(&mut conn, &ids)?;
     let assignee_ids: Vec<String> = rows
@@ -167,6 +170,7 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
         };
         counts.push(ViewCount { key, label, count });
     }
+    let (intents, languages) = store::queue::known_intents_and_languages(&mut conn)?;
     Ok(QueueView {
         view,
         items,
@@ -174,8 +178,8 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
         page,
         pages,
         counts,
-        intents: store::queue::distinct_intents(&mut conn)?,
-        languages: store::queue::distinct_languages(&mut conn)?,
+        intents,
+        languages,
         agents: store::users::all(&mut conn)?
             .into_iter()
             .filter(|u| u.active)

@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod queue;
 pub mod raw_mail;
 pub mod schema;
+pub mod seed;
 pub mod sessions;
 pub mod settings;
 pub mod tickets;
@@ -146,7 +147,8 @@ impl ManageConnection for Manager {
                 // process (an MTA pipe beside `serve`) wait instead of failing at once.
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
+                     PRAGMA optimize = 0x10002;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))

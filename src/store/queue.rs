@@ -1,15 +1,22 @@
 //! The agent queue: open tickets that need a person, longest-waiting first.
+//!
+//! The order comes in segments that each walk an index, so a page costs a handful of rows
+//! however long the history is: tickets waiting for a person, oldest wait first (a partial
+//! index on `waiting_since`, which is set exactly while a ticket waits for a person); then
+//! tickets waiting on the customer, longest untouched first; then everything else, newest
+//! first.
 
 use diesel::prelude::*;
 
 use super::models::{CustomerRow, DraftRow, TicketRow};
-use super::schema::{customers, drafts, tickets, users};
+use super::schema::{customers, drafts, kb_articles, tickets, users};
 use super::{DbConn, StoreError};
+use crate::domain::ticket::{Status, WAITING_FOR_PERSON};
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 /// Which tickets to show.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QueueFilter {
     pub statuses: Vec<String>,
     pub intent: Option<String>,
@@ -20,40 +27,47 @@ pub struct QueueFilter {
     pub search: Option<String>,
 }
 
-fn filtered(
-    f: &QueueFilter,
-) -> diesel::dsl::IntoBoxed<
-    '_,
-    diesel::dsl::InnerJoin<tickets::table, customers::table>,
-    super::MultiBackend,
-> {
-    let mut q = tickets::table.inner_join(customers::table).into_boxed();
-    if !f.statuses.is_empty() {
-        q = q.filter(tickets::status.eq_any(f.statuses.clone()));
-    }
-    if let Some(v) = &f.intent {
-        q = q.filter(tickets::intent.eq(v.clone()));
-    }
-    if let Some(v) = &f.language {
-        q = q.filter(tickets::language.eq(v.clone()));
-    }
-    if let Some(v) = &f.channel {
-        q = q.filter(tickets::channel.eq(v.clone()));
-    }
-    match f.assignee.as_deref() {
-        Some("") => q = q.filter(tickets::assignee_id.is_null()),
-        Some(id) => q = q.filter(tickets::assignee_id.eq(id.to_string())),
-        None => {}
-    }
-    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let digits = s.trim_start_matches('#');
-        if let Ok(n) = digits.parse::<i64>() {
+/// Applies the filters on ticket columns to a boxed query over tickets (joined or not).
+macro_rules! ticket_filters {
+    ($q:expr, $f:expr) => {{
+        let (mut q, f) = ($q, $f);
+        if !f.statuses.is_empty() {
+            q = q.filter(tickets::status.eq_any(f.statuses.clone()));
+        }
+        if let Some(v) = &f.intent {
+            q = q.filter(tickets::intent.eq(v.clone()));
+        }
+        if let Some(v) = &f.language {
+            q = q.filter(tickets::language.eq(v.clone()));
+        }
+        if let Some(v) = &f.channel {
+            q = q.filter(tickets::channel.eq(v.clone()));
+        }
+        match f.assignee.as_deref() {
+            Some("") => q = q.filter(tickets::assignee_id.is_null()),
+            Some(id) => q = q.filter(tickets::assignee_id.eq(id.to_string())),
+            None => {}
+        }
+        q
+    }};
+}
+
+type Filtered<'a> = diesel::dsl::IntoBoxed<'a, diesel::dsl::InnerJoin<tickets::table, customers::table>, super::MultiBackend>;
+
+fn search_term(f: &QueueFilter) -> Option<&str> {
+    f.search.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn filtered(f: &QueueFilter) -> Filtered<'static> {
+    let mut q = ticket_filters!(tickets::table.inner_join(customers::table).into_boxed(), f);
+    if let Some(s) = search_term(f) {
+        if let Ok(n) = s.trim_start_matches('#').parse::<i64>() {
             q = q.filter(tickets::number.eq(n));
+        } else if s.contains('@') && !s.contains(char::is_whitespace) {
+            // A whole address: the unique index on customers.email finds it at once.
+            q = q.filter(customers::email.eq(s.to_lowercase()));
         } else {
-            let pattern = format!(
-                "%{}%",
-                s.to_lowercase().replace('%', "\\%").replace('_', "\\_")
-            );
+            let pattern = format!("%{}%", s.to_lowercase().replace('%', "\\%").replace('_', "\\_"));
             q = q.filter(
                 lower(customers::email)
                     .like(pattern.clone())
@@ -65,34 +79,116 @@ fn filtered(
     q
 }
 
-/// One page of the queue, longest-waiting first.
-pub fn page(
-    conn: &mut DbConn,
-    f: &QueueFilter,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<(TicketRow, CustomerRow)>, StoreError> {
-    Ok(filtered(f)
-        .order((
-            tickets::waiting_since.is_null().asc(),
-            tickets::waiting_since.asc(),
-            tickets::created_at.asc(),
-        ))
-        .limit(limit)
-        .offset(offset)
-        .select((TicketRow::as_select(), CustomerRow::as_select()))
-        .load(conn)?)
+/// Statuses of the first two segments.
+fn not_rest() -> Vec<&'static str> {
+    WAITING_FOR_PERSON.iter().copied().chain([Status::WaitingOnCustomer.as_str()]).collect()
 }
 
-pub fn count(conn: &mut DbConn, f: &QueueFilter) -> Result<i64, StoreError> {
-    Ok(filtered(f).count().get_result(conn)?)
+#[derive(Clone, Copy)]
+enum Segment {
+    WaitingForPerson,
+    WaitingOnCustomer,
+    Rest,
+}
+
+const SEGMENTS: [Segment; 3] = [Segment::WaitingForPerson, Segment::WaitingOnCustomer, Segment::Rest];
+
+impl Segment {
+    fn holds(self, status: &str) -> bool {
+        let waits = WAITING_FOR_PERSON.contains(&status);
+        match self {
+            Segment::WaitingForPerson => waits,
+            Segment::WaitingOnCustomer => status == Status::WaitingOnCustomer.as_str(),
+            Segment::Rest => !waits && status != Status::WaitingOnCustomer.as_str(),
+        }
+    }
+
+    /// The filter narrowed to this segment, or `None` when they do not overlap.
+    fn narrow(self, f: &QueueFilter) -> Option<QueueFilter> {
+        let statuses: Vec<String> = if f.statuses.is_empty() {
+            Status::ALL.iter().map(|s| s.as_str()).filter(|s| self.holds(s)).map(str::to_string).collect()
+        } else {
+            f.statuses.iter().filter(|s| self.holds(s)).cloned().collect()
+        };
+        (!statuses.is_empty()).then(|| QueueFilter { statuses, ..f.clone() })
+    }
+
+    /// Whether `f` asks for every status of this segment.
+    fn whole(self, f: &QueueFilter) -> bool {
+        Status::ALL.iter().map(|s| s.as_str()).filter(|s| self.holds(s)).all(|s| f.statuses.iter().any(|x| x == s))
+    }
+
+    /// The segment's rows: a whole segment is selected by the predicate its index was
+    /// built for, which lets the database walk that index in order and stop after a page.
+    fn query(self, f: &QueueFilter) -> Filtered<'static> {
+        if !self.whole(f) {
+            return filtered(f);
+        }
+        let q = filtered(&QueueFilter { statuses: Vec::new(), ..f.clone() });
+        match self {
+            Segment::WaitingForPerson => q.filter(tickets::waiting_since.is_not_null()),
+            Segment::WaitingOnCustomer => q.filter(tickets::status.eq(Status::WaitingOnCustomer.as_str())),
+            Segment::Rest => q.filter(tickets::status.ne_all(not_rest())),
+        }
+    }
+
+    /// How many tickets of this segment match; without a search no join is needed.
+    fn count(self, conn: &mut DbConn, f: &QueueFilter) -> Result<i64, StoreError> {
+        if search_term(f).is_some() {
+            return Ok(self.query(f).count().get_result(conn)?);
+        }
+        let whole = self.whole(f);
+        let statuses = if whole { QueueFilter { statuses: Vec::new(), ..f.clone() } } else { f.clone() };
+        let q = ticket_filters!(tickets::table.into_boxed::<super::MultiBackend>(), &statuses);
+        let q = match (whole, self) {
+            (false, _) => q,
+            (true, Segment::WaitingForPerson) => q.filter(tickets::waiting_since.is_not_null()),
+            (true, Segment::WaitingOnCustomer) => q.filter(tickets::status.eq(Status::WaitingOnCustomer.as_str())),
+            (true, Segment::Rest) if *f == QueueFilter { statuses: f.statuses.clone(), ..Default::default() } => {
+                // Everything minus the other segments: a whole-table count is answered from
+                // the b-tree, where "status NOT IN (…)" would read every row.
+                let all: i64 = tickets::table.count().get_result(conn)?;
+                let others = Segment::WaitingForPerson.count(conn, &QueueFilter::default())?
+                    + Segment::WaitingOnCustomer.count(conn, &QueueFilter::default())?;
+                return Ok(all - others);
+            }
+            (true, Segment::Rest) => q.filter(tickets::status.ne_all(not_rest())),
+        };
+        Ok(q.count().get_result(conn)?)
+    }
+
+    fn load(self, conn: &mut DbConn, f: &QueueFilter, limit: i64, offset: i64) -> Result<Vec<(TicketRow, CustomerRow)>, StoreError> {
+        let q = self.query(f).limit(limit).offset(offset).select((TicketRow::as_select(), CustomerRow::as_select()));
+        Ok(match self {
+            Segment::WaitingForPerson => q.order(tickets::waiting_since.asc()).load(conn)?,
+            Segment::WaitingOnCustomer => q.order(tickets::updated_at.asc()).load(conn)?,
+            Segment::Rest => q.order(tickets::number.desc()).load(conn)?,
+        })
+    }
+}
+
+/// One page of the queue in queue order, and how many tickets match in all.
+pub fn page(conn: &mut DbConn, f: &QueueFilter, limit: i64, offset: i64) -> Result<(Vec<(TicketRow, CustomerRow)>, i64), StoreError> {
+    let mut rows = Vec::new();
+    let mut total = 0;
+    let mut skip = offset;
+    for segment in SEGMENTS {
+        let Some(narrowed) = segment.narrow(f) else { continue };
+        let count = segment.count(conn, &narrowed)?;
+        total += count;
+        let wanted = limit - rows.len() as i64;
+        if wanted <= 0 || skip >= count {
+            skip = (skip - count).max(0);
+            continue;
+        }
+        rows.extend(segment.load(conn, &narrowed, wanted, skip)?);
+        skip = 0;
+    }
+    Ok((rows, total))
 }
 
 /// Tickets per status (for the view counts).
-pub fn count_by_status(
-    conn: &mut DbConn,
-    statuses: &[&str],
-) -> Result<Vec<(String, i64)>, StoreError> {
+pub fn count_by_status(conn: &mut DbConn, statuses: &[&str]) -> Result<Vec<(String, i64)>, StoreError> {
     Ok(tickets::table
         .filter(tickets::status.eq_any(statuses))
         .group_by(tickets::status)
@@ -100,11 +196,7 @@ pub fn count_by_status(
         .load(conn)?)
 }
 
-pub fn count_assigned(
-    conn: &mut DbConn,
-    user_id: &str,
-    statuses: &[&str],
-) -> Result<i64, StoreError> {
+pub fn count_assigned(conn: &mut DbConn, user_id: &str, statuses: &[&str]) -> Result<i64, StoreError> {
     Ok(tickets::table
         .filter(tickets::assignee_id.eq(user_id))
         .filter(tickets::status.eq_any(statuses))
@@ -112,59 +204,40 @@ pub fn count_assigned(
         .get_result(conn)?)
 }
 
-/// The pending drafts of these tickets (at most one each).
-pub fn pending_drafts(
-    conn: &mut DbConn,
-    ticket_ids: &[String],
-) -> Result<Vec<DraftRow>, StoreError> {
-    Ok(drafts::table
+/// The pending drafts of these tickets (at most one each). Selected by ticket only, so
+/// the ticket index answers; filtering on status in SQL made the planner scan every
+/// pending draft through the status index instead.
+pub fn pending_drafts(conn: &mut DbConn, ticket_ids: &[String]) -> Result<Vec<DraftRow>, StoreError> {
+    let all: Vec<DraftRow> = drafts::table
         .filter(drafts::ticket_id.eq_any(ticket_ids))
-        .filter(drafts::status.eq("pending"))
         .select(DraftRow::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    Ok(all.into_iter().filter(|d| d.status == "pending").collect())
 }
 
 /// Names of users by id, for the assignee column.
 pub fn user_names(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String)>, StoreError> {
-    Ok(users::table
-        .filter(users::id.eq_any(ids))
-        .select((users::id, users::name))
-        .load(conn)?)
+    Ok(users::table.filter(users::id.eq_any(ids)).select((users::id, users::name)).load(conn)?)
 }
 
-/// Distinct values for the filter menus.
-pub fn distinct_intents(conn: &mut DbConn) -> Result<Vec<String>, StoreError> {
-    Ok(tickets::table
-        .filter(tickets::intent.is_not_null())
-        .select(tickets::intent.assume_not_null())
-        .distinct()
-        .order(tickets::intent.asc())
-        .limit(500)
-        .load(conn)?)
+/// The intents and languages the knowledge base covers, for the filter menus (small
+/// tables, where the same question over all tickets would scan them all).
+pub fn known_intents_and_languages(conn: &mut DbConn) -> Result<(Vec<String>, Vec<String>), StoreError> {
+    let intents = kb_articles::table.select(kb_articles::intent).distinct().order(kb_articles::intent.asc()).load(conn)?;
+    let languages = kb_articles::table.select(kb_articles::language).distinct().order(kb_articles::language.asc()).load(conn)?;
+    Ok((intents, languages))
 }
 
-pub fn distinct_languages(conn: &mut DbConn) -> Result<Vec<String>, StoreError> {
-    Ok(tickets::table
-        .filter(tickets::language.is_not_null())
-        .select(tickets::language.assume_not_null())
-        .distinct()
-        .order(tickets::language.asc())
-        .limit(200)
-        .load(conn)?)
-}
-
-/// The oldest open ticket waiting for a person, other than `except` (the "next ticket").
+/// The unassigned ticket that has waited longest for a person, other than `except`
+/// (the "next ticket"). Walks the partial index on `waiting_since` and skips assigned
+/// tickets here: asking the database to filter on the assignee makes it pick the assignee
+/// index and sort every waiting ticket instead.
 pub fn next_waiting(conn: &mut DbConn, except: i64) -> Result<Option<i64>, StoreError> {
-    Ok(tickets::table
-        .filter(tickets::status.eq_any(crate::domain::ticket::WAITING_FOR_PERSON))
-        .filter(tickets::number.ne(except))
-        .filter(tickets::assignee_id.is_null())
-        .order((
-            tickets::waiting_since.is_null().asc(),
-            tickets::waiting_since.asc(),
-            tickets::created_at.asc(),
-        ))
-        .select(tickets::number)
-        .first(conn)
-        .optional()?)
+    let oldest: Vec<(i64, Option<String>)> = tickets::table
+        .filter(tickets::waiting_since.is_not_null())
+        .order(tickets::waiting_since.asc())
+        .select((tickets::number, tickets::assignee_id))
+        .limit(100)
+        .load(conn)?;
+    Ok(oldest.into_iter().find(|(n, assignee)| *n != except && assignee.is_none()).map(|(n, _)| n))
 }

@@ -42,7 +42,14 @@ CREATE TABLE tickets (
     first_response_at TIMESTAMP,
     resolved_at TIMESTAMP
 );
+-- The queue walks tickets waiting for a person oldest first; the partial index holds
+-- only those, so the first page costs a handful of rows however big the history is.
+CREATE INDEX tickets_waiting ON tickets(waiting_since) WHERE waiting_since IS NOT NULL;
 CREATE INDEX tickets_status_waiting ON tickets(status, waiting_since);
+CREATE INDEX tickets_status_updated ON tickets(status, updated_at);
+CREATE INDEX tickets_intent_waiting ON tickets(intent, waiting_since);
+CREATE INDEX tickets_language_waiting ON tickets(language, waiting_since);
+CREATE INDEX tickets_status_intent_language ON tickets(status, intent, language);
 CREATE INDEX tickets_customer ON tickets(customer_id);
 CREATE INDEX tickets_assignee ON tickets(assignee_id, status);
 
@@ -153,6 +160,7 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 CREATE INDEX outbox_recipient_kind ON outbox(recipient, kind, created_at);
+CREATE INDEX outbox_ticket ON outbox(ticket_id);
 
 CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY NOT NULL,

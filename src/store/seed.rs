@@ -1,0 +1,183 @@
+//! Synthetic data for benchmarks: many tickets with their thread, draft and events,
+//! written in large transactions (multi-row inserts on PostgreSQL).
+
+use chrono::Duration;
+use diesel::prelude::*;
+
+use super::models::{CustomerRow, DraftRow, EventRow, MessageRow, TicketRow};
+use super::schema;
+use super::{DbConn, StoreError, new_id, now};
+
+/// Inserts rows: one statement for many rows on PostgreSQL, a statement a row on SQLite
+/// (inside the caller's transaction, which is what makes SQLite fast).
+macro_rules! insert_all {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            DbConn::Sqlite(c) => {
+                for row in $rows {
+                    diesel::insert_into($table).values(row).execute(c)?;
+                }
+            }
+            DbConn::Postgres(c) => {
+                for chunk in $rows.chunks(500) {
+                    diesel::insert_into($table).values(chunk).execute(c)?;
+                }
+            }
+        }
+    };
+}
+
+/// A small deterministic generator (xorshift), so runs are comparable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+const INTENTS: &[&str] = &["order_status", "refund_request", "reset_password", "shipping_costs", "cancel_subscription", "invoice", "change_address"];
+const LANGUAGES: &[&str] = &["en", "en", "en", "de", "fr", "es"];
+/// Status mix of a lived-in help desk: most tickets are done, a fifth wait for someone.
+const STATUSES: &[(&str, u64)] = &[
+    ("pending_review", 8),
+    ("escalated", 5),
+    ("in_progress", 3),
+    ("waiting_on_customer", 5),
+    ("auto_answered", 42),
+    ("resolved", 30),
+    ("closed", 7),
+];
+
+/// Writes `tickets` synthetic tickets spread over `days`; `progress(done, total)`.
+pub fn tickets(
+    conn: &mut DbConn,
+    tickets: usize,
+    events_per_ticket: usize,
+    days: i64,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<(), StoreError> {
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let at = now();
+    let run = new_id();
+    let run = &run[run.len() - 6..];
+    let customers: Vec<CustomerRow> = (0..(tickets / 5).max(1))
+        .map(|i| CustomerRow { id: new_id(), email: format!("c{i}-{run}@bench.example"), name: Some(format!("Customer {i}")), language: None, vip: false, created_at: at })
+        .collect();
+    super::transaction(conn, |c| -> Result<(), StoreError> {
+        insert_all!(c, schema::customers::table, &customers);
+        Ok(())
+    })?;
+    let first_number = schema::tickets::table
+        .select(diesel::dsl::max(schema::tickets::number))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(1000)
+        + 1;
+    let total_weight: u64 = STATUSES.iter().map(|s| s.1).sum();
+    let batch = 2000;
+    let mut done = 0;
+    while done < tickets {
+        let n = batch.min(tickets - done);
+        let (mut ts, mut ms, mut ds, mut es) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::new());
+        for i in 0..n {
+            let r = rng.next();
+            let created = at - Duration::seconds((r % (days.max(1) as u64 * 86_400)) as i64);
+            let mut pick = (r >> 17) % total_weight;
+            let status = STATUSES.iter().find(|(_, w)| if pick < *w { true } else { pick -= w; false }).map(|s| s.0).unwrap_or("resolved");
+            let waits = matches!(status, "pending_review" | "escalated" | "in_progress");
+            let intent = INTENTS[(r >> 23) as usize % INTENTS.len()];
+            let language = LANGUAGES[(r >> 29) as usize % LANGUAGES.len()];
+            let customer = &customers[(r >> 33) as usize % customers.len()];
+            let id = new_id();
+            let confidence = ((r >> 40) % 1000) as f64 / 1000.0;
+            ts.push(TicketRow {
+                id: id.clone(),
+                number: first_number + (done + i) as i64,
+                customer_id: customer.id.clone(),
+                subject: format!("Question about {}", intent.replace('_', " ")),
+                status: status.into(),
+                channel: "email".into(),
+                language: Some(language.into()),
+                intent: Some(intent.into()),
+                assignee_id: None,
+                version: 0,
+                created_at: created,
+                updated_at: created,
+                waiting_since: waits.then_some(created),
+                first_response_at: (!waits).then_some(created + Duration::minutes(30)),
+                resolved_at: matches!(status, "resolved" | "closed").then_some(created + Duration::hours(5)),
+            });
+            let message_id = new_id();
+            ms.push(MessageRow {
+                id: message_id.clone(),
+                ticket_id: id.clone(),
+                direction: "inbound".into(),
+                author_kind: "customer".into(),
+                author_id: None,
+                channel: "email".into(),
+                internet_message_id: Some(format!("{message_id}@bench.example")),
+                sender: Some(customer.email.clone()),
+                subject: format!("Question about {}", intent.replace('_', " ")),
+                body_text: "Hello, I have a question about my order. Could you help me, please?\n\nThanks".into(),
+                triage_text: "Hello, I have a question about my order. Could you help me, please?".into(),
+                body_html: None,
+                raw_mail_id: None,
+                created_at: created,
+            });
+            ds.push(DraftRow {
+                id: new_id(),
+                ticket_id: id.clone(),
+                message_id,
+                body: "Thank you for writing. You can follow your order on the Orders page of your account.".into(),
+                language: language.into(),
+                intent: Some(intent.into()),
+                intent_score: confidence,
+                confidence,
+                decision: if status == "auto_answered" { "auto_send" } else if status == "escalated" { "escalate" } else { "review" }.into(),
+                reason: "synthetic".into(),
+                risk_flags: "[]".into(),
+                articles: "[]".into(),
+                status: match status { "auto_answered" => "sent", "pending_review" | "escalated" => "pending", _ => "approved" }.into(),
+                created_at: created,
+                decided_at: None,
+                decided_by: None,
+            });
+            for k in 0..events_per_ticket {
+                es.push(EventRow {
+                    id: new_id(),
+                    ticket_id: Some(id.clone()),
+                    kind: ["message_received", "triage_decision", "mail_sent", "ticket_viewed"][k % 4].into(),
+                    actor_kind: "system".into(),
+                    actor_id: None,
+                    data: "{}".into(),
+                    ip: None,
+                    created_at: created + Duration::seconds(k as i64),
+                });
+            }
+        }
+        super::transaction(conn, |c| -> Result<(), StoreError> {
+            insert_all!(c, schema::tickets::table, &ts);
+            insert_all!(c, schema::messages::table, &ms);
+            insert_all!(c, schema::drafts::table, &ds);
+            insert_all!(c, schema::events::table, &es);
+            Ok(())
+        })?;
+        done += n;
+        progress(done, tickets);
+    }
+    // Keep the ticket counter ahead of the synthetic numbers.
+    diesel::update(schema::counters::table.find("ticket_number"))
+        .set(schema::counters::value.eq(first_number + tickets as i64))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Refreshes the planner's statistics after a bulk load (autovacuum would, later).
+pub fn analyze(conn: &mut DbConn) -> Result<(), StoreError> {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute("ANALYZE")?;
+    Ok(())
+}
