@@ -299,6 +299,7 @@ fn with_app(config: Config, migrate: bool, f: impl FnOnce(App) -> Result<(), App
 /// `ingest-mail`: every failure that is not the message's fault exits 75 so the MTA
 /// keeps the message and tries again.
 fn ingest_mail(config: Config) -> i32 {
+    let started = std::time::Instant::now();
     let mut raw = Vec::new();
     if let Err(e) = std::io::stdin()
         .lock()
@@ -315,11 +316,15 @@ fn ingest_mail(config: Config) -> i32 {
             return EX_TEMPFAIL;
         }
     };
+    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "connected");
     if let Err(e) = app.migrate() {
         eprintln!("tandem: {e}");
         return EX_TEMPFAIL;
     }
-    match app::ingest::ingest_email(&app, &raw) {
+    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "migrations checked");
+    let result = app::ingest::ingest_email(&app, &raw);
+    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "ingested");
+    match result {
         Ok(outcome) => {
             match outcome {
                 app::ingest::Outcome::Accepted {
@@ -348,6 +353,7 @@ fn ingest_mail(config: Config) -> i32 {
             {
                 eprintln!("tandem: delivery deferred: {e}");
             }
+            tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "delivered");
             EX_OK
         }
         Err(AppError::Malformed(e)) => {

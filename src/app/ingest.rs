@@ -145,7 +145,9 @@ fn process(
         moved.status
     };
 
+    let loading = std::time::Instant::now();
     let engine = app.triage.engine(conn)?;
+    tracing::debug!(ms = loading.elapsed().as_secs_f64() * 1e3, "triage engine ready");
     let settings = super::triage::settings(&app.config, conn)?;
     let earlier_contacts =
         store::messages::count_inbound_since(conn, &ticket.id, ticket.resolved_at)? - 1;
