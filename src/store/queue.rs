@@ -31,8 +31,12 @@ pub struct QueueFilter {
 macro_rules! ticket_filters {
     ($q:expr, $f:expr) => {{
         let (mut q, f) = ($q, $f);
-        if !f.statuses.is_empty() {
-            q = q.filter(tickets::status.eq_any(f.statuses.clone()));
+        // One status as `= $1`: PostgreSQL plans a prepared `= ANY($1)` generically and
+        // sorts instead of walking the (status, waiting_since) index.
+        match f.statuses.as_slice() {
+            [] => {}
+            [one] => q = q.filter(tickets::status.eq(one.clone())),
+            many => q = q.filter(tickets::status.eq_any(many.to_vec())),
         }
         if let Some(v) = &f.intent {
             q = q.filter(tickets::intent.eq(v.clone()));

@@ -175,9 +175,13 @@ pub fn tickets(
     Ok(())
 }
 
-/// Refreshes the planner's statistics after a bulk load (autovacuum would, later).
+/// Refreshes the planner's statistics (and, on PostgreSQL, the visibility map that lets
+/// counts read indexes only) after a bulk load, as autovacuum would a little later.
 pub fn analyze(conn: &mut DbConn) -> Result<(), StoreError> {
     use diesel::connection::SimpleConnection;
-    conn.batch_execute("ANALYZE")?;
+    match conn {
+        DbConn::Sqlite(c) => c.batch_execute("ANALYZE")?,
+        DbConn::Postgres(c) => c.batch_execute("VACUUM ANALYZE")?,
+    }
     Ok(())
 }
