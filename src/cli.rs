@@ -86,6 +86,22 @@ enum BenchCommand {
         #[arg(long, default_value_t = 4)]
         clients: usize,
     },
+    /// Triage throughput on one core: trains on a JSONL file, triages its texts over and over.
+    Triage {
+        #[arg(long)]
+        train: PathBuf,
+        #[arg(long, default_value_t = 50_000)]
+        messages: usize,
+    },
+    /// Server time of the supervisor dashboard with many tickets and events.
+    Dashboard {
+        #[arg(long, default_value_t = 1_000_000)]
+        tickets: usize,
+        #[arg(long, default_value_t = 10)]
+        events_per_ticket: usize,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
     /// Server time (p50, p99) of the queue and ticket pages with many tickets.
     Console {
         #[arg(long, default_value_t = 100_000)]
@@ -233,6 +249,22 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                 println!(
                     "POST /inbound/email ({clients} clients): {http:.0} emails/s over {count} emails"
                 );
+            }
+            BenchCommand::Triage { train, messages } => {
+                let rows = crate::triage::eval::read_rows(&train).map_err(|e| AppError::Invalid(e.to_string()))?;
+                let examples: Vec<crate::triage::LabeledExample> = rows
+                    .iter()
+                    .map(|r| crate::triage::LabeledExample { text: r.text.clone(), intent: r.intent.clone(), positive: true })
+                    .collect();
+                let started = std::time::Instant::now();
+                let engine = crate::triage::Engine::train(&[], &examples);
+                println!("trained on {} examples in {:.2} s", examples.len(), started.elapsed().as_secs_f64());
+                let texts: Vec<String> = rows.into_iter().map(|r| r.text).collect();
+                let report = crate::triage::eval::bench_throughput(&engine, &texts, messages, &crate::triage::Settings::default());
+                println!("{report}");
+            }
+            BenchCommand::Dashboard { tickets, events_per_ticket, runs } => {
+                println!("{}", app::metrics::bench_dashboard(&app, tickets, events_per_ticket, runs)?);
             }
             BenchCommand::Console { tickets, requests } => {
                 for (page, latency) in crate::bench::console(app.clone(), tickets, requests)? {
