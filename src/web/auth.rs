@@ -162,7 +162,7 @@ pub async fn setup_form(
     token: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
     let token = token.into_inner();
-    let t = token.clone();
+    let (t, secure) = (token.clone(), app.config.secure_cookies);
     let valid = web::block(move || auth::setup_token_valid(&app, &t)).await??;
     if !valid {
         return Ok(super::pages::error_page(
@@ -178,7 +178,7 @@ pub async fn setup_form(
         name: String::new(),
         email: String::new(),
     };
-    Ok(with_login_csrf(render(&page)?, &csrf, fresh, false))
+    Ok(with_login_csrf(render(&page)?, &csrf, fresh, secure))
 }
 
 #[derive(Deserialize)]

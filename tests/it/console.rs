@@ -67,19 +67,28 @@ impl Browser {
         }
     }
 
+    /// Sends a request as this browser: its cookies, from one client address.
+    async fn send<S, B>(&mut self, svc: &S, req: test::TestRequest) -> Page
+    where
+        S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        B: MessageBody,
+        B::Error: std::fmt::Debug,
+    {
+        let req = req
+            .insert_header(("Cookie", self.cookie_header()))
+            .peer_addr("10.1.2.3:4000".parse().unwrap())
+            .to_request();
+        let resp = test::call_service(svc, req).await;
+        self.finish(resp).await
+    }
+
     pub async fn get<S, B>(&mut self, svc: &S, path: &str) -> Page
     where
         S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
         B: MessageBody,
         B::Error: std::fmt::Debug,
     {
-        let req = test::TestRequest::get()
-            .uri(path)
-            .insert_header(("Cookie", self.cookie_header()))
-            .peer_addr("10.1.2.3:4000".parse().unwrap())
-            .to_request();
-        let resp = test::call_service(svc, req).await;
-        self.finish(resp).await
+        self.send(svc, test::TestRequest::get().uri(path)).await
     }
 
     pub async fn post<S, B>(&mut self, svc: &S, path: &str, fields: &[(&str, &str)]) -> Page
@@ -88,18 +97,8 @@ impl Browser {
         B: MessageBody,
         B::Error: std::fmt::Debug,
     {
-        let form: Vec<(String, String)> = fields
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let req = test::TestRequest::post()
-            .uri(path)
-            .insert_header(("Cookie", self.cookie_header()))
-            .peer_addr("10.1.2.3:4000".parse().unwrap())
-            .set_form(form)
-            .to_request();
-        let resp = test::call_service(svc, req).await;
-        self.finish(resp).await
+        let form: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        self.send(svc, test::TestRequest::post().uri(path).set_form(form)).await
     }
 
     /// Posts a console form with this session's CSRF token.
