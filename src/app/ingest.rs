@@ -18,6 +18,7 @@ use crate::store::models::{
 };
 use crate::store::tickets::TicketUpdate;
 use crate::store::{self, DbConn, StoreError, new_id, now};
+use crate::llm::{LlmDraft, LlmError, Source};
 use crate::triage::{Action, Decision};
 
 use super::replies::{self, Reply};
@@ -63,16 +64,55 @@ pub fn ingest_email(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
             return Err(e.into());
         }
     };
+    // The LLM is asked before the transaction, so a slow endpoint never holds the lock.
+    let llm = llm_draft(app, &mut conn, &mail)?;
     // A concurrent writer on PostgreSQL can win a unique key (the customer's address);
     // the loser's transaction rolled back whole, so running it again is safe.
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match store::transaction(&mut conn, |c| process(app, c, &row, &mail)) {
+        match store::transaction(&mut conn, |c| process(app, c, &row, &mail, llm.as_ref())) {
             Err(AppError::Store(StoreError::Conflict(_))) if attempt < 3 => continue,
             other => return other,
         }
     }
+}
+
+/// What the configured LLM endpoint made of the message, when one is configured and the
+/// built-in engine found articles to ground it on.
+type LlmOutcome = Result<(LlmDraft, Vec<String>), LlmError>;
+
+fn llm_draft(app: &App, conn: &mut DbConn, mail: &InboundMail) -> Result<Option<LlmOutcome>, AppError> {
+    let Some(client) = &app.llm else { return Ok(None) };
+    let engine = app.triage.engine(conn)?;
+    let settings = super::triage::settings(&app.config, conn)?;
+    let text = mail.triage_text();
+    let first = engine.triage(
+        &crate::triage::Message { subject: &mail.subject, text: &text, prior_unresolved_contacts: 0, vip: false },
+        &settings,
+    );
+    if first.draft.is_none() || first.articles.is_empty() {
+        return Ok(None);
+    }
+    let by_id: std::collections::HashMap<&str, &crate::triage::KnowledgeArticle> =
+        engine.articles().map(|a| (a.id.as_str(), a)).collect();
+    let sources: Vec<Source> = first
+        .articles
+        .iter()
+        .filter_map(|m| by_id.get(m.id.as_str()))
+        .filter(|a| a.language == first.language)
+        .take(3)
+        .map(|a| Source { id: &a.id, title: &a.title, body: &a.body })
+        .collect();
+    if sources.is_empty() {
+        return Ok(None);
+    }
+    // Personal data never leaves the process: placeholders out, real values back in.
+    let redacted = crate::triage::redact_pii(&text);
+    let ids: Vec<String> = sources.iter().map(|s| s.id.to_string()).collect();
+    Ok(Some(client.draft(&redacted.text, &sources, &first.language).map(|d| {
+        (LlmDraft { text: redacted.restore(&d.text), cited: d.cited }, ids)
+    })))
 }
 
 fn process(
@@ -80,6 +120,7 @@ fn process(
     conn: &mut DbConn,
     raw: &RawMailRow,
     mail: &InboundMail,
+    llm: Option<&LlmOutcome>,
 ) -> Result<Outcome, AppError> {
     let at = now();
     let customer =
@@ -152,7 +193,7 @@ fn process(
     let earlier_contacts =
         store::messages::count_inbound_since(conn, &ticket.id, ticket.resolved_at)? - 1;
     let triage_text = message.triage_text.clone();
-    let decision = engine.triage(
+    let mut decision = engine.triage(
         &crate::triage::Message {
             subject: &mail.subject,
             text: &triage_text,
@@ -161,6 +202,9 @@ fn process(
         },
         &settings,
     );
+    if let Some(outcome) = llm {
+        apply_llm(conn, &ticket, &mut decision, outcome)?;
+    }
     if customer.language.as_deref() != Some(decision.language.as_str()) {
         store::customers::set_language(conn, &customer.id, &decision.language)?;
     }
@@ -336,6 +380,28 @@ fn process(
         new_ticket,
         action: action.as_str().into(),
     })
+}
+
+/// Puts the LLM's draft in place of the built-in one. An LLM draft that cites none of the
+/// retrieved articles is never sent without review; a failed call keeps the built-in draft.
+fn apply_llm(conn: &mut DbConn, ticket: &TicketRow, decision: &mut Decision, outcome: &LlmOutcome) -> Result<(), AppError> {
+    match outcome {
+        Ok((draft, retrieved)) if decision.draft.is_some() => {
+            let grounded = draft.cited.iter().any(|c| retrieved.contains(c));
+            decision.draft = Some(draft.text.clone());
+            if !grounded && decision.action == Action::AutoSend {
+                decision.action = Action::Review;
+                decision.reason = "review: the LLM draft cites no retrieved knowledge-base article".into();
+            }
+            store::events::record(conn, Some(&ticket.id), "llm_draft", &Actor::AI, json!({"cited": draft.cited, "grounded": grounded}))?;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, "LLM draft failed; using the built-in draft");
+            store::events::record(conn, Some(&ticket.id), "llm_fallback", &Actor::AI, json!({"error": e.to_string()}))?;
+        }
+    }
+    Ok(())
 }
 
 /// The engine's decision, narrowed by what the engine cannot know: loop protection and

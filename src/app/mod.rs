@@ -24,6 +24,8 @@ pub struct App {
     pub config: Config,
     pub pool: Pool,
     pub triage: triage::TriageHandle,
+    /// The optional LLM endpoint for drafts (`TANDEM_LLM_URL` and `TANDEM_LLM_MODEL`).
+    pub llm: Option<crate::llm::LlmClient>,
     /// Set when people's reviews changed what the engine should learn; a background
     /// worker in `serve` retrains and clears it.
     pub retrain_requested: std::sync::atomic::AtomicBool,
@@ -37,7 +39,17 @@ impl App {
 
     pub fn open_with_pool_size(config: Config, size: u32) -> Result<App, StoreError> {
         let pool = store::connect(&config.database_url, size)?;
+        let llm = match (&config.llm_url, &config.llm_model) {
+            (Some(url), Some(model)) => Some(crate::llm::LlmClient::new(
+                url,
+                model,
+                config.llm_api_key.clone(),
+                std::time::Duration::from_millis(config.llm_timeout_ms),
+            )),
+            _ => None,
+        };
         Ok(App {
+            llm,
             config,
             pool,
             triage: triage::TriageHandle::default(),

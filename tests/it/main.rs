@@ -3,6 +3,7 @@
 
 mod console;
 mod harness;
+mod llm;
 mod loop_flow;
 mod schema;
 mod smtp;
