@@ -19,7 +19,7 @@ use crate::store::models::{
 use crate::store::tickets::TicketUpdate;
 use crate::store::{self, DbConn, StoreError, new_id, now};
 use crate::llm::{LlmDraft, LlmError, Source};
-use crate::triage::{Action, Decision};
+use crate::triage::{Action, Decision, RiskFlag};
 
 use super::replies::{self, Reply};
 use super::{App, AppError};
@@ -330,6 +330,15 @@ fn process(
         )?;
         update_status = moved.status;
     }
+    // A language the knowledge base does not cover goes to someone who speaks it.
+    let speaker = if decision.risk_flags.contains(&RiskFlag::LanguageNotCovered) && ticket.assignee_id.is_none() {
+        store::users::least_busy_speaker(conn, &decision.language)?
+    } else {
+        None
+    };
+    if let Some(id) = &speaker {
+        store::events::record(conn, Some(&ticket.id), "assigned", &Actor::AI, json!({"to": id, "reason": "speaks the customer's language"}))?;
+    }
     let waiting_since = if update_status.waits_for_person() {
         Some(ticket.waiting_since.or(Some(at)))
     } else {
@@ -342,7 +351,7 @@ fn process(
             status: update_status.as_str(),
             language: Some(lang),
             intent: decision.intent.as_deref(),
-            assignee_id: None,
+            assignee_id: speaker.as_deref().map(Some),
             waiting_since,
             first_response_at: (action == Action::AutoSend).then_some(at),
             resolved_at: None,

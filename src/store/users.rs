@@ -69,3 +69,28 @@ pub fn set_password(conn: &mut DbConn, id: &str, hash: &str) -> Result<(), Store
         .execute(conn)?;
     Ok(())
 }
+
+/// The active user who speaks `language` (in their languages list) and owns the fewest
+/// open tickets, if any.
+pub fn least_busy_speaker(conn: &mut DbConn, language: &str) -> Result<Option<String>, StoreError> {
+    use super::schema::tickets;
+    let speakers: Vec<(String, String)> = users::table
+        .filter(users::active.eq(true))
+        .select((users::id, users::languages))
+        .load(conn)?;
+    let mut best: Option<(i64, String)> = None;
+    for (id, languages) in speakers {
+        if !languages.split(',').any(|l| l.trim() == language) {
+            continue;
+        }
+        let open: i64 = tickets::table
+            .filter(tickets::assignee_id.eq(&id))
+            .filter(tickets::status.eq_any(crate::domain::ticket::WAITING_FOR_PERSON))
+            .count()
+            .get_result(conn)?;
+        if best.as_ref().is_none_or(|(n, _)| open < *n) {
+            best = Some((open, id));
+        }
+    }
+    Ok(best.map(|(_, id)| id))
+}
