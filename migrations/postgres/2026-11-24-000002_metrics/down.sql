@@ -1,0 +1,3 @@
+DROP INDEX events_ticket_kind;
+DROP INDEX drafts_created;
+DROP INDEX tickets_created;
