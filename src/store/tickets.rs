@@ -181,7 +181,7 @@ pub fn for_customer(
 
 /// Moves a ticket and its thread `minutes` into the past (demo data that looks lived-in).
 pub fn backdate(conn: &mut DbConn, ticket_id: &str, minutes: i64) -> Result<(), StoreError> {
-    use super::schema::{events, messages as m, outbox};
+    use super::schema::{drafts, events, messages as m, outbox};
     let t = get(conn, ticket_id)?;
     let shift = chrono::Duration::minutes(minutes);
     diesel::update(tickets::table.find(ticket_id))
@@ -208,6 +208,15 @@ pub fn backdate(conn: &mut DbConn, ticket_id: &str, minutes: i64) -> Result<(), 
     {
         diesel::update(events::table.find(id))
             .set(events::created_at.eq(at - shift))
+            .execute(conn)?;
+    }
+    for (id, at, decided) in drafts::table
+        .filter(drafts::ticket_id.eq(ticket_id))
+        .select((drafts::id, drafts::created_at, drafts::decided_at))
+        .load::<(String, NaiveDateTime, Option<NaiveDateTime>)>(conn)?
+    {
+        diesel::update(drafts::table.find(id))
+            .set((drafts::created_at.eq(at - shift), drafts::decided_at.eq(decided.map(|d| d - shift))))
             .execute(conn)?;
     }
     for (id, at) in outbox::table
