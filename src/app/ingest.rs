@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::domain::ticket::{self as lifecycle, Status, Transition};
 use crate::domain::{self, loop_guard, reply_time, threading, wording};
+use crate::llm::{LlmDraft, LlmError, Source};
 use crate::mail::parse::{self, InboundMail};
 use crate::store::events::Actor;
 use crate::store::models::{
@@ -18,7 +19,6 @@ use crate::store::models::{
 };
 use crate::store::tickets::TicketUpdate;
 use crate::store::{self, DbConn, StoreError, new_id, now};
-use crate::llm::{LlmDraft, LlmError, Source};
 use crate::triage::{Action, Decision, RiskFlag};
 
 use super::replies::{self, Reply};
@@ -82,13 +82,24 @@ pub fn ingest_email(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
 /// built-in engine found articles to ground it on.
 type LlmOutcome = Result<(LlmDraft, Vec<String>), LlmError>;
 
-fn llm_draft(app: &App, conn: &mut DbConn, mail: &InboundMail) -> Result<Option<LlmOutcome>, AppError> {
-    let Some(client) = &app.llm else { return Ok(None) };
+fn llm_draft(
+    app: &App,
+    conn: &mut DbConn,
+    mail: &InboundMail,
+) -> Result<Option<LlmOutcome>, AppError> {
+    let Some(client) = &app.llm else {
+        return Ok(None);
+    };
     let engine = app.triage.engine(conn)?;
     let settings = super::triage::settings(&app.config, conn)?;
     let text = mail.triage_text();
     let first = engine.triage(
-        &crate::triage::Message { subject: &mail.subject, text: &text, prior_unresolved_contacts: 0, vip: false },
+        &crate::triage::Message {
+            subject: &mail.subject,
+            text: &text,
+            prior_unresolved_contacts: 0,
+            vip: false,
+        },
         &settings,
     );
     if first.draft.is_none() || first.articles.is_empty() {
@@ -102,7 +113,11 @@ fn llm_draft(app: &App, conn: &mut DbConn, mail: &InboundMail) -> Result<Option<
         .filter_map(|m| by_id.get(m.id.as_str()))
         .filter(|a| a.language == first.language)
         .take(3)
-        .map(|a| Source { id: &a.id, title: &a.title, body: &a.body })
+        .map(|a| Source {
+            id: &a.id,
+            title: &a.title,
+            body: &a.body,
+        })
         .collect();
     if sources.is_empty() {
         return Ok(None);
@@ -110,9 +125,19 @@ fn llm_draft(app: &App, conn: &mut DbConn, mail: &InboundMail) -> Result<Option<
     // Personal data never leaves the process: placeholders out, real values back in.
     let redacted = crate::triage::redact_pii(&text);
     let ids: Vec<String> = sources.iter().map(|s| s.id.to_string()).collect();
-    Ok(Some(client.draft(&redacted.text, &sources, &first.language).map(|d| {
-        (LlmDraft { text: redacted.restore(&d.text), cited: d.cited }, ids)
-    })))
+    Ok(Some(
+        client
+            .draft(&redacted.text, &sources, &first.language)
+            .map(|d| {
+                (
+                    LlmDraft {
+                        text: redacted.restore(&d.text),
+                        cited: d.cited,
+                    },
+                    ids,
+                )
+            }),
+    ))
 }
 
 fn process(
@@ -188,7 +213,10 @@ fn process(
 
     let loading = std::time::Instant::now();
     let engine = app.triage.engine(conn)?;
-    tracing::debug!(ms = loading.elapsed().as_secs_f64() * 1e3, "triage engine ready");
+    tracing::debug!(
+        ms = loading.elapsed().as_secs_f64() * 1e3,
+        "triage engine ready"
+    );
     let settings = super::triage::settings(&app.config, conn)?;
     let earlier_contacts =
         store::messages::count_inbound_since(conn, &ticket.id, ticket.resolved_at)? - 1;
@@ -235,6 +263,10 @@ fn process(
         && store::outbox::for_ticket(conn, &ticket.id)?
             .iter()
             .any(|o| o.kind == domain::OUT_AUTO_ANSWER);
+    if already_auto_answered && !decision.risk_flags.contains(&RiskFlag::RepeatContact) {
+        // The automated answer did not settle it: metrics count this as a repeat contact.
+        decision.risk_flags.push(RiskFlag::RepeatContact);
+    }
     let (action, reason) = effective_action(
         &decision,
         suppressed.as_ref(),
@@ -331,13 +363,21 @@ fn process(
         update_status = moved.status;
     }
     // A language the knowledge base does not cover goes to someone who speaks it.
-    let speaker = if decision.risk_flags.contains(&RiskFlag::LanguageNotCovered) && ticket.assignee_id.is_none() {
+    let speaker = if decision.risk_flags.contains(&RiskFlag::LanguageNotCovered)
+        && ticket.assignee_id.is_none()
+    {
         store::users::least_busy_speaker(conn, &decision.language)?
     } else {
         None
     };
     if let Some(id) = &speaker {
-        store::events::record(conn, Some(&ticket.id), "assigned", &Actor::AI, json!({"to": id, "reason": "speaks the customer's language"}))?;
+        store::events::record(
+            conn,
+            Some(&ticket.id),
+            "assigned",
+            &Actor::AI,
+            json!({"to": id, "reason": "speaks the customer's language"}),
+        )?;
     }
     let waiting_since = if update_status.waits_for_person() {
         Some(ticket.waiting_since.or(Some(at)))
@@ -393,21 +433,39 @@ fn process(
 
 /// Puts the LLM's draft in place of the built-in one. An LLM draft that cites none of the
 /// retrieved articles is never sent without review; a failed call keeps the built-in draft.
-fn apply_llm(conn: &mut DbConn, ticket: &TicketRow, decision: &mut Decision, outcome: &LlmOutcome) -> Result<(), AppError> {
+fn apply_llm(
+    conn: &mut DbConn,
+    ticket: &TicketRow,
+    decision: &mut Decision,
+    outcome: &LlmOutcome,
+) -> Result<(), AppError> {
     match outcome {
         Ok((draft, retrieved)) if decision.draft.is_some() => {
             let grounded = draft.cited.iter().any(|c| retrieved.contains(c));
             decision.draft = Some(draft.text.clone());
             if !grounded && decision.action == Action::AutoSend {
                 decision.action = Action::Review;
-                decision.reason = "review: the LLM draft cites no retrieved knowledge-base article".into();
+                decision.reason =
+                    "review: the LLM draft cites no retrieved knowledge-base article".into();
             }
-            store::events::record(conn, Some(&ticket.id), "llm_draft", &Actor::AI, json!({"cited": draft.cited, "grounded": grounded}))?;
+            store::events::record(
+                conn,
+                Some(&ticket.id),
+                "llm_draft",
+                &Actor::AI,
+                json!({"cited": draft.cited, "grounded": grounded}),
+            )?;
         }
         Ok(_) => {}
         Err(e) => {
             tracing::warn!(error = %e, "LLM draft failed; using the built-in draft");
-            store::events::record(conn, Some(&ticket.id), "llm_fallback", &Actor::AI, json!({"error": e.to_string()}))?;
+            store::events::record(
+                conn,
+                Some(&ticket.id),
+                "llm_fallback",
+                &Actor::AI,
+                json!({"error": e.to_string()}),
+            )?;
         }
     }
     Ok(())

@@ -148,7 +148,8 @@ impl ManageConnection for Manager {
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                      PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
-                     PRAGMA mmap_size = 268435456; PRAGMA optimize = 0x10002;",
+                     PRAGMA mmap_size = 268435456; \
+                     PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))

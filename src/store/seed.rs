@@ -39,7 +39,15 @@ impl Rng {
     }
 }
 
-const INTENTS: &[&str] = &["order_status", "refund_request", "reset_password", "shipping_costs", "cancel_subscription", "invoice", "change_address"];
+const INTENTS: &[&str] = &[
+    "order_status",
+    "refund_request",
+    "reset_password",
+    "shipping_costs",
+    "cancel_subscription",
+    "invoice",
+    "change_address",
+];
 const LANGUAGES: &[&str] = &["en", "en", "en", "de", "fr", "es"];
 /// Status mix of a lived-in help desk: most tickets are done, a fifth wait for someone.
 const STATUSES: &[(&str, u64)] = &[
@@ -65,7 +73,14 @@ pub fn tickets(
     let run = new_id();
     let run = &run[run.len() - 6..];
     let customers: Vec<CustomerRow> = (0..(tickets / 5).max(1))
-        .map(|i| CustomerRow { id: new_id(), email: format!("c{i}-{run}@bench.example"), name: Some(format!("Customer {i}")), language: None, vip: false, created_at: at })
+        .map(|i| CustomerRow {
+            id: new_id(),
+            email: format!("c{i}-{run}@bench.example"),
+            name: Some(format!("Customer {i}")),
+            language: None,
+            vip: false,
+            created_at: at,
+        })
         .collect();
     super::transaction(conn, |c| -> Result<(), StoreError> {
         insert_all!(c, schema::customers::table, &customers);
@@ -81,12 +96,28 @@ pub fn tickets(
     let mut done = 0;
     while done < tickets {
         let n = batch.min(tickets - done);
-        let (mut ts, mut ms, mut ds, mut es) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::new());
+        let (mut ts, mut ms, mut ds, mut es) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::new(),
+        );
         for i in 0..n {
             let r = rng.next();
             let created = at - Duration::seconds((r % (days.max(1) as u64 * 86_400)) as i64);
             let mut pick = (r >> 17) % total_weight;
-            let status = STATUSES.iter().find(|(_, w)| if pick < *w { true } else { pick -= w; false }).map(|s| s.0).unwrap_or("resolved");
+            let status = STATUSES
+                .iter()
+                .find(|(_, w)| {
+                    if pick < *w {
+                        true
+                    } else {
+                        pick -= w;
+                        false
+                    }
+                })
+                .map(|s| s.0)
+                .unwrap_or("resolved");
             let waits = matches!(status, "pending_review" | "escalated" | "in_progress");
             let intent = INTENTS[(r >> 23) as usize % INTENTS.len()];
             let language = LANGUAGES[(r >> 29) as usize % LANGUAGES.len()];
@@ -108,7 +139,8 @@ pub fn tickets(
                 updated_at: created,
                 waiting_since: waits.then_some(created),
                 first_response_at: (!waits).then_some(created + Duration::minutes(30)),
-                resolved_at: matches!(status, "resolved" | "closed").then_some(created + Duration::hours(5)),
+                resolved_at: matches!(status, "resolved" | "closed")
+                    .then_some(created + Duration::hours(5)),
             });
             let message_id = new_id();
             ms.push(MessageRow {
@@ -121,8 +153,11 @@ pub fn tickets(
                 internet_message_id: Some(format!("{message_id}@bench.example")),
                 sender: Some(customer.email.clone()),
                 subject: format!("Question about {}", intent.replace('_', " ")),
-                body_text: "Hello, I have a question about my order. Could you help me, please?\n\nThanks".into(),
-                triage_text: "Hello, I have a question about my order. Could you help me, please?".into(),
+                body_text:
+                    "Hello, I have a question about my order. Could you help me, please?\n\nThanks"
+                        .into(),
+                triage_text: "Hello, I have a question about my order. Could you help me, please?"
+                    .into(),
                 body_html: None,
                 raw_mail_id: None,
                 created_at: created,
@@ -149,7 +184,13 @@ pub fn tickets(
                 es.push(EventRow {
                     id: new_id(),
                     ticket_id: Some(id.clone()),
-                    kind: ["message_received", "triage_decision", "mail_sent", "ticket_viewed"][k % 4].into(),
+                    kind: [
+                        "message_received",
+                        "triage_decision",
+                        "mail_sent",
+                        "ticket_viewed",
+                    ][k % 4]
+                        .into(),
                     actor_kind: "system".into(),
                     actor_id: None,
                     data: "{}".into(),
@@ -184,4 +225,219 @@ pub fn analyze(conn: &mut DbConn) -> Result<(), StoreError> {
         DbConn::Postgres(c) => c.batch_execute("VACUUM ANALYZE")?,
     }
     Ok(())
+}
+
+/// Writes synthetic data in large transactions; returns the number of events written.
+/// A year of decided tickets for the supervisor dashboard benchmark: each with a message, a
+/// draft and `events_per_ticket` events, 10 % still waiting for review. Returns the events
+/// written.
+pub fn metrics_history(
+    conn: &mut DbConn,
+    tickets: usize,
+    events_per_ticket: usize,
+) -> Result<usize, StoreError> {
+    use super::schema;
+    use crate::store::models::{CustomerRow, DraftRow, EventRow, MessageRow, TicketRow, UserRow};
+    use diesel::prelude::*;
+
+    let intents = [
+        "order_status",
+        "refund_status",
+        "change_address",
+        "reset_password",
+        "invoice",
+        "shipping_cost",
+        "cancel_order",
+        "opening_hours",
+    ];
+    let languages = ["en", "en", "en", "de", "fr", "es"];
+    let now = now();
+    let agent_id = new_id();
+    let run = agent_id[agent_id.len() - 8..].to_string();
+    let user = UserRow {
+        id: agent_id.clone(),
+        email: format!("bench-{run}@tandem.test"),
+        name: "Bench Agent".into(),
+        role: "agent".into(),
+        password_hash: "-".into(),
+        active: true,
+        languages: String::new(),
+        created_at: now,
+    };
+    insert_all!(
+        &mut *conn,
+        schema::users::table,
+        std::slice::from_ref(&user)
+    );
+    let customers: Vec<CustomerRow> = (0..1000)
+        .map(|i| CustomerRow {
+            id: new_id(),
+            email: format!("c{i}-{run}@bench.test"),
+            name: None,
+            language: None,
+            vip: false,
+            created_at: now,
+        })
+        .collect();
+    for chunk in customers.chunks(200) {
+        insert_all!(&mut *conn, schema::customers::table, chunk);
+    }
+    let number_base: i64 = schema::tickets::table
+        .select(diesel::dsl::max(schema::tickets::number))
+        .first::<Option<i64>>(&mut *conn)?
+        .unwrap_or(1000)
+        + 1;
+    let mut rng = 0x2545F4914F6CDD1Du64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let span_secs = 365 * 24 * 3600i64;
+    let kinds = [
+        "message_received",
+        "triage_decision",
+        "mail_sent",
+        "ticket_viewed",
+        "customer_replied",
+        "agent_replied",
+        "resolved",
+        "closed",
+    ];
+    let mut events_written = 0usize;
+    let batch_size = 500;
+    let mut done = 0;
+    while done < tickets {
+        let n = batch_size.min(tickets - done);
+        let mut ts = Vec::with_capacity(n);
+        let mut ms = Vec::with_capacity(n);
+        let mut ds = Vec::with_capacity(n);
+        let mut es = Vec::with_capacity(n * events_per_ticket);
+        for i in 0..n {
+            let r = next();
+            // Chronological, as a live system writes them (newest last).
+            let k = (done + i) as i64;
+            let created = now - Duration::seconds(span_secs - span_secs * k / tickets as i64)
+                + Duration::seconds((r % 60) as i64);
+            let waiting = now - created < Duration::days(3) && (r >> 36) % 10 == 0;
+            let intent = intents[(r >> 20) as usize % intents.len()];
+            let language = languages[(r >> 24) as usize % languages.len()];
+            let conf = ((r >> 28) % 1000) as f64 / 1000.0;
+            let auto = conf >= 0.8;
+            let id = new_id();
+            let minutes = 1 + (r >> 40) % 600;
+            let responded = created + Duration::minutes(minutes as i64);
+            let status = ["approved", "edited", "set_aside", "rejected"][(r >> 32) as usize % 4];
+            ts.push(TicketRow {
+                id: id.clone(),
+                number: number_base + k,
+                customer_id: customers[(r >> 8) as usize % customers.len()].id.clone(),
+                subject: "Bench".into(),
+                status: if waiting {
+                    "pending_review".into()
+                } else {
+                    "resolved".into()
+                },
+                channel: "email".into(),
+                language: Some(language.into()),
+                intent: Some(intent.into()),
+                assignee_id: (!auto).then(|| agent_id.clone()),
+                version: 0,
+                created_at: created,
+                updated_at: created,
+                waiting_since: waiting.then_some(created),
+                first_response_at: Some(if auto { created } else { responded }),
+                resolved_at: (!waiting).then(|| responded + Duration::minutes(30)),
+            });
+            let mid = new_id();
+            ms.push(MessageRow {
+                id: mid.clone(),
+                ticket_id: id.clone(),
+                direction: "inbound".into(),
+                author_kind: "customer".into(),
+                author_id: None,
+                channel: "email".into(),
+                internet_message_id: None,
+                sender: None,
+                subject: "Bench".into(),
+                body_text: "Where is my order?".into(),
+                triage_text: "Where is my order?".into(),
+                body_html: None,
+                raw_mail_id: None,
+                created_at: created,
+            });
+            ds.push(DraftRow {
+                id: new_id(),
+                ticket_id: id.clone(),
+                message_id: mid,
+                body: "Your order is on its way.".into(),
+                language: language.into(),
+                intent: Some(intent.into()),
+                intent_score: conf,
+                confidence: conf,
+                decision: if auto {
+                    "auto_send"
+                } else if conf >= 0.4 {
+                    "review"
+                } else {
+                    "escalate"
+                }
+                .into(),
+                reason: "bench".into(),
+                risk_flags: if auto {
+                    "[]".into()
+                } else {
+                    "[\"low_confidence\"]".into()
+                },
+                articles: "[]".into(),
+                status: if auto {
+                    "sent".into()
+                } else if waiting {
+                    "pending".into()
+                } else {
+                    status.into()
+                },
+                created_at: created,
+                decided_at: (auto || !waiting).then_some(if auto { created } else { responded }),
+                decided_by: (!auto && !waiting).then(|| agent_id.clone()),
+            });
+            for j in 0..events_per_ticket {
+                let kind = kinds[j % kinds.len()];
+                let at = if kind == "ticket_viewed" {
+                    responded - Duration::minutes(5)
+                } else {
+                    created + Duration::minutes((j as i64) * 3)
+                };
+                es.push(EventRow {
+                    id: new_id(),
+                    ticket_id: Some(id.clone()),
+                    kind: kind.into(),
+                    actor_kind: "system".into(),
+                    actor_id: (kind == "ticket_viewed").then(|| agent_id.clone()),
+                    data: "{}".into(),
+                    ip: None,
+                    created_at: at,
+                });
+            }
+        }
+        super::transaction(conn, |c| -> Result<(), StoreError> {
+            for chunk in ts.chunks(100) {
+                insert_all!(&mut *c, schema::tickets::table, chunk);
+            }
+            for chunk in ms.chunks(100) {
+                insert_all!(&mut *c, schema::messages::table, chunk);
+            }
+            for chunk in ds.chunks(100) {
+                insert_all!(&mut *c, schema::drafts::table, chunk);
+            }
+            for chunk in es.chunks(500) {
+                insert_all!(&mut *c, schema::events::table, chunk);
+            }
+            Ok(())
+        })?;
+        events_written += es.len();
+        done += n;
+    }
+    Ok(events_written)
 }

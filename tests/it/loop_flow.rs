@@ -239,6 +239,17 @@ fn a_reply_after_an_automated_answer_goes_to_a_person() {
         action, "auto_send",
         "no second automated answer on the same ticket"
     );
+    let latest = t.show(number).drafts.pop().unwrap();
+    assert!(
+        latest
+            .risk_flags
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "repeat_contact"),
+        "counted as a repeat contact: {:?}",
+        latest.risk_flags
+    );
 }
 
 #[test]
@@ -543,17 +554,53 @@ fn several_workers_deliver_each_message_exactly_once() {
 #[test]
 fn a_language_the_knowledge_base_lacks_goes_to_an_agent_who_speaks_it() {
     let t = TestApp::with_kb();
-    let ana = tandem::app::users::add(&t.app, "ana@tandem.test", "Ana", "agent", "correct horse battery").unwrap();
-    let rui = tandem::app::users::add(&t.app, "rui@tandem.test", "Rui", "agent", "correct horse battery").unwrap();
-    let by = ActingUser { id: ana.id.clone(), ip: None };
+    let ana = tandem::app::users::add(
+        &t.app,
+        "ana@tandem.test",
+        "Ana",
+        "agent",
+        "correct horse battery",
+    )
+    .unwrap();
+    let rui = tandem::app::users::add(
+        &t.app,
+        "rui@tandem.test",
+        "Rui",
+        "agent",
+        "correct horse battery",
+    )
+    .unwrap();
+    let by = ActingUser {
+        id: ana.id.clone(),
+        ip: None,
+    };
     tandem::app::users::update(&t.app, &ana.id, "agent", true, "en, de", &by).unwrap();
     tandem::app::users::update(&t.app, &rui.id, "agent", true, "en, it", &by).unwrap();
     let body = "Buongiorno, dove si trova il mio pacco? L'ho ordinato la settimana scorsa e non è ancora arrivato. Come posso seguire la spedizione?";
-    let (number, action) = accepted(&t.ingest(&email("gio@example.it", "Dov'è il mio pacco?", "it1@example.it", body)));
-    assert_eq!(action, "escalate", "no Italian article: never answered in the wrong language");
+    let (number, action) = accepted(&t.ingest(&email(
+        "gio@example.it",
+        "Dov'è il mio pacco?",
+        "it1@example.it",
+        body,
+    )));
+    assert_eq!(
+        action, "escalate",
+        "no Italian article: never answered in the wrong language"
+    );
     let ticket = t.show(number);
     assert_eq!(ticket.summary.language.as_deref(), Some("it"));
-    assert!(ticket.drafts[0].risk_flags.as_array().unwrap().iter().any(|f| f == "language_not_covered"));
-    let assigned = ticket.events.iter().find(|e| e.kind == "assigned").expect("assigned to a speaker");
+    assert!(
+        ticket.drafts[0]
+            .risk_flags
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "language_not_covered")
+    );
+    let assigned = ticket
+        .events
+        .iter()
+        .find(|e| e.kind == "assigned")
+        .expect("assigned to a speaker");
     assert_eq!(assigned.data["to"], rui.id.as_str());
 }
