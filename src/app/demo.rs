@@ -11,11 +11,12 @@ const KB: &str = include_str!("../../samples/kb.jsonl");
 /// The demo sign-in password (printed by `serve --demo`).
 pub const DEMO_PASSWORD: &str = "tandem-demo-2026";
 
-const PEOPLE: &[(&str, &str, &str)] = &[
-    ("admin@demo.test", "Alex Admin", "admin"),
-    ("sam@demo.test", "Sam Supervisor", "supervisor"),
-    ("maria@demo.test", "María Agent", "agent"),
-    ("jonas@demo.test", "Jonas Agent", "agent"),
+/// (email, name, role, languages spoken)
+const PEOPLE: &[(&str, &str, &str, &str)] = &[
+    ("admin@demo.test", "Alex Admin", "admin", "en"),
+    ("sam@demo.test", "Sam Supervisor", "supervisor", "en, fr"),
+    ("maria@demo.test", "María Agent", "agent", "es, en"),
+    ("jonas@demo.test", "Jonas Agent", "agent", "de, en, ja"),
 ];
 
 /// (from, name, subject, body, hours ago)
@@ -150,11 +151,15 @@ pub fn load(app: &App) -> Result<Option<String>, AppError> {
         }
     }
     kb::import_jsonl(app, KB, "built-in demo knowledge base")?;
-    for (email, name, role) in PEOPLE {
-        let mut conn = app.conn()?;
-        if store::users::find_by_email(&mut conn, email)?.is_none() {
-            drop(conn);
-            users::add(app, email, name, role, DEMO_PASSWORD)?;
+    for (email, name, role, languages) in PEOPLE {
+        let exists = {
+            let mut conn = app.conn()?;
+            store::users::find_by_email(&mut conn, email)?.is_some()
+        };
+        if !exists {
+            let user = users::add(app, email, name, role, DEMO_PASSWORD)?;
+            let by = super::actions::ActingUser { id: user.id.clone(), ip: None };
+            users::update(app, &user.id, role, true, languages, &by)?;
         }
     }
     for (i, (from, name, subject, body, hours)) in MAIL.iter().enumerate() {
@@ -174,7 +179,7 @@ pub fn load(app: &App) -> Result<Option<String>, AppError> {
     }
     let people: Vec<String> = PEOPLE
         .iter()
-        .map(|(e, _, r)| format!("    {e:<18} {r}"))
+        .map(|(e, _, r, _)| format!("    {e:<18} {r}"))
         .collect();
     Ok(Some(format!(
         "Demo data loaded: {} articles' knowledge base, {} tickets. Sign in with any of these (password {DEMO_PASSWORD}):\n{}",

@@ -59,7 +59,7 @@ impl Default for Calibrator {
     /// A prior used when too little data was held out to fit one.
     fn default() -> Self {
         Calibrator {
-            weights: vec![0.8, 0.0, 1.0, 5.0, 0.5, 0.0, 0.0, 0.0, -3.0],
+            weights: vec![0.5, 0.0, 1.0, 6.0, 0.5, 0.0, 0.0, 0.0, -4.0],
         }
     }
 }
