@@ -392,6 +392,21 @@ struct Raw {
     series: Vec<q::BucketCount>,
 }
 
+impl Raw {
+    /// Takes the rows another query group fetched (the groups fill different fields).
+    fn absorb(&mut self, other: Raw) {
+        self.names.extend(other.names);
+        self.handling.extend(other.handling);
+        self.tickets.extend(other.tickets);
+        self.decisions.extend(other.decisions);
+        self.review.extend(other.review);
+        self.durations.extend(other.durations);
+        self.backlog.extend(other.backlog);
+        self.reopens.extend(other.reopens);
+        self.series.extend(other.series);
+    }
+}
+
 /// The queries, in three groups.
 fn fetch(conn: &mut DbConn, period: Period, group: u8, raw: &mut Raw) -> Result<(), AppError> {
     let (from, to) = (period.from, period.to);
@@ -600,14 +615,40 @@ fn build(raw: Raw, minutes_per_ticket: i64, period: Period, now: NaiveDateTime) 
 pub fn overview(app: &App, period: Period) -> Result<(Dashboard, Calibration), AppError> {
     let mut conn = app.conn()?;
     let settings = super::triage::settings(&app.config, &mut conn)?;
-    let d = dashboard_in(
-        &mut conn,
-        app.config.minutes_per_ticket,
-        period,
-        store::now(),
-    )?;
-    let c = calibration_in(&mut conn, &settings, period)?;
-    Ok((d, c))
+    if matches!(&*conn, DbConn::Sqlite(_)) {
+        let d = dashboard_in(
+            &mut conn,
+            app.config.minutes_per_ticket,
+            period,
+            store::now(),
+        )?;
+        let c = calibration_in(&mut conn, &settings, period)?;
+        return Ok((d, c));
+    }
+    // PostgreSQL serves connections in parallel: the three query groups run side by side
+    // on pooled connections while this one computes the calibration.
+    let (raw, c) = std::thread::scope(|scope| {
+        let groups: Vec<_> = (0..3u8)
+            .map(|g| {
+                scope.spawn(move || -> Result<Raw, AppError> {
+                    let mut c = app.conn()?;
+                    let mut raw = Raw::default();
+                    fetch(&mut c, period, g, &mut raw)?;
+                    Ok(raw)
+                })
+            })
+            .collect();
+        let c = calibration_in(&mut conn, &settings, period);
+        let mut raw = Raw::default();
+        for handle in groups {
+            raw.absorb(handle.join().expect("metrics query thread")?);
+        }
+        Ok::<_, AppError>((raw, c?))
+    })?;
+    Ok((
+        build(raw, app.config.minutes_per_ticket, period, store::now()),
+        c,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1370,4 +1411,3 @@ pub fn bench_dashboard(
         max_ms: *times.last().unwrap_or(&0.0),
     })
 }
-
