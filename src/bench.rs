@@ -158,7 +158,11 @@ pub fn ingest_http(app: Arc<App>, count: usize, clients: usize) -> Result<f64, A
 /// Server time of the console's busiest pages with `tickets` tickets in the store: the
 /// queue (default view, a filtered view, a search, a deep page) and ticket pages, through
 /// the real routes, session and templates (in process, so no network time is counted).
-pub fn console(app: Arc<App>, tickets: usize, requests: usize) -> Result<Vec<(String, Latency)>, AppError> {
+pub fn console(
+    app: Arc<App>,
+    tickets: usize,
+    requests: usize,
+) -> Result<Vec<(String, Latency)>, AppError> {
     use actix_web::test;
     let have = {
         let mut conn = app.conn()?;
@@ -167,44 +171,87 @@ pub fn console(app: Arc<App>, tickets: usize, requests: usize) -> Result<Vec<(St
     if (have as usize) < tickets {
         let started = Instant::now();
         let mut conn = app.conn()?;
-        crate::store::seed::tickets(&mut conn, tickets - have as usize, 4, 60, crate::cli::progress_bar("tickets"))?;
+        crate::store::seed::tickets(
+            &mut conn,
+            tickets - have as usize,
+            4,
+            60,
+            crate::cli::progress_bar("tickets"),
+        )?;
         crate::store::seed::analyze(&mut conn)?;
-        eprintln!("bench: seeded {} tickets in {:.1} s", tickets - have as usize, started.elapsed().as_secs_f64());
+        eprintln!(
+            "bench: seeded {} tickets in {:.1} s",
+            tickets - have as usize,
+            started.elapsed().as_secs_f64()
+        );
     }
     let email = format!("bench-{}@tandem.test", uuid::Uuid::new_v4().simple());
     crate::app::users::add(&app, &email, "Bench Agent", "agent", "bench-password-123")?;
-    let (token, _) = crate::app::auth::login(&app, &email, "bench-password-123", None).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let (token, _) = crate::app::auth::login(&app, &email, "bench-password-123", None)
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
     let numbers: Vec<i64> = {
         let mut conn = app.conn()?;
-        crate::store::queue::page(&mut conn, &Default::default(), 200, 0)?.0.into_iter().map(|(t, _)| t.number).collect()
+        crate::store::queue::page(&mut conn, &Default::default(), 200, 0)?
+            .0
+            .into_iter()
+            .map(|(t, _)| t.number)
+            .collect()
     };
     let customer = {
         let mut conn = app.conn()?;
-        crate::store::queue::page(&mut conn, &Default::default(), 1, 0)?.0.into_iter().next().map(|(_, c)| c.email).unwrap_or_default()
+        crate::store::queue::page(&mut conn, &Default::default(), 1, 0)?
+            .0
+            .into_iter()
+            .next()
+            .map(|(_, c)| c.email)
+            .unwrap_or_default()
     };
     let data = actix_web::web::Data::from(app.clone());
     actix_web::rt::System::new().block_on(async move {
         let svc = test::init_service(
             actix_web::App::new()
                 .app_data(data)
-                .app_data(actix_web::web::Data::new(crate::web::presence::Presence::default()))
+                .app_data(actix_web::web::Data::new(
+                    crate::web::presence::Presence::default(),
+                ))
                 .configure(crate::web::routes),
         )
         .await;
         let pages: Vec<(String, Vec<String>)> = vec![
             ("queue, all open".into(), vec!["/queue".into()]),
-            ("queue, needs review".into(), vec!["/queue?view=review".into()]),
-            ("queue, intent + language filter".into(), vec!["/queue?intent=order_status&language=de".into()]),
-            ("queue, search by customer".into(), vec![format!("/queue?view=all&q={}", crate::web::session::urlencode(&customer))]),
-            ("queue, page 40 of all".into(), vec!["/queue?view=all&page=40".into()]),
-            ("ticket page".into(), numbers.iter().map(|n| format!("/tickets/{n}")).collect()),
+            (
+                "queue, needs review".into(),
+                vec!["/queue?view=review".into()],
+            ),
+            (
+                "queue, intent + language filter".into(),
+                vec!["/queue?intent=order_status&language=de".into()],
+            ),
+            (
+                "queue, search by customer".into(),
+                vec![format!(
+                    "/queue?view=all&q={}",
+                    crate::web::session::urlencode(&customer)
+                )],
+            ),
+            (
+                "queue, page 40 of all".into(),
+                vec!["/queue?view=all&page=40".into()],
+            ),
+            (
+                "ticket page".into(),
+                numbers.iter().map(|n| format!("/tickets/{n}")).collect(),
+            ),
         ];
         let mut out = Vec::new();
         for (name, urls) in pages {
             let mut samples = Vec::with_capacity(requests);
             for i in 0..requests + 5 {
                 let url = &urls[i % urls.len().max(1)];
-                let req = test::TestRequest::get().uri(url).insert_header(("Cookie", format!("tandem_session={token}"))).to_request();
+                let req = test::TestRequest::get()
+                    .uri(url)
+                    .insert_header(("Cookie", format!("tandem_session={token}")))
+                    .to_request();
                 let started = Instant::now();
                 let resp = test::call_service(&svc, req).await;
                 let status = resp.status();

@@ -251,20 +251,41 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                 );
             }
             BenchCommand::Triage { train, messages } => {
-                let rows = crate::triage::eval::read_rows(&train).map_err(|e| AppError::Invalid(e.to_string()))?;
+                let rows = crate::triage::eval::read_rows(&train)
+                    .map_err(|e| AppError::Invalid(e.to_string()))?;
                 let examples: Vec<crate::triage::LabeledExample> = rows
                     .iter()
-                    .map(|r| crate::triage::LabeledExample { text: r.text.clone(), intent: r.intent.clone(), positive: true })
+                    .map(|r| crate::triage::LabeledExample {
+                        text: r.text.clone(),
+                        intent: r.intent.clone(),
+                        positive: true,
+                    })
                     .collect();
                 let started = std::time::Instant::now();
                 let engine = crate::triage::Engine::train(&[], &examples);
-                println!("trained on {} examples in {:.2} s", examples.len(), started.elapsed().as_secs_f64());
+                println!(
+                    "trained on {} examples in {:.2} s",
+                    examples.len(),
+                    started.elapsed().as_secs_f64()
+                );
                 let texts: Vec<String> = rows.into_iter().map(|r| r.text).collect();
-                let report = crate::triage::eval::bench_throughput(&engine, &texts, messages, &crate::triage::Settings::default());
+                let report = crate::triage::eval::bench_throughput(
+                    &engine,
+                    &texts,
+                    messages,
+                    &crate::triage::Settings::default(),
+                );
                 println!("{report}");
             }
-            BenchCommand::Dashboard { tickets, events_per_ticket, runs } => {
-                println!("{}", app::metrics::bench_dashboard(&app, tickets, events_per_ticket, runs)?);
+            BenchCommand::Dashboard {
+                tickets,
+                events_per_ticket,
+                runs,
+            } => {
+                println!(
+                    "{}",
+                    app::metrics::bench_dashboard(&app, tickets, events_per_ticket, runs)?
+                );
             }
             BenchCommand::Console { tickets, requests } => {
                 for (page, latency) in crate::bench::console(app.clone(), tickets, requests)? {
@@ -353,7 +374,10 @@ fn ingest_mail(config: Config) -> i32 {
         eprintln!("tandem: {e}");
         return EX_TEMPFAIL;
     }
-    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "migrations checked");
+    tracing::debug!(
+        ms = started.elapsed().as_secs_f64() * 1e3,
+        "migrations checked"
+    );
     let result = app::ingest::ingest_email(&app, &raw);
     tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "ingested");
     match result {

@@ -56,9 +56,18 @@ pub struct LlmClient {
 impl LlmClient {
     /// `base_url` is the endpoint's base (`http://localhost:11434/v1` or
     /// `https://api.openai.com/v1`); `/chat/completions` is appended.
-    pub fn new(base_url: &str, model: &str, api_key: Option<String>, timeout: Duration) -> LlmClient {
+    pub fn new(
+        base_url: &str,
+        model: &str,
+        api_key: Option<String>,
+        timeout: Duration,
+    ) -> LlmClient {
         let base = base_url.trim_end_matches('/');
-        let url = if base.ends_with("/chat/completions") { base.to_string() } else { format!("{base}/chat/completions") };
+        let url = if base.ends_with("/chat/completions") {
+            base.to_string()
+        } else {
+            format!("{base}/chat/completions")
+        };
         LlmClient {
             url,
             model: model.to_string(),
@@ -69,7 +78,12 @@ impl LlmClient {
     }
 
     /// Writes a draft answering `question` (already redacted) from `sources`, in `language`.
-    pub fn draft(&self, question: &str, sources: &[Source], language: &str) -> Result<LlmDraft, LlmError> {
+    pub fn draft(
+        &self,
+        question: &str,
+        sources: &[Source],
+        language: &str,
+    ) -> Result<LlmDraft, LlmError> {
         {
             let b = self.breaker.lock().expect("breaker lock");
             if b.open_until.is_some_and(|t| Instant::now() < t) {
@@ -103,7 +117,12 @@ impl LlmClient {
         Err(last)
     }
 
-    fn call(&self, question: &str, sources: &[Source], language: &str) -> Result<LlmDraft, LlmError> {
+    fn call(
+        &self,
+        question: &str,
+        sources: &[Source],
+        language: &str,
+    ) -> Result<LlmDraft, LlmError> {
         let numbered: Vec<String> = sources
             .iter()
             .enumerate()
@@ -118,7 +137,10 @@ impl LlmClient {
              as they are.\n\nArticles:\n\n{}",
             numbered.join("\n\n")
         );
-        let mut req = self.agent.post(&self.url).set("Content-Type", "application/json");
+        let mut req = self
+            .agent
+            .post(&self.url)
+            .set("Content-Type", "application/json");
         if let Some(key) = &self.api_key {
             req = req.set("Authorization", &format!("Bearer {key}"));
         }
@@ -141,7 +163,9 @@ impl LlmClient {
             .trim()
             .to_string();
         if text.is_empty() || text.contains("NO_ANSWER") {
-            return Err(LlmError::Reply("the model found no answer in the articles".into()));
+            return Err(LlmError::Reply(
+                "the model found no answer in the articles".into(),
+            ));
         }
         let (text, cited) = take_citations(&text, sources);
         Ok(LlmDraft { text, cited })
@@ -158,10 +182,14 @@ fn take_citations(text: &str, sources: &[Source]) -> (String, Vec<String>) {
         let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
         if !digits.is_empty() && after[digits.len()..].starts_with(']') {
             out.push_str(rest[..open].trim_end_matches(' '));
-            if let Some(s) = digits.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| sources.get(i)) {
-                if !cited.contains(&s.id.to_string()) {
-                    cited.push(s.id.to_string());
-                }
+            if let Some(s) = digits
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| sources.get(i))
+                && !cited.contains(&s.id.to_string())
+            {
+                cited.push(s.id.to_string());
             }
             rest = &after[digits.len() + 1..];
         } else {
@@ -179,8 +207,22 @@ mod tests {
 
     #[test]
     fn citations_are_read_and_removed() {
-        let sources = [Source { id: "a", title: "A", body: "" }, Source { id: "b", title: "B", body: "" }];
-        let (text, cited) = take_citations("Open Orders [1]. Refunds take 5 days [2][1]. Keep [EMAIL_1].", &sources);
+        let sources = [
+            Source {
+                id: "a",
+                title: "A",
+                body: "",
+            },
+            Source {
+                id: "b",
+                title: "B",
+                body: "",
+            },
+        ];
+        let (text, cited) = take_citations(
+            "Open Orders [1]. Refunds take 5 days [2][1]. Keep [EMAIL_1].",
+            &sources,
+        );
         assert_eq!(text, "Open Orders. Refunds take 5 days. Keep [EMAIL_1].");
         assert_eq!(cited, vec!["a", "b"]);
         let (_, none) = take_citations("No sources [7].", &sources);

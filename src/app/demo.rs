@@ -158,7 +158,10 @@ pub fn load(app: &App) -> Result<Option<String>, AppError> {
         };
         if !exists {
             let user = users::add(app, email, name, role, DEMO_PASSWORD)?;
-            let by = super::actions::ActingUser { id: user.id.clone(), ip: None };
+            let by = super::actions::ActingUser {
+                id: user.id.clone(),
+                ip: None,
+            };
             users::update(app, &user.id, role, true, languages, &by)?;
         }
     }

@@ -259,10 +259,8 @@ fn process(
             json!({"reason": s.describe()}),
         )?;
     }
-    let already_auto_answered = !new_ticket
-        && store::outbox::for_ticket(conn, &ticket.id)?
-            .iter()
-            .any(|o| o.kind == domain::OUT_AUTO_ANSWER);
+    let already_auto_answered =
+        !new_ticket && store::outbox::ticket_has_kind(conn, &ticket.id, domain::OUT_AUTO_ANSWER)?;
     if already_auto_answered && !decision.risk_flags.contains(&RiskFlag::RepeatContact) {
         // The automated answer did not settle it: metrics count this as a repeat contact.
         decision.risk_flags.push(RiskFlag::RepeatContact);

@@ -978,7 +978,7 @@ fn would_auto(r: &q::DraftScore, s: &Settings) -> bool {
     r.blocked == 0
         && intent != crate::triage::OOS_INTENT
         && !s.disabled_intents.iter().any(|d| d == intent)
-        && !s.disabled_languages.iter().any(|l| *l == r.language)
+        && !s.disabled_languages.contains(&r.language)
         && !s.is_never_auto(intent)
         && at_or_above(r.pct, s.auto_threshold_for(intent))
 }
@@ -989,7 +989,7 @@ fn would_escalate(r: &q::DraftScore, s: &Settings) -> bool {
     };
     r.blocked == 1
         || s.disabled_intents.iter().any(|d| d == intent)
-        || s.disabled_languages.iter().any(|l| *l == r.language)
+        || s.disabled_languages.contains(&r.language)
         || !at_or_above(r.pct, s.review_threshold)
 }
 

@@ -112,7 +112,8 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
         search: q.search.clone(),
     };
     let requested = q.page.max(1);
-    let (mut rows, total) = store::queue::page(&mut conn, &filter, PAGE_SIZE, (requested - 1) * PAGE_SIZE)?;
+    let (mut rows, total) =
+        store::queue::page(&mut conn, &filter, PAGE_SIZE, (requested - 1) * PAGE_SIZE)?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let page = requested.min(pages);
     if page != requested {

@@ -81,7 +81,7 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
     let rows = store::messages::for_ticket(&mut conn, &ticket.id)?;
     let ids: Vec<String> = rows.iter().map(|m| m.id.clone()).collect();
     let attachments = store::messages::attachments_for(&mut conn, &ids)?;
-    let outbox = store::outbox::for_ticket(&mut conn, &ticket.id)?;
+    let outbox = store::outbox::delivery_by_message(&mut conn, &ticket.id)?;
     let messages = rows
         .into_iter()
         .map(|m| MessageItem {
@@ -92,8 +92,8 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
                 .collect(),
             delivery: outbox
                 .iter()
-                .find(|o| o.message_id.as_deref() == Some(&m.id))
-                .map(|o| o.status.clone()),
+                .find(|(id, _)| id.as_deref() == Some(&m.id))
+                .map(|(_, status)| status.clone()),
             html: m.body_html.as_deref().map(crate::mail::html::sanitize),
             author: author_label(&m),
             direction: m.direction,

@@ -107,7 +107,7 @@ pub fn show(app: &App, number: i64) -> Result<TicketDetail, AppError> {
     let messages = store::messages::for_ticket(&mut conn, &ticket.id)?;
     let ids: Vec<String> = messages.iter().map(|m| m.id.clone()).collect();
     let attachments = store::messages::attachments_for(&mut conn, &ids)?;
-    let outbox = store::outbox::for_ticket(&mut conn, &ticket.id)?;
+    let outbox = store::outbox::delivery_by_message(&mut conn, &ticket.id)?;
     let drafts = store::drafts::for_ticket(&mut conn, &ticket.id)?;
     let events = store::events::for_ticket(&mut conn, &ticket.id)?;
     Ok(TicketDetail {
@@ -116,8 +116,8 @@ pub fn show(app: &App, number: i64) -> Result<TicketDetail, AppError> {
             .map(|m| MessageView {
                 delivery: outbox
                     .iter()
-                    .find(|o| o.message_id.as_deref() == Some(&m.id))
-                    .map(|o| o.status.clone()),
+                    .find(|(id, _)| id.as_deref() == Some(&m.id))
+                    .map(|(_, status)| status.clone()),
                 attachments: attachments
                     .iter()
                     .filter(|a| a.1 == m.id)

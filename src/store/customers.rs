@@ -50,11 +50,3 @@ pub fn set_language(conn: &mut DbConn, id: &str, language: &str) -> Result<(), S
         .execute(conn)?;
     Ok(())
 }
-
-pub fn set_vip(conn: &mut DbConn, email: &str, vip: bool) -> Result<usize, StoreError> {
-    Ok(
-        diesel::update(customers::table.filter(customers::email.eq(email)))
-            .set(customers::vip.eq(vip))
-            .execute(conn)?,
-    )
-}

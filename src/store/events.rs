@@ -90,16 +90,6 @@ pub fn count_failed_logins(
     Ok((by_account, by_address))
 }
 
-/// Events of the given kinds, newest first (the audit view).
-pub fn recent(conn: &mut DbConn, limit: i64, offset: i64) -> Result<Vec<EventRow>, StoreError> {
-    Ok(events::table
-        .order(events::created_at.desc())
-        .limit(limit)
-        .offset(offset)
-        .select(EventRow::as_select())
-        .load(conn)?)
-}
-
 /// Audit rows: events with the acting user's name and the ticket number, newest first.
 /// An event with the acting user's name and the ticket's number.
 pub type AuditEntry = (EventRow, Option<String>, Option<i64>);

@@ -25,7 +25,7 @@ use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection};
-use diesel::result::{ConnectionError, DatabaseErrorKind};
+use diesel::result::DatabaseErrorKind;
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -255,11 +255,6 @@ pub fn describe_schema(conn: &mut DbConn) -> Result<Vec<(String, Vec<String>)>, 
         }
     }
     Ok(out)
-}
-
-/// Maps a connection failure to the store's error kinds.
-pub fn connection_error(e: ConnectionError) -> StoreError {
-    StoreError::Unavailable(e.to_string())
 }
 
 /// Runs `f` in a transaction: committed when it returns `Ok`, rolled back otherwise.

@@ -134,10 +134,24 @@ pub fn count_by_status(conn: &mut DbConn, status: &str) -> Result<i64, StoreErro
         .get_result(conn)?)
 }
 
-pub fn for_ticket(conn: &mut DbConn, ticket_id: &str) -> Result<Vec<OutboxRow>, StoreError> {
+/// Delivery status of each outgoing message of a ticket: (message id, status). Only the
+/// two columns: the rows also hold the whole rendered mail.
+pub fn delivery_by_message(
+    conn: &mut DbConn,
+    ticket_id: &str,
+) -> Result<Vec<(Option<String>, String)>, StoreError> {
     Ok(outbox::table
         .filter(outbox::ticket_id.eq(ticket_id))
-        .order(outbox::created_at.asc())
-        .select(OutboxRow::as_select())
+        .select((outbox::message_id, outbox::status))
         .load(conn)?)
+}
+
+/// Whether the ticket has an outgoing message of this kind.
+pub fn ticket_has_kind(conn: &mut DbConn, ticket_id: &str, kind: &str) -> Result<bool, StoreError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        outbox::table
+            .filter(outbox::ticket_id.eq(ticket_id))
+            .filter(outbox::kind.eq(kind)),
+    ))
+    .get_result(conn)?)
 }

@@ -56,7 +56,11 @@ macro_rules! ticket_filters {
     }};
 }
 
-type Filtered<'a> = diesel::dsl::IntoBoxed<'a, diesel::dsl::InnerJoin<tickets::table, customers::table>, super::MultiBackend>;
+type Filtered<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoin<tickets::table, customers::table>,
+    super::MultiBackend,
+>;
 
 fn search_term(f: &QueueFilter) -> Option<&str> {
     f.search.as_deref().map(str::trim).filter(|s| !s.is_empty())
@@ -71,7 +75,10 @@ fn filtered(f: &QueueFilter) -> Filtered<'static> {
             // A whole address: the unique index on customers.email finds it at once.
             q = q.filter(customers::email.eq(s.to_lowercase()));
         } else {
-            let pattern = format!("%{}%", s.to_lowercase().replace('%', "\\%").replace('_', "\\_"));
+            let pattern = format!(
+                "%{}%",
+                s.to_lowercase().replace('%', "\\%").replace('_', "\\_")
+            );
             q = q.filter(
                 lower(customers::email)
                     .like(pattern.clone())
@@ -85,7 +92,11 @@ fn filtered(f: &QueueFilter) -> Filtered<'static> {
 
 /// Statuses of the first two segments.
 fn not_rest() -> Vec<&'static str> {
-    WAITING_FOR_PERSON.iter().copied().chain([Status::WaitingOnCustomer.as_str()]).collect()
+    WAITING_FOR_PERSON
+        .iter()
+        .copied()
+        .chain([Status::WaitingOnCustomer.as_str()])
+        .collect()
 }
 
 #[derive(Clone, Copy)]
@@ -95,7 +106,11 @@ enum Segment {
     Rest,
 }
 
-const SEGMENTS: [Segment; 3] = [Segment::WaitingForPerson, Segment::WaitingOnCustomer, Segment::Rest];
+const SEGMENTS: [Segment; 3] = [
+    Segment::WaitingForPerson,
+    Segment::WaitingOnCustomer,
+    Segment::Rest,
+];
 
 impl Segment {
     fn holds(self, status: &str) -> bool {
@@ -110,16 +125,32 @@ impl Segment {
     /// The filter narrowed to this segment, or `None` when they do not overlap.
     fn narrow(self, f: &QueueFilter) -> Option<QueueFilter> {
         let statuses: Vec<String> = if f.statuses.is_empty() {
-            Status::ALL.iter().map(|s| s.as_str()).filter(|s| self.holds(s)).map(str::to_string).collect()
+            Status::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .filter(|s| self.holds(s))
+                .map(str::to_string)
+                .collect()
         } else {
-            f.statuses.iter().filter(|s| self.holds(s)).cloned().collect()
+            f.statuses
+                .iter()
+                .filter(|s| self.holds(s))
+                .cloned()
+                .collect()
         };
-        (!statuses.is_empty()).then(|| QueueFilter { statuses, ..f.clone() })
+        (!statuses.is_empty()).then(|| QueueFilter {
+            statuses,
+            ..f.clone()
+        })
     }
 
     /// Whether `f` asks for every status of this segment.
     fn whole(self, f: &QueueFilter) -> bool {
-        Status::ALL.iter().map(|s| s.as_str()).filter(|s| self.holds(s)).all(|s| f.statuses.iter().any(|x| x == s))
+        Status::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .filter(|s| self.holds(s))
+            .all(|s| f.statuses.iter().any(|x| x == s))
     }
 
     /// The segment's rows: a whole segment is selected by the predicate its index was
@@ -128,10 +159,15 @@ impl Segment {
         if !self.whole(f) {
             return filtered(f);
         }
-        let q = filtered(&QueueFilter { statuses: Vec::new(), ..f.clone() });
+        let q = filtered(&QueueFilter {
+            statuses: Vec::new(),
+            ..f.clone()
+        });
         match self {
             Segment::WaitingForPerson => q.filter(tickets::waiting_since.is_not_null()),
-            Segment::WaitingOnCustomer => q.filter(tickets::status.eq(Status::WaitingOnCustomer.as_str())),
+            Segment::WaitingOnCustomer => {
+                q.filter(tickets::status.eq(Status::WaitingOnCustomer.as_str()))
+            }
             Segment::Rest => q.filter(tickets::status.ne_all(not_rest())),
         }
     }
@@ -142,13 +178,31 @@ impl Segment {
             return Ok(self.query(f).count().get_result(conn)?);
         }
         let whole = self.whole(f);
-        let statuses = if whole { QueueFilter { statuses: Vec::new(), ..f.clone() } } else { f.clone() };
-        let q = ticket_filters!(tickets::table.into_boxed::<super::MultiBackend>(), &statuses);
+        let statuses = if whole {
+            QueueFilter {
+                statuses: Vec::new(),
+                ..f.clone()
+            }
+        } else {
+            f.clone()
+        };
+        let q = ticket_filters!(
+            tickets::table.into_boxed::<super::MultiBackend>(),
+            &statuses
+        );
         let q = match (whole, self) {
             (false, _) => q,
             (true, Segment::WaitingForPerson) => q.filter(tickets::waiting_since.is_not_null()),
-            (true, Segment::WaitingOnCustomer) => q.filter(tickets::status.eq(Status::WaitingOnCustomer.as_str())),
-            (true, Segment::Rest) if *f == QueueFilter { statuses: f.statuses.clone(), ..Default::default() } => {
+            (true, Segment::WaitingOnCustomer) => {
+                q.filter(tickets::status.eq(Status::WaitingOnCustomer.as_str()))
+            }
+            (true, Segment::Rest)
+                if *f
+                    == QueueFilter {
+                        statuses: f.statuses.clone(),
+                        ..Default::default()
+                    } =>
+            {
                 // Everything minus the other segments: a whole-table count is answered from
                 // the b-tree, where "status NOT IN (…)" would read every row.
                 let all: i64 = tickets::table.count().get_result(conn)?;
@@ -161,8 +215,18 @@ impl Segment {
         Ok(q.count().get_result(conn)?)
     }
 
-    fn load(self, conn: &mut DbConn, f: &QueueFilter, limit: i64, offset: i64) -> Result<Vec<(TicketRow, CustomerRow)>, StoreError> {
-        let q = self.query(f).limit(limit).offset(offset).select((TicketRow::as_select(), CustomerRow::as_select()));
+    fn load(
+        self,
+        conn: &mut DbConn,
+        f: &QueueFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<(TicketRow, CustomerRow)>, StoreError> {
+        let q = self
+            .query(f)
+            .limit(limit)
+            .offset(offset)
+            .select((TicketRow::as_select(), CustomerRow::as_select()));
         Ok(match self {
             Segment::WaitingForPerson => q.order(tickets::waiting_since.asc()).load(conn)?,
             Segment::WaitingOnCustomer => q.order(tickets::updated_at.asc()).load(conn)?,
@@ -172,12 +236,19 @@ impl Segment {
 }
 
 /// One page of the queue in queue order, and how many tickets match in all.
-pub fn page(conn: &mut DbConn, f: &QueueFilter, limit: i64, offset: i64) -> Result<(Vec<(TicketRow, CustomerRow)>, i64), StoreError> {
+pub fn page(
+    conn: &mut DbConn,
+    f: &QueueFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<(TicketRow, CustomerRow)>, i64), StoreError> {
     let mut rows = Vec::new();
     let mut total = 0;
     let mut skip = offset;
     for segment in SEGMENTS {
-        let Some(narrowed) = segment.narrow(f) else { continue };
+        let Some(narrowed) = segment.narrow(f) else {
+            continue;
+        };
         let count = segment.count(conn, &narrowed)?;
         total += count;
         let wanted = limit - rows.len() as i64;
@@ -192,7 +263,10 @@ pub fn page(conn: &mut DbConn, f: &QueueFilter, limit: i64, offset: i64) -> Resu
 }
 
 /// Tickets per status (for the view counts).
-pub fn count_by_status(conn: &mut DbConn, statuses: &[&str]) -> Result<Vec<(String, i64)>, StoreError> {
+pub fn count_by_status(
+    conn: &mut DbConn,
+    statuses: &[&str],
+) -> Result<Vec<(String, i64)>, StoreError> {
     Ok(tickets::table
         .filter(tickets::status.eq_any(statuses))
         .group_by(tickets::status)
@@ -200,7 +274,11 @@ pub fn count_by_status(conn: &mut DbConn, statuses: &[&str]) -> Result<Vec<(Stri
         .load(conn)?)
 }
 
-pub fn count_assigned(conn: &mut DbConn, user_id: &str, statuses: &[&str]) -> Result<i64, StoreError> {
+pub fn count_assigned(
+    conn: &mut DbConn,
+    user_id: &str,
+    statuses: &[&str],
+) -> Result<i64, StoreError> {
     Ok(tickets::table
         .filter(tickets::assignee_id.eq(user_id))
         .filter(tickets::status.eq_any(statuses))
@@ -211,7 +289,10 @@ pub fn count_assigned(conn: &mut DbConn, user_id: &str, statuses: &[&str]) -> Re
 /// The pending drafts of these tickets (at most one each). Selected by ticket only, so
 /// the ticket index answers; filtering on status in SQL made the planner scan every
 /// pending draft through the status index instead.
-pub fn pending_drafts(conn: &mut DbConn, ticket_ids: &[String]) -> Result<Vec<DraftRow>, StoreError> {
+pub fn pending_drafts(
+    conn: &mut DbConn,
+    ticket_ids: &[String],
+) -> Result<Vec<DraftRow>, StoreError> {
     let all: Vec<DraftRow> = drafts::table
         .filter(drafts::ticket_id.eq_any(ticket_ids))
         .select(DraftRow::as_select())
@@ -221,14 +302,27 @@ pub fn pending_drafts(conn: &mut DbConn, ticket_ids: &[String]) -> Result<Vec<Dr
 
 /// Names of users by id, for the assignee column.
 pub fn user_names(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String)>, StoreError> {
-    Ok(users::table.filter(users::id.eq_any(ids)).select((users::id, users::name)).load(conn)?)
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::name))
+        .load(conn)?)
 }
 
 /// The intents and languages the knowledge base covers, for the filter menus (small
 /// tables, where the same question over all tickets would scan them all).
-pub fn known_intents_and_languages(conn: &mut DbConn) -> Result<(Vec<String>, Vec<String>), StoreError> {
-    let intents = kb_articles::table.select(kb_articles::intent).distinct().order(kb_articles::intent.asc()).load(conn)?;
-    let languages = kb_articles::table.select(kb_articles::language).distinct().order(kb_articles::language.asc()).load(conn)?;
+pub fn known_intents_and_languages(
+    conn: &mut DbConn,
+) -> Result<(Vec<String>, Vec<String>), StoreError> {
+    let intents = kb_articles::table
+        .select(kb_articles::intent)
+        .distinct()
+        .order(kb_articles::intent.asc())
+        .load(conn)?;
+    let languages = kb_articles::table
+        .select(kb_articles::language)
+        .distinct()
+        .order(kb_articles::language.asc())
+        .load(conn)?;
     Ok((intents, languages))
 }
 
@@ -243,5 +337,8 @@ pub fn next_waiting(conn: &mut DbConn, except: i64) -> Result<Option<i64>, Store
         .select((tickets::number, tickets::assignee_id))
         .limit(100)
         .load(conn)?;
-    Ok(oldest.into_iter().find(|(n, assignee)| *n != except && assignee.is_none()).map(|(n, _)| n))
+    Ok(oldest
+        .into_iter()
+        .find(|(n, assignee)| *n != except && assignee.is_none())
+        .map(|(n, _)| n))
 }

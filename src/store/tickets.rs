@@ -216,7 +216,10 @@ pub fn backdate(conn: &mut DbConn, ticket_id: &str, minutes: i64) -> Result<(), 
         .load::<(String, NaiveDateTime, Option<NaiveDateTime>)>(conn)?
     {
         diesel::update(drafts::table.find(id))
-            .set((drafts::created_at.eq(at - shift), drafts::decided_at.eq(decided.map(|d| d - shift))))
+            .set((
+                drafts::created_at.eq(at - shift),
+                drafts::decided_at.eq(decided.map(|d| d - shift)),
+            ))
             .execute(conn)?;
     }
     for (id, at) in outbox::table

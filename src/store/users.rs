@@ -63,13 +63,6 @@ pub fn update_profile(
     Ok(())
 }
 
-pub fn set_password(conn: &mut DbConn, id: &str, hash: &str) -> Result<(), StoreError> {
-    diesel::update(users::table.find(id))
-        .set(users::password_hash.eq(hash))
-        .execute(conn)?;
-    Ok(())
-}
-
 /// The active user who speaks `language` (in their languages list) and owns the fewest
 /// open tickets, if any.
 pub fn least_busy_speaker(conn: &mut DbConn, language: &str) -> Result<Option<String>, StoreError> {

@@ -167,10 +167,34 @@ impl LanguageDetector {
 /// statistics are unsure on short messages ("How do I cancel my subscription?" came out
 /// French); a clear majority of these words settles it.
 const FUNCTION_WORDS: &[(&str, &[&str])] = &[
-    ("en", &["the", "and", "is", "my", "i", "you", "to", "of", "it", "do", "don't", "not", "how", "what", "with", "for", "this", "that", "can", "want", "where", "when", "your"]),
-    ("de", &["der", "die", "das", "und", "ist", "ich", "nicht", "mein", "meine", "sie", "wie", "was", "mit", "für", "ein", "eine", "zu", "auf", "bitte", "wo", "wann", "kann"]),
-    ("fr", &["le", "la", "les", "et", "est", "je", "ne", "pas", "mon", "ma", "mes", "vous", "comment", "avec", "pour", "une", "un", "du", "des", "que", "où", "quand"]),
-    ("es", &["el", "los", "las", "y", "mi", "yo", "cómo", "con", "para", "una", "que", "por", "está", "dónde", "cuándo", "puedo", "quiero"]),
+    (
+        "en",
+        &[
+            "the", "and", "is", "my", "i", "you", "to", "of", "it", "do", "don't", "not", "how",
+            "what", "with", "for", "this", "that", "can", "want", "where", "when", "your",
+        ],
+    ),
+    (
+        "de",
+        &[
+            "der", "die", "das", "und", "ist", "ich", "nicht", "mein", "meine", "sie", "wie",
+            "was", "mit", "für", "ein", "eine", "zu", "auf", "bitte", "wo", "wann", "kann",
+        ],
+    ),
+    (
+        "fr",
+        &[
+            "le", "la", "les", "et", "est", "je", "ne", "pas", "mon", "ma", "mes", "vous",
+            "comment", "avec", "pour", "une", "un", "du", "des", "que", "où", "quand",
+        ],
+    ),
+    (
+        "es",
+        &[
+            "el", "los", "las", "y", "mi", "yo", "cómo", "con", "para", "una", "que", "por",
+            "está", "dónde", "cuándo", "puedo", "quiero",
+        ],
+    ),
 ];
 
 /// The language whose function words clearly dominate the text, if one does.
@@ -184,7 +208,7 @@ fn function_word_vote(text: &str) -> Option<&'static str> {
         .iter()
         .map(|(code, list)| (*code, words.iter().filter(|w| list.contains(w)).count()))
         .collect();
-    hits.sort_by(|a, b| b.1.cmp(&a.1));
+    hits.sort_by_key(|h| std::cmp::Reverse(h.1));
     let (best, runner_up) = (hits[0], hits[1]);
     (best.1 >= 2 && best.1 >= 2 * runner_up.1.max(1)).then_some(best.0)
 }
@@ -230,9 +254,15 @@ mod tests {
 
     #[test]
     fn short_messages_in_knowledge_base_languages() {
-        let kb: Vec<String> = ["en", "de", "fr", "es"].iter().map(|s| s.to_string()).collect();
+        let kb: Vec<String> = ["en", "de", "fr", "es"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         for (text, want) in [
-            ("How do I cancel my subscription? I don't want it to renew next month.", "en"),
+            (
+                "How do I cancel my subscription? I don't want it to renew next month.",
+                "en",
+            ),
             ("Wo bleibt mein Paket?", "de"),
             ("Où est ma commande ?", "fr"),
             ("¿Dónde está mi pedido?", "es"),

@@ -227,41 +227,28 @@ impl IntentModel {
             };
             let fitted = fit(&f, &t, n_class, &light);
             let mut data = Vec::with_capacity(n_held + oos.len());
-            for k in (0..in_scope.len()).filter(|&k| held[k]) {
-                let x = fitted.space.vectorize(&feats[in_scope[k].0]);
-                let gold = in_scope[k].1.class as usize;
-                let (c, s) = signals(
+            let signals_of = |x: &SparseVec, removed: Option<usize>| {
+                signals(
                     &fitted.linear,
                     &fitted.knn,
                     &fitted.space.group,
-                    &x,
+                    x,
                     cfg.knn_weight,
-                    None,
-                );
+                    removed,
+                )
+            };
+            for k in (0..in_scope.len()).filter(|&k| held[k]) {
+                let x = fitted.space.vectorize(&feats[in_scope[k].0]);
+                let gold = in_scope[k].1.class as usize;
+                let (c, s) = signals_of(&x, None);
                 data.push((s, c == gold, 1.0));
                 if cfg.pseudo_oos_weight > 0.0 && n_class > 2 {
-                    let (_, s) = signals(
-                        &fitted.linear,
-                        &fitted.knn,
-                        &fitted.space.group,
-                        &x,
-                        cfg.knn_weight,
-                        Some(gold),
-                    );
-                    data.push((s, false, cfg.pseudo_oos_weight));
+                    data.push((signals_of(&x, Some(gold)).1, false, cfg.pseudo_oos_weight));
                 }
             }
             for &i in &oos {
                 let x = fitted.space.vectorize(&feats[i]);
-                let (_, s) = signals(
-                    &fitted.linear,
-                    &fitted.knn,
-                    &fitted.space.group,
-                    &x,
-                    cfg.knn_weight,
-                    None,
-                );
-                data.push((s, false, cfg.oos_weight));
+                data.push((signals_of(&x, None).1, false, cfg.oos_weight));
             }
             Calibrator::fit(&data)
         };

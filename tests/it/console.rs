@@ -97,8 +97,12 @@ impl Browser {
         B: MessageBody,
         B::Error: std::fmt::Debug,
     {
-        let form: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        self.send(svc, test::TestRequest::post().uri(path).set_form(form)).await
+        let form: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.send(svc, test::TestRequest::post().uri(path).set_form(form))
+            .await
     }
 
     /// Posts a console form with this session's CSRF token.

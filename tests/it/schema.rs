@@ -15,7 +15,12 @@ fn migrations_revert_and_reapply_to_the_same_schema() {
     assert!(before.iter().any(|(table, _)| table == "tickets"));
     let mut conn = t.app.conn().unwrap();
     tandem::store::revert_all(&mut conn).unwrap();
-    assert!(tandem::store::describe_schema(&mut conn).unwrap().is_empty(), "down.sql drops everything");
+    assert!(
+        tandem::store::describe_schema(&mut conn)
+            .unwrap()
+            .is_empty(),
+        "down.sql drops everything"
+    );
     tandem::store::migrate(&mut conn).unwrap();
     assert_eq!(tandem::store::describe_schema(&mut conn).unwrap(), before);
 }
@@ -29,7 +34,11 @@ fn sqlite_and_postgres_have_the_same_tables_and_columns() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = tandem::store::connect(&format!("sqlite://{}", dir.path().join("s.db").display()), 1).unwrap();
+    let sqlite = tandem::store::connect(
+        &format!("sqlite://{}", dir.path().join("s.db").display()),
+        1,
+    )
+    .unwrap();
     let mut conn = sqlite.get().unwrap();
     tandem::store::migrate(&mut conn).unwrap();
     let mut lite = tandem::store::describe_schema(&mut conn).unwrap();

@@ -17,12 +17,24 @@ impl Drop for SmtpServer {
 }
 
 fn aiosmtpd_available() -> bool {
-    Command::new("python3").args(["-c", "import aiosmtpd"]).status().is_ok_and(|s| s.success())
+    Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 fn start_server(port: u16, maildir: &std::path::Path) -> SmtpServer {
     let child = Command::new("python3")
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox", maildir.to_str().unwrap()])
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+            maildir.to_str().unwrap(),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -36,21 +48,38 @@ fn start_server(port: u16, maildir: &std::path::Path) -> SmtpServer {
 }
 
 fn delivered(maildir: &std::path::Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(maildir.join("new")) else { return Vec::new() };
-    entries.filter_map(|e| e.ok()).map(|e| std::fs::read_to_string(e.path()).unwrap()).collect()
+    let Ok(entries) = std::fs::read_dir(maildir.join("new")) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect()
 }
 
 #[test]
 fn smtp_delivery_survives_a_server_that_is_down_at_first() {
     if !aiosmtpd_available() {
-        assert!(std::env::var("CI").is_err(), "CI must install aiosmtpd (pip install aiosmtpd)");
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must install aiosmtpd (pip install aiosmtpd)"
+        );
         eprintln!("skipped: python3 -m aiosmtpd is not installed here");
         return;
     }
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let t = TestApp::with(&[("TANDEM_SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]);
     t.import_kb();
-    t.ingest(&email("ana@example.com", "Where is my parcel?", "smtp1@example.com", "where is my parcel? how can I track my order?"));
+    t.ingest(&email(
+        "ana@example.com",
+        "Where is my parcel?",
+        "smtp1@example.com",
+        "where is my parcel? how can I track my order?",
+    ));
 
     // Down: the attempt fails, the message stays queued for a retry.
     let round = t.deliver();
@@ -65,6 +94,10 @@ fn smtp_delivery_survives_a_server_that_is_down_at_first() {
     assert_eq!(t.deliver().sent, 0, "a sent message is never sent again");
     let mails = delivered(&maildir);
     assert_eq!(mails.len(), 1);
-    assert!(mails[0].contains("Subject: Re: [#1001] Where is my parcel?"), "{}", mails[0]);
+    assert!(
+        mails[0].contains("Subject: Re: [#1001] Where is my parcel?"),
+        "{}",
+        mails[0]
+    );
     assert!(mails[0].contains("Auto-Submitted: auto-replied"));
 }
