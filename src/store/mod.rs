@@ -194,7 +194,10 @@ pub fn connect(url: &str, max_size: u32) -> Result<Pool, StoreError> {
     };
     r2d2::Pool::builder()
         .max_size(size)
-        .min_idle(Some(1))
+        // No background replenishing: a short-lived command (ticket list, ingest-mail)
+        // otherwise exits while a pool thread is inside libpq's connect, which crashed
+        // the process on PostgreSQL. Connections open when asked for and are kept.
+        .min_idle(Some(0))
         .connection_timeout(Duration::from_secs(5))
         .build(Manager { target })
         .map_err(|e| StoreError::Unavailable(e.to_string()))

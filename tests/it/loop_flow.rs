@@ -604,3 +604,15 @@ fn a_language_the_knowledge_base_lacks_goes_to_an_agent_who_speaks_it() {
         .expect("assigned to a speaker");
     assert_eq!(assigned.data["to"], rui.id.as_str());
 }
+
+/// A short command used to crash at exit on PostgreSQL (a pool thread was still inside
+/// libpq's connect) about one run in five; 25 runs would almost surely catch it again.
+#[test]
+fn short_commands_exit_cleanly() {
+    let t = TestApp::new();
+    for _ in 0..25 {
+        let (code, out, err) = t.run_cli(&["ticket", "list", "--json"], b"");
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out.trim(), "[]");
+    }
+}
