@@ -95,37 +95,36 @@ def fnv1a64(s):
     return h
 
 
-def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else "triage-data/minilm_static.bin"
-    d = model_dir()
-    w = {k: v.astype(np.float32) for k, v in load_file(os.path.join(d, "model.safetensors")).items()}
-    vocab = [l.rstrip("\n") for l in open(os.path.join(d, "vocab.txt"), encoding="utf-8")]
-    n = len(vocab)
-    skip = np.array([v.startswith("[") and v.endswith("]") for v in vocab])
+def token_outputs(w, n):
+    """The encoder's mean-pooled output for every vocabulary token on its own, (n, 384)."""
     cache = os.environ.get("CACHE")  # optional .npy of the raw 384-d outputs
     if cache and os.path.exists(cache):
-        emb = np.load(cache)
-    else:
-        emb = np.zeros((n, 384), dtype=np.float32)
-        for s in range(0, n, BATCH):
-            ids = np.arange(s, min(n, s + BATCH))
-            seq = np.stack([np.full_like(ids, 101), ids, np.full_like(ids, 102)], axis=1)
-            emb[s : s + len(ids)] = forward(w, seq).mean(axis=1)
-            print(f"{s + len(ids)}/{n}", file=sys.stderr, flush=True)
-        if cache:
-            np.save(cache, emb)
-    keep = ~skip
-    mean = emb[keep].mean(axis=0)
-    _, _, vt = np.linalg.svd(emb[keep] - mean, full_matrices=False)
-    red = (emb - mean) @ vt[:DIM].T
-    inv_rank = 1.0 / np.arange(2, n + 2)
-    proba = inv_rank / inv_rank.sum()
-    red *= (SIF / (SIF + proba))[:, None]
-    red[skip] = 0.0
-    scales = np.abs(red).max(axis=1) / 127.0
-    q = np.zeros_like(red, dtype=np.int8)
+        return np.load(cache)
+    emb = np.zeros((n, 384), dtype=np.float32)
+    for s in range(0, n, BATCH):
+        ids = np.arange(s, min(n, s + BATCH))
+        seq = np.stack([np.full_like(ids, 101), ids, np.full_like(ids, 102)], axis=1)
+        emb[s : s + len(ids)] = forward(w, seq).mean(axis=1)
+        print(f"{s + len(ids)}/{n}", file=sys.stderr, flush=True)
+    if cache:
+        np.save(cache, emb)
+    return emb
+
+
+def is_special(token):
+    return token.startswith("[") and token.endswith("]")
+
+
+def write_table(out, vocab, vectors):
+    """Writes token vectors (n, dim) in the format above; special tokens get none."""
+    n, dim = vectors.shape
+    vectors = vectors.copy()
+    skip = np.array([is_special(v) for v in vocab])
+    vectors[skip] = 0.0
+    scales = np.abs(vectors).max(axis=1) / 127.0
+    q = np.zeros_like(vectors, dtype=np.int8)
     nz = scales > 0
-    q[nz] = np.clip(np.round(red[nz] / scales[nz, None]), -127, 127).astype(np.int8)
+    q[nz] = np.clip(np.round(vectors[nz] / scales[nz, None]), -127, 127).astype(np.int8)
 
     size = 1
     while size < 2 * n:
@@ -144,12 +143,30 @@ def main():
     os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
     with open(out, "wb") as f:
         f.write(b"TNDEMB01")
-        f.write(struct.pack("<III", n, DIM, size))
+        f.write(struct.pack("<III", n, dim, size))
         f.write(table.astype("<u4").tobytes())
         f.write(offsets.astype("<u4").tobytes())
         f.write(scales.astype("<f4").tobytes())
         f.write(q.tobytes())
         f.write(blob)
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "triage-data/minilm_static.bin"
+    d = model_dir()
+    w = {k: v.astype(np.float32) for k, v in load_file(os.path.join(d, "model.safetensors")).items()}
+    vocab = [l.rstrip("\n") for l in open(os.path.join(d, "vocab.txt"), encoding="utf-8")]
+    n = len(vocab)
+    skip = np.array([is_special(v) for v in vocab])
+    emb = token_outputs(w, n)
+    keep = ~skip
+    mean = emb[keep].mean(axis=0)
+    _, _, vt = np.linalg.svd(emb[keep] - mean, full_matrices=False)
+    red = (emb - mean) @ vt[:DIM].T
+    inv_rank = 1.0 / np.arange(2, n + 2)
+    proba = inv_rank / inv_rank.sum()
+    red *= (SIF / (SIF + proba))[:, None]
+    write_table(out, vocab, red.astype(np.float32))
     print(f"wrote {out}: {n} tokens x {DIM} dims", file=sys.stderr)
 
 

@@ -132,7 +132,7 @@ pub fn analyze(text: &str, dense: bool) -> Analyzed {
     };
     if let (true, Some(t)) = (dense, embedding::table()) {
         let ids = t.tokenize(text);
-        a.dense = t.embed_tokens(&ids);
+        a.dense = embedding::sentence(&ids, |_| 1.0);
         a.tokens = ids.into_iter().map(|i| i as u32).collect();
     }
     a
@@ -152,6 +152,9 @@ pub struct FeatureSpace {
     pub(crate) group_weight: [f32; GROUPS],
     pub(crate) oov_in_norm: bool,
     pub(crate) dense_dim: u32,
+    /// Leading dimensions of the sentence vector that are decontextualised (the part
+    /// that similarities to intents are measured in).
+    pub(crate) sem_dim: u32,
     /// Inverse document frequency of each WordPiece token in the training texts, used
     /// to weigh the sentence vector (empty = unweighted).
     pub(crate) token_weight: Vec<f32>,
@@ -191,8 +194,12 @@ impl FeatureSpace {
             group_weight: cfg.group_weight,
             oov_in_norm: cfg.oov_in_norm,
             dense_dim: docs.iter().map(|d| d.dense.len()).max().unwrap_or(0) as u32,
+            sem_dim: 0,
             token_weight: Vec::new(),
         };
+        if space.dense_dim > 0 {
+            space.sem_dim = embedding::semantic_dim() as u32;
+        }
         if cfg.token_idf > 0.0 && space.dense_dim > 0 {
             let n_tok = embedding::table().map_or(0, |t| t.len());
             let mut df = vec![0u32; n_tok];
@@ -299,14 +306,13 @@ impl FeatureSpace {
             }
         }
         let weighted;
-        let dense = match (self.token_weight.is_empty(), embedding::table()) {
-            (false, Some(t)) if self.dense_dim > 0 => {
-                let ids = a.tokens.iter().map(|&i| i as usize);
-                weighted =
-                    t.embed_weighted(ids, |id| self.token_weight.get(id).copied().unwrap_or(1.0));
-                &weighted
-            }
-            _ => &a.dense,
+        let dense = if !self.token_weight.is_empty() && self.dense_dim > 0 {
+            let ids: Vec<usize> = a.tokens.iter().map(|&i| i as usize).collect();
+            weighted =
+                embedding::sentence(&ids, |id| self.token_weight.get(id).copied().unwrap_or(1.0));
+            &weighted
+        } else {
+            &a.dense
         };
         if self.dense_dim as usize == dense.len() {
             let base = self.idf.len() as u32;
@@ -588,13 +594,13 @@ impl KnnIndex {
                 }
             }
         }
-        let dim = space.dense_dim as usize;
+        let dim = space.sem_dim as usize;
         let mut centroids = vec![0f32; if dim > 0 { n_class * dim } else { 0 }];
         if dim > 0 {
             for (x, &c) in xs.iter().zip(labels) {
                 let row = &mut centroids[c as usize * dim..(c as usize + 1) * dim];
                 for (&f, &v) in x.idx.iter().zip(&x.val) {
-                    if f as usize >= n_feat {
+                    if (n_feat..n_feat + dim).contains(&(f as usize)) {
                         row[f as usize - n_feat] += v;
                     }
                 }

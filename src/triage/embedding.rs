@@ -1,31 +1,99 @@
-//! Static subword vectors distilled from all-MiniLM-L6-v2 (Apache-2.0) by
-//! `scripts/distill_embeddings.py`: a WordPiece tokeniser (BERT uncased rules) and one
-//! int8 vector per vocabulary token. A sentence vector is the normalised sum of its
-//! tokens' vectors; it gives the classifier a sense of meaning beyond shared n-grams.
+//! Static subword vectors derived from all-MiniLM-L6-v2 (Apache-2.0): a WordPiece
+//! tokeniser (BERT uncased rules) and two tables of one int8 vector per vocabulary token,
+//! the decontextualised one (`scripts/distill_embeddings.py`) and the learned one
+//! (`scripts/learn_embeddings.py`). A sentence vector is, per table, the normalised
+//! weighted sum of its tokens' vectors; it gives the classifier a sense of meaning beyond
+//! shared n-grams.
 //!
-//! The table is compiled into the binary and read in place: nothing is parsed or built
+//! The tables are compiled into the binary and read in place: nothing is parsed or built
 //! at load time beyond checking the header.
 
 use std::sync::LazyLock;
 
-static DATA: &[u8] = include_bytes!("../../triage-data/minilm_static.bin");
+static SEMANTIC: &[u8] = include_bytes!("../../triage-data/minilm_static.bin");
+static LEARNED: &[u8] = include_bytes!("../../triage-data/minilm_learned.bin");
 
-/// The vector table, borrowed from the compiled-in bytes.
+/// Vector bytes: the compiled-in file, or the file named by the environment variable
+/// (made by the same script, e.g. from another corpus).
+fn bytes_from(var: &str, built_in: &'static [u8]) -> &'static [u8] {
+    match std::env::var_os(var) {
+        Some(path) => match std::fs::read(&path) {
+            Ok(b) => Box::leak(b.into_boxed_slice()),
+            Err(e) => {
+                tracing::warn!(path = %path.to_string_lossy(), error = %e, "{var} unreadable; using the built-in vectors");
+                built_in
+            }
+        },
+        None => built_in,
+    }
+}
+
+/// The decontextualised vectors: each token run through the encoder on its own. They
+/// know nothing of any training corpus, so they also place unfamiliar, out-of-scope
+/// text fairly; the engine's similarity-to-intent signals use only these.
+static TABLE: LazyLock<Option<StaticEmbedding>> =
+    LazyLock::new(|| StaticEmbedding::parse(bytes_from("TANDEM_TRIAGE_VECTORS", SEMANTIC)));
+
+/// The learned vectors: fitted so that the mean of a sentence's token vectors
+/// reproduces the encoder's vector of the whole sentence on a corpus of support
+/// messages. They carry more of what a word means in context; they share the
+/// vocabulary of [`table`] (token ids are the same).
+static LEARNED_TABLE: LazyLock<Option<StaticEmbedding>> = LazyLock::new(|| {
+    StaticEmbedding::parse(bytes_from("TANDEM_TRIAGE_LEARNED_VECTORS", LEARNED))
+        .filter(|l| TABLE.as_ref().is_some_and(|t| t.n == l.n))
+});
+
+/// The compiled-in table (None if the bytes are damaged, which tests rule out).
+pub fn table() -> Option<&'static StaticEmbedding> {
+    TABLE.as_ref()
+}
+
+/// The learned table, when present and built on the same vocabulary as [`table`].
+pub fn learned() -> Option<&'static StaticEmbedding> {
+    LEARNED_TABLE.as_ref()
+}
+
+/// Dimensions of a sentence vector: the decontextualised part first, then the learned
+/// part (0 without vectors).
+pub fn sentence_dim() -> usize {
+    table().map_or(0, |t| t.dim) + learned().map_or(0, |t| t.dim)
+}
+
+/// Dimensions of the decontextualised part at the start of a sentence vector.
+pub fn semantic_dim() -> usize {
+    table().map_or(0, |t| t.dim)
+}
+
+/// Fingerprint of all vectors in use, stored with trained models.
+pub fn fingerprint() -> u64 {
+    table().map_or(0, |t| t.fingerprint())
+        ^ learned().map_or(0, |t| t.fingerprint().rotate_left(17))
+}
+
+/// The sentence vector of token ids: each table's weighted sum normalised on its own,
+/// concatenated, the whole of unit length.
+pub fn sentence(ids: &[usize], weight: impl Fn(usize) -> f32) -> Vec<f32> {
+    let mut v = Vec::with_capacity(sentence_dim());
+    let parts: Vec<&StaticEmbedding> = table().into_iter().chain(learned()).collect();
+    let share = 1.0 / (parts.len().max(1) as f32).sqrt();
+    for t in parts {
+        let mut part = t.embed_weighted(ids.iter().copied(), &weight);
+        part.iter_mut().for_each(|x| *x *= share);
+        v.extend(part);
+    }
+    v
+}
+
+/// One vector table, borrowed from its bytes.
 pub struct StaticEmbedding {
     dim: usize,
     n: usize,
+    data: &'static [u8],
     table: &'static [u8],
     offsets: &'static [u8],
     scales: &'static [u8],
     values: &'static [u8],
     blob: &'static [u8],
-}
-
-static TABLE: LazyLock<Option<StaticEmbedding>> = LazyLock::new(|| StaticEmbedding::parse(DATA));
-
-/// The compiled-in table (None if the bytes are damaged, which tests rule out).
-pub fn table() -> Option<&'static StaticEmbedding> {
-    TABLE.as_ref()
 }
 
 fn u32_at(b: &[u8], i: usize) -> u32 {
@@ -119,6 +187,7 @@ impl StaticEmbedding {
         Some(StaticEmbedding {
             dim,
             n,
+            data: b,
             table,
             offsets,
             scales,
@@ -131,11 +200,12 @@ impl StaticEmbedding {
     /// that a model is never used with vectors other than those it was trained on.
     pub fn fingerprint(&self) -> u64 {
         // Head, tail and 256 spread-out bytes: touches few pages, so loading stays fast.
-        let n = DATA.len();
+        let data = self.data;
+        let n = data.len();
         let mut sample: Vec<u8> = Vec::with_capacity(8192 + 256);
-        sample.extend_from_slice(&DATA[..n.min(4096)]);
-        sample.extend_from_slice(&DATA[n.saturating_sub(4096)..]);
-        sample.extend((0..256).map(|i| DATA[i * n / 256]));
+        sample.extend_from_slice(&data[..n.min(4096)]);
+        sample.extend_from_slice(&data[n.saturating_sub(4096)..]);
+        sample.extend((0..256).map(|i| data[i * n / 256]));
         fnv1a64(&sample) ^ (n as u64).rotate_left(32)
     }
 
@@ -291,6 +361,35 @@ mod tests {
             vec!["hello", ",", "world", "!"]
         );
         assert!(!t.tokenize("unbelievably").is_empty());
+    }
+
+    #[test]
+    fn learned_table_shares_the_vocabulary_and_follows_the_semantic_part() {
+        let (t, l) = (table().expect("table"), learned().expect("learned table"));
+        assert_eq!(t.len(), l.len());
+        assert_eq!(semantic_dim(), t.dim());
+        assert_eq!(sentence_dim(), t.dim() + l.dim());
+        let v = sentence(&t.tokenize("where is my parcel"), |_| 1.0);
+        assert_eq!(v.len(), sentence_dim());
+        let norm = |x: &[f32]| x.iter().map(|a| a * a).sum::<f32>().sqrt();
+        assert!((norm(&v) - 1.0).abs() < 1e-4);
+        assert!((norm(&v[..semantic_dim()]) - norm(&v[semantic_dim()..])).abs() < 1e-4);
+    }
+
+    #[test]
+    fn learned_vectors_tell_apart_what_did_not_arrive() {
+        // Word overlap says the transfer is closer (and so do the decontextualised
+        // vectors: 0.84 against 0.72); meaning says the delivery.
+        let l = learned().expect("learned table");
+        let card = l.embed("my new card still has not arrived");
+        let transfer = l.embed("my transfer still has not arrived");
+        let delivery = l.embed("when will the card be delivered to me");
+        assert!(
+            cos(&card, &delivery) > cos(&card, &transfer),
+            "{} {}",
+            cos(&card, &delivery),
+            cos(&card, &transfer)
+        );
     }
 
     #[test]

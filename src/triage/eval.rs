@@ -100,6 +100,9 @@ pub struct EvalReport {
     pub automation_rate_traffic: Option<f64>,
     /// Automation precision with out-of-scope rows re-weighted to [`TRAFFIC_OOS_SHARE`].
     pub automation_precision_traffic: Option<f64>,
+    /// Re-weighted automation rate and precision at other thresholds, to choose the
+    /// default from: (threshold, rate, precision).
+    pub threshold_sweep: Vec<(f32, f64, f64)>,
     /// Expected calibration error of the confidence (10 bins) against correctness.
     pub ece: f64,
     /// Accuracy by language, when the test file gives languages: (code, accuracy, rows).
@@ -145,6 +148,13 @@ impl fmt::Display for EvalReport {
                 pct(r),
                 pct(p)
             )?;
+        }
+        if !self.threshold_sweep.is_empty() {
+            write!(f, "  threshold: rate/precision")?;
+            for (t, r, p) in &self.threshold_sweep {
+                write!(f, "  {t:.2}: {:.1}/{:.2}", r * 100.0, p * 100.0)?;
+            }
+            writeln!(f)?;
         }
         write!(f, "expected calibration err {:.4}", self.ece)?;
         if !self.per_language.is_empty() {
@@ -241,10 +251,22 @@ pub fn report(scored: &[Scored], threshold: f32) -> EvalReport {
         let w_in = (1.0 - TRAFFIC_OOS_SHARE) / n_in as f64;
         let w_oos = TRAFFIC_OOS_SHARE / n_oos as f64;
         let w = |s: &Scored| if is_oos(s) { w_oos } else { w_in };
-        let auto_w: f64 = auto.iter().map(|s| w(s)).sum();
-        let right_w: f64 = auto.iter().filter(|s| correct(s)).map(|s| w(s)).sum();
-        r.automation_rate_traffic = Some(auto_w);
-        r.automation_precision_traffic = Some(if auto_w > 0.0 { right_w / auto_w } else { 0.0 });
+        let at = |t: f32| {
+            let auto = scored.iter().filter(|s| s.confidence >= t);
+            let auto_w: f64 = auto.clone().map(w).sum();
+            let right_w: f64 = auto.filter(|s| correct(s)).map(w).sum();
+            (auto_w, if auto_w > 0.0 { right_w / auto_w } else { 0.0 })
+        };
+        let (rate, precision) = at(threshold);
+        r.automation_rate_traffic = Some(rate);
+        r.automation_precision_traffic = Some(precision);
+        r.threshold_sweep = [0.85, 0.88, 0.90, 0.92, 0.94, 0.96]
+            .into_iter()
+            .map(|t| {
+                let (rate, precision) = at(t);
+                (t, rate, precision)
+            })
+            .collect();
     }
     // Expected calibration error over 10 equal-width bins.
     let mut bins = [(0f64, 0f64, 0usize); 10];

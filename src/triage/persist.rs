@@ -7,7 +7,7 @@ use super::classifier::{FeatureSpace, KnnIndex, LinearModel, SparseVec};
 use super::model::IntentModel;
 use super::{Engine, IndexedArticle, KnowledgeArticle, TriageError};
 
-const MAGIC: &[u8; 8] = b"TNDTRG\x00\x04";
+const MAGIC: &[u8; 8] = b"TNDTRG\x00\x05";
 
 struct Writer(Vec<u8>);
 
@@ -121,8 +121,9 @@ pub(crate) fn write(e: &Engine) -> Vec<u8> {
     w.f32s(&s.group_weight);
     w.u32(s.oov_in_norm as u32);
     w.u32(s.dense_dim);
+    w.u32(s.sem_dim);
     let fp = if s.dense_dim > 0 {
-        super::embedding::table().map_or(0, |t| t.fingerprint())
+        super::embedding::fingerprint()
     } else {
         0
     };
@@ -179,6 +180,7 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
     let gw = r.f32s()?;
     let oov_in_norm = r.u32()? != 0;
     let dense_dim = r.u32()?;
+    let sem_dim = r.u32()?;
     let fp_bytes = r.take(8)?;
     let fingerprint = u64::from_le_bytes(fp_bytes.try_into().expect("8 bytes"));
     let token_weight = r.f32s()?;
@@ -217,9 +219,9 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
         (
             "sentence vectors",
             dense_dim == 0
-                || super::embedding::table().is_some_and(|t| {
-                    t.dim() == dense_dim as usize && t.fingerprint() == fingerprint
-                }),
+                || (super::embedding::sentence_dim() == dense_dim as usize
+                    && super::embedding::semantic_dim() == sem_dim as usize
+                    && super::embedding::fingerprint() == fingerprint),
         ),
         (
             "index offsets",
@@ -239,7 +241,7 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
         ),
         (
             "centroids",
-            centroids.is_empty() || centroids.len() == n_class * dense_dim as usize,
+            centroids.is_empty() || centroids.len() == n_class * sem_dim as usize,
         ),
         (
             "calibrator",
@@ -275,6 +277,7 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
                 group_weight,
                 oov_in_norm,
                 dense_dim,
+                sem_dim,
                 token_weight,
             },
             linear: LinearModel {
