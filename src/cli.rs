@@ -55,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         command: TicketCommand,
     },
+    /// Customer settings.
+    Customer {
+        #[command(subcommand)]
+        command: CustomerCommand,
+    },
     /// Deliver queued outgoing mail now (normally `serve` does this).
     Deliver,
     /// Measure speed: ingest rate, console page times, triage throughput, dashboard.
@@ -74,6 +79,18 @@ enum Command {
         /// Write one prediction per test line as JSONL.
         #[arg(long)]
         predictions: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CustomerCommand {
+    /// Mark a customer as VIP: their messages always go to a person (audited).
+    Vip {
+        /// The customer's email address.
+        email: String,
+        /// Remove the mark instead.
+        #[arg(long)]
+        off: bool,
     },
 }
 
@@ -206,6 +223,22 @@ pub fn run() -> i32 {
             Ok(())
         }),
         Command::Ticket { command } => with_app(config, false, |app| print_tickets(&app, command)),
+        Command::Customer {
+            command: CustomerCommand::Vip { email, off },
+        } => with_app(config, true, |app| {
+            let email = app::customers::set_vip(
+                &app,
+                app::customers::CustomerRef::Email(&email),
+                !off,
+                None,
+            )?;
+            if off {
+                println!("{email} is no longer marked VIP");
+            } else {
+                println!("{email} is marked VIP: their messages will always go to a person");
+            }
+            Ok(())
+        }),
         Command::Deliver => with_app(config, true, |app| {
             let transport =
                 app::outbox::transport(&app).map_err(|e| AppError::Invalid(e.to_string()))?;

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod audit;
 pub mod auth;
+pub mod customers;
 pub mod demo;
 pub mod ingest;
 pub mod kb;

@@ -50,3 +50,10 @@ pub fn set_language(conn: &mut DbConn, id: &str, language: &str) -> Result<(), S
         .execute(conn)?;
     Ok(())
 }
+
+pub fn set_vip(conn: &mut DbConn, id: &str, vip: bool) -> Result<(), StoreError> {
+    diesel::update(customers::table.find(id))
+        .set(customers::vip.eq(vip))
+        .execute(conn)?;
+    Ok(())
+}

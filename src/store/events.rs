@@ -24,6 +24,12 @@ impl Actor<'static> {
         id: None,
         ip: None,
     };
+    /// An operator at the command line (shown in the audit log, unlike `SYSTEM`).
+    pub const CLI: Actor<'static> = Actor {
+        kind: "cli",
+        id: None,
+        ip: None,
+    };
     pub const CUSTOMER: Actor<'static> = Actor {
         kind: "customer",
         id: None,

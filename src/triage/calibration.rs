@@ -65,7 +65,7 @@ impl Default for Calibrator {
     /// message: so the prior reads anything above 0.999 as 0.999.
     fn default() -> Self {
         Calibrator {
-            weights: vec![0.5, 0.0, 1.0, 6.0, 0.5, 0.0, 0.0, 0.0, -3.1],
+            weights: vec![0.5, 0.0, 1.0, 6.0, 0.5, 0.0, 0.0, 0.0, -2.9],
             p1_cap: 0.999,
         }
     }

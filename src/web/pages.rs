@@ -62,6 +62,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "noted" => "Internal note added (not sent to the customer).",
         "assigned" => "Assignment changed.",
         "status" => "Status changed.",
+        "vip" => {
+            "Customer's VIP mark changed; their messages always go to a person while it is set."
+        }
         "conflict" => {
             "Someone else acted on this ticket first. This is its current state; nothing was sent twice."
         }

@@ -24,6 +24,7 @@ struct TicketTemplate {
     reasons: &'static [(&'static str, &'static str)],
     statuses: Vec<(&'static str, &'static str)>,
     can_download: bool,
+    can_mark_vip: bool,
 }
 
 impl TicketTemplate {
@@ -71,6 +72,7 @@ pub async fn show(
         reasons: review::REJECT_REASONS,
         statuses,
         can_download: user.role.allows(Role::Agent),
+        can_mark_vip: user.role.allows(Role::Supervisor),
     })
 }
 
@@ -109,6 +111,7 @@ pub struct ActionForm {
     reason: Option<String>,
     assignee: Option<String>,
     status: Option<String>,
+    vip: Option<String>,
 }
 
 fn back(number: i64, notice: &str) -> HttpResponse {
@@ -130,6 +133,10 @@ pub async fn act(
     user.require(Role::Agent)?;
     user.check_csrf(&form.csrf_token)?;
     let (number, action) = path.into_inner();
+    // Marking a VIP changes how much is automated for that customer: a supervisor's call.
+    if action == "vip" {
+        user.require(Role::Supervisor)?;
+    }
     let form = form.into_inner();
     let by = user.acting();
     let result = web::block(move || {
@@ -160,6 +167,13 @@ pub async fn act(
                 form.status.as_deref().unwrap_or_default(),
                 &by,
             ),
+            "vip" => crate::app::customers::set_vip(
+                &app,
+                crate::app::customers::CustomerRef::OfTicket(number),
+                form.vip.as_deref() == Some("1"),
+                Some(&by),
+            )
+            .map(|_| review::Done { notice: "vip" }),
             other => Err(AppError::NotFound(format!("action {other}"))),
         }
     })

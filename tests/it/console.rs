@@ -749,3 +749,103 @@ async fn the_audit_log_shows_who_saw_and_changed_what() {
         );
     }
 }
+
+#[actix_web::test]
+async fn a_supervisor_marks_a_vip_whose_next_message_goes_to_a_person() {
+    const VIP_BADGE: &str = r#"<span class="flag">VIP</span>"#;
+    const PARCEL: &str = "Hello,\n\nwhere is my parcel? I ordered last week and it has not arrived yet. How can I track my order?\n\nThanks, Vera";
+    let t = TestApp::with_kb();
+    add_user(&t, "ana@tandem.test", "agent");
+    add_user(&t, "sue@tandem.test", "supervisor");
+    let first = t.ingest(&email(
+        "vera@example.com",
+        "Parcel",
+        "v1@example.com",
+        PARCEL,
+    ));
+    let tandem::app::ingest::Outcome::Accepted {
+        ticket_number: n,
+        action,
+        ..
+    } = first
+    else {
+        panic!("accepted expected: {first:?}");
+    };
+    assert_eq!(
+        action,
+        "auto_send",
+        "a plain parcel question is answered: {}",
+        t.show(n).drafts[0].reason
+    );
+    let svc = console!(t);
+
+    let mut ana = Browser::default();
+    ana.login(&svc, "ana@tandem.test", PASSWORD).await;
+    let page = ana.get(&svc, &format!("/tickets/{n}")).await;
+    assert!(
+        !page.body.contains("Mark as VIP"),
+        "agents see no VIP button"
+    );
+    let p = ana
+        .submit(&svc, &format!("/tickets/{n}/vip"), &[("vip", "1")])
+        .await;
+    assert_eq!(p.status, 403);
+
+    let mut sue = Browser::default();
+    sue.login(&svc, "sue@tandem.test", PASSWORD).await;
+    let page = sue.get(&svc, &format!("/tickets/{n}")).await;
+    assert!(
+        page.body.contains("Mark as VIP") && !page.body.contains(VIP_BADGE),
+        "an agent's attempt changed nothing"
+    );
+    let p = sue
+        .submit(&svc, &format!("/tickets/{n}/vip"), &[("vip", "1")])
+        .await;
+    assert_eq!(p.status, 303);
+    let page = sue.get(&svc, &format!("/tickets/{n}?notice=vip")).await;
+    assert!(page.body.contains("Remove VIP mark"), "{}", page.body);
+    assert!(page.body.contains(VIP_BADGE));
+
+    // The same question from the same customer now waits for a person.
+    let second = t.ingest(&email(
+        "vera@example.com",
+        "Where is my parcel?",
+        "v2@example.com",
+        PARCEL,
+    ));
+    let tandem::app::ingest::Outcome::Accepted {
+        ticket_number: m,
+        action,
+        ..
+    } = second
+    else {
+        panic!("accepted expected: {second:?}");
+    };
+    assert_ne!(action, "auto_send");
+    let detail = t.show(m);
+    assert!(
+        detail.drafts[0]
+            .risk_flags
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f == "vip")),
+        "{:?}",
+        detail.drafts[0].risk_flags
+    );
+
+    // The command line takes the mark off again; both changes are in the audit log.
+    let (code, out, err) = t.run_cli(&["customer", "vip", "Vera@Example.com", "--off"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no longer marked VIP"), "{out}");
+    let page = sue.get(&svc, &format!("/tickets/{n}")).await;
+    assert!(!page.body.contains(VIP_BADGE) && page.body.contains("Mark as VIP"));
+    add_user(&t, "root@tandem.test", "admin");
+    let mut root = Browser::default();
+    root.login(&svc, "root@tandem.test", PASSWORD).await;
+    let log = root.get(&svc, "/admin/audit").await;
+    assert_eq!(
+        log.body.matches("customer_vip_changed").count(),
+        2,
+        "{}",
+        log.body
+    );
+}
