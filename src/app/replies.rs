@@ -23,7 +23,7 @@ pub struct Reply<'a> {
 
 /// Stores the reply in the thread and queues it for delivery; returns the stored message.
 pub fn enqueue(conn: &mut DbConn, config: &Config, reply: Reply) -> Result<MessageRow, AppError> {
-    let thread = store::messages::for_ticket(conn, &reply.ticket.id)?;
+    let thread = store::messages::thread_headers(conn, &reply.ticket.id)?;
     let parent = thread
         .iter()
         .rev()

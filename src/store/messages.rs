@@ -31,6 +31,33 @@ pub fn for_ticket(conn: &mut DbConn, ticket_id: &str) -> Result<Vec<MessageRow>,
         .load(conn)?)
 }
 
+/// What a reply needs to thread into a ticket's conversation, oldest first: each
+/// message's direction, Message-ID and subject (not the bodies).
+pub struct ThreadHeader {
+    pub direction: String,
+    pub internet_message_id: Option<String>,
+    pub subject: String,
+}
+
+pub fn thread_headers(conn: &mut DbConn, ticket_id: &str) -> Result<Vec<ThreadHeader>, StoreError> {
+    Ok(messages::table
+        .filter(messages::ticket_id.eq(ticket_id))
+        .order(messages::created_at.asc())
+        .select((
+            messages::direction,
+            messages::internet_message_id,
+            messages::subject,
+        ))
+        .load::<(String, Option<String>, String)>(conn)?
+        .into_iter()
+        .map(|(direction, internet_message_id, subject)| ThreadHeader {
+            direction,
+            internet_message_id,
+            subject,
+        })
+        .collect())
+}
+
 pub fn get(conn: &mut DbConn, id: &str) -> Result<MessageRow, StoreError> {
     Ok(messages::table
         .find(id)
