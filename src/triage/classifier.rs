@@ -103,13 +103,12 @@ impl SparseVec {
     }
 }
 
-/// A text broken into hashed sparse features and (optionally) a dense sentence vector.
+/// A text broken into hashed sparse features and (optionally) the WordPiece ids its
+/// sentence vector is built from.
 #[derive(Clone, Debug, Default)]
 pub struct Analyzed {
     /// Hashed n-gram features.
     pub sparse: Vec<Feature>,
-    /// Unit-length sentence vector, empty when not used.
-    pub dense: Vec<f32>,
     /// WordPiece ids of the text (for the sentence vector), empty when not used.
     pub tokens: Vec<u32>,
 }
@@ -118,7 +117,7 @@ pub struct Analyzed {
 /// the intent of a support message is in its first paragraphs.
 pub const MAX_TEXT_BYTES: usize = 4000;
 
-/// Analyses a text; the dense vector is computed only when `dense` is true.
+/// Analyses a text; the WordPiece ids are found only when `dense` is true.
 pub fn analyze(text: &str, dense: bool) -> Analyzed {
     let mut end = text.len().min(MAX_TEXT_BYTES);
     while !text.is_char_boundary(end) {
@@ -127,13 +126,10 @@ pub fn analyze(text: &str, dense: bool) -> Analyzed {
     let text = &text[..end];
     let mut a = Analyzed {
         sparse: tokenize::features(text),
-        dense: Vec::new(),
         tokens: Vec::new(),
     };
     if let (true, Some(t)) = (dense, embedding::table()) {
-        let ids = t.tokenize(text);
-        a.dense = embedding::sentence(&ids, |_| 1.0);
-        a.tokens = ids.into_iter().map(|i| i as u32).collect();
+        a.tokens = t.tokenize(text).into_iter().map(|i| i as u32).collect();
     }
     a
 }
@@ -152,9 +148,6 @@ pub struct FeatureSpace {
     pub(crate) group_weight: [f32; GROUPS],
     pub(crate) oov_in_norm: bool,
     pub(crate) dense_dim: u32,
-    /// Leading dimensions of the sentence vector that are decontextualised (the part
-    /// that similarities to intents are measured in).
-    pub(crate) sem_dim: u32,
     /// Inverse document frequency of each WordPiece token in the training texts, used
     /// to weigh the sentence vector (empty = unweighted).
     pub(crate) token_weight: Vec<f32>,
@@ -193,13 +186,13 @@ impl FeatureSpace {
             oov_idf: ((n + 1.0) / 1.0).ln() + 1.0,
             group_weight: cfg.group_weight,
             oov_in_norm: cfg.oov_in_norm,
-            dense_dim: docs.iter().map(|d| d.dense.len()).max().unwrap_or(0) as u32,
-            sem_dim: 0,
+            dense_dim: if cfg.group_weight[GROUP_DENSE as usize] > 0.0 {
+                embedding::sentence_dim() as u32
+            } else {
+                0
+            },
             token_weight: Vec::new(),
         };
-        if space.dense_dim > 0 {
-            space.sem_dim = embedding::semantic_dim() as u32;
-        }
         if cfg.token_idf > 0.0 && space.dense_dim > 0 {
             let n_tok = embedding::table().map_or(0, |t| t.len());
             let mut df = vec![0u32; n_tok];
@@ -259,6 +252,16 @@ impl FeatureSpace {
         }
     }
 
+    /// Leading dimensions of the sentence vector that are decontextualised (the part
+    /// similarities to intents are measured in).
+    pub fn sem_dim(&self) -> usize {
+        if self.dense_dim > 0 {
+            embedding::semantic_dim()
+        } else {
+            0
+        }
+    }
+
     /// Number of features in the vocabulary.
     pub fn len(&self) -> usize {
         self.idf.len()
@@ -279,7 +282,8 @@ impl FeatureSpace {
     pub fn vectorize(&self, a: &Analyzed) -> SparseVec {
         let mut norms = [0f32; GROUPS];
         let mut unknown = [0f32; GROUPS];
-        let mut items: Vec<(u32, u8, f32)> = Vec::with_capacity(a.sparse.len() + a.dense.len());
+        let mut items: Vec<(u32, u8, f32)> =
+            Vec::with_capacity(a.sparse.len() + self.dense_dim as usize);
         for f in &a.sparse {
             let tf = 1.0 + f.count.ln();
             match self.index(f.hash) {
@@ -305,14 +309,11 @@ impl FeatureSpace {
                 }
             }
         }
-        let weighted;
-        let dense = if !self.token_weight.is_empty() && self.dense_dim > 0 {
+        let dense = if self.dense_dim > 0 {
             let ids: Vec<usize> = a.tokens.iter().map(|&i| i as usize).collect();
-            weighted =
-                embedding::sentence(&ids, |id| self.token_weight.get(id).copied().unwrap_or(1.0));
-            &weighted
+            embedding::sentence(&ids, |id| self.token_weight.get(id).copied().unwrap_or(1.0))
         } else {
-            &a.dense
+            Vec::new()
         };
         if self.dense_dim as usize == dense.len() {
             let base = self.idf.len() as u32;
@@ -594,7 +595,7 @@ impl KnnIndex {
                 }
             }
         }
-        let dim = space.sem_dim as usize;
+        let dim = space.sem_dim();
         let mut centroids = vec![0f32; if dim > 0 { n_class * dim } else { 0 }];
         if dim > 0 {
             for (x, &c) in xs.iter().zip(labels) {

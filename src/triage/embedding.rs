@@ -74,9 +74,9 @@ pub fn fingerprint() -> u64 {
 /// concatenated, the whole of unit length.
 pub fn sentence(ids: &[usize], weight: impl Fn(usize) -> f32) -> Vec<f32> {
     let mut v = Vec::with_capacity(sentence_dim());
-    let parts: Vec<&StaticEmbedding> = table().into_iter().chain(learned()).collect();
-    let share = 1.0 / (parts.len().max(1) as f32).sqrt();
-    for t in parts {
+    let parts = || table().into_iter().chain(learned());
+    let share = 1.0 / (parts().count().max(1) as f32).sqrt();
+    for t in parts() {
         let mut part = t.embed_weighted(ids.iter().copied(), &weight);
         part.iter_mut().for_each(|x| *x *= share);
         v.extend(part);

@@ -7,7 +7,7 @@ use super::classifier::{FeatureSpace, KnnIndex, LinearModel, SparseVec};
 use super::model::IntentModel;
 use super::{Engine, IndexedArticle, KnowledgeArticle, TriageError};
 
-const MAGIC: &[u8; 8] = b"TNDTRG\x00\x05";
+const MAGIC: &[u8; 8] = b"TNDTRG\x00\x06";
 
 struct Writer(Vec<u8>);
 
@@ -121,7 +121,6 @@ pub(crate) fn write(e: &Engine) -> Vec<u8> {
     w.f32s(&s.group_weight);
     w.u32(s.oov_in_norm as u32);
     w.u32(s.dense_dim);
-    w.u32(s.sem_dim);
     let fp = if s.dense_dim > 0 {
         super::embedding::fingerprint()
     } else {
@@ -180,7 +179,11 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
     let gw = r.f32s()?;
     let oov_in_norm = r.u32()? != 0;
     let dense_dim = r.u32()?;
-    let sem_dim = r.u32()?;
+    let sem_dim = if dense_dim > 0 {
+        super::embedding::semantic_dim()
+    } else {
+        0
+    };
     let fp_bytes = r.take(8)?;
     let fingerprint = u64::from_le_bytes(fp_bytes.try_into().expect("8 bytes"));
     let token_weight = r.f32s()?;
@@ -220,7 +223,6 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
             "sentence vectors",
             dense_dim == 0
                 || (super::embedding::sentence_dim() == dense_dim as usize
-                    && super::embedding::semantic_dim() == sem_dim as usize
                     && super::embedding::fingerprint() == fingerprint),
         ),
         (
@@ -241,7 +243,7 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
         ),
         (
             "centroids",
-            centroids.is_empty() || centroids.len() == n_class * sem_dim as usize,
+            centroids.is_empty() || centroids.len() == n_class * sem_dim,
         ),
         (
             "calibrator",
@@ -277,7 +279,6 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
                 group_weight,
                 oov_in_norm,
                 dense_dim,
-                sem_dim,
                 token_weight,
             },
             linear: LinearModel {
