@@ -60,8 +60,13 @@ enum Command {
         #[command(subcommand)]
         command: CustomerCommand,
     },
-    /// Deliver queued outgoing mail now (normally `serve` does this).
+    /// Deliver queued outgoing mail now (normally `serve` does this; `ingest-mail` never does).
     Deliver,
+    /// List inbound messages parked as failed: stored, but they can never be processed.
+    FailedMail {
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure speed: ingest rate, console page times, triage throughput, dashboard.
     Bench {
         #[command(subcommand)]
@@ -239,6 +244,29 @@ pub fn run() -> i32 {
             }
             Ok(())
         }),
+        Command::FailedMail { json } => with_app(config, false, |app| {
+            let rows = app::failed_mail::list(&app, 1000)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rows).unwrap_or_default()
+                );
+            } else if rows.is_empty() {
+                println!("no failed mail");
+            } else {
+                for r in rows {
+                    println!(
+                        "{}  {}  {} bytes  {} attempts  {}",
+                        r.received_at,
+                        r.message_id.as_deref().unwrap_or("-"),
+                        r.size,
+                        r.attempts,
+                        r.reason
+                    );
+                }
+            }
+            Ok(())
+        }),
         Command::Deliver => with_app(config, true, |app| {
             let transport =
                 app::outbox::transport(&app).map_err(|e| AppError::Invalid(e.to_string()))?;
@@ -382,9 +410,19 @@ fn with_app(config: Config, migrate: bool, f: impl FnOnce(App) -> Result<(), App
     }
 }
 
-/// `ingest-mail`: every failure that is not the message's fault exits 75 so the MTA
-/// keeps the message and tries again.
+/// `ingest-mail`: stores, triages and queues; exits 0 (stored), 65 (a retry cannot help:
+/// malformed, or parked as failed for an admin) or 75 (try again). It never delivers:
+/// an MTA's pipe must return within seconds, so the answers it queued go out through
+/// `serve`'s outbox worker or `tandem deliver`. A panic maps to 75, never 101.
 fn ingest_mail(config: Config) -> i32 {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ingest_mail_inner(config)))
+        .unwrap_or_else(|_| {
+            eprintln!("tandem: internal error before the message was stored; try again");
+            EX_TEMPFAIL
+        })
+}
+
+fn ingest_mail_inner(config: Config) -> i32 {
     let started = std::time::Instant::now();
     let mut raw = Vec::new();
     if let Err(e) = std::io::stdin()
@@ -414,39 +452,32 @@ fn ingest_mail(config: Config) -> i32 {
     let result = app::ingest::ingest_email(&app, &raw);
     tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "ingested");
     match result {
-        Ok(outcome) => {
-            match outcome {
-                app::ingest::Outcome::Accepted {
-                    ticket_number,
-                    new_ticket,
-                    action,
-                } => {
-                    eprintln!(
-                        "tandem: ticket #{ticket_number} ({}), decision {action}",
-                        if new_ticket { "new" } else { "reply" }
-                    );
-                }
-                app::ingest::Outcome::Duplicate { ticket_number } => {
-                    eprintln!(
-                        "tandem: already received (ticket #{}); nothing new",
-                        ticket_number
-                            .map(|n| n.to_string())
-                            .unwrap_or_else(|| "?".into())
-                    );
-                }
-            }
-            // Deliver what this message queued; when the transport is down, `serve`
-            // retries later, so the exit code stays 0: the message itself is safe.
-            if let Ok(transport) = app::outbox::transport(&app)
-                && let Err(e) = app::outbox::deliver_due(&app, &transport, 10)
-            {
-                eprintln!("tandem: delivery deferred: {e}");
-            }
-            tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "delivered");
+        Ok(app::ingest::Outcome::Accepted {
+            ticket_number,
+            new_ticket,
+            action,
+        }) => {
+            eprintln!(
+                "tandem: ticket #{ticket_number} ({}), decision {action}",
+                if new_ticket { "new" } else { "reply" }
+            );
+            EX_OK
+        }
+        Ok(app::ingest::Outcome::Duplicate { ticket_number }) => {
+            eprintln!(
+                "tandem: already received (ticket #{}); nothing new",
+                ticket_number
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "?".into())
+            );
             EX_OK
         }
         Err(AppError::Malformed(e)) => {
             eprintln!("tandem: malformed message: {e}");
+            EX_DATAERR
+        }
+        Err(e @ AppError::Unprocessable(_)) => {
+            eprintln!("tandem: {e}");
             EX_DATAERR
         }
         Err(e) => {

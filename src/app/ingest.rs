@@ -37,26 +37,79 @@ pub enum Outcome {
     Duplicate { ticket_number: Option<i64> },
 }
 
+/// A message whose processing failed this many times (for a reason other than an
+/// unreachable database) is parked as failed for an admin instead of retried for ever.
+pub const MAX_ATTEMPTS: i32 = 10;
+
 /// Ingests one raw RFC 5322 message.
+///
+/// Returns `Ok` only when the message is durably stored (new or a copy of a stored one);
+/// otherwise `Malformed` or `Unprocessable` (a retry cannot help: the message is kept as
+/// rejected or failed) or a temporary error (a retry can help). A panic while processing
+/// is caught here: its transaction was rolled back, the message is parked as failed.
 pub fn ingest_email(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
-    parse::precheck(raw, app.config.max_message_bytes)?;
-    let key = parse::dedup_key(raw);
-    let mut conn = app.conn()?;
-    let stored = store::transaction(&mut conn, |c| store::raw_mail::store(c, &key, raw))?;
-    let row = match stored {
-        store::raw_mail::Stored::New(row) => row,
-        store::raw_mail::Stored::Seen(row) if row.status == store::raw_mail::PROCESSED => {
-            let number = match &row.ticket_id {
-                Some(id) => Some(store::tickets::get(&mut conn, id)?.number),
-                None => None,
-            };
-            return Ok(Outcome::Duplicate {
-                ticket_number: number,
-            });
+    match ingest_stored(app, raw) {
+        // Whatever else went wrong happened before the message was processed or parked:
+        // the sender must try again (never a bare "internal error").
+        Err(e)
+            if !e.is_temporary()
+                && !matches!(e, AppError::Malformed(_) | AppError::Unprocessable(_)) =>
+        {
+            Err(AppError::Temporary(e.to_string()))
         }
-        // Stored earlier but not finished (a crash or a temporary failure): finish it now.
-        store::raw_mail::Stored::Seen(row) => row,
+        other => other,
+    }
+}
+
+fn ingest_stored(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
+    parse::precheck(raw, app.config.max_message_bytes)?;
+    let identity = parse::identity(raw);
+    let row = {
+        let mut conn = app.conn()?;
+        let stored = store::transaction(&mut conn, |c| {
+            store::raw_mail::store(c, &identity.dedup_key, identity.message_id.as_deref(), raw)
+        })?;
+        match stored {
+            store::raw_mail::Stored::New(row) => row,
+            store::raw_mail::Stored::Seen(row) if row.status == store::raw_mail::PROCESSED => {
+                return duplicate(&mut conn, row.ticket_id.as_deref());
+            }
+            // Stored earlier but not finished (a crash, a temporary failure, or a failure
+            // that a newer version may have fixed): finish it now.
+            store::raw_mail::Stored::Seen(row) => row,
+        }
     };
+    let processed =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_stored(app, &row, raw)));
+    let error = match processed {
+        Ok(Ok(outcome)) => return Ok(outcome),
+        Ok(Err(AppError::Malformed(e))) => return Err(AppError::Malformed(e)),
+        Ok(Err(e)) if e.is_temporary() => return Err(e),
+        Ok(Err(e @ AppError::Store(_))) if row.attempts < MAX_ATTEMPTS => {
+            // An unexpected database error: maybe passing, so retry, but not for ever.
+            tracing::warn!(raw_mail = %row.id, attempts = row.attempts, error = %e, "ingest failed; the sender may retry");
+            return Err(AppError::Temporary(e.to_string()));
+        }
+        Ok(Err(AppError::Store(e))) => format!(
+            "failed {} times, last with a database error: {e}",
+            row.attempts
+        ),
+        Ok(Err(e)) => e.to_string(),
+        Err(panic) => format!("internal error: {}", panic_message(panic.as_ref())),
+    };
+    tracing::error!(raw_mail = %row.id, error = %error, "message parked as failed");
+    let mut conn = app.conn()?;
+    store::raw_mail::mark_failed(&mut conn, &row.id, &error)?;
+    Err(AppError::Unprocessable(error))
+}
+
+/// Parses the stored message and runs the processing transaction.
+fn process_stored(app: &App, row: &RawMailRow, raw: &[u8]) -> Result<Outcome, AppError> {
+    let mut conn = app.conn()?;
+    // Fault injection for the fault suite (debug builds only): a message that panics
+    // inside the processing transaction, as the hostile header of issue 9 once did.
+    let inject_panic =
+        cfg!(debug_assertions) && raw.windows(24).any(|w| w == b"\nX-Tandem-Fault: panic\r\n");
     let mail = match parse::parse(raw) {
         Ok(mail) => mail,
         Err(e) => {
@@ -66,16 +119,49 @@ pub fn ingest_email(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
     };
     // The LLM is asked before the transaction, so a slow endpoint never holds the lock.
     let llm = llm_draft(app, &mut conn, &mail)?;
-    // A concurrent writer on PostgreSQL can win a unique key (the customer's address);
-    // the loser's transaction rolled back whole, so running it again is safe.
+    // A concurrent writer on PostgreSQL can win a unique key (the customer's address, a
+    // ticket number); the loser's transaction rolled back whole, so running it again is
+    // safe.
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match store::transaction(&mut conn, |c| process(app, c, &row, &mail, llm.as_ref())) {
-            Err(AppError::Store(StoreError::Conflict(_))) if attempt < 3 => continue,
+        let result = store::transaction(&mut conn, |c| {
+            // Copies of this message processed concurrently wait here for the first;
+            // then they find it processed and answer with its ticket.
+            let (status, ticket_id) = store::raw_mail::lock_status(c, &row.id)?;
+            if status == store::raw_mail::PROCESSED {
+                return duplicate(c, ticket_id.as_deref());
+            }
+            let outcome = process(app, c, row, &mail, llm.as_ref());
+            if inject_panic {
+                panic!("fault injected by X-Tandem-Fault");
+            }
+            outcome
+        });
+        match result {
+            Err(AppError::Store(StoreError::Conflict(_))) if attempt < 5 => continue,
+            Err(AppError::Store(StoreError::Conflict(e))) => {
+                return Err(AppError::Temporary(format!("concurrent writers: {e}")));
+            }
             other => return other,
         }
     }
+}
+
+fn duplicate(conn: &mut DbConn, ticket_id: Option<&str>) -> Result<Outcome, AppError> {
+    let ticket_number = match ticket_id {
+        Some(id) => Some(store::tickets::get(conn, id)?.number),
+        None => None,
+    };
+    Ok(Outcome::Duplicate { ticket_number })
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
 }
 
 /// What the configured LLM endpoint made of the message, when one is configured and the
@@ -184,6 +270,18 @@ fn process(
         }
     };
     let message = store_message(conn, raw, mail, &ticket)?;
+    if let Some(id) = &mail.message_id
+        && store::raw_mail::others_with_message_id(conn, id, &raw.id)? > 0
+    {
+        // Another message already carried this Message-ID: kept, and marked for people.
+        store::events::record(
+            conn,
+            Some(&ticket.id),
+            "message_id_reused",
+            &Actor::SYSTEM,
+            json!({"message_id": id}),
+        )?;
+    }
     let status = Status::parse(&ticket.status).unwrap_or(Status::New);
     let after_reply = if new_ticket {
         status

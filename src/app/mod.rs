@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod demo;
+pub mod failed_mail;
 pub mod ingest;
 pub mod kb;
 pub mod metrics;
@@ -102,6 +103,12 @@ pub enum AppError {
     Compose(#[from] crate::mail::compose::ComposeError),
     #[error("{0}")]
     Invalid(String),
+    /// A stored message that can never be processed; it is parked as failed for an admin.
+    #[error("the message cannot be processed ({0}); it is kept for an administrator")]
+    Unprocessable(String),
+    /// Retrying later may succeed.
+    #[error("temporary failure: {0}")]
+    Temporary(String),
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
@@ -119,6 +126,10 @@ impl From<diesel::result::Error> for AppError {
 impl AppError {
     /// Whether retrying later may succeed (database locked or down).
     pub fn is_temporary(&self) -> bool {
-        matches!(self, AppError::Store(e) if e.is_temporary())
+        match self {
+            AppError::Store(e) => e.is_temporary(),
+            AppError::Temporary(_) => true,
+            _ => false,
+        }
     }
 }

@@ -53,10 +53,19 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
             row.idempotency_key.split('@').next().unwrap_or(&row.id)
         );
         let result = transport.deliver(&row.sender, &row.recipient, &row.payload, &name);
+        let delivered_at = std::time::Instant::now();
         let ticket = row.ticket_id.as_deref();
         match result {
             Ok(()) => {
                 store::outbox::mark_sent(&mut conn, &row.id, now())?;
+                // The window in which a kill sends this mail twice: the transport has
+                // accepted it, the row does not say so yet (its lease expires and another
+                // worker resends). SMTP allows no smaller window than this commit.
+                tracing::debug!(
+                    outbox = %row.id,
+                    window_us = delivered_at.elapsed().as_micros() as u64,
+                    "sent; marked sent"
+                );
                 store::events::record(
                     &mut conn,
                     ticket,

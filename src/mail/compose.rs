@@ -40,16 +40,39 @@ pub fn new_message_id(support_address: &str) -> String {
     format!("{}@{}", uuid::Uuid::now_v7().simple(), domain)
 }
 
+/// A header value safe to write: every control character (CR, LF, NUL, tab …) becomes a
+/// space, runs of spaces collapse, and the ends are trimmed. Display names and subjects
+/// come from strangers; a CR/LF in one must never start a header of its own (issue 9).
+pub fn header_text(value: &str) -> String {
+    value
+        .split(|c: char| c.is_control() || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A Message-ID safe to write between angle brackets: visible ASCII without brackets.
+fn message_id_text(id: &str) -> Option<String> {
+    let clean: String = id
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>'))
+        .collect();
+    (!clean.is_empty()).then_some(clean)
+}
+
 /// The complete RFC 5322 bytes of the mail.
 pub fn compose(o: &Outgoing) -> Result<Vec<u8>, ComposeError> {
     let from = Mailbox::new(
-        Some(o.from_name.clone()),
+        Some(header_text(&o.from_name)),
         o.from_address
             .parse()
             .map_err(|_| ComposeError::Address(o.from_address.clone()))?,
     );
     let to = Mailbox::new(
-        o.to_name.clone(),
+        o.to_name
+            .as_deref()
+            .map(header_text)
+            .filter(|n| !n.is_empty()),
         o.to_address
             .parse()
             .map_err(|_| ComposeError::Address(o.to_address.clone()))?,
@@ -57,15 +80,20 @@ pub fn compose(o: &Outgoing) -> Result<Vec<u8>, ComposeError> {
     let mut builder = Message::builder()
         .from(from)
         .to(to)
-        .subject(o.subject.clone())
+        .subject(header_text(&o.subject))
         .message_id(Some(format!("<{}>", o.message_id)))
         .header(ContentType::TEXT_PLAIN)
-        .header(ContentLanguage(o.language.clone()));
-    if let Some(parent) = &o.in_reply_to {
+        .header(ContentLanguage(header_text(&o.language)));
+    if let Some(parent) = o.in_reply_to.as_deref().and_then(message_id_text) {
         builder = builder.in_reply_to(format!("<{parent}>"));
     }
-    if !o.references.is_empty() {
-        let refs: Vec<String> = o.references.iter().map(|r| format!("<{r}>")).collect();
+    let refs: Vec<String> = o
+        .references
+        .iter()
+        .filter_map(|r| message_id_text(r))
+        .map(|r| format!("<{r}>"))
+        .collect();
+    if !refs.is_empty() {
         builder = builder.references(refs.join(" "));
     }
     if o.auto_submitted {
@@ -110,6 +138,40 @@ impl Header for ContentLanguage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_a_header() {
+        let o = Outgoing {
+            from_name: "Support\r\nX-Evil: 1".into(),
+            from_address: "support@localhost".into(),
+            to_address: "eve@evil.example".into(),
+            to_name: Some("Eve\r\nBcc: attacker@evil.example\0".into()),
+            subject: "Re: hi\r\nBcc: attacker@evil.example".into(),
+            body: "body".into(),
+            message_id: "m1@localhost".into(),
+            in_reply_to: Some("c1@x\r\nBcc: a@evil.example".into()),
+            references: vec!["c0@x\n".into(), "\r\n".into()],
+            auto_submitted: false,
+            language: "en\r\nX-Evil: 2".into(),
+        };
+        let text = String::from_utf8(compose(&o).unwrap()).unwrap();
+        let headers = text.split("\r\n\r\n").next().unwrap();
+        for line in headers.split("\r\n") {
+            let name = line.split(':').next().unwrap().to_ascii_lowercase();
+            assert!(
+                !matches!(name.as_str(), "bcc" | "x-evil"),
+                "injected header {line:?} in {headers}"
+            );
+            assert!(!line.contains('\0') && !line.contains('\n'), "{line:?}");
+        }
+        let parsed = mail_parser::MessageParser::default()
+            .parse(text.as_bytes())
+            .unwrap();
+        assert_eq!(parsed.subject(), Some("Re: hi Bcc: attacker@evil.example"));
+        let to = parsed.to().and_then(|a| a.first()).unwrap();
+        assert_eq!(to.address(), Some("eve@evil.example"));
+        assert_eq!(to.name(), Some("Eve Bcc: attacker@evil.example"));
+    }
 
     #[test]
     fn automatic_answer_headers() {

@@ -5,6 +5,7 @@ use mail_parser::{MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
 use crate::domain::loop_guard::Provenance;
+use crate::mail::compose::header_text;
 
 /// Triage reads at most this much of a message; the full text is kept.
 const TRIAGE_TEXT_LIMIT: usize = 20_000;
@@ -68,22 +69,81 @@ pub enum MalformedMail {
     NoSender,
 }
 
-/// The key under which a raw message is stored once: its Message-ID, or a hash of its bytes.
-pub fn dedup_key(raw: &[u8]) -> String {
-    match quick_message_id(raw) {
-        Some(id) => format!("mid:{id}"),
-        None => format!("sha256:{}", hex::encode(Sha256::digest(raw))),
+/// What identifies one message, read from the header section only (the raw bytes are
+/// stored before the full parse).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The key under which the raw message is stored once (a unique column).
+    pub dedup_key: String,
+    /// The Message-ID, when there is one.
+    pub message_id: Option<String>,
+}
+
+/// The identity of a raw message. The dedup key covers the Message-ID *and* the sender
+/// and a digest of the content (subject, date and body), so that copies of one message
+/// (an MTA's retry, the same mail through two MX hosts with other trace headers) share a
+/// key, while a different message that reuses a Message-ID (a stranger who guessed it)
+/// gets its own key and is stored, not dropped (issue 9).
+pub fn identity(raw: &[u8]) -> Identity {
+    let Some(headers) = MessageParser::new().parse_headers(raw) else {
+        return Identity {
+            dedup_key: format!("sha256:{}", hex::encode(Sha256::digest(raw))),
+            message_id: None,
+        };
+    };
+    let message_id = headers
+        .message_id()
+        .map(|id| clean_id(id.trim()))
+        .filter(|id| !id.is_empty() && id.len() <= 512);
+    let sender = headers
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .map(|a| a.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let mut digest = Sha256::new();
+    for part in [
+        message_id.as_deref().unwrap_or(""),
+        &sender,
+        headers.subject().unwrap_or(""),
+        headers.header_raw("Date").unwrap_or("").trim(),
+    ] {
+        digest.update(part.as_bytes());
+        digest.update([0u8]);
+    }
+    digest.update(Sha256::digest(normalized_body(raw)));
+    Identity {
+        dedup_key: format!("msg:{}", hex::encode(digest.finalize())),
+        message_id,
     }
 }
 
-/// Reads the Message-ID without a full parse (the raw is stored before parsing).
-fn quick_message_id(raw: &[u8]) -> Option<String> {
-    let parsed = MessageParser::new().parse_headers(raw)?;
-    parsed
-        .message_id()
-        .map(str::trim)
-        .filter(|id| !id.is_empty() && id.len() <= 512)
-        .map(str::to_string)
+/// The key under which a raw message is stored once; see [`identity`].
+pub fn dedup_key(raw: &[u8]) -> String {
+    identity(raw).dedup_key
+}
+
+/// The body bytes after the header section, with CRLF as LF and trailing whitespace
+/// dropped, so that a relay that rewrites line ends does not make a copy look new.
+fn normalized_body(raw: &[u8]) -> Vec<u8> {
+    let crlf = raw.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4);
+    let lf = raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 2);
+    let start = match (crlf, lf) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => raw.len(),
+    };
+    let mut body: Vec<u8> = Vec::with_capacity(raw.len() - start);
+    for &b in &raw[start..] {
+        if b == b'\n' && body.last() == Some(&b'\r') {
+            body.pop();
+        }
+        body.push(b);
+    }
+    while body.last().is_some_and(|b| b.is_ascii_whitespace()) {
+        body.pop();
+    }
+    body
 }
 
 /// Checks what can be checked before the message is stored.
@@ -114,17 +174,18 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
         .map(|a| a.trim().to_ascii_lowercase())
         .filter(|a| is_plausible_address(a))
         .ok_or(MalformedMail::NoSender)?;
+    // Names and subjects become header values of our answers and one-line labels in
+    // the console: no control characters (a CR/LF, a NUL) survive.
     let from_name = from
         .name()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_string);
+        .map(header_text)
+        .filter(|n| !n.is_empty());
 
     let mut thread_ids: Vec<String> = Vec::new();
     let push_ids = |v: &mail_parser::HeaderValue| {
         let ids: Vec<String> = match v {
-            mail_parser::HeaderValue::Text(t) => vec![t.to_string()],
-            mail_parser::HeaderValue::TextList(l) => l.iter().map(|t| t.to_string()).collect(),
+            mail_parser::HeaderValue::Text(t) => vec![clean_id(t)],
+            mail_parser::HeaderValue::TextList(l) => l.iter().map(|t| clean_id(t)).collect(),
             _ => Vec::new(),
         };
         ids
@@ -138,10 +199,14 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
         }
     }
 
-    let text = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    // PostgreSQL's TEXT refuses a NUL; the raw bytes keep it, the text columns do not.
+    let text = msg
+        .body_text(0)
+        .map(|t| without_nul(&t))
+        .unwrap_or_default();
     let html = msg
         .body_html(0)
-        .map(|h| h.into_owned())
+        .map(|h| without_nul(&h))
         .filter(|_| msg.html_body_count() > 0 && is_html_part(&msg));
     let attachments = msg
         .attachments()
@@ -149,8 +214,8 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
             let content_type = part
                 .content_type()
                 .map(|ct| match &ct.c_subtype {
-                    Some(sub) => format!("{}/{}", ct.c_type, sub),
-                    None => ct.c_type.to_string(),
+                    Some(sub) => header_text(&format!("{}/{}", ct.c_type, sub)),
+                    None => header_text(&ct.c_type),
                 })
                 .unwrap_or_else(|| "application/octet-stream".into());
             InboundAttachment {
@@ -164,29 +229,29 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
         })
         .collect();
 
-    let header_text = |name: &str| msg.header_raw(name).map(|v| v.trim().to_string());
-    let vendor_auto_reply = header_text("X-Autoreply").is_some()
-        || header_text("X-Autorespond").is_some()
-        || header_text("X-Auto-Response-Suppress").is_some_and(|v| {
+    let header = |name: &str| msg.header_raw(name).map(header_text);
+    let vendor_auto_reply = header("X-Autoreply").is_some()
+        || header("X-Autorespond").is_some()
+        || header("X-Auto-Response-Suppress").is_some_and(|v| {
             v.to_ascii_lowercase()
                 .split(',')
                 .any(|p| matches!(p.trim(), "all" | "autoreply"))
         });
     Ok(InboundMail {
-        message_id: msg.message_id().map(str::to_string),
+        message_id: msg
+            .message_id()
+            .map(clean_id)
+            .filter(|id| !id.is_empty()),
         thread_ids,
         from_address,
         from_name,
-        subject: msg
-            .subject()
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default(),
+        subject: msg.subject().map(header_text).unwrap_or_default(),
         text,
         html,
         attachments,
-        auto_submitted: header_text("Auto-Submitted"),
-        precedence: header_text("Precedence"),
-        has_list_id: header_text("List-Id").is_some(),
+        auto_submitted: header("Auto-Submitted"),
+        precedence: header("Precedence"),
+        has_list_id: header("List-Id").is_some(),
         vendor_auto_reply,
     })
 }
@@ -196,13 +261,27 @@ fn is_html_part(msg: &mail_parser::Message) -> bool {
     msg.html_bodies().any(|p| p.is_text_html())
 }
 
+/// An address we can store and answer: lettre must accept it, or composing the
+/// acknowledgement would fail for a reason no retry can fix.
 fn is_plausible_address(a: &str) -> bool {
     match a.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && !domain.is_empty() && !a.contains(char::is_whitespace)
+            !local.is_empty()
+                && !domain.is_empty()
+                && !a.contains(|c: char| c.is_whitespace() || c.is_control())
+                && a.parse::<lettre::Address>().is_ok()
         }
         None => false,
     }
+}
+
+/// A Message-ID as stored: visible characters only.
+fn clean_id(id: &str) -> String {
+    id.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect()
+}
+
+fn without_nul(text: &str) -> String {
+    text.replace('\0', "")
 }
 
 /// Attachment names come from strangers: keep them printable and free of paths.
@@ -240,7 +319,9 @@ JVBERi0=\r\n--b--\r\n";
         assert_eq!(m.attachments[0].filename, "inv.pdf");
         assert_eq!(m.attachments[0].content_type, "application/pdf");
         assert_eq!(m.attachments[0].content, b"%PDF-");
-        assert_eq!(dedup_key(raw), "mid:abc@x");
+        let id = identity(raw);
+        assert_eq!(id.message_id.as_deref(), Some("abc@x"));
+        assert!(id.dedup_key.starts_with("msg:"));
     }
 
     #[test]
@@ -249,7 +330,7 @@ JVBERi0=\r\n--b--\r\n";
         let m = parse(raw).unwrap();
         assert!(m.text.contains("Where is my order?"), "{:?}", m.text);
         assert!(m.html.is_some());
-        assert!(dedup_key(raw).starts_with("sha256:"));
+        assert_eq!(identity(raw).message_id, None);
     }
 
     #[test]

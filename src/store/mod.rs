@@ -166,8 +166,11 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// A connection still inside a transaction (a use case panicked, or a rollback
+    /// failed) is never handed out again: the next user's writes would silently join
+    /// that transaction and never be committed. Dropping it rolls the transaction back.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        !matches!(transaction_depth(conn), Ok(None))
     }
 }
 
@@ -266,7 +269,62 @@ pub fn describe_schema(conn: &mut DbConn) -> Result<Vec<(String, Vec<String>)>, 
 /// front (waiting up to `busy_timeout`), because a deferred transaction that reads first
 /// and writes later fails at once with "database is locked" when another process wrote
 /// in between — exactly what concurrent ingests do.
+///
+/// A panic inside `f` rolls the transaction back before it goes on unwinding, so the
+/// connection never returns to the pool inside a transaction (and if the rollback fails,
+/// the pool discards the connection: see `Manager::has_broken`).
 pub fn transaction<T, E: From<diesel::result::Error>>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E> {
+    let depth_before = transaction_depth(conn)?.map_or(0, |d| d.get());
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_transaction(conn, f))) {
+        Ok(result) => result,
+        Err(panic) => {
+            roll_back_to(conn, depth_before);
+            std::panic::resume_unwind(panic)
+        }
+    }
+}
+
+/// How deep in transactions the connection is (`None`: outside any); an error when the
+/// transaction manager is broken (a rollback failed).
+fn transaction_depth(
+    conn: &mut DbConn,
+) -> diesel::QueryResult<Option<std::num::NonZeroU32>> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth(),
+        DbConn::Postgres(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth(),
+    }
+}
+
+/// Rolls back the transactions (and savepoints) opened above `depth`, best effort.
+fn roll_back_to(conn: &mut DbConn, depth: u32) {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    for _ in 0..16 {
+        match transaction_depth(conn) {
+            Ok(Some(d)) if d.get() > depth => {}
+            _ => return,
+        }
+        let rolled = match conn {
+            DbConn::Sqlite(c) => {
+                <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(c)
+            }
+            DbConn::Postgres(c) => {
+                <AnsiTransactionManager as TransactionManager<PgConnection>>::rollback_transaction(c)
+            }
+        };
+        if let Err(e) = rolled {
+            tracing::error!(error = %e, "rollback after a panic failed; the connection will be discarded");
+            return;
+        }
+    }
+}
+
+fn run_transaction<T, E: From<diesel::result::Error>>(
     conn: &mut DbConn,
     f: impl FnOnce(&mut DbConn) -> Result<T, E>,
 ) -> Result<T, E> {

@@ -61,6 +61,11 @@ pub struct RawMailRow {
     pub ticket_id: Option<String>,
     pub received_at: NaiveDateTime,
     pub processed_at: Option<NaiveDateTime>,
+    /// The Message-ID the message carries, if any (not unique: see `dedup_key`).
+    pub message_id: Option<String>,
+    /// How many times the message arrived or was tried; a message that keeps failing is
+    /// parked as failed instead of retried for ever.
+    pub attempts: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -62,6 +62,8 @@ diesel::table! {
         ticket_id -> Nullable<Text>,
         received_at -> Timestamp,
         processed_at -> Nullable<Timestamp>,
+        message_id -> Nullable<Text>,
+        attempts -> Integer,
     }
 }
 

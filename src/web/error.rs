@@ -48,9 +48,12 @@ impl ResponseError for WebError {
         match self {
             WebError::Auth(a) => a.status_code(),
             WebError::App(e) if e.is_temporary() => StatusCode::SERVICE_UNAVAILABLE,
-            WebError::App(AppError::Malformed(_) | AppError::Invalid(_) | AppError::Illegal(_)) => {
-                StatusCode::BAD_REQUEST
-            }
+            WebError::App(
+                AppError::Malformed(_)
+                | AppError::Invalid(_)
+                | AppError::Illegal(_)
+                | AppError::Unprocessable(_),
+            ) => StatusCode::BAD_REQUEST,
             WebError::App(AppError::NotFound(_) | AppError::Store(StoreError::NotFound)) => {
                 StatusCode::NOT_FOUND
             }

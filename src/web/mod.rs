@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod failed_mail;
 pub mod health;
 pub mod inbound;
 pub mod metrics;
@@ -51,6 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/admin/users", web::post().to(users::create))
     .route("/admin/users/{id}", web::post().to(users::update))
     .route("/admin/audit", web::get().to(users::audit))
+    .route("/admin/failed-mail", web::get().to(failed_mail::list))
     .route("/static/{name}", web::get().to(assets::asset))
     .route(
         "/favicon.ico",

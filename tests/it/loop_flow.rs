@@ -392,7 +392,12 @@ fn ingest_mail_pipe_accepts_and_answers() {
     let raw = std::fs::read(crate::harness::repo_path("samples/order-status.eml")).unwrap();
     let (code, _, err) = t.run_cli(&["ingest-mail"], &raw);
     assert_eq!(code, 0, "{err}");
-    // The pipe delivers what it queued, so the answer is there without `serve`.
+    // The pipe only queues (an MTA's pipe must return within seconds); without `serve`,
+    // `tandem deliver` sends what it queued.
+    assert!(t.sent_mail().is_empty(), "ingest-mail never delivers itself");
+    let (code, out, err) = t.run_cli(&["deliver"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("sent 1"), "{out}");
     let sent = t.sent_mail();
     assert_eq!(sent.len(), 1, "{err}");
     assert!(sent[0].subject.contains("[#1001]"));

@@ -1,0 +1,356 @@
+//! Fault cases of issue 9 that run fast: a hostile header, concurrent copies of one
+//! message, Message-ID squatting, NUL bytes, panics inside a transaction. Each checks what
+//! a customer would: every message answered "accepted" is stored, once.
+
+use std::collections::HashSet;
+
+use actix_web::test as atest;
+use actix_web::{App, web};
+use tandem::app::ingest::Outcome;
+
+use crate::harness::{TestApp, email, run_binary};
+
+/// The issue's From: a display name that decodes to "Eve\r\nBcc: attacker@evil.example".
+const HOSTILE_FROM: &str =
+    "=?UTF-8?B?RXZlDQpCY2M6IGF0dGFja2VyQGV2aWwuZXhhbXBsZQ==?= <eve@evil.example>";
+
+const QUESTION: &str = "Hello, the invoice for my company account shows the wrong amount. Can someone check it?";
+
+fn ordinary(i: usize) -> String {
+    email(
+        &format!("customer{i}@example.com"),
+        &format!("Question {i}"),
+        &format!("ordinary{i}@example.com"),
+        QUESTION,
+    )
+}
+
+fn hostile() -> String {
+    email(HOSTILE_FROM, "Hello", "hostile1@evil.example", QUESTION)
+}
+
+/// Ticket numbers by customer address, as `ticket list` shows them.
+fn tickets(t: &TestApp) -> Vec<(i64, String)> {
+    tandem::app::tickets::list(&t.app, 10_000, 0)
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.number, s.customer))
+        .collect()
+}
+
+fn inbound_messages(t: &TestApp, number: i64) -> usize {
+    t.show(number)
+        .messages
+        .iter()
+        .filter(|m| m.direction == "inbound")
+        .count()
+}
+
+fn secret_app(t: &TestApp, pool: u32) -> tandem::app::App {
+    let mut config = t.app.config.clone();
+    config.inbound_secret = Some("s3cret".into());
+    tandem::app::App::open_with_pool_size(config, pool).unwrap()
+}
+
+fn post(body: String) -> actix_http::Request {
+    atest::TestRequest::post()
+        .uri("/inbound/email")
+        .insert_header(("X-Tandem-Secret", "s3cret"))
+        .set_payload(body)
+        .to_request()
+}
+
+#[actix_web::test]
+async fn a_hostile_display_name_then_twenty_messages_over_http_are_all_stored() {
+    let t = TestApp::new();
+    // One pooled connection: whatever the hostile message leaves behind, the next
+    // messages get it.
+    let svc = atest::init_service(
+        App::new()
+            .app_data(web::Data::new(secret_app(&t, 1)))
+            .configure(tandem::web::routes),
+    )
+    .await;
+    let resp = atest::call_service(&svc, post(hostile())).await;
+    assert_eq!(resp.status(), 202, "the hostile message is accepted");
+    for i in 0..20 {
+        let resp = atest::call_service(&svc, post(ordinary(i))).await;
+        assert_eq!(resp.status(), 202, "message {i}");
+    }
+    let stored = tickets(&t);
+    assert_eq!(stored.len(), 21, "{stored:?}");
+    for i in 0..20 {
+        let who = format!("customer{i}@example.com");
+        assert!(stored.iter().any(|(_, c)| *c == who), "{who} is stored");
+    }
+    // The acknowledgement to Eve carries her name without the injected header.
+    t.deliver();
+    let to_eve = t
+        .sent_mail()
+        .into_iter()
+        .find(|m| m.to == "eve@evil.example")
+        .expect("Eve is acknowledged");
+    let raw = std::fs::read_to_string(&to_eve.file).unwrap();
+    let headers = raw.split("\r\n\r\n").next().unwrap();
+    assert!(
+        !headers.lines().any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
+        "{headers}"
+    );
+    assert!(!raw.contains("attacker@evil.example\r\n"), "{raw}");
+}
+
+#[test]
+fn a_hostile_display_name_then_twenty_messages_over_ingest_mail_are_all_stored() {
+    let t = TestApp::new();
+    let (code, _, err) = t.run_cli(&["ingest-mail"], hostile().as_bytes());
+    assert_eq!(code, 0, "{err}");
+    for i in 0..20 {
+        let (code, _, err) = t.run_cli(&["ingest-mail"], ordinary(i).as_bytes());
+        assert_eq!(code, 0, "message {i}: {err}");
+    }
+    assert_eq!(tickets(&t).len(), 21);
+}
+
+#[test]
+fn a_panic_inside_a_transaction_leaves_the_pool_usable_and_loses_nothing() {
+    let t = TestApp::new();
+    let app = tandem::app::App::open_with_pool_size(t.app.config.clone(), 1).unwrap();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut conn = app.conn().unwrap();
+        let _ = tandem::store::transaction(&mut conn, |c| {
+            tandem::store::raw_mail::store(c, "forced-panic", b"From: a@b.c\r\n\r\nx")?;
+            if std::hint::black_box(true) {
+                panic!("forced panic inside a transaction");
+            }
+            Ok::<_, tandem::store::StoreError>(())
+        });
+    }));
+    assert!(panicked.is_err());
+    for i in 0..5 {
+        let outcome = tandem::app::ingest::ingest_email(&app, ordinary(i).as_bytes()).unwrap();
+        assert!(matches!(outcome, Outcome::Accepted { .. }), "{outcome:?}");
+    }
+    drop(app);
+    // A fresh process (a fresh pool) sees every message: they were committed.
+    let reopened = tandem::app::App::open(t.app.config.clone()).unwrap();
+    assert_eq!(tandem::app::tickets::list(&reopened, 100, 0).unwrap().len(), 5);
+    let mut conn = reopened.conn().unwrap();
+    assert!(
+        tandem::store::raw_mail::get_by_key(&mut conn, "forced-panic")
+            .unwrap()
+            .is_none(),
+        "the panicking transaction was rolled back"
+    );
+}
+
+#[actix_web::test]
+async fn eight_concurrent_copies_over_http_make_one_ticket_and_eight_202s() {
+    let t = TestApp::new();
+    let app = web::Data::new(secret_app(&t, 8));
+    let svc = atest::init_service(
+        App::new()
+            .app_data(app.clone())
+            .configure(tandem::web::routes),
+    )
+    .await;
+    for round in 0..5 {
+        let raw = ordinary(round);
+        let answers =
+            futures_join_all((0..8).map(|_| atest::call_service(&svc, post(raw.clone())))).await;
+        let mut numbers = HashSet::new();
+        for resp in answers {
+            assert_eq!(resp.status(), 202, "round {round}");
+            let body: serde_json::Value = atest::read_body_json(resp).await;
+            numbers.insert(body["ticket"].as_i64().expect("a ticket number"));
+        }
+        assert_eq!(numbers.len(), 1, "one ticket number for every copy");
+        let number = *numbers.iter().next().unwrap();
+        assert_eq!(inbound_messages(&t, number), 1, "round {round}");
+    }
+    assert_eq!(tickets(&t).len(), 5);
+}
+
+/// Polls all futures together (on one thread; the handler's `web::block` puts each
+/// copy on its own blocking thread, so the copies do meet in the database).
+async fn futures_join_all<F: std::future::Future>(futs: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut pending: Vec<Option<std::pin::Pin<Box<F>>>> = futs.map(|f| Some(Box::pin(f))).collect();
+    let mut results: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut all_done = true;
+        for (i, slot) in pending.iter_mut().enumerate() {
+            if let Some(f) = slot {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => {
+                        results[i] = Some(v);
+                        *slot = None;
+                    }
+                    std::task::Poll::Pending => all_done = false,
+                }
+            }
+        }
+        if all_done {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    results.into_iter().map(Option::unwrap).collect()
+}
+
+#[test]
+fn four_concurrent_ingest_mail_processes_make_one_ticket() {
+    let t = TestApp::new();
+    for round in 0..3 {
+        let raw = ordinary(round);
+        let runs: Vec<_> = (0..4)
+            .map(|_| {
+                let env = t.env.clone();
+                let raw = raw.clone();
+                std::thread::spawn(move || run_binary(&env, &["ingest-mail"], raw.as_bytes()))
+            })
+            .collect();
+        for run in runs {
+            let (code, _, err) = run.join().unwrap();
+            assert_eq!(code, 0, "round {round}: {err}");
+        }
+    }
+    let stored = tickets(&t);
+    assert_eq!(stored.len(), 3, "{stored:?}");
+    for (number, _) in stored {
+        assert_eq!(inbound_messages(&t, number), 1);
+    }
+}
+
+#[test]
+fn a_message_reusing_a_known_message_id_is_stored_and_marked() {
+    let t = TestApp::new();
+    // A stranger sends first with the Message-ID the customer's mail will carry.
+    let squat = email(
+        "stranger@evil.example",
+        "hi",
+        "real-1@customer.example",
+        "nothing",
+    );
+    let real = email(
+        "ana@customer.example",
+        "My invoice is wrong",
+        "real-1@customer.example",
+        QUESTION,
+    );
+    assert!(matches!(t.ingest(&squat), Outcome::Accepted { .. }));
+    let Outcome::Accepted { ticket_number, .. } = t.ingest(&real) else {
+        panic!("the customer's real message is stored, not dropped as a duplicate");
+    };
+    let detail = t.show(ticket_number);
+    assert_eq!(detail.summary.customer, "ana@customer.example");
+    assert!(
+        detail.events.iter().any(|e| e.kind == "message_id_reused"),
+        "marked: {:?}",
+        detail.events.iter().map(|e| &e.kind).collect::<Vec<_>>()
+    );
+    // The same customer message again is still a duplicate.
+    assert!(matches!(
+        t.ingest(&real),
+        Outcome::Duplicate {
+            ticket_number: Some(n)
+        } if n == ticket_number
+    ));
+    assert_eq!(tickets(&t).len(), 2);
+}
+
+#[test]
+fn a_copy_relayed_with_other_trace_headers_is_still_one_message() {
+    let t = TestApp::new();
+    let raw = ordinary(1);
+    let relayed = format!("Received: from mx2.example.com by mx.tandem.test\r\n{raw}");
+    let Outcome::Accepted { ticket_number, .. } = t.ingest(&raw) else {
+        panic!("first copy accepted")
+    };
+    assert_eq!(
+        t.ingest(&relayed),
+        Outcome::Duplicate {
+            ticket_number: Some(ticket_number)
+        }
+    );
+}
+
+#[test]
+fn nul_bytes_in_body_subject_and_name_are_stored_without_them() {
+    let t = TestApp::new();
+    let raw = "From: \"Ev\0e\" <eve@example.com>\r\nTo: support@tandem.test\r\n\
+               Subject: hel\0lo\r\nMessage-ID: <nul1@example.com>\r\n\
+               Content-Type: text/plain; charset=utf-8\r\n\r\nbody with a \0 NUL\r\n";
+    let Outcome::Accepted { ticket_number, .. } = t.ingest(raw) else {
+        panic!("accepted")
+    };
+    let detail = t.show(ticket_number);
+    let inbound = detail
+        .messages
+        .iter()
+        .find(|m| m.direction == "inbound")
+        .unwrap();
+    assert!(!inbound.text.contains('\0'), "{:?}", inbound.text);
+    assert!(inbound.text.contains("NUL"));
+    assert!(!inbound.subject.contains('\0'));
+    assert!(!detail.summary.subject.contains('\0'));
+    // The raw bytes keep the NULs.
+    let mut conn = t.app.conn().unwrap();
+    let raw_rows = tandem::store::raw_mail::list_by_status(&mut conn, "processed", 10).unwrap();
+    assert!(raw_rows.iter().any(|r| r.raw.contains(&0u8)));
+    let (code, _, err) = t.run_cli(&["ingest-mail"], raw.replace("nul1", "nul2").as_bytes());
+    assert_eq!(code, 0, "{err}");
+}
+
+fn panicking(i: usize) -> String {
+    ordinary(i).replacen("\r\n", "\r\nX-Tandem-Fault: panic\r\n", 1)
+}
+
+#[actix_web::test]
+async fn a_message_that_panics_is_parked_as_failed_and_shown_to_admins() {
+    use crate::console::{Browser, PASSWORD, add_user};
+    let t = TestApp::new();
+    add_user(&t, "root@tandem.test", "admin");
+    add_user(&t, "ana@tandem.test", "agent");
+    let svc = atest::init_service(
+        App::new()
+            .app_data(web::Data::new(secret_app(&t, 1)))
+            .app_data(web::Data::new(tandem::web::presence::Presence::default()))
+            .configure(tandem::web::routes),
+    )
+    .await;
+    // Over HTTP: refused with a reason that says retrying will not help, never a 500.
+    let resp = atest::call_service(&svc, post(panicking(100))).await;
+    assert_eq!(resp.status(), 400);
+    let body = String::from_utf8(atest::read_body(resp).await.to_vec()).unwrap();
+    assert!(body.contains("cannot be processed"), "{body}");
+    // Over the pipe: 65, never 101 (a panic) or 75 (retried for ever).
+    let (code, _, err) = t.run_cli(&["ingest-mail"], panicking(101).as_bytes());
+    assert_eq!(code, 65, "{err}");
+    // Nothing of theirs was half-written, and the mail after them is stored.
+    for i in 0..3 {
+        assert_eq!(atest::call_service(&svc, post(ordinary(i))).await.status(), 202);
+    }
+    assert_eq!(tickets(&t).len(), 3);
+    // Admins see both, with the reason; agents may not look.
+    let mut ana = Browser::default();
+    ana.login(&svc, "ana@tandem.test", PASSWORD).await;
+    assert_eq!(ana.get(&svc, "/admin/failed-mail").await.status, 403);
+    let mut root = Browser::default();
+    root.login(&svc, "root@tandem.test", PASSWORD).await;
+    let page = root.get(&svc, "/admin/failed-mail").await;
+    assert_eq!(page.status, 200);
+    let doc = scraper::Html::parse_document(&page.body);
+    let rows = scraper::Selector::parse("#failed-mail tbody tr").unwrap();
+    let rows: Vec<String> = doc
+        .select(&rows)
+        .map(|r| r.text().collect::<String>())
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.iter().any(|r| r.contains("ordinary100@example.com")));
+    assert!(rows.iter().all(|r| r.contains("fault injected")), "{rows:?}");
+    let (code, out, err) = t.run_cli(&["failed-mail", "--json"], b"");
+    assert_eq!(code, 0, "{err}");
+    let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{out}");
+}
