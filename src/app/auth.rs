@@ -15,10 +15,99 @@ use super::{App, AppError};
 
 /// Sessions end after this long without use.
 pub const SESSION_IDLE_HOURS: i64 = 12;
-/// Failed sign-ins allowed per account, and per client address, in the window.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// How far back failed sign-ins count.
 pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+/// One back-off rule: past `free` failures of its kind, each attempt waits
+/// `base × 2^(failures − free)` (at most `cap`) seconds after the latest such failure.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub free: usize,
+    pub base_secs: i64,
+    pub cap_secs: i64,
+}
+
+impl Backoff {
+    /// Seconds still to wait, given this rule's failures (newest first).
+    fn wait(&self, failures: &[&store::events::FailedLogin], at: chrono::NaiveDateTime) -> i64 {
+        if failures.len() < self.free {
+            return 0;
+        }
+        let over = (failures.len() - self.free).min(20) as u32;
+        let delay = self.base_secs.saturating_mul(1 << over).min(self.cap_secs);
+        let latest = failures.iter().map(|f| f.at).max().unwrap_or(at);
+        (latest + Duration::seconds(delay) - at)
+            .num_seconds()
+            .max(0)
+    }
+}
+
+/// One account from one address: the owner mistyping, or someone guessing from there.
+pub const PER_ACCOUNT_AND_ADDRESS: Backoff = Backoff {
+    free: 5,
+    base_secs: 30,
+    cap_secs: 15 * 60,
+};
+/// One account from anywhere (guessing spread over many addresses). Capped low, so that
+/// nobody can keep the owner out for long by failing on purpose.
+pub const PER_ACCOUNT: Backoff = Backoff {
+    free: 10,
+    base_secs: 5,
+    cap_secs: 60,
+};
+/// One address trying many real accounts (password spraying).
+pub const PER_ADDRESS: Backoff = Backoff {
+    free: 20,
+    base_secs: 5,
+    cap_secs: 5 * 60,
+};
+/// One address trying addresses that are no account. Such noise cannot guess a password,
+/// so it only turns the address's refusals into "slow down"; real accounts are still
+/// checked, so the noise never locks their owners out.
+pub const PER_ADDRESS_UNKNOWN: Backoff = Backoff {
+    free: 100,
+    base_secs: 2,
+    cap_secs: 30,
+};
+
+/// What the throttle says about one sign-in attempt before the password is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    /// Refuse without checking the password: this account is being guessed.
+    pub refuse_secs: i64,
+    /// The address is noisy with unknown accounts: check, but answer any failure with
+    /// "slow down" for this long.
+    pub noisy_secs: i64,
+}
+
+/// The throttle for `email` from `ip`, given recent failures (pure, so it is tested alone).
+pub fn throttle(
+    recent: &[store::events::FailedLogin],
+    email: &str,
+    ip: Option<&str>,
+    at: chrono::NaiveDateTime,
+) -> Throttle {
+    let from_ip = |f: &&store::events::FailedLogin| ip.is_some() && f.ip.as_deref() == ip;
+    let account: Vec<_> = recent.iter().filter(|f| f.email == email).collect();
+    let account_here: Vec<_> = account.iter().copied().filter(from_ip).collect();
+    let address_known: Vec<_> = recent
+        .iter()
+        .filter(from_ip)
+        .filter(|f| f.known_account)
+        .collect();
+    let address_unknown: Vec<_> = recent
+        .iter()
+        .filter(from_ip)
+        .filter(|f| !f.known_account)
+        .collect();
+    Throttle {
+        refuse_secs: PER_ACCOUNT_AND_ADDRESS
+            .wait(&account_here, at)
+            .max(PER_ACCOUNT.wait(&account, at))
+            .max(PER_ADDRESS.wait(&address_known, at)),
+        noisy_secs: PER_ADDRESS_UNKNOWN.wait(&address_unknown, at),
+    }
+}
 
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
@@ -41,7 +130,7 @@ pub struct Session {
 pub enum LoginError {
     #[error("wrong email or password")]
     BadCredentials,
-    #[error("too many failed attempts; wait {0} minutes and try again")]
+    #[error("too many failed attempts; wait {0} seconds and try again")]
     Throttled(i64),
     #[error(transparent)]
     App(#[from] AppError),
@@ -62,13 +151,15 @@ pub fn login(
 ) -> Result<(String, Session), LoginError> {
     let email = email.trim().to_ascii_lowercase();
     let mut conn = app.conn()?;
-    let since = now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let (by_account, by_address) =
-        store::events::count_failed_logins(&mut conn, &email, ip, since)?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        return Err(LoginError::Throttled(FAILURE_WINDOW_MINUTES));
+    let at = now();
+    let since = at - Duration::minutes(FAILURE_WINDOW_MINUTES);
+    let recent = store::events::recent_failed_logins(&mut conn, &email, ip, since, 2_000)?;
+    let limits = throttle(&recent, &email, ip, at);
+    if limits.refuse_secs > 0 {
+        return Err(LoginError::Throttled(limits.refuse_secs));
     }
     let user = store::users::find_by_email(&mut conn, &email)?;
+    let known = user.is_some();
     let ok = match &user {
         Some(u) => u.active && super::users::verify_password(&u.password_hash, password),
         None => {
@@ -78,21 +169,32 @@ pub fn login(
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        store::events::record(
-            &mut conn,
-            None,
-            "login_failed",
-            &Actor {
-                kind: "anonymous",
-                id: Some(&email),
-                ip,
-            },
-            json!({}),
-        )?;
+        let kind = if known {
+            store::events::LOGIN_FAILED
+        } else {
+            store::events::LOGIN_FAILED_UNKNOWN
+        };
+        // On a noisy address further unknown-account failures are not recorded: they
+        // would only lengthen the noise's own back-off.
+        if limits.noisy_secs == 0 || kind == store::events::LOGIN_FAILED {
+            store::events::record(
+                &mut conn,
+                None,
+                kind,
+                &Actor {
+                    kind: "anonymous",
+                    id: Some(&email),
+                    ip,
+                },
+                json!({}),
+            )?;
+        }
+        if limits.noisy_secs > 0 {
+            return Err(LoginError::Throttled(limits.noisy_secs));
+        }
         return Err(LoginError::BadCredentials);
     };
     let token = random_token();
-    let at = now();
     let row = SessionRow {
         token_hash: hash_token(&token),
         user_id: user.id.clone(),
@@ -193,25 +295,131 @@ pub fn setup_token_valid(app: &App, token: &str) -> Result<bool, AppError> {
     Ok(stored.is_some_and(|h| h == hash_token(token)))
 }
 
-/// Creates the first admin with the one-time token, which is then spent.
+/// Creates the first admin with the one-time token, which is spent in the same
+/// transaction: however many requests race with the link, one admin is created.
 pub fn complete_setup(
     app: &App,
     token: &str,
     email: &str,
     name: &str,
     password: &str,
+    ip: Option<&str>,
 ) -> Result<UserRow, AppError> {
     if !setup_token_valid(app, token)? {
         return Err(AppError::Forbidden);
     }
-    let user = super::users::add(app, email, name, "admin", password)?;
+    // Checked (and the password hashed) first, so a refused form leaves the link usable.
+    let new = super::users::NewUser::check(email, name, "admin", password)?;
     let mut conn = app.conn()?;
-    store::settings::set(&mut conn, SETUP_KEY, "")?;
-    Ok(user)
+    store::transaction(&mut conn, |c| {
+        if store::users::count(c)? > 0
+            || !store::settings::replace_if(c, SETUP_KEY, &hash_token(token), "")?
+        {
+            return Err(AppError::Forbidden);
+        }
+        new.insert_as(c, None, ip)
+    })
 }
 
 /// An argon2 hash of a random password, used to keep failed look-ups as slow as real ones.
 fn dummy_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HASH.get_or_init(|| super::users::hash_password(&random_token()).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, NaiveDateTime};
+
+    use super::throttle;
+    use crate::store::events::FailedLogin;
+
+    fn t0() -> NaiveDateTime {
+        chrono::DateTime::from_timestamp(1_800_000_000, 0)
+            .unwrap()
+            .naive_utc()
+    }
+
+    fn fail(email: &str, ip: &str, known: bool, secs: i64) -> FailedLogin {
+        FailedLogin {
+            email: email.into(),
+            ip: Some(ip.into()),
+            known_account: known,
+            at: t0() + Duration::seconds(secs),
+        }
+    }
+
+    #[test]
+    fn guessing_one_account_from_one_address_backs_off_and_then_lets_a_try_through() {
+        let mut recent: Vec<_> = (0..4).map(|i| fail("ana@x", "1.1.1.1", true, i)).collect();
+        let at = t0() + Duration::seconds(4);
+        assert_eq!(
+            throttle(&recent, "ana@x", Some("1.1.1.1"), at).refuse_secs,
+            0
+        );
+        recent.push(fail("ana@x", "1.1.1.1", true, 4));
+        let wait = throttle(&recent, "ana@x", Some("1.1.1.1"), at).refuse_secs;
+        assert_eq!(wait, 30, "the fifth failure costs half a minute");
+        let later = at + Duration::seconds(31);
+        assert_eq!(
+            throttle(&recent, "ana@x", Some("1.1.1.1"), later).refuse_secs,
+            0,
+            "a delay, not a lock"
+        );
+        recent.push(fail("ana@x", "1.1.1.1", true, 35));
+        let wait = throttle(
+            &recent,
+            "ana@x",
+            Some("1.1.1.1"),
+            t0() + Duration::seconds(35),
+        );
+        assert_eq!(wait.refuse_secs, 60, "each further failure doubles it");
+        // The owner at another address is not refused by this address's guessing.
+        assert_eq!(
+            throttle(&recent, "ana@x", Some("2.2.2.2"), later).refuse_secs,
+            0
+        );
+    }
+
+    #[test]
+    fn guessing_spread_over_many_addresses_delays_the_account_at_most_a_minute() {
+        let recent: Vec<_> = (0..200)
+            .map(|i| fail("ana@x", &format!("10.0.{}.{}", i / 250, i % 250), true, i))
+            .collect();
+        let at = t0() + Duration::seconds(200);
+        let wait = throttle(&recent, "ana@x", Some("2.2.2.2"), at).refuse_secs;
+        assert!(wait > 0 && wait <= 60, "{wait}");
+        assert_eq!(
+            throttle(
+                &recent,
+                "ana@x",
+                Some("2.2.2.2"),
+                at + Duration::seconds(61)
+            )
+            .refuse_secs,
+            0
+        );
+    }
+
+    #[test]
+    fn unknown_account_noise_never_refuses_a_real_account_before_its_password_is_checked() {
+        let recent: Vec<_> = (0..1000)
+            .map(|i| fail(&format!("n{i}@x"), "1.1.1.1", false, i / 10))
+            .collect();
+        let at = t0() + Duration::seconds(100);
+        let limits = throttle(&recent, "admin@x", Some("1.1.1.1"), at);
+        assert_eq!(limits.refuse_secs, 0);
+        assert!(limits.noisy_secs > 0 && limits.noisy_secs <= 30);
+        // Spraying real accounts from one address does slow that address down.
+        let spray: Vec<_> = (0..25)
+            .map(|i| fail(&format!("u{i}@x"), "1.1.1.1", true, i))
+            .collect();
+        let wait = throttle(
+            &spray,
+            "admin@x",
+            Some("1.1.1.1"),
+            t0() + Duration::seconds(25),
+        );
+        assert!(wait.refuse_secs > 0 && wait.refuse_secs <= 300);
+    }
 }

@@ -5,8 +5,9 @@ use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
 
+use crate::store::events::Actor;
 use crate::store::models::UserRow;
-use crate::store::{self, new_id, now};
+use crate::store::{self, DbConn, new_id, now};
 
 use super::{App, AppError};
 
@@ -33,7 +34,7 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Creates a user; the email must be new, the role known, the password long enough.
+/// Creates a user from the command line or a fixture; audited as the operator (`cli`).
 pub fn add(
     app: &App,
     email: &str,
@@ -41,48 +42,104 @@ pub fn add(
     role: &str,
     password: &str,
 ) -> Result<UserRow, AppError> {
-    let email = email.trim().to_ascii_lowercase();
-    if !email.contains('@') {
-        return Err(AppError::Invalid(format!(
-            "{email:?} is not an email address"
-        )));
-    }
-    if !ROLES.contains(&role) {
-        return Err(AppError::Invalid(format!(
-            "role must be one of {}",
-            ROLES.join(", ")
-        )));
-    }
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(AppError::Invalid(format!(
-            "the password needs at least {MIN_PASSWORD_LEN} characters"
-        )));
-    }
+    let new = NewUser::check(email, name, role, password)?;
     let mut conn = app.conn()?;
-    if store::users::find_by_email(&mut conn, &email)?.is_some() {
-        return Err(AppError::Conflict(format!(
-            "a user with the email {email} exists already"
-        )));
+    store::transaction(&mut conn, |c| new.insert(c, &Actor::CLI))
+}
+
+/// Creates a user from the console; audited as the admin who did it.
+pub fn add_by(
+    app: &App,
+    email: &str,
+    name: &str,
+    role: &str,
+    password: &str,
+    by: &super::actions::ActingUser,
+) -> Result<UserRow, AppError> {
+    let new = NewUser::check(email, name, role, password)?;
+    let mut conn = app.conn()?;
+    store::transaction(&mut conn, |c| new.insert(c, &by.actor()))
+}
+
+/// A user that passed the checks, with the password already hashed (slow, so it is done
+/// before any transaction starts).
+pub(crate) struct NewUser {
+    row: UserRow,
+}
+
+impl NewUser {
+    /// The email must look like one, the role be known, the password long enough.
+    pub(crate) fn check(
+        email: &str,
+        name: &str,
+        role: &str,
+        password: &str,
+    ) -> Result<NewUser, AppError> {
+        let email = email.trim().to_ascii_lowercase();
+        if !email.contains('@') || email.chars().any(char::is_control) {
+            return Err(AppError::Invalid(format!(
+                "{email:?} is not an email address"
+            )));
+        }
+        if !ROLES.contains(&role) {
+            return Err(AppError::Invalid(format!(
+                "role must be one of {}",
+                ROLES.join(", ")
+            )));
+        }
+        if password.chars().count() < MIN_PASSWORD_LEN {
+            return Err(AppError::Invalid(format!(
+                "the password needs at least {MIN_PASSWORD_LEN} characters"
+            )));
+        }
+        Ok(NewUser {
+            row: UserRow {
+                id: new_id(),
+                email,
+                name: name.trim().to_string(),
+                role: role.to_string(),
+                password_hash: hash_password(password)?,
+                active: true,
+                languages: String::new(),
+                created_at: now(),
+            },
+        })
     }
-    let row = UserRow {
-        id: new_id(),
-        email,
-        name: name.trim().to_string(),
-        role: role.to_string(),
-        password_hash: hash_password(password)?,
-        active: true,
-        languages: String::new(),
-        created_at: now(),
-    };
-    store::users::insert(&mut conn, &row)?;
-    store::events::record(
-        &mut conn,
-        None,
-        "user_created",
-        &store::events::Actor::SYSTEM,
-        serde_json::json!({"user": row.id, "role": role}),
-    )?;
-    Ok(row)
+
+    /// Inserts the user and its audit entry; the email must be new. `by: None` audits the
+    /// new user as its own creator (the one-time set-up link).
+    pub(crate) fn insert_as(
+        mut self,
+        conn: &mut DbConn,
+        by: Option<&Actor>,
+        ip: Option<&str>,
+    ) -> Result<UserRow, AppError> {
+        self.row.created_at = now();
+        if store::users::find_by_email(conn, &self.row.email)?.is_some() {
+            return Err(AppError::Conflict(format!(
+                "a user with the email {} exists already",
+                self.row.email
+            )));
+        }
+        store::users::insert(conn, &self.row)?;
+        let own = Actor {
+            kind: "agent",
+            id: Some(&self.row.id),
+            ip,
+        };
+        store::events::record(
+            conn,
+            None,
+            "user_created",
+            by.unwrap_or(&own),
+            serde_json::json!({"user": self.row.id, "role": self.row.role}),
+        )?;
+        Ok(self.row)
+    }
+
+    fn insert(self, conn: &mut DbConn, by: &Actor) -> Result<UserRow, AppError> {
+        self.insert_as(conn, Some(by), None)
+    }
 }
 
 /// Changes a user's role, activity and languages; deactivation ends their sessions.

@@ -75,25 +75,59 @@ pub fn count_kind(conn: &mut DbConn, kind: &str) -> Result<i64, StoreError> {
         .get_result(conn)?)
 }
 
-/// Failed sign-ins since `since` for the account, and from the address.
-pub fn count_failed_logins(
+/// A failed sign-in: the address tried, where from, whether that account exists, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedLogin {
+    pub email: String,
+    pub ip: Option<String>,
+    pub known_account: bool,
+    pub at: chrono::NaiveDateTime,
+}
+
+pub const LOGIN_FAILED: &str = "login_failed";
+/// A failed sign-in to an address that is no account (counted apart: it cannot guess one).
+pub const LOGIN_FAILED_UNKNOWN: &str = "login_failed_unknown";
+
+/// Failed sign-ins since `since` for the account or from the address, newest first,
+/// at most `limit` of them.
+pub fn recent_failed_logins(
     conn: &mut DbConn,
     email: &str,
     ip: Option<&str>,
     since: chrono::NaiveDateTime,
-) -> Result<(i64, i64), StoreError> {
+    limit: i64,
+) -> Result<Vec<FailedLogin>, StoreError> {
     let recent = events::table
-        .filter(events::kind.eq("login_failed"))
-        .filter(events::created_at.ge(since));
-    let by_account = recent
-        .filter(events::actor_id.eq(email))
-        .count()
-        .get_result(conn)?;
-    let by_address = match ip {
-        Some(ip) => recent.filter(events::ip.eq(ip)).count().get_result(conn)?,
-        None => 0,
+        .filter(events::kind.eq_any([LOGIN_FAILED, LOGIN_FAILED_UNKNOWN]))
+        .filter(events::created_at.ge(since))
+        .order((events::created_at.desc(), events::id.desc()))
+        .select((
+            events::kind,
+            events::actor_id,
+            events::ip,
+            events::created_at,
+        ))
+        .limit(limit);
+    let rows: Vec<(
+        String,
+        Option<String>,
+        Option<String>,
+        chrono::NaiveDateTime,
+    )> = match ip {
+        Some(ip) => recent
+            .filter(events::actor_id.eq(email).or(events::ip.eq(ip)))
+            .load(conn)?,
+        None => recent.filter(events::actor_id.eq(email)).load(conn)?,
     };
-    Ok((by_account, by_address))
+    Ok(rows
+        .into_iter()
+        .map(|(kind, email, ip, at)| FailedLogin {
+            email: email.unwrap_or_default(),
+            ip,
+            known_account: kind == LOGIN_FAILED,
+            at,
+        })
+        .collect())
 }
 
 /// Audit rows: events with the acting user's name and the ticket number, newest first.

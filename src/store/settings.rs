@@ -26,3 +26,47 @@ pub fn set(conn: &mut DbConn, key: &str, value: &str) -> Result<(), StoreError> 
     }
     Ok(())
 }
+
+/// Replaces `key`'s value only if it is still `expected`; true for the one caller that did.
+/// A single conditional UPDATE, so concurrent callers cannot both win: SQLite runs one
+/// writer at a time, and PostgreSQL re-checks the condition after the row lock is released.
+pub fn replace_if(
+    conn: &mut DbConn,
+    key: &str,
+    expected: &str,
+    value: &str,
+) -> Result<bool, StoreError> {
+    let updated = diesel::update(
+        settings::table
+            .filter(settings::key.eq(key))
+            .filter(settings::value.eq(expected)),
+    )
+    .set((settings::value.eq(value), settings::updated_at.eq(now())))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// The row the health check writes (and rolls back) to prove writes work.
+const PROBE_KEY: &str = "health_probe";
+
+/// Proves that a write transaction can change a row right now, then rolls it back, so
+/// the check leaves nothing behind.
+pub fn probe_write(conn: &mut DbConn) -> Result<(), StoreError> {
+    enum Probe {
+        Wrote,
+        Failed(StoreError),
+    }
+    impl From<diesel::result::Error> for Probe {
+        fn from(e: diesel::result::Error) -> Self {
+            Probe::Failed(e.into())
+        }
+    }
+    let result = super::transaction(conn, |c| -> Result<(), Probe> {
+        set(c, PROBE_KEY, &now().to_string()).map_err(Probe::Failed)?;
+        Err(Probe::Wrote)
+    });
+    match result {
+        Ok(()) | Err(Probe::Wrote) => Ok(()),
+        Err(Probe::Failed(e)) => Err(e),
+    }
+}

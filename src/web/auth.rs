@@ -27,10 +27,19 @@ pub struct LoginQuery {
     notice: Option<String>,
 }
 
-/// Only local paths: an attacker's `next=//evil.example` must not redirect off-site.
+/// Only a path on this site. Browsers drop tab, CR and LF from URLs and read `\` as
+/// `/`, so `/\t/evil.example` or `/\evil.example` would leave the site: any control
+/// character, space, backslash or non-ASCII byte, and any `//` at the start, falls back to
+/// the queue. What passes is also a valid `Location` header, so no `next` can cause a 500.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            n.to_string()
+        }
         _ => "/queue".into(),
     }
 }
@@ -208,7 +217,7 @@ pub async fn setup(
         (form.email.clone(), form.name.clone(), form.password.clone()),
     );
     let created = web::block(move || -> Result<String, AppError> {
-        auth::complete_setup(&app2, &t, &f.0, &f.1, &f.2)?;
+        auth::complete_setup(&app2, &t, &f.0, &f.1, &f.2, ip.as_deref())?;
         let (session_token, _) =
             auth::login(&app2, &f.0, &f.2, ip.as_deref()).map_err(|e| match e {
                 LoginError::App(e) => e,
@@ -242,5 +251,37 @@ pub async fn setup(
             Ok(resp)
         }
         Err(e) => Err(WebError::App(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        for ok in ["/queue", "/tickets/1001", "/queue?view=all&q=a%20b", "/"] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\t\t/evil.example",
+            "\t//evil.example",
+            "/\n/evil.example",
+            "/queue\r\nSet-Cookie: x=1",
+            "/\u{b}/evil.example",
+            "/\u{7f}/evil.example",
+            "/ /evil.example",
+            "/caf\u{e9}",
+            "/\u{2028}/evil.example",
+            "https://evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/queue", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/queue");
     }
 }

@@ -1,18 +1,89 @@
 //! `POST /inbound/email`: a raw RFC 5322 message behind a shared secret.
 //! 202 accepted, 400 malformed, 401 bad secret, 503 try again.
 
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use tokio::sync::Semaphore;
 
 use crate::app::{App, AppError, ingest};
 
 use super::error::WebError;
 use super::metrics;
 
+/// Bodies read (and ingested) at once; more wait outside with 503 and `Retry-After`.
+pub const MAX_BODIES_IN_FLIGHT: usize = 16;
+/// A body must arrive whole within this time, however slowly it trickles in.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// What a sender is told to wait before trying again.
+const RETRY_AFTER_SECS: &str = "5";
+
+/// Bounds the inbound bodies in memory at once and how long one may take to arrive.
+/// `serve` makes one for the whole process; without one, a process-wide default is used.
+#[derive(Clone)]
+pub struct InboundGate {
+    permits: Arc<Semaphore>,
+    read_timeout: Duration,
+}
+
+impl InboundGate {
+    pub fn new(bodies_in_flight: usize, read_timeout: Duration) -> InboundGate {
+        InboundGate {
+            permits: Arc::new(Semaphore::new(bodies_in_flight)),
+            read_timeout,
+        }
+    }
+
+    fn process_wide() -> &'static InboundGate {
+        static GATE: OnceLock<InboundGate> = OnceLock::new();
+        GATE.get_or_init(InboundGate::default)
+    }
+}
+
+impl Default for InboundGate {
+    fn default() -> Self {
+        InboundGate::new(MAX_BODIES_IN_FLIGHT, BODY_READ_TIMEOUT)
+    }
+}
+
+fn try_again(why: &str) -> HttpResponse {
+    HttpResponse::ServiceUnavailable()
+        .insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS))
+        .body(format!("{why}; try again later\n"))
+}
+
+/// Why a body was not read whole.
+enum BodyError {
+    TooLarge(usize),
+    TimedOut,
+    Broken(String),
+}
+
+/// Reads the body, stopping past `limit` and at the gate's deadline.
+async fn read_body(
+    payload: web::Payload,
+    limit: usize,
+    timeout: Duration,
+) -> Result<web::Bytes, BodyError> {
+    match tokio::time::timeout(timeout, payload.to_bytes_limited(limit)).await {
+        Err(_) => Err(BodyError::TimedOut),
+        Ok(Err(_)) => Err(BodyError::TooLarge(limit + 1)),
+        Ok(Ok(Err(e))) => Err(BodyError::Broken(e.to_string())),
+        Ok(Ok(Ok(body))) => Ok(body),
+    }
+}
+
+/// The secret is checked from the headers before a byte of the body is read, so a
+/// stranger's upload is refused without being buffered.
 pub async fn email(
     app: web::Data<App>,
+    gate: Option<web::Data<InboundGate>>,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, WebError> {
     let Some(secret) = app.config.inbound_secret.as_deref() else {
         return Ok(HttpResponse::NotFound()
@@ -24,8 +95,45 @@ pub async fn email(
         .map(|v| v.as_bytes())
         .unwrap_or_default();
     if !same_secret(given, secret.as_bytes()) {
-        return Ok(HttpResponse::Unauthorized().body("bad or missing X-Tandem-Secret\n"));
+        return Ok(HttpResponse::Unauthorized()
+            .insert_header((header::CONNECTION, "close"))
+            .body("bad or missing X-Tandem-Secret\n"));
     }
+    let gate: &InboundGate = match &gate {
+        Some(g) => g.get_ref(),
+        None => InboundGate::process_wide(),
+    };
+    let Ok(_permit) = gate.permits.clone().try_acquire_owned() else {
+        return Ok(try_again("too many messages are arriving at once"));
+    };
+    let limit = app.config.max_message_bytes;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let body = match declared {
+        Some(n) if n > limit => Err(BodyError::TooLarge(n)),
+        _ => read_body(payload, limit, gate.read_timeout).await,
+    };
+    let body = match body {
+        Ok(body) => body,
+        Err(BodyError::TooLarge(n)) => {
+            let e = crate::mail::parse::MalformedMail::TooLarge(n, limit);
+            return Ok(HttpResponse::BadRequest()
+                .insert_header((header::CONNECTION, "close"))
+                .body(format!("malformed message: {e}\n")));
+        }
+        Err(BodyError::TimedOut) => {
+            return Ok(try_again(&format!(
+                "the message did not arrive within {} seconds",
+                gate.read_timeout.as_secs()
+            )));
+        }
+        Err(BodyError::Broken(e)) => {
+            return Ok(HttpResponse::BadRequest().body(format!("the upload broke off: {e}\n")));
+        }
+    };
     let result = web::block(move || ingest::ingest_email(&app, &body)).await?;
     metrics::record_ingest(&result);
     match result {
@@ -48,11 +156,10 @@ pub async fn email(
     }
 }
 
-/// Compares digests so the time taken does not reveal how much of the secret matched.
+/// Compares digests in constant time, so neither the time taken nor the lengths reveal
+/// how much of the secret matched.
 fn same_secret(given: &[u8], expected: &[u8]) -> bool {
-    let (a, b) = (Sha256::digest(given), Sha256::digest(expected));
-    a.iter()
-        .zip(b.iter())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-        == 0
+    Sha256::digest(given)
+        .ct_eq(&Sha256::digest(expected))
+        .into()
 }

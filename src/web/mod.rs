@@ -98,17 +98,25 @@ pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
     let data = web::Data::from(app.clone());
     let presence = web::Data::new(presence::Presence::default());
     let limit = app.config.max_message_bytes;
+    // One gate for every worker: it bounds the inbound bodies held at once.
+    let gate = web::Data::new(inbound::InboundGate::default());
     let result = actix_web::rt::System::new().block_on(async move {
         HttpServer::new(move || {
             HttpApp::new()
                 .app_data(data.clone())
                 .app_data(presence.clone())
+                .app_data(gate.clone())
                 .app_data(web::PayloadConfig::new(limit + 1))
                 .app_data(web::FormConfig::default().limit(1024 * 1024))
                 .wrap(pages::security_headers())
                 .wrap(actix_web::middleware::from_fn(metrics::track))
                 .configure(routes)
         })
+        // Headers must arrive promptly and a closing client must go; bodies have their
+        // own deadline (the inbound gate's).
+        .client_request_timeout(Duration::from_secs(10))
+        .client_disconnect_timeout(Duration::from_secs(5))
+        .keep_alive(Duration::from_secs(30))
         .bind(&bind)?
         .run()
         .await

@@ -69,9 +69,10 @@ pub async fn create(
     user.require(Role::Admin)?;
     user.check_csrf(&form.csrf_token)?;
     let f = form.into_inner();
-    let app2 = app.clone();
+    let (app2, by) = (app.clone(), user.acting());
     let result =
-        web::block(move || users::add(&app2, &f.email, &f.name, &f.role, &f.password)).await?;
+        web::block(move || users::add_by(&app2, &f.email, &f.name, &f.role, &f.password, &by))
+            .await?;
     match result {
         Ok(_) => Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, "/admin/users?notice=user_created"))

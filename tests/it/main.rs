@@ -7,5 +7,6 @@ mod harness;
 mod llm;
 mod loop_flow;
 mod schema;
+mod security;
 mod smtp;
 mod supervisor;
