@@ -6,10 +6,12 @@ pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod demo;
+pub mod escalation;
 pub mod ingest;
 pub mod kb;
 pub mod metrics;
 pub mod outbox;
+pub mod participants;
 pub mod queue;
 pub mod replies;
 pub mod review;
@@ -108,6 +110,10 @@ pub enum AppError {
     Conflict(String),
     #[error("not allowed")]
     Forbidden,
+    /// Understood, but a rule refuses it (an escalated draft approved with one click, an
+    /// undo after the window); the message says what to do instead.
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl From<diesel::result::Error> for AppError {

@@ -24,6 +24,8 @@ pub struct InboundMail {
     pub thread_ids: Vec<String>,
     pub from_address: String,
     pub from_name: Option<String>,
+    /// The To and Cc addresses (lower-cased): who else the sender wrote to.
+    pub recipients: Vec<String>,
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
@@ -164,6 +166,15 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
         })
         .collect();
 
+    let recipients: Vec<String> = msg
+        .to()
+        .into_iter()
+        .chain(msg.cc())
+        .flat_map(|a| a.iter())
+        .filter_map(|a| a.address())
+        .map(|a| a.trim().to_ascii_lowercase())
+        .filter(|a| is_plausible_address(a))
+        .collect();
     let header_text = |name: &str| msg.header_raw(name).map(|v| v.trim().to_string());
     let vendor_auto_reply = header_text("X-Autoreply").is_some()
         || header_text("X-Autorespond").is_some()
@@ -177,6 +188,7 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
         thread_ids,
         from_address,
         from_name,
+        recipients,
         subject: msg
             .subject()
             .map(|s| s.trim().to_string())
