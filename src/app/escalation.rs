@@ -32,3 +32,23 @@ pub fn hold_for_person(action: Action, reason: String, human_requested: bool) ->
     }
     (action, reason)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ticket_where_a_person_was_asked_for_is_never_answered_automatically() {
+        let (action, reason) = hold_for_person(Action::AutoSend, "auto-sent: sure".into(), true);
+        assert_eq!(action, Action::Escalate);
+        assert!(reason.contains("asked for a person"));
+        assert_eq!(
+            hold_for_person(Action::AutoSend, "auto-sent".into(), false).0,
+            Action::AutoSend
+        );
+        assert_eq!(
+            hold_for_person(Action::Review, "review".into(), true).0,
+            Action::Review
+        );
+    }
+}

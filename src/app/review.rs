@@ -552,7 +552,11 @@ pub fn undo(app: &App, number: i64, outbox_id: &str, by: &ActingUser) -> Result<
             &by.actor(),
             json!({"outbox": row.0, "message": row.1, "kind": row.2}),
         )?;
-        if ticket.status == Status::WaitingOnCustomer.as_str() {
+        // Nothing went out: the ticket is the agent's again (an undone automatic answer
+        // leaves the ticket to the person who undid it).
+        if ticket.status == Status::WaitingOnCustomer.as_str()
+            || ticket.status == Status::AutoAnswered.as_str()
+        {
             actions::transition_in(c, number, Transition::TakeOver, by)?;
         }
         Ok(Done { notice: "undone" })
