@@ -28,6 +28,9 @@ pub struct Config {
     pub max_message_bytes: usize,
     pub secure_cookies: bool,
     pub outbox_poll_ms: u64,
+    /// Seconds a console send or an automatic answer waits in the outbox before it is
+    /// released, so that a person can undo it (`TANDEM_UNDO_SECONDS`, default 10).
+    pub undo_seconds: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +141,7 @@ impl Config {
             max_message_bytes: parse_i64("TANDEM_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)? as usize,
             secure_cookies: get("TANDEM_SECURE_COOKIES").is_some_and(|v| v == "1" || v == "true"),
             outbox_poll_ms: parse_i64("TANDEM_OUTBOX_POLL_MS", 500)? as u64,
+            undo_seconds: parse_i64("TANDEM_UNDO_SECONDS", 10)?.max(0),
         })
     }
 }

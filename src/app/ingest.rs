@@ -269,6 +269,8 @@ fn process(
             row
         }
     };
+    // A sender who is neither the customer nor a participant speaks for nobody.
+    let stranger = super::participants::screen(app, conn, &ticket, &customer, mail, new_ticket)?;
     let message = store_message(conn, raw, mail, &ticket)?;
     if let Some(id) = &mail.message_id
         && store::raw_mail::others_with_message_id(conn, id, &raw.id)? > 0
@@ -308,6 +310,9 @@ fn process(
         }
         moved.status
     };
+    if stranger {
+        return super::participants::keep_from_stranger(conn, raw, &ticket, &message);
+    }
 
     let loading = std::time::Instant::now();
     let engine = app.triage.engine(conn)?;
@@ -369,6 +374,8 @@ fn process(
         already_auto_answered,
         after_reply,
     );
+    let human_requested = super::escalation::note_human_request(conn, &ticket, &decision)?;
+    let (action, reason) = super::escalation::hold_for_person(action, reason, human_requested);
 
     let draft_status = if action == Action::AutoSend {
         "sent"

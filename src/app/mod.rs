@@ -6,11 +6,13 @@ pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod demo;
+pub mod escalation;
 pub mod failed_mail;
 pub mod ingest;
 pub mod kb;
 pub mod metrics;
 pub mod outbox;
+pub mod participants;
 pub mod queue;
 pub mod replies;
 pub mod review;
@@ -115,6 +117,10 @@ pub enum AppError {
     Conflict(String),
     #[error("not allowed")]
     Forbidden,
+    /// Understood, but a rule refuses it (an escalated draft approved with one click, an
+    /// undo after the window); the message says what to do instead.
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl From<diesel::result::Error> for AppError {

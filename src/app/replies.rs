@@ -21,6 +21,13 @@ pub struct Reply<'a> {
     pub language: &'a str,
 }
 
+/// How long a reply of this kind waits so that a person can undo it: answers (a person's
+/// or the automatic one) do; acknowledgements and notices go at once.
+fn undo_window(config: &Config, kind: &str) -> Option<chrono::Duration> {
+    let undoable = kind == domain::OUT_AGENT_REPLY || kind == domain::OUT_AUTO_ANSWER;
+    (undoable && config.undo_seconds > 0).then(|| chrono::Duration::seconds(config.undo_seconds))
+}
+
 /// Stores the reply in the thread and queues it for delivery; returns the stored message.
 pub fn enqueue(conn: &mut DbConn, config: &Config, reply: Reply) -> Result<MessageRow, AppError> {
     let thread = store::messages::thread_headers(conn, &reply.ticket.id)?;
@@ -90,7 +97,8 @@ pub fn enqueue(conn: &mut DbConn, config: &Config, reply: Reply) -> Result<Messa
             payload,
             status: store::outbox::PENDING.into(),
             attempts: 0,
-            next_attempt_at: at,
+            // The undo window: the worker leaves the row alone until it has passed.
+            next_attempt_at: at + undo_window(config, reply.kind).unwrap_or_default(),
             locked_until: None,
             last_error: None,
             created_at: at,

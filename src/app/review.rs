@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use serde_json::json;
 
 use crate::domain::ticket::{Status, Transition};
-use crate::domain::{self};
+use crate::domain::{self, reasons};
 use crate::store::models::{CustomerRow, DraftRow, MessageRow, TicketRow};
 use crate::store::{self, DbConn, StoreError, new_id, now};
 
@@ -33,12 +33,24 @@ pub struct MessageItem {
     pub html: Option<String>,
     pub attachments: Vec<(String, String, String, i64)>,
     pub delivery: Option<String>,
+    /// The sender, when they were neither the customer nor a participant.
+    pub new_participant: Option<String>,
+    /// The outbox row to cancel and the seconds left, while the send can be undone.
+    pub undo: Option<(String, i64)>,
 }
 
 pub struct DraftItem {
     pub row: DraftRow,
     pub risk_flags: Vec<String>,
     pub articles: Vec<(String, f64)>,
+    /// The decision in a sentence a new agent understands.
+    pub plain_reason: String,
+    /// Each risk flag in a sentence.
+    pub flag_sentences: Vec<String>,
+    /// Why the draft is only a suggestion ("Not recommended: …"), when it is one.
+    pub not_recommended: Option<String>,
+    /// The confidence meter's colour class: the decision's, not the number's.
+    pub meter_class: &'static str,
 }
 
 pub struct TicketPage {
@@ -52,10 +64,16 @@ pub struct TicketPage {
     pub assignee: Option<String>,
     pub agents: Vec<(String, String)>,
     pub next_ticket: Option<i64>,
+    /// The customer asked for a person on this ticket.
+    pub human_requested: bool,
+    /// Others in the thread: (address, source).
+    pub participants: Vec<(String, String)>,
+    /// The title of the knowledge-base article of the ticket's intent.
+    pub intent_title: Option<String>,
 }
 
-fn draft_item(row: DraftRow) -> DraftItem {
-    let risk_flags = serde_json::from_str(&row.risk_flags).unwrap_or_default();
+fn draft_item(row: DraftRow, human_requested: bool) -> DraftItem {
+    let risk_flags: Vec<String> = serde_json::from_str(&row.risk_flags).unwrap_or_default();
     let articles = serde_json::from_str::<Vec<serde_json::Value>>(&row.articles)
         .unwrap_or_default()
         .into_iter()
@@ -67,6 +85,15 @@ fn draft_item(row: DraftRow) -> DraftItem {
         })
         .collect();
     DraftItem {
+        plain_reason: reasons::decision(
+            &row.decision,
+            &row.reason,
+            row.intent.as_deref(),
+            &risk_flags,
+        ),
+        flag_sentences: risk_flags.iter().map(|f| reasons::flag(f)).collect(),
+        not_recommended: reasons::not_recommended(&row.decision, &risk_flags, human_requested),
+        meter_class: reasons::meter_class(&row.decision),
         row,
         risk_flags,
         articles,
@@ -82,6 +109,11 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
     let ids: Vec<String> = rows.iter().map(|m| m.id.clone()).collect();
     let attachments = store::messages::attachments_for(&mut conn, &ids)?;
     let outbox = store::outbox::delivery_by_message(&mut conn, &ticket.id)?;
+    let strangers = store::participants::new_participant_messages(&mut conn, &ticket.id)?;
+    let at = now();
+    let unreleased = store::outbox::unreleased_for_ticket(&mut conn, &ticket.id, at)?;
+    let human_requested = store::tickets::human_requested(&mut conn, &ticket.id)?;
+    let participants = store::participants::list(&mut conn, &ticket.id)?;
     let messages = rows
         .into_iter()
         .map(|m| MessageItem {
@@ -94,6 +126,16 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
                 .iter()
                 .find(|(id, _)| id.as_deref() == Some(&m.id))
                 .map(|(_, status)| status.clone()),
+            new_participant: strangers
+                .contains(&m.id)
+                .then(|| m.sender.clone().unwrap_or_default()),
+            undo: unreleased
+                .iter()
+                .find(|u| u.1.as_deref() == Some(&m.id))
+                .map(|u| {
+                    let left = (u.3 - at).num_seconds() + 1;
+                    (u.0.clone(), left.max(1))
+                }),
             html: m.body_html.as_deref().map(crate::mail::html::sanitize),
             author: author_label(&m),
             direction: m.direction,
@@ -103,12 +145,23 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
         })
         .collect();
     let drafts = store::drafts::for_ticket(&mut conn, &ticket.id)?;
-    let last_decision = drafts.last().cloned().map(draft_item);
+    let last_decision = drafts
+        .last()
+        .cloned()
+        .map(|d| draft_item(d, human_requested));
     let draft = drafts
         .into_iter()
         .rev()
         .find(|d| d.status == "pending" && !d.body.is_empty())
-        .map(draft_item);
+        .map(|d| draft_item(d, human_requested));
+    let intent_title = match &ticket.intent {
+        Some(intent) => store::kb::title_for_intent(
+            &mut conn,
+            intent,
+            ticket.language.as_deref().unwrap_or("en"),
+        )?,
+        None => None,
+    };
     let earlier = store::tickets::for_customer(&mut conn, &customer.id, 20)?
         .into_iter()
         .filter(|t| t.id != ticket.id)
@@ -151,6 +204,9 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
         assignee,
         agents,
         next_ticket,
+        human_requested,
+        participants,
+        intent_title,
     })
 }
 
@@ -176,6 +232,21 @@ fn in_tx<T>(app: &App, f: impl FnOnce(&mut DbConn) -> Result<T, AppError>) -> Re
         Err(AppError::Store(StoreError::Conflict(m))) => Err(AppError::Conflict(m)),
         other => other,
     }
+}
+
+/// Why this draft may not go out with one click ("Not recommended: …"), if it may not.
+fn hold_reason(
+    c: &mut DbConn,
+    ticket: &TicketRow,
+    draft: &DraftRow,
+) -> Result<Option<String>, AppError> {
+    let flags: Vec<String> = serde_json::from_str(&draft.risk_flags).unwrap_or_default();
+    let human_requested = store::tickets::human_requested(c, &ticket.id)?;
+    Ok(reasons::not_recommended(
+        &draft.decision,
+        &flags,
+        human_requested,
+    ))
 }
 
 fn pending_draft(c: &mut DbConn, ticket: &TicketRow, draft_id: &str) -> Result<DraftRow, AppError> {
@@ -229,6 +300,13 @@ pub fn approve(app: &App, number: i64, draft_id: &str, by: &ActingUser) -> Resul
     let done = in_tx(app, |c| {
         let ticket = load_ticket(c, number)?;
         let draft = pending_draft(c, &ticket, draft_id)?;
+        // An escalated draft is a suggestion: it goes out only from the composer.
+        if let Some(why) = hold_reason(c, &ticket, &draft)? {
+            return Err(AppError::Refused(format!(
+                "{why}. This draft cannot be approved with one click: open it in the composer, \
+                 read and adapt it, and send it from there."
+            )));
+        }
         store::drafts::decide(c, &draft.id, "approved", Some(&by.id), now())?;
         store::events::record(
             c,
@@ -244,16 +322,25 @@ pub fn approve(app: &App, number: i64, draft_id: &str, by: &ActingUser) -> Resul
     Ok(done)
 }
 
+/// Sends the draft as edited in the composer. `composer` says the form came from the
+/// composer itself (the field only the edit form sets): an escalated draft goes out only
+/// that way.
 pub fn edit_and_send(
     app: &App,
     number: i64,
     draft_id: &str,
     body: &str,
+    composer: bool,
     by: &ActingUser,
 ) -> Result<Done, AppError> {
     let done = in_tx(app, |c| {
         let ticket = load_ticket(c, number)?;
         let draft = pending_draft(c, &ticket, draft_id)?;
+        if !composer && let Some(why) = hold_reason(c, &ticket, &draft)? {
+            return Err(AppError::Refused(format!(
+                "{why}. Open the draft in the composer and send it from there."
+            )));
+        }
         let distance = strsim::levenshtein(&draft.body, body);
         store::drafts::decide(c, &draft.id, "edited", Some(&by.id), now())?;
         store::events::record(
@@ -436,4 +523,42 @@ pub fn attachment(
         json!({"attachment": a.id, "filename": a.filename}),
     )?;
     Ok(a)
+}
+
+/// Cancels a send that is still in its undo window (audited). The message stays in the
+/// thread marked as cancelled; a ticket that was waiting on the customer because of it
+/// goes back to the agent.
+pub fn undo(app: &App, number: i64, outbox_id: &str, by: &ActingUser) -> Result<Done, AppError> {
+    in_tx(app, |c| {
+        let ticket = load_ticket(c, number)?;
+        let at = now();
+        let Some(row) = store::outbox::unreleased_for_ticket(c, &ticket.id, at)?
+            .into_iter()
+            .find(|r| r.0 == outbox_id)
+        else {
+            return Err(AppError::Refused(
+                "too late to undo: this message has already been released to the customer".into(),
+            ));
+        };
+        if !store::outbox::cancel_unreleased(c, &row.0, at)? {
+            return Err(AppError::Refused(
+                "too late to undo: this message has already been released to the customer".into(),
+            ));
+        }
+        store::events::record(
+            c,
+            Some(&ticket.id),
+            "send_undone",
+            &by.actor(),
+            json!({"outbox": row.0, "message": row.1, "kind": row.2}),
+        )?;
+        // Nothing went out: the ticket is the agent's again (an undone automatic answer
+        // leaves the ticket to the person who undid it).
+        if ticket.status == Status::WaitingOnCustomer.as_str()
+            || ticket.status == Status::AutoAnswered.as_str()
+        {
+            actions::transition_in(c, number, Transition::TakeOver, by)?;
+        }
+        Ok(Done { notice: "undone" })
+    })
 }

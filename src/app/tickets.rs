@@ -23,6 +23,10 @@ pub struct TicketSummary {
 pub struct MessageView {
     pub direction: String,
     pub author: String,
+    /// The sender's address (ours for outgoing messages; none for notes).
+    pub from: Option<String>,
+    /// True for a sender who was neither the ticket's customer nor a participant.
+    pub new_participant: bool,
     pub message_id: Option<String>,
     pub subject: String,
     pub text: String,
@@ -110,6 +114,7 @@ pub fn show(app: &App, number: i64) -> Result<TicketDetail, AppError> {
     let outbox = store::outbox::delivery_by_message(&mut conn, &ticket.id)?;
     let drafts = store::drafts::for_ticket(&mut conn, &ticket.id)?;
     let events = store::events::for_ticket(&mut conn, &ticket.id)?;
+    let strangers = store::participants::new_participant_messages(&mut conn, &ticket.id)?;
     Ok(TicketDetail {
         messages: messages
             .into_iter()
@@ -128,8 +133,10 @@ pub fn show(app: &App, number: i64) -> Result<TicketDetail, AppError> {
                         size: a.4,
                     })
                     .collect(),
+                new_participant: strangers.contains(&m.id),
                 direction: m.direction,
                 author: m.author_kind,
+                from: m.sender,
                 message_id: m.internet_message_id,
                 subject: m.subject,
                 text: m.body_text,

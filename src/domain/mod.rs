@@ -1,7 +1,9 @@
 //! Pure types and rules: no IO, no database, no web. Everything here is unit-tested.
 
 pub mod loop_guard;
+pub mod participants;
 pub mod quoting;
+pub mod reasons;
 pub mod reply_time;
 pub mod role;
 pub mod threading;

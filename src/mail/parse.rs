@@ -25,6 +25,8 @@ pub struct InboundMail {
     pub thread_ids: Vec<String>,
     pub from_address: String,
     pub from_name: Option<String>,
+    /// The To and Cc addresses (lower-cased): who else the sender wrote to.
+    pub recipients: Vec<String>,
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
@@ -229,6 +231,15 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
         })
         .collect();
 
+    let recipients: Vec<String> = msg
+        .to()
+        .into_iter()
+        .chain(msg.cc())
+        .flat_map(|a| a.iter())
+        .filter_map(|a| a.address())
+        .map(|a| header_text(a).to_ascii_lowercase())
+        .filter(|a| is_plausible_address(a))
+        .collect();
     let header = |name: &str| msg.header_raw(name).map(header_text);
     let vendor_auto_reply = header("X-Autoreply").is_some()
         || header("X-Autorespond").is_some()
@@ -245,6 +256,7 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
         thread_ids,
         from_address,
         from_name,
+        recipients,
         subject: msg.subject().map(header_text).unwrap_or_default(),
         text,
         html,

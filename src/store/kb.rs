@@ -51,3 +51,21 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<ArticleRow>, StoreError> {
 pub fn count(conn: &mut DbConn) -> Result<i64, StoreError> {
     Ok(kb_articles::table.count().get_result(conn)?)
 }
+
+/// The title of the article for `intent`, in `language` when there is one, else any.
+pub fn title_for_intent(
+    conn: &mut DbConn,
+    intent: &str,
+    language: &str,
+) -> Result<Option<String>, StoreError> {
+    let rows: Vec<(String, String)> = kb_articles::table
+        .filter(kb_articles::intent.eq(intent))
+        .order(kb_articles::id.asc())
+        .select((kb_articles::language, kb_articles::title))
+        .load(conn)?;
+    Ok(rows
+        .iter()
+        .find(|(l, _)| l == language)
+        .or(rows.first())
+        .map(|(_, t)| t.clone()))
+}

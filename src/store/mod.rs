@@ -9,6 +9,7 @@ pub mod messages;
 pub mod metrics;
 pub mod models;
 pub mod outbox;
+pub mod participants;
 pub mod queue;
 pub mod raw_mail;
 pub mod schema;

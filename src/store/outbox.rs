@@ -13,6 +13,8 @@ pub const PENDING: &str = "pending";
 pub const SENDING: &str = "sending";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
+/// Undone by a person within the undo window; never sent.
+pub const CANCELLED: &str = "cancelled";
 
 /// Queues a message; a second row with the same idempotency key is refused.
 pub fn enqueue(conn: &mut DbConn, row: &OutboxRow) -> Result<(), StoreError> {
@@ -23,7 +25,7 @@ pub fn enqueue(conn: &mut DbConn, row: &OutboxRow) -> Result<(), StoreError> {
 }
 
 /// Claims the oldest due row for `lease`; rows whose lease ran out (a worker died while
-/// sending) are due again.
+/// sending) are due again. A new row in its undo window has `next_attempt_at` ahead.
 pub fn claim_next(
     conn: &mut DbConn,
     at: NaiveDateTime,
@@ -103,13 +105,16 @@ pub fn mark_attempt_failed(
     Ok(())
 }
 
-/// Makes every pending row due now (operators use it after fixing a transport).
+/// Makes every pending row that failed before due now (operators use it after fixing a
+/// transport); rows never tried are in their undo window and keep it.
 pub fn retry_now(conn: &mut DbConn, at: NaiveDateTime) -> Result<usize, StoreError> {
-    Ok(
-        diesel::update(outbox::table.filter(outbox::status.eq(PENDING)))
-            .set(outbox::next_attempt_at.eq(at))
-            .execute(conn)?,
+    Ok(diesel::update(
+        outbox::table
+            .filter(outbox::status.eq(PENDING))
+            .filter(outbox::attempts.gt(0)),
     )
+    .set(outbox::next_attempt_at.eq(at))
+    .execute(conn)?)
 }
 
 /// Automatic mails (of the given kinds) sent or queued to `recipient` since `since`.
@@ -154,4 +159,47 @@ pub fn ticket_has_kind(conn: &mut DbConn, ticket_id: &str, kind: &str) -> Result
             .filter(outbox::kind.eq(kind)),
     ))
     .get_result(conn)?)
+}
+
+/// Cancels a queued row that is still in its undo window; false when it was released
+/// (or sent, or cancelled) already.
+pub fn cancel_unreleased(
+    conn: &mut DbConn,
+    id: &str,
+    at: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq(PENDING))
+            .filter(outbox::attempts.eq(0))
+            .filter(outbox::next_attempt_at.gt(at)),
+    )
+    .set((
+        outbox::status.eq(CANCELLED),
+        outbox::last_error.eq(Some("undone")),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// A ticket's rows still in their undo window (never tried, not yet due): (outbox id,
+/// message id, kind, release time).
+pub fn unreleased_for_ticket(
+    conn: &mut DbConn,
+    ticket_id: &str,
+    at: NaiveDateTime,
+) -> Result<Vec<(String, Option<String>, String, NaiveDateTime)>, StoreError> {
+    Ok(outbox::table
+        .filter(outbox::ticket_id.eq(ticket_id))
+        .filter(outbox::status.eq(PENDING))
+        .filter(outbox::attempts.eq(0))
+        .filter(outbox::next_attempt_at.gt(at))
+        .select((
+            outbox::id,
+            outbox::message_id,
+            outbox::kind,
+            outbox::next_attempt_at,
+        ))
+        .load(conn)?)
 }

@@ -48,6 +48,7 @@ diesel::table! {
         waiting_since -> Nullable<Timestamp>,
         first_response_at -> Nullable<Timestamp>,
         resolved_at -> Nullable<Timestamp>,
+        human_requested -> Bool,
     }
 }
 
@@ -83,6 +84,7 @@ diesel::table! {
         body_html -> Nullable<Text>,
         raw_mail_id -> Nullable<Text>,
         created_at -> Timestamp,
+        new_participant -> Bool,
     }
 }
 
@@ -166,6 +168,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    participants (ticket_id, address) {
+        ticket_id -> Text,
+        address -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sessions (token_hash) {
         token_hash -> Text,
         user_id -> Text,
@@ -197,6 +208,7 @@ diesel::joinable!(tickets -> customers (customer_id));
 diesel::joinable!(messages -> tickets (ticket_id));
 diesel::joinable!(drafts -> tickets (ticket_id));
 diesel::joinable!(attachments -> messages (message_id));
+diesel::joinable!(participants -> tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     counters,
@@ -210,6 +222,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     drafts,
     events,
     outbox,
+    participants,
     sessions,
     triage_models,
     settings,

@@ -233,3 +233,19 @@ pub fn backdate(conn: &mut DbConn, ticket_id: &str, minutes: i64) -> Result<(), 
     }
     Ok(())
 }
+
+/// Marks that the customer asked for a person on this ticket (never cleared).
+pub fn set_human_requested(conn: &mut DbConn, ticket_id: &str) -> Result<(), StoreError> {
+    diesel::update(tickets::table.find(ticket_id))
+        .set(tickets::human_requested.eq(true))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Whether the customer asked for a person on this ticket.
+pub fn human_requested(conn: &mut DbConn, ticket_id: &str) -> Result<bool, StoreError> {
+    Ok(tickets::table
+        .find(ticket_id)
+        .select(tickets::human_requested)
+        .first(conn)?)
+}

@@ -61,6 +61,7 @@ impl ResponseError for WebError {
                 StatusCode::CONFLICT
             }
             WebError::App(AppError::Forbidden) => StatusCode::FORBIDDEN,
+            WebError::App(AppError::Refused(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::App(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -62,6 +62,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "noted" => "Internal note added (not sent to the customer).",
         "assigned" => "Assignment changed.",
         "status" => "Status changed.",
+        "undone" => "Undone: the message was not sent. The ticket is yours again.",
+        "participants" => "Participants changed.",
         "vip" => {
             "Customer's VIP mark changed; their messages always go to a person while it is set."
         }

@@ -112,6 +112,12 @@ pub struct ActionForm {
     assignee: Option<String>,
     status: Option<String>,
     vip: Option<String>,
+    /// Set only by the composer (the edit form): the draft was opened before it was sent.
+    composer: Option<String>,
+    /// The queued send to undo.
+    outbox_id: Option<String>,
+    /// A participant's address.
+    address: Option<String>,
 }
 
 fn back(number: i64, notice: &str) -> HttpResponse {
@@ -144,7 +150,38 @@ pub async fn act(
         let body = form.body.as_deref().unwrap_or_default();
         match action.as_str() {
             "approve" => review::approve(&app, number, draft, &by),
-            "send-edited" => review::edit_and_send(&app, number, draft, body, &by),
+            "send-edited" => review::edit_and_send(
+                &app,
+                number,
+                draft,
+                body,
+                form.composer.as_deref() == Some("1"),
+                &by,
+            ),
+            "undo" => review::undo(
+                &app,
+                number,
+                form.outbox_id.as_deref().unwrap_or_default(),
+                &by,
+            ),
+            "participant-add" => crate::app::participants::add(
+                &app,
+                number,
+                form.address.as_deref().unwrap_or_default(),
+                &by,
+            )
+            .map(|_| review::Done {
+                notice: "participants",
+            }),
+            "participant-remove" => crate::app::participants::remove(
+                &app,
+                number,
+                form.address.as_deref().unwrap_or_default(),
+                &by,
+            )
+            .map(|_| review::Done {
+                notice: "participants",
+            }),
             "reject" => review::reject(
                 &app,
                 number,

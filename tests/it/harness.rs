@@ -81,6 +81,8 @@ impl TestApp {
             ),
             ("TANDEM_SUPPORT_ADDRESS".into(), SUPPORT.into()),
             ("TANDEM_BUSINESS_HOURS".into(), "24/7".into()),
+            // Sends go out at once unless a test is about the undo window.
+            ("TANDEM_UNDO_SECONDS".into(), "0".into()),
         ]);
         for (k, v) in extra {
             env.insert(k.to_string(), v.to_string());

@@ -2,6 +2,7 @@
 //! `TANDEM_TEST_DATABASE_URL` names a server (each test gets its own schema).
 
 mod console;
+mod escalation;
 mod faults;
 mod harness;
 mod llm;

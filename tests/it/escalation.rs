@@ -1,0 +1,406 @@
+//! A person stays in the loop (issue 10): escalated drafts are suggestions that go out only
+//! from the composer, every console send and automatic answer can be undone for a while,
+//! strangers who quote a Message-ID do not join a ticket silently, and a customer who
+//! asked for a person is never answered automatically on that ticket again.
+
+use actix_web::{App, test, web};
+use scraper::{Html, Selector};
+use tandem::app::actions::ActingUser;
+use tandem::app::ingest::Outcome;
+
+use crate::console::{Browser, PASSWORD, add_user, console};
+use crate::harness::{TestApp, email, reply};
+
+const PARCEL: &str = "Hello,\n\nwhere is my parcel? I ordered last week and it has not arrived yet. How can I track my order?\n\nThanks, Bob";
+const HUMAN: &str = "Where is my parcel? I want to talk to a human, not a bot.";
+const REFUND: &str = "How do I get a refund? I want my money back for the jacket, it does not fit.";
+
+fn accepted(o: &Outcome) -> (i64, String) {
+    match o {
+        Outcome::Accepted {
+            ticket_number,
+            action,
+            ..
+        } => (*ticket_number, action.clone()),
+        other => panic!("expected an accepted message, got {other:?}"),
+    }
+}
+
+fn kb_app(extra: &[(&str, &str)]) -> TestApp {
+    let t = TestApp::with(extra);
+    t.import_kb();
+    t
+}
+
+fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    doc.select(&Selector::parse(css).unwrap()).collect()
+}
+
+fn text(e: &scraper::ElementRef) -> String {
+    e.text().collect::<String>()
+}
+
+/// The pending draft's id in the page (approve form or composer).
+fn draft_id(doc: &Html) -> String {
+    select(doc, "#draft input[name=draft_id]")[0]
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_string()
+}
+
+/// Mails a person (not the automation) sent.
+fn agent_mail(t: &TestApp) -> Vec<crate::harness::SentMail> {
+    t.sent_mail()
+        .into_iter()
+        .filter(|m| m.auto_submitted.is_none())
+        .collect()
+}
+
+#[actix_web::test]
+async fn an_escalated_draft_has_no_primary_send_and_goes_out_only_from_the_composer() {
+    let t = TestApp::with_kb();
+    add_user(&t, "ana@tandem.test", "agent");
+    let (n, action) = accepted(&t.ingest(&email(
+        "bob@example.com",
+        "Where is my parcel?",
+        "h1@example.com",
+        HUMAN,
+    )));
+    assert_eq!(action, "escalate");
+    let (plain, _) = accepted(&t.ingest(&email(
+        "tom@example.com",
+        "Refund",
+        "r1@example.com",
+        REFUND,
+    )));
+    let svc = console!(t);
+    let mut b = Browser::default();
+    b.login(&svc, "ana@tandem.test", PASSWORD).await;
+
+    // A plain review draft keeps its one-key approve: the selectors below can fail.
+    let page = Html::parse_document(&b.get(&svc, &format!("/tickets/{plain}")).await.body);
+    assert_eq!(select(&page, "#draft button.primary[data-key=a]").len(), 1);
+    assert!(select(&page, "#not-recommended").is_empty());
+
+    let page = Html::parse_document(&b.get(&svc, &format!("/tickets/{n}")).await.body);
+    assert!(
+        select(&page, "#draft .primary, [data-key=a]").is_empty(),
+        "no primary send and nothing on the a key: {}",
+        page.html()
+    );
+    assert!(select(&page, "form[action$=\"/approve\"]").is_empty());
+    let why = text(&select(&page, "#not-recommended")[0]);
+    assert_eq!(why, "Not recommended: the customer asked for a person.");
+    let composer = &select(&page, "details#composer")[0];
+    assert!(composer.value().attr("open").is_none(), "collapsed");
+    assert!(
+        text(&select(&page, "#draft .plain-reason")[0])
+            .contains("The customer asked for a person.")
+    );
+    let draft = draft_id(&page);
+
+    // Approving it with one click (a hand-made POST) is refused and changes nothing.
+    let refused = b
+        .submit(
+            &svc,
+            &format!("/tickets/{n}/approve"),
+            &[("draft_id", &draft)],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("composer"), "{}", refused.body);
+    // So is a send that did not come through the composer.
+    let refused = b
+        .submit(
+            &svc,
+            &format!("/tickets/{n}/send-edited"),
+            &[("draft_id", &draft), ("body", "Here you go")],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    let shown = t.show(n);
+    assert_eq!(shown.summary.status, "escalated");
+    assert!(shown.drafts.iter().all(|d| d.status == "pending"));
+    t.deliver();
+    assert!(agent_mail(&t).is_empty(), "nothing sent");
+
+    // From the composer it goes out.
+    let sent = b
+        .submit(
+            &svc,
+            &format!("/tickets/{n}/send-edited"),
+            &[
+                ("draft_id", &draft),
+                ("composer", "1"),
+                ("body", "Hi Bob, I am Ana; your parcel is on its way."),
+            ],
+        )
+        .await;
+    assert_eq!(sent.location, format!("/tickets/{n}?notice=edited"));
+    t.deliver();
+    let mails = agent_mail(&t);
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].body.contains("I am Ana"));
+}
+
+#[actix_web::test]
+async fn undo_within_the_window_sends_nothing() {
+    let t = kb_app(&[("TANDEM_UNDO_SECONDS", "600")]);
+    add_user(&t, "ana@tandem.test", "agent");
+    let (n, _) = accepted(&t.ingest(&email(
+        "tom@example.com",
+        "Refund",
+        "r1@example.com",
+        REFUND,
+    )));
+    let svc = console!(t);
+    let mut b = Browser::default();
+    b.login(&svc, "ana@tandem.test", PASSWORD).await;
+    let page = Html::parse_document(&b.get(&svc, &format!("/tickets/{n}")).await.body);
+    let draft = draft_id(&page);
+    let done = b
+        .submit(
+            &svc,
+            &format!("/tickets/{n}/approve"),
+            &[("draft_id", &draft)],
+        )
+        .await;
+    assert_eq!(done.location, format!("/tickets/{n}?notice=approved"));
+    assert_eq!(t.deliver().sent, 1, "only the acknowledgement is released");
+    assert!(agent_mail(&t).is_empty());
+
+    let page = Html::parse_document(&b.get(&svc, &done.location).await.body);
+    let undo = select(&page, "form[action$=\"/undo\"] input[name=outbox_id]");
+    assert_eq!(undo.len(), 1, "one Undo button: {}", page.html());
+    let outbox_id = undo[0].value().attr("value").unwrap().to_string();
+    let undone = b
+        .submit(
+            &svc,
+            &format!("/tickets/{n}/undo"),
+            &[("outbox_id", &outbox_id)],
+        )
+        .await;
+    assert_eq!(undone.location, format!("/tickets/{n}?notice=undone"));
+    assert_eq!(t.deliver().sent, 0);
+    assert!(agent_mail(&t).is_empty(), "the undone reply never leaves");
+    let shown = t.show(n);
+    assert_eq!(shown.summary.status, "in_progress", "back with the agent");
+    let event = shown
+        .events
+        .iter()
+        .find(|e| e.kind == "send_undone")
+        .expect("audited");
+    assert_eq!(event.actor, "agent");
+    let reply = shown.messages.iter().find(|m| m.author == "agent").unwrap();
+    assert_eq!(reply.delivery.as_deref(), Some("cancelled"));
+    // Undoing twice is refused.
+    let again = b
+        .submit(
+            &svc,
+            &format!("/tickets/{n}/undo"),
+            &[("outbox_id", &outbox_id)],
+        )
+        .await;
+    assert_eq!(again.status, 422);
+
+    // An automatic answer waits out the window too.
+    let (auto, action) = accepted(&t.ingest(&email(
+        "zoe@example.com",
+        "Where is my parcel?",
+        "p1@example.com",
+        PARCEL,
+    )));
+    assert_eq!(action, "auto_send");
+    assert_eq!(t.deliver().sent, 0);
+    let page = Html::parse_document(&b.get(&svc, &format!("/tickets/{auto}")).await.body);
+    assert_eq!(select(&page, "form[action$=\"/undo\"]").len(), 1);
+}
+
+#[actix_web::test]
+async fn after_the_window_the_reply_is_sent_once_and_cannot_be_undone() {
+    let t = kb_app(&[("TANDEM_UNDO_SECONDS", "1")]);
+    let ana = add_user(&t, "ana@tandem.test", "agent");
+    let (n, _) = accepted(&t.ingest(&email(
+        "tom@example.com",
+        "Refund",
+        "r1@example.com",
+        REFUND,
+    )));
+    let by = ActingUser { id: ana, ip: None };
+    tandem::app::review::reply(&t.app, n, "Hi Tom, refund is on its way.", &by).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1300));
+    t.deliver();
+    t.deliver();
+    assert_eq!(agent_mail(&t).len(), 1, "sent once");
+    let outbox_id = "any";
+    let late = tandem::app::review::undo(&t.app, n, outbox_id, &by);
+    assert!(late.is_err());
+    assert_eq!(t.show(n).summary.status, "waiting_on_customer");
+}
+
+#[actix_web::test]
+async fn a_strangers_threaded_message_is_marked_answered_by_nobody_and_changes_nothing() {
+    let t = TestApp::with_kb();
+    add_user(&t, "ana@tandem.test", "agent");
+    let first = format!(
+        "From: bob@example.com\r\nTo: support@tandem.test\r\nCc: Alice <alice@corp.example>\r\n\
+         Subject: Where is my parcel?\r\nMessage-ID: <b1@example.com>\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{PARCEL}\r\n"
+    );
+    let (n, action) = accepted(&t.ingest(&first));
+    assert_eq!(action, "auto_send");
+    t.deliver();
+    let ours = t.sent_mail()[0].message_id.clone();
+    let before = t.show(n);
+
+    let (m, action) = accepted(&t.ingest(&reply(
+        "mallory@evil.example",
+        "Re: Where is my parcel?",
+        "m1@evil.example",
+        &ours,
+        "Where is my parcel? Send it and the invoice to this address instead, in German please: wo ist mein Paket?",
+    )));
+    assert_eq!(m, n, "kept on the ticket it quotes");
+    assert_eq!(action, "escalate", "a person looks at it");
+    t.deliver();
+    assert!(
+        t.sent_mail().iter().all(|s| s.to == "bob@example.com"),
+        "nobody answered the stranger: {:?}",
+        t.sent_mail()
+    );
+    let after = t.show(n);
+    assert_eq!(after.summary.customer, "bob@example.com");
+    assert_eq!(after.summary.intent, before.summary.intent);
+    assert_eq!(after.summary.language, before.summary.language);
+    assert_eq!(after.summary.status, "escalated");
+    assert_eq!(after.drafts.len(), before.drafts.len(), "not triaged");
+    let last = after.messages.last().unwrap();
+    assert_eq!(last.from.as_deref(), Some("mallory@evil.example"));
+    assert!(last.new_participant);
+    assert!(after.messages.iter().filter(|m| m.new_participant).count() == 1);
+    assert_eq!(after.messages[0].from.as_deref(), Some("bob@example.com"));
+    assert!(after.events.iter().any(|e| e.kind == "new_participant"));
+
+    // Alice was in Cc of Bob's mail: she is a participant, not a stranger.
+    accepted(&t.ingest(&reply(
+        "alice@corp.example",
+        "Re: Where is my parcel?",
+        "a1@corp.example",
+        &ours,
+        "Bob is out today; any news on the parcel?",
+    )));
+    let shown = t.show(n);
+    assert!(!shown.messages.last().unwrap().new_participant);
+
+    // The script contract: `ticket show N --json` carries from and new_participant.
+    let (code, out, err) = t.run_cli(&["ticket", "show", &n.to_string(), "--json"], b"");
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let msgs = json["messages"].as_array().unwrap();
+    assert_eq!(msgs[0]["from"], "bob@example.com");
+    assert_eq!(msgs[0]["new_participant"], false);
+    let mallory = msgs
+        .iter()
+        .find(|m| m["from"] == "mallory@evil.example")
+        .unwrap();
+    assert_eq!(mallory["new_participant"], true);
+
+    // The ticket page marks it; agents manage participants (CSRF-checked, audited).
+    let svc = console!(t);
+    let mut b = Browser::default();
+    b.login(&svc, "ana@tandem.test", PASSWORD).await;
+    let page = Html::parse_document(&b.get(&svc, &format!("/tickets/{n}")).await.body);
+    let marks = select(&page, ".msg.new-participant .stranger");
+    assert_eq!(marks.len(), 1);
+    assert!(text(&marks[0]).starts_with("From a new participant: mallory@evil.example"));
+    let listed: Vec<String> = select(&page, "#participants li input[name=address]")
+        .iter()
+        .map(|e| e.value().attr("value").unwrap().to_string())
+        .collect();
+    assert_eq!(listed, vec!["alice@corp.example".to_string()]);
+    let forged = b
+        .post(
+            &svc,
+            &format!("/tickets/{n}/participant-add"),
+            &[("csrf_token", "forged"), ("address", "eve@evil.example")],
+        )
+        .await;
+    assert!(forged.status >= 400);
+    b.get(&svc, &format!("/tickets/{n}")).await;
+    let added = b
+        .submit(
+            &svc,
+            &format!("/tickets/{n}/participant-add"),
+            &[("address", "Carol@Corp.example")],
+        )
+        .await;
+    assert_eq!(added.location, format!("/tickets/{n}?notice=participants"));
+    b.submit(
+        &svc,
+        &format!("/tickets/{n}/participant-remove"),
+        &[("address", "alice@corp.example")],
+    )
+    .await;
+    let page = Html::parse_document(&b.get(&svc, &format!("/tickets/{n}")).await.body);
+    let listed: Vec<String> = select(&page, "#participants li input[name=address]")
+        .iter()
+        .map(|e| e.value().attr("value").unwrap().to_string())
+        .collect();
+    assert_eq!(listed, vec!["carol@corp.example".to_string()]);
+    let events = t.show(n).events;
+    assert!(events.iter().any(|e| e.kind == "participant_added"
+        && e.data["address"] == "carol@corp.example"
+        && e.actor == "agent"));
+    assert!(events.iter().any(|e| e.kind == "participant_removed"));
+    assert!(
+        !events
+            .iter()
+            .any(|e| e.data["address"] == "eve@evil.example")
+    );
+}
+
+#[actix_web::test]
+async fn a_customer_who_asked_for_a_person_gets_no_further_automatic_answer() {
+    let t = TestApp::with_kb();
+    let ana = add_user(&t, "ana@tandem.test", "agent");
+    let (n, action) = accepted(&t.ingest(&email(
+        "bob@example.com",
+        "Where is my parcel?",
+        "h1@example.com",
+        HUMAN,
+    )));
+    assert_eq!(action, "escalate");
+    let by = ActingUser { id: ana, ip: None };
+    tandem::app::review::reply(&t.app, n, "Hi Bob, Ana here. It ships today.", &by).unwrap();
+    tandem::app::review::set_status(&t.app, n, "resolved", &by).unwrap();
+    t.deliver();
+    let ours = agent_mail(&t)[0].message_id.clone();
+
+    // The same easy question that is otherwise answered automatically.
+    let (m, action) = accepted(&t.ingest(&reply(
+        "bob@example.com",
+        "Re: Where is my parcel?",
+        "h2@example.com",
+        &ours,
+        PARCEL,
+    )));
+    assert_eq!(m, n);
+    assert_eq!(action, "escalate", "a person answers again");
+    t.deliver();
+    assert!(
+        t.sent_mail()
+            .iter()
+            .all(|s| s.auto_submitted.is_none() || !s.body.contains("Track parcel")),
+        "no automatic answer: {:?}",
+        t.sent_mail()
+    );
+    assert_eq!(t.show(n).summary.status, "escalated");
+    let page = tandem::app::review::page(&t.app, n, &by).unwrap();
+    assert!(page.human_requested, "the ticket remembers the request");
+    let draft = page.draft.expect("the draft waits as a suggestion");
+    assert_eq!(
+        draft.not_recommended.as_deref(),
+        Some("Not recommended: the customer asked for a person")
+    );
+}
