@@ -10,10 +10,15 @@
 //! - medians and p90s are nearest-rank percentiles over whole minutes (the median of an
 //!   even count is the lower middle value);
 //! - a ticket is "automated" when one of its drafts was auto-sent;
-//! - reopen rate = automated answers the customer wrote back to within 7 days;
+//! - reopen rate = automated answers that were sent and that the customer wrote back to
+//!   within 7 days of the sending (the message that triggered the answer never counts);
+//!   "asked for a person" = of those, the write-backs triage flagged `human_requested`;
+//! - marked wrong = automated answers a supervisor marked wrong afterwards (draft status
+//!   `marked_wrong`): errors of automation;
 //! - hours saved = automated answers × the median handling time of a person for the
-//!   same intent (from first `ticket_viewed` to the draft decision), falling back to the
-//!   overall median, then to `TANDEM_MINUTES_PER_TICKET`.
+//!   same intent (from first `ticket_viewed` to the draft decision, in seconds), falling
+//!   back to the overall median, then to `TANDEM_MINUTES_PER_TICKET`;
+//! - a rate resting on fewer than [`SMALL_SAMPLE`] cases is shown with a note.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -236,10 +241,18 @@ pub struct Figures {
     pub resolution_human: Hist,
     pub backlog: i64,
     pub oldest_waiting_since: Option<NaiveDateTime>,
+    /// Automated answers that were sent (the reopen rate's denominator).
     pub auto_answers_followed: i64,
     pub reopened: i64,
+    /// Customers who asked for a person within 7 days of an automated answer.
+    pub asked_person: i64,
+    /// Automated answers a supervisor marked wrong.
+    pub marked_wrong: i64,
     pub minutes_saved: f64,
 }
+
+/// Below this many cases a rate is shown with a sample-size note.
+pub const SMALL_SAMPLE: i64 = 30;
 
 fn ratio(n: i64, d: i64) -> Option<f64> {
     (d > 0).then(|| n as f64 / d as f64)
@@ -266,6 +279,12 @@ impl Figures {
     }
     pub fn reopen_rate(&self) -> Option<f64> {
         ratio(self.reopened, self.auto_answers_followed)
+    }
+    pub fn asked_person_rate(&self) -> Option<f64> {
+        ratio(self.asked_person, self.auto_answers_followed)
+    }
+    pub fn marked_wrong_rate(&self) -> Option<f64> {
+        ratio(self.marked_wrong, self.auto_sent)
     }
     /// Automated answers the customer did not come back to within 7 days.
     pub fn stayed_resolved_rate(&self) -> Option<f64> {
@@ -313,8 +332,8 @@ pub struct Dashboard {
     pub series: Vec<SeriesPoint>,
     /// Dimension name → (value label → figures), sorted by label.
     pub breakdowns: BTreeMap<String, Vec<(String, Figures)>>,
-    /// Handling minutes used for the hours saved: the overall median and per intent.
-    pub handling_minutes_overall: Option<i64>,
+    /// Handling seconds used for the hours saved: the overall median and per intent.
+    pub handling_seconds_overall: Option<i64>,
     pub handling_by_intent: BTreeMap<String, i64>,
     pub minutes_per_ticket_fallback: i64,
 }
@@ -464,8 +483,8 @@ fn build(raw: Raw, minutes_per_ticket: i64, period: Period, now: NaiveDateTime) 
     let mut by_intent: HashMap<Option<String>, Hist> = HashMap::new();
     let mut overall = Hist::default();
     for r in raw.handling {
-        by_intent.entry(r.intent).or_default().add(r.minutes, r.n);
-        overall.add(r.minutes, r.n);
+        by_intent.entry(r.intent).or_default().add(r.seconds, r.n);
+        overall.add(r.seconds, r.n);
     }
     let handling_overall = overall.median();
     let handling_by_intent: BTreeMap<String, i64> = by_intent
@@ -477,7 +496,8 @@ fn build(raw: Raw, minutes_per_ticket: i64, period: Period, now: NaiveDateTime) 
             .as_ref()
             .and_then(|i| handling_by_intent.get(i).copied())
             .or(handling_overall)
-            .unwrap_or(minutes_per_ticket) as f64
+            .map(|s| s as f64 / 60.0)
+            .unwrap_or(minutes_per_ticket as f64)
     };
 
     for r in raw.tickets {
@@ -510,6 +530,7 @@ fn build(raw: Raw, minutes_per_ticket: i64, period: Period, now: NaiveDateTime) 
                 "edited" => f.edited += r.n,
                 "set_aside" => f.taken_over += r.n,
                 "rejected" | "rejected_wrong_intent" => f.rejected += r.n,
+                "marked_wrong" => f.marked_wrong += r.n,
                 _ => {}
             }
         });
@@ -562,6 +583,7 @@ fn build(raw: Raw, minutes_per_ticket: i64, period: Period, now: NaiveDateTime) 
         fold.apply(&r.dims, |f| {
             f.auto_answers_followed += r.answered;
             f.reopened += r.reopened;
+            f.asked_person += r.asked_person;
         });
     }
     let (total, breakdowns) = fold.finish();
@@ -604,7 +626,7 @@ fn build(raw: Raw, minutes_per_ticket: i64, period: Period, now: NaiveDateTime) 
         total,
         series: points.into_values().collect(),
         breakdowns,
-        handling_minutes_overall: handling_overall,
+        handling_seconds_overall: handling_overall,
         handling_by_intent,
         minutes_per_ticket_fallback: minutes_per_ticket,
     }
@@ -1161,6 +1183,10 @@ pub const FIGURE_COLUMNS: &[&str] = &[
     "reopened_within_7d",
     "reopen_rate",
     "stayed_resolved_rate",
+    "asked_person_after_auto",
+    "asked_person_rate",
+    "auto_marked_wrong",
+    "auto_marked_wrong_rate",
     "hours_saved",
 ];
 
@@ -1210,6 +1236,10 @@ pub fn figure_values(f: &Figures, now: NaiveDateTime) -> Vec<String> {
         f.reopened.to_string(),
         opt_ratio(f.reopen_rate()),
         opt_ratio(f.stayed_resolved_rate()),
+        f.asked_person.to_string(),
+        opt_ratio(f.asked_person_rate()),
+        f.marked_wrong.to_string(),
+        opt_ratio(f.marked_wrong_rate()),
         format!("{:.2}", f.hours_saved()),
     ]
 }
@@ -1236,6 +1266,9 @@ fn csv_rows(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Str
 /// The tables a CSV export offers.
 pub const CSV_TABLES: &[&str] = &[
     "totals",
+    "reasons",
+    "reviews",
+    "times",
     "series",
     "intent",
     "language",
@@ -1258,6 +1291,71 @@ pub fn csv(d: &Dashboard, c: &Calibration, table: &str) -> Option<String> {
             ];
             row.extend(figure_values(&d.total, now));
             csv_rows(&header, [row])
+        }
+        "reasons" => {
+            let f = &d.total;
+            csv_rows(
+                &["reason", "drafts", "share_of_decisions"],
+                REASONS
+                    .iter()
+                    .map(|(k, _)| {
+                        vec![
+                            k.to_string(),
+                            f.reasons.get(*k).copied().unwrap_or(0).to_string(),
+                            opt_ratio(f.reason_rate(k)),
+                        ]
+                    })
+                    .chain(std::iter::once(vec![
+                        "all".into(),
+                        f.to_person().to_string(),
+                        opt_ratio(f.escalation_rate()),
+                    ])),
+            )
+        }
+        "reviews" => {
+            let f = &d.total;
+            let reviewed = f.reviewed();
+            let share = |n: i64| opt_ratio(ratio(n, reviewed));
+            let mut rows = vec![
+                vec![
+                    "approved_unchanged".into(),
+                    f.approved.to_string(),
+                    share(f.approved),
+                ],
+                vec!["edited".into(), f.edited.to_string(), share(f.edited)],
+                vec![
+                    "taken_over".into(),
+                    f.taken_over.to_string(),
+                    share(f.taken_over),
+                ],
+                vec!["rejected".into(), f.rejected.to_string(), share(f.rejected)],
+            ];
+            for reason in REJECT_REASONS {
+                let n = f.rejected_by_reason.get(*reason).copied().unwrap_or(0);
+                rows.push(vec![format!("rejected_{reason}"), n.to_string(), share(n)]);
+            }
+            csv_rows(&["outcome", "drafts", "share_of_reviewed"], rows)
+        }
+        "times" => {
+            let f = &d.total;
+            csv_rows(
+                &["measure", "tickets", "median_min", "p90_min"],
+                [
+                    ("first_response_auto", &f.first_response_auto),
+                    ("first_response_human", &f.first_response_human),
+                    ("resolution_auto", &f.resolution_auto),
+                    ("resolution_human", &f.resolution_human),
+                ]
+                .into_iter()
+                .map(|(k, h)| {
+                    vec![
+                        k.to_string(),
+                        h.count().to_string(),
+                        opt_num(h.median()),
+                        opt_num(h.p90()),
+                    ]
+                }),
+            )
         }
         "series" => csv_rows(
             &[

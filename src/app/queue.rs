@@ -1,11 +1,16 @@
-//! The agent queue as the console shows it: views with counts, filters, search, pages.
+//! The agent queue as the console shows it: views with counts, filters, search, pages;
+//! and "Sent automatically", where a supervisor spot-checks automated answers and marks
+//! a wrong one.
 
 use chrono::NaiveDateTime;
+use serde_json::json;
 
 use crate::domain::ticket::Status;
-use crate::store::queue::QueueFilter;
+use crate::store::models::DraftRow;
+use crate::store::queue::{AutomatedFilter, QueueFilter};
 use crate::store::{self, now};
 
+use super::actions::ActingUser;
 use super::{App, AppError};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -33,6 +38,17 @@ pub const VIEWS: &[(&str, &str, &[&str], bool)] = &[
     ("all", "All tickets", &[], false),
 ];
 
+/// The view of automated answers (not a status view: listed by draft, newest first).
+pub const AUTOMATED: (&str, &str) = ("automated", "Sent automatically");
+
+/// Confidence bands of the "Sent automatically" filter: key, label, `[lo, hi)`.
+pub const BANDS: &[(&str, &str, f64, f64)] = &[
+    ("95", "0.95 and above", 0.95, 1.01),
+    ("90", "0.90–0.95", 0.90, 0.95),
+    ("80", "0.80–0.90", 0.80, 0.90),
+    ("0", "below 0.80", 0.0, 0.80),
+];
+
 /// What the agent asked for.
 #[derive(Clone, Debug, Default)]
 pub struct QueueQuery {
@@ -42,6 +58,8 @@ pub struct QueueQuery {
     pub channel: Option<String>,
     pub assignee: Option<String>,
     pub search: Option<String>,
+    /// A key of [`BANDS`] ("Sent automatically" only).
+    pub band: Option<String>,
     pub page: i64,
 }
 
@@ -58,6 +76,23 @@ pub struct QueueItem {
     pub decision: Option<String>,
     pub waited: String,
     pub assignee: Option<String>,
+    /// Why a person has it, in short plain words (from the pending draft).
+    pub reason: Option<String>,
+}
+
+/// One automated answer in "Sent automatically".
+pub struct AutomatedItem {
+    pub draft_id: String,
+    pub number: i64,
+    pub subject: String,
+    pub customer: String,
+    pub intent: String,
+    pub language: String,
+    pub confidence: String,
+    pub sent: String,
+    /// The answer's first words.
+    pub excerpt: String,
+    pub marked_wrong: bool,
 }
 
 pub struct ViewCount {
@@ -69,6 +104,8 @@ pub struct ViewCount {
 pub struct QueueView {
     pub view: &'static str,
     pub items: Vec<QueueItem>,
+    /// The rows of "Sent automatically" (empty in the other views).
+    pub automated: Vec<AutomatedItem>,
     pub total: i64,
     pub page: i64,
     pub pages: i64,
@@ -89,8 +126,51 @@ pub fn human_duration(minutes: i64) -> String {
     }
 }
 
+/// Why a draft waits for a person, in the words a new agent understands.
+pub fn plain_reason(d: &DraftRow) -> String {
+    let flags: Vec<String> = serde_json::from_str(&d.risk_flags).unwrap_or_default();
+    let has = |f: &str| flags.iter().any(|x| x == f);
+    let words = if has("human_requested") {
+        "The customer asked for a person"
+    } else if has("legal_threat") {
+        "Mentions legal action"
+    } else if has("anger") {
+        "The customer is upset"
+    } else if has("vip") {
+        "VIP customer"
+    } else if has("never_auto_intent") {
+        "Always checked by a person"
+    } else if has("multiple_questions") {
+        "Several questions in one message"
+    } else if has("repeat_contact") {
+        "Wrote again after an answer"
+    } else if has("language_not_covered") {
+        "No articles in this language"
+    } else if has("no_article") {
+        "No matching article"
+    } else if has("low_confidence") || d.decision == "review" {
+        "The AI is not sure enough"
+    } else if d.decision == "escalate" {
+        "Needs a person"
+    } else {
+        "Waiting for a check"
+    };
+    words.to_string()
+}
+
+fn opt(s: &Option<String>) -> Option<String> {
+    s.clone().filter(|s| !s.trim().is_empty())
+}
+
+fn pages_of(total: i64) -> i64 {
+    ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
+}
+
 pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppError> {
     let mut conn = app.conn()?;
+    if q.view == AUTOMATED.0 {
+        return load_automated(&mut conn, user_id, q);
+    }
     let (view, _, statuses, mine) = VIEWS
         .iter()
         .copied()
@@ -151,30 +231,16 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
                 assignee: t
                     .assignee_id
                     .and_then(|id| names.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone())),
+                reason: draft.map(plain_reason),
             }
         })
         .collect();
-    let by_status = store::queue::count_by_status(&mut conn, OPEN)?;
-    let count_of = |statuses: &[&str]| {
-        by_status
-            .iter()
-            .filter(|(s, _)| statuses.contains(&s.as_str()))
-            .map(|(_, n)| n)
-            .sum::<i64>()
-    };
-    let mut counts = Vec::new();
-    for (key, label, statuses, mine) in VIEWS.iter().copied().filter(|v| v.0 != "all") {
-        let count = if mine {
-            store::queue::count_assigned(&mut conn, user_id, OPEN)?
-        } else {
-            count_of(statuses)
-        };
-        counts.push(ViewCount { key, label, count });
-    }
+    let counts = view_counts(&mut conn, user_id)?;
     let (intents, languages) = store::queue::known_intents_and_languages(&mut conn)?;
     Ok(QueueView {
         view,
         items,
+        automated: Vec::new(),
         total,
         page,
         pages,
@@ -187,6 +253,115 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
             .map(|u| (u.id, u.name))
             .collect(),
     })
+}
+
+/// The count of every view, "All tickets" and "Sent automatically" included.
+fn view_counts(conn: &mut store::DbConn, user_id: &str) -> Result<Vec<ViewCount>, AppError> {
+    let by_status = store::queue::count_by_status(conn, OPEN)?;
+    let count_of = |statuses: &[&str]| {
+        by_status
+            .iter()
+            .filter(|(s, _)| statuses.contains(&s.as_str()))
+            .map(|(_, n)| n)
+            .sum::<i64>()
+    };
+    let mut counts = Vec::new();
+    for (key, label, statuses, mine) in VIEWS.iter().copied() {
+        let count = if mine {
+            store::queue::count_assigned(conn, user_id, OPEN)?
+        } else if key == "all" {
+            store::queue::page(conn, &QueueFilter::default(), 0, 0)?.1
+        } else {
+            count_of(statuses)
+        };
+        counts.push(ViewCount { key, label, count });
+    }
+    counts.push(ViewCount {
+        key: AUTOMATED.0,
+        label: AUTOMATED.1,
+        count: store::queue::automated_page(conn, &AutomatedFilter::default(), 0, 0)?.1,
+    });
+    Ok(counts)
+}
+
+fn load_automated(
+    conn: &mut store::DbConn,
+    user_id: &str,
+    q: &QueueQuery,
+) -> Result<QueueView, AppError> {
+    let filter = AutomatedFilter {
+        intent: opt(&q.intent),
+        language: opt(&q.language),
+        confidence: q
+            .band
+            .as_deref()
+            .and_then(|b| BANDS.iter().find(|x| x.0 == b))
+            .map(|b| (b.2, b.3)),
+        search: opt(&q.search),
+    };
+    let requested = q.page.max(1);
+    let (mut rows, total) =
+        store::queue::automated_page(conn, &filter, PAGE_SIZE, (requested - 1) * PAGE_SIZE)?;
+    let pages = pages_of(total);
+    let page = requested.min(pages);
+    if page != requested {
+        rows = store::queue::automated_page(conn, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)?.0;
+    }
+    let automated = rows
+        .into_iter()
+        .map(|(d, t, c)| {
+            let mut excerpt: String = d.body.split_whitespace().collect::<Vec<_>>().join(" ");
+            if excerpt.chars().count() > 140 {
+                excerpt = excerpt.chars().take(140).collect::<String>() + "…";
+            }
+            AutomatedItem {
+                draft_id: d.id,
+                number: t.number,
+                subject: t.subject,
+                customer: c.email,
+                intent: d.intent.unwrap_or_default(),
+                language: d.language,
+                confidence: format!("{:.2}", d.confidence),
+                sent: d.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                excerpt,
+                marked_wrong: d.status == store::queue::MARKED_WRONG,
+            }
+        })
+        .collect();
+    let counts = view_counts(conn, user_id)?;
+    let (intents, languages) = store::queue::known_intents_and_languages(conn)?;
+    Ok(QueueView {
+        view: AUTOMATED.0,
+        items: Vec::new(),
+        automated,
+        total,
+        page,
+        pages,
+        counts,
+        intents,
+        languages,
+        agents: Vec::new(),
+    })
+}
+
+/// Marks an automated answer wrong: an error of automation in the metrics, a negative
+/// example for the engine's learning, and an audited event on the ticket.
+pub fn mark_wrong(app: &App, draft_id: &str, by: &ActingUser) -> Result<i64, AppError> {
+    let mut conn = app.conn()?;
+    let number = store::transaction(&mut conn, |c| -> Result<i64, AppError> {
+        let draft = store::queue::mark_automation_wrong(c, draft_id)?;
+        let ticket = store::tickets::get(c, &draft.ticket_id)?;
+        store::events::record(
+            c,
+            Some(&draft.ticket_id),
+            "automation_marked_wrong",
+            &by.actor(),
+            json!({"draft": draft.id, "intent": draft.intent, "confidence": draft.confidence}),
+        )?;
+        Ok(ticket.number)
+    })?;
+    app.request_retrain();
+    Ok(number)
 }
 
 #[cfg(test)]

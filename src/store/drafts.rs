@@ -61,19 +61,28 @@ pub fn decide(
     Ok(())
 }
 
-/// (customer text, intent, positive) for every draft a person reviewed.
+/// (customer text, intent, positive) for every draft a person reviewed, including
+/// automated answers marked wrong.
 pub fn reviewed_examples(conn: &mut DbConn) -> Result<Vec<(String, String, bool)>, StoreError> {
     use super::schema::messages;
     let rows: Vec<(String, Option<String>, String)> = drafts::table
         .inner_join(messages::table.on(messages::id.eq(drafts::message_id)))
-        .filter(drafts::status.eq_any(["approved", "edited", "rejected_wrong_intent"]))
+        .filter(drafts::status.eq_any([
+            "approved",
+            "edited",
+            "rejected_wrong_intent",
+            "marked_wrong",
+        ]))
         .filter(drafts::intent.is_not_null())
         .select((messages::triage_text, drafts::intent, drafts::status))
         .load(conn)?;
     Ok(rows
         .into_iter()
         .filter_map(|(text, intent, status)| {
-            intent.map(|i| (text, i, status != "rejected_wrong_intent"))
+            // An automated answer a supervisor marked wrong teaches like a draft rejected
+            // as the wrong intent.
+            let positive = !matches!(status.as_str(), "rejected_wrong_intent" | "marked_wrong");
+            intent.map(|i| (text, i, positive))
         })
         .collect())
 }

@@ -1,7 +1,8 @@
 //! Queries behind the supervisor metrics. Every query aggregates in the database (GROUP BY
 //! over an indexed time range) and returns small grouped rows; the app layer folds them
 //! into totals, breakdowns and percentiles. Durations are grouped by whole minutes, so
-//! medians and p90s are exact to the minute while the result stays small.
+//! medians and p90s are exact to the minute while the result stays small; a person's
+//! handling time is grouped by whole seconds (a draft is often decided within a minute).
 //!
 //! The time arithmetic differs between SQLite and PostgreSQL, so the SQL is written once
 //! with a [`Dialect`] filling in the few backend-specific expressions.
@@ -45,6 +46,18 @@ impl Dialect {
             }
             Dialect::Postgres => {
                 format!("CAST(ROUND(EXTRACT(EPOCH FROM ({b} - {a})) / 60.0) AS BIGINT)")
+            }
+        }
+    }
+
+    /// Whole seconds from `a` to `b`, rounded.
+    fn seconds(self, a: &str, b: &str) -> String {
+        match self {
+            Dialect::Sqlite => {
+                format!("CAST(ROUND((julianday({b}) - julianday({a})) * 86400.0) AS INTEGER)")
+            }
+            Dialect::Postgres => {
+                format!("CAST(ROUND(EXTRACT(EPOCH FROM ({b} - {a}))) AS BIGINT)")
             }
         }
     }
@@ -371,10 +384,16 @@ pub struct ReopenRow {
     pub answered: i64,
     #[diesel(sql_type = BigInt)]
     pub reopened: i64,
+    /// Of the answered, how many customers asked for a person afterwards.
+    #[diesel(sql_type = BigInt)]
+    pub asked_person: i64,
 }
 
-/// Automated answers in the period, and how many of them the customer wrote back to
-/// within seven days.
+/// Automated answers decided in the period that were sent, how many of them the customer
+/// wrote back to within seven days of the sending, and how many of those write-backs
+/// asked for a person. The clock starts when the outbox delivered the answer: the inbound
+/// message that triggered it (stored around the same instant as the draft) is never a
+/// write-back, and neither is anything before the answer left.
 pub fn reopens(
     conn: &mut DbConn,
     from: NaiveDateTime,
@@ -384,15 +403,25 @@ pub fn reopens(
     let sql = format!(
         "SELECT x.intent AS intent, x.language AS language, x.channel AS channel, \
          CAST(NULL AS TEXT) AS agent, COUNT(*) AS answered, \
-         COUNT(CASE WHEN x.back = 1 THEN 1 END) AS reopened \
-         FROM (SELECT d.intent AS intent, d.language AS language, {channel} AS channel, \
-           CASE WHEN EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = d.ticket_id \
-             AND m.direction = 'inbound' AND m.created_at > d.created_at \
-             AND m.created_at <= {plus7}) THEN 1 ELSE 0 END AS back \
-           FROM drafts d WHERE d.decision = 'auto_send' AND {}) x \
+         COUNT(CASE WHEN x.back = 1 THEN 1 END) AS reopened, \
+         COUNT(CASE WHEN x.person = 1 THEN 1 END) AS asked_person \
+         FROM (SELECT s.intent AS intent, s.language AS language, s.channel AS channel, \
+           CASE WHEN EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = s.ticket_id \
+             AND m.direction = 'inbound' AND m.id <> s.message_id \
+             AND m.created_at > s.sent_at AND m.created_at <= {plus7}) THEN 1 ELSE 0 END AS back, \
+           CASE WHEN EXISTS (SELECT 1 FROM drafts p WHERE p.ticket_id = s.ticket_id \
+             AND p.id <> s.id AND p.created_at > s.sent_at AND p.created_at <= {plus7} \
+             AND p.risk_flags LIKE '%\"human_requested\"%') THEN 1 ELSE 0 END AS person \
+           FROM (SELECT d.id AS id, d.ticket_id AS ticket_id, d.message_id AS message_id, \
+             d.intent AS intent, d.language AS language, {channel} AS channel, \
+             (SELECT MIN(o.sent_at) FROM outbox o WHERE o.ticket_id = d.ticket_id \
+               AND o.kind = 'auto_answer' AND o.sent_at IS NOT NULL \
+               AND o.created_at >= d.created_at) AS sent_at \
+             FROM drafts d WHERE d.decision = 'auto_send' AND {range}) s \
+           WHERE s.sent_at IS NOT NULL) x \
          GROUP BY 1, 2, 3",
-        in_range("d.created_at", from, to),
-        plus7 = d.plus_7_days("d.created_at"),
+        range = in_range("d.created_at", from, to),
+        plus7 = d.plus_7_days("s.sent_at"),
         channel = CHANNEL_OF_DRAFT,
     );
     load(conn, &sql)
@@ -403,7 +432,7 @@ pub struct HandlingCount {
     #[diesel(sql_type = Nullable<Text>)]
     pub intent: Option<String>,
     #[diesel(sql_type = BigInt)]
-    pub minutes: i64,
+    pub seconds: i64,
     #[diesel(sql_type = BigInt)]
     pub n: i64,
 }
@@ -412,7 +441,7 @@ pub struct HandlingCount {
 /// plenty for a median, and it bounds the cost on a busy period.
 pub const HANDLING_SAMPLE: i64 = 2000;
 
-/// A person's handling time of the latest reviewed drafts decided in the period (at most
+/// A person's handling time in seconds of the latest reviewed drafts decided in the period (at most
 /// [`HANDLING_SAMPLE`]): from the deciding agent's first look at the ticket
 /// (`ticket_viewed`) after the draft was made, to the decision.
 pub fn handling_times(
@@ -421,9 +450,9 @@ pub fn handling_times(
     to: NaiveDateTime,
 ) -> Result<Vec<HandlingCount>, StoreError> {
     let d = Dialect::of(conn);
-    let minutes = d.minutes("x.viewed_at", "x.decided_at");
+    let seconds = d.seconds("x.viewed_at", "x.decided_at");
     let sql = format!(
-        "SELECT x.intent AS intent, {minutes} AS minutes, COUNT(*) AS n FROM ( \
+        "SELECT x.intent AS intent, {seconds} AS seconds, COUNT(*) AS n FROM ( \
            SELECT s.intent AS intent, s.decided_at AS decided_at, \
              (SELECT MIN(e.created_at) FROM events e WHERE e.ticket_id = s.ticket_id \
               AND e.kind = 'ticket_viewed' AND e.actor_id = s.decided_by \

@@ -243,7 +243,10 @@ pub fn describe_schema(conn: &mut DbConn) -> Result<Vec<(String, Vec<String>)>, 
             "SELECT m.name AS table_name, p.name AS column_name \
              FROM sqlite_master m JOIN pragma_table_info(m.name) p \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
-             AND m.name != '__diesel_schema_migrations' ORDER BY m.name, p.cid",
+             AND m.name != '__diesel_schema_migrations' \
+             AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table' \
+               AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND m.name LIKE v.name || '\\_%' ESCAPE '\\') \
+             ORDER BY m.name, p.cid",
         )
         .load(c)?,
         DbConn::Postgres(c) => diesel::sql_query(

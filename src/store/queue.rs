@@ -5,15 +5,20 @@
 //! index on `waiting_since`, which is set exactly while a ticket waits for a person); then
 //! tickets waiting on the customer, longest untouched first; then everything else, newest
 //! first.
+//!
+//! Words are searched in the full-text index `message_search` (SQLite FTS5, PostgreSQL
+//! `tsvector` + GIN), which triggers keep in sync with every stored message: the
+//! message's subject, body, sender and the ticket's customer (address and name).
 
 use diesel::prelude::*;
 
+use diesel::sql_types::Bool;
+
+use super::metrics::Dialect;
 use super::models::{CustomerRow, DraftRow, TicketRow};
 use super::schema::{customers, drafts, kb_articles, tickets, users};
 use super::{DbConn, StoreError};
 use crate::domain::ticket::{Status, WAITING_FOR_PERSON};
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 /// Which tickets to show.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,6 +30,44 @@ pub struct QueueFilter {
     /// A user id, or `Some("")` for unassigned.
     pub assignee: Option<String>,
     pub search: Option<String>,
+}
+
+/// The words of a search, as the full-text index splits text: runs of letters and digits,
+/// lower-cased (at most eight, so a pasted paragraph stays a cheap query).
+pub fn search_words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .take(8)
+        .collect()
+}
+
+/// "Tickets with a message holding every word (each as a prefix)", for this backend.
+/// The words are letters and digits only ([`search_words`]), so they are safe to inline.
+fn full_text(dialect: Dialect, words: &[String]) -> diesel::expression::SqlLiteral<Bool> {
+    if words.is_empty() {
+        return diesel::dsl::sql::<Bool>("1 = 0");
+    }
+    let sql = match dialect {
+        Dialect::Sqlite => format!(
+            "tickets.id IN (SELECT ticket_id FROM message_search WHERE message_search MATCH '{}')",
+            words
+                .iter()
+                .map(|w| format!("\"{w}\"*"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        Dialect::Postgres => format!(
+            "tickets.id IN (SELECT ticket_id FROM message_search \
+             WHERE doc @@ to_tsquery('simple', '{}'))",
+            words
+                .iter()
+                .map(|w| format!("{w}:*"))
+                .collect::<Vec<_>>()
+                .join(" & ")
+        ),
+    };
+    diesel::dsl::sql::<Bool>(&sql)
 }
 
 /// Applies the filters on ticket columns to a boxed query over tickets (joined or not).
@@ -66,7 +109,7 @@ fn search_term(f: &QueueFilter) -> Option<&str> {
     f.search.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn filtered(f: &QueueFilter) -> Filtered<'static> {
+fn filtered(d: Dialect, f: &QueueFilter) -> Filtered<'static> {
     let mut q = ticket_filters!(tickets::table.inner_join(customers::table).into_boxed(), f);
     if let Some(s) = search_term(f) {
         if let Ok(n) = s.trim_start_matches('#').parse::<i64>() {
@@ -75,16 +118,7 @@ fn filtered(f: &QueueFilter) -> Filtered<'static> {
             // A whole address: the unique index on customers.email finds it at once.
             q = q.filter(customers::email.eq(s.to_lowercase()));
         } else {
-            let pattern = format!(
-                "%{}%",
-                s.to_lowercase().replace('%', "\\%").replace('_', "\\_")
-            );
-            q = q.filter(
-                lower(customers::email)
-                    .like(pattern.clone())
-                    .or(lower(tickets::subject).like(pattern.clone()))
-                    .or(lower(customers::name.assume_not_null()).like(pattern)),
-            );
+            q = q.filter(full_text(d, &search_words(s)));
         }
     }
     q
@@ -155,14 +189,17 @@ impl Segment {
 
     /// The segment's rows: a whole segment is selected by the predicate its index was
     /// built for, which lets the database walk that index in order and stop after a page.
-    fn query(self, f: &QueueFilter) -> Filtered<'static> {
+    fn query(self, d: Dialect, f: &QueueFilter) -> Filtered<'static> {
         if !self.whole(f) {
-            return filtered(f);
+            return filtered(d, f);
         }
-        let q = filtered(&QueueFilter {
-            statuses: Vec::new(),
-            ..f.clone()
-        });
+        let q = filtered(
+            d,
+            &QueueFilter {
+                statuses: Vec::new(),
+                ..f.clone()
+            },
+        );
         match self {
             Segment::WaitingForPerson => q.filter(tickets::waiting_since.is_not_null()),
             Segment::WaitingOnCustomer => {
@@ -175,7 +212,8 @@ impl Segment {
     /// How many tickets of this segment match; without a search no join is needed.
     fn count(self, conn: &mut DbConn, f: &QueueFilter) -> Result<i64, StoreError> {
         if search_term(f).is_some() {
-            return Ok(self.query(f).count().get_result(conn)?);
+            let d = Dialect::of(conn);
+            return Ok(self.query(d, f).count().get_result(conn)?);
         }
         let whole = self.whole(f);
         let statuses = if whole {
@@ -206,8 +244,14 @@ impl Segment {
                 // Everything minus the other segments: a whole-table count is answered from
                 // the b-tree, where "status NOT IN (…)" would read every row.
                 let all: i64 = tickets::table.count().get_result(conn)?;
-                let others = Segment::WaitingForPerson.count(conn, &QueueFilter::default())?
-                    + Segment::WaitingOnCustomer.count(conn, &QueueFilter::default())?;
+                let mut others = 0;
+                for other in [Segment::WaitingForPerson, Segment::WaitingOnCustomer] {
+                    // Each as a whole segment: an unnarrowed filter would count every
+                    // ticket (this read "-7 tickets" on "All tickets").
+                    if let Some(narrowed) = other.narrow(&QueueFilter::default()) {
+                        others += other.count(conn, &narrowed)?;
+                    }
+                }
                 return Ok(all - others);
             }
             (true, Segment::Rest) => q.filter(tickets::status.ne_all(not_rest())),
@@ -223,7 +267,7 @@ impl Segment {
         offset: i64,
     ) -> Result<Vec<(TicketRow, CustomerRow)>, StoreError> {
         let q = self
-            .query(f)
+            .query(Dialect::of(conn), f)
             .limit(limit)
             .offset(offset)
             .select((TicketRow::as_select(), CustomerRow::as_select()));
@@ -342,3 +386,92 @@ pub fn next_waiting(conn: &mut DbConn, except: i64) -> Result<Option<i64>, Store
         .find(|(n, assignee)| *n != except && assignee.is_none())
         .map(|(n, _)| n))
 }
+
+/// Which automated answers to list ("Sent automatically").
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AutomatedFilter {
+    pub intent: Option<String>,
+    pub language: Option<String>,
+    /// `[lo, hi)` on the draft's confidence.
+    pub confidence: Option<(f64, f64)>,
+    pub search: Option<String>,
+}
+
+type AutomatedQuery<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoin<drafts::table, diesel::dsl::InnerJoin<tickets::table, customers::table>>,
+    super::MultiBackend,
+>;
+
+fn automated_query(d: Dialect, f: &AutomatedFilter) -> AutomatedQuery<'static> {
+    let mut q = drafts::table
+        .inner_join(tickets::table.inner_join(customers::table))
+        .filter(drafts::decision.eq("auto_send"))
+        .into_boxed();
+    if let Some(v) = &f.intent {
+        q = q.filter(drafts::intent.eq(v.clone()));
+    }
+    if let Some(v) = &f.language {
+        q = q.filter(drafts::language.eq(v.clone()));
+    }
+    if let Some((lo, hi)) = f.confidence {
+        q = q.filter(drafts::confidence.ge(lo).and(drafts::confidence.lt(hi)));
+    }
+    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Ok(n) = s.trim_start_matches('#').parse::<i64>() {
+            q = q.filter(tickets::number.eq(n));
+        } else {
+            q = q.filter(full_text(d, &search_words(s)));
+        }
+    }
+    q
+}
+
+/// One page of automated answers, newest first, with their tickets and customers, and how
+/// many match in all (walks the `(decision, created_at)` index).
+#[allow(clippy::type_complexity)]
+pub fn automated_page(
+    conn: &mut DbConn,
+    f: &AutomatedFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<(DraftRow, TicketRow, CustomerRow)>, i64), StoreError> {
+    let d = Dialect::of(conn);
+    let total: i64 = automated_query(d, f).count().get_result(conn)?;
+    let rows = automated_query(d, f)
+        .order(drafts::created_at.desc())
+        .limit(limit)
+        .offset(offset)
+        .select((
+            DraftRow::as_select(),
+            TicketRow::as_select(),
+            CustomerRow::as_select(),
+        ))
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Marks an automated answer as wrong (an error of automation). Only a sent automated
+/// answer can be marked, once; the draft keeps who decided it (nobody: the engine).
+pub fn mark_automation_wrong(conn: &mut DbConn, draft_id: &str) -> Result<DraftRow, StoreError> {
+    let changed = diesel::update(
+        drafts::table
+            .find(draft_id)
+            .filter(drafts::decision.eq("auto_send"))
+            .filter(drafts::status.eq("sent")),
+    )
+    .set(drafts::status.eq(MARKED_WRONG))
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(StoreError::Conflict(
+            "not a sent automated answer, or already marked".into(),
+        ));
+    }
+    Ok(drafts::table
+        .find(draft_id)
+        .select(DraftRow::as_select())
+        .first(conn)?)
+}
+
+/// The status of an automated answer a supervisor marked wrong.
+pub const MARKED_WRONG: &str = "marked_wrong";

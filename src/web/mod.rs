@@ -41,6 +41,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/setup/{token}", web::get().to(auth::setup_form))
     .route("/setup/{token}", web::post().to(auth::setup))
     .route("/queue", web::get().to(queue::queue))
+    .route(
+        "/queue/automated/{draft}/wrong",
+        web::post().to(queue::mark_wrong),
+    )
     .route("/tickets/{number}", web::get().to(ticket::show))
     .route(
         "/tickets/{number}/presence",

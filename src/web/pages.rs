@@ -73,6 +73,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "user_saved" => "User saved.",
         "user_created" => "User created. Share the password with them securely.",
         "settings_saved" => "Settings saved; they apply to the next message.",
+        "marked_wrong" => {
+            "Marked wrong: it counts as an error of automation, and the engine learns from it."
+        }
         "signed_out" => "You are signed out.",
         "welcome" => "Welcome! Your admin account is ready.",
         _ => return None,

@@ -1,6 +1,9 @@
 //! `GET /queue`: the agent queue. With `HX-Request` (htmx polling) only the results part
-//! is returned, so new tickets appear without a reload.
+//! is returned, so new tickets appear without a reload. `/queue?view=automated` lists the
+//! automated answers, where a supervisor marks a wrong one
+//! (`POST /queue/automated/{draft}/wrong`).
 
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -10,7 +13,7 @@ use crate::app::queue::{self, QueueQuery, QueueView};
 
 use super::error::WebError;
 use super::pages::{Layout, render};
-use super::session::CurrentUser;
+use super::session::{CurrentUser, Role};
 
 #[derive(Deserialize, Default)]
 pub struct QueueParams {
@@ -20,6 +23,7 @@ pub struct QueueParams {
     channel: Option<String>,
     assignee: Option<String>,
     q: Option<String>,
+    band: Option<String>,
     page: Option<i64>,
     notice: Option<String>,
 }
@@ -35,6 +39,7 @@ impl QueueParams {
             ("channel", &self.channel),
             ("assignee", &self.assignee),
             ("q", &self.q),
+            ("band", &self.band),
         ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 parts.push(format!("{k}={}", super::session::urlencode(v)));
@@ -54,6 +59,10 @@ struct QueuePage {
     intent: String,
     language: String,
     assignee: String,
+    band: String,
+    bands: &'static [(&'static str, &'static str, f64, f64)],
+    can_mark: bool,
+    csrf: String,
 }
 
 #[derive(Template)]
@@ -61,6 +70,8 @@ struct QueuePage {
 struct QueueResults {
     q: QueueView,
     query: String,
+    can_mark: bool,
+    csrf: String,
 }
 
 pub async fn queue(
@@ -77,6 +88,7 @@ pub async fn queue(
         channel: p.channel.clone(),
         assignee: p.assignee.clone(),
         search: p.q.clone(),
+        band: p.band.clone(),
         page: p.page.unwrap_or(1),
     };
     let user_id = user.id.clone();
@@ -85,6 +97,8 @@ pub async fn queue(
         return render(&QueueResults {
             q: view,
             query: p.base_query(),
+            can_mark: user.role.allows(Role::Supervisor),
+            csrf: user.csrf_token.clone(),
         });
     }
     render(&QueuePage {
@@ -94,6 +108,40 @@ pub async fn queue(
         intent: p.intent.clone().unwrap_or_default(),
         language: p.language.clone().unwrap_or_default(),
         assignee: p.assignee.clone().unwrap_or_default(),
+        band: p.band.clone().unwrap_or_default(),
+        bands: queue::BANDS,
+        can_mark: user.role.allows(Role::Supervisor),
+        csrf: user.csrf_token.clone(),
         q: view,
     })
+}
+
+#[derive(Deserialize)]
+pub struct MarkForm {
+    csrf_token: String,
+    /// Where to return (the view with its filters); only a `/queue` path is followed.
+    back: Option<String>,
+}
+
+/// `POST /queue/automated/{draft}/wrong`: a supervisor marks an automated answer wrong.
+pub async fn mark_wrong(
+    app: web::Data<App>,
+    user: CurrentUser,
+    draft: web::Path<String>,
+    form: web::Form<MarkForm>,
+) -> Result<HttpResponse, WebError> {
+    user.require(Role::Supervisor)?;
+    user.check_csrf(&form.csrf_token)?;
+    let acting = user.acting();
+    let draft = draft.into_inner();
+    web::block(move || queue::mark_wrong(&app, &draft, &acting)).await??;
+    let back = form
+        .back
+        .as_deref()
+        .filter(|b| b.starts_with("/queue?") && !b.contains("//"))
+        .unwrap_or("/queue?view=automated");
+    let sep = if back.contains('?') { '&' } else { '?' };
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("{back}{sep}notice=marked_wrong")))
+        .finish())
 }

@@ -104,6 +104,29 @@ pub struct Card {
     pub label: &'static str,
     pub value: String,
     pub note: String,
+    /// Set when the figure is a rate resting on fewer than [`metrics::SMALL_SAMPLE`] cases.
+    pub caution: Option<String>,
+}
+
+/// The sample-size note of a rate over `n` cases.
+fn caution(n: i64) -> Option<String> {
+    (n > 0 && n < metrics::SMALL_SAMPLE).then(|| {
+        format!(
+            "Only {n} case{}: too few to trust this rate.",
+            if n == 1 { "" } else { "s" }
+        )
+    })
+}
+
+/// A handling time in seconds, as a person reads it.
+fn opt_secs(v: Option<i64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(s) if s < 60 => format!("{s} s"),
+        Some(s) if s % 60 == 0 => opt_min(Some(s / 60)),
+        Some(s) if s < 3600 => format!("{} min {} s", s / 60, s % 60),
+        Some(s) => opt_min(Some((s + 30) / 60)),
+    }
 }
 
 #[derive(Template)]
@@ -152,37 +175,62 @@ fn cards(d: &Dashboard) -> Vec<Card> {
             label: "Tickets in",
             value: f.tickets_in.to_string(),
             note: format!("{} triage decisions", f.decisions),
+            caution: None,
         },
         Card {
             label: "Automation rate",
             value: opt_pct(f.automation_rate()),
             note: format!("{} answered with no person", f.auto_sent),
+            caution: caution(f.decisions),
         },
         Card {
             label: "Escalation rate",
             value: opt_pct(f.escalation_rate()),
             note: format!("{} went to a person", f.to_person()),
+            caution: caution(f.decisions),
         },
         Card {
             label: "Reopen rate after automated answers",
             value: opt_pct(f.reopen_rate()),
             note: format!(
-                "{} of {} wrote back within 7 days; {} stayed resolved",
+                "{} of {} sent automated answers got a reply within 7 days; {} stayed resolved",
                 f.reopened,
                 f.auto_answers_followed,
                 opt_pct(f.stayed_resolved_rate())
             ),
+            caution: caution(f.auto_answers_followed),
+        },
+        Card {
+            label: "Asked for a person after an automated answer",
+            value: f.asked_person.to_string(),
+            note: format!(
+                "{} of {} sent automated answers",
+                opt_pct(f.asked_person_rate()),
+                f.auto_answers_followed
+            ),
+            caution: caution(f.auto_answers_followed),
+        },
+        Card {
+            label: "Automated answers marked wrong",
+            value: f.marked_wrong.to_string(),
+            note: format!(
+                "{} of {} automated answers",
+                opt_pct(f.marked_wrong_rate()),
+                f.auto_sent
+            ),
+            caution: caution(f.auto_sent),
         },
         Card {
             label: "Hours saved",
             value: format!("{:.1}", f.hours_saved()),
             note: format!(
                 "automated answers × median handling time (overall {})",
-                opt_min(
-                    d.handling_minutes_overall
-                        .or(Some(d.minutes_per_ticket_fallback))
-                )
+                match d.handling_seconds_overall {
+                    Some(s) => opt_secs(Some(s)),
+                    None => format!("{} min, the default", d.minutes_per_ticket_fallback),
+                }
             ),
+            caution: None,
         },
         Card {
             label: "Backlog",
@@ -191,6 +239,7 @@ fn cards(d: &Dashboard) -> Vec<Card> {
                 Some(m) => format!("oldest waiting {}", opt_min(Some(m))),
                 None => "nothing waiting".into(),
             },
+            caution: None,
         },
     ]
 }
@@ -201,7 +250,7 @@ fn main_tables(d: &Dashboard, c: &Calibration, q: &str) -> Vec<Table> {
     out.push(Table {
         id: "reasons",
         title: "Why messages went to a person".into(),
-        csv: csv_link("totals", q),
+        csv: csv_link("reasons", q),
         headers: vec![
             "Reason".into(),
             "Drafts".into(),
@@ -261,7 +310,7 @@ fn main_tables(d: &Dashboard, c: &Calibration, q: &str) -> Vec<Table> {
     out.push(Table {
         id: "reviews",
         title: "Review outcomes".into(),
-        csv: csv_link("totals", q),
+        csv: csv_link("reviews", q),
         headers: vec![
             "Outcome".into(),
             "Drafts".into(),
@@ -272,7 +321,7 @@ fn main_tables(d: &Dashboard, c: &Calibration, q: &str) -> Vec<Table> {
     out.push(Table {
         id: "times",
         title: "Response and resolution times".into(),
-        csv: csv_link("totals", q),
+        csv: csv_link("times", q),
         headers: vec![
             "".into(),
             "Tickets".into(),
@@ -446,17 +495,35 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// The y-axis of a count chart: a whole step of 1, 2 or 5 × 10^k and how many steps
+/// (at most five) reach `max`, so that every tick is a distinct whole number.
+pub fn axis_ticks(max: i64) -> (i64, i64) {
+    let max = max.max(1);
+    let mut magnitude = 1i64;
+    loop {
+        for m in [1, 2, 5] {
+            let step = m * magnitude;
+            let ticks = (max + step - 1) / step;
+            if ticks <= 5 {
+                return (step, ticks);
+            }
+        }
+        magnitude *= 10;
+    }
+}
+
 /// Stacked bars per bucket: automated (bottom) and to a person (top).
 pub fn series_svg(d: &Dashboard) -> String {
     let (w, h, left, bottom, top) = (760.0, 220.0, 40.0, 34.0, 10.0);
     let n = d.series.len().max(1) as f64;
-    let max = d
-        .series
-        .iter()
-        .map(|p| p.decisions.max(p.tickets_in))
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
+    let (step, ticks) = axis_ticks(
+        d.series
+            .iter()
+            .map(|p| p.decisions.max(p.tickets_in))
+            .max()
+            .unwrap_or(0),
+    );
+    let max = (step * ticks) as f64;
     let plot_h = h - bottom - top;
     let slot = (w - left - 10.0) / n;
     let bar = (slot * 0.7).max(1.0);
@@ -466,16 +533,15 @@ pub fn series_svg(d: &Dashboard) -> String {
         r#"<svg class="chart" viewBox="0 0 {w} {h}" width="100%" role="img" aria-labelledby="series-title"><title id="series-title">Triage decisions per {}: automated and sent to a person</title>"#,
         if d.period.hourly() { "hour" } else { "day" }
     );
-    for i in 0..=4 {
-        let v = max * i as f64 / 4.0;
-        let y = top + plot_h - plot_h * i as f64 / 4.0;
+    for i in 0..=ticks {
+        let v = step * i;
+        let y = top + plot_h - plot_h * i as f64 / ticks as f64;
         let _ = write!(
             s,
-            r##"<line x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e5e7eb"/><text x="{}" y="{:.1}" font-size="10" text-anchor="end" fill="#6b7280">{:.0}</text>"##,
+            r##"<line x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e5e7eb"/><text x="{}" y="{:.1}" font-size="10" text-anchor="end" fill="#6b7280">{v}</text>"##,
             w - 10.0,
             left - 4.0,
             y + 3.0,
-            v
         );
     }
     let every = ((n / 12.0).ceil() as usize).max(1);
@@ -629,6 +695,8 @@ pub struct DialPage {
     pub current_sentence: String,
     pub preview_sentence: Option<String>,
     pub preview_rows: Vec<Vec<String>>,
+    /// Column heads of the preview: the current and the proposed auto-send threshold.
+    pub preview_heads: (String, String),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -783,6 +851,7 @@ async fn dial_page(app: web::Data<App>, user: CurrentUser, q: web::Query<PeriodQ
         current_sentence: format!("Now: {}.", current.sentence(dial.auto_threshold)),
         preview_sentence: None,
         preview_rows: Vec::new(),
+        preview_heads: (String::new(), String::new()),
     })
 }
 
@@ -809,7 +878,11 @@ async fn dial_post(app: web::Data<App>, user: CurrentUser, form: web::Form<DialF
             match metrics::save_dial(&app, &acting, &dial, &why) {
                 Ok(_) => return Ok(Ok(())),
                 Err(AppError::Invalid(m)) => {
-                    return Ok(Err((m, dial.clone(), Some((now, proposed, dial)))));
+                    return Ok(Err((
+                        m,
+                        dial.clone(),
+                        Some((now, proposed, current_dial, dial)),
+                    )));
                 }
                 Err(e) => return Err(e),
             }
@@ -817,7 +890,7 @@ async fn dial_post(app: web::Data<App>, user: CurrentUser, form: web::Form<DialF
         Ok(Err((
             String::new(),
             dial.clone(),
-            Some((now, proposed, dial)),
+            Some((now, proposed, current_dial, dial)),
         )))
     })
     .await
@@ -830,9 +903,17 @@ async fn dial_post(app: web::Data<App>, user: CurrentUser, form: web::Form<DialF
         }
         Err(e) => e,
     };
+    let preview_heads = match &preview {
+        Some((_, _, current, dial)) => (
+            format!("Current (auto ≥ {})", fmt_threshold(current.auto_threshold)),
+            format!("Proposed (auto ≥ {})", fmt_threshold(dial.auto_threshold)),
+        ),
+        None => (String::new(), String::new()),
+    };
     let (current_sentence, preview_sentence, preview_rows) = match &preview {
-        Some((now, proposed, dial)) => (
-            format!("Now: {}.", now.sentence(dial.auto_threshold)),
+        // Each sentence names its own dial's threshold: the current one for "Now".
+        Some((now, proposed, current, dial)) => (
+            format!("Now: {}.", now.sentence(current.auto_threshold)),
             Some(format!(
                 "Proposed: {}.",
                 proposed.sentence(dial.auto_threshold)
@@ -860,6 +941,7 @@ async fn dial_post(app: web::Data<App>, user: CurrentUser, form: web::Form<DialF
         current_sentence,
         preview_sentence,
         preview_rows,
+        preview_heads,
     };
     let mut resp = render(&page)?;
     if page.error.is_some() {

@@ -11,3 +11,4 @@ mod schema;
 mod security;
 mod smtp;
 mod supervisor;
+mod views;

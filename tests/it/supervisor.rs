@@ -16,8 +16,10 @@
 //! | 85..95 | edited by Bob, edit sizes 10..100 | order_status | 85: 0.88, else 0.55 | low_confidence |
 //! | 95..100 | escalated, taken over by Bob, channel web | refund_status | 0.25 | 95,96 human_requested; 97 low_confidence; 98 language_not_covered (fi); 99 legal_threat |
 //!
-//! Auto-sent tickets: first response after `i % 3` minutes, resolved after 60 (i < 30) or
-//! 120 minutes; customers 0..6 write back after 2 days, customer 6 after 8 days.
+//! Auto-sent tickets: first response (the outbox sent the answer) after `i % 3` minutes,
+//! resolved after 60 (i < 30) or 120 minutes; customers 0..6 write back after 2 days,
+//! customer 6 after 8 days. Every triggering message is stored half a millisecond after
+//! its draft, as ingestion does; it is never a write-back.
 //! Human tickets (60..100): first response (= the draft decision) after `10 + (i - 60)`
 //! minutes; 60..90 resolved after `100 + 2 (i - 60)` minutes; 90..95 in progress and
 //! 95..100 escalated, waiting since creation. The deciding agent opened the ticket
@@ -28,7 +30,9 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use tandem::app::metrics::{self, Dial, Period};
-use tandem::store::models::{CustomerRow, DraftRow, EventRow, MessageRow, TicketRow, UserRow};
+use tandem::store::models::{
+    CustomerRow, DraftRow, EventRow, MessageRow, OutboxRow, TicketRow, UserRow,
+};
 use tandem::store::schema;
 
 use crate::harness::TestApp;
@@ -93,6 +97,33 @@ impl Seeder<'_> {
             created_at: at,
         };
         diesel::insert_into(schema::events::table)
+            .values(&row)
+            .execute(self.conn)
+            .unwrap();
+    }
+
+    /// An automated answer on `ticket`, queued at `queued` and sent at `sent`.
+    fn auto_answer(&mut self, ticket: &str, queued: NaiveDateTime, sent: Option<NaiveDateTime>) {
+        let id = self.id("o");
+        let row = OutboxRow {
+            id: id.clone(),
+            ticket_id: Some(ticket.into()),
+            message_id: None,
+            channel: "email".into(),
+            kind: "auto_answer".into(),
+            recipient: "customer@example.com".into(),
+            sender: "support@tandem.test".into(),
+            idempotency_key: id,
+            payload: Vec::new(),
+            status: if sent.is_some() { "sent" } else { "pending" }.into(),
+            attempts: sent.is_some() as i32,
+            next_attempt_at: queued,
+            locked_until: None,
+            last_error: None,
+            created_at: queued,
+            sent_at: sent,
+        };
+        diesel::insert_into(schema::outbox::table)
             .values(&row)
             .execute(self.conn)
             .unwrap();
@@ -222,7 +253,7 @@ pub fn seed(t: &TestApp) {
             resolved_at: resolved,
         };
         tandem::store::tickets::insert(s.conn, &ticket).unwrap();
-        let message_id = s.message(&ticket_id, created);
+        let message_id = s.message(&ticket_id, created + Duration::microseconds(500));
         let confidence = match i {
             0..70 | 100 => 0.95,
             70..81 => 0.75,
@@ -279,6 +310,9 @@ pub fn seed(t: &TestApp) {
             },
         )
         .unwrap();
+        if auto {
+            s.auto_answer(&ticket_id, created, Some(first_response));
+        }
         if i < 6 {
             s.message(&ticket_id, created + Duration::days(2));
         } else if i == 6 {
@@ -414,9 +448,10 @@ fn totals_match_the_hand_computed_values() {
     approx(f.stayed_resolved_rate(), 0.9);
     // Handling medians: order_status 13, refund_status 24, overall 20; reset_password
     // has no human samples and falls back to the overall median.
-    assert_eq!(d.handling_minutes_overall, Some(20));
-    assert_eq!(d.handling_by_intent.get("order_status"), Some(&13));
-    assert_eq!(d.handling_by_intent.get("refund_status"), Some(&24));
+    assert_eq!(d.handling_seconds_overall, Some(20 * 60));
+    assert_eq!(d.handling_by_intent.get("order_status"), Some(&(13 * 60)));
+    assert_eq!(d.handling_by_intent.get("refund_status"), Some(&(24 * 60)));
+    assert_eq!((f.asked_person, f.marked_wrong), (0, 0));
     assert!((f.minutes_saved - (40.0 * 13.0 + 20.0 * 20.0)).abs() < 1e-9);
     assert!((f.hours_saved() - 920.0 / 60.0).abs() < 1e-9);
 }
@@ -761,7 +796,252 @@ fn periods_parse_from_query_parameters() {
 // ---------------------------------------------------------------------------------------
 // Over HTTP: roles, the page, CSV, the dial form, /metrics.
 
-mod http {
+// ---------------------------------------------------------------------------------------
+// Figures measured on the real loop (ingest, outbox), not a seeded table.
+
+const PARCEL: &str = "Hello,\n\nwhere is my parcel? I ordered last week and it has not arrived yet. How can I track my order?\n\nThanks, Ana";
+
+fn today(t: &TestApp) -> metrics::Dashboard {
+    let _ = t;
+    let now = tandem::store::now();
+    metrics::dashboard(
+        &t.app,
+        Period::new(now - Duration::days(1), now + Duration::hours(1)),
+    )
+    .unwrap()
+}
+
+fn auto_answered(t: &TestApp, from: &str, id: &str) -> i64 {
+    match t.ingest(&crate::harness::email(
+        from,
+        "Where is my parcel?",
+        id,
+        PARCEL,
+    )) {
+        tandem::app::ingest::Outcome::Accepted {
+            ticket_number,
+            action,
+            ..
+        } => {
+            assert_eq!(action, "auto_send");
+            ticket_number
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_customer_who_never_wrote_back_is_no_reopen() {
+    let t = TestApp::with_kb();
+    auto_answered(&t, "ana@example.com", "p1@example.com");
+    // Not sent yet: nothing to follow up on.
+    let f = today(&t).total;
+    assert_eq!(
+        (f.auto_sent, f.auto_answers_followed, f.reopened),
+        (1, 0, 0)
+    );
+    assert_eq!(t.deliver().sent, 1);
+    let f = today(&t).total;
+    assert_eq!((f.auto_answers_followed, f.reopened), (1, 0));
+    approx(f.reopen_rate(), 0.0);
+    approx(f.stayed_resolved_rate(), 1.0);
+    assert_eq!((f.asked_person, f.marked_wrong), (0, 0));
+}
+
+#[test]
+fn a_reply_after_the_sent_answer_is_a_reopen_and_asking_for_a_person_counts() {
+    let t = TestApp::with_kb();
+    let number = auto_answered(&t, "ana@example.com", "p1@example.com");
+    auto_answered(&t, "bob@example.com", "p2@example.com");
+    auto_answered(&t, "cy@example.com", "p3@example.com");
+    t.deliver();
+    let answer = t
+        .sent_mail()
+        .into_iter()
+        .find(|m| m.to == "ana@example.com")
+        .unwrap();
+    let reply = crate::harness::reply(
+        "ana@example.com",
+        &format!("Re: {}", answer.subject),
+        "p1-2@example.com",
+        &answer.message_id,
+        "That did not help. I want to talk to a human agent please.",
+    );
+    match t.ingest(&reply) {
+        tandem::app::ingest::Outcome::Accepted { ticket_number, .. } => {
+            assert_eq!(ticket_number, number)
+        }
+        other => panic!("{other:?}"),
+    }
+    let f = today(&t).total;
+    assert_eq!(
+        (f.auto_answers_followed, f.reopened, f.asked_person),
+        (3, 1, 1)
+    );
+    approx(f.reopen_rate(), 1.0 / 3.0);
+    approx(f.asked_person_rate(), 1.0 / 3.0);
+}
+
+#[test]
+fn handling_times_are_measured_in_seconds() {
+    // One draft decided 40 s after the agent opened the ticket, one automated answer of
+    // the same intent: 40 s saved (whole minutes made this 0, and hours saved 0.0).
+    let t = app();
+    let mut conn = t.app.conn().unwrap();
+    let conn: &mut tandem::store::DbConn = &mut conn;
+    diesel::insert_into(schema::customers::table)
+        .values(&CustomerRow {
+            id: "c-1".into(),
+            email: "customer@example.com".into(),
+            name: None,
+            language: None,
+            vip: false,
+            created_at: t0(),
+        })
+        .execute(conn)
+        .unwrap();
+    let mut s = Seeder { conn, n: 0 };
+    for (i, auto) in [(0, false), (1, true)] {
+        let created = t0() + Duration::hours(1 + i);
+        let ticket_id = format!("t-{i}");
+        tandem::store::tickets::insert(
+            s.conn,
+            &TicketRow {
+                id: ticket_id.clone(),
+                number: 3000 + i,
+                customer_id: "c-1".into(),
+                subject: "Parcel".into(),
+                status: "resolved".into(),
+                channel: "email".into(),
+                language: Some("en".into()),
+                intent: Some("order_status".into()),
+                assignee_id: None,
+                version: 0,
+                created_at: created,
+                updated_at: created,
+                waiting_since: None,
+                first_response_at: None,
+                resolved_at: None,
+            },
+        )
+        .unwrap();
+        let message_id = s.message(&ticket_id, created);
+        let decided = created + Duration::minutes(5);
+        tandem::store::drafts::insert(
+            s.conn,
+            &DraftRow {
+                id: format!("d-{i}"),
+                ticket_id: ticket_id.clone(),
+                message_id,
+                body: "Draft".into(),
+                language: "en".into(),
+                intent: Some("order_status".into()),
+                intent_score: 0.9,
+                confidence: 0.9,
+                decision: if auto { "auto_send" } else { "review" }.into(),
+                reason: "seeded".into(),
+                risk_flags: "[]".into(),
+                articles: "[]".into(),
+                status: if auto { "sent" } else { "approved" }.into(),
+                created_at: created,
+                decided_at: Some(decided),
+                decided_by: (!auto).then(|| ALICE.to_string()),
+            },
+        )
+        .unwrap();
+        if !auto {
+            s.event(
+                &ticket_id,
+                "ticket_viewed",
+                Some(ALICE),
+                "{}",
+                decided - Duration::seconds(40),
+            );
+        }
+    }
+    let d = metrics::dashboard_in(s.conn, 15, period(), now()).unwrap();
+    assert_eq!(d.handling_seconds_overall, Some(40));
+    assert_eq!(d.handling_by_intent.get("order_status"), Some(&40));
+    assert!((d.total.minutes_saved - 40.0 / 60.0).abs() < 1e-9);
+    assert!((d.total.hours_saved() - 40.0 / 3600.0).abs() < 1e-12);
+}
+
+#[test]
+fn each_csv_table_is_its_own_table() {
+    let t = app();
+    seed(&t);
+    let d = dashboard(&t);
+    let mut conn = t.app.conn().unwrap();
+    let settings = tandem::app::triage::settings(&t.app.config, &mut conn).unwrap();
+    let c = metrics::calibration_in(&mut conn, &settings, period()).unwrap();
+    let reasons = metrics::csv(&d, &c, "reasons").unwrap();
+    assert!(
+        reasons.starts_with("reason,drafts,share_of_decisions\r\n"),
+        "{reasons}"
+    );
+    assert!(
+        reasons.contains("low_confidence,31,0.3100\r\n"),
+        "{reasons}"
+    );
+    assert!(reasons.contains("all,40,0.4000\r\n"), "{reasons}");
+    let reviews = metrics::csv(&d, &c, "reviews").unwrap();
+    assert!(
+        reviews.starts_with("outcome,drafts,share_of_reviewed\r\n"),
+        "{reviews}"
+    );
+    assert!(
+        reviews.contains("approved_unchanged,21,0.5250\r\n"),
+        "{reviews}"
+    );
+    assert!(reviews.contains("rejected_tone,2,0.0500\r\n"), "{reviews}");
+    let times = metrics::csv(&d, &c, "times").unwrap();
+    assert!(
+        times.starts_with("measure,tickets,median_min,p90_min\r\n"),
+        "{times}"
+    );
+    assert!(
+        times.contains("first_response_human,40,29,45\r\n"),
+        "{times}"
+    );
+    assert!(times.contains("resolution_human,30,128,152\r\n"), "{times}");
+    let totals = metrics::csv(&d, &c, "totals").unwrap();
+    let header = totals.lines().next().unwrap();
+    for col in [
+        "reopen_rate",
+        "asked_person_after_auto",
+        "auto_marked_wrong",
+    ] {
+        assert!(header.split(',').any(|h| h == col), "{col} in {header}");
+    }
+    let bodies = [
+        "totals",
+        "reasons",
+        "reviews",
+        "times",
+        "series",
+        "calibration",
+    ]
+    .map(|table| metrics::csv(&d, &c, table).unwrap());
+    for (i, a) in bodies.iter().enumerate() {
+        for b in &bodies[i + 1..] {
+            assert_ne!(a, b);
+        }
+    }
+}
+
+#[test]
+fn chart_ticks_are_distinct_whole_numbers() {
+    use tandem::web::supervisor::axis_ticks;
+    // The case: a busiest day of 2 read "0, 0, 1, 2, 2".
+    assert_eq!(axis_ticks(2), (1, 2));
+    assert_eq!(axis_ticks(0), (1, 1));
+    assert_eq!(axis_ticks(5), (1, 5));
+    assert_eq!(axis_ticks(7), (2, 4));
+    assert_eq!(axis_ticks(15), (5, 3));
+    assert_eq!(axis_ticks(1234), (500, 3));
+}
+
+pub(crate) mod http {
     use actix_web::cookie::Cookie;
     use actix_web::dev::{Service, ServiceResponse};
     use actix_web::http::StatusCode;
@@ -772,13 +1052,13 @@ mod http {
 
     const PERIOD: &str = "from=2026-11-01T00:00&to=2026-11-08T00:00";
 
-    struct Console<S> {
-        service: S,
-        app: web::Data<tandem::app::App>,
+    pub(crate) struct Console<S> {
+        pub service: S,
+        pub app: web::Data<tandem::app::App>,
         _keep: (tempfile::TempDir, crate::harness::TestDb),
     }
 
-    async fn console(
+    pub(crate) async fn console(
         t: TestApp,
     ) -> Console<
         impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
@@ -799,7 +1079,7 @@ mod http {
     }
 
     /// Adds a user of `role` and signs in; returns (session token, CSRF token).
-    fn sign_in(app: &tandem::app::App, role: &str) -> (String, String) {
+    pub(crate) fn sign_in(app: &tandem::app::App, role: &str) -> (String, String) {
         let email = format!("{role}@tandem.test");
         tandem::app::users::add(app, &email, role, role, "correct horse battery").unwrap();
         let (token, session) =
@@ -807,11 +1087,11 @@ mod http {
         (token, session.csrf_token)
     }
 
-    async fn body(resp: ServiceResponse) -> String {
+    pub(crate) async fn body(resp: ServiceResponse) -> String {
         String::from_utf8(test::read_body(resp).await.to_vec()).unwrap()
     }
 
-    fn cookie(token: &str) -> Cookie<'static> {
+    pub(crate) fn cookie(token: &str) -> Cookie<'static> {
         Cookie::new(tandem::web::session::SESSION_COOKIE, token.to_string())
     }
 
@@ -856,7 +1136,7 @@ mod http {
         );
     }
 
-    fn texts(html: &Html, selector: &str) -> Vec<String> {
+    pub(crate) fn texts(html: &Html, selector: &str) -> Vec<String> {
         let sel = Selector::parse(selector).unwrap();
         html.select(&sel)
             .map(|e| e.text().collect::<String>().trim().to_string())
@@ -1100,6 +1380,145 @@ mod http {
         ] {
             assert!(names.contains(needed), "{needed} missing from /metrics");
         }
+    }
+
+    #[actix_web::test]
+    async fn the_page_shows_true_numbers_notes_and_own_csv_links() {
+        let t = app();
+        seed(&t);
+        let c = console(t).await;
+        let (sup, _) = sign_in(&c.app, "supervisor");
+        let req = test::TestRequest::get()
+            .uri(&format!("/supervisor?{PERIOD}"))
+            .cookie(cookie(&sup))
+            .to_request();
+        let html = Html::parse_document(&body(test::call_service(&c.service, req).await).await);
+        let labels = texts(&html, ".sv-card .sv-label");
+        let values = texts(&html, ".sv-card .sv-value");
+        let card = |l: &str| values[labels.iter().position(|x| x.starts_with(l)).unwrap()].clone();
+        assert_eq!(card("Reopen rate"), "10 %");
+        assert_eq!(card("Asked for a person after an automated answer"), "0");
+        assert_eq!(card("Automated answers marked wrong"), "0");
+        // 60 automated answers and 100 decisions: no rate here rests on fewer than 30.
+        assert!(texts(&html, ".sv-caution").is_empty());
+        // Each table's CSV link names its own table.
+        let sel = Selector::parse("section.card h2 a.sv-csv").unwrap();
+        let links: Vec<String> = html
+            .select(&sel)
+            .map(|a| {
+                a.value()
+                    .attr("href")
+                    .unwrap()
+                    .split('?')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        let mut unique = links.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(links.len(), unique.len(), "{links:?}");
+        for table in ["reasons", "reviews", "times"] {
+            assert!(
+                links.contains(&format!("/supervisor/{table}.csv")),
+                "{links:?}"
+            );
+            let req = test::TestRequest::get()
+                .uri(&format!("/supervisor/{table}.csv?{PERIOD}"))
+                .cookie(cookie(&sup))
+                .to_request();
+            let resp = test::call_service(&c.service, req).await;
+            assert_eq!(resp.status(), StatusCode::OK, "{table}");
+        }
+        // The chart's y-axis: 0, 5, 10, 15, distinct whole numbers.
+        let ticks = texts(&html, "svg.chart text[text-anchor=end]");
+        let y: Vec<&str> = ticks.iter().map(String::as_str).take(4).collect();
+        assert_eq!(y, ["0", "5", "10", "15"]);
+        // Totals: a header and one row, the reopen column named so.
+        let req = test::TestRequest::get()
+            .uri(&format!("/supervisor/totals.csv?{PERIOD}"))
+            .cookie(cookie(&sup))
+            .to_request();
+        let csv = body(test::call_service(&c.service, req).await).await;
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 2);
+        let col = lines[0]
+            .split(',')
+            .position(|h| h == "reopen_rate")
+            .unwrap();
+        assert_eq!(lines[1].split(',').nth(col), Some("0.1000"));
+    }
+
+    #[actix_web::test]
+    async fn a_rate_on_few_cases_carries_a_note() {
+        let t = TestApp::with_kb();
+        t.ingest(&crate::harness::email(
+            "ana@example.com",
+            "Where is my parcel?",
+            "n1@example.com",
+            PARCEL,
+        ));
+        t.deliver();
+        let c = console(t).await;
+        let (sup, _) = sign_in(&c.app, "supervisor");
+        let req = test::TestRequest::get()
+            .uri("/supervisor")
+            .cookie(cookie(&sup))
+            .to_request();
+        let html = Html::parse_document(&body(test::call_service(&c.service, req).await).await);
+        let labels = texts(&html, ".sv-card .sv-label");
+        let values = texts(&html, ".sv-card .sv-value");
+        let i = labels
+            .iter()
+            .position(|x| x.starts_with("Reopen rate"))
+            .unwrap();
+        assert_eq!(values[i], "0 %", "a customer who never wrote back");
+        let sel = Selector::parse(".sv-card").unwrap();
+        let reopen_card = html
+            .select(&sel)
+            .find(|c| c.text().collect::<String>().contains("Reopen rate"))
+            .unwrap()
+            .text()
+            .collect::<String>();
+        assert!(reopen_card.contains("Only 1 case"), "{reopen_card}");
+    }
+
+    #[actix_web::test]
+    async fn the_what_if_names_the_current_and_the_proposed_threshold() {
+        let t = app();
+        seed(&t);
+        let c = console(t).await;
+        let (sup, csrf) = sign_in(&c.app, "supervisor");
+        let req = test::TestRequest::post()
+            .uri("/supervisor/dial")
+            .cookie(cookie(&sup))
+            .set_form([
+                ("csrf_token", csrf.as_str()),
+                ("from", "2026-11-01T00:00"),
+                ("to", "2026-11-08T00:00"),
+                ("auto_threshold", "0.85"),
+                ("review_threshold", "0.4"),
+                ("why", ""),
+                ("action", "preview"),
+            ])
+            .to_request();
+        let page = body(test::call_service(&c.service, req).await).await;
+        let html = Html::parse_document(&page);
+        let sentences = texts(&html, ".sv-whatif p");
+        assert!(sentences[0].starts_with("Now: at 0.8,"), "{sentences:?}");
+        assert!(
+            sentences[1].starts_with("Proposed: at 0.85,"),
+            "{sentences:?}"
+        );
+        assert_eq!(
+            texts(&html, ".sv-whatif th"),
+            [
+                "Replayed drafts",
+                "Current (auto ≥ 0.8)",
+                "Proposed (auto ≥ 0.85)"
+            ]
+        );
     }
 }
 

@@ -1,0 +1,265 @@
+//! Everything can be found: view counts, "All tickets", "Sent automatically" with its
+//! "wrong" mark, and full-text search across all statuses, on both stores.
+
+use actix_web::http::StatusCode;
+use actix_web::test;
+use scraper::{Html, Selector};
+use tandem::app::ingest::Outcome;
+
+use crate::harness::{TestApp, email};
+use crate::supervisor::http::{body, console, cookie, sign_in, texts};
+
+const PARCEL: &str = "Hello,\n\nwhere is my parcel? I ordered last week and it has not arrived yet. How can I track my order?\n\nThanks, Ana";
+const INVOICE: &str = "Hi, the invoice for my company account shows 480 EUR but our contract says 360 EUR. Can someone check the VAT line and send a corrected invoice to our accounting department?";
+
+fn ingest(t: &TestApp, from: &str, id: &str, subject: &str, body: &str) -> (i64, String) {
+    match t.ingest(&email(from, subject, id, body)) {
+        Outcome::Accepted {
+            ticket_number,
+            action,
+            ..
+        } => (ticket_number, action),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Two automated answers (one resolved by hand afterwards), one ticket waiting for review.
+fn scenario(t: &TestApp) -> (i64, i64, i64) {
+    let (a, action) = ingest(
+        t,
+        "ana@example.com",
+        "v1@example.com",
+        "Where is my parcel?",
+        PARCEL,
+    );
+    assert_eq!(action, "auto_send");
+    let (b, action) = ingest(
+        t,
+        "Bob Stone <bob@example.com>",
+        "v2@example.com",
+        "Parcel tracking",
+        PARCEL,
+    );
+    assert_eq!(action, "auto_send");
+    let (c, action) = ingest(
+        t,
+        "cy@example.com",
+        "v3@example.com",
+        "Invoice wrong",
+        INVOICE,
+    );
+    assert_ne!(action, "auto_send");
+    t.deliver();
+    (a, b, c)
+}
+
+fn counts(html: &Html) -> Vec<(String, i64)> {
+    let a = Selector::parse("nav.views a").unwrap();
+    let n = Selector::parse(".count").unwrap();
+    html.select(&a)
+        .map(|e| {
+            let count = e.select(&n).next().unwrap().text().collect::<String>();
+            let label = e.text().collect::<String>().replace(&count, "");
+            (label.trim().to_string(), count.trim().parse().unwrap())
+        })
+        .collect()
+}
+
+fn numbers(html: &Html) -> Vec<String> {
+    texts(html, "#queue-results tbody tr td:first-child")
+}
+
+#[actix_web::test]
+async fn all_tickets_counts_and_lists_every_status() {
+    let t = TestApp::with_kb();
+    let (a, b, c) = scenario(&t);
+    let svc = console(t).await;
+    let (agent, _) = sign_in(&svc.app, "agent");
+    let req = test::TestRequest::get()
+        .uri("/queue?view=all")
+        .cookie(cookie(&agent))
+        .to_request();
+    let html = Html::parse_document(&body(test::call_service(&svc.service, req).await).await);
+    let counts = counts(&html);
+    let count = |l: &str| counts.iter().find(|(x, _)| x == l).unwrap().1;
+    assert_eq!(count("All tickets"), 3, "{counts:?}");
+    assert_eq!(count("Sent automatically"), 2, "{counts:?}");
+    assert_eq!(count("Needs review") + count("Escalated"), 1, "{counts:?}");
+    let mut listed = numbers(&html);
+    listed.sort();
+    let mut expected = [a, b, c].map(|n| format!("#{n}")).to_vec();
+    expected.sort();
+    assert_eq!(listed, expected);
+    assert!(texts(&html, ".summary")[0].starts_with("3 tickets"));
+}
+
+#[actix_web::test]
+async fn sent_automatically_lists_newest_first_and_filters() {
+    let t = TestApp::with_kb();
+    let (a, b, _) = scenario(&t);
+    let svc = console(t).await;
+    let (agent, _) = sign_in(&svc.app, "agent");
+    let get = |uri: String| {
+        test::TestRequest::get()
+            .uri(&uri)
+            .cookie(cookie(&agent))
+            .to_request()
+    };
+    let html = Html::parse_document(
+        &body(test::call_service(&svc.service, get("/queue?view=automated".into())).await).await,
+    );
+    assert_eq!(
+        numbers(&html),
+        [format!("#{b}"), format!("#{a}")],
+        "newest first"
+    );
+    let link = Selector::parse("#queue-results tbody tr td:first-child a").unwrap();
+    let hrefs: Vec<&str> = html
+        .select(&link)
+        .map(|e| e.value().attr("href").unwrap())
+        .collect();
+    assert_eq!(hrefs, [format!("/tickets/{b}"), format!("/tickets/{a}")]);
+    // Agents see the list, not the "wrong" button.
+    assert!(texts(&html, "button.mark-wrong").is_empty());
+
+    let intent = svc.app.conn().map(|mut c| {
+        tandem::store::tickets::get_by_number(&mut c, a)
+            .unwrap()
+            .unwrap()
+            .intent
+            .unwrap()
+    });
+    let intent = intent.unwrap();
+    for (query, expected) in [
+        (format!("intent={intent}"), 2),
+        ("intent=refund_status".to_string(), 0),
+        ("language=en".to_string(), 2),
+        ("language=de".to_string(), 0),
+        ("band=0".to_string() + "&q=", 0),
+        ("q=bob".to_string(), 1),
+        (format!("q=%23{a}"), 1),
+    ] {
+        let html = Html::parse_document(
+            &body(
+                test::call_service(&svc.service, get(format!("/queue?view=automated&{query}")))
+                    .await,
+            )
+            .await,
+        );
+        assert_eq!(numbers(&html).len(), expected, "{query}");
+    }
+}
+
+#[actix_web::test]
+async fn a_supervisor_marks_an_automated_answer_wrong_in_one_click() {
+    let t = TestApp::with_kb();
+    let (a, _, _) = scenario(&t);
+    let svc = console(t).await;
+    let (sup, csrf) = sign_in(&svc.app, "supervisor");
+    let req = test::TestRequest::get()
+        .uri("/queue?view=automated")
+        .cookie(cookie(&sup))
+        .to_request();
+    let html = Html::parse_document(&body(test::call_service(&svc.service, req).await).await);
+    let form = Selector::parse("form[action$='/wrong']").unwrap();
+    let actions: Vec<String> = html
+        .select(&form)
+        .map(|f| f.value().attr("action").unwrap().to_string())
+        .collect();
+    assert_eq!(actions.len(), 2);
+    let action = actions[1].clone(); // the older one: ticket a
+    let post = |token: &str, who: &str| {
+        test::TestRequest::post()
+            .uri(&action)
+            .cookie(cookie(who))
+            .set_form([("csrf_token", token), ("back", "/queue?view=automated")])
+            .to_request()
+    };
+    assert_eq!(
+        test::call_service(&svc.service, post("forged", &sup))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN,
+        "CSRF"
+    );
+    let (agent, agent_csrf) = sign_in(&svc.app, "agent");
+    assert_eq!(
+        test::call_service(&svc.service, post(&agent_csrf, &agent))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN,
+        "agents may not"
+    );
+    let resp = test::call_service(&svc.service, post(&csrf, &sup)).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        resp.headers().get("location").unwrap(),
+        "/queue?view=automated&notice=marked_wrong"
+    );
+    let again = test::call_service(&svc.service, post(&csrf, &sup)).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT, "marked once");
+
+    // The mark is shown, audited, counted and learned from.
+    let req = test::TestRequest::get()
+        .uri("/queue?view=automated")
+        .cookie(cookie(&sup))
+        .to_request();
+    let html = Html::parse_document(&body(test::call_service(&svc.service, req).await).await);
+    assert_eq!(
+        texts(&html, "tr.marked-wrong td:first-child"),
+        [format!("#{a}")]
+    );
+    let mut conn = svc.app.conn().unwrap();
+    assert_eq!(
+        tandem::store::events::count_kind(&mut conn, "automation_marked_wrong").unwrap(),
+        1
+    );
+    let examples = tandem::store::drafts::reviewed_examples(&mut conn).unwrap();
+    assert_eq!(
+        examples.iter().filter(|e| !e.2).count(),
+        1,
+        "one negative example"
+    );
+    drop(conn);
+    let now = tandem::store::now();
+    let d = tandem::app::metrics::dashboard(
+        &svc.app,
+        tandem::app::metrics::Period::new(now - chrono::Duration::days(1), now),
+    )
+    .unwrap();
+    assert_eq!((d.total.auto_sent, d.total.marked_wrong), (2, 1));
+    assert!((d.total.marked_wrong_rate().unwrap() - 0.5).abs() < 1e-9);
+}
+
+#[actix_web::test]
+async fn words_are_found_in_bodies_across_all_statuses() {
+    let t = TestApp::with_kb();
+    let (a, b, c) = scenario(&t);
+    let svc = console(t).await;
+    let (agent, _) = sign_in(&svc.app, "agent");
+    let search = |q: &str| {
+        test::TestRequest::get()
+            .uri(&format!("/queue?view=all&q={q}"))
+            .cookie(cookie(&agent))
+            .to_request()
+    };
+    for (q, expected) in [
+        // Body words, only in the invoice ticket (waiting for a person).
+        ("VAT", vec![c]),
+        ("accounting+department", vec![c]),
+        // A prefix, in both automatically answered tickets.
+        ("parc", vec![a, b]),
+        // The customer's name and address.
+        ("stone", vec![b]),
+        ("example.com", vec![a, b, c]),
+        ("zzyzx", vec![]),
+    ] {
+        let html =
+            Html::parse_document(&body(test::call_service(&svc.service, search(q)).await).await);
+        let mut got = numbers(&html);
+        got.sort();
+        let mut want: Vec<String> = expected.iter().map(|n| format!("#{n}")).collect();
+        want.sort();
+        assert_eq!(got, want, "{q}");
+    }
+}
