@@ -8,3 +8,4 @@ mod loop_flow;
 mod schema;
 mod smtp;
 mod supervisor;
+mod voice;
