@@ -4,7 +4,7 @@
 //! Persian and Urdu) with `Content-Language` naming the language of the text.
 
 use lettre::Message;
-use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 
 /// Everything needed to write one outgoing mail.

@@ -396,7 +396,7 @@ impl Engine {
         let mut languages: Vec<String> = articles.iter().map(|a| a.language.clone()).collect();
         languages.sort();
         languages.dedup();
-        let articles = articles
+        let articles: Vec<IndexedArticle> = articles
             .into_iter()
             .map(|a| {
                 let mut text = a.title.clone();
