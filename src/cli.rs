@@ -115,6 +115,22 @@ enum BenchCommand {
         #[arg(long, default_value_t = 50_000)]
         messages: usize,
     },
+    /// Learning from reviews: starts from a knowledge base with `--seeds` example
+    /// questions per intent, replays the rest of `--train` as agents' reviews, and
+    /// reports automation and precision on `--test` after each checkpoint.
+    Learning {
+        #[arg(long)]
+        train: PathBuf,
+        #[arg(long)]
+        test: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        seeds: usize,
+        #[arg(long, value_delimiter = ',', default_value = "0,250,1000,4000")]
+        checkpoints: Vec<usize>,
+        /// Auto-send threshold (default: the engine's default).
+        #[arg(long)]
+        threshold: Option<f32>,
+    },
     /// Server time of the supervisor dashboard with many tickets and events.
     Dashboard {
         #[arg(long, default_value_t = 1_000_000)]
@@ -337,6 +353,37 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                     &crate::triage::Settings::default(),
                 );
                 println!("{report}");
+            }
+            BenchCommand::Learning {
+                train,
+                test,
+                seeds,
+                checkpoints,
+                threshold,
+            } => {
+                let read = |p: &PathBuf| {
+                    crate::triage::eval::read_rows(p).map_err(|e| AppError::Invalid(e.to_string()))
+                };
+                let (train, test) = (read(&train)?, read(&test)?);
+                let threshold = threshold.unwrap_or(crate::triage::DEFAULT_AUTO_THRESHOLD);
+                println!(
+                    "{seeds} seed questions per intent, {} stream rows, {} test rows, threshold {threshold:.2}",
+                    train.len(),
+                    test.len()
+                );
+                let traffic = test.iter().any(|r| r.intent == crate::triage::OOS_INTENT);
+                println!("{}", crate::triage::eval::learning_header(traffic));
+                let points = crate::triage::eval::learning_curve(
+                    &train,
+                    &test,
+                    seeds,
+                    &checkpoints,
+                    threshold,
+                    42,
+                );
+                for p in points {
+                    println!("{p}");
+                }
             }
             BenchCommand::Dashboard {
                 tickets,

@@ -8,6 +8,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod i18n;
 pub mod llm;
 pub mod mail;
 pub mod store;

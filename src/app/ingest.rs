@@ -183,8 +183,7 @@ fn llm_draft(
         &crate::triage::Message {
             subject: &mail.subject,
             text: &text,
-            prior_unresolved_contacts: 0,
-            vip: false,
+            ..Default::default()
         },
         &settings,
     );
@@ -324,12 +323,19 @@ fn process(
     let earlier_contacts =
         store::messages::count_inbound_since(conn, &ticket.id, ticket.resolved_at)? - 1;
     let triage_text = message.triage_text.clone();
+    let recent_auto_intents = store::drafts::recent_auto_intents(
+        conn,
+        &customer.id,
+        &ticket.id,
+        at - Duration::days(crate::triage::REPEAT_CONTACT_DAYS),
+    )?;
     let mut decision = engine.triage(
         &crate::triage::Message {
             subject: &mail.subject,
             text: &triage_text,
             prior_unresolved_contacts: earlier_contacts.max(0) as u32,
             vip: customer.vip,
+            recent_auto_intents: &recent_auto_intents,
         },
         &settings,
     );
@@ -376,6 +382,24 @@ fn process(
     );
     let human_requested = super::escalation::note_human_request(conn, &ticket, &decision)?;
     let (action, reason) = super::escalation::hold_for_person(action, reason, human_requested);
+
+    // Drafts and answers read like a person's: greeting by name, sign-off, the
+    // customer's language (the supervisor's wording overrides apply).
+    let texts = super::wording::texts(conn, &decision.language)?;
+    let recipient = wording::Recipient {
+        name: customer.name.as_deref().or(mail.from_name.as_deref()),
+        offset: mail.date.as_deref().and_then(reply_time::customer_offset),
+    };
+    if let Some(body) = &decision.draft {
+        let letter = wording::answer(
+            &texts,
+            body,
+            &decision.language,
+            &recipient,
+            &app.config.support_name,
+        );
+        decision.draft = Some(letter.text);
+    }
 
     let draft_status = if action == Action::AutoSend {
         "sent"
@@ -507,8 +531,9 @@ fn process(
             let body = format!(
                 "{}\n\n-- \n{}\n",
                 draft.trim_end(),
-                wording::automated_disclosure(lang, ticket.number)
+                wording::automated_disclosure(&texts, ticket.number)
             );
+            let language = wording::content_language(&[lang, texts.language()]);
             replies::enqueue(
                 conn,
                 &app.config,
@@ -519,11 +544,11 @@ fn process(
                     author_kind: domain::AUTHOR_AI,
                     author_id: None,
                     body,
-                    language: lang,
+                    language: &language,
                 },
             )?;
         } else if after_reply == Status::New {
-            acknowledge(app, conn, &ticket, &customer, lang)?;
+            acknowledge(app, conn, &ticket, &customer, &texts, &recipient)?;
         }
     }
     store::raw_mail::mark_processed(conn, &raw.id, &ticket.id)?;
@@ -615,7 +640,8 @@ fn acknowledge(
     conn: &mut DbConn,
     ticket: &TicketRow,
     customer: &CustomerRow,
-    lang: &str,
+    texts: &wording::Texts,
+    recipient: &wording::Recipient,
 ) -> Result<(), AppError> {
     let load = reply_time::Workload {
         waiting_tickets: (store::tickets::count_waiting_for_person(conn)? - 1).max(0),
@@ -630,6 +656,13 @@ fn acknowledge(
         &Actor::SYSTEM,
         json!({"eta": eta.to_rfc3339(), "queue": load.waiting_tickets, "agents": load.agents}),
     )?;
+    let letter = wording::acknowledgement(
+        texts,
+        ticket.number,
+        eta,
+        recipient,
+        &app.config.support_name,
+    );
     replies::enqueue(
         conn,
         &app.config,
@@ -639,8 +672,8 @@ fn acknowledge(
             kind: domain::OUT_ACKNOWLEDGEMENT,
             author_kind: domain::AUTHOR_SYSTEM,
             author_id: None,
-            body: wording::acknowledgement(lang, ticket.number, eta),
-            language: lang,
+            body: letter.text,
+            language: &letter.language,
         },
     )?;
     Ok(())

@@ -19,6 +19,7 @@ pub mod review;
 pub mod tickets;
 pub mod triage;
 pub mod users;
+pub mod wording;
 
 use crate::config::Config;
 use crate::store::{self, Pool, PooledConn, StoreError};

@@ -1,6 +1,6 @@
 //! Honest expected reply times from business hours and the current queue.
 
-use chrono::{DateTime, Datelike, Duration, NaiveTime, Timelike, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveTime, Timelike, Utc, Weekday};
 
 /// Opening hours, in UTC.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,6 +123,20 @@ pub fn expected_reply(now: DateTime<Utc>, hours: &BusinessHours, load: &Workload
     base + Duration::minutes(rounded)
 }
 
+/// The customer's offset from UTC as the `Date:` header of their mail reveals it; `None`
+/// when the header is missing, unreadable, or says `-0000` ("zone unknown", RFC 5322).
+pub fn customer_offset(date_header: &str) -> Option<FixedOffset> {
+    let value = date_header.trim();
+    // Obsolete forms may end in a comment: "... +0100 (CET)".
+    let value = value.split(" (").next().unwrap_or(value).trim();
+    if value.ends_with("-0000") {
+        return None;
+    }
+    DateTime::parse_from_rfc2822(value)
+        .ok()
+        .map(|d| *d.offset())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +196,19 @@ mod tests {
             expected_reply(at(2026, 11, 24, 10, 0), &h, &load),
             at(2026, 11, 25, 10, 0)
         );
+    }
+
+    #[test]
+    fn the_date_header_reveals_the_customers_zone() {
+        assert_eq!(
+            customer_offset("Tue, 24 Nov 2026 19:00:00 +0900"),
+            FixedOffset::east_opt(9 * 3600)
+        );
+        assert_eq!(
+            customer_offset("Tue, 24 Nov 2026 05:00:00 -0500 (EST)"),
+            FixedOffset::west_opt(5 * 3600)
+        );
+        assert_eq!(customer_offset("Tue, 24 Nov 2026 10:00:00 -0000"), None);
+        assert_eq!(customer_offset("yesterday"), None);
     }
 }

@@ -1,183 +1,161 @@
-//! What Tandem says to customers, in their language (English, German, French, Spanish;
-//! other languages fall back to English).
+//! What Tandem says to customers, in their language: greetings by name, sign-offs,
+//! acknowledgements with an honest time in the customer's own zone, and the line under
+//! automatic answers. The texts come from the Fluent catalogue (`i18n/`, see
+//! [`crate::i18n`]); a language without a catalogue gets English, and every text says
+//! which language it is in so `Content-Language` matches it.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
 
-/// Languages we have customer-facing texts for.
-pub const LANGUAGES: &[&str] = &["en", "de", "fr", "es"];
+pub use crate::i18n::Texts;
 
-fn lang(code: &str) -> &'static str {
-    LANGUAGES
-        .iter()
-        .copied()
-        .find(|l| *l == code)
-        .unwrap_or("en")
+/// Who an answer is for.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Recipient<'a> {
+    /// The customer's name as their mail gave it, if any.
+    pub name: Option<&'a str>,
+    /// The customer's offset from UTC, when their mail's `Date:` revealed it.
+    pub offset: Option<FixedOffset>,
 }
 
-const WEEKDAYS: [[&str; 7]; 4] = [
-    [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ],
-    [
-        "Montag",
-        "Dienstag",
-        "Mittwoch",
-        "Donnerstag",
-        "Freitag",
-        "Samstag",
-        "Sonntag",
-    ],
-    [
-        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    ],
-    [
-        "lunes",
-        "martes",
-        "miércoles",
-        "jueves",
-        "viernes",
-        "sábado",
-        "domingo",
-    ],
-];
-const MONTHS: [[&str; 12]; 4] = [
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    [
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ],
-    [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-];
-
-fn index(code: &str) -> usize {
-    LANGUAGES.iter().position(|l| *l == lang(code)).unwrap_or(0)
+/// A text for a customer and the languages it is written in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Letter {
+    /// The `Content-Language` value: one code, or several ("ja, en") when parts differ.
+    pub language: String,
+    /// The plain text.
+    pub text: String,
 }
 
-/// A date and time as people write it in `code`, always with the zone named.
-pub fn format_when(code: &str, at: DateTime<Utc>) -> String {
-    let i = index(code);
-    let day = WEEKDAYS[i][at.weekday().num_days_from_monday() as usize];
-    let month = MONTHS[i][at.month0() as usize];
-    let time = at.format("%H:%M");
-    match lang(code) {
-        "de" => format!("{day}, {}. {month}, {time} Uhr UTC", at.day()),
-        "fr" => format!("{day} {} {month} à {time} UTC", at.day()),
-        "es" => format!("el {day} {} de {month} a las {time} UTC", at.day()),
-        _ => format!("{day} {} {month}, {time} UTC", at.day()),
+/// The `Content-Language` of a text whose parts are in `parts` (duplicates dropped).
+pub fn content_language(parts: &[&str]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for p in parts {
+        if !p.is_empty() && !seen.contains(p) {
+            seen.push(p);
+        }
+    }
+    if seen.is_empty() {
+        crate::i18n::FALLBACK.to_string()
+    } else {
+        seen.join(", ")
     }
 }
 
-/// The acknowledgement a customer gets when a person will answer.
-pub fn acknowledgement(code: &str, number: i64, eta: DateTime<Utc>) -> String {
-    let when = format_when(code, eta);
-    match lang(code) {
-        "de" => format!(
-            "Guten Tag,\n\nvielen Dank für Ihre Nachricht. Ihre Ticketnummer ist #{number}.\n\
-             Eine Mitarbeiterin oder ein Mitarbeiter wird Ihnen persönlich antworten, \
-             voraussichtlich bis {when}.\n\nWenn Sie etwas ergänzen möchten, antworten Sie \
-             einfach auf diese E-Mail und lassen Sie [#{number}] im Betreff stehen.\n"
-        ),
-        "fr" => format!(
-            "Bonjour,\n\nMerci pour votre message. Votre numéro de ticket est #{number}.\n\
-             Un membre de notre équipe vous répondra personnellement, probablement d'ici \
-             {when}.\n\nPour ajouter une information, répondez simplement à cet e-mail en \
-             gardant [#{number}] dans l'objet.\n"
-        ),
-        "es" => format!(
-            "Hola:\n\nGracias por su mensaje. Su número de ticket es #{number}.\n\
-             Una persona de nuestro equipo le responderá personalmente, previsiblemente \
-             antes de {when}.\n\nSi desea añadir algo, responda a este correo manteniendo \
-             [#{number}] en el asunto.\n"
-        ),
-        _ => format!(
-            "Hello,\n\nThank you for your message. Your ticket number is #{number}.\n\
-             A member of our team will reply to you personally; we expect to answer by \
-             {when}.\n\nTo add anything, just reply to this email and keep [#{number}] in \
-             the subject.\n"
+/// A display name fit to greet with: trimmed, without quotes, not an address.
+fn usable_name(name: Option<&str>) -> Option<String> {
+    let n = name?
+        .trim()
+        .trim_matches(|c: char| c == '"' || c == '\'')
+        .trim();
+    if n.is_empty() || n.contains('@') || n.chars().any(char::is_control) || n.len() > 80 {
+        return None;
+    }
+    Some(n.to_string())
+}
+
+/// The zone as customers read it: `UTC`, `UTC+9`, `UTC-5`, `UTC+5:30`.
+pub fn zone_name(offset: Option<FixedOffset>) -> String {
+    let secs = offset.map(|o| o.local_minus_utc()).unwrap_or(0);
+    if secs == 0 {
+        return "UTC".into();
+    }
+    let sign = if secs < 0 { '-' } else { '+' };
+    let (h, m) = (secs.abs() / 3600, secs.abs() % 3600 / 60);
+    if m == 0 {
+        format!("UTC{sign}{h}")
+    } else {
+        format!("UTC{sign}{h}:{m:02}")
+    }
+}
+
+/// A date and time as people write it in the texts' language, in the customer's zone
+/// when known, always with the zone named.
+pub fn format_when(texts: &Texts, at: DateTime<Utc>, offset: Option<FixedOffset>) -> String {
+    let local =
+        at.with_timezone(&offset.unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset")));
+    let weekdays = texts.list("weekdays");
+    let months = texts.list("months");
+    let day = local.day().to_string();
+    let time = local.format("%H:%M").to_string();
+    let zone = zone_name(offset);
+    texts.get(
+        "when",
+        &[
+            (
+                "weekday",
+                weekdays
+                    .get(local.weekday().num_days_from_monday() as usize)
+                    .map(String::as_str)
+                    .unwrap_or_default(),
+            ),
+            ("day", day.as_str()),
+            (
+                "month",
+                months
+                    .get(local.month0() as usize)
+                    .map(String::as_str)
+                    .unwrap_or_default(),
+            ),
+            ("time", time.as_str()),
+            ("zone", zone.as_str()),
+        ],
+    )
+}
+
+/// The greeting line: by name when the customer gave one.
+pub fn greeting(texts: &Texts, name: Option<&str>) -> String {
+    match usable_name(name) {
+        Some(n) => texts.get("greeting", &[("name", n.as_str())]),
+        None => texts.get("greeting-anonymous", &[]),
+    }
+}
+
+/// The sign-off, signed by `signer` (the team's or the agent's name).
+pub fn closing(texts: &Texts, signer: &str) -> String {
+    texts.get("closing", &[("team", signer)])
+}
+
+/// An answer as a person would write it: greeting, `body` (written in `body_language`),
+/// sign-off.
+pub fn answer(
+    texts: &Texts,
+    body: &str,
+    body_language: &str,
+    to: &Recipient,
+    signer: &str,
+) -> Letter {
+    Letter {
+        language: content_language(&[body_language, texts.language()]),
+        text: format!(
+            "{}\n\n{}\n\n{}\n",
+            greeting(texts, to.name),
+            body.trim(),
+            closing(texts, signer)
         ),
     }
+}
+
+/// The acknowledgement a customer gets when a person will answer, promising `eta`.
+pub fn acknowledgement(
+    texts: &Texts,
+    number: i64,
+    eta: DateTime<Utc>,
+    to: &Recipient,
+    signer: &str,
+) -> Letter {
+    let when = format_when(texts, eta, to.offset);
+    let number = number.to_string();
+    let body = texts.get(
+        "acknowledgement",
+        &[("number", number.as_str()), ("when", when.as_str())],
+    );
+    answer(texts, &body, texts.language(), to, signer)
 }
 
 /// The line under every automatic answer: it was automated, and a person is one reply away.
-pub fn automated_disclosure(code: &str, number: i64) -> String {
-    match lang(code) {
-        "de" => format!(
-            "Diese Antwort wurde automatisch von unserem Support-Assistenten erstellt (Ticket #{number}). \
-             Wenn sie Ihnen nicht hilft, antworten Sie mit dem Wort \"Mensch\" (oder \"human\"), \
-             und eine Person übernimmt."
-        ),
-        "fr" => format!(
-            "Cette réponse a été rédigée automatiquement par notre assistant (ticket #{number}). \
-             Si elle ne résout pas votre problème, répondez avec le mot « humain » (ou \"human\") \
-             et une personne prendra le relais."
-        ),
-        "es" => format!(
-            "Esta respuesta la ha escrito automáticamente nuestro asistente (ticket #{number}). \
-             Si no resuelve su problema, responda con la palabra \"humano\" (o \"human\") \
-             y una persona se encargará."
-        ),
-        _ => format!(
-            "This answer was written automatically by our support assistant (ticket #{number}). \
-             If it does not solve your problem, reply with the word \"human\" and a person \
-             will take over."
-        ),
-    }
+pub fn automated_disclosure(texts: &Texts, number: i64) -> String {
+    let number = number.to_string();
+    texts.get("disclosure", &[("number", number.as_str())])
 }
 
 #[cfg(test)]
@@ -185,27 +163,101 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    #[test]
-    fn dates_read_naturally() {
-        let at = Utc.with_ymd_and_hms(2026, 11, 24, 14, 0, 0).unwrap();
-        assert_eq!(format_when("en", at), "Tuesday 24 November, 14:00 UTC");
-        assert_eq!(
-            format_when("de", at),
-            "Dienstag, 24. November, 14:00 Uhr UTC"
-        );
-        assert_eq!(format_when("fr", at), "mardi 24 novembre à 14:00 UTC");
-        assert_eq!(format_when("xx", at), "Tuesday 24 November, 14:00 UTC");
+    fn t(code: &str) -> Texts {
+        Texts::new(code, None)
     }
 
     #[test]
-    fn acknowledgements_name_the_ticket_in_each_language() {
+    fn dates_read_naturally() {
         let at = Utc.with_ymd_and_hms(2026, 11, 24, 14, 0, 0).unwrap();
-        for code in LANGUAGES {
-            let text = acknowledgement(code, 1042, at);
-            assert!(text.contains("#1042"), "{code}: {text}");
-            assert!(text.contains("14:00"), "{code}: {text}");
+        assert_eq!(
+            format_when(&t("en"), at, None),
+            "Tuesday 24 November, 14:00 UTC"
+        );
+        assert_eq!(
+            format_when(&t("de"), at, None),
+            "Dienstag, 24. November, 14:00 Uhr UTC"
+        );
+        assert_eq!(
+            format_when(&t("fr"), at, None),
+            "mardi 24 novembre à 14:00 UTC"
+        );
+        assert_eq!(
+            format_when(&t("xx"), at, None),
+            "Tuesday 24 November, 14:00 UTC"
+        );
+        assert_eq!(
+            format_when(&t("ja"), at, None),
+            "11月24日（火）14:00（UTC）"
+        );
+    }
+
+    #[test]
+    fn times_are_given_in_the_customers_zone_with_the_zone_named() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 24, 20, 0, 0).unwrap();
+        let tokyo = FixedOffset::east_opt(9 * 3600);
+        // 20:00 UTC on Tuesday is 05:00 on Wednesday in Tokyo.
+        assert_eq!(
+            format_when(&t("ja"), at, tokyo),
+            "11月25日（水）05:00（UTC+9）"
+        );
+        let new_york = FixedOffset::west_opt(5 * 3600);
+        assert_eq!(
+            format_when(&t("en"), at, new_york),
+            "Tuesday 24 November, 15:00 UTC-5"
+        );
+        assert_eq!(
+            zone_name(FixedOffset::east_opt(5 * 3600 + 1800)),
+            "UTC+5:30"
+        );
+    }
+
+    #[test]
+    fn acknowledgements_greet_by_name_name_the_ticket_and_sign_in_each_language() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 24, 14, 0, 0).unwrap();
+        let ana = Recipient {
+            name: Some("Ana"),
+            offset: None,
+        };
+        for code in crate::i18n::languages() {
+            let l = acknowledgement(&t(code), 1042, at, &ana, "Acme Support");
+            assert_eq!(l.language, code);
+            assert!(l.text.contains("#1042"), "{code}: {}", l.text);
+            assert!(l.text.contains("14:00"), "{code}: {}", l.text);
+            assert!(l.text.contains("Ana"), "{code}: {}", l.text);
+            assert!(
+                l.text.trim_end().ends_with("Acme Support") || code == "ko",
+                "{code}: {}",
+                l.text
+            );
+            assert!(l.text.contains("Acme Support"), "{code}: {}", l.text);
         }
-        assert!(acknowledgement("de", 1, at).contains("Ticketnummer"));
-        assert!(automated_disclosure("es", 1).contains("humano"));
+        let de = acknowledgement(&t("de"), 1, at, &Recipient::default(), "Team");
+        assert!(de.text.starts_with("Guten Tag,\n"), "{}", de.text);
+        assert!(de.text.contains("Ticketnummer"));
+        let xx = acknowledgement(&t("xx"), 1, at, &ana, "Team");
+        assert_eq!(xx.language, "en");
+        assert!(xx.text.starts_with("Hello Ana,"), "{}", xx.text);
+        assert!(automated_disclosure(&t("es"), 1).contains("humano"));
+        assert!(automated_disclosure(&t("ja"), 7).contains("担当者"));
+    }
+
+    #[test]
+    fn answers_name_every_language_they_contain() {
+        let l = answer(&t("xx"), "Body in xx", "xx", &Recipient::default(), "Team");
+        assert_eq!(l.language, "xx, en");
+        let l = answer(&t("ja"), "本文", "ja", &Recipient::default(), "Team");
+        assert_eq!(l.language, "ja");
+        assert!(l.text.starts_with("お客様\n\n本文\n\n"), "{}", l.text);
+    }
+
+    #[test]
+    fn odd_display_names_are_not_used_to_greet() {
+        assert_eq!(greeting(&t("en"), Some("ana@example.com")), "Hello,");
+        assert_eq!(
+            greeting(&t("en"), Some("  \"Ana Souza\" ")),
+            "Hello Ana Souza,"
+        );
+        assert_eq!(greeting(&t("en"), Some("")), "Hello,");
     }
 }

@@ -1,9 +1,11 @@
 //! Composes outgoing mail with lettre: our own Message-ID, threading headers to the
-//! customer's mail, and `Auto-Submitted` on automatic answers (RFC 3834).
+//! customer's mail, `Auto-Submitted` on automatic answers (RFC 3834), and the text both
+//! as plain text and as HTML (multipart/alternative, right to left for Arabic, Hebrew,
+//! Persian and Urdu) with `Content-Language` naming the language of the text.
 
 use lettre::Message;
-use lettre::message::Mailbox;
-use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::header::{Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
 
 /// Everything needed to write one outgoing mail.
 #[derive(Debug, Clone)]
@@ -19,6 +21,7 @@ pub struct Outgoing {
     pub in_reply_to: Option<String>,
     pub references: Vec<String>,
     pub auto_submitted: bool,
+    /// The `Content-Language` value: the language(s) the body is written in.
     pub language: String,
 }
 
@@ -82,7 +85,6 @@ pub fn compose(o: &Outgoing) -> Result<Vec<u8>, ComposeError> {
         .to(to)
         .subject(header_text(&o.subject))
         .message_id(Some(format!("<{}>", o.message_id)))
-        .header(ContentType::TEXT_PLAIN)
         .header(ContentLanguage(header_text(&o.language)));
     if let Some(parent) = o.in_reply_to.as_deref().and_then(message_id_text) {
         builder = builder.in_reply_to(format!("<{parent}>"));
@@ -100,9 +102,54 @@ pub fn compose(o: &Outgoing) -> Result<Vec<u8>, ComposeError> {
         builder = builder.header(AutoSubmitted("auto-replied".into()));
     }
     let message = builder
-        .body(o.body.clone())
+        .multipart(MultiPart::alternative_plain_html(
+            o.body.clone(),
+            html_body(&o.body, &o.language),
+        ))
         .map_err(|e| ComposeError::Build(e.to_string()))?;
     Ok(message.formatted())
+}
+
+/// The plain text as a small HTML document: paragraphs at blank lines, line breaks kept,
+/// the language and the writing direction declared.
+pub fn html_body(text: &str, language: &str) -> String {
+    let lang = language.split(',').next().unwrap_or("en").trim();
+    let lang: String = lang
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let dir = if crate::i18n::is_rtl(&lang) {
+        "rtl"
+    } else {
+        "ltr"
+    };
+    let mut html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head><meta charset=\"utf-8\"></head>\n<body dir=\"{dir}\">\n"
+    );
+    let normalized = text.replace("\r\n", "\n");
+    for para in normalized.split("\n\n").filter(|p| !p.trim().is_empty()) {
+        let lines: Vec<String> = para.trim_matches('\n').lines().map(escape).collect();
+        html.push_str("<p>");
+        html.push_str(&lines.join("<br>\n"));
+        html.push_str("</p>\n");
+    }
+    html.push_str("</body>\n</html>\n");
+    html
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[derive(Clone)]
@@ -200,5 +247,43 @@ mod tests {
             .parse(text.as_bytes())
             .unwrap();
         assert_eq!(parsed.subject(), Some("Re: [#1001] Wo ist mein Paket?"));
+    }
+
+    #[test]
+    fn mail_is_multipart_plain_and_html_with_mime_version_and_language() {
+        let o = Outgoing {
+            from_name: "Support".into(),
+            from_address: "support@localhost".into(),
+            to_address: "ana@example.com".into(),
+            to_name: None,
+            subject: "Re: [#1] Hi".into(),
+            body: "Hello Ana,\n\n1 < 2 & \"quotes\"\nline two\n\nKind regards,\nSupport\n".into(),
+            message_id: "m2@localhost".into(),
+            in_reply_to: None,
+            references: vec![],
+            auto_submitted: false,
+            language: "en".into(),
+        };
+        let raw = compose(&o).unwrap();
+        let text = String::from_utf8(raw.clone()).unwrap();
+        assert!(text.contains("MIME-Version: 1.0"), "{text}");
+        assert!(text.contains("Content-Language: en"), "{text}");
+        assert!(text.contains("multipart/alternative"), "{text}");
+        let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        assert_eq!(parsed.body_text(0).unwrap().trim_end(), o.body.trim_end());
+        let html = parsed.body_html(0).unwrap();
+        assert!(html.contains("<p>Hello Ana,</p>"), "{html}");
+        assert!(
+            html.contains("1 &lt; 2 &amp; &quot;quotes&quot;<br>"),
+            "{html}"
+        );
+        assert!(html.contains("dir=\"ltr\""), "{html}");
+    }
+
+    #[test]
+    fn arabic_html_reads_right_to_left() {
+        let html = html_body("مرحباً\n\nشكراً", "ar");
+        assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"), "{html}");
+        assert!(html_body("x", "ja, en").contains("lang=\"ja\" dir=\"ltr\""));
     }
 }

@@ -35,6 +35,8 @@ pub struct InboundMail {
     pub precedence: Option<String>,
     pub has_list_id: bool,
     pub vendor_auto_reply: bool,
+    /// The raw `Date:` header: its offset tells the customer's time zone.
+    pub date: Option<String>,
 }
 
 impl InboundMail {
@@ -265,6 +267,7 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
         precedence: header("Precedence"),
         has_list_id: header("List-Id").is_some(),
         vendor_auto_reply,
+        date: header_text("Date"),
     })
 }
 

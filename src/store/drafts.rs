@@ -86,3 +86,29 @@ pub fn reviewed_examples(conn: &mut DbConn) -> Result<Vec<(String, String, bool)
         })
         .collect())
 }
+
+/// The intents on which the customer got an automatic answer since `since`, on tickets
+/// other than `except_ticket` (a repeat contact on the same question).
+pub fn recent_auto_intents(
+    conn: &mut DbConn,
+    customer_id: &str,
+    except_ticket: &str,
+    since: NaiveDateTime,
+) -> Result<Vec<String>, StoreError> {
+    use super::schema::tickets;
+    let mut intents: Vec<String> = drafts::table
+        .inner_join(tickets::table)
+        .filter(tickets::customer_id.eq(customer_id))
+        .filter(tickets::id.ne(except_ticket))
+        .filter(drafts::decision.eq("auto_send"))
+        .filter(drafts::status.eq("sent"))
+        .filter(drafts::created_at.ge(since))
+        .select(drafts::intent)
+        .load::<Option<String>>(conn)?
+        .into_iter()
+        .flatten()
+        .collect();
+    intents.sort();
+    intents.dedup();
+    Ok(intents)
+}

@@ -103,6 +103,13 @@ pub struct EvalReport {
     /// Re-weighted automation rate and precision at other thresholds, to choose the
     /// default from: (threshold, rate, precision).
     pub threshold_sweep: Vec<(f32, f64, f64)>,
+    /// The threshold a confidence bound recommends (see [`choose_threshold`]), when the
+    /// test file has out-of-scope rows.
+    pub chosen: Option<ThresholdChoice>,
+    /// What the unanswered-problem rule changed: (test rows whose confidence it lowered,
+    /// of which in scope and predicted right, automation rate and precision re-weighted
+    /// as above without the rule).
+    pub rule_effect: Option<(usize, usize, f64, f64)>,
     /// Expected calibration error of the confidence (10 bins) against correctness.
     pub ece: f64,
     /// Accuracy by language, when the test file gives languages: (code, accuracy, rows).
@@ -155,6 +162,26 @@ impl fmt::Display for EvalReport {
                 write!(f, "  {t:.2}: {:.1}/{:.2}", r * 100.0, p * 100.0)?;
             }
             writeln!(f)?;
+        }
+        if let Some(c) = &self.chosen {
+            writeln!(
+                f,
+                "threshold by confidence bound {:.2}: rate {} precision {} (95 % Wilson lower bound {}, effective n {:.0}, target {})",
+                c.threshold,
+                pct(c.rate),
+                pct(c.precision),
+                pct(c.lower_bound),
+                c.effective_n,
+                pct(PRECISION_TARGET)
+            )?;
+        }
+        if let Some((lowered, right, rate, precision)) = self.rule_effect {
+            writeln!(
+                f,
+                "unanswered-problem rule   lowered {lowered} rows ({right} of them right); without it: rate {} precision {}",
+                pct(rate),
+                pct(precision)
+            )?;
         }
         write!(f, "expected calibration err {:.4}", self.ece)?;
         if !self.per_language.is_empty() {
@@ -260,6 +287,7 @@ pub fn report(scored: &[Scored], threshold: f32) -> EvalReport {
         let (rate, precision) = at(threshold);
         r.automation_rate_traffic = Some(rate);
         r.automation_precision_traffic = Some(precision);
+        r.chosen = choose_threshold(scored, PRECISION_TARGET);
         r.threshold_sweep = [0.85, 0.88, 0.90, 0.92, 0.94, 0.96]
             .into_iter()
             .map(|t| {
@@ -296,6 +324,86 @@ pub fn report(scored: &[Scored], threshold: f32) -> EvalReport {
         r.per_language.push((l, acc, rows.len()));
     }
     r
+}
+
+/// The automation precision the default threshold must keep.
+pub const PRECISION_TARGET: f64 = 0.985;
+
+/// One-sided 95 % normal quantile.
+const Z_95: f64 = 1.645;
+
+/// A threshold chosen by a confidence bound, with what it gives on the data.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ThresholdChoice {
+    /// The threshold.
+    pub threshold: f32,
+    /// Re-weighted automation rate at it.
+    pub rate: f64,
+    /// Re-weighted automation precision at it.
+    pub precision: f64,
+    /// Lower end of the one-sided 95 % Wilson interval of that precision.
+    pub lower_bound: f64,
+    /// Kish effective sample size of the automated rows under the re-weighting.
+    pub effective_n: f64,
+}
+
+/// Lower end of the Wilson score interval of a proportion `p` observed on `n` trials.
+pub fn wilson_lower(p: f64, n: f64, z: f64) -> f64 {
+    if n <= 0.0 {
+        return 0.0;
+    }
+    let z2 = z * z;
+    let centre = p + z2 / (2.0 * n);
+    let spread = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    ((centre - spread) / (1.0 + z2 / n)).max(0.0)
+}
+
+/// Chooses the auto-send threshold so that the shipped default holds on new data: rows
+/// are re-weighted to [`TRAFFIC_OOS_SHARE`] out-of-scope traffic; walking down from 0.99
+/// in steps of 0.01, a threshold qualifies while the lower end of the one-sided 95 %
+/// Wilson interval of the re-weighted precision (on the Kish effective number of
+/// automated rows) stays at or above `target`; the lowest threshold reached before the
+/// first failure is chosen. `None` when the data has no out-of-scope rows or not even
+/// 0.99 qualifies.
+pub fn choose_threshold(scored: &[Scored], target: f64) -> Option<ThresholdChoice> {
+    let is_oos = |s: &Scored| s.row.intent == OOS_INTENT;
+    let n_in = scored.iter().filter(|s| !is_oos(s)).count();
+    let n_oos = scored.len() - n_in;
+    if n_in == 0 || n_oos == 0 {
+        return None;
+    }
+    let w_in = (1.0 - TRAFFIC_OOS_SHARE) / n_in as f64;
+    let w_oos = TRAFFIC_OOS_SHARE / n_oos as f64;
+    let mut chosen = None;
+    for step in (50..=99).rev() {
+        let t = step as f32 / 100.0;
+        let (mut sw, mut sw2, mut right) = (0f64, 0f64, 0f64);
+        for s in scored.iter().filter(|s| s.confidence >= t) {
+            let w = if is_oos(s) { w_oos } else { w_in };
+            sw += w;
+            sw2 += w * w;
+            if !is_oos(s) && s.predicted == s.row.intent {
+                right += w;
+            }
+        }
+        if sw == 0.0 {
+            continue;
+        }
+        let precision = right / sw;
+        let n_eff = sw * sw / sw2;
+        let lower = wilson_lower(precision, n_eff, Z_95);
+        if lower < target {
+            break;
+        }
+        chosen = Some(ThresholdChoice {
+            threshold: t,
+            rate: sw,
+            precision,
+            lower_bound: lower,
+            effective_n: n_eff,
+        });
+    }
+    chosen
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -350,6 +458,36 @@ pub fn run(
         write_predictions(p, &scored, Settings::default().auto_threshold)?;
     }
     let mut r = report(&scored, Settings::default().auto_threshold);
+    let raw: Vec<Scored> = test_rows
+        .iter()
+        .map(|row| {
+            let p = engine.predict_without_rules(&row.text);
+            Scored {
+                row: row.clone(),
+                predicted: p.intent.unwrap_or_default(),
+                confidence: p.confidence,
+            }
+        })
+        .collect();
+    let lowered: Vec<(&Scored, &Scored)> = scored
+        .iter()
+        .zip(&raw)
+        .filter(|(a, b)| a.confidence < b.confidence)
+        .collect();
+    let without = report(&raw, Settings::default().auto_threshold);
+    r.rule_effect = Some((
+        lowered.len(),
+        lowered
+            .iter()
+            .filter(|(a, _)| a.row.intent != OOS_INTENT && a.predicted == a.row.intent)
+            .count(),
+        without
+            .automation_rate_traffic
+            .unwrap_or(without.automation_rate),
+        without
+            .automation_precision_traffic
+            .unwrap_or(without.automation_precision),
+    ));
     r.train_rows = train_rows.len();
     r.train_seconds = train_seconds;
     Ok(r)
@@ -412,8 +550,7 @@ pub fn bench_throughput(
                 &Message {
                     subject: "",
                     text: t,
-                    prior_unresolved_contacts: 0,
-                    vip: false,
+                    ..Default::default()
                 },
                 settings,
             );
@@ -427,5 +564,167 @@ pub fn bench_throughput(
         messages: n,
         seconds,
         per_second: n as f64 / seconds,
+    }
+}
+
+/// One point of the learning curve: the engine after `reviews` agents' reviews.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct LearningPoint {
+    /// Reviews replayed so far.
+    pub reviews: usize,
+    /// Training examples (seed questions plus reviews).
+    pub examples: usize,
+    /// Share of test messages answered automatically (confidence ≥ threshold).
+    pub automation_rate: f64,
+    /// Share of those answers with the right intent (an out-of-scope message answered
+    /// counts as wrong).
+    pub precision: f64,
+    /// The same two re-weighted to [`TRAFFIC_OOS_SHARE`] out-of-scope traffic, when the
+    /// test file has out-of-scope rows.
+    pub traffic: Option<(f64, f64)>,
+    /// In-scope top-1 accuracy.
+    pub accuracy: f64,
+}
+
+/// Replays agents' reviews: the knowledge base starts with `seeds` example questions per
+/// intent (the first rows of each intent after a shuffle with `seed`), the rest of
+/// `train` is a stream of messages whose true intents agents confirm one by one, and
+/// after each checkpoint's number of reviews the engine is retrained and scored on
+/// `test` at `threshold`. No row of `test` is ever trained on.
+pub fn learning_curve(
+    train: &[Row],
+    test: &[Row],
+    seeds: usize,
+    checkpoints: &[usize],
+    threshold: f32,
+    seed: u64,
+) -> Vec<LearningPoint> {
+    use rand::SeedableRng;
+    use rand::seq::SliceRandom;
+    let mut rows: Vec<&Row> = train.iter().collect();
+    rows.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed));
+    let mut per_intent: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    let mut stream: Vec<&Row> = Vec::new();
+    for r in rows {
+        let qs = per_intent.entry(r.intent.as_str()).or_default();
+        if r.intent != super::OOS_INTENT && qs.len() < seeds {
+            qs.push(r.text.clone());
+        } else {
+            stream.push(r);
+        }
+    }
+    let articles: Vec<super::KnowledgeArticle> = per_intent
+        .into_iter()
+        .filter(|(intent, qs)| *intent != super::OOS_INTENT && !qs.is_empty())
+        .map(|(intent, questions)| super::KnowledgeArticle {
+            id: intent.to_string(),
+            intent: intent.to_string(),
+            title: String::new(),
+            body: format!("The answer about {intent}."),
+            language: "en".into(),
+            questions,
+        })
+        .collect();
+    checkpoints
+        .iter()
+        .map(|&k| {
+            let reviewed = examples(
+                &stream
+                    .iter()
+                    .take(k)
+                    .map(|r| (*r).clone())
+                    .collect::<Vec<_>>(),
+            );
+            let engine = Engine::train(&articles, &reviewed);
+            let scored = score(&engine, test, &mut |_, _| {});
+            let r = report(&scored, threshold);
+            LearningPoint {
+                reviews: k.min(stream.len()),
+                examples: articles.iter().map(|a| a.questions.len()).sum::<usize>()
+                    + reviewed.len(),
+                automation_rate: r.automation_rate,
+                precision: r.automation_precision,
+                traffic: r
+                    .automation_rate_traffic
+                    .zip(r.automation_precision_traffic),
+                accuracy: r.in_scope_accuracy,
+            }
+        })
+        .collect()
+}
+
+impl fmt::Display for LearningPoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "| {:>7} | {:>8} | {:>8} | {:>10} | {:>9} |",
+            self.reviews,
+            self.examples,
+            pct(self.accuracy),
+            pct(self.automation_rate),
+            pct(self.precision)
+        )?;
+        if let Some((rate, precision)) = self.traffic {
+            write!(f, " {:>10} | {:>9} |", pct(rate), pct(precision))?;
+        }
+        Ok(())
+    }
+}
+
+/// The header of the learning-curve table (Markdown).
+pub fn learning_header(traffic: bool) -> String {
+    let mut h = String::from("| reviews | examples | accuracy | automation | precision |");
+    let mut rule = String::from("| ---: | ---: | ---: | ---: | ---: |");
+    if traffic {
+        h.push_str(&format!(
+            " automation at {:.0} % oos | precision at {:.0} % oos |",
+            TRAFFIC_OOS_SHARE * 100.0,
+            TRAFFIC_OOS_SHARE * 100.0
+        ));
+        rule.push_str(" ---: | ---: |");
+    }
+    format!("{h}\n{rule}")
+}
+
+#[cfg(test)]
+mod threshold_tests {
+    use super::*;
+
+    fn scored(intent: &str, predicted: &str, confidence: f32) -> Scored {
+        Scored {
+            row: Row {
+                text: String::new(),
+                intent: intent.into(),
+                language: None,
+            },
+            predicted: predicted.into(),
+            confidence,
+        }
+    }
+
+    #[test]
+    fn wilson_bound_is_below_the_observed_share_and_tightens_with_more_data() {
+        let small = wilson_lower(0.99, 100.0, Z_95);
+        let large = wilson_lower(0.99, 10_000.0, Z_95);
+        assert!(small < large && large < 0.99, "{small} {large}");
+        assert!((wilson_lower(0.5, 1e9, Z_95) - 0.5).abs() < 1e-3);
+        assert_eq!(wilson_lower(1.0, 0.0, Z_95), 0.0);
+    }
+
+    #[test]
+    fn the_chosen_threshold_keeps_the_bound_above_the_target() {
+        // 2,000 right answers at 0.95, 100 out-of-scope rows: 90 low, 10 at 0.80, and 30
+        // wrong answers at 0.70.
+        let mut rows: Vec<Scored> = (0..2000).map(|_| scored("a", "a", 0.95)).collect();
+        rows.extend((0..90).map(|_| scored("oos", "a", 0.30)));
+        rows.extend((0..10).map(|_| scored("oos", "a", 0.80)));
+        rows.extend((0..30).map(|_| scored("b", "a", 0.70)));
+        let c = choose_threshold(&rows, 0.985).expect("a threshold");
+        // Above 0.80 only right answers are automated; at 0.80 the out-of-scope rows,
+        // weighted to 18 % of traffic, break the bound.
+        assert!(c.threshold > 0.80 && c.threshold <= 0.95, "{c:?}");
+        assert!(c.lower_bound >= 0.985 && c.precision == 1.0, "{c:?}");
+        let none: Vec<Scored> = (0..10).map(|_| scored("a", "a", 0.95)).collect();
+        assert_eq!(choose_threshold(&none, 0.985), None, "no out-of-scope rows");
     }
 }

@@ -83,8 +83,9 @@ pub fn from_iso639_1(code: &str) -> Option<Lang> {
     Lang::all().iter().copied().find(|&l| iso639_1(l) == code)
 }
 
-/// Languages considered besides those of the knowledge base (one or two per script for
-/// the big scripts): restricting whatlang to a list makes detection several times faster.
+/// Languages considered besides those of the knowledge base (the languages of the
+/// customer-facing catalogue, `i18n/`): restricting whatlang to a list makes detection
+/// several times faster.
 const COMMON: &[Lang] = &[
     Lang::Eng,
     Lang::Deu,
@@ -100,6 +101,12 @@ const COMMON: &[Lang] = &[
     Lang::Cmn,
     Lang::Jpn,
     Lang::Kor,
+    Lang::Hin,
+    Lang::Ind,
+    Lang::Swe,
+    Lang::Dan,
+    Lang::Ces,
+    Lang::Ukr,
 ];
 
 /// Longest prefix of a text used for detection (bytes): enough to decide, bounded cost.

@@ -118,7 +118,7 @@ impl Settings {
 }
 
 /// One incoming customer message.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Message<'a> {
     /// Subject line (may be empty).
     pub subject: &'a str,
@@ -128,7 +128,19 @@ pub struct Message<'a> {
     pub prior_unresolved_contacts: u32,
     /// Whether the customer is a VIP.
     pub vip: bool,
+    /// Intents on which this customer got an automatic answer recently (the last
+    /// [`REPEAT_CONTACT_DAYS`] days): a new message on one of them is a repeat contact.
+    pub recent_auto_intents: &'a [String],
 }
+
+/// How long after an automatic answer a new message on the same intent counts as the
+/// customer coming back because the answer did not help.
+pub const REPEAT_CONTACT_DAYS: i64 = 7;
+
+/// Confidence is multiplied by this when the message reports a problem (something
+/// broken, missing, charged twice, a complaint) that the intent's articles and examples
+/// never mention: a how-to answer to such a message is rarely right.
+pub const UNANSWERED_PROBLEM_FACTOR: f32 = 0.6;
 
 /// What to do with a message.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
@@ -175,6 +187,9 @@ pub enum RiskFlag {
     NoArticle,
     /// The confidence is below the auto-send threshold.
     LowConfidence,
+    /// The message reports a problem (broken, missing, charged twice, a complaint) that
+    /// the intent's articles and examples do not address.
+    UnansweredProblem,
 }
 
 impl RiskFlag {
@@ -191,6 +206,7 @@ impl RiskFlag {
             RiskFlag::LanguageNotCovered => "language_not_covered",
             RiskFlag::NoArticle => "no_article",
             RiskFlag::LowConfidence => "low_confidence",
+            RiskFlag::UnansweredProblem => "unanswered_problem",
         }
     }
 
@@ -207,6 +223,7 @@ impl RiskFlag {
             RiskFlag::LanguageNotCovered => "language not covered",
             RiskFlag::NoArticle => "no knowledge-base article for the intent",
             RiskFlag::LowConfidence => "confidence too low",
+            RiskFlag::UnansweredProblem => "the article does not address the reported problem",
         }
     }
 }
@@ -289,6 +306,9 @@ pub struct Engine {
     pub(crate) articles: Vec<IndexedArticle>,
     /// Language detection biased to the languages of the articles.
     pub(crate) detector: language::LanguageDetector,
+    /// Per intent (aligned with the model's labels): the [`risk::PROBLEMS`] its articles
+    /// or training examples talk about.
+    pub(crate) coverage: Vec<u32>,
 }
 
 impl Engine {
@@ -329,14 +349,54 @@ impl Engine {
             });
         }
         let model = IntentModel::train(&texts, cfg);
-        Engine::assemble(model, articles.to_vec())
+        let mut engine = Engine::assemble(model, articles.to_vec());
+        engine.add_coverage(&texts);
+        engine
+    }
+
+    /// Marks the problems the intents' examples talk about: a problem counts as covered
+    /// when at least 2 examples and 5 % of the intent's examples report it (one stray
+    /// example does not make an intent the answer to it).
+    fn add_coverage(&mut self, texts: &[TrainText]) {
+        let labels = self.model.labels();
+        let mut counts = vec![[0u32; risk::PROBLEMS.len()]; labels.len()];
+        let mut totals = vec![0u32; labels.len()];
+        for t in texts.iter().filter(|t| t.positive) {
+            let Some(c) = labels.iter().position(|l| l == t.intent) else {
+                continue;
+            };
+            totals[c] += 1;
+            let mask = risk::problems(t.text);
+            for (i, (_, bit)) in risk::PROBLEMS.iter().enumerate() {
+                if mask & bit != 0 {
+                    counts[c][i] += 1;
+                }
+            }
+        }
+        for (c, cov) in self.coverage.iter_mut().enumerate() {
+            for (i, (_, bit)) in risk::PROBLEMS.iter().enumerate() {
+                let n = counts[c][i];
+                if n >= 2 && n * 20 >= totals[c] {
+                    *cov |= bit;
+                }
+            }
+        }
+    }
+
+    /// The problems `text` reports that intent `class` does not address (0: none).
+    fn unanswered_problems(&self, text: &str, class: usize) -> u32 {
+        let reported = risk::problems(text);
+        if reported == 0 {
+            return 0;
+        }
+        reported & !self.coverage.get(class).copied().unwrap_or(0)
     }
 
     pub(crate) fn assemble(model: IntentModel, articles: Vec<KnowledgeArticle>) -> Engine {
         let mut languages: Vec<String> = articles.iter().map(|a| a.language.clone()).collect();
         languages.sort();
         languages.dedup();
-        let articles = articles
+        let articles: Vec<IndexedArticle> = articles
             .into_iter()
             .map(|a| {
                 let mut text = a.title.clone();
@@ -353,10 +413,31 @@ impl Engine {
             })
             .collect();
         let fallback = languages.first().map(String::as_str).unwrap_or("en");
+        // An article that talks about a problem (its title, questions or answer) covers it.
+        let coverage = model
+            .labels()
+            .iter()
+            .map(|label| {
+                articles.iter().filter(|a| &a.article.intent == label).fold(
+                    risk::problems(&label.replace('_', " ")),
+                    |m, a| {
+                        let mut text = a.article.title.clone();
+                        for q in &a.article.questions {
+                            text.push('\n');
+                            text.push_str(q);
+                        }
+                        text.push('\n');
+                        text.push_str(&a.article.body);
+                        m | risk::problems(&text)
+                    },
+                )
+            })
+            .collect();
         Engine {
             detector: language::LanguageDetector::new(&languages, fallback),
             model,
             articles,
+            coverage,
         }
     }
 
@@ -393,6 +474,23 @@ impl Engine {
     /// Classifies a text; `escalate` follows the default policy's auto-send threshold.
     pub fn predict(&self, text: &str) -> Prediction {
         let s = self.model.score(text);
+        let mut confidence = s.confidence;
+        if let Some(c) = s.class
+            && self.unanswered_problems(text, c) != 0
+        {
+            confidence *= UNANSWERED_PROBLEM_FACTOR;
+        }
+        Prediction {
+            intent: s.class.map(|c| self.model.labels()[c].clone()),
+            confidence,
+            escalate: s.class.is_none() || confidence < DEFAULT_AUTO_THRESHOLD,
+        }
+    }
+
+    /// The classifier's own confidence, without the unanswered-problem rule (to measure
+    /// what the rule changes).
+    pub fn predict_without_rules(&self, text: &str) -> Prediction {
+        let s = self.model.score(text);
         Prediction {
             intent: s.class.map(|c| self.model.labels()[c].clone()),
             confidence: s.confidence,
@@ -413,7 +511,15 @@ impl Engine {
         let query = self.model.space().embed(&full);
         let scored = self.model.score_vector(&query);
         let intent = scored.class.map(|c| self.model.labels()[c].clone());
-        let confidence = scored.confidence;
+        let unanswered = scored
+            .class
+            .map(|c| self.unanswered_problems(&full, c))
+            .unwrap_or(0);
+        let confidence = if unanswered != 0 {
+            scored.confidence * UNANSWERED_PROBLEM_FACTOR
+        } else {
+            scored.confidence
+        };
 
         let mut flags = Vec::new();
         if risk::detects_human_request(&full) {
@@ -435,6 +541,15 @@ impl Engine {
         }
         if msg.vip {
             flags.push(RiskFlag::Vip);
+        }
+        let came_back = intent
+            .as_ref()
+            .is_some_and(|i| msg.recent_auto_intents.iter().any(|r| r == i));
+        if came_back && !flags.contains(&RiskFlag::RepeatContact) {
+            flags.push(RiskFlag::RepeatContact);
+        }
+        if unanswered != 0 {
+            flags.push(RiskFlag::UnansweredProblem);
         }
 
         // Articles of the intent, best first; the draft comes from the best one in the
@@ -518,14 +633,26 @@ impl Engine {
                 ),
             )
         } else if let Some(f) = hard.iter().find(|f| flags.contains(f)) {
-            (
-                Action::Escalate,
-                format!("escalated: {}", f.escalation_reason()),
-            )
+            let reason = if *f == RiskFlag::RepeatContact && came_back {
+                format!(
+                    "escalated: repeat contact, the customer got an automatic answer on intent {intent_name} within {REPEAT_CONTACT_DAYS} days"
+                )
+            } else {
+                format!("escalated: {}", f.escalation_reason())
+            };
+            (Action::Escalate, reason)
         } else if settings.disabled_intents.iter().any(|d| d == &intent_name) {
             (
                 Action::Escalate,
                 format!("escalated: intent {intent_name} is disabled"),
+            )
+        } else if unanswered != 0 && confidence >= settings.review_threshold {
+            (
+                Action::Review,
+                format!(
+                    "review: the customer reports {} and the answer for intent {intent_name} does not address it (confidence lowered to {confidence:.2})",
+                    risk::problem_names(unanswered).join(" and ")
+                ),
             )
         } else if confidence >= threshold && !never_auto {
             (

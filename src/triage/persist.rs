@@ -7,7 +7,7 @@ use super::classifier::{FeatureSpace, KnnIndex, LinearModel, SparseVec};
 use super::model::IntentModel;
 use super::{Engine, IndexedArticle, KnowledgeArticle, TriageError};
 
-const MAGIC: &[u8; 8] = b"TNDTRG\x00\x06";
+const MAGIC: &[u8; 8] = b"TNDTRG\x00\x07";
 
 struct Writer(Vec<u8>);
 
@@ -139,6 +139,7 @@ pub(crate) fn write(e: &Engine) -> Vec<u8> {
     w.u32s(&m.knn.labels);
     w.f32s(&m.knn.centroids);
     w.f32(m.knn_weight);
+    w.u32s(&e.coverage);
 
     w.0
 }
@@ -197,10 +198,12 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
     let klabels = r.u32s()?;
     let centroids = r.f32s()?;
     let knn_weight = r.f32()?;
+    let coverage = r.u32s()?;
 
     let n_feat = idf.len();
     let n_inputs = n_feat + dense_dim as usize;
-    let checks: [(&str, bool); 13] = [
+    let checks: [(&str, bool); 14] = [
+        ("problem coverage", coverage.len() == labels.len()),
         (
             "feature table",
             keys.len() == slots.len()
@@ -298,6 +301,7 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
             knn_weight,
         },
         articles: indexed,
+        coverage,
         detector: super::language::LanguageDetector::new(
             &languages,
             languages.first().map(String::as_str).unwrap_or("en"),

@@ -1,5 +1,7 @@
 //! Rule-based risk signals: a request for a person, legal threats, anger, several
-//! questions in one message. Patterns cover English, German, French and Spanish.
+//! questions in one message. Patterns cover English, German, French and Spanish; requests
+//! for a person are also recognised in every language of the Fluent catalogue (its
+//! `human-word` and `human-phrases` messages, see [`crate::i18n`]).
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -40,16 +42,77 @@ static HUMAN_NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Scripts written without spaces between words: no word boundaries around phrases.
+fn unspaced(phrase: &str) -> bool {
+    phrase.chars().any(|c| {
+        matches!(c as u32,
+            0x3040..=0x30FF   // kana
+            | 0x3400..=0x9FFF // CJK ideographs
+            | 0xAC00..=0xD7AF // Hangul syllables
+            | 0x0E00..=0x0E7F // Thai
+        )
+    })
+}
+
+fn alternation(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|p| {
+            let body = regex::escape(p).replace(' ', r"\s+");
+            // Leading boundary only: inflected languages add endings ("оператором").
+            if unspaced(p) {
+                body
+            } else {
+                format!(r"\b{body}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Every catalogue language's phrases that ask for a person, anywhere in a message.
+static CATALOGUE_PHRASES: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    let phrases: Vec<&str> = crate::i18n::human_words()
+        .iter()
+        .flat_map(|(_, _, p)| p.iter().map(String::as_str))
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!phrases.is_empty()).then(|| re(&format!("(?i)(?:{})", alternation(&phrases))))
+});
+
+/// Every catalogue language's "reply with this word" word (the disclosure line names it).
+static CATALOGUE_WORDS: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    let words: Vec<&str> = crate::i18n::human_words()
+        .iter()
+        .map(|(_, w, _)| w.as_str())
+        .filter(|w| !w.is_empty())
+        .collect();
+    (!words.is_empty()).then(|| re(&format!("(?i)(?:{})", alternation(&words))))
+});
+
+/// True when a short reply carries the word the disclosure line told the customer to use
+/// ("human", "担当者", "человек"): in a longer message the bare word is too common.
+fn is_short_reply_with_human_word(text: &str) -> bool {
+    let t = text.trim();
+    let words = t.split_whitespace().count();
+    let short = words <= 3 && t.chars().count() <= 24;
+    short && CATALOGUE_WORDS.as_ref().is_some_and(|r| r.is_match(t))
+}
+
 /// True when the customer asks to deal with a person rather than an automated answer.
-/// Covers at least English, German, French and Spanish; phrases like "human resources"
-/// or "travel agent" alone do not count.
+/// Covers English, German, French and Spanish by pattern and every catalogue language by
+/// its phrases; phrases like "human resources" or "travel agent" alone do not count.
 pub fn detects_human_request(text: &str) -> bool {
-    if !HUMAN.is_match(text) {
+    let catalogue = |t: &str| {
+        CATALOGUE_PHRASES.as_ref().is_some_and(|r| r.is_match(t))
+            || is_short_reply_with_human_word(t)
+    };
+    if !HUMAN.is_match(text) && !catalogue(text) {
         return false;
     }
     // A match that only exists inside an excluded phrase is not a request.
     let cleaned = HUMAN_NEGATIVE.replace_all(text, " ");
-    HUMAN.is_match(&cleaned)
+    HUMAN.is_match(&cleaned) || catalogue(&cleaned)
 }
 
 static LEGAL: LazyLock<Regex> = LazyLock::new(|| {
@@ -91,6 +154,77 @@ pub fn detects_anger(text: &str) -> bool {
         }
     }
     false
+}
+
+/// Problems a customer can report that a how-to article rarely answers: each is a bit
+/// of a [`problems`] mask.
+pub const PROBLEMS: [(&str, u32); 5] = [
+    ("something arrived broken or damaged", 1),
+    ("something is missing or never arrived", 2),
+    ("a double charge", 4),
+    ("a complaint", 8),
+    ("the wrong item", 16),
+];
+
+static PROBLEM_PATTERNS: LazyLock<[Regex; 5]> = LazyLock::new(|| {
+    [
+        re(r"(?ix)
+        \b(broken|broke|damaged|damage|cracked|smashed|shattered|defective|faulty|dented|torn|ripped|scratched|crushed)\b
+        | \b(kaputt\w*|beschädigt\w*|defekt\w*|zerbrochen\w*|gebrochen\w*|zerkratzt\w*)
+        | \b(cassée?s?|endommagée?s?|abîmée?s?|défectueu(x|se)|brisée?s?|fissurée?s?)\b
+        | \b(rot[oa]s?|dañad[oa]s?|defectuos[oa]s?|estropead[oa]s?|quebrad[oa]s?|danificad[oa]s?|partid[oa]s?)\b
+        | \b(rott[oiae]|danneggiat[oiae]|difettos[oiae])\b | \b(kapot|beschadigd)\b
+        | \b(uszkodzon\w*|zepsut\w*|zniszczon\w*|rozbit\w*) | \b(сломан\w*|поврежд\w*|разбит\w*|бракован\w*)
+        | 壊れ | 破損 | 割れて | 损坏 | 坏了 | 破了 | 파손 | 깨졌 | 고장 | تالف | مكسور
+        "),
+        re(r"(?ix)
+        \b(missing|never\s+(arrived|came|received|got|showed\s+up)|(hasn'?t|has\s+not|haven'?t|have\s+not|didn'?t|did\s+not|still\s+not|not\s+yet)\s+(arrived|received|come|got\s+it|shown\s+up))\b
+        | \bnot\s+in\s+the\s+(box|package|parcel)\b
+        | \b(fehlt|fehlen|fehlend\w*|nie\s+angekommen|nicht\s+angekommen|nicht\s+erhalten)\b
+        | \b(manquante?s?|manque|jamais\s+reçu|pas\s+reçu|jamais\s+arrivée?|pas\s+arrivée?)\b
+        | \b(falta|faltan|nunca\s+lleg[óo]|no\s+(me\s+)?ha\s+llegado|no\s+lleg[óo]|no\s+recib[íi]|nunca\s+recib[íi])\b
+        | \b(mancante|mancano|non\s+(è|e')\s+(mai\s+)?arrivat[oa]|não\s+chegou|nunca\s+chegou|faltando)\b
+        | \b(ontbreekt|ontbrekend\w*|nooit\s+aangekomen|niet\s+aangekomen)\b | \b(brakuje|nie\s+dotarł\w*|nie\s+doszł\w*)
+        | \b(не\s+пришл\w*|не\s+приш[её]л|не\s+получил\w*|отсутству\w*|не\s+хватает)
+        | 届いていない | 届かない | 足りない | 入っていない | 没收到 | 没有收到 | 缺少 | 少了 | 도착하지\s*않 | 누락 | لم\s+يصل | مفقود
+        "),
+        re(r"(?ix)
+        \b((charged|billed|debited|paid|taken)\s+(me\s+)?(twice|two\s+times|double)|double[\s-]?(charged|charge|billed|payment)|duplicate\s+(charge|payment|transaction)s?|two\s+(identical\s+)?(charges|payments))\b
+        | \b((zweimal|doppelt)\s+(abgebucht|berechnet|belastet|bezahlt)|doppelbuchung|doppelte\s+(abbuchung|zahlung))\b
+        | \b((débitée?|prélevée?|facturée?|payée?)\s+deux\s+fois|double\s+(prélèvement|débit|paiement))\b
+        | \b((cobrad[oa]|cargad[oa]|cobraron|cargaron)\s+(dos\s+veces|duas\s+vezes|doble)|doble\s+cargo|cobran[çc]a\s+duplicada)\b
+        | \b(addebitat[oa]\s+due\s+volte|dubbel\s+(afgeschreven|betaald|gefactureerd))\b | (списали|сняли)\s+дважды | 二重請求 | 二重に引き落と | 重复扣款 | 扣了两次 | 이중\s*결제 | خصم\s+مرتين
+        "),
+        re(r"(?ix)
+        \b(complaint|complain|complaining|grievance)\b | \b(beschwerde|beschweren|reklamation|reklamieren)\b
+        | \b(réclamation|plainte|me\s+plaindre)\b | \b(queja|quejarme|reclamaci[óo]n|reclamo|reclamação|reclamar)\b
+        | \b(reclamo|lamentela)\b | \b(klacht|klagen)\b | \b(reklamacj\w*|skarg\w*) | \b(жалоб\w*|претензи\w*) | 苦情 | クレーム | 投诉 | 불만 | شكوى
+        "),
+        re(r"(?ix)
+        \b(wrong|incorrect)\s+(item|product|size|colou?r|order|article|parcel|package)\b | \bnot\s+what\s+i\s+ordered\b
+        | \bfalsche[nr]?\s+(artikel|ware|produkt|größe|farbe)\b | \b(mauvais|mauvaise)\s+(article|produit|taille|couleur)\b
+        | \b(art[íi]culo|producto|produto|talla)\s+(equivocad[oa]|incorrect[oa]|errad[oa])\b | \barticolo\s+sbagliato\b
+        | \bverkeerde?\s+(artikel|product|maat)\b | 違う商品 | 发错 | 错误的商品
+        "),
+    ]
+});
+
+/// The problems a text reports, as a mask of [`PROBLEMS`] bits (0: none).
+pub fn problems(text: &str) -> u32 {
+    PROBLEM_PATTERNS
+        .iter()
+        .zip(PROBLEMS)
+        .filter(|(re, _)| re.is_match(text))
+        .fold(0, |m, (_, (_, bit))| m | bit)
+}
+
+/// The names of the problems in a mask, for reasons a supervisor reads.
+pub fn problem_names(mask: u32) -> Vec<&'static str> {
+    PROBLEMS
+        .iter()
+        .filter(|(_, bit)| mask & bit != 0)
+        .map(|(name, _)| *name)
+        .collect()
 }
 
 /// Splits a text into sentences that end with a question mark and have at least three
@@ -143,6 +277,40 @@ mod tests {
     }
 
     #[test]
+    fn human_request_in_every_catalogue_language() {
+        for t in [
+            "人間と話したいです。担当者をお願いします",
+            "请帮我转人工客服",
+            "상담원과 통화하고 싶어요",
+            "أريد التحدث مع شخص حقيقي",
+            "Quero falar com um atendente, por favor",
+            "Vorrei parlare con un operatore",
+            "Ik wil met een medewerker spreken",
+            "Chcę rozmawiać z konsultantem",
+            "Gerçek bir insanla konuşmak istiyorum",
+            "Соедините меня с оператором",
+            "मुझे किसी व्यक्ति से बात करनी है",
+            "Saya mau bicara dengan petugas",
+            "Jag vill prata med någon på riktigt",
+            "Jeg vil gerne tale med en medarbejder",
+            // The word the disclosure line names, replied on its own.
+            "human",
+            "担当者",
+            "Человек!",
+        ] {
+            assert!(detects_human_request(t), "should detect: {t}");
+        }
+        for t in [
+            "パスワードを忘れました",
+            "我的订单在哪里？",
+            "Onde está o meu pedido?",
+            "Where is my order? I am only human after all, but it is late.",
+        ] {
+            assert!(!detects_human_request(t), "should not detect: {t}");
+        }
+    }
+
+    #[test]
     fn legal_and_anger() {
         assert!(detects_legal_threat("I will contact my lawyer"));
         assert!(detects_legal_threat("Ich werde meinen Anwalt einschalten"));
@@ -160,6 +328,21 @@ mod tests {
         assert!(detects_legal_threat("Sonst gehe ich vor Gericht"));
         assert!(detects_legal_threat("Voy a llamar a mi abogado"));
         assert!(!detects_anger("Thanks, that helped a lot."));
+    }
+
+    #[test]
+    fn reported_problems_are_recognised() {
+        assert_eq!(problems("my vase arrived broken"), 1);
+        assert_eq!(problems("Meine Vase ist kaputt angekommen"), 1);
+        assert_eq!(problems("one item is missing from my parcel"), 2);
+        assert_eq!(problems("my order never arrived"), 2);
+        assert_eq!(problems("you charged me twice for the same order"), 4);
+        assert_eq!(problems("I want to make a complaint"), 8);
+        assert_eq!(problems("I received the wrong item"), 16);
+        assert_eq!(problems("花瓶が割れて届きました"), 1);
+        assert_eq!(problems("where is my order?"), 0);
+        assert_eq!(problems("how do I track my parcel?"), 0);
+        assert_eq!(problem_names(5).len(), 2);
     }
 
     #[test]

@@ -93,8 +93,7 @@ fn msg(text: &str) -> Message<'_> {
     Message {
         subject: "",
         text,
-        prior_unresolved_contacts: 0,
-        vip: false,
+        ..Default::default()
     }
 }
 
@@ -372,4 +371,127 @@ fn untrained_engine_escalates_and_round_trips() {
     assert_eq!(d.action, Action::Escalate);
     assert_eq!(d.intent, None);
     assert!(e.predict("anything").escalate);
+}
+
+/// A policy close to production (auto-send at 0.5) so that the rules, not the tiny
+/// training set, decide.
+fn production_like() -> Settings {
+    Settings {
+        auto_threshold: 0.5,
+        review_threshold: 0.1,
+        never_auto_intents: Vec::new(),
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn a_reported_problem_the_article_does_not_address_is_not_answered_with_it() {
+    let e = Engine::train(&kb(), &[]);
+    let plain = e.triage(
+        &msg("Where is my order? my parcel has not arrived yet"),
+        &production_like(),
+    );
+    assert_eq!(plain.intent.as_deref(), Some("delivery_status"));
+    assert_eq!(plain.action, Action::AutoSend, "{}", plain.reason);
+    assert!(!plain.risk_flags.contains(&RiskFlag::UnansweredProblem));
+
+    let broken = e.triage(
+        &msg("Where is my order? my vase arrived broken"),
+        &production_like(),
+    );
+    assert_eq!(broken.intent.as_deref(), Some("delivery_status"));
+    assert!(
+        broken.risk_flags.contains(&RiskFlag::UnansweredProblem),
+        "{:?}",
+        broken.risk_flags
+    );
+    assert_ne!(broken.action, Action::AutoSend, "{}", broken.reason);
+    let raw = e.predict_without_rules("Where is my order? my vase arrived broken");
+    let ruled = e.predict("Where is my order? my vase arrived broken");
+    assert!(
+        (ruled.confidence - raw.confidence * UNANSWERED_PROBLEM_FACTOR).abs() < 1e-6,
+        "{} vs {}",
+        ruled.confidence,
+        raw.confidence
+    );
+
+    // The refund article talks about broken items: a broken item asking for a refund is
+    // what it answers, so the rule stays quiet.
+    let refund = e.triage(
+        &msg("please refund my money for the broken item"),
+        &production_like(),
+    );
+    assert_eq!(refund.intent.as_deref(), Some("refund_request"));
+    assert!(!refund.risk_flags.contains(&RiskFlag::UnansweredProblem));
+}
+
+#[test]
+fn problems_covered_by_agents_examples_count_as_answered() {
+    // Agents taught delivery_status that damaged deliveries belong to it.
+    let examples: Vec<LabeledExample> = [
+        "my parcel arrived damaged",
+        "the box was damaged when it arrived",
+        "delivery came broken",
+    ]
+    .iter()
+    .map(|t| LabeledExample {
+        text: t.to_string(),
+        intent: "delivery_status".into(),
+        positive: true,
+    })
+    .collect();
+    let e = Engine::train(&kb(), &examples);
+    let d = e.triage(
+        &msg("Where is my order? it arrived damaged"),
+        &production_like(),
+    );
+    assert!(
+        !d.risk_flags.contains(&RiskFlag::UnansweredProblem),
+        "{:?}",
+        d.risk_flags
+    );
+    // And the coverage survives persistence.
+    let e2 = Engine::from_bytes(&e.to_bytes()).expect("loads");
+    let d2 = e2.triage(
+        &msg("Where is my order? it arrived damaged"),
+        &production_like(),
+    );
+    assert_eq!(d.risk_flags, d2.risk_flags);
+    let b = e2.triage(
+        &msg("Where is my order? I want to file a complaint"),
+        &production_like(),
+    );
+    assert!(b.risk_flags.contains(&RiskFlag::UnansweredProblem));
+}
+
+#[test]
+fn a_new_message_on_an_intent_answered_automatically_within_days_is_a_repeat_contact() {
+    let e = Engine::train(&kb(), &[]);
+    let text = "Where is my order? my parcel has not arrived yet";
+    let recent = vec!["delivery_status".to_string()];
+    let d = e.triage(
+        &Message {
+            text,
+            recent_auto_intents: &recent,
+            ..Default::default()
+        },
+        &production_like(),
+    );
+    assert_eq!(d.action, Action::Escalate);
+    assert!(d.risk_flags.contains(&RiskFlag::RepeatContact));
+    assert!(d.reason.contains("repeat contact"), "{}", d.reason);
+    assert!(d.reason.contains("within 7 days"), "{}", d.reason);
+
+    // An automatic answer on another intent does not make this one a repeat.
+    let other = vec!["password_reset".to_string()];
+    let d = e.triage(
+        &Message {
+            text,
+            recent_auto_intents: &other,
+            ..Default::default()
+        },
+        &production_like(),
+    );
+    assert_eq!(d.action, Action::AutoSend, "{}", d.reason);
+    assert!(!d.risk_flags.contains(&RiskFlag::RepeatContact));
 }

@@ -15,6 +15,7 @@ pub mod session;
 pub mod supervisor;
 pub mod ticket;
 pub mod users;
+pub mod wording;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -65,7 +66,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/healthz", web::get().to(health::healthz))
     .route("/metrics", web::get().to(metrics::metrics))
     .route("/inbound/email", web::post().to(inbound::email))
-    .configure(supervisor::routes);
+    .configure(supervisor::routes)
+    .configure(wording::routes);
 }
 
 /// Runs the server, the outbox worker and the retrain worker until Ctrl-C.

@@ -191,6 +191,10 @@ pub struct SentMail {
     pub references: Vec<String>,
     pub auto_submitted: Option<String>,
     pub body: String,
+    /// The text/html alternative, when the mail has one.
+    pub html: Option<String>,
+    pub content_language: Option<String>,
+    pub mime_version: Option<String>,
 }
 
 impl SentMail {
@@ -217,6 +221,15 @@ impl SentMail {
             references: ids(m.references()),
             auto_submitted: m.header_raw("Auto-Submitted").map(|v| v.trim().to_string()),
             body: m.body_text(0).unwrap_or_default().to_string(),
+            html: m
+                .html_part(0)
+                .filter(|p| p.is_text_html())
+                .and_then(|p| p.text_contents())
+                .map(str::to_string),
+            content_language: m
+                .header_raw("Content-Language")
+                .map(|v| v.trim().to_string()),
+            mime_version: m.header_raw("MIME-Version").map(|v| v.trim().to_string()),
         }
     }
 }

@@ -12,3 +12,4 @@ mod security;
 mod smtp;
 mod supervisor;
 mod views;
+mod voice;

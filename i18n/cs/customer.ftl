@@ -1,0 +1,40 @@
+# Customer-facing texts of Tandem: Čeština.
+#
+# Every folder in i18n/ has this file with the same messages and the same placeholders
+# (a unit test checks it); a language without a folder gets English. To add a language,
+# copy i18n/en/customer.ftl to i18n/<ISO 639-1 code>/customer.ftl and translate it.
+# Placeholders: $name (the customer's name), $team (who signs), $number (the ticket
+# number), $when (a date and time written by the "when" message); $weekday, $day,
+# $month, $time and $zone are the parts of a date.
+
+
+## The first line of every answer, with the customer's name or without one.
+greeting = Dobrý den, { $name },
+greeting-anonymous = Dobrý den,
+
+## The last lines of every answer: a sign-off and who signs ($team).
+closing =
+    S pozdravem
+    { $team }
+
+## When a person will answer: the ticket number and the promised time.
+acknowledgement =
+    Děkujeme za Vaši zprávu. Číslo Vašeho požadavku je #{ $number }.
+    Odpoví Vám osobně někdo z našeho týmu; předpokládaný čas odpovědi: { $when }.
+
+    Chcete-li něco doplnit, odpovězte na tento e-mail a ponechte [#{ $number }] v předmětu.
+
+## The line under every automatic answer.
+disclosure = Tuto odpověď napsal automaticky náš asistent podpory (požadavek #{ $number }). Pokud Váš problém neřeší, odpovězte slovem „{ human-word }“ a převezme to člověk.
+
+## The word a customer replies with to reach a person (named in the disclosure line),
+## and phrases that ask for a person (comma-separated; any one of them anywhere in a
+## message sends it to a person).
+human-word = člověk
+human-phrases = s člověkem, s operátorem, skutečná osoba, živý člověk, s pracovníkem
+
+## Dates: weekday names (Monday first) and month names (January first), comma-separated,
+## and how a date and time are written.
+weekdays = pondělí, úterý, středa, čtvrtek, pátek, sobota, neděle
+months = ledna, února, března, dubna, května, června, července, srpna, září, října, listopadu, prosince
+when = { $weekday } { $day }. { $month }, { $time } { $zone }

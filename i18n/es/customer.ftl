@@ -1,0 +1,40 @@
+# Customer-facing texts of Tandem: Español.
+#
+# Every folder in i18n/ has this file with the same messages and the same placeholders
+# (a unit test checks it); a language without a folder gets English. To add a language,
+# copy i18n/en/customer.ftl to i18n/<ISO 639-1 code>/customer.ftl and translate it.
+# Placeholders: $name (the customer's name), $team (who signs), $number (the ticket
+# number), $when (a date and time written by the "when" message); $weekday, $day,
+# $month, $time and $zone are the parts of a date.
+
+
+## The first line of every answer, with the customer's name or without one.
+greeting = Hola, { $name }:
+greeting-anonymous = Hola:
+
+## The last lines of every answer: a sign-off and who signs ($team).
+closing =
+    Atentamente,
+    { $team }
+
+## When a person will answer: the ticket number and the promised time.
+acknowledgement =
+    Gracias por su mensaje. Su número de ticket es #{ $number }.
+    Una persona de nuestro equipo le responderá personalmente, previsiblemente antes del { $when }.
+
+    Si desea añadir algo, responda a este correo manteniendo [#{ $number }] en el asunto.
+
+## The line under every automatic answer.
+disclosure = Esta respuesta la ha escrito automáticamente nuestro asistente (ticket #{ $number }). Si no resuelve su problema, responda con la palabra "{ human-word }" (o "human") y una persona se encargará.
+
+## The word a customer replies with to reach a person (named in the disclosure line),
+## and phrases that ask for a person (comma-separated; any one of them anywhere in a
+## message sends it to a person).
+human-word = humano
+human-phrases = un humano, persona real, hablar con alguien, un agente
+
+## Dates: weekday names (Monday first) and month names (January first), comma-separated,
+## and how a date and time are written.
+weekdays = lunes, martes, miércoles, jueves, viernes, sábado, domingo
+months = enero, febrero, marzo, abril, mayo, junio, julio, agosto, septiembre, octubre, noviembre, diciembre
+when = { $weekday } { $day } de { $month } a las { $time } { $zone }

@@ -1,0 +1,40 @@
+# Customer-facing texts of Tandem: Bahasa Indonesia.
+#
+# Every folder in i18n/ has this file with the same messages and the same placeholders
+# (a unit test checks it); a language without a folder gets English. To add a language,
+# copy i18n/en/customer.ftl to i18n/<ISO 639-1 code>/customer.ftl and translate it.
+# Placeholders: $name (the customer's name), $team (who signs), $number (the ticket
+# number), $when (a date and time written by the "when" message); $weekday, $day,
+# $month, $time and $zone are the parts of a date.
+
+
+## The first line of every answer, with the customer's name or without one.
+greeting = Halo { $name },
+greeting-anonymous = Halo,
+
+## The last lines of every answer: a sign-off and who signs ($team).
+closing =
+    Salam hangat,
+    { $team }
+
+## When a person will answer: the ticket number and the promised time.
+acknowledgement =
+    Terima kasih atas pesan Anda. Nomor tiket Anda adalah #{ $number }.
+    Anggota tim kami akan membalas Anda secara pribadi; kami perkirakan membalas paling lambat { $when }.
+
+    Untuk menambahkan sesuatu, cukup balas email ini dan pertahankan [#{ $number }] di subjek.
+
+## The line under every automatic answer.
+disclosure = Jawaban ini ditulis secara otomatis oleh asisten dukungan kami (tiket #{ $number }). Jika tidak menyelesaikan masalah Anda, balas dengan kata "{ human-word }" dan petugas kami akan mengambil alih.
+
+## The word a customer replies with to reach a person (named in the disclosure line),
+## and phrases that ask for a person (comma-separated; any one of them anywhere in a
+## message sends it to a person).
+human-word = manusia
+human-phrases = orang sungguhan, manusia asli, bicara dengan agen, bicara dengan petugas, dengan manusia
+
+## Dates: weekday names (Monday first) and month names (January first), comma-separated,
+## and how a date and time are written.
+weekdays = Senin, Selasa, Rabu, Kamis, Jumat, Sabtu, Minggu
+months = Januari, Februari, Maret, April, Mei, Juni, Juli, Agustus, September, Oktober, November, Desember
+when = { $weekday }, { $day } { $month }, pukul { $time } { $zone }

@@ -1,0 +1,40 @@
+# Customer-facing texts of Tandem: Italiano.
+#
+# Every folder in i18n/ has this file with the same messages and the same placeholders
+# (a unit test checks it); a language without a folder gets English. To add a language,
+# copy i18n/en/customer.ftl to i18n/<ISO 639-1 code>/customer.ftl and translate it.
+# Placeholders: $name (the customer's name), $team (who signs), $number (the ticket
+# number), $when (a date and time written by the "when" message); $weekday, $day,
+# $month, $time and $zone are the parts of a date.
+
+
+## The first line of every answer, with the customer's name or without one.
+greeting = Buongiorno { $name },
+greeting-anonymous = Buongiorno,
+
+## The last lines of every answer: a sign-off and who signs ($team).
+closing =
+    Cordiali saluti,
+    { $team }
+
+## When a person will answer: the ticket number and the promised time.
+acknowledgement =
+    Grazie per il suo messaggio. Il numero del suo ticket è #{ $number }.
+    Una persona del nostro team le risponderà personalmente; prevediamo di rispondere entro { $when }.
+
+    Per aggiungere qualcosa, risponda a questa e-mail mantenendo [#{ $number }] nell'oggetto.
+
+## The line under every automatic answer.
+disclosure = Questa risposta è stata scritta automaticamente dal nostro assistente (ticket #{ $number }). Se non risolve il suo problema, risponda con la parola "{ human-word }" e una persona prenderà in carico la richiesta.
+
+## The word a customer replies with to reach a person (named in the disclosure line),
+## and phrases that ask for a person (comma-separated; any one of them anywhere in a
+## message sends it to a person).
+human-word = umano
+human-phrases = operatore umano, persona reale, parlare con un operatore, parlare con qualcuno, un umano
+
+## Dates: weekday names (Monday first) and month names (January first), comma-separated,
+## and how a date and time are written.
+weekdays = lunedì, martedì, mercoledì, giovedì, venerdì, sabato, domenica
+months = gennaio, febbraio, marzo, aprile, maggio, giugno, luglio, agosto, settembre, ottobre, novembre, dicembre
+when = { $weekday } { $day } { $month } alle { $time } { $zone }

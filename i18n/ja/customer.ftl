@@ -1,0 +1,40 @@
+# Customer-facing texts of Tandem: 日本語.
+#
+# Every folder in i18n/ has this file with the same messages and the same placeholders
+# (a unit test checks it); a language without a folder gets English. To add a language,
+# copy i18n/en/customer.ftl to i18n/<ISO 639-1 code>/customer.ftl and translate it.
+# Placeholders: $name (the customer's name), $team (who signs), $number (the ticket
+# number), $when (a date and time written by the "when" message); $weekday, $day,
+# $month, $time and $zone are the parts of a date.
+
+
+## The first line of every answer, with the customer's name or without one.
+greeting = { $name } 様
+greeting-anonymous = お客様
+
+## The last lines of every answer: a sign-off and who signs ($team).
+closing =
+    よろしくお願いいたします。
+    { $team }
+
+## When a person will answer: the ticket number and the promised time.
+acknowledgement =
+    お問い合わせいただきありがとうございます。チケット番号は #{ $number } です。
+    担当者が個別にご返信いたします。{ $when }までにご連絡する見込みです。
+
+    追加のご連絡は、件名の [#{ $number }] を残したままこのメールにご返信ください。
+
+## The line under every automatic answer.
+disclosure = この回答はサポートアシスタントが自動で作成しました（チケット #{ $number }）。問題が解決しない場合は「{ human-word }」とご返信ください。担当者が対応いたします。
+
+## The word a customer replies with to reach a person (named in the disclosure line),
+## and phrases that ask for a person (comma-separated; any one of them anywhere in a
+## message sends it to a person).
+human-word = 担当者
+human-phrases = 担当者, オペレーター, 人間と話, 人と話, スタッフと話, 有人対応
+
+## Dates: weekday names (Monday first) and month names (January first), comma-separated,
+## and how a date and time are written.
+weekdays = 月, 火, 水, 木, 金, 土, 日
+months = 1月, 2月, 3月, 4月, 5月, 6月, 7月, 8月, 9月, 10月, 11月, 12月
+when = { $month }{ $day }日（{ $weekday }）{ $time }（{ $zone }）

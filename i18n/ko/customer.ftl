@@ -1,0 +1,40 @@
+# Customer-facing texts of Tandem: 한국어.
+#
+# Every folder in i18n/ has this file with the same messages and the same placeholders
+# (a unit test checks it); a language without a folder gets English. To add a language,
+# copy i18n/en/customer.ftl to i18n/<ISO 639-1 code>/customer.ftl and translate it.
+# Placeholders: $name (the customer's name), $team (who signs), $number (the ticket
+# number), $when (a date and time written by the "when" message); $weekday, $day,
+# $month, $time and $zone are the parts of a date.
+
+
+## The first line of every answer, with the customer's name or without one.
+greeting = { $name }님, 안녕하세요.
+greeting-anonymous = 안녕하세요.
+
+## The last lines of every answer: a sign-off and who signs ($team).
+closing =
+    감사합니다.
+    { $team } 드림
+
+## When a person will answer: the ticket number and the promised time.
+acknowledgement =
+    문의해 주셔서 감사합니다. 티켓 번호는 #{ $number }입니다.
+    담당 직원이 직접 답변드릴 예정이며, { $when }까지 답변드릴 것으로 예상합니다.
+
+    내용을 추가하시려면 제목의 [#{ $number }]를 그대로 두고 이 메일에 회신해 주세요.
+
+## The line under every automatic answer.
+disclosure = 이 답변은 고객지원 도우미가 자동으로 작성했습니다(티켓 #{ $number }). 문제가 해결되지 않으면 "{ human-word }"이라고 회신해 주세요. 담당 직원이 이어서 도와드리겠습니다.
+
+## The word a customer replies with to reach a person (named in the disclosure line),
+## and phrases that ask for a person (comma-separated; any one of them anywhere in a
+## message sends it to a person).
+human-word = 상담원
+human-phrases = 상담원, 상담사, 사람과 통화, 사람이랑 얘기, 직원과 이야기
+
+## Dates: weekday names (Monday first) and month names (January first), comma-separated,
+## and how a date and time are written.
+weekdays = 월요일, 화요일, 수요일, 목요일, 금요일, 토요일, 일요일
+months = 1월, 2월, 3월, 4월, 5월, 6월, 7월, 8월, 9월, 10월, 11월, 12월
+when = { $month } { $day }일 ({ $weekday }) { $time } ({ $zone })

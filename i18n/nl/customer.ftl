@@ -1,0 +1,40 @@
+# Customer-facing texts of Tandem: Nederlands.
+#
+# Every folder in i18n/ has this file with the same messages and the same placeholders
+# (a unit test checks it); a language without a folder gets English. To add a language,
+# copy i18n/en/customer.ftl to i18n/<ISO 639-1 code>/customer.ftl and translate it.
+# Placeholders: $name (the customer's name), $team (who signs), $number (the ticket
+# number), $when (a date and time written by the "when" message); $weekday, $day,
+# $month, $time and $zone are the parts of a date.
+
+
+## The first line of every answer, with the customer's name or without one.
+greeting = Beste { $name },
+greeting-anonymous = Beste klant,
+
+## The last lines of every answer: a sign-off and who signs ($team).
+closing =
+    Met vriendelijke groet,
+    { $team }
+
+## When a person will answer: the ticket number and the promised time.
+acknowledgement =
+    Bedankt voor uw bericht. Uw ticketnummer is #{ $number }.
+    Een medewerker van ons team antwoordt u persoonlijk; we verwachten te antwoorden vóór { $when }.
+
+    Wilt u iets toevoegen? Beantwoord dan gewoon deze e-mail en laat [#{ $number }] in het onderwerp staan.
+
+## The line under every automatic answer.
+disclosure = Dit antwoord is automatisch geschreven door onze supportassistent (ticket #{ $number }). Helpt het u niet, antwoord dan met het woord "{ human-word }" en een medewerker neemt het over.
+
+## The word a customer replies with to reach a person (named in the disclosure line),
+## and phrases that ask for a person (comma-separated; any one of them anywhere in a
+## message sends it to a person).
+human-word = mens
+human-phrases = echt mens, echte persoon, met een medewerker, met iemand spreken, een mens
+
+## Dates: weekday names (Monday first) and month names (January first), comma-separated,
+## and how a date and time are written.
+weekdays = maandag, dinsdag, woensdag, donderdag, vrijdag, zaterdag, zondag
+months = januari, februari, maart, april, mei, juni, juli, augustus, september, oktober, november, december
+when = { $weekday } { $day } { $month }, { $time } uur { $zone }

@@ -1,0 +1,40 @@
+# Customer-facing texts of Tandem: Português.
+#
+# Every folder in i18n/ has this file with the same messages and the same placeholders
+# (a unit test checks it); a language without a folder gets English. To add a language,
+# copy i18n/en/customer.ftl to i18n/<ISO 639-1 code>/customer.ftl and translate it.
+# Placeholders: $name (the customer's name), $team (who signs), $number (the ticket
+# number), $when (a date and time written by the "when" message); $weekday, $day,
+# $month, $time and $zone are the parts of a date.
+
+
+## The first line of every answer, with the customer's name or without one.
+greeting = Olá, { $name },
+greeting-anonymous = Olá,
+
+## The last lines of every answer: a sign-off and who signs ($team).
+closing =
+    Atenciosamente,
+    { $team }
+
+## When a person will answer: the ticket number and the promised time.
+acknowledgement =
+    Obrigado pela sua mensagem. O número do seu ticket é #{ $number }.
+    Uma pessoa da nossa equipe responderá pessoalmente; prevemos responder até { $when }.
+
+    Para acrescentar algo, basta responder a este e-mail mantendo [#{ $number }] no assunto.
+
+## The line under every automatic answer.
+disclosure = Esta resposta foi escrita automaticamente pelo nosso assistente de suporte (ticket #{ $number }). Se não resolver o seu problema, responda com a palavra "{ human-word }" e uma pessoa assumirá o atendimento.
+
+## The word a customer replies with to reach a person (named in the disclosure line),
+## and phrases that ask for a person (comma-separated; any one of them anywhere in a
+## message sends it to a person).
+human-word = humano
+human-phrases = atendente humano, pessoa real, falar com alguém, falar com um atendente, um humano
+
+## Dates: weekday names (Monday first) and month names (January first), comma-separated,
+## and how a date and time are written.
+weekdays = segunda-feira, terça-feira, quarta-feira, quinta-feira, sexta-feira, sábado, domingo
+months = janeiro, fevereiro, março, abril, maio, junho, julho, agosto, setembro, outubro, novembro, dezembro
+when = { $weekday }, { $day } de { $month }, às { $time } { $zone }

@@ -1,0 +1,40 @@
+# Customer-facing texts of Tandem: Svenska.
+#
+# Every folder in i18n/ has this file with the same messages and the same placeholders
+# (a unit test checks it); a language without a folder gets English. To add a language,
+# copy i18n/en/customer.ftl to i18n/<ISO 639-1 code>/customer.ftl and translate it.
+# Placeholders: $name (the customer's name), $team (who signs), $number (the ticket
+# number), $when (a date and time written by the "when" message); $weekday, $day,
+# $month, $time and $zone are the parts of a date.
+
+
+## The first line of every answer, with the customer's name or without one.
+greeting = Hej { $name },
+greeting-anonymous = Hej,
+
+## The last lines of every answer: a sign-off and who signs ($team).
+closing =
+    Vänliga hälsningar
+    { $team }
+
+## When a person will answer: the ticket number and the promised time.
+acknowledgement =
+    Tack för ditt meddelande. Ditt ärendenummer är #{ $number }.
+    Någon i vårt team svarar dig personligen; vi räknar med att svara senast { $when }.
+
+    Om du vill lägga till något svarar du bara på det här mejlet och behåller [#{ $number }] i ämnesraden.
+
+## The line under every automatic answer.
+disclosure = Det här svaret skrevs automatiskt av vår supportassistent (ärende #{ $number }). Om det inte löser ditt problem, svara med ordet "{ human-word }" så tar en person över.
+
+## The word a customer replies with to reach a person (named in the disclosure line),
+## and phrases that ask for a person (comma-separated; any one of them anywhere in a
+## message sends it to a person).
+human-word = människa
+human-phrases = riktig människa, riktig person, prata med någon, en handläggare, en människa
+
+## Dates: weekday names (Monday first) and month names (January first), comma-separated,
+## and how a date and time are written.
+weekdays = måndag, tisdag, onsdag, torsdag, fredag, lördag, söndag
+months = januari, februari, mars, april, maj, juni, juli, augusti, september, oktober, november, december
+when = { $weekday } { $day } { $month } kl. { $time } { $zone }

@@ -1,0 +1,40 @@
+# Customer-facing texts of Tandem: Türkçe.
+#
+# Every folder in i18n/ has this file with the same messages and the same placeholders
+# (a unit test checks it); a language without a folder gets English. To add a language,
+# copy i18n/en/customer.ftl to i18n/<ISO 639-1 code>/customer.ftl and translate it.
+# Placeholders: $name (the customer's name), $team (who signs), $number (the ticket
+# number), $when (a date and time written by the "when" message); $weekday, $day,
+# $month, $time and $zone are the parts of a date.
+
+
+## The first line of every answer, with the customer's name or without one.
+greeting = Merhaba { $name },
+greeting-anonymous = Merhaba,
+
+## The last lines of every answer: a sign-off and who signs ($team).
+closing =
+    Saygılarımızla,
+    { $team }
+
+## When a person will answer: the ticket number and the promised time.
+acknowledgement =
+    Mesajınız için teşekkür ederiz. Talep numaranız #{ $number }.
+    Ekibimizden biri size kişisel olarak yanıt verecek; tahmini yanıt zamanı: { $when }.
+
+    Eklemek istediğiniz bir şey varsa bu e-postayı yanıtlayın ve konu satırında [#{ $number }] ifadesini koruyun.
+
+## The line under every automatic answer.
+disclosure = Bu yanıt destek asistanımız tarafından otomatik olarak yazıldı (talep #{ $number }). Sorununuzu çözmezse "{ human-word }" kelimesiyle yanıt verin, bir çalışanımız devralsın.
+
+## The word a customer replies with to reach a person (named in the disclosure line),
+## and phrases that ask for a person (comma-separated; any one of them anywhere in a
+## message sends it to a person).
+human-word = insan
+human-phrases = gerçek bir insan, bir insanla, müşteri temsilcisi, temsilciyle, yetkiliyle
+
+## Dates: weekday names (Monday first) and month names (January first), comma-separated,
+## and how a date and time are written.
+weekdays = Pazartesi, Salı, Çarşamba, Perşembe, Cuma, Cumartesi, Pazar
+months = Ocak, Şubat, Mart, Nisan, Mayıs, Haziran, Temmuz, Ağustos, Eylül, Ekim, Kasım, Aralık
+when = { $day } { $month } { $weekday }, { $time } { $zone }

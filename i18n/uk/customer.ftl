@@ -1,0 +1,40 @@
+# Customer-facing texts of Tandem: Українська.
+#
+# Every folder in i18n/ has this file with the same messages and the same placeholders
+# (a unit test checks it); a language without a folder gets English. To add a language,
+# copy i18n/en/customer.ftl to i18n/<ISO 639-1 code>/customer.ftl and translate it.
+# Placeholders: $name (the customer's name), $team (who signs), $number (the ticket
+# number), $when (a date and time written by the "when" message); $weekday, $day,
+# $month, $time and $zone are the parts of a date.
+
+
+## The first line of every answer, with the customer's name or without one.
+greeting = Вітаємо, { $name }!
+greeting-anonymous = Вітаємо!
+
+## The last lines of every answer: a sign-off and who signs ($team).
+closing =
+    З повагою,
+    { $team }
+
+## When a person will answer: the ticket number and the promised time.
+acknowledgement =
+    Дякуємо за ваше повідомлення. Номер вашого звернення: #{ $number }.
+    Співробітник нашої команди відповість вам особисто; очікуваний час відповіді: { $when }.
+
+    Щоб щось додати, просто дайте відповідь на цей лист, залишивши [#{ $number }] у темі.
+
+## The line under every automatic answer.
+disclosure = Цю відповідь автоматично підготував наш помічник підтримки (звернення #{ $number }). Якщо вона не вирішує вашу проблему, дайте відповідь словом «{ human-word }», і справу візьме співробітник.
+
+## The word a customer replies with to reach a person (named in the disclosure line),
+## and phrases that ask for a person (comma-separated; any one of them anywhere in a
+## message sends it to a person).
+human-word = людина
+human-phrases = жива людина, живою людиною, з людиною, з оператором, оператора, з менеджером, з працівником
+
+## Dates: weekday names (Monday first) and month names (January first), comma-separated,
+## and how a date and time are written.
+weekdays = понеділок, вівторок, середа, четвер, пʼятниця, субота, неділя
+months = січня, лютого, березня, квітня, травня, червня, липня, серпня, вересня, жовтня, листопада, грудня
+when = { $weekday }, { $day } { $month }, { $time } { $zone }

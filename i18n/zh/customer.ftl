@@ -1,0 +1,40 @@
+# Customer-facing texts of Tandem: 中文.
+#
+# Every folder in i18n/ has this file with the same messages and the same placeholders
+# (a unit test checks it); a language without a folder gets English. To add a language,
+# copy i18n/en/customer.ftl to i18n/<ISO 639-1 code>/customer.ftl and translate it.
+# Placeholders: $name (the customer's name), $team (who signs), $number (the ticket
+# number), $when (a date and time written by the "when" message); $weekday, $day,
+# $month, $time and $zone are the parts of a date.
+
+
+## The first line of every answer, with the customer's name or without one.
+greeting = { $name }，您好：
+greeting-anonymous = 您好：
+
+## The last lines of every answer: a sign-off and who signs ($team).
+closing =
+    此致
+    { $team }
+
+## When a person will answer: the ticket number and the promised time.
+acknowledgement =
+    感谢您的来信。您的工单号是 #{ $number }。
+    我们团队的成员将亲自回复您，预计在 { $when } 之前答复。
+
+    如需补充信息，请直接回复此邮件，并在主题中保留 [#{ $number }]。
+
+## The line under every automatic answer.
+disclosure = 此回复由我们的客服助手自动生成（工单 #{ $number }）。如果未能解决您的问题，请回复“{ human-word }”，我们将由专人处理。
+
+## The word a customer replies with to reach a person (named in the disclosure line),
+## and phrases that ask for a person (comma-separated; any one of them anywhere in a
+## message sends it to a person).
+human-word = 人工
+human-phrases = 人工客服, 人工服务, 转人工, 真人, 客服人员
+
+## Dates: weekday names (Monday first) and month names (January first), comma-separated,
+## and how a date and time are written.
+weekdays = 星期一, 星期二, 星期三, 星期四, 星期五, 星期六, 星期日
+months = 1月, 2月, 3月, 4月, 5月, 6月, 7月, 8月, 9月, 10月, 11月, 12月
+when = { $month }{ $day }日（{ $weekday }）{ $time }（{ $zone }）
