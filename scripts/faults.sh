@@ -22,7 +22,7 @@ FAILURES=0
 trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 mail() { # FROM SUBJECT MESSAGE-ID [EXTRA-HEADER]
-    printf 'From: %s\r\nTo: support@faults.test\r\nSubject: %s\r\nMessage-ID: <%s>\r\n%sDate: Mon, 30 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello, my invoice shows the wrong amount (%s). Can someone check it?\r\n' \
+    printf 'From: %s\r\nTo: support@faults.test\r\nSubject: %s\r\nMessage-ID: <%s>\r\n%bDate: Mon, 30 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello, my invoice shows the wrong amount (%s). Can someone check it?\r\n' \
         "$1" "$2" "$3" "${4:-}" "$3"
 }
 post() { # FILE -> prints the HTTP status
@@ -84,8 +84,9 @@ check "  then 10 ordinary messages" "after-" "$ok"
 codes="$WORK/codes"; : >"$codes"
 for i in $(seq 1 50); do
     mail "copy-$i@example.com" "Copy $i" "copy$i@example.com" >"$WORK/c$i"
-    for _ in 1 2 3 4 5 6 7 8; do post "$WORK/c$i" >>"$codes" & done
-    wait
+    pids=()
+    for _ in 1 2 3 4 5 6 7 8; do post "$WORK/c$i" >>"$codes" & pids+=($!); done
+    wait "${pids[@]}"
     echo >>"$codes"
 done
 non202=$(grep -o '[0-9]\{3\}' "$codes" | grep -vc 202 || true)
@@ -94,8 +95,9 @@ printf '%-44s %s  answers other than 202: %s of 400\n' "  every copy answered 20
 bad=0
 for i in $(seq 1 25); do
     mail "pcopy-$i@example.com" "Copy $i" "pcopy$i@example.com" >"$WORK/p$i"
-    for _ in 1 2 3 4; do ( "$BIN" ingest-mail <"$WORK/p$i" 2>/dev/null || echo x >>"$WORK/pbad" ) & done
-    wait
+    pids=()
+    for _ in 1 2 3 4; do ( "$BIN" ingest-mail <"$WORK/p$i" 2>/dev/null || echo x >>"$WORK/pbad" ) & pids+=($!); done
+    wait "${pids[@]}"
 done
 [ -f "$WORK/pbad" ] && bad=$(wc -l <"$WORK/pbad")
 check "4 concurrent ingest-mail x 25" "pcopy-" 25
