@@ -30,7 +30,7 @@ post() { # FILE -> prints the HTTP status
         --data-binary @"$1" "http://127.0.0.1:$PORT/inbound/email"
 }
 start_server() {
-    "$BIN" serve >>"$WORK/serve.log" 2>&1 &
+    TANDEM_LOG=warn,tandem::app::outbox=debug "$BIN" serve >>"$WORK/serve.log" 2>&1 &
     SERVER=$!
     for _ in $(seq 1 100); do
         curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && return 0
@@ -150,9 +150,10 @@ check "ingest-mail killed mid-run x100, retried" "kill-" "$killed_ok"
 #    transport accepted, the row not yet marked sent) is measured per mail.
 kill "$SERVER"; wait "$SERVER" 2>/dev/null; SERVER=""
 TANDEM_LOG=tandem=debug "$BIN" deliver 2>"$WORK/deliver.log" | tail -1
-python3 - "$WORK/deliver.log" <<'PY'
+python3 - "$WORK/deliver.log" "$WORK/serve.log" <<'PY'
 import re, sys
-us = sorted(int(m) for m in re.findall(r"window_us=(\d+)", open(sys.argv[1]).read()))
+text = open(sys.argv[1]).read() + open(sys.argv[2]).read()
+us = sorted(int(m) for m in re.findall(r"window_us=(\d+)", text))
 if us:
     print(f"{'double-send window (accepted -> marked sent)':44} {len(us)} mails: "
           f"p50 {us[len(us)//2]} us, p99 {us[int(len(us)*0.99)]} us, max {us[-1]} us")
