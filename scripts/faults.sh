@@ -152,7 +152,7 @@ kill "$SERVER"; wait "$SERVER" 2>/dev/null; SERVER=""
 TANDEM_LOG=tandem=debug "$BIN" deliver 2>"$WORK/deliver.log" | tail -1
 python3 - "$WORK/deliver.log" "$WORK/serve.log" <<'PY'
 import re, sys
-text = open(sys.argv[1]).read() + open(sys.argv[2]).read()
+text = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1]).read() + open(sys.argv[2]).read())
 us = sorted(int(m) for m in re.findall(r"window_us=(\d+)", text))
 if us:
     print(f"{'double-send window (accepted -> marked sent)':44} {len(us)} mails: "
