@@ -22,7 +22,7 @@ FAILURES=0
 trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 mail() { # FROM SUBJECT MESSAGE-ID [EXTRA-HEADER]
-    printf 'From: %s\r\nTo: support@faults.test\r\nSubject: %s\r\nMessage-ID: <%s>\r\n%sDate: Mon, 30 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello, my invoice shows the wrong amount (%s). Can someone check it?\r\n' \
+    printf 'From: %s\r\nTo: support@faults.test\r\nSubject: %s\r\nMessage-ID: <%s>\r\n%bDate: Mon, 30 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello, my invoice shows the wrong amount (%s). Can someone check it?\r\n' \
         "$1" "$2" "$3" "${4:-}" "$3"
 }
 post() { # FILE -> prints the HTTP status
@@ -30,7 +30,7 @@ post() { # FILE -> prints the HTTP status
         --data-binary @"$1" "http://127.0.0.1:$PORT/inbound/email"
 }
 start_server() {
-    "$BIN" serve >>"$WORK/serve.log" 2>&1 &
+    TANDEM_LOG=warn,tandem::app::outbox=debug "$BIN" serve >>"$WORK/serve.log" 2>&1 &
     SERVER=$!
     for _ in $(seq 1 100); do
         curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && return 0
@@ -84,8 +84,9 @@ check "  then 10 ordinary messages" "after-" "$ok"
 codes="$WORK/codes"; : >"$codes"
 for i in $(seq 1 50); do
     mail "copy-$i@example.com" "Copy $i" "copy$i@example.com" >"$WORK/c$i"
-    for _ in 1 2 3 4 5 6 7 8; do post "$WORK/c$i" >>"$codes" & done
-    wait
+    pids=()
+    for _ in 1 2 3 4 5 6 7 8; do post "$WORK/c$i" >>"$codes" & pids+=($!); done
+    wait "${pids[@]}"
     echo >>"$codes"
 done
 non202=$(grep -o '[0-9]\{3\}' "$codes" | grep -vc 202 || true)
@@ -94,8 +95,9 @@ printf '%-44s %s  answers other than 202: %s of 400\n' "  every copy answered 20
 bad=0
 for i in $(seq 1 25); do
     mail "pcopy-$i@example.com" "Copy $i" "pcopy$i@example.com" >"$WORK/p$i"
-    for _ in 1 2 3 4; do ( "$BIN" ingest-mail <"$WORK/p$i" 2>/dev/null || echo x >>"$WORK/pbad" ) & done
-    wait
+    pids=()
+    for _ in 1 2 3 4; do ( "$BIN" ingest-mail <"$WORK/p$i" 2>/dev/null || echo x >>"$WORK/pbad" ) & pids+=($!); done
+    wait "${pids[@]}"
 done
 [ -f "$WORK/pbad" ] && bad=$(wc -l <"$WORK/pbad")
 check "4 concurrent ingest-mail x 25" "pcopy-" 25
@@ -148,9 +150,10 @@ check "ingest-mail killed mid-run x100, retried" "kill-" "$killed_ok"
 #    transport accepted, the row not yet marked sent) is measured per mail.
 kill "$SERVER"; wait "$SERVER" 2>/dev/null; SERVER=""
 TANDEM_LOG=tandem=debug "$BIN" deliver 2>"$WORK/deliver.log" | tail -1
-python3 - "$WORK/deliver.log" <<'PY'
+python3 - "$WORK/deliver.log" "$WORK/serve.log" <<'PY'
 import re, sys
-us = sorted(int(m) for m in re.findall(r"window_us=(\d+)", open(sys.argv[1]).read()))
+text = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1]).read() + open(sys.argv[2]).read())
+us = sorted(int(m) for m in re.findall(r"window_us=(\d+)", text))
 if us:
     print(f"{'double-send window (accepted -> marked sent)':44} {len(us)} mails: "
           f"p50 {us[len(us)//2]} us, p99 {us[int(len(us)*0.99)]} us, max {us[-1]} us")

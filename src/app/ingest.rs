@@ -79,8 +79,9 @@ fn ingest_stored(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
             store::raw_mail::Stored::Seen(row) => row,
         }
     };
-    let processed =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_stored(app, &row, raw)));
+    let processed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        process_stored(app, &row, raw)
+    }));
     let error = match processed {
         Ok(Ok(outcome)) => return Ok(outcome),
         Ok(Err(AppError::Malformed(e))) => return Err(AppError::Malformed(e)),

@@ -180,10 +180,7 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
         .ok_or(MalformedMail::NoSender)?;
     // Names and subjects become header values of our answers and one-line labels in
     // the console: no control characters (a CR/LF, a NUL) survive.
-    let from_name = from
-        .name()
-        .map(header_text)
-        .filter(|n| !n.is_empty());
+    let from_name = from.name().map(header_text).filter(|n| !n.is_empty());
 
     let mut thread_ids: Vec<String> = Vec::new();
     let push_ids = |v: &mail_parser::HeaderValue| {
@@ -251,10 +248,7 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
                 .any(|p| matches!(p.trim(), "all" | "autoreply"))
         });
     Ok(InboundMail {
-        message_id: msg
-            .message_id()
-            .map(clean_id)
-            .filter(|id| !id.is_empty()),
+        message_id: msg.message_id().map(clean_id).filter(|id| !id.is_empty()),
         thread_ids,
         from_address,
         from_name,
@@ -292,7 +286,9 @@ fn is_plausible_address(a: &str) -> bool {
 
 /// A Message-ID as stored: visible characters only.
 fn clean_id(id: &str) -> String {
-    id.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect()
+    id.chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect()
 }
 
 fn without_nul(text: &str) -> String {

@@ -293,15 +293,15 @@ pub fn transaction<T, E: From<diesel::result::Error>>(
 
 /// How deep in transactions the connection is (`None`: outside any); an error when the
 /// transaction manager is broken (a rollback failed).
-fn transaction_depth(
-    conn: &mut DbConn,
-) -> diesel::QueryResult<Option<std::num::NonZeroU32>> {
+fn transaction_depth(conn: &mut DbConn) -> diesel::QueryResult<Option<std::num::NonZeroU32>> {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
-            .transaction_depth(),
-        DbConn::Postgres(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
-            .transaction_depth(),
+        DbConn::Sqlite(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+        }
+        DbConn::Postgres(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+        }
     }
 }
 
@@ -313,14 +313,15 @@ fn roll_back_to(conn: &mut DbConn, depth: u32) {
             Ok(Some(d)) if d.get() > depth => {}
             _ => return,
         }
-        let rolled = match conn {
-            DbConn::Sqlite(c) => {
-                <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(c)
-            }
-            DbConn::Postgres(c) => {
-                <AnsiTransactionManager as TransactionManager<PgConnection>>::rollback_transaction(c)
-            }
-        };
+        let rolled =
+            match conn {
+                DbConn::Sqlite(c) => <AnsiTransactionManager as TransactionManager<
+                    SqliteConnection,
+                >>::rollback_transaction(c),
+                DbConn::Postgres(c) => <AnsiTransactionManager as TransactionManager<
+                    PgConnection,
+                >>::rollback_transaction(c),
+            };
         if let Err(e) = rolled {
             tracing::error!(error = %e, "rollback after a panic failed; the connection will be discarded");
             return;

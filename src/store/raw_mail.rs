@@ -88,10 +88,7 @@ pub fn get(conn: &mut DbConn, id: &str) -> Result<RawMailRow, StoreError> {
 /// Inside the processing transaction: locks the row (PostgreSQL makes a concurrent copy
 /// wait here until the first commits; SQLite's `BEGIN IMMEDIATE` already serialises
 /// writers) and returns its current status and ticket.
-pub fn lock_status(
-    conn: &mut DbConn,
-    id: &str,
-) -> Result<(String, Option<String>), StoreError> {
+pub fn lock_status(conn: &mut DbConn, id: &str) -> Result<(String, Option<String>), StoreError> {
     diesel::update(raw_mail::table.find(id))
         .set(raw_mail::attempts.eq(raw_mail::attempts))
         .execute(conn)?;
@@ -136,13 +133,17 @@ pub fn mark_failed(conn: &mut DbConn, id: &str, error: &str) -> Result<(), Store
 }
 
 fn mark_done(conn: &mut DbConn, id: &str, status: &str, error: &str) -> Result<(), StoreError> {
-    diesel::update(raw_mail::table.find(id).filter(raw_mail::status.ne(PROCESSED)))
-        .set((
-            raw_mail::status.eq(status),
-            raw_mail::error.eq(error.replace('\0', "")),
-            raw_mail::processed_at.eq(now()),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        raw_mail::table
+            .find(id)
+            .filter(raw_mail::status.ne(PROCESSED)),
+    )
+    .set((
+        raw_mail::status.eq(status),
+        raw_mail::error.eq(error.replace('\0', "")),
+        raw_mail::processed_at.eq(now()),
+    ))
+    .execute(conn)?;
     Ok(())
 }
 

@@ -14,7 +14,8 @@ use crate::harness::{TestApp, email, run_binary};
 const HOSTILE_FROM: &str =
     "=?UTF-8?B?RXZlDQpCY2M6IGF0dGFja2VyQGV2aWwuZXhhbXBsZQ==?= <eve@evil.example>";
 
-const QUESTION: &str = "Hello, the invoice for my company account shows the wrong amount. Can someone check it?";
+const QUESTION: &str =
+    "Hello, the invoice for my company account shows the wrong amount. Can someone check it?";
 
 fn ordinary(i: usize) -> String {
     email(
@@ -93,7 +94,9 @@ async fn a_hostile_display_name_then_twenty_messages_over_http_are_all_stored() 
     let raw = std::fs::read_to_string(&to_eve.file).unwrap();
     let headers = raw.split("\r\n\r\n").next().unwrap();
     assert!(
-        !headers.lines().any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
+        !headers
+            .lines()
+            .any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
         "{headers}"
     );
     assert!(!raw.contains("attacker@evil.example\r\n"), "{raw}");
@@ -118,7 +121,7 @@ fn a_panic_inside_a_transaction_leaves_the_pool_usable_and_loses_nothing() {
     let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut conn = app.conn().unwrap();
         let _ = tandem::store::transaction(&mut conn, |c| {
-            tandem::store::raw_mail::store(c, "forced-panic", b"From: a@b.c\r\n\r\nx")?;
+            tandem::store::raw_mail::store(c, "forced-panic", None, b"From: a@b.c\r\n\r\nx")?;
             if std::hint::black_box(true) {
                 panic!("forced panic inside a transaction");
             }
@@ -133,7 +136,10 @@ fn a_panic_inside_a_transaction_leaves_the_pool_usable_and_loses_nothing() {
     drop(app);
     // A fresh process (a fresh pool) sees every message: they were committed.
     let reopened = tandem::app::App::open(t.app.config.clone()).unwrap();
-    assert_eq!(tandem::app::tickets::list(&reopened, 100, 0).unwrap().len(), 5);
+    assert_eq!(
+        tandem::app::tickets::list(&reopened, 100, 0).unwrap().len(),
+        5
+    );
     let mut conn = reopened.conn().unwrap();
     assert!(
         tandem::store::raw_mail::get_by_key(&mut conn, "forced-panic")
@@ -297,7 +303,12 @@ fn nul_bytes_in_body_subject_and_name_are_stored_without_them() {
     // The raw bytes keep the NULs.
     let mut conn = t.app.conn().unwrap();
     let raw_rows = tandem::store::raw_mail::list_by_status(&mut conn, "processed", 10).unwrap();
-    assert!(raw_rows.iter().any(|r| r.raw.contains(&0u8)));
+    assert!(raw_rows.iter().any(|r| {
+        tandem::store::raw_mail::get(&mut conn, &r.id)
+            .unwrap()
+            .raw
+            .contains(&0u8)
+    }));
     let (code, _, err) = t.run_cli(&["ingest-mail"], raw.replace("nul1", "nul2").as_bytes());
     assert_eq!(code, 0, "{err}");
 }
@@ -329,7 +340,10 @@ async fn a_message_that_panics_is_parked_as_failed_and_shown_to_admins() {
     assert_eq!(code, 65, "{err}");
     // Nothing of theirs was half-written, and the mail after them is stored.
     for i in 0..3 {
-        assert_eq!(atest::call_service(&svc, post(ordinary(i))).await.status(), 202);
+        assert_eq!(
+            atest::call_service(&svc, post(ordinary(i))).await.status(),
+            202
+        );
     }
     assert_eq!(tickets(&t).len(), 3);
     // Admins see both, with the reason; agents may not look.
@@ -348,7 +362,10 @@ async fn a_message_that_panics_is_parked_as_failed_and_shown_to_admins() {
         .collect();
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows.iter().any(|r| r.contains("ordinary100@example.com")));
-    assert!(rows.iter().all(|r| r.contains("fault injected")), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r.contains("fault injected")),
+        "{rows:?}"
+    );
     let (code, out, err) = t.run_cli(&["failed-mail", "--json"], b"");
     assert_eq!(code, 0, "{err}");
     let listed: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -394,7 +394,10 @@ fn ingest_mail_pipe_accepts_and_answers() {
     assert_eq!(code, 0, "{err}");
     // The pipe only queues (an MTA's pipe must return within seconds); without `serve`,
     // `tandem deliver` sends what it queued.
-    assert!(t.sent_mail().is_empty(), "ingest-mail never delivers itself");
+    assert!(
+        t.sent_mail().is_empty(),
+        "ingest-mail never delivers itself"
+    );
     let (code, out, err) = t.run_cli(&["deliver"], b"");
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("sent 1"), "{out}");
