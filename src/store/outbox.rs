@@ -183,13 +183,15 @@ pub fn cancel_unreleased(
     Ok(n == 1)
 }
 
-/// A ticket's rows still in their undo window (never tried, not yet due): (outbox id,
-/// message id, kind, release time).
+/// A row in its undo window: (outbox id, message id, kind, release time).
+pub type Unreleased = (String, Option<String>, String, NaiveDateTime);
+
+/// A ticket's rows still in their undo window (never tried, not yet due).
 pub fn unreleased_for_ticket(
     conn: &mut DbConn,
     ticket_id: &str,
     at: NaiveDateTime,
-) -> Result<Vec<(String, Option<String>, String, NaiveDateTime)>, StoreError> {
+) -> Result<Vec<Unreleased>, StoreError> {
     Ok(outbox::table
         .filter(outbox::ticket_id.eq(ticket_id))
         .filter(outbox::status.eq(PENDING))
