@@ -209,7 +209,11 @@ mod tests {
         assert!(text.contains("multipart/alternative"), "{text}");
         let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
         assert_eq!(
-            parsed.body_text(0).unwrap().replace("\r\n", "\n").trim_end(),
+            parsed
+                .body_text(0)
+                .unwrap()
+                .replace("\r\n", "\n")
+                .trim_end(),
             o.body.trim_end()
         );
         let html = parsed.body_html(0).unwrap();
