@@ -98,11 +98,10 @@ impl Texts {
         // Mail clients show Unicode isolation marks as stray boxes in plain text.
         bundle.set_use_isolating(false);
         // English first, so a message a translation lacks still reads as something.
-        for e in CATALOGUE
-            .iter()
-            .filter(|e| e.code == FALLBACK || e.code == language)
-        {
-            bundle.add_resource_overriding(e.resource.clone());
+        for code in [FALLBACK, language] {
+            if let Some(e) = CATALOGUE.iter().find(|e| e.code == code) {
+                bundle.add_resource_overriding(e.resource.clone());
+            }
         }
         if let Some(text) = overrides.filter(|t| !t.trim().is_empty()) {
             let r = FluentResource::try_new(text.to_string()).unwrap_or_else(|(r, _)| r);

@@ -270,7 +270,14 @@ mod tests {
         assert!(text.contains("Content-Language: en"), "{text}");
         assert!(text.contains("multipart/alternative"), "{text}");
         let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
-        assert_eq!(parsed.body_text(0).unwrap().trim_end(), o.body.trim_end());
+        assert_eq!(
+            parsed
+                .body_text(0)
+                .unwrap()
+                .replace("\r\n", "\n")
+                .trim_end(),
+            o.body.trim_end()
+        );
         let html = parsed.body_html(0).unwrap();
         assert!(html.contains("<p>Hello Ana,</p>"), "{html}");
         assert!(

@@ -220,7 +220,8 @@ impl SentMail {
             in_reply_to: ids(m.in_reply_to()).into_iter().next(),
             references: ids(m.references()),
             auto_submitted: m.header_raw("Auto-Submitted").map(|v| v.trim().to_string()),
-            body: m.body_text(0).unwrap_or_default().to_string(),
+            // Line ends as the reader sees them (mail bodies travel with CRLF).
+            body: m.body_text(0).unwrap_or_default().replace("\r\n", "\n"),
             html: m
                 .html_part(0)
                 .filter(|p| p.is_text_html())
