@@ -900,6 +900,20 @@ fn handling_times_are_measured_in_seconds() {
         })
         .execute(conn)
         .unwrap();
+    tandem::store::users::insert(
+        conn,
+        &UserRow {
+            id: ALICE.into(),
+            email: "alice@tandem.test".into(),
+            name: "Alice".into(),
+            role: "agent".into(),
+            password_hash: "-".into(),
+            active: true,
+            languages: String::new(),
+            created_at: t0(),
+        },
+    )
+    .unwrap();
     let mut s = Seeder { conn, n: 0 };
     for (i, auto) in [(0, false), (1, true)] {
         let created = t0() + Duration::hours(1 + i);
@@ -1068,6 +1082,7 @@ pub(crate) mod http {
         let service = test::init_service(
             actix_web::App::new()
                 .app_data(app.clone())
+                .app_data(web::Data::new(tandem::web::presence::Presence::default()))
                 .configure(tandem::web::routes),
         )
         .await;
