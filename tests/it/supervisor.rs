@@ -802,7 +802,6 @@ fn periods_parse_from_query_parameters() {
 const PARCEL: &str = "Hello,\n\nwhere is my parcel? I ordered last week and it has not arrived yet. How can I track my order?\n\nThanks, Ana";
 
 fn today(t: &TestApp) -> metrics::Dashboard {
-    let _ = t;
     let now = tandem::store::now();
     metrics::dashboard(
         &t.app,
