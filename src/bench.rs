@@ -238,6 +238,22 @@ pub fn console(
                 "queue, page 40 of all".into(),
                 vec!["/queue?view=all&page=40".into()],
             ),
+            // Full text across all statuses: a word in a few tickets (a customer's
+            // number in "Customer N"), and a word in every seeded message.
+            (
+                "search, rare word (all statuses)".into(),
+                (0..50)
+                    .map(|i| format!("/queue?view=all&q=customer+{}", 1000 + i * 7))
+                    .collect(),
+            ),
+            (
+                "search, common word (all statuses)".into(),
+                vec!["/queue?view=all&q=question".into()],
+            ),
+            (
+                "sent automatically".into(),
+                vec!["/queue?view=automated".into()],
+            ),
             (
                 "ticket page".into(),
                 numbers.iter().map(|n| format!("/tickets/{n}")).collect(),

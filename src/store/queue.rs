@@ -406,8 +406,8 @@ type AutomatedQuery<'a> = diesel::dsl::IntoBoxed<
 fn automated_query(d: Dialect, f: &AutomatedFilter) -> AutomatedQuery<'static> {
     let mut q = drafts::table
         .inner_join(tickets::table.inner_join(customers::table))
-        .filter(drafts::decision.eq("auto_send"))
-        .into_boxed();
+        .into_boxed()
+        .filter(drafts::decision.eq("auto_send"));
     if let Some(v) = &f.intent {
         q = q.filter(drafts::intent.eq(v.clone()));
     }

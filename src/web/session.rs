@@ -21,7 +21,12 @@ pub struct CurrentUser {
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// The token forms carry: the browser's (the `tandem_login_csrf` cookie, which stays
+    /// the same across sign-ins, so signing in again in one tab leaves the forms of other
+    /// tabs valid), or the session's when the browser has none.
     pub csrf_token: String,
+    /// The session's own token, also accepted (clients that hold only the session).
+    pub session_csrf: String,
     pub ip: Option<String>,
     pub languages: String,
 }
@@ -29,8 +34,11 @@ pub struct CurrentUser {
 /// Why a request has no usable user.
 #[derive(Debug)]
 pub enum AuthError {
-    /// Not signed in: browsers go to the sign-in page.
+    /// Not signed in: browsers go to the sign-in page, then back to this path.
     SignIn(String),
+    /// Not signed in, asked by htmx (a poll): a small notice replaces the polled part
+    /// and polling stops (status 286), never a whole sign-in page inside the page.
+    SignedOutFragment(String),
     /// Signed in but not allowed.
     Forbidden,
     BadCsrf,
@@ -40,7 +48,7 @@ pub enum AuthError {
 impl std::fmt::Display for AuthError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            AuthError::SignIn(_) => f.write_str("please sign in"),
+            AuthError::SignIn(_) | AuthError::SignedOutFragment(_) => f.write_str("please sign in"),
             AuthError::Forbidden => f.write_str("your role does not allow this page"),
             AuthError::BadCsrf => f.write_str(
                 "the form expired or did not come from this console; reload the page and try again",
@@ -55,6 +63,10 @@ impl ResponseError for AuthError {
         use actix_web::http::StatusCode;
         match self {
             AuthError::SignIn(_) => StatusCode::SEE_OTHER,
+            // htmx swaps a 286 and stops polling the element.
+            AuthError::SignedOutFragment(_) => {
+                StatusCode::from_u16(286).unwrap_or(StatusCode::UNAUTHORIZED)
+            }
             AuthError::Forbidden | AuthError::BadCsrf => StatusCode::FORBIDDEN,
             AuthError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -65,6 +77,13 @@ impl ResponseError for AuthError {
             AuthError::SignIn(next) => HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, format!("/login?next={}", urlencode(next))))
                 .finish(),
+            AuthError::SignedOutFragment(next) => HttpResponse::build(self.status_code())
+                .content_type("text/html; charset=utf-8")
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .body(format!(
+                    r#"<div class="signed-out" role="alert">Signed out — <a href="/login?next={}">sign in again</a>. Text you typed here is kept.</div>"#,
+                    urlencode(next)
+                )),
             other => super::pages::error_page(self.status_code(), &other.to_string()),
         }
     }
@@ -79,6 +98,47 @@ pub fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Where sign-in should return to: the page the person was on. A GET is that page (for
+/// an htmx poll, the page htmx names in `HX-Current-URL`); a POST's URL is not a page, so
+/// it is the page the form was on (`Referer`, same origin), or the ticket the action
+/// belongs to. `auth.rs` still sanitises what it is given.
+pub fn return_path(req: &HttpRequest) -> String {
+    let header_path = |name: &str| -> Option<String> {
+        let v = req.headers().get(name)?.to_str().ok()?;
+        let host = req.connection_info().host().to_string();
+        let rest = v
+            .strip_prefix("http://")
+            .or_else(|| v.strip_prefix("https://"))?;
+        let path = rest.strip_prefix(host.as_str())?;
+        (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
+    };
+    if req.headers().contains_key("HX-Request")
+        && let Some(p) = header_path("HX-Current-URL")
+    {
+        return p;
+    }
+    if req.method() == actix_web::http::Method::GET {
+        return req
+            .uri()
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "/".into());
+    }
+    if let Some(p) = header_path("Referer") {
+        return p;
+    }
+    let path = req.uri().path();
+    match path
+        .strip_prefix("/tickets/")
+        .and_then(|r| r.split('/').next())
+    {
+        Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("/tickets/{n}")
+        }
+        _ => "/queue".into(),
+    }
 }
 
 /// The client address, for the audit trail and throttling.
@@ -98,7 +158,9 @@ impl CurrentUser {
 
     /// 403 unless `token` is this session's CSRF token.
     pub fn check_csrf(&self, token: &str) -> Result<(), AuthError> {
-        if constant_time_eq(token.as_bytes(), self.csrf_token.as_bytes()) {
+        if constant_time_eq(token.as_bytes(), self.csrf_token.as_bytes())
+            || constant_time_eq(token.as_bytes(), self.session_csrf.as_bytes())
+        {
             Ok(())
         } else {
             Err(AuthError::BadCsrf)
@@ -123,23 +185,31 @@ impl FromRequest for CurrentUser {
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+        let browser_csrf = req
+            .cookie(LOGIN_CSRF_COOKIE)
+            .map(|c| c.value().to_string())
+            .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
         let app = req.app_data::<web::Data<App>>().cloned();
-        let next = req
-            .uri()
-            .path_and_query()
-            .map(|p| p.to_string())
-            .unwrap_or_else(|| "/".into());
+        let next = return_path(req);
+        let htmx = req.headers().contains_key("HX-Request");
+        let signed_out = move |next: String| {
+            if htmx {
+                AuthError::SignedOutFragment(next)
+            } else {
+                AuthError::SignIn(next)
+            }
+        };
         let ip = client_ip(req);
         Box::pin(async move {
             let (Some(token), Some(app)) = (token, app) else {
-                return Err(AuthError::SignIn(next));
+                return Err(signed_out(next));
             };
             let session = web::block(move || auth::session(&app, &token))
                 .await
                 .map_err(|e| AuthError::Unavailable(e.to_string()))?
                 .map_err(|e| AuthError::Unavailable(e.to_string()))?;
             let Some(s) = session else {
-                return Err(AuthError::SignIn(next));
+                return Err(signed_out(next));
             };
             Ok(CurrentUser {
                 role: Role::parse(&s.user.role).unwrap_or(Role::Agent),
@@ -147,7 +217,8 @@ impl FromRequest for CurrentUser {
                 email: s.user.email,
                 name: s.user.name,
                 languages: s.user.languages,
-                csrf_token: s.csrf_token,
+                csrf_token: browser_csrf.unwrap_or_else(|| s.csrf_token.clone()),
+                session_csrf: s.csrf_token,
                 ip,
             })
         })

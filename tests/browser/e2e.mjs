@@ -5,12 +5,13 @@
 // Usage: node e2e.mjs [path/to/tandem]   (default: ../../target/debug/tandem)
 import { chromium } from 'playwright-core';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { createRequire } from 'node:module';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -32,6 +33,11 @@ const refund = (who, n) => `From: ${who}\r\nTo: support@e2e.test\r\nSubject: Ref
 
 tandem(['kb', 'import', join(repo, 'samples/kb.jsonl')]);
 tandem(['user', 'add', '--email', 'e2e@test.example', '--name', 'Eve Agent', '--role', 'agent'], PASSWORD + '\n');
+tandem(['user', 'add', '--email', 'sup@test.example', '--name', 'Sam Admin', '--role', 'admin'], PASSWORD + '\n');
+const parcel = `From: dan@example.com\r\nTo: support@e2e.test\r\nSubject: Where is my parcel?\r\nMessage-ID: <e2e-parcel@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello,\n\nwhere is my parcel? I ordered last week and it has not arrived yet. How can I track my order?\n\nThanks, Dan\r\n`;
+const shots = process.env.TANDEM_SCREENSHOTS || join(dir, 'screenshots');
+mkdirSync(shots, { recursive: true });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 for (const [i, who] of ['ann@example.com', 'ben@example.com', 'cat@example.com'].entries()) tandem(['ingest-mail'], refund(who, i + 1));
 assert.deepEqual(tickets().map(t => t.status), ['pending_review', 'pending_review', 'pending_review']);
 
@@ -108,6 +114,75 @@ try {
     const byNumber = Object.fromEntries(tickets().map(t => [t.number, t.status]));
     assert.deepEqual(byNumber, { 1001: 'waiting_on_customer', 1002: 'waiting_on_customer', 1003: 'in_progress' });
   });
+
+  async function signIn(p, email) {
+    await p.fill('input[name=email]', email);
+    await p.fill('input[name=password]', PASSWORD);
+    await p.click('button[type=submit]');
+  }
+
+  await step('an expired session during polling shows a notice in place and stops polling', async () => {
+    await page.goto(base + '/queue?view=all');
+    await page.context().clearCookies({ name: 'tandem_session' });
+    await page.waitForSelector('.signed-out', { timeout: 15000 });
+    assert.match(await page.locator('.signed-out').innerText(), /Signed out/);
+    assert.equal(await page.locator('input[name=password]').count(), 0, 'no nested sign-in page');
+    await page.screenshot({ path: join(shots, 'poll-expired-1440.png'), fullPage: true });
+    await page.click('.signed-out a');
+    await signIn(page, 'e2e@test.example');
+    await page.waitForURL(/\/queue\?view=all$/);
+  });
+
+  await step('an expired session during a reply keeps the text and returns to the ticket', async () => {
+    await page.goto(base + '/tickets/1003');
+    const text = 'Hello Cat, I am looking into your refund now. Eve';
+    await page.fill('#reply-body', text);
+    await page.context().clearCookies({ name: 'tandem_session' });
+    await page.click('form[action$="/reply"] button[type=submit]');
+    await page.waitForURL(/\/login\?next=/);
+    await signIn(page, 'e2e@test.example');
+    await page.waitForURL(base + '/tickets/1003');
+    assert.equal(await page.inputValue('#reply-body'), text, 'the typed reply came back');
+    await page.screenshot({ path: join(shots, 'reply-restored-1440.png'), fullPage: true });
+  });
+
+  const sup = await browser.newContext({ bypassCSP: true, viewport: { width: 1440, height: 900 } });
+  const sp = await sup.newPage();
+  sp.on('pageerror', e => jsErrors.push(String(e)));
+
+  await step('"Sent automatically" lists the automated answer and a supervisor marks it wrong', async () => {
+    tandem(['ingest-mail'], parcel);
+    await sp.goto(base + '/queue?view=automated');
+    await signIn(sp, 'sup@test.example');
+    await sp.waitForURL(/view=automated/);
+    assert.equal(await sp.locator('#queue-results tbody tr').count(), 1);
+    assert.match(await sp.locator('#queue-results tbody tr a').first().getAttribute('href'), /^\/tickets\/\d+$/);
+    await sp.screenshot({ path: join(shots, 'automated-before-1440.png'), fullPage: true });
+    await sp.click('button.mark-wrong');
+    await sp.waitForURL(/notice=marked_wrong/);
+    assert.equal(await sp.locator('tr.marked-wrong').count(), 1);
+    await sp.screenshot({ path: join(shots, 'automated-after-1440.png'), fullPage: true });
+    await sp.goto(base + '/supervisor');
+    assert.match(await sp.locator('.sv-cards').innerText(), /Automated answers marked wrong\s*1/);
+  });
+
+  for (const width of [1440, 390]) {
+    await step(`no serious or critical accessibility violations at ${width} px`, async () => {
+      await sp.setViewportSize({ width, height: 900 });
+      const found = [];
+      for (const path of ['/queue', '/queue?view=automated', '/tickets/1003', '/supervisor', '/supervisor/dial', '/admin/users']) {
+        await sp.goto(base + path);
+        await sp.screenshot({ path: join(shots, `${path.replace(/[^a-z0-9]+/gi, '_')}-${width}.png`), fullPage: true });
+        await sp.addScriptTag({ content: axeSource });
+        const violations = await sp.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+          .filter(v => v.impact === 'serious' || v.impact === 'critical')
+          .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`));
+        for (const v of violations) found.push(`${path}: ${v}`);
+      }
+      assert.deepEqual(found, []);
+    });
+  }
+  await sup.close();
 
   await step('no script errors on any page', async () => { assert.deepEqual(jsErrors, []); });
 } finally {

@@ -802,7 +802,6 @@ fn periods_parse_from_query_parameters() {
 const PARCEL: &str = "Hello,\n\nwhere is my parcel? I ordered last week and it has not arrived yet. How can I track my order?\n\nThanks, Ana";
 
 fn today(t: &TestApp) -> metrics::Dashboard {
-    let _ = t;
     let now = tandem::store::now();
     metrics::dashboard(
         &t.app,
@@ -900,6 +899,20 @@ fn handling_times_are_measured_in_seconds() {
         })
         .execute(conn)
         .unwrap();
+    tandem::store::users::insert(
+        conn,
+        &UserRow {
+            id: ALICE.into(),
+            email: "alice@tandem.test".into(),
+            name: "Alice".into(),
+            role: "agent".into(),
+            password_hash: "-".into(),
+            active: true,
+            languages: String::new(),
+            created_at: t0(),
+        },
+    )
+    .unwrap();
     let mut s = Seeder { conn, n: 0 };
     for (i, auto) in [(0, false), (1, true)] {
         let created = t0() + Duration::hours(1 + i);
@@ -1068,6 +1081,7 @@ pub(crate) mod http {
         let service = test::init_service(
             actix_web::App::new()
                 .app_data(app.clone())
+                .app_data(web::Data::new(tandem::web::presence::Presence::default()))
                 .configure(tandem::web::routes),
         )
         .await;

@@ -263,3 +263,182 @@ async fn words_are_found_in_bodies_across_all_statuses() {
         assert_eq!(got, want, "{q}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Work survives sessions.
+
+#[actix_web::test]
+async fn a_poll_that_meets_an_expired_session_gets_a_small_notice_and_stops() {
+    let t = TestApp::with_kb();
+    let (_, _, c) = scenario(&t);
+    let svc = console(t).await;
+    for (uri, page) in [
+        (
+            "/queue?view=review&page=1".to_string(),
+            "/queue?view=review".to_string(),
+        ),
+        (format!("/tickets/{c}/presence"), format!("/tickets/{c}")),
+    ] {
+        let req = test::TestRequest::get()
+            .uri(&uri)
+            .insert_header(("host", "tandem.test"))
+            .insert_header(("HX-Request", "true"))
+            .insert_header(("HX-Current-URL", format!("http://tandem.test{page}")))
+            .cookie(cookie("expired-or-revoked"))
+            .to_request();
+        let resp = test::call_service(&svc.service, req).await;
+        assert_eq!(
+            resp.status().as_u16(),
+            286,
+            "htmx stops polling on 286: {uri}"
+        );
+        let html = body(resp).await;
+        assert!(html.contains("Signed out"), "{html}");
+        assert!(
+            html.contains(&format!(
+                "href=\"/login?next={}\"",
+                page.replace('?', "%3F").replace('=', "%3D")
+            )),
+            "returns to the page, not the polled URL: {html}"
+        );
+        assert!(
+            !html.contains("<form") && !html.contains("<html"),
+            "no nested page: {html}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn a_post_with_an_expired_session_signs_in_back_to_the_ticket_page() {
+    let t = TestApp::with_kb();
+    let (_, _, c) = scenario(&t);
+    let svc = console(t).await;
+    for referer in [Some(format!("http://tandem.test/tickets/{c}")), None] {
+        let mut req = test::TestRequest::post()
+            .uri(&format!("/tickets/{c}/reply"))
+            .insert_header(("host", "tandem.test"))
+            .cookie(cookie("expired-or-revoked"))
+            .set_form([("csrf_token", "x"), ("body", "typed before expiry")]);
+        if let Some(r) = &referer {
+            req = req.insert_header(("referer", r.as_str()));
+        }
+        let resp = test::call_service(&svc.service, req.to_request()).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            resp.headers().get("location").unwrap(),
+            &format!("/login?next=/tickets/{c}"),
+            "referer {referer:?}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn signing_in_again_in_one_tab_keeps_other_tabs_forms_valid() {
+    let t = TestApp::with_kb();
+    let (_, _, c) = scenario(&t);
+    let svc = console(t).await;
+    tandem::app::users::add(
+        &svc.app,
+        "ann@tandem.test",
+        "Ann",
+        "agent",
+        "correct horse battery",
+    )
+    .unwrap();
+    // The browser: its sign-in form sets the per-browser CSRF cookie.
+    let resp = test::call_service(
+        &svc.service,
+        test::TestRequest::get().uri("/login").to_request(),
+    )
+    .await;
+    let browser = resp
+        .response()
+        .cookies()
+        .find(|k| k.name() == tandem::web::session::LOGIN_CSRF_COOKIE)
+        .unwrap()
+        .into_owned();
+    let sign_in = || {
+        test::TestRequest::post()
+            .uri("/login")
+            .cookie(browser.clone())
+            .set_form([
+                ("csrf_token", browser.value()),
+                ("email", "ann@tandem.test"),
+                ("password", "correct horse battery"),
+                ("next", "/queue"),
+            ])
+            .to_request()
+    };
+    let session_of = |resp: &actix_web::dev::ServiceResponse| {
+        resp.response()
+            .cookies()
+            .find(|k| k.name() == tandem::web::session::SESSION_COOKIE)
+            .unwrap()
+            .value()
+            .to_string()
+    };
+    let first = test::call_service(&svc.service, sign_in()).await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let tab_a = session_of(&first);
+    // Tab A renders the ticket and its note form.
+    let page = body(
+        test::call_service(
+            &svc.service,
+            test::TestRequest::get()
+                .uri(&format!("/tickets/{c}"))
+                .cookie(browser.clone())
+                .cookie(cookie(&tab_a))
+                .to_request(),
+        )
+        .await,
+    )
+    .await;
+    let html = Html::parse_document(&page);
+    let sel = Selector::parse(&format!(
+        "form[action='/tickets/{c}/note'] input[name=csrf_token]"
+    ))
+    .unwrap();
+    let token = html
+        .select(&sel)
+        .next()
+        .unwrap()
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_string();
+    // Tab B signs in again: the browser's session cookie changes.
+    let second = test::call_service(&svc.service, sign_in()).await;
+    let tab_b = session_of(&second);
+    assert_ne!(tab_a, tab_b);
+    // Tab A's form, sent with the browser's cookies as they are now.
+    let resp = test::call_service(
+        &svc.service,
+        test::TestRequest::post()
+            .uri(&format!("/tickets/{c}/note"))
+            .cookie(browser.clone())
+            .cookie(cookie(&tab_b))
+            .set_form([
+                ("csrf_token", token.as_str()),
+                ("body", "checked the VAT line"),
+            ])
+            .to_request(),
+    )
+    .await;
+    assert_eq!(
+        resp.status(),
+        StatusCode::SEE_OTHER,
+        "the other tab's form still works"
+    );
+    // A forged token is still refused.
+    let resp = test::call_service(
+        &svc.service,
+        test::TestRequest::post()
+            .uri(&format!("/tickets/{c}/note"))
+            .cookie(browser.clone())
+            .cookie(cookie(&tab_b))
+            .set_form([("csrf_token", "0".repeat(64).as_str()), ("body", "forged")])
+            .to_request(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}
