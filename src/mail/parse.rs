@@ -261,7 +261,7 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
         precedence: header("Precedence"),
         has_list_id: header("List-Id").is_some(),
         vendor_auto_reply,
-        date: header_text("Date"),
+        date: header("Date"),
     })
 }
 
