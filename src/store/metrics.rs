@@ -79,10 +79,11 @@ impl Dialect {
     }
 }
 
-/// A time literal. Whole seconds: SQLite stores timestamps as text, and a literal with a
-/// fraction would sort after a stored value of the same second without one.
+/// A time literal in the form diesel stores on SQLite (text, `%.f` fraction), so that text
+/// comparison orders it like the stored values; cutting the fraction dropped rows written
+/// in the period's last second.
 fn lit(t: NaiveDateTime) -> String {
-    format!("'{}'", t.format("%Y-%m-%d %H:%M:%S"))
+    format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%.f"))
 }
 
 fn in_range(col: &str, from: NaiveDateTime, to: NaiveDateTime) -> String {
