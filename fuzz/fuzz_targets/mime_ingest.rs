@@ -10,6 +10,8 @@
 // database and web stack the rest of the crate needs.
 #[path = "../../src/domain/mod.rs"]
 mod domain;
+#[path = "../../src/i18n.rs"]
+mod i18n;
 #[path = "../../src/mail"]
 mod mail {
     pub mod compose;
@@ -46,27 +48,29 @@ fuzz_target!(|raw: &[u8]| {
     let _ = threading::ticket_number_in_subject(&mail.subject);
     let subject = threading::clean_subject(&mail.subject);
     let _ = loop_guard::check(&mail.provenance(), "support@tandem.test", 0, 5);
-    // Issue 9, item 1: a display name that decodes to CR/LF makes lettre panic in
-    // `compose`. The ingest branch sanitises header values (with its regression test);
-    // until that is merged, such names are left out here so the run can find other bugs.
-    // Remove this line after the merge.
-    let to_name = mail
-        .from_name
-        .clone()
-        .filter(|n| !n.chars().any(char::is_control));
+    let to_name = mail.from_name.clone();
     let number = 1001;
+    // The acknowledgement in the language the message was detected in, greeting the
+    // sender by the name their mail gave, as ingest writes it.
+    let language = triage::language::detect(&triage_text, &[], "en");
+    let texts = wording::Texts::new(&language, None);
+    let recipient = wording::Recipient {
+        name: to_name.as_deref(),
+        offset: None,
+    };
+    let letter = wording::acknowledgement(&texts, number, chrono::Utc::now(), &recipient, "Support");
     let reply = Outgoing {
         from_name: "Tandem Support".into(),
         from_address: "support@tandem.test".into(),
         to_address: mail.from_address.clone(),
         to_name,
         subject: threading::reply_subject(&subject, number),
-        body: wording::acknowledgement("en", number, chrono::Utc::now()),
+        body: letter.text,
         message_id: compose::new_message_id("support@tandem.test"),
         in_reply_to: mail.message_id.clone(),
         references: mail.thread_ids.iter().take(10).cloned().collect(),
         auto_submitted: true,
-        language: "en".into(),
+        language: letter.language,
     };
     if let Ok(bytes) = compose::compose(&reply) {
         // What we write must parse back with the customer as its only recipient.
