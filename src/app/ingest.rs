@@ -285,6 +285,9 @@ fn process(
         )?;
     }
     let status = Status::parse(&ticket.status).unwrap_or(Status::New);
+    // Reopening clears `resolved_at`; earlier contacts are counted from the last
+    // resolution, so it is kept before the ticket moves.
+    let last_resolved = ticket.resolved_at;
     let after_reply = if new_ticket {
         status
     } else {
@@ -322,7 +325,7 @@ fn process(
     );
     let settings = super::triage::settings(&app.config, conn)?;
     let earlier_contacts =
-        store::messages::count_inbound_since(conn, &ticket.id, ticket.resolved_at)? - 1;
+        store::messages::count_inbound_since(conn, &ticket.id, last_resolved)? - 1;
     let triage_text = message.triage_text.clone();
     let recent_auto_intents = store::drafts::recent_auto_intents(
         conn,

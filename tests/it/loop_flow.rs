@@ -193,6 +193,19 @@ fn replies_thread_onto_their_ticket_and_a_resolved_ticket_reopens() {
         ticket.events.iter().any(|e| e.kind == "reopened"),
         "a reopened event"
     );
+    // Contacts are counted from the resolution: the first message after it is not a
+    // repeat contact, whatever came before.
+    let after_reopen = ticket.drafts.last().expect("a draft for the reopening message");
+    assert!(
+        !after_reopen
+            .risk_flags
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "repeat_contact"),
+        "not a repeat contact: {:?}",
+        after_reopen.risk_flags
+    );
     assert_eq!(
         ticket
             .messages
