@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 use serde_json::json;
 
+use crate::domain::reasons;
 use crate::domain::ticket::Status;
 use crate::store::models::DraftRow;
 use crate::store::queue::{AutomatedFilter, QueueFilter};
@@ -129,33 +130,7 @@ pub fn human_duration(minutes: i64) -> String {
 /// Why a draft waits for a person, in the words a new agent understands.
 pub fn plain_reason(d: &DraftRow) -> String {
     let flags: Vec<String> = serde_json::from_str(&d.risk_flags).unwrap_or_default();
-    let has = |f: &str| flags.iter().any(|x| x == f);
-    let words = if has("human_requested") {
-        "The customer asked for a person"
-    } else if has("legal_threat") {
-        "Mentions legal action"
-    } else if has("anger") {
-        "The customer is upset"
-    } else if has("vip") {
-        "VIP customer"
-    } else if has("never_auto_intent") {
-        "Always checked by a person"
-    } else if has("multiple_questions") {
-        "Several questions in one message"
-    } else if has("repeat_contact") {
-        "Wrote again after an answer"
-    } else if has("language_not_covered") {
-        "No articles in this language"
-    } else if has("no_article") {
-        "No matching article"
-    } else if has("low_confidence") || d.decision == "review" {
-        "The AI is not sure enough"
-    } else if d.decision == "escalate" {
-        "Needs a person"
-    } else {
-        "Waiting for a check"
-    };
-    words.to_string()
+    reasons::headline(&d.decision, &flags).to_string()
 }
 
 fn opt(s: &Option<String>) -> Option<String> {

@@ -94,6 +94,32 @@ pub fn decision(decision: &str, reason: &str, intent: Option<&str>, flags: &[Str
     }
 }
 
+/// The decision in a few words for a queue row: the weightiest flag first, then the
+/// decision itself.
+pub fn headline(decision: &str, flags: &[String]) -> &'static str {
+    const BY_WEIGHT: &[(&str, &str)] = &[
+        ("human_requested", "The customer asked for a person"),
+        ("legal_threat", "Mentions legal action"),
+        ("anger", "The customer is upset"),
+        ("vip", "VIP customer"),
+        ("never_auto_intent", "Always checked by a person"),
+        ("multiple_questions", "Several questions in one message"),
+        ("repeat_contact", "Wrote again after an answer"),
+        ("language_not_covered", "No articles in this language"),
+        ("no_article", "No matching article"),
+    ];
+    let has = |f: &str| flags.iter().any(|x| x == f);
+    if let Some((_, words)) = BY_WEIGHT.iter().find(|(f, _)| has(f)) {
+        return words;
+    }
+    match decision {
+        _ if has("low_confidence") => "The AI is not sure enough",
+        "review" => "The AI is not sure enough",
+        "escalate" => "Needs a person",
+        _ => "Waiting for a check",
+    }
+}
+
 /// Why the draft must not be the primary action, or `None` when it may be: the decision
 /// was to escalate, the customer asked for a person on this ticket, or a hold flag is set.
 pub fn not_recommended(decision: &str, flags: &[String], human_requested: bool) -> Option<String> {
@@ -188,5 +214,15 @@ mod tests {
         assert_eq!(meter_class("auto_send"), "decided-auto");
         assert_eq!(meter_class("review"), "decided-review");
         assert_eq!(meter_class("escalate"), "decided-person");
+    }
+
+    #[test]
+    fn a_queue_row_names_the_weightiest_flag_before_the_decision() {
+        assert_eq!(
+            headline("escalate", &flags(&["low_confidence", "human_requested"])),
+            "The customer asked for a person"
+        );
+        assert_eq!(headline("review", &flags(&["low_confidence"])), "The AI is not sure enough");
+        assert_eq!(headline("escalate", &[]), "Needs a person");
     }
 }
