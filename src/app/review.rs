@@ -545,12 +545,25 @@ pub fn undo(app: &App, number: i64, outbox_id: &str, by: &ActingUser) -> Result<
                 "too late to undo: this message has already been released to the customer".into(),
             ));
         }
+        // An approved or edited draft is offered again, as it was before the click.
+        let draft = match row.1.as_deref() {
+            Some(message) => {
+                let sent = store::messages::get(c, message)?;
+                store::drafts::reopen_for_undone_send(
+                    c,
+                    &ticket.id,
+                    sent.author_id.as_deref(),
+                    sent.created_at,
+                )?
+            }
+            None => None,
+        };
         store::events::record(
             c,
             Some(&ticket.id),
             "send_undone",
             &by.actor(),
-            json!({"outbox": row.0, "message": row.1, "kind": row.2}),
+            json!({"outbox": row.0, "message": row.1, "kind": row.2, "draft": draft}),
         )?;
         // Nothing went out: the ticket is the agent's again (an undone automatic answer
         // leaves the ticket to the person who undid it).

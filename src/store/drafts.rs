@@ -61,6 +61,49 @@ pub fn decide(
     Ok(())
 }
 
+/// Puts back to `pending` the draft a person approved or edited into the message `sent`,
+/// when that send was undone: the draft decided last on the ticket, by the message's
+/// author, no later than the message was written (both happen in one transaction).
+/// Nothing changes when another draft is pending meanwhile (a newer message came in).
+pub fn reopen_for_undone_send(
+    conn: &mut DbConn,
+    ticket_id: &str,
+    author_id: Option<&str>,
+    sent_at: NaiveDateTime,
+) -> Result<Option<String>, StoreError> {
+    let Some(author_id) = author_id else {
+        return Ok(None);
+    };
+    let pending: i64 = drafts::table
+        .filter(drafts::ticket_id.eq(ticket_id))
+        .filter(drafts::status.eq("pending"))
+        .count()
+        .get_result(conn)?;
+    if pending > 0 {
+        return Ok(None);
+    }
+    let Some(id) = drafts::table
+        .filter(drafts::ticket_id.eq(ticket_id))
+        .filter(drafts::status.eq_any(["approved", "edited"]))
+        .filter(drafts::decided_by.eq(author_id))
+        .filter(drafts::decided_at.le(sent_at))
+        .order(drafts::decided_at.desc())
+        .select(drafts::id)
+        .first::<String>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    diesel::update(drafts::table.find(&id))
+        .set((
+            drafts::status.eq("pending"),
+            drafts::decided_by.eq(None::<String>),
+            drafts::decided_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(Some(id))
+}
+
 /// (customer text, intent, positive) for every draft a person reviewed, including
 /// automated answers marked wrong.
 pub fn reviewed_examples(conn: &mut DbConn) -> Result<Vec<(String, String, bool)>, StoreError> {

@@ -194,6 +194,11 @@ async fn undo_within_the_window_sends_nothing() {
     assert_eq!(event.actor, "agent");
     let reply = shown.messages.iter().find(|m| m.author == "agent").unwrap();
     assert_eq!(reply.delivery.as_deref(), Some("cancelled"));
+    // The approved draft is offered again, as before the click.
+    let offered = shown.drafts.iter().find(|d| d.id == draft).unwrap();
+    assert_eq!(offered.status, "pending");
+    let page = Html::parse_document(&b.get(&svc, &format!("/tickets/{n}")).await.body);
+    assert_eq!(draft_id(&page), draft, "the same draft can be approved again");
     // Undoing twice is refused.
     let again = b
         .submit(
