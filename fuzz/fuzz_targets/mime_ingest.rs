@@ -41,7 +41,7 @@ fuzz_target!(|raw: &[u8]| {
     let triage_text = mail.triage_text();
     let _ = quoting::strip_quoted(&mail.text);
     let _ = triage::redact_pii(&triage_text);
-    let _ = triage::language::detect(&triage_text, &[], "en");
+    let language = triage::language::detect(&triage_text, &[], "en");
     if let Some(h) = &mail.html {
         let _ = html::sanitize(h);
     }
@@ -52,7 +52,6 @@ fuzz_target!(|raw: &[u8]| {
     let number = 1001;
     // The acknowledgement in the language the message was detected in, greeting the
     // sender by the name their mail gave, as ingest writes it.
-    let language = triage::language::detect(&triage_text, &[], "en");
     let texts = wording::Texts::new(&language, None);
     let recipient = wording::Recipient {
         name: to_name.as_deref(),
