@@ -143,7 +143,11 @@ pub fn audit_page(
     Ok(events::table
         .left_join(users::table.on(events::actor_id.eq(users::id.nullable())))
         .left_join(tickets::table.on(events::ticket_id.eq(tickets::id.nullable())))
-        .filter(events::actor_kind.ne("system"))
+        // Inlined, not bound: only a literal lets the planner use the partial index
+        // `events_people_time` on both stores.
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "events.actor_kind <> 'system'",
+        ))
         .order((events::created_at.desc(), events::id.desc()))
         .limit(limit)
         .offset(offset)
