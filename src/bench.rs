@@ -155,133 +155,137 @@ pub fn ingest_http(app: Arc<App>, count: usize, clients: usize) -> Result<f64, A
     Ok(rate)
 }
 
-/// Server time of the console's busiest pages with `tickets` tickets in the store: the
-/// queue (default view, a filtered view, a search, a deep page) and ticket pages, through
-/// the real routes, session and templates (in process, so no network time is counted).
+/// Latency of the console's pages, measured over HTTP as a signed-in person would see
+/// them, against the backlog `shape` (seeded first when the store has fewer tickets): the
+/// queue's views with their counts, word search across all statuses, ticket pages as an
+/// agent, the supervisor dashboard as a supervisor and the audit log as an admin.
 pub fn console(
     app: Arc<App>,
-    tickets: usize,
+    shape: &crate::store::seed::Backlog,
     requests: usize,
 ) -> Result<Vec<(String, Latency)>, AppError> {
-    use actix_web::test;
     let have = {
         let mut conn = app.conn()?;
         crate::store::tickets::count_all(&mut conn)?
-    };
-    if (have as usize) < tickets {
+    } as usize;
+    if have < shape.tickets {
         let started = Instant::now();
         let mut conn = app.conn()?;
-        crate::store::seed::tickets(
-            &mut conn,
-            tickets - have as usize,
-            4,
-            60,
-            crate::cli::progress_bar("tickets"),
-        )?;
+        let rest = crate::store::seed::Backlog {
+            tickets: shape.tickets - have,
+            open: shape.open * (shape.tickets - have) / shape.tickets.max(1),
+            ..*shape
+        };
+        crate::store::seed::tickets(&mut conn, &rest, crate::cli::progress_bar("tickets"))?;
         crate::store::seed::analyze(&mut conn)?;
         eprintln!(
-            "bench: seeded {} tickets in {:.1} s",
-            tickets - have as usize,
+            "bench: seeded {} tickets ({} open, {} events each) in {:.1} s",
+            rest.tickets,
+            rest.open,
+            rest.events_per_ticket,
             started.elapsed().as_secs_f64()
         );
     }
-    let email = format!("bench-{}@tandem.test", uuid::Uuid::new_v4().simple());
-    crate::app::users::add(&app, &email, "Bench Agent", "agent", "bench-password-123")?;
-    let (token, _) = crate::app::auth::login(&app, &email, "bench-password-123", None)
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
-    let numbers: Vec<i64> = {
-        let mut conn = app.conn()?;
-        crate::store::queue::page(&mut conn, &Default::default(), 200, 0)?
-            .0
-            .into_iter()
-            .map(|(t, _)| t.number)
-            .collect()
+    let session = |role: &str| -> Result<String, AppError> {
+        let email = format!("bench-{role}-{}@tandem.test", uuid::Uuid::new_v4().simple());
+        crate::app::users::add(&app, &email, "Bench", role, "bench-password-123")?;
+        let (token, _) = crate::app::auth::login(&app, &email, "bench-password-123", None)
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        Ok(format!("tandem_session={token}"))
     };
-    let customer = {
+    let (agent, supervisor, admin) = (session("agent")?, session("supervisor")?, session("admin")?);
+    let (numbers, customer) = {
         let mut conn = app.conn()?;
-        crate::store::queue::page(&mut conn, &Default::default(), 1, 0)?
-            .0
-            .into_iter()
-            .next()
-            .map(|(_, c)| c.email)
-            .unwrap_or_default()
+        let (rows, _) = crate::store::queue::page(&mut conn, &Default::default(), 200, 0)?;
+        let customer = rows.first().map(|(_, c)| c.email.clone()).unwrap_or_default();
+        (rows.into_iter().map(|(t, _)| t.number).collect::<Vec<_>>(), customer)
     };
-    let data = actix_web::web::Data::from(app.clone());
-    actix_web::rt::System::new().block_on(async move {
-        let svc = test::init_service(
-            actix_web::App::new()
-                .app_data(data)
-                .app_data(actix_web::web::Data::new(
-                    crate::web::presence::Presence::default(),
-                ))
-                .configure(crate::web::routes),
-        )
-        .await;
-        let pages: Vec<(String, Vec<String>)> = vec![
-            ("queue, all open".into(), vec!["/queue".into()]),
-            (
-                "queue, needs review".into(),
-                vec!["/queue?view=review".into()],
-            ),
-            (
-                "queue, intent + language filter".into(),
-                vec!["/queue?intent=order_status&language=de".into()],
-            ),
-            (
-                "queue, search by customer".into(),
-                vec![format!(
-                    "/queue?view=all&q={}",
-                    crate::web::session::urlencode(&customer)
-                )],
-            ),
-            (
-                "queue, page 40 of all".into(),
-                vec!["/queue?view=all&page=40".into()],
-            ),
-            // Full text across all statuses: a word in a few tickets (a customer's
-            // number in "Customer N"), and a word in every seeded message.
-            (
-                "search, rare word (all statuses)".into(),
-                (0..50)
-                    .map(|i| format!("/queue?view=all&q=customer+{}", 1000 + i * 7))
-                    .collect(),
-            ),
-            (
-                "search, common word (all statuses)".into(),
-                vec!["/queue?view=all&q=question".into()],
-            ),
-            (
-                "sent automatically".into(),
-                vec!["/queue?view=automated".into()],
-            ),
-            (
-                "ticket page".into(),
-                numbers.iter().map(|n| format!("/tickets/{n}")).collect(),
-            ),
-        ];
-        let mut out = Vec::new();
-        for (name, urls) in pages {
-            let mut samples = Vec::with_capacity(requests);
-            for i in 0..requests + 5 {
-                let url = &urls[i % urls.len().max(1)];
-                let req = test::TestRequest::get()
-                    .uri(url)
-                    .insert_header(("Cookie", format!("tandem_session={token}")))
-                    .to_request();
-                let started = Instant::now();
-                let resp = test::call_service(&svc, req).await;
-                let status = resp.status();
-                let _ = test::read_body(resp).await;
-                // The first few warm caches and connections.
-                if i >= 5 {
-                    samples.push(started.elapsed());
-                }
-                if !status.is_success() {
-                    return Err(AppError::Invalid(format!("{url}: HTTP {status}")));
-                }
+    let base = serve_console(app.clone())?;
+    let pages: Vec<(&str, &str, Vec<String>)> = vec![
+        ("queue, open (default view)", &agent, vec!["/queue".into()]),
+        ("queue, needs review", &agent, vec!["/queue?view=review".into()]),
+        ("queue, escalated", &agent, vec!["/queue?view=escalated".into()]),
+        ("queue, mine", &agent, vec!["/queue?view=mine".into()]),
+        ("queue, waiting on customer", &agent, vec!["/queue?view=waiting".into()]),
+        ("queue, all tickets", &agent, vec!["/queue?view=all".into()]),
+        ("queue, sent automatically", &agent, vec!["/queue?view=automated".into()]),
+        (
+            "queue, intent + language filter",
+            &agent,
+            vec!["/queue?intent=order_status&language=de".into()],
+        ),
+        ("queue, page 40 of all", &agent, vec!["/queue?view=all&page=40".into()]),
+        (
+            "search, customer address",
+            &agent,
+            vec![format!("/queue?view=all&q={}", crate::web::session::urlencode(&customer))],
+        ),
+        // A word in a few tickets (a customer's number in "Customer N") and a word in
+        // every seeded message, across all statuses.
+        (
+            "search, rare word (all statuses)",
+            &agent,
+            (0..50)
+                .map(|i| format!("/queue?view=all&q=customer+{}", 1000 + i * 7))
+                .collect(),
+        ),
+        ("search, common word (all statuses)", &agent, vec!["/queue?view=all&q=question".into()]),
+        (
+            "ticket page",
+            &agent,
+            numbers.iter().map(|n| format!("/tickets/{n}")).collect(),
+        ),
+        ("supervisor dashboard (7 days)", &supervisor, vec!["/supervisor".into()]),
+        ("audit log, first page", &admin, vec!["/admin/audit".into()]),
+    ];
+    let http = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(60))
+        .redirects(0)
+        .build();
+    let mut out = Vec::new();
+    for (name, cookie, urls) in pages {
+        let mut samples = Vec::with_capacity(requests);
+        for i in 0..requests + 5 {
+            let url = format!("{base}{}", &urls[i % urls.len().max(1)]);
+            let started = Instant::now();
+            let resp = http
+                .get(&url)
+                .set("Cookie", cookie)
+                .call()
+                .map_err(|e| AppError::Invalid(format!("{url}: {e}")))?;
+            let _ = resp.into_string();
+            // The first few warm caches and connections.
+            if i >= 5 {
+                samples.push(started.elapsed());
             }
-            out.push((name, Latency::of(samples)));
         }
-        Ok(out)
-    })
+        out.push((name.to_string(), Latency::of(samples)));
+    }
+    Ok(out)
+}
+
+/// Runs the console's routes on a free local port in a background thread, as `serve`
+/// would (without the workers), and returns its base URL.
+fn serve_console(app: Arc<App>) -> Result<String, AppError> {
+    let io = |e: std::io::Error| AppError::Invalid(format!("cannot listen for the benchmark: {e}"));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(io)?;
+    let base = format!("http://{}", listener.local_addr().map_err(io)?);
+    let data = actix_web::web::Data::from(app);
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let presence = actix_web::web::Data::new(crate::web::presence::Presence::default());
+            let server = actix_web::HttpServer::new(move || {
+                actix_web::App::new()
+                    .app_data(data.clone())
+                    .app_data(presence.clone())
+                    .wrap(crate::web::pages::security_headers())
+                    .configure(crate::web::routes)
+            })
+            .workers(2)
+            .listen(listener)?
+            .run();
+            server.await
+        })
+    });
+    Ok(base)
 }

@@ -140,10 +140,19 @@ enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
-    /// Server time (p50, p99) of the queue and ticket pages with many tickets.
+    /// Latency over HTTP (p50, p99) of the queue views, search, ticket, supervisor and
+    /// audit pages with a backlog of open tickets among many.
     Console {
-        #[arg(long, default_value_t = 100_000)]
+        #[arg(long, default_value_t = 1_000_000)]
         tickets: usize,
+        /// How many of them are still open (the backlog agents work through).
+        #[arg(long, default_value_t = 100_000)]
+        open: usize,
+        #[arg(long, default_value_t = 10)]
+        events_per_ticket: usize,
+        /// Days the tickets are spread over (the dashboard shows the last seven).
+        #[arg(long, default_value_t = 365)]
+        days: i64,
         #[arg(long, default_value_t = 200)]
         requests: usize,
     },
@@ -395,8 +404,20 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                     app::metrics::bench_dashboard(&app, tickets, events_per_ticket, runs)?
                 );
             }
-            BenchCommand::Console { tickets, requests } => {
-                for (page, latency) in crate::bench::console(app.clone(), tickets, requests)? {
+            BenchCommand::Console {
+                tickets,
+                open,
+                events_per_ticket,
+                days,
+                requests,
+            } => {
+                let shape = crate::store::seed::Backlog {
+                    tickets,
+                    open: open.min(tickets),
+                    events_per_ticket,
+                    days,
+                };
+                for (page, latency) in crate::bench::console(app.clone(), &shape, requests)? {
                     println!("{page:<34} {latency}");
                 }
             }

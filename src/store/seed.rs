@@ -50,6 +50,7 @@ const INTENTS: &[&str] = &[
 ];
 const LANGUAGES: &[&str] = &["en", "en", "en", "de", "fr", "es"];
 /// Status mix of a lived-in help desk: most tickets are done, a fifth wait for someone.
+const OPEN: &[&str] = &["pending_review", "escalated", "in_progress", "waiting_on_customer"];
 const STATUSES: &[(&str, u64)] = &[
     ("pending_review", 8),
     ("escalated", 5),
@@ -60,14 +61,41 @@ const STATUSES: &[(&str, u64)] = &[
     ("closed", 7),
 ];
 
-/// Writes `tickets` synthetic tickets spread over `days`; `progress(done, total)`.
+/// The shape of a synthetic help desk: `tickets` in all over `days`, of which `open` still
+/// wait for someone (a backlog), each with a message, a draft and `events_per_ticket`
+/// events.
+pub struct Backlog {
+    pub tickets: usize,
+    pub open: usize,
+    pub events_per_ticket: usize,
+    pub days: i64,
+}
+
+/// Event kinds in the mix a live desk writes; every fourth is an agent's (what the audit
+/// log lists), the rest the system's.
+const EVENT_KINDS: &[(&str, bool)] = &[
+    ("message_received", false),
+    ("triage_decision", false),
+    ("mail_sent", false),
+    ("ticket_viewed", true),
+    ("customer_replied", false),
+    ("reopened", false),
+    ("resolved", false),
+    ("draft_approved", true),
+];
+
+/// Writes the synthetic tickets of `shape`; `progress(done, total)`.
 pub fn tickets(
     conn: &mut DbConn,
-    tickets: usize,
-    events_per_ticket: usize,
-    days: i64,
+    shape: &Backlog,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(), StoreError> {
+    let Backlog {
+        tickets,
+        open,
+        events_per_ticket,
+        days,
+    } = *shape;
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     let at = now();
     let run = new_id();
@@ -91,7 +119,46 @@ pub fn tickets(
         .first::<Option<i64>>(conn)?
         .unwrap_or(1000)
         + 1;
-    let total_weight: u64 = STATUSES.iter().map(|s| s.1).sum();
+    let agent = super::models::UserRow {
+        id: new_id(),
+        email: format!("seed-agent-{run}@bench.example"),
+        name: "Seeded Agent".into(),
+        role: "agent".into(),
+        password_hash: "-".into(),
+        active: true,
+        languages: String::new(),
+        created_at: at,
+    };
+    insert_all!(
+        &mut *conn,
+        schema::users::table,
+        std::slice::from_ref(&agent)
+    );
+    let (open_statuses, done_statuses): (Vec<&(&str, u64)>, Vec<&(&str, u64)>) =
+        STATUSES.iter().partition(|(s, _)| OPEN.contains(s));
+    let pick_status = |r: u64| {
+        // `open` of `tickets` still wait: a per-million share keeps the count exact
+        // enough without a second pass.
+        let share = (open as u64 * 1_000_000) / tickets.max(1) as u64;
+        let from = if (r >> 3) % 1_000_000 < share {
+            &open_statuses
+        } else {
+            &done_statuses
+        };
+        let total: u64 = from.iter().map(|s| s.1).sum();
+        let mut pick = (r >> 17) % total.max(1);
+        from.iter()
+            .find(|(_, w)| {
+                if pick < *w {
+                    true
+                } else {
+                    pick -= w;
+                    false
+                }
+            })
+            .map(|s| s.0)
+            .unwrap_or("resolved")
+    };
     let batch = 2000;
     let mut done = 0;
     while done < tickets {
@@ -105,19 +172,7 @@ pub fn tickets(
         for i in 0..n {
             let r = rng.next();
             let created = at - Duration::seconds((r % (days.max(1) as u64 * 86_400)) as i64);
-            let mut pick = (r >> 17) % total_weight;
-            let status = STATUSES
-                .iter()
-                .find(|(_, w)| {
-                    if pick < *w {
-                        true
-                    } else {
-                        pick -= w;
-                        false
-                    }
-                })
-                .map(|s| s.0)
-                .unwrap_or("resolved");
+            let status = pick_status(r);
             let waits = matches!(status, "pending_review" | "escalated" | "in_progress");
             let intent = INTENTS[(r >> 23) as usize % INTENTS.len()];
             let language = LANGUAGES[(r >> 29) as usize % LANGUAGES.len()];
@@ -181,18 +236,13 @@ pub fn tickets(
                 decided_by: None,
             });
             for k in 0..events_per_ticket {
+                let (kind, by_agent) = EVENT_KINDS[k % EVENT_KINDS.len()];
                 es.push(EventRow {
                     id: new_id(),
                     ticket_id: Some(id.clone()),
-                    kind: [
-                        "message_received",
-                        "triage_decision",
-                        "mail_sent",
-                        "ticket_viewed",
-                    ][k % 4]
-                        .into(),
-                    actor_kind: "system".into(),
-                    actor_id: None,
+                    kind: kind.into(),
+                    actor_kind: if by_agent { "agent" } else { "system" }.into(),
+                    actor_id: by_agent.then(|| agent.id.clone()),
                     data: "{}".into(),
                     ip: None,
                     created_at: created + Duration::seconds(k as i64),
