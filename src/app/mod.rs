@@ -13,6 +13,7 @@ pub mod kb;
 pub mod metrics;
 pub mod outbox;
 pub mod participants;
+pub mod privacy;
 pub mod queue;
 pub mod replies;
 pub mod review;
