@@ -662,4 +662,129 @@ mod console_flows {
         assert!(files.iter().all(|(_, b)| !contains(b, BOB)));
         assert_eq!(count_kind(&t, "customer_exported"), 1);
     }
+
+    /// The kinds of action in the audit table of a page, top to bottom.
+    fn audit_kinds(body: &str) -> Vec<String> {
+        let doc = scraper::Html::parse_document(body);
+        let sel = scraper::Selector::parse("#audit tbody tr td:nth-child(4)").unwrap();
+        doc.select(&sel).map(|td| td.text().collect()).collect()
+    }
+
+    #[actix_web::test]
+    async fn the_audit_log_filters_by_person_action_ticket_and_period_and_exports_csv() {
+        let t = TestApp::with_kb();
+        let tickets = seed(&t);
+        let admin_id = add_user(&t, "admin@tandem.test", "admin");
+        let agent_id = add_user(&t, "agent@tandem.test", "agent");
+        let agent = ActingUser {
+            id: agent_id.clone(),
+            ip: None,
+        };
+        tandem::app::privacy::set_hold(
+            &t.app,
+            tandem::app::privacy::HoldTarget::Ticket(tickets[1]),
+            true,
+            Some(&agent),
+        )
+        .unwrap();
+        tandem::app::privacy::export(&t.app, ALICE, None).unwrap();
+        let svc = console!(t);
+        let mut admin = Browser::default();
+        admin.login(&svc, "admin@tandem.test", PASSWORD).await;
+
+        let all = admin.get(&svc, "/admin/audit").await;
+        assert_eq!(all.status, 200);
+        let kinds = audit_kinds(&all.body);
+        assert!(
+            kinds.contains(&"customer_exported".to_string()),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&"legal_hold_changed".to_string()),
+            "{kinds:?}"
+        );
+
+        let by_action = admin
+            .get(&svc, "/admin/audit?action=customer_exported")
+            .await;
+        assert_eq!(audit_kinds(&by_action.body), ["customer_exported"]);
+        let by_ticket = admin
+            .get(&svc, &format!("/admin/audit?ticket=%23{}", tickets[1]))
+            .await;
+        // Everything on that ticket (the hold, and what the system did when mail came in),
+        // nothing of another ticket or about no ticket.
+        let on_ticket = audit_kinds(&by_ticket.body);
+        assert_eq!(on_ticket[0], "legal_hold_changed", "{on_ticket:?}");
+        assert!(
+            on_ticket.contains(&"ticket_created".to_string()),
+            "{on_ticket:?}"
+        );
+        assert!(
+            !on_ticket.contains(&"customer_exported".to_string()),
+            "{on_ticket:?}"
+        );
+        assert_eq!(
+            on_ticket.iter().filter(|k| *k == "ticket_created").count(),
+            1,
+            "one ticket's creation: {on_ticket:?}"
+        );
+        let by_person = admin
+            .get(&svc, &format!("/admin/audit?person={agent_id}"))
+            .await;
+        assert_eq!(audit_kinds(&by_person.body), ["legal_hold_changed"]);
+        let by_admin = admin
+            .get(&svc, &format!("/admin/audit?person={admin_id}"))
+            .await;
+        assert!(
+            audit_kinds(&by_admin.body).iter().all(|k| k == "login"),
+            "{:?}",
+            audit_kinds(&by_admin.body)
+        );
+        let today = tandem::store::now().date();
+        let tomorrow = today + Duration::days(1);
+        let future = admin
+            .get(&svc, &format!("/admin/audit?from={tomorrow}"))
+            .await;
+        assert!(audit_kinds(&future.body).is_empty());
+        let within = admin
+            .get(
+                &svc,
+                &format!("/admin/audit?from={today}&to={today}&action=customer_exported"),
+            )
+            .await;
+        assert_eq!(audit_kinds(&within.body), ["customer_exported"]);
+        assert_eq!(
+            admin.get(&svc, "/admin/audit?from=yesterday").await.status,
+            400
+        );
+
+        let csv = admin
+            .get(
+                &svc,
+                &format!(
+                    "/admin/audit.csv?ticket={}&action=legal_hold_changed",
+                    tickets[1]
+                ),
+            )
+            .await;
+        assert_eq!(csv.status, 200);
+        let lines: Vec<&str> = csv.body.lines().collect();
+        assert_eq!(lines[0], "at_utc,who,ip,action,ticket,details");
+        assert_eq!(lines.len(), 2, "{}", csv.body);
+        assert!(
+            lines[1].contains(",agent,") && lines[1].contains(",legal_hold_changed,"),
+            "{}",
+            lines[1]
+        );
+        assert_eq!(count_kind(&t, "audit_exported"), 1);
+
+        let mut agent_browser = Browser::default();
+        agent_browser
+            .login(&svc, "agent@tandem.test", PASSWORD)
+            .await;
+        assert_eq!(
+            agent_browser.get(&svc, "/admin/audit.csv").await.status,
+            403
+        );
+    }
 }
