@@ -70,6 +70,11 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Credentials kept in the database, encrypted with `TANDEM_SECRET_KEY`.
+    Secret {
+        #[command(subcommand)]
+        command: SecretCommand,
+    },
     /// Deliver queued outgoing mail now (normally `serve` does this; `ingest-mail` never does).
     Deliver,
     /// List inbound messages parked as failed: stored, but they can never be processed.
@@ -129,6 +134,14 @@ enum CustomerCommand {
         #[arg(long)]
         off: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum SecretCommand {
+    /// Store a credential (the value is read from stdin and never shown again).
+    Set { name: String },
+    /// List the names of the stored credentials.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -304,6 +317,22 @@ pub fn run() -> i32 {
         } => with_app(config, true, |app| {
             app::privacy::set_hold(&app, app::privacy::HoldTarget::Customer(&email), !off, None)?;
             println!("legal hold {}", if off { "lifted" } else { "on" });
+            Ok(())
+        }),
+        Command::Secret {
+            command: SecretCommand::Set { name },
+        } => with_app(config, true, |app| {
+            let value = read_password()?;
+            app::secrets::store(&app, &name, &value, None)?;
+            println!("stored {name} (encrypted)");
+            Ok(())
+        }),
+        Command::Secret {
+            command: SecretCommand::List,
+        } => with_app(config, false, |app| {
+            for name in app::secrets::names(&app)? {
+                println!("{name}");
+            }
             Ok(())
         }),
         Command::Retention { dry_run } => with_app(config, true, |app| {
@@ -555,7 +584,10 @@ fn with_app(config: Config, migrate: bool, f: impl FnOnce(App) -> Result<(), App
             eprintln!("tandem: {e}");
             match e {
                 _ if e.is_temporary() => EX_TEMPFAIL,
-                AppError::Invalid(_) | AppError::NotFound(_) | AppError::Conflict(_) => EX_DATAERR,
+                AppError::Invalid(_)
+                | AppError::NotFound(_)
+                | AppError::Conflict(_)
+                | AppError::Refused(_) => EX_DATAERR,
                 _ => EX_SOFTWARE,
             }
         }

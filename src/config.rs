@@ -37,6 +37,9 @@ pub struct Config {
     /// Days a closed ticket keeps its personal data (`TANDEM_RETENTION_CLOSED_DAYS`,
     /// default 365; `off` keeps it for ever).
     pub retention_closed_days: Option<i64>,
+    /// The key that seals credentials stored in the database (`TANDEM_SECRET_KEY`: a long
+    /// random string, at least 32 characters); without it none can be stored.
+    pub secret_key: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,6 +166,15 @@ impl Config {
             undo_seconds: parse_i64("TANDEM_UNDO_SECONDS", 10)?.max(0),
             retention_raw_days: parse_days("TANDEM_RETENTION_RAW_DAYS", 30)?,
             retention_closed_days: parse_days("TANDEM_RETENTION_CLOSED_DAYS", 365)?,
+            secret_key: match get("TANDEM_SECRET_KEY") {
+                Some(k) if k.chars().count() < 32 => {
+                    return Err(invalid(
+                        "TANDEM_SECRET_KEY",
+                        "too short: use at least 32 random characters (openssl rand -hex 32)",
+                    ));
+                }
+                k => k,
+            },
         })
     }
 }

@@ -17,6 +17,7 @@ pub mod privacy;
 pub mod queue;
 pub mod replies;
 pub mod review;
+pub mod secrets;
 pub mod tickets;
 pub mod triage;
 pub mod users;

@@ -531,6 +531,38 @@ fn audit_rows_cannot_be_changed_or_deleted() {
     );
 }
 
+#[test]
+fn credentials_are_stored_only_encrypted_and_never_without_a_key() {
+    let plain = "smtp-password-Xq93-never-in-clear";
+    let t = TestApp::new();
+    let (code, _, err) = t.run_cli(&["secret", "set", "smtp_password"], plain.as_bytes());
+    assert_eq!(code, 65, "refused without a key: {err}");
+    assert!(err.contains("TANDEM_SECRET_KEY"), "{err}");
+    let t = TestApp::with(&[("TANDEM_SECRET_KEY", "0123456789abcdef0123456789abcdef-test")]);
+    let (code, out, err) = t.run_cli(&["secret", "set", "smtp_password"], plain.as_bytes());
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, list, _) = t.run_cli(&["secret", "list"], b"");
+    assert_eq!(list.trim(), "smtp_password", "names only");
+    assert_eq!(
+        tandem::app::secrets::load(&t.app, "smtp_password")
+            .unwrap()
+            .as_deref(),
+        Some(plain)
+    );
+    let (bytes, hex) = database_bytes(&t);
+    assert!(
+        !found_in(&bytes, hex, plain),
+        "the credential is stored in clear"
+    );
+    assert!(!found_in(&bytes, hex, "Xq93"));
+    assert_eq!(count_kind(&t, "secret_stored"), 1);
+    // Another key opens nothing.
+    let mut config = t.app.config.clone();
+    config.secret_key = Some("another-key-another-key-another-key".into());
+    let other = tandem::app::App::open(config).unwrap();
+    assert!(tandem::app::secrets::load(&other, "smtp_password").is_err());
+}
+
 /// The admin console's privacy page, over HTTP in process.
 mod console_flows {
     use actix_web::{App, test, web};
