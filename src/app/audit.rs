@@ -59,14 +59,22 @@ pub fn page_filtered(
     Ok((rows.into_iter().map(row).collect(), more))
 }
 
-/// The people and the kinds of action the filters offer: ((id, name) of every user, kinds).
-pub fn choices(app: &App) -> Result<(Vec<(String, String)>, Vec<String>), AppError> {
+/// What the filters offer: every user as (id, name), and the kinds of action recorded.
+pub struct Choices {
+    pub people: Vec<(String, String)>,
+    pub kinds: Vec<String>,
+}
+
+pub fn choices(app: &App) -> Result<Choices, AppError> {
     let mut conn = app.conn()?;
     let people = store::users::all(&mut conn)?
         .into_iter()
         .map(|u| (u.id, u.name))
         .collect();
-    Ok((people, store::audit::kinds(&mut conn)?))
+    Ok(Choices {
+        people,
+        kinds: store::audit::kinds(&mut conn)?,
+    })
 }
 
 /// The filtered trail as CSV (header row first, newest first). Cells that a spreadsheet

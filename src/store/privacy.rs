@@ -459,13 +459,15 @@ pub fn expired_raw_mail(
     processed_before: NaiveDateTime,
 ) -> Result<Vec<(String, NaiveDateTime, Option<i64>)>, StoreError> {
     let held = held_ticket_ids(conn)?;
-    let rows: Vec<(
+    /// id, received at, ticket id, ticket number, customer held.
+    type Row = (
         String,
         NaiveDateTime,
         Option<String>,
         Option<i64>,
         Option<bool>,
-    )> = raw_mail::table
+    );
+    let rows: Vec<Row> = raw_mail::table
         .left_join(tickets::table.on(tickets::id.nullable().eq(raw_mail::ticket_id)))
         .left_join(
             customers::table.on(customers::id.nullable().eq(tickets::customer_id.nullable())),

@@ -168,7 +168,10 @@ pub fn spawn_retention_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thre
                     "retention applied"
                 ),
                 Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "retention failed; will try again"),
+                Err(e) => tracing::warn!(
+                    error = %app::privacy::log_safe(&e.to_string()),
+                    "retention failed; will try again"
+                ),
             }
             for _ in 0..60 {
                 if stop.load(Ordering::SeqCst) {

@@ -201,7 +201,7 @@ pub async fn audit(
     let params = p.into_inner();
     let page = params.page.unwrap_or(1).max(1);
     let filter = params.filter()?;
-    let ((rows, more), (people, kinds)) = web::block(move || {
+    let ((rows, more), choices) = web::block(move || {
         Ok::<_, AppError>((
             crate::app::audit::page_filtered(&app, &filter, page)?,
             crate::app::audit::choices(&app)?,
@@ -213,8 +213,8 @@ pub async fn audit(
         rows,
         page,
         more,
-        people,
-        kinds,
+        people: choices.people,
+        kinds: choices.kinds,
         query: params.query(),
         f: params,
     })
