@@ -241,7 +241,21 @@ pub fn export(app: &App, email: &str, by: Option<&ActingUser>) -> Result<Export,
 fn write_zip(json: &[u8], files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
     use zip::write::SimpleFileOptions;
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    use chrono::{Datelike, Timelike};
+    let mut opts =
+        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    // Files carry the time of the export (UTC), not the format's 1980 default.
+    let t = now();
+    if let Ok(at) = zip::DateTime::from_date_and_time(
+        t.year().clamp(1980, 2107) as u16,
+        t.month() as u8,
+        t.day() as u8,
+        t.hour() as u8,
+        t.minute() as u8,
+        t.second() as u8,
+    ) {
+        opts = opts.last_modified_time(at);
+    }
     w.start_file("customer.json", opts)?;
     w.write_all(json)?;
     for (name, bytes) in files {
