@@ -13,6 +13,9 @@ use crate::config::Config;
 pub const EX_OK: i32 = 0;
 pub const EX_USAGE: i32 = 64;
 pub const EX_DATAERR: i32 = 65;
+/// The input named does not exist (sysexits `EX_NOINPUT`): `customer export` of an
+/// address no customer has.
+pub const EX_NOINPUT: i32 = 66;
 pub const EX_SOFTWARE: i32 = 70;
 pub const EX_TEMPFAIL: i32 = 75;
 pub const EX_CONFIG: i32 = 78;
@@ -60,6 +63,18 @@ enum Command {
         #[command(subcommand)]
         command: CustomerCommand,
     },
+    /// Storage limitation: remove raw mail and closed tickets' personal data past their
+    /// retention (`TANDEM_RETENTION_RAW_DAYS`, `TANDEM_RETENTION_CLOSED_DAYS`).
+    Retention {
+        /// Only list what would go.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Credentials kept in the database, encrypted with `TANDEM_SECRET_KEY`.
+    Secret {
+        #[command(subcommand)]
+        command: SecretCommand,
+    },
     /// Deliver queued outgoing mail now (normally `serve` does this; `ingest-mail` never does).
     Deliver,
     /// List inbound messages parked as failed: stored, but they can never be processed.
@@ -97,6 +112,36 @@ enum CustomerCommand {
         #[arg(long)]
         off: bool,
     },
+    /// Right of access: write everything held about the customer to a zip archive
+    /// (exit 66 when no customer has this address; audited).
+    Export {
+        email: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Right to erasure: replace the customer's name and address by a pseudonym and erase
+    /// their messages, attachments, raw mail and drafts (audited; erasing twice is harmless).
+    Erase {
+        email: String,
+        /// Why (recorded in the audit log).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Put a legal hold on the customer (retention and erasure leave them alone).
+    Hold {
+        email: String,
+        /// Lift the hold instead.
+        #[arg(long)]
+        off: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SecretCommand {
+    /// Store a credential (the value is read from stdin and never shown again).
+    Set { name: String },
+    /// List the names of the stored credentials.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -194,6 +239,13 @@ enum TicketCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Put a legal hold on a ticket (retention and erasure leave it alone).
+    Hold {
+        number: i64,
+        /// Lift the hold instead.
+        #[arg(long)]
+        off: bool,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -254,6 +306,59 @@ pub fn run() -> i32 {
         }),
         Command::Ticket { command } => with_app(config, false, |app| print_tickets(&app, command)),
         Command::Customer {
+            command: CustomerCommand::Export { email, out },
+        } => customer_export(config, &email, &out),
+        Command::Customer {
+            command: CustomerCommand::Erase { email, reason },
+        } => with_app(config, true, |app| {
+            let done = app::privacy::erase(&app, &email, &reason, None)?;
+            match done.pseudonym {
+                Some(p) => println!(
+                    "erased: {} tickets, {} messages, {} attachments, {} raw messages; the customer is now {p}",
+                    done.tickets, done.messages, done.attachments, done.raw_mail
+                ),
+                None => println!("no customer has this address (any more); nothing to erase"),
+            }
+            Ok(())
+        }),
+        Command::Customer {
+            command: CustomerCommand::Hold { email, off },
+        } => with_app(config, true, |app| {
+            app::privacy::set_hold(&app, app::privacy::HoldTarget::Customer(&email), !off, None)?;
+            println!("legal hold {}", if off { "lifted" } else { "on" });
+            Ok(())
+        }),
+        Command::Secret {
+            command: SecretCommand::Set { name },
+        } => with_app(config, true, |app| {
+            let value = read_password()?;
+            app::secrets::store(&app, &name, &value, None)?;
+            println!("stored {name} (encrypted)");
+            Ok(())
+        }),
+        Command::Secret {
+            command: SecretCommand::List,
+        } => with_app(config, false, |app| {
+            for name in app::secrets::names(&app)? {
+                println!("{name}");
+            }
+            Ok(())
+        }),
+        Command::Retention { dry_run } => with_app(config, true, |app| {
+            let plan =
+                app::privacy::run_retention(&app, dry_run, &crate::store::events::Actor::CLI)?;
+            for line in plan.lines() {
+                println!("{line}");
+            }
+            eprintln!(
+                "tandem: {} {} raw message(s) and {} closed ticket(s)",
+                if dry_run { "would remove" } else { "removed" },
+                plan.raw_mail.len(),
+                plan.tickets.len()
+            );
+            Ok(())
+        }),
+        Command::Customer {
             command: CustomerCommand::Vip { email, off },
         } => with_app(config, true, |app| {
             let email = app::customers::set_vip(
@@ -303,6 +408,35 @@ pub fn run() -> i32 {
             Ok(())
         }),
     }
+}
+
+/// `customer export EMAIL --out FILE.zip`: exit 0, or 66 when no customer has the address.
+fn customer_export(config: Config, email: &str, out: &std::path::Path) -> i32 {
+    let mut unknown = false;
+    let code = with_app(config, true, |app| {
+        match app::privacy::export(&app, email, None) {
+            Ok(export) => {
+                std::fs::write(out, &export.zip).map_err(|e| {
+                    AppError::Invalid(format!("cannot write {}: {e}", out.display()))
+                })?;
+                println!(
+                    "wrote {}: {} tickets, {} messages, {} attachments, {} raw messages",
+                    out.display(),
+                    export.tickets,
+                    export.messages,
+                    export.attachments,
+                    export.raw_messages
+                );
+                Ok(())
+            }
+            Err(e @ AppError::NotFound(_)) => {
+                unknown = true;
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    });
+    if unknown { EX_NOINPUT } else { code }
 }
 
 fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>) -> i32 {
@@ -471,7 +605,10 @@ fn with_app(config: Config, migrate: bool, f: impl FnOnce(App) -> Result<(), App
             eprintln!("tandem: {e}");
             match e {
                 _ if e.is_temporary() => EX_TEMPFAIL,
-                AppError::Invalid(_) | AppError::NotFound(_) | AppError::Conflict(_) => EX_DATAERR,
+                AppError::Invalid(_)
+                | AppError::NotFound(_)
+                | AppError::Conflict(_)
+                | AppError::Refused(_) => EX_DATAERR,
                 _ => EX_SOFTWARE,
             }
         }
@@ -573,6 +710,13 @@ use std::io::BufRead as _;
 
 fn print_tickets(app: &App, command: TicketCommand) -> Result<(), AppError> {
     match command {
+        TicketCommand::Hold { number, off } => {
+            app::privacy::set_hold(app, app::privacy::HoldTarget::Ticket(number), !off, None)?;
+            println!(
+                "ticket #{number}: legal hold {}",
+                if off { "lifted" } else { "on" }
+            );
+        }
         TicketCommand::List {
             json,
             limit,

@@ -31,6 +31,15 @@ pub struct Config {
     /// Seconds a console send or an automatic answer waits in the outbox before it is
     /// released, so that a person can undo it (`TANDEM_UNDO_SECONDS`, default 10).
     pub undo_seconds: i64,
+    /// Days raw mail is kept after it was processed (`TANDEM_RETENTION_RAW_DAYS`, default
+    /// 30; `off` keeps it for ever).
+    pub retention_raw_days: Option<i64>,
+    /// Days a closed ticket keeps its personal data (`TANDEM_RETENTION_CLOSED_DAYS`,
+    /// default 365; `off` keeps it for ever).
+    pub retention_closed_days: Option<i64>,
+    /// The key that seals credentials stored in the database (`TANDEM_SECRET_KEY`: a long
+    /// random string, at least 32 characters); without it none can be stored.
+    pub secret_key: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +103,19 @@ impl Config {
                 .transpose()
                 .map(|v| v.unwrap_or(default))
         };
+        // A retention period in days; `off` (or `never`) keeps data for ever.
+        let parse_days = |k: &str, default: i64| -> Result<Option<i64>, ConfigError> {
+            match get(k).map(|v| v.to_ascii_lowercase()) {
+                None => Ok(Some(default)),
+                Some(v) if v == "off" || v == "never" => Ok(None),
+                Some(v) => v
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|d| *d >= 1)
+                    .map(Some)
+                    .ok_or_else(|| invalid(k, "expected a number of days (1 or more) or off")),
+            }
+        };
         let bind = get("TANDEM_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         let business_hours = match get("TANDEM_BUSINESS_HOURS") {
             Some(v) => {
@@ -142,6 +164,17 @@ impl Config {
             secure_cookies: get("TANDEM_SECURE_COOKIES").is_some_and(|v| v == "1" || v == "true"),
             outbox_poll_ms: parse_i64("TANDEM_OUTBOX_POLL_MS", 500)? as u64,
             undo_seconds: parse_i64("TANDEM_UNDO_SECONDS", 10)?.max(0),
+            retention_raw_days: parse_days("TANDEM_RETENTION_RAW_DAYS", 30)?,
+            retention_closed_days: parse_days("TANDEM_RETENTION_CLOSED_DAYS", 365)?,
+            secret_key: match get("TANDEM_SECRET_KEY") {
+                Some(k) if k.chars().count() < 32 => {
+                    return Err(invalid(
+                        "TANDEM_SECRET_KEY",
+                        "too short: use at least 32 random characters (openssl rand -hex 32)",
+                    ));
+                }
+                k => k,
+            },
         })
     }
 }
@@ -190,6 +223,26 @@ mod tests {
         assert_eq!(c.bind, "127.0.0.1:8080");
         assert_eq!(c.mail_dir, PathBuf::from("mail-out"));
         assert!(c.smtp_url.is_none() && c.inbound_secret.is_none());
+    }
+
+    #[test]
+    fn retention_defaults_and_off() {
+        let c = Config::from_values(&HashMap::new()).unwrap();
+        assert_eq!(
+            (c.retention_raw_days, c.retention_closed_days),
+            (Some(30), Some(365))
+        );
+        let v = HashMap::from([
+            ("TANDEM_RETENTION_RAW_DAYS".to_string(), "off".to_string()),
+            ("TANDEM_RETENTION_CLOSED_DAYS".to_string(), "90".to_string()),
+        ]);
+        let c = Config::from_values(&v).unwrap();
+        assert_eq!(
+            (c.retention_raw_days, c.retention_closed_days),
+            (None, Some(90))
+        );
+        let v = HashMap::from([("TANDEM_RETENTION_RAW_DAYS".to_string(), "0".to_string())]);
+        assert!(Config::from_values(&v).is_err());
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
                 let retry_at = (!permanent).then(|| now() + backoff(row.attempts));
                 store::outbox::mark_attempt_failed(&mut conn, &row.id, &e.to_string(), retry_at)?;
                 if permanent {
-                    tracing::error!(outbox = %row.id, error = %e, "delivery failed for good");
+                    tracing::error!(outbox = %row.id, error = %super::privacy::log_safe(&e.to_string()), "delivery failed for good");
                     store::events::record(
                         &mut conn,
                         ticket,
@@ -91,7 +91,7 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
                     )?;
                     round.failed += 1;
                 } else {
-                    tracing::warn!(outbox = %row.id, attempts = row.attempts, error = %e, "delivery failed; will retry");
+                    tracing::warn!(outbox = %row.id, attempts = row.attempts, error = %super::privacy::log_safe(&e.to_string()), "delivery failed; will retry");
                     round.retrying += 1;
                 }
             }

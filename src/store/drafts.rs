@@ -117,6 +117,8 @@ pub fn reviewed_examples(conn: &mut DbConn) -> Result<Vec<(String, String, bool)
             "marked_wrong",
         ]))
         .filter(drafts::intent.is_not_null())
+        // An erased message teaches nothing (its text is gone).
+        .filter(messages::triage_text.ne(""))
         .select((messages::triage_text, drafts::intent, drafts::status))
         .load(conn)?;
     Ok(rows

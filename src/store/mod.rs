@@ -1,6 +1,7 @@
 //! Persistence: the only layer that knows SQL. One schema and one set of queries serve
 //! SQLite (the default) and PostgreSQL, through a diesel `MultiConnection`.
 
+pub mod audit;
 pub mod customers;
 pub mod drafts;
 pub mod events;
@@ -10,6 +11,7 @@ pub mod metrics;
 pub mod models;
 pub mod outbox;
 pub mod participants;
+pub mod privacy;
 pub mod queue;
 pub mod raw_mail;
 pub mod schema;

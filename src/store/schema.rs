@@ -15,6 +15,8 @@ diesel::table! {
         language -> Nullable<Text>,
         vip -> Bool,
         created_at -> Timestamp,
+        legal_hold -> Bool,
+        erased_at -> Nullable<Timestamp>,
     }
 }
 
@@ -204,11 +206,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_privacy (ticket_id) {
+        ticket_id -> Text,
+        legal_hold -> Bool,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    job_leases (name) {
+        name -> Text,
+        holder -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        last_run_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(tickets -> customers (customer_id));
 diesel::joinable!(messages -> tickets (ticket_id));
 diesel::joinable!(drafts -> tickets (ticket_id));
 diesel::joinable!(attachments -> messages (message_id));
 diesel::joinable!(participants -> tickets (ticket_id));
+diesel::joinable!(ticket_privacy -> tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     counters,
@@ -226,4 +246,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     triage_models,
     settings,
+    job_leases,
+    ticket_privacy,
 );

@@ -72,7 +72,10 @@ impl ResponseError for WebError {
         }
         let status = self.status_code();
         if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
+            tracing::error!(
+                error = %crate::app::privacy::log_safe(&self.to_string()),
+                "request failed"
+            );
         }
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
             "Internal error; the details are in the server log.".to_string()

@@ -10,6 +10,7 @@ pub mod inbound;
 pub mod metrics;
 pub mod pages;
 pub mod presence;
+pub mod privacy;
 pub mod queue;
 pub mod session;
 pub mod supervisor;
@@ -57,6 +58,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/admin/users", web::post().to(users::create))
     .route("/admin/users/{id}", web::post().to(users::update))
     .route("/admin/audit", web::get().to(users::audit))
+    .route("/admin/audit.csv", web::get().to(users::audit_csv))
     .route("/admin/failed-mail", web::get().to(failed_mail::list))
     .route("/static/{name}", web::get().to(assets::asset))
     .route(
@@ -66,6 +68,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/healthz", web::get().to(health::healthz))
     .route("/metrics", web::get().to(metrics::metrics))
     .route("/inbound/email", web::post().to(inbound::email))
+    .configure(privacy::routes)
     .configure(supervisor::routes)
     .configure(wording::routes);
 }
@@ -94,6 +97,7 @@ pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
     let workers = [
         spawn_outbox_worker(app.clone(), stop.clone())?,
         spawn_retrain_worker(app.clone(), stop.clone()),
+        spawn_retention_worker(app.clone(), stop.clone()),
     ];
     let bind = app.config.bind.clone();
     tracing::info!(bind = %bind, store = %crate::store::DbTarget::parse(&app.config.database_url).map(|t| t.describe()).unwrap_or_default(), "serving");
@@ -147,6 +151,34 @@ pub fn spawn_retrain_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread
                 }
             }
             std::thread::sleep(Duration::from_secs(2));
+        }
+    })
+}
+
+/// Applies retention once a day; of several servers on one database only one runs it
+/// (a lease in the store). Checks every minute whether the run is due.
+pub fn spawn_retention_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    let holder = uuid::Uuid::new_v4().to_string();
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::SeqCst) {
+            match app::privacy::retention_job(&app, &holder) {
+                Ok(Some(plan)) => tracing::info!(
+                    raw_mail = plan.raw_mail.len(),
+                    tickets = plan.tickets.len(),
+                    "retention applied"
+                ),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(
+                    error = %app::privacy::log_safe(&e.to_string()),
+                    "retention failed; will try again"
+                ),
+            }
+            for _ in 0..60 {
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
         }
     })
 }

@@ -123,26 +123,131 @@ struct AuditPage {
     rows: Vec<crate::app::audit::AuditRow>,
     page: i64,
     more: bool,
+    people: Vec<(String, String)>,
+    kinds: Vec<String>,
+    f: AuditParams,
+    /// The filter as a query string (`&person=…`), for paging links and the CSV link.
+    query: String,
 }
 
-#[derive(Deserialize)]
+/// The audit page's filters, as the form sends them (empty fields mean "any").
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct AuditParams {
     page: Option<i64>,
+    #[serde(default)]
+    person: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    ticket: String,
+    /// First day (YYYY-MM-DD, UTC), included.
+    #[serde(default)]
+    from: String,
+    /// Last day, included.
+    #[serde(default)]
+    to: String,
 }
 
-/// `GET /admin/audit`: the audit trail, for admins.
+impl AuditParams {
+    fn filter(&self) -> Result<store::audit::AuditFilter, AppError> {
+        let text = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        let day = |v: &str, what: &str| {
+            text(v)
+                .map(|d| {
+                    chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                        .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
+                        .map_err(|_| AppError::Invalid(format!("{what}: expected YYYY-MM-DD")))
+                })
+                .transpose()
+        };
+        Ok(store::audit::AuditFilter {
+            person: text(&self.person),
+            kind: text(&self.action),
+            ticket: text(&self.ticket)
+                .map(|t| {
+                    t.trim_start_matches('#')
+                        .parse::<i64>()
+                        .map_err(|_| AppError::Invalid("ticket: expected a number".into()))
+                })
+                .transpose()?,
+            from: day(&self.from, "from")?,
+            to: day(&self.to, "to")?.map(|d| d + chrono::Duration::days(1)),
+        })
+    }
+
+    fn query(&self) -> String {
+        [
+            ("person", &self.person),
+            ("action", &self.action),
+            ("ticket", &self.ticket),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("&{k}={}", super::session::urlencode(v.trim())))
+        .collect()
+    }
+}
+
+/// `GET /admin/audit`: the audit trail, for admins, filtered by person, action, ticket
+/// and period.
 pub async fn audit(
     app: web::Data<App>,
     user: CurrentUser,
     p: web::Query<AuditParams>,
 ) -> Result<HttpResponse, WebError> {
     user.require(Role::Admin)?;
-    let page = p.page.unwrap_or(1).max(1);
-    let (rows, more) = web::block(move || crate::app::audit::page(&app, page)).await??;
+    let params = p.into_inner();
+    let page = params.page.unwrap_or(1).max(1);
+    let filter = params.filter()?;
+    let ((rows, more), choices) = web::block(move || {
+        Ok::<_, AppError>((
+            crate::app::audit::page_filtered(&app, &filter, page)?,
+            crate::app::audit::choices(&app)?,
+        ))
+    })
+    .await??;
     render(&AuditPage {
         layout: Layout::new(&user, "audit"),
         rows,
         page,
         more,
+        people: choices.people,
+        kinds: choices.kinds,
+        query: params.query(),
+        f: params,
     })
+}
+
+/// `GET /admin/audit.csv`: the filtered trail as CSV; the export itself is audited.
+pub async fn audit_csv(
+    app: web::Data<App>,
+    user: CurrentUser,
+    p: web::Query<AuditParams>,
+) -> Result<HttpResponse, WebError> {
+    user.require(Role::Admin)?;
+    let filter = p.filter()?;
+    let by = user.acting();
+    let body = web::block(move || {
+        let body = crate::app::audit::csv(&app, &filter)?;
+        let mut conn = app.conn()?;
+        store::events::record(
+            &mut conn,
+            None,
+            "audit_exported",
+            &by.actor(),
+            serde_json::json!({"rows": body.lines().count().saturating_sub(1)}),
+        )?;
+        Ok::<_, AppError>(body)
+    })
+    .await??;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"audit.csv\"",
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body))
 }

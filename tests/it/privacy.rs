@@ -1,0 +1,822 @@
+//! Privacy by design (issue 13): a customer's export holds all of theirs and nothing of
+//! anyone else's; an erasure leaves no byte of them in the database file (SQLite, after a
+//! checkpoint and VACUUM) or in a `pg_dump` (PostgreSQL) while another customer and the
+//! supervisor figures stay as they were; retention removes exactly what its dry run
+//! listed and spares held data; the audit trail records it all and cannot be rewritten.
+
+use std::io::Read;
+
+use chrono::{Duration, NaiveDate};
+use diesel::prelude::*;
+use tandem::app::actions::ActingUser;
+use tandem::app::metrics;
+use tandem::store::schema;
+
+use crate::console::{Browser, PASSWORD, add_user, console};
+use crate::harness::{SUPPORT, TestApp};
+
+const ALICE: &str = "alice.liddell@wonderland.test";
+const ALICE_NAME: &str = "Alice Liddell";
+const PHONE: &str = "+44 20 7946 0958";
+const SENTENCE: &str = "The purple giraffe nibbled my parcel on Tuesday";
+const REPLY_SENTENCE: &str = "Also the teapot lid arrived cracked in three places";
+const HATTER: &str = "mad.hatter@teaparty.test";
+const RECEIPT: &str = "Receipt kept by the Queen of Hearts, order 77123";
+const BOB: &str = "bob.builder@example.org";
+const BOB_SENTENCE: &str = "Can we fix it before the weekend sale ends";
+
+fn mail(from: &str, extra_headers: &str, subject: &str, id: &str, body: &str) -> String {
+    format!(
+        "From: {from}\r\nTo: {SUPPORT}\r\n{extra_headers}Subject: {subject}\r\nMessage-ID: <{id}>\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+}
+
+/// Alice: a message with an attachment and a Cc, a reply to it, and a second ticket; Bob:
+/// one ticket. Returns Alice's ticket numbers.
+fn seed(t: &TestApp) -> Vec<i64> {
+    let first = format!(
+        "From: {ALICE_NAME} <{ALICE}>\r\nTo: {SUPPORT}\r\nCc: {HATTER}\r\nSubject: Parcel damaged\r\n\
+         Message-ID: <a1@wonderland.test>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Hello, {SENTENCE}. Please call me on {PHONE}. Where is my refund?\r\n\
+         --b1\r\nContent-Type: text/plain; name=\"queen-receipt.txt\"\r\n\
+         Content-Disposition: attachment; filename=\"queen-receipt.txt\"\r\n\r\n{RECEIPT}\r\n--b1--\r\n"
+    );
+    let n1 = number(t.ingest(&first));
+    let n1b = number(t.ingest(&format!(
+        "From: {ALICE_NAME} <{ALICE}>\r\nTo: {SUPPORT}\r\nSubject: Re: Parcel damaged [#{n1}]\r\n\
+         Message-ID: <a2@wonderland.test>\r\nIn-Reply-To: <a1@wonderland.test>\r\n\
+         References: <a1@wonderland.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         {REPLY_SENTENCE}.\r\n"
+    )));
+    assert_eq!(n1, n1b, "the reply threads onto the first ticket");
+    let n2 = number(t.ingest(&mail(
+        &format!("{ALICE_NAME} <{ALICE}>"),
+        "",
+        "Password",
+        "a3@wonderland.test",
+        "How do I reset my password? I forgot it.",
+    )));
+    number(t.ingest(&mail(
+        &format!("Bob Builder <{BOB}>"),
+        "",
+        "Sale",
+        "b1@example.org",
+        &format!("{BOB_SENTENCE}? Where is my order?"),
+    )));
+    t.deliver();
+    vec![n1, n2]
+}
+
+fn number(o: tandem::app::ingest::Outcome) -> i64 {
+    match o {
+        tandem::app::ingest::Outcome::Accepted { ticket_number, .. } => ticket_number,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn count_kind(t: &TestApp, kind: &str) -> i64 {
+    let mut conn = t.app.conn().unwrap();
+    tandem::store::events::count_kind(&mut conn, kind).unwrap()
+}
+
+/// Every file of a zip archive: (name, bytes).
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
+    (0..archive.len())
+        .map(|i| {
+            let mut f = archive.by_index(i).unwrap();
+            let mut out = Vec::new();
+            f.read_to_end(&mut out).unwrap();
+            (f.name().unwrap().to_string(), out)
+        })
+        .collect()
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    let n = needle.as_bytes();
+    haystack.windows(n.len()).any(|w| w == n)
+}
+
+#[test]
+fn export_holds_every_message_of_the_customer_and_nothing_of_another() {
+    let t = TestApp::with_kb();
+    let tickets = seed(&t);
+    let out = t.dir.path().join("alice.zip");
+    let (code, stdout, stderr) = t.run_cli(
+        &[
+            "customer",
+            "export",
+            &ALICE.to_uppercase(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let files = unzip(&std::fs::read(&out).unwrap());
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+
+    let (_, json) = files.iter().find(|(n, _)| n == "customer.json").unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(json).unwrap();
+    assert_eq!(doc["profile"]["email"], ALICE);
+    assert_eq!(doc["profile"]["name"], ALICE_NAME);
+    assert_eq!(doc["vip_and_consent"]["vip"], false);
+    let exported: Vec<i64> = doc["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(exported, tickets);
+    // Every message of theirs, as the ticket view holds it (incoming and our answers).
+    let texts: Vec<String> = doc["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["messages"].as_array().unwrap().clone())
+        .map(|m| m["text"].as_str().unwrap().to_string())
+        .collect();
+    let expected: usize = tickets.iter().map(|n| t.show(*n).messages.len()).sum();
+    assert_eq!(texts.len(), expected);
+    for s in [SENTENCE, REPLY_SENTENCE, "How do I reset my password"] {
+        assert!(texts.iter().any(|x| x.contains(s)), "{s} missing");
+    }
+    // The attachment and the three raw messages they sent.
+    let attachment = files
+        .iter()
+        .find(|(n, _)| n.starts_with("attachments/") && n.ends_with("queen-receipt.txt"))
+        .unwrap_or_else(|| panic!("no attachment in {names:?}"));
+    assert!(contains(&attachment.1, RECEIPT));
+    let raw: Vec<_> = files
+        .iter()
+        .filter(|(n, _)| n.starts_with("raw/"))
+        .collect();
+    assert_eq!(raw.len(), 3, "{names:?}");
+    assert!(
+        raw.iter()
+            .all(|(n, b)| n.ends_with(".eml") && contains(b, ALICE))
+    );
+    // Nothing of Bob's anywhere.
+    for (name, bytes) in &files {
+        for needle in [BOB, BOB_SENTENCE, "Bob Builder"] {
+            assert!(!contains(bytes, needle), "{needle} in {name}");
+        }
+    }
+    assert_eq!(count_kind(&t, "customer_exported"), 1);
+
+    let (code, _, _) = t.run_cli(
+        &[
+            "customer",
+            "export",
+            "nobody@nowhere.test",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(code, 66, "an unknown customer exits 66");
+}
+
+/// Which places personal data could be left in; each needle must be in none of them.
+fn needles() -> Vec<&'static str> {
+    vec![
+        ALICE,
+        ALICE_NAME,
+        "liddell",
+        PHONE,
+        SENTENCE,
+        "giraffe",
+        REPLY_SENTENCE,
+        "teapot",
+        HATTER,
+        RECEIPT,
+        "queen-receipt",
+    ]
+}
+
+/// The whole database as bytes: the SQLite file after a checkpoint and VACUUM, or a
+/// `pg_dump` of the test's schema (bytea columns appear there in hex: searched as hex too).
+fn database_bytes(t: &TestApp) -> (Vec<u8>, bool) {
+    if t.db.is_postgres() {
+        let base = std::env::var("TANDEM_TEST_DATABASE_URL").unwrap();
+        let schema = t.db.url.rsplit("%3D").next().unwrap().to_string();
+        let out = std::process::Command::new("pg_dump")
+            .args(["--dbname", &base, "--schema", &schema, "--no-owner"])
+            .output()
+            .expect("pg_dump runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(contains(&out.stdout, "COPY "), "the dump holds data");
+        (out.stdout, true)
+    } else {
+        let path = t.db.url.strip_prefix("sqlite://").unwrap().to_string();
+        let mut conn = diesel::sqlite::SqliteConnection::establish(&path).unwrap();
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut conn,
+            "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);",
+        )
+        .unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        if let Ok(wal) = std::fs::read(format!("{path}-wal")) {
+            bytes.extend(wal);
+        }
+        (bytes, false)
+    }
+}
+
+fn found_in(bytes: &[u8], hex_too: bool, needle: &str) -> bool {
+    contains(bytes, needle)
+        || contains(bytes, &needle.to_lowercase())
+        || (hex_too && contains(bytes, &hex::encode(needle.as_bytes())))
+}
+
+#[test]
+fn erasure_leaves_no_trace_and_keeps_the_figures() {
+    let t = TestApp::with_kb();
+    let tickets = seed(&t);
+    // A person reviewed Alice's draft: the engine learns from her words.
+    let agent = add_user(&t, "agent@tandem.test", "agent");
+    let by = ActingUser {
+        id: agent,
+        ip: None,
+    };
+    let draft = t
+        .show(tickets[0])
+        .drafts
+        .into_iter()
+        .find(|d| d.status == "pending")
+        .expect("a draft waits for review");
+    tandem::app::review::edit_and_send(
+        &t.app,
+        tickets[0],
+        &draft.id,
+        &format!("Dear {ALICE_NAME}, we are sorry. We will call {PHONE}."),
+        true,
+        &by,
+    )
+    .unwrap();
+    t.deliver();
+    {
+        let mut conn = t.app.conn().unwrap();
+        tandem::app::triage::retrain(&mut conn).unwrap();
+        let learned = tandem::store::drafts::reviewed_examples(&mut conn).unwrap();
+        assert!(
+            learned.iter().any(|(text, _, _)| text.contains("teapot")),
+            "{learned:?}"
+        );
+    }
+    let (before, hex) = database_bytes(&t);
+    for n in needles() {
+        assert!(found_in(&before, hex, n), "the seed stores {n}");
+    }
+    let period = metrics::Period::new(
+        tandem::store::now() - Duration::days(1),
+        tandem::store::now() + Duration::days(1),
+    );
+    let figures = |t: &TestApp| {
+        let mut conn = t.app.conn().unwrap();
+        let d = metrics::dashboard_in(&mut conn, 15, period, period.to).unwrap();
+        let settings = tandem::app::triage::settings(&t.app.config, &mut conn).unwrap();
+        let c = metrics::calibration_in(&mut conn, &settings, period).unwrap();
+        ["totals", "intent", "series", "calibration"]
+            .map(|table| metrics::csv(&d, &c, table).unwrap())
+    };
+    let figures_before = figures(&t);
+    let messages_before: usize = tickets.iter().map(|n| t.show(*n).messages.len()).sum();
+
+    let (code, stdout, stderr) = t.run_cli(
+        &[
+            "customer",
+            "erase",
+            ALICE,
+            "--reason",
+            "Request by email from alice.liddell@wonderland.test",
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let (again, stdout2, _) = t.run_cli(&["customer", "erase", ALICE, "--reason", "again"], b"");
+    assert_eq!(again, 0, "erasing twice is harmless: {stdout2}");
+
+    let (after, hex) = database_bytes(&t);
+    for n in needles() {
+        assert!(!found_in(&after, hex, n), "{n} is still in the database");
+    }
+    // Bob is intact.
+    for n in [BOB, BOB_SENTENCE, "Bob Builder"] {
+        assert!(found_in(&after, hex, n), "{n} was lost");
+    }
+    // The same figures, the same number of messages (now empty), the same tickets.
+    assert_eq!(figures(&t), figures_before);
+    let shown: Vec<_> = tickets.iter().map(|n| t.show(*n)).collect();
+    assert_eq!(
+        shown.iter().map(|s| s.messages.len()).sum::<usize>(),
+        messages_before
+    );
+    assert!(shown.iter().all(|s| s.summary.subject == "[erased]"
+        && s.summary.customer.ends_with("@erased.invalid")
+        && s.messages.iter().all(|m| m.text.is_empty())));
+    // Nothing learned from her any more; the engine still answers.
+    let mut conn = t.app.conn().unwrap();
+    assert!(
+        !tandem::store::drafts::reviewed_examples(&mut conn)
+            .unwrap()
+            .iter()
+            .any(|(text, _, _)| text.contains("teapot") || text.is_empty())
+    );
+    // The audit trail: who and why, never the data.
+    let erased: Vec<String> = schema::events::table
+        .filter(schema::events::kind.eq("customer_erased"))
+        .select(schema::events::data)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(erased.len(), 2, "both requests are recorded");
+    assert!(erased[0].contains("Request by email") && erased[0].contains("erased.invalid"));
+    assert!(erased.iter().all(|d| !d.contains("liddell")));
+    drop(conn);
+    // Mail from the same address later is a new customer, a new ticket.
+    let n = number(t.ingest(&mail(ALICE, "", "Hello again", "a9@wonderland.test", "Hi!")));
+    assert!(!tickets.contains(&n));
+}
+
+/// The supervisor scenario's customer erased: every figure of the period is the same.
+#[test]
+fn erasure_keeps_every_supervisor_figure_of_the_scenario() {
+    let t = crate::supervisor::app();
+    crate::supervisor::seed(&t);
+    let t0 = NaiveDate::from_ymd_opt(2026, 11, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let period = metrics::Period::new(t0, t0 + Duration::days(7));
+    let figures = |t: &TestApp| {
+        let mut conn = t.app.conn().unwrap();
+        let d = metrics::dashboard_in(&mut conn, 15, period, period.to).unwrap();
+        let settings = tandem::app::triage::settings(&t.app.config, &mut conn).unwrap();
+        let c = metrics::calibration_in(&mut conn, &settings, period).unwrap();
+        ["totals", "intent", "series", "calibration"]
+            .map(|table| metrics::csv(&d, &c, table).unwrap())
+    };
+    let before = figures(&t);
+    let done = tandem::app::privacy::erase(&t.app, "customer@example.com", "test", None).unwrap();
+    assert_eq!(done.tickets, 101);
+    assert_eq!(figures(&t), before);
+}
+
+#[test]
+fn retention_removes_exactly_what_the_dry_run_listed_and_spares_holds() {
+    let t = TestApp::with(&[
+        ("TANDEM_RETENTION_RAW_DAYS", "30"),
+        ("TANDEM_RETENTION_CLOSED_DAYS", "365"),
+    ]);
+    t.import_kb();
+    let old = number(t.ingest(&mail(
+        "old@example.com",
+        "",
+        "Old",
+        "o1@x",
+        "An old question about my invoice",
+    )));
+    let held = number(t.ingest(&mail(
+        "held@example.com",
+        "",
+        "Held",
+        "h1@x",
+        "A disputed order, keep it",
+    )));
+    let recent = number(t.ingest(&mail(
+        "new@example.com",
+        "",
+        "New",
+        "n1@x",
+        "A fresh question",
+    )));
+    let (code, _, _) = t.run_cli(&["ticket", "hold", &held.to_string()], b"");
+    assert_eq!(code, 0);
+    // The old and the held tickets: closed 400 days ago, their raw mail processed 40 days ago.
+    let long_ago = tandem::store::now() - Duration::days(400);
+    let raw_ago = tandem::store::now() - Duration::days(40);
+    {
+        let mut conn = t.app.conn().unwrap();
+        for n in [old, held] {
+            diesel::update(schema::tickets::table.filter(schema::tickets::number.eq(n)))
+                .set((
+                    schema::tickets::status.eq("closed"),
+                    schema::tickets::updated_at.eq(long_ago),
+                ))
+                .execute(&mut conn)
+                .unwrap();
+            let id: String = schema::tickets::table
+                .filter(schema::tickets::number.eq(n))
+                .select(schema::tickets::id)
+                .first(&mut conn)
+                .unwrap();
+            diesel::update(schema::raw_mail::table.filter(schema::raw_mail::ticket_id.eq(id)))
+                .set(schema::raw_mail::processed_at.eq(raw_ago))
+                .execute(&mut conn)
+                .unwrap();
+        }
+    }
+    let (code, dry, err) = t.run_cli(&["retention", "--dry-run"], b"");
+    assert_eq!(code, 0, "{err}");
+    let listed: Vec<&str> = dry.lines().collect();
+    assert_eq!(listed.len(), 2, "{dry}");
+    assert!(listed[0].starts_with("raw mail ") && listed[0].ends_with(&format!("(ticket #{old})")));
+    assert!(listed[1].starts_with(&format!("ticket #{old} closed")));
+    // A dry run changes nothing.
+    assert_eq!(
+        t.show(old).messages[0].text.trim(),
+        "An old question about my invoice"
+    );
+    assert_eq!(count_kind(&t, "retention_run"), 0);
+
+    let (code, run, err) = t.run_cli(&["retention"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(run, dry, "removed exactly what the dry run listed");
+    let gone = t.show(old);
+    assert_eq!(gone.summary.subject, "[erased]");
+    assert!(gone.messages.iter().all(|m| m.text.is_empty()));
+    assert!(
+        gone.summary.customer.ends_with("@erased.invalid"),
+        "nothing of theirs is left"
+    );
+    assert_eq!(
+        t.show(held).messages[0].text.trim(),
+        "A disputed order, keep it"
+    );
+    assert_eq!(t.show(recent).messages[0].text.trim(), "A fresh question");
+    {
+        let mut conn = t.app.conn().unwrap();
+        let raw: i64 = schema::raw_mail::table
+            .count()
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(raw, 2, "the held and the recent raw mail stay");
+    }
+    assert_eq!(count_kind(&t, "retention_run"), 1);
+    assert_eq!(count_kind(&t, "legal_hold_changed"), 1);
+    let (_, again, _) = t.run_cli(&["retention", "--dry-run"], b"");
+    assert!(again.is_empty(), "{again}");
+}
+
+#[test]
+fn the_retention_job_runs_once_across_servers() {
+    let t = TestApp::new();
+    let other = tandem::app::App::open(t.app.config.clone()).unwrap();
+    let first = tandem::app::privacy::retention_job(&t.app, "server-a").unwrap();
+    let second = tandem::app::privacy::retention_job(&other, "server-b").unwrap();
+    let again = tandem::app::privacy::retention_job(&t.app, "server-a").unwrap();
+    assert!(first.is_some() && second.is_none() && again.is_none());
+    assert_eq!(count_kind(&t, "retention_run"), 1);
+}
+
+#[test]
+fn audit_rows_cannot_be_changed_or_deleted() {
+    let t = TestApp::with_kb();
+    seed(&t);
+    tandem::app::privacy::set_hold(
+        &t.app,
+        tandem::app::privacy::HoldTarget::Customer(BOB),
+        true,
+        None,
+    )
+    .unwrap();
+    let mut conn = t.app.conn().unwrap();
+    let id: String = schema::events::table
+        .filter(schema::events::kind.eq("legal_hold_changed"))
+        .select(schema::events::id)
+        .first(&mut conn)
+        .unwrap();
+    let row = schema::events::table.find(&id);
+    assert!(diesel::delete(row).execute(&mut conn).is_err());
+    assert!(
+        diesel::delete(schema::events::table)
+            .execute(&mut conn)
+            .is_err()
+    );
+    assert!(
+        diesel::update(row)
+            .set(schema::events::actor_kind.eq("system"))
+            .execute(&mut conn)
+            .is_err()
+    );
+    assert!(
+        diesel::update(row)
+            .set(schema::events::created_at.eq(tandem::store::now() - Duration::days(9)))
+            .execute(&mut conn)
+            .is_err()
+    );
+    assert!(
+        diesel::update(row)
+            .set(schema::events::data.eq("{}"))
+            .execute(&mut conn)
+            .is_err()
+    );
+    // Held: an erasure is refused and changes nothing.
+    drop(conn);
+    assert!(tandem::app::privacy::erase(&t.app, BOB, "asked", None).is_err());
+    let (code, _, _) = t.run_cli(&["customer", "erase", BOB, "--reason", "asked"], b"");
+    assert_ne!(code, 0);
+    let mut conn = t.app.conn().unwrap();
+    assert!(
+        tandem::store::customers::find_by_email(&mut conn, BOB)
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[test]
+fn credentials_are_stored_only_encrypted_and_never_without_a_key() {
+    let plain = "smtp-password-Xq93-never-in-clear";
+    let t = TestApp::new();
+    let (code, _, err) = t.run_cli(&["secret", "set", "smtp_password"], plain.as_bytes());
+    assert_eq!(code, 65, "refused without a key: {err}");
+    assert!(err.contains("TANDEM_SECRET_KEY"), "{err}");
+    let t = TestApp::with(&[("TANDEM_SECRET_KEY", "0123456789abcdef0123456789abcdef-test")]);
+    let (code, out, err) = t.run_cli(&["secret", "set", "smtp_password"], plain.as_bytes());
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, list, _) = t.run_cli(&["secret", "list"], b"");
+    assert_eq!(list.trim(), "smtp_password", "names only");
+    assert_eq!(
+        tandem::app::secrets::load(&t.app, "smtp_password")
+            .unwrap()
+            .as_deref(),
+        Some(plain)
+    );
+    let (bytes, hex) = database_bytes(&t);
+    assert!(
+        !found_in(&bytes, hex, plain),
+        "the credential is stored in clear"
+    );
+    assert!(!found_in(&bytes, hex, "Xq93"));
+    assert_eq!(count_kind(&t, "secret_stored"), 1);
+    // Another key opens nothing.
+    let mut config = t.app.config.clone();
+    config.secret_key = Some("another-key-another-key-another-key".into());
+    let other = tandem::app::App::open(config).unwrap();
+    assert!(tandem::app::secrets::load(&other, "smtp_password").is_err());
+}
+
+/// The admin console's privacy page, over HTTP in process.
+mod console_flows {
+    use actix_web::{App, test, web};
+
+    use super::*;
+
+    #[actix_web::test]
+    async fn admins_export_and_erase_from_the_console_with_their_password() {
+        let t = TestApp::with_kb();
+        seed(&t);
+        add_user(&t, "admin@tandem.test", "admin");
+        add_user(&t, "agent@tandem.test", "agent");
+        let svc = console!(t);
+
+        let mut agent = Browser::default();
+        agent.login(&svc, "agent@tandem.test", PASSWORD).await;
+        assert_eq!(agent.get(&svc, "/admin/privacy").await.status, 403);
+        let p = agent
+            .submit(&svc, "/admin/privacy/export", &[("email", ALICE)])
+            .await;
+        assert_eq!(p.status, 403, "agents cannot export");
+
+        let mut admin = Browser::default();
+        admin.login(&svc, "admin@tandem.test", PASSWORD).await;
+        let page = admin.get(&svc, "/admin/privacy").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Erase a customer"));
+        let bad_csrf = admin
+            .post(
+                &svc,
+                "/admin/privacy/export",
+                &[("csrf_token", "x"), ("email", ALICE)],
+            )
+            .await;
+        assert_eq!(bad_csrf.status, 403);
+
+        let p = admin
+            .submit(
+                &svc,
+                "/admin/privacy/erase",
+                &[
+                    ("email", ALICE),
+                    ("reason", "asked"),
+                    ("password", "not my password"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, 403, "a wrong password erases nothing");
+        let p = admin
+            .submit(
+                &svc,
+                "/admin/privacy/erase",
+                &[("email", ALICE), ("reason", " "), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(p.status, 400, "a reason is required");
+        {
+            let mut conn = t.app.conn().unwrap();
+            assert!(
+                tandem::store::customers::find_by_email(&mut conn, ALICE)
+                    .unwrap()
+                    .is_some()
+            );
+        }
+        assert_eq!(count_kind(&t, "reauth_failed"), 1);
+        let p = admin
+            .submit(
+                &svc,
+                "/admin/privacy/erase",
+                &[
+                    ("email", ALICE),
+                    ("reason", "asked by phone"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            (p.status, p.location.as_str()),
+            (303, "/admin/privacy?done=erased")
+        );
+        let mut conn = t.app.conn().unwrap();
+        assert!(
+            tandem::store::customers::find_by_email(&mut conn, ALICE)
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(count_kind(&t, "customer_erased"), 1);
+    }
+
+    #[actix_web::test]
+    async fn the_console_export_is_the_same_archive() {
+        let t = TestApp::with_kb();
+        seed(&t);
+        add_user(&t, "admin@tandem.test", "admin");
+        let app = tandem::app::App::open(t.app.config.clone()).unwrap();
+        let svc = test::init_service(
+            App::new()
+                .app_data(web::Data::new(app))
+                .app_data(web::Data::new(tandem::web::presence::Presence::default()))
+                .configure(tandem::web::routes),
+        )
+        .await;
+        let mut admin = Browser::default();
+        admin.login(&svc, "admin@tandem.test", PASSWORD).await;
+        admin.get(&svc, "/admin/privacy").await;
+        let cookie = admin.cookie_header();
+        let resp = test::call_service(
+            &svc,
+            test::TestRequest::post()
+                .uri("/admin/privacy/export")
+                .insert_header(("Cookie", cookie))
+                .peer_addr("10.1.2.3:4000".parse().unwrap())
+                .set_form([("csrf_token", admin.csrf.as_str()), ("email", ALICE)])
+                .to_request(),
+        )
+        .await;
+        assert_eq!(resp.status(), 200);
+        assert_eq!(
+            resp.headers().get("content-type").unwrap(),
+            "application/zip"
+        );
+        let body = test::read_body(resp).await;
+        let files = unzip(&body);
+        assert!(files.iter().any(|(n, _)| n == "customer.json"));
+        assert_eq!(
+            files.iter().filter(|(n, _)| n.starts_with("raw/")).count(),
+            3
+        );
+        assert!(files.iter().all(|(_, b)| !contains(b, BOB)));
+        assert_eq!(count_kind(&t, "customer_exported"), 1);
+    }
+
+    /// The kinds of action in the audit table of a page, top to bottom.
+    fn audit_kinds(body: &str) -> Vec<String> {
+        let doc = scraper::Html::parse_document(body);
+        let sel = scraper::Selector::parse("#audit tbody tr td:nth-child(4)").unwrap();
+        doc.select(&sel).map(|td| td.text().collect()).collect()
+    }
+
+    #[actix_web::test]
+    async fn the_audit_log_filters_by_person_action_ticket_and_period_and_exports_csv() {
+        let t = TestApp::with_kb();
+        let tickets = seed(&t);
+        let admin_id = add_user(&t, "admin@tandem.test", "admin");
+        let agent_id = add_user(&t, "agent@tandem.test", "agent");
+        let agent = ActingUser {
+            id: agent_id.clone(),
+            ip: None,
+        };
+        tandem::app::privacy::set_hold(
+            &t.app,
+            tandem::app::privacy::HoldTarget::Ticket(tickets[1]),
+            true,
+            Some(&agent),
+        )
+        .unwrap();
+        tandem::app::privacy::export(&t.app, ALICE, None).unwrap();
+        let svc = console!(t);
+        let mut admin = Browser::default();
+        admin.login(&svc, "admin@tandem.test", PASSWORD).await;
+
+        let all = admin.get(&svc, "/admin/audit").await;
+        assert_eq!(all.status, 200);
+        let kinds = audit_kinds(&all.body);
+        assert!(
+            kinds.contains(&"customer_exported".to_string()),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&"legal_hold_changed".to_string()),
+            "{kinds:?}"
+        );
+
+        let by_action = admin
+            .get(&svc, "/admin/audit?action=customer_exported")
+            .await;
+        assert_eq!(audit_kinds(&by_action.body), ["customer_exported"]);
+        let by_ticket = admin
+            .get(&svc, &format!("/admin/audit?ticket=%23{}", tickets[1]))
+            .await;
+        // Everything on that ticket (the hold, and what the system did when mail came in),
+        // nothing of another ticket or about no ticket.
+        let on_ticket = audit_kinds(&by_ticket.body);
+        assert_eq!(on_ticket[0], "legal_hold_changed", "{on_ticket:?}");
+        assert!(
+            on_ticket.contains(&"ticket_created".to_string()),
+            "{on_ticket:?}"
+        );
+        assert!(
+            !on_ticket.contains(&"customer_exported".to_string()),
+            "{on_ticket:?}"
+        );
+        assert_eq!(
+            on_ticket.iter().filter(|k| *k == "ticket_created").count(),
+            1,
+            "one ticket's creation: {on_ticket:?}"
+        );
+        let by_person = admin
+            .get(&svc, &format!("/admin/audit?person={agent_id}"))
+            .await;
+        assert_eq!(audit_kinds(&by_person.body), ["legal_hold_changed"]);
+        let by_admin = admin
+            .get(&svc, &format!("/admin/audit?person={admin_id}"))
+            .await;
+        assert!(
+            audit_kinds(&by_admin.body).iter().all(|k| k == "login"),
+            "{:?}",
+            audit_kinds(&by_admin.body)
+        );
+        let today = tandem::store::now().date();
+        let tomorrow = today + Duration::days(1);
+        let future = admin
+            .get(&svc, &format!("/admin/audit?from={tomorrow}"))
+            .await;
+        assert!(audit_kinds(&future.body).is_empty());
+        let within = admin
+            .get(
+                &svc,
+                &format!("/admin/audit?from={today}&to={today}&action=customer_exported"),
+            )
+            .await;
+        assert_eq!(audit_kinds(&within.body), ["customer_exported"]);
+        assert_eq!(
+            admin.get(&svc, "/admin/audit?from=yesterday").await.status,
+            400
+        );
+
+        let csv = admin
+            .get(
+                &svc,
+                &format!(
+                    "/admin/audit.csv?ticket={}&action=legal_hold_changed",
+                    tickets[1]
+                ),
+            )
+            .await;
+        assert_eq!(csv.status, 200);
+        let lines: Vec<&str> = csv.body.lines().collect();
+        assert_eq!(lines[0], "at_utc,who,ip,action,ticket,details");
+        assert_eq!(lines.len(), 2, "{}", csv.body);
+        assert!(
+            lines[1].contains(",agent,") && lines[1].contains(",legal_hold_changed,"),
+            "{}",
+            lines[1]
+        );
+        assert_eq!(count_kind(&t, "audit_exported"), 1);
+
+        let mut agent_browser = Browser::default();
+        agent_browser
+            .login(&svc, "agent@tandem.test", PASSWORD)
+            .await;
+        assert_eq!(
+            agent_browser.get(&svc, "/admin/audit.csv").await.status,
+            403
+        );
+    }
+}
