@@ -130,31 +130,6 @@ pub fn recent_failed_logins(
         .collect())
 }
 
-/// Audit rows: events with the acting user's name and the ticket number, newest first.
-/// An event with the acting user's name and the ticket's number.
+/// An audit row: an event with the acting user's name and the ticket's number.
 pub type AuditEntry = (EventRow, Option<String>, Option<i64>);
 
-pub fn audit_page(
-    conn: &mut DbConn,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<AuditEntry>, StoreError> {
-    use super::schema::{tickets, users};
-    Ok(events::table
-        .left_join(users::table.on(events::actor_id.eq(users::id.nullable())))
-        .left_join(tickets::table.on(events::ticket_id.eq(tickets::id.nullable())))
-        // Inlined, not bound: only a literal lets the planner use the partial index
-        // `events_people_time` on both stores.
-        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
-            "events.actor_kind <> 'system'",
-        ))
-        .order((events::created_at.desc(), events::id.desc()))
-        .limit(limit)
-        .offset(offset)
-        .select((
-            EventRow::as_select(),
-            users::name.nullable(),
-            tickets::number.nullable(),
-        ))
-        .load(conn)?)
-}

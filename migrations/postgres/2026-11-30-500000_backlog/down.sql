@@ -1,3 +1,4 @@
+DROP INDEX events_people_kind;
 DROP TRIGGER auto_answers_total_sync ON drafts;
 DROP FUNCTION auto_answers_total_sync();
 DROP TRIGGER tickets_total_sync ON tickets;

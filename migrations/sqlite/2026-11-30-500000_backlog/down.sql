@@ -1,3 +1,4 @@
+DROP INDEX events_people_kind;
 DROP TRIGGER auto_answers_total_update;
 DROP TRIGGER auto_answers_total_delete;
 DROP TRIGGER auto_answers_total_insert;
