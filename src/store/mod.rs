@@ -1,6 +1,7 @@
 //! Persistence: the only layer that knows SQL. One schema and one set of queries serve
 //! SQLite (the default) and PostgreSQL, through a diesel `MultiConnection`.
 
+pub mod bench_rows;
 pub mod customers;
 pub mod drafts;
 pub mod events;
@@ -14,6 +15,7 @@ pub mod queue;
 pub mod raw_mail;
 pub mod schema;
 pub mod seed;
+pub mod servers;
 pub mod sessions;
 pub mod settings;
 pub mod tickets;

@@ -7,6 +7,7 @@ mod faults;
 mod harness;
 mod llm;
 mod loop_flow;
+mod scale;
 mod schema;
 mod security;
 mod smtp;
