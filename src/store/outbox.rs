@@ -37,17 +37,24 @@ pub fn claim_next(
         return claim_next_skip_locked(pg, at, lease);
     }
     for _ in 0..5 {
-        let candidate: Option<OutboxRow> = outbox::table
-            .filter(
-                outbox::status
-                    .eq(PENDING)
-                    .and(outbox::next_attempt_at.le(at))
-                    .or(outbox::status.eq(SENDING).and(outbox::locked_until.lt(at))),
-            )
+        // Two queries, each an index range (status, next_attempt_at): one query with OR
+        // made SQLite scan the whole table, rendered mails and all, for every claim.
+        let candidate: Option<OutboxRow> = match outbox::table
+            .filter(outbox::status.eq(PENDING))
+            .filter(outbox::next_attempt_at.le(at))
             .order(outbox::next_attempt_at.asc())
             .select(OutboxRow::as_select())
             .first(conn)
-            .optional()?;
+            .optional()?
+        {
+            Some(row) => Some(row),
+            None => outbox::table
+                .filter(outbox::status.eq(SENDING))
+                .filter(outbox::locked_until.lt(at))
+                .select(OutboxRow::as_select())
+                .first(conn)
+                .optional()?,
+        };
         let Some(row) = candidate else {
             return Ok(None);
         };
@@ -82,19 +89,26 @@ fn claim_next_skip_locked(
     lease: Duration,
 ) -> Result<Option<OutboxRow>, StoreError> {
     pg.transaction(|pg| {
-        let candidate: Option<OutboxRow> = outbox::table
-            .filter(
-                outbox::status
-                    .eq(PENDING)
-                    .and(outbox::next_attempt_at.le(at))
-                    .or(outbox::status.eq(SENDING).and(outbox::locked_until.lt(at))),
-            )
+        let candidate: Option<OutboxRow> = match outbox::table
+            .filter(outbox::status.eq(PENDING))
+            .filter(outbox::next_attempt_at.le(at))
             .order(outbox::next_attempt_at.asc())
             .select(OutboxRow::as_select())
             .for_update()
             .skip_locked()
             .first(pg)
-            .optional()?;
+            .optional()?
+        {
+            Some(row) => Some(row),
+            None => outbox::table
+                .filter(outbox::status.eq(SENDING))
+                .filter(outbox::locked_until.lt(at))
+                .select(OutboxRow::as_select())
+                .for_update()
+                .skip_locked()
+                .first(pg)
+                .optional()?,
+        };
         let Some(mut row) = candidate else {
             return Ok(None);
         };
