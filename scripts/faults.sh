@@ -38,6 +38,9 @@ start_server() {
     done
     echo "serve did not start"; tail "$WORK/serve.log"; exit 1
 }
+# With serve running, ingest-mail only stores (exit 0 = stored) and serve's backlog worker
+# processes within moments: give it that moment before counting.
+settle() { sleep 1; }
 # Tickets per customer address: "ADDRESS COUNT" lines.
 per_customer() {
     "$BIN" ticket list --json | python3 -c '
@@ -68,16 +71,17 @@ check "hostile header + 20 (HTTP)" "h" "$ok"
 mail '=?UTF-8?B?RXZlDQpCY2M6IGF0dGFja2VyQGV2aWwuZXhhbXBsZQ==?= <pipe-hostile@evil.example>' Hi p1@evil >"$WORK/m"
 ok=0; "$BIN" ingest-mail <"$WORK/m" 2>/dev/null && ok=1
 for i in $(seq 1 20); do mail "pipe-$i@example.com" "Q $i" "pp$i@example.com" >"$WORK/m"; "$BIN" ingest-mail <"$WORK/m" 2>/dev/null && ok=$((ok + 1)); done
-check "hostile header + 20 (ingest-mail)" "pipe-" "$ok"
+settle; check "hostile header + 20 (ingest-mail)" "pipe-" "$ok"
 
-# 2. A message that panics inside its transaction: refused for good (400/65), parked, and
-#    the messages after it are stored.
+# 2. A message that panics inside its transaction: refused for good over HTTP (400) and
+#    parked; over the pipe beside a running server it is stored (exit 0) and parked by the
+#    server (alone, the pipe exits 65); the messages after it are stored.
 mail 'boom@example.com' Boom boom1@example.com 'X-Tandem-Fault: panic\r\n' >"$WORK/m"
 code=$(post "$WORK/m"); "$BIN" ingest-mail <"$WORK/m" 2>/dev/null; pipe=$?
 ok=0; for i in $(seq 1 10); do mail "after-$i@example.com" "Q $i" "af$i@example.com" >"$WORK/m"; [ "$(post "$WORK/m")" = 202 ] && ok=$((ok + 1)); done
-parked=$("$BIN" failed-mail --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+settle; parked=$("$BIN" failed-mail --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 printf '%-44s %s  HTTP %s, exit %s, parked %s\n' "panic inside a transaction" \
-    "$([ "$code" = 400 ] && [ $pipe = 65 ] && [ "$parked" -ge 1 ] && echo ok || echo FAIL)" "$code" "$pipe" "$parked"
+    "$([ "$code" = 400 ] && { [ $pipe = 65 ] || [ $pipe = 0 ]; } && [ "$parked" -ge 2 ] && echo ok || echo FAIL)" "$code" "$pipe" "$parked"
 check "  then 10 ordinary messages" "after-" "$ok"
 
 # 3. 8 concurrent copies of each of 50 messages over HTTP; 4 concurrent pipes of 25.
@@ -100,6 +104,7 @@ for i in $(seq 1 25); do
     wait "${pids[@]}"
 done
 [ -f "$WORK/pbad" ] && bad=$(wc -l <"$WORK/pbad")
+settle
 check "4 concurrent ingest-mail x 25" "pcopy-" 25
 printf '%-44s %s  non-zero exits: %s of 100\n' "  every copy exited 0" "$([ "$bad" = 0 ] && echo ok || echo FAIL)" "$bad"
 
@@ -114,7 +119,7 @@ printf 'From: "Ev\0e" <nul-1@example.com>\r\nSubject: he\0llo\r\nMessage-ID: <nu
 [ "$(post "$WORK/m")" = 202 ] && ok=1 || ok=0
 printf 'From: "Ev\0e" <nul-2@example.com>\r\nSubject: he\0llo\r\nMessage-ID: <nul2@example.com>\r\n\r\nbody \0 with NUL\r\n' >"$WORK/m"
 "$BIN" ingest-mail <"$WORK/m" 2>/dev/null && ok=$((ok + 1))
-check "NUL bytes (HTTP and ingest-mail)" "nul-" "$ok"
+settle; check "NUL bytes (HTTP and ingest-mail)" "nul-" "$ok"
 
 # 6. kill -9 of serve three times during a stream of 600 emails; the sender retries
 #    anything not answered 202, as an MTA does.
@@ -144,7 +149,7 @@ for i in $(seq 1 100); do
     until "$BIN" ingest-mail <"$WORK/k$i" 2>/dev/null; do sleep 0.1; done
     killed_ok=$((killed_ok + 1))
 done
-check "ingest-mail killed mid-run x100, retried" "kill-" "$killed_ok"
+settle; check "ingest-mail killed mid-run x100, retried" "kill-" "$killed_ok"
 
 # 8. Delivery: serve's worker sends each queued answer; the double-send window (the
 #    transport accepted, the row not yet marked sent) is measured per mail.

@@ -146,12 +146,34 @@ enum SecretCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
-    /// Emails per second through `ingest-mail` (a process per email) and `POST /inbound/email`.
+    /// Emails per second through `POST /inbound/email` of a real `tandem serve`, against
+    /// the store's single-row transaction rate measured in the same run.
     Ingest {
-        #[arg(long, default_value_t = 300)]
-        count: usize,
-        #[arg(long, default_value_t = 4)]
-        clients: usize,
+        /// Emails per run.
+        #[arg(long, alias = "count", default_value_t = 4000)]
+        emails: usize,
+        /// Concurrent senders; a comma-separated list runs each in turn.
+        #[arg(long, value_delimiter = ',', default_value = "16")]
+        clients: Vec<usize>,
+    },
+    /// Emails per second through `tandem ingest-mail`, one process per email.
+    Pipe {
+        #[arg(long, default_value_t = 500)]
+        emails: usize,
+        /// Processes at once (an MTA delivers several messages at a time).
+        #[arg(long, default_value_t = 1)]
+        parallel: usize,
+        /// Run a `tandem serve` beside the pipe (it processes what the pipe stored).
+        #[arg(long)]
+        with_server: bool,
+    },
+    /// A steady rate into a real `tandem serve`: latency percentiles and RSS each minute.
+    Soak {
+        #[arg(long, default_value_t = 10)]
+        minutes: u64,
+        /// Emails per second.
+        #[arg(long, default_value_t = 200)]
+        rate: u64,
     },
     /// Triage throughput on one core: trains on a JSONL file, triages its texts over and over.
     Triage {
@@ -400,6 +422,13 @@ pub fn run() -> i32 {
         Command::Deliver => with_app(config, true, |app| {
             let transport =
                 app::outbox::transport(&app).map_err(|e| AppError::Invalid(e.to_string()))?;
+            // Without `serve`, mail `ingest-mail` queued for a server that stopped is
+            // processed here first, so its answers go out too.
+            for _ in 0..10_000 {
+                if app::ingest_batch::process_backlog(&app, app::ingest_batch::MAX_BATCH)? == 0 {
+                    break;
+                }
+            }
             let round = app::outbox::deliver_due(&app, &transport, usize::MAX)?;
             println!(
                 "sent {}, retrying later {}, failed {}",
@@ -455,20 +484,36 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
     with_app(config, true, |app| {
         let app = Arc::new(app);
         match command {
-            BenchCommand::Ingest { count, clients } => {
-                app::kb::import_jsonl(
-                    &app,
-                    include_str!("../samples/kb.jsonl"),
-                    "sample knowledge base",
-                )?;
-                let pipe = crate::bench::ingest_pipe(&app, count)?;
+            BenchCommand::Ingest { emails, clients } => {
+                import_sample_kb(&app)?;
+                crate::bench_ingest::ingest(&app, &scratch, emails, &clients)?;
+            }
+            BenchCommand::Pipe {
+                emails,
+                parallel,
+                with_server,
+            } => {
+                import_sample_kb(&app)?;
+                let server = if with_server {
+                    let exe = std::env::current_exe().map_err(|e| AppError::Invalid(e.to_string()))?;
+                    Some(crate::bench_ingest::ServerProcess::start(
+                        &exe,
+                        &crate::bench_ingest::child_env(&app, "bench-secret"),
+                        &scratch.join("serve.log"),
+                    )?)
+                } else {
+                    None
+                };
+                let rate = crate::bench_ingest::pipe(&app, emails, parallel)?;
                 println!(
-                    "ingest-mail (one process per email): {pipe:.0} emails/s over {count} emails"
+                    "ingest-mail (one process per email, {parallel} at a time{}): {rate:.0} emails/s over {emails} emails",
+                    if with_server { ", serve running" } else { "" }
                 );
-                let http = crate::bench::ingest_http(app.clone(), count, clients)?;
-                println!(
-                    "POST /inbound/email ({clients} clients): {http:.0} emails/s over {count} emails"
-                );
+                drop(server);
+            }
+            BenchCommand::Soak { minutes, rate } => {
+                import_sample_kb(&app)?;
+                crate::bench_ingest::soak(&app, &scratch, minutes, rate)?;
             }
             BenchCommand::Triage { train, messages } => {
                 let rows = crate::triage::eval::read_rows(&train)
@@ -558,6 +603,15 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
         }
         Ok(())
     })
+}
+
+fn import_sample_kb(app: &App) -> Result<(), AppError> {
+    app::kb::import_jsonl(
+        app,
+        include_str!("../samples/kb.jsonl"),
+        "sample knowledge base",
+    )?;
+    Ok(())
 }
 
 /// A fresh scratch folder for benchmark data.
@@ -654,6 +708,16 @@ fn ingest_mail_inner(config: Config) -> i32 {
         ms = started.elapsed().as_secs_f64() * 1e3,
         "migrations checked"
     );
+    // A running server processes what is stored for it: loading the triage model here
+    // would cost more than the whole store.
+    match app::ingest_batch::server_running(&app) {
+        Ok(true) => return ingest_mail_for_server(&app, &raw),
+        Ok(false) => {}
+        Err(e) => {
+            eprintln!("tandem: temporary failure, try again: {e}");
+            return EX_TEMPFAIL;
+        }
+    }
     let result = app::ingest::ingest_email(&app, &raw);
     tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "ingested");
     match result {
@@ -683,6 +747,33 @@ fn ingest_mail_inner(config: Config) -> i32 {
         }
         Err(e @ AppError::Unprocessable(_)) => {
             eprintln!("tandem: {e}");
+            EX_DATAERR
+        }
+        Err(e) => {
+            eprintln!("tandem: temporary failure, try again: {e}");
+            EX_TEMPFAIL
+        }
+    }
+}
+
+/// `ingest-mail` beside a running server: stored durably, processed by the server.
+fn ingest_mail_for_server(app: &App, raw: &[u8]) -> i32 {
+    match app::ingest_batch::store_for_server(app, raw) {
+        Ok(app::ingest_batch::Stored::Queued) => {
+            eprintln!("tandem: stored; the running server processes it");
+            EX_OK
+        }
+        Ok(app::ingest_batch::Stored::Duplicate { ticket_number }) => {
+            eprintln!(
+                "tandem: already received (ticket #{}); nothing new",
+                ticket_number
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "?".into())
+            );
+            EX_OK
+        }
+        Err(AppError::Malformed(e)) => {
+            eprintln!("tandem: malformed message: {e}");
             EX_DATAERR
         }
         Err(e) => {

@@ -107,10 +107,6 @@ fn ingest_stored(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
 /// Parses the stored message and runs the processing transaction.
 fn process_stored(app: &App, row: &RawMailRow, raw: &[u8]) -> Result<Outcome, AppError> {
     let mut conn = app.conn()?;
-    // Fault injection for the fault suite (debug builds only): a message that panics
-    // inside the processing transaction, as the hostile header of issue 9 once did.
-    let inject_panic =
-        cfg!(debug_assertions) && raw.windows(24).any(|w| w == b"\nX-Tandem-Fault: panic\r\n");
     let mail = match parse::parse(raw) {
         Ok(mail) => mail,
         Err(e) => {
@@ -127,17 +123,7 @@ fn process_stored(app: &App, row: &RawMailRow, raw: &[u8]) -> Result<Outcome, Ap
     loop {
         attempt += 1;
         let result = store::transaction(&mut conn, |c| {
-            // Copies of this message processed concurrently wait here for the first;
-            // then they find it processed and answer with its ticket.
-            let (status, ticket_id) = store::raw_mail::lock_status(c, &row.id)?;
-            if status == store::raw_mail::PROCESSED {
-                return duplicate(c, ticket_id.as_deref());
-            }
-            let outcome = process(app, c, row, &mail, llm.as_ref());
-            if inject_panic {
-                panic!("fault injected by X-Tandem-Fault");
-            }
-            outcome
+            process_locked(app, c, row, &mail, llm.as_ref(), raw)
         });
         match result {
             Err(AppError::Store(StoreError::Conflict(_))) if attempt < 5 => continue,
@@ -149,7 +135,34 @@ fn process_stored(app: &App, row: &RawMailRow, raw: &[u8]) -> Result<Outcome, Ap
     }
 }
 
-fn duplicate(conn: &mut DbConn, ticket_id: Option<&str>) -> Result<Outcome, AppError> {
+/// Inside the processing transaction (or a batch's savepoint): processes the stored
+/// message unless a concurrent copy already did.
+pub(super) fn process_locked(
+    app: &App,
+    c: &mut DbConn,
+    row: &RawMailRow,
+    mail: &InboundMail,
+    llm: Option<&LlmOutcome>,
+    raw: &[u8],
+) -> Result<Outcome, AppError> {
+    // Fault injection for the fault suite (debug builds only): a message that panics
+    // inside the processing transaction, as the hostile header of issue 9 once did.
+    let inject_panic =
+        cfg!(debug_assertions) && raw.windows(24).any(|w| w == b"\nX-Tandem-Fault: panic\r\n");
+    // Copies of this message processed concurrently wait here for the first; then they
+    // find it processed and answer with its ticket.
+    let (status, ticket_id) = store::raw_mail::lock_status(c, &row.id)?;
+    if status == store::raw_mail::PROCESSED {
+        return duplicate(c, ticket_id.as_deref());
+    }
+    let outcome = process(app, c, row, mail, llm);
+    if inject_panic {
+        panic!("fault injected by X-Tandem-Fault");
+    }
+    outcome
+}
+
+pub(super) fn duplicate(conn: &mut DbConn, ticket_id: Option<&str>) -> Result<Outcome, AppError> {
     let ticket_number = match ticket_id {
         Some(id) => Some(store::tickets::get(conn, id)?.number),
         None => None,
@@ -157,7 +170,7 @@ fn duplicate(conn: &mut DbConn, ticket_id: Option<&str>) -> Result<Outcome, AppE
     Ok(Outcome::Duplicate { ticket_number })
 }
 
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+pub(super) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -167,7 +180,7 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 
 /// What the configured LLM endpoint made of the message, when one is configured and the
 /// built-in engine found articles to ground it on.
-type LlmOutcome = Result<(LlmDraft, Vec<String>), LlmError>;
+pub(super) type LlmOutcome = Result<(LlmDraft, Vec<String>), LlmError>;
 
 fn llm_draft(
     app: &App,

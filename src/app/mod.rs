@@ -9,6 +9,7 @@ pub mod demo;
 pub mod escalation;
 pub mod failed_mail;
 pub mod ingest;
+pub mod ingest_batch;
 pub mod kb;
 pub mod metrics;
 pub mod outbox;
@@ -36,6 +37,8 @@ pub struct App {
     /// Set when people's reviews changed what the engine should learn; a background
     /// worker in `serve` retrains and clears it.
     pub retrain_requested: std::sync::atomic::AtomicBool,
+    /// The group-commit writer of inbound mail (started on the first message).
+    pub ingest_writer: ingest_batch::Writer,
 }
 
 impl App {
@@ -61,6 +64,7 @@ impl App {
             pool,
             triage: triage::TriageHandle::default(),
             retrain_requested: Default::default(),
+            ingest_writer: Default::default(),
         })
     }
 

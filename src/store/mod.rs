@@ -2,6 +2,7 @@
 //! SQLite (the default) and PostgreSQL, through a diesel `MultiConnection`.
 
 pub mod audit;
+pub mod bench_rows;
 pub mod customers;
 pub mod drafts;
 pub mod events;
@@ -16,6 +17,7 @@ pub mod queue;
 pub mod raw_mail;
 pub mod schema;
 pub mod seed;
+pub mod servers;
 pub mod sessions;
 pub mod settings;
 pub mod tickets;

@@ -1,6 +1,8 @@
 //! The outbox: everything that leaves the system waits here until a worker delivers it.
-//! A row is claimed by a compare-and-set on its status, so two `serve` processes sharing
-//! one PostgreSQL never hold the same row; a sent row is never sent again.
+//! On PostgreSQL a row is claimed with `FOR UPDATE SKIP LOCKED`, so several `serve`
+//! processes sharing the database each take a different row without waiting on one
+//! another; on SQLite (one writer at a time) by a compare-and-set on its status. Either
+//! way no two workers hold the same row, and a sent row is never sent again.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -31,18 +33,28 @@ pub fn claim_next(
     at: NaiveDateTime,
     lease: Duration,
 ) -> Result<Option<OutboxRow>, StoreError> {
+    if let DbConn::Postgres(pg) = conn {
+        return claim_next_skip_locked(pg, at, lease);
+    }
     for _ in 0..5 {
-        let candidate: Option<OutboxRow> = outbox::table
-            .filter(
-                outbox::status
-                    .eq(PENDING)
-                    .and(outbox::next_attempt_at.le(at))
-                    .or(outbox::status.eq(SENDING).and(outbox::locked_until.lt(at))),
-            )
+        // Two queries, each an index range (status, next_attempt_at): one query with OR
+        // made SQLite scan the whole table, rendered mails and all, for every claim.
+        let candidate: Option<OutboxRow> = match outbox::table
+            .filter(outbox::status.eq(PENDING))
+            .filter(outbox::next_attempt_at.le(at))
             .order(outbox::next_attempt_at.asc())
             .select(OutboxRow::as_select())
             .first(conn)
-            .optional()?;
+            .optional()?
+        {
+            Some(row) => Some(row),
+            None => outbox::table
+                .filter(outbox::status.eq(SENDING))
+                .filter(outbox::locked_until.lt(at))
+                .select(OutboxRow::as_select())
+                .first(conn)
+                .optional()?,
+        };
         let Some(row) = candidate else {
             return Ok(None);
         };
@@ -67,6 +79,50 @@ pub fn claim_next(
         // Another worker won this row; look for the next one.
     }
     Ok(None)
+}
+
+/// PostgreSQL: the oldest due row no other worker holds, locked and marked in one short
+/// transaction; rows another worker is claiming are skipped, not waited for.
+fn claim_next_skip_locked(
+    pg: &mut diesel::pg::PgConnection,
+    at: NaiveDateTime,
+    lease: Duration,
+) -> Result<Option<OutboxRow>, StoreError> {
+    pg.transaction(|pg| {
+        let candidate: Option<OutboxRow> = match outbox::table
+            .filter(outbox::status.eq(PENDING))
+            .filter(outbox::next_attempt_at.le(at))
+            .order(outbox::next_attempt_at.asc())
+            .select(OutboxRow::as_select())
+            .for_update()
+            .skip_locked()
+            .first(pg)
+            .optional()?
+        {
+            Some(row) => Some(row),
+            None => outbox::table
+                .filter(outbox::status.eq(SENDING))
+                .filter(outbox::locked_until.lt(at))
+                .select(OutboxRow::as_select())
+                .for_update()
+                .skip_locked()
+                .first(pg)
+                .optional()?,
+        };
+        let Some(mut row) = candidate else {
+            return Ok(None);
+        };
+        diesel::update(outbox::table.find(&row.id))
+            .set((
+                outbox::status.eq(SENDING),
+                outbox::locked_until.eq(at + lease),
+                outbox::attempts.eq(row.attempts + 1),
+            ))
+            .execute(pg)?;
+        row.status = SENDING.into();
+        row.attempts += 1;
+        Ok(Some(row))
+    })
 }
 
 pub fn mark_sent(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> Result<(), StoreError> {

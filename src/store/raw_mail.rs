@@ -12,6 +12,8 @@ use super::schema::raw_mail;
 use super::{DbConn, StoreError, new_id, now};
 
 pub const RECEIVED: &str = "received";
+/// Stored by `ingest-mail` for a running server to process (its backlog worker).
+pub const QUEUED: &str = "queued";
 pub const PROCESSED: &str = "processed";
 pub const REJECTED: &str = "rejected";
 /// Stored, but it can never be processed (a bug, or it kept failing): an admin looks.
@@ -70,6 +72,46 @@ pub fn store(
         .ok_or(StoreError::NotFound)
 }
 
+/// Messages queued for a server, oldest first, taken by this transaction: on PostgreSQL
+/// locked with `FOR UPDATE SKIP LOCKED` (another server takes the next ones); each counts
+/// as an attempt, so one that keeps failing is parked in the end.
+pub fn claim_queued(conn: &mut DbConn, limit: i64) -> Result<Vec<RawMailRow>, StoreError> {
+    let query = || {
+        raw_mail::table
+            .filter(raw_mail::status.eq(QUEUED))
+            .order(raw_mail::received_at.asc())
+            .limit(limit)
+    };
+    let mut rows: Vec<RawMailRow> = match conn {
+        DbConn::Sqlite(c) => query().select(RawMailRow::as_select()).load(c)?,
+        DbConn::Postgres(c) => query()
+            .select(RawMailRow::as_select())
+            .for_update()
+            .skip_locked()
+            .load(c)?,
+    };
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    if !ids.is_empty() {
+        diesel::update(raw_mail::table.filter(raw_mail::id.eq_any(&ids)))
+            .set(raw_mail::attempts.eq(raw_mail::attempts + 1))
+            .execute(conn)?;
+    }
+    for row in &mut rows {
+        row.attempts += 1;
+    }
+    Ok(rows)
+}
+
+/// Messages queued for a server, oldest first (read only).
+pub fn queued(conn: &mut DbConn, limit: i64) -> Result<Vec<RawMailRow>, StoreError> {
+    Ok(raw_mail::table
+        .filter(raw_mail::status.eq(QUEUED))
+        .order(raw_mail::received_at.asc())
+        .limit(limit)
+        .select(RawMailRow::as_select())
+        .load(conn)?)
+}
+
 pub fn get_by_key(conn: &mut DbConn, dedup_key: &str) -> Result<Option<RawMailRow>, StoreError> {
     Ok(raw_mail::table
         .filter(raw_mail::dedup_key.eq(dedup_key))
@@ -119,6 +161,14 @@ pub fn mark_processed(conn: &mut DbConn, id: &str, ticket_id: &str) -> Result<()
             raw_mail::processed_at.eq(now()),
             raw_mail::error.eq(None::<String>),
         ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Leaves a just-stored message to a server's backlog worker.
+pub fn mark_queued(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
+    diesel::update(raw_mail::table.find(id).filter(raw_mail::status.eq(RECEIVED)))
+        .set(raw_mail::status.eq(QUEUED))
         .execute(conn)?;
     Ok(())
 }

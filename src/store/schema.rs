@@ -223,6 +223,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    servers (id) {
+        id -> Text,
+        host -> Text,
+        pid -> Integer,
+        started_at -> Timestamp,
+        seen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tickets -> customers (customer_id));
 diesel::joinable!(messages -> tickets (ticket_id));
 diesel::joinable!(drafts -> tickets (ticket_id));
@@ -248,4 +258,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     job_leases,
     ticket_privacy,
+    servers,
 );

@@ -10,13 +10,15 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 
-use crate::app::{App, AppError, ingest};
+use crate::app::{App, AppError, ingest, ingest_batch};
 
 use super::error::WebError;
 use super::metrics;
 
 /// Bodies read (and ingested) at once; more wait outside with 503 and `Retry-After`.
-pub const MAX_BODIES_IN_FLIGHT: usize = 16;
+/// As many as one group commit takes, so that more concurrent senders fill bigger
+/// batches instead of being turned away.
+pub const MAX_BODIES_IN_FLIGHT: usize = crate::app::ingest_batch::MAX_BATCH;
 /// A body must arrive whole within this time, however slowly it trickles in.
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// What a sender is told to wait before trying again.
@@ -134,7 +136,14 @@ pub async fn email(
             return Ok(HttpResponse::BadRequest().body(format!("the upload broke off: {e}\n")));
         }
     };
-    let result = web::block(move || ingest::ingest_email(&app, &body)).await?;
+    // Group commit: the writer stores this message with the others that arrived
+    // together and answers after the transaction holding it committed.
+    let answer = ingest_batch::submit(&app.into_inner(), body.to_vec());
+    let result = answer.await.unwrap_or_else(|_| {
+        Err(AppError::Temporary(
+            "the ingest writer stopped before answering".into(),
+        ))
+    });
     metrics::record_ingest(&result);
     match result {
         Ok(ingest::Outcome::Accepted {

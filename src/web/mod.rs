@@ -98,6 +98,7 @@ pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
         spawn_outbox_worker(app.clone(), stop.clone())?,
         spawn_retrain_worker(app.clone(), stop.clone()),
         spawn_retention_worker(app.clone(), stop.clone()),
+        spawn_backlog_worker(app.clone(), stop.clone()),
     ];
     let bind = app.config.bind.clone();
     tracing::info!(bind = %bind, store = %crate::store::DbTarget::parse(&app.config.database_url).map(|t| t.describe()).unwrap_or_default(), "serving");
@@ -136,6 +137,31 @@ pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
         let _ = w.join();
     }
     result.map_err(|e| AppError::Invalid(format!("cannot serve on {}: {e}", app.config.bind)))
+}
+
+/// Says this server is alive (a heartbeat row `ingest-mail` looks for) and processes the
+/// mail `ingest-mail` queued for it; several servers on one PostgreSQL share the queue.
+pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let id = crate::store::new_id();
+        let host = std::env::var("HOSTNAME").unwrap_or_default();
+        let mut last_beat: Option<std::time::Instant> = None;
+        while !stop.load(Ordering::SeqCst) {
+            if last_beat.is_none_or(|t| t.elapsed() >= Duration::from_secs(2)) {
+                match app::ingest_batch::beat(&app, &id, &host) {
+                    Ok(()) => last_beat = Some(std::time::Instant::now()),
+                    Err(e) => tracing::warn!(error = %e, "heartbeat failed; will try again"),
+                }
+            }
+            match app::ingest_batch::process_backlog(&app, app::ingest_batch::MAX_BATCH) {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "queued mail: will try again"),
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = app::ingest_batch::sign_off(&app, &id);
+    })
 }
 
 /// Retrains the triage engine shortly after people's reviews changed what it should learn.

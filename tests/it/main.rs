@@ -8,6 +8,7 @@ mod harness;
 mod llm;
 mod loop_flow;
 mod privacy;
+mod scale;
 mod schema;
 mod security;
 mod smtp;

@@ -1,0 +1,341 @@
+//! Group commit for inbound mail: messages that arrive together are stored and processed
+//! by one writer thread in one transaction, and each sender is answered only after the
+//! commit that holds its message.
+//!
+//! Why: concurrent requests that each run their own transactions only queue on SQLite's
+//! write lock (and on PostgreSQL each pays a commit round trip and a WAL flush). One
+//! writer that takes whatever is waiting when it finishes a batch turns N commits into
+//! one without ever waiting on purpose: a lone message is committed at once, and the
+//! busier the endpoint, the bigger the batches.
+//!
+//! Every guarantee of [`ingest::ingest_email`] holds. The raw bytes are written in the
+//! batch transaction before the message is processed; each message is processed inside
+//! its own savepoint, so a message that fails or panics is rolled back alone and parked
+//! (or answered "try again") while the others commit. A copy of a message already in the
+//! batch finds it processed and answers with its ticket. When the batch transaction
+//! itself fails, each of its messages is run again alone through `ingest_email`; when the
+//! database is unreachable, every sender is told to try again.
+
+use std::sync::{Arc, Mutex, mpsc};
+
+use tokio::sync::oneshot;
+
+use crate::mail::parse;
+use crate::store::models::RawMailRow;
+use crate::store::{self, DbConn, StoreError};
+
+use super::ingest::{self, MAX_ATTEMPTS, Outcome};
+use super::{App, AppError};
+
+/// Most messages in one transaction: bounds how long the write lock is held at once.
+pub const MAX_BATCH: usize = 64;
+
+/// What a sender waits for: the outcome of its message, sent after the commit.
+pub type Answer = oneshot::Receiver<Result<Outcome, AppError>>;
+
+/// The queue in front of the process's ingest writer (started on the first message).
+#[derive(Default)]
+pub struct Writer {
+    sender: Mutex<Option<mpsc::Sender<Job>>>,
+}
+
+struct Job {
+    // Each job carries the app, so the writer thread holds it only while it works and
+    // stops once the app (and with it this queue) is dropped.
+    app: Arc<App>,
+    raw: Vec<u8>,
+    reply: oneshot::Sender<Result<Outcome, AppError>>,
+}
+
+/// Hands a raw message to the writer; the answer comes once its transaction committed
+/// (or failed). A dropped answer means the writer died: the sender should try again.
+pub fn submit(app: &Arc<App>, raw: Vec<u8>) -> Answer {
+    let (reply, answer) = oneshot::channel();
+    let job = Job {
+        app: app.clone(),
+        raw,
+        reply,
+    };
+    let mut sender = app.ingest_writer.sender.lock().expect("ingest writer lock");
+    let job = match sender.as_ref() {
+        Some(s) => match s.send(job) {
+            Ok(()) => return answer,
+            // The writer died (it never should): start another.
+            Err(mpsc::SendError(job)) => job,
+        },
+        None => job,
+    };
+    let (tx, rx) = mpsc::channel();
+    let started = std::thread::Builder::new()
+        .name("ingest-writer".into())
+        .spawn(move || run(rx));
+    if let Err(e) = started {
+        let _ = job
+            .reply
+            .send(Err(AppError::Temporary(format!("cannot start the writer: {e}"))));
+        return answer;
+    }
+    // The receiver is alive: the thread owns it.
+    let _ = tx.send(job);
+    *sender = Some(tx);
+    answer
+}
+
+fn run(rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let app = jobs[0].app.clone();
+        let raws: Vec<&[u8]> = jobs.iter().map(|j| j.raw.as_slice()).collect();
+        let started = std::time::Instant::now();
+        let results = ingest_many(&app, &raws);
+        tracing::debug!(
+            messages = jobs.len(),
+            ms = started.elapsed().as_secs_f64() * 1e3,
+            "ingest batch committed"
+        );
+        drop(raws);
+        for (job, result) in jobs.into_iter().zip(results) {
+            let _ = job.reply.send(result);
+        }
+    }
+}
+
+/// Ingests messages together: one transaction for all of them when possible. Returns one
+/// result per message, in order, with the meaning of [`ingest::ingest_email`]'s.
+pub fn ingest_many(app: &App, raws: &[&[u8]]) -> Vec<Result<Outcome, AppError>> {
+    // A configured LLM is asked outside any transaction, message by message; a lone
+    // message gains nothing from a batch.
+    if raws.len() == 1 || app.llm.is_some() {
+        return raws.iter().map(|r| ingest::ingest_email(app, r)).collect();
+    }
+    let mut results: Vec<Option<Result<Outcome, AppError>>> = raws
+        .iter()
+        .map(|raw| {
+            parse::precheck(raw, app.config.max_message_bytes)
+                .err()
+                .map(|e| Err(AppError::Malformed(e)))
+        })
+        .collect();
+    let todo: Vec<usize> = (0..raws.len()).filter(|&i| results[i].is_none()).collect();
+    let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut conn = app.conn()?;
+        store::transaction(&mut conn, |c| {
+            let mut done = Vec::with_capacity(todo.len());
+            for &i in &todo {
+                done.push(ingest_one(app, c, raws[i])?);
+            }
+            Ok::<_, StoreError>(done)
+        })
+    }));
+    match batch {
+        Ok(Ok(done)) => {
+            for (&i, result) in todo.iter().zip(done) {
+                results[i] = Some(result);
+            }
+        }
+        Ok(Err(e)) if e.is_temporary() => {
+            tracing::warn!(error = %e, messages = todo.len(), "ingest batch: database unavailable");
+            for &i in &todo {
+                results[i] = Some(Err(AppError::Temporary(e.to_string())));
+            }
+        }
+        failed => {
+            let why = match failed {
+                Ok(Err(e)) => e.to_string(),
+                _ => "a panic".into(),
+            };
+            tracing::warn!(error = %why, messages = todo.len(), "ingest batch rolled back; ingesting its messages one by one");
+            for &i in &todo {
+                results[i] = Some(ingest::ingest_email(app, raws[i]));
+            }
+        }
+    }
+    results
+        .into_iter()
+        .map(|r| r.expect("every message has a result"))
+        .collect()
+}
+
+/// Stores and processes one message inside the batch transaction. The outer error
+/// aborts the whole batch (its messages are then retried one by one); the inner result
+/// is this message's answer.
+fn ingest_one(
+    app: &App,
+    c: &mut DbConn,
+    raw: &[u8],
+) -> Result<Result<Outcome, AppError>, StoreError> {
+    let identity = parse::identity(raw);
+    let row = match store::raw_mail::store(c, &identity.dedup_key, identity.message_id.as_deref(), raw)? {
+        store::raw_mail::Stored::New(row) => row,
+        store::raw_mail::Stored::Seen(row) if row.status == store::raw_mail::PROCESSED => {
+            return Ok(ingest::duplicate(c, row.ticket_id.as_deref()));
+        }
+        store::raw_mail::Stored::Seen(row) => row,
+    };
+    process_row(app, c, &row, raw)
+}
+
+/// Processes a stored message inside the current transaction, in a savepoint of its own.
+fn process_row(
+    app: &App,
+    c: &mut DbConn,
+    row: &RawMailRow,
+    raw: &[u8],
+) -> Result<Result<Outcome, AppError>, StoreError> {
+    let mail = match parse::parse(raw) {
+        Ok(mail) => mail,
+        Err(e) => {
+            store::raw_mail::mark_rejected(c, &row.id, &e.to_string())?;
+            return Ok(Err(e.into()));
+        }
+    };
+    let mut attempt = 0;
+    let processed = loop {
+        attempt += 1;
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // A savepoint: a failure (or a panic) rolls back this message alone.
+            store::transaction(c, |c| ingest::process_locked(app, c, row, &mail, None, raw))
+        }));
+        match result {
+            Ok(Err(AppError::Store(StoreError::Conflict(_)))) if attempt < 5 => continue,
+            other => break other,
+        }
+    };
+    let error = match processed {
+        Ok(Ok(outcome)) => return Ok(Ok(outcome)),
+        Ok(Err(AppError::Malformed(e))) => return Ok(Err(AppError::Malformed(e))),
+        Ok(Err(e)) if e.is_temporary() => return Ok(Err(e)),
+        Ok(Err(AppError::Store(StoreError::Conflict(e)))) => {
+            return Ok(Err(AppError::Temporary(format!("concurrent writers: {e}"))));
+        }
+        Ok(Err(e @ AppError::Store(_))) if row.attempts < MAX_ATTEMPTS => {
+            tracing::warn!(raw_mail = %row.id, attempts = row.attempts, error = %e, "ingest failed; the sender may retry");
+            return Ok(Err(AppError::Temporary(e.to_string())));
+        }
+        Ok(Err(AppError::Store(e))) => format!(
+            "failed {} times, last with a database error: {e}",
+            row.attempts
+        ),
+        Ok(Err(e)) => e.to_string(),
+        Err(panic) => format!("internal error: {}", ingest::panic_message(panic.as_ref())),
+    };
+    tracing::error!(raw_mail = %row.id, error = %error, "message parked as failed");
+    store::raw_mail::mark_failed(c, &row.id, &error)?;
+    Ok(Err(AppError::Unprocessable(error)))
+}
+
+/// What `ingest-mail` did with a message when a server will process it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// Durably stored; a running server processes it within moments.
+    Queued,
+    /// Seen before; nothing new was stored.
+    Duplicate { ticket_number: Option<i64> },
+}
+
+/// How recently a server must have been seen for `ingest-mail` to leave the processing
+/// to it.
+pub const SERVER_FRESH_SECONDS: i64 = 10;
+
+/// Whether a `tandem serve` process was seen lately (it processes stored mail).
+pub fn server_running(app: &App) -> Result<bool, AppError> {
+    let mut conn = app.conn()?;
+    let since = store::now() - chrono::Duration::seconds(SERVER_FRESH_SECONDS);
+    Ok(store::servers::count_seen_since(&mut conn, since)? > 0)
+}
+
+/// `ingest-mail` beside a running server: checks the message can be parsed (a malformed
+/// one is refused, as always) and stores it durably, without triage; the server's backlog
+/// worker processes it. Costs one small transaction instead of loading the triage model.
+pub fn store_for_server(app: &App, raw: &[u8]) -> Result<Stored, AppError> {
+    parse::precheck(raw, app.config.max_message_bytes)?;
+    let identity = parse::identity(raw);
+    let mut conn = app.conn()?;
+    if let Err(e) = parse::parse(raw) {
+        // Kept, as the inline path keeps it, for the record; the sender is told at once.
+        store::transaction(&mut conn, |c| {
+            if let store::raw_mail::Stored::New(row) | store::raw_mail::Stored::Seen(row) =
+                store::raw_mail::store(c, &identity.dedup_key, identity.message_id.as_deref(), raw)?
+                && row.status != store::raw_mail::PROCESSED
+            {
+                store::raw_mail::mark_rejected(c, &row.id, &e.to_string())?;
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        return Err(e.into());
+    }
+    let stored = store::transaction(&mut conn, |c| {
+        let stored =
+            store::raw_mail::store(c, &identity.dedup_key, identity.message_id.as_deref(), raw)?;
+        if let store::raw_mail::Stored::New(row) = &stored {
+            store::raw_mail::mark_queued(c, &row.id)?;
+        }
+        Ok::<_, StoreError>(stored)
+    })?;
+    match stored {
+        store::raw_mail::Stored::Seen(row) if row.status == store::raw_mail::PROCESSED => {
+            let ticket_number = match row.ticket_id.as_deref() {
+                Some(id) => Some(store::tickets::get(&mut conn, id)?.number),
+                None => None,
+            };
+            Ok(Stored::Duplicate { ticket_number })
+        }
+        _ => Ok(Stored::Queued),
+    }
+}
+
+/// Processes messages `ingest-mail` queued for a server, oldest first, up to `limit`, in one
+/// transaction. On PostgreSQL the rows are claimed with `FOR UPDATE SKIP LOCKED`, so
+/// several servers share the backlog. Returns how many were taken.
+pub fn process_backlog(app: &App, limit: usize) -> Result<usize, AppError> {
+    let mut conn = app.conn()?;
+    let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        store::transaction(&mut conn, |c| {
+            let rows = store::raw_mail::claim_queued(c, limit as i64)?;
+            for row in &rows {
+                // Each message's outcome is recorded on its row (processed, rejected,
+                // parked, or queued again for a retry); nobody waits for it.
+                let _ = process_row(app, c, row, &row.raw)?;
+            }
+            Ok::<_, StoreError>(rows.len())
+        })
+    }));
+    match batch {
+        Ok(Ok(n)) => Ok(n),
+        Ok(Err(e)) if e.is_temporary() => Err(e.into()),
+        failed => {
+            let why = match failed {
+                Ok(Err(e)) => e.to_string(),
+                _ => "a panic".into(),
+            };
+            tracing::warn!(error = %why, "backlog batch rolled back; processing its messages one by one");
+            let rows = store::raw_mail::queued(&mut conn, limit as i64)?;
+            drop(conn);
+            for row in &rows {
+                // The single path counts the attempt and parks what keeps failing.
+                let _ = ingest::ingest_email(app, &row.raw);
+            }
+            Ok(rows.len())
+        }
+    }
+}
+
+/// Refreshes this server's heartbeat row.
+pub fn beat(app: &App, id: &str, host: &str) -> Result<(), AppError> {
+    let mut conn = app.conn()?;
+    store::servers::beat(&mut conn, id, host, std::process::id() as i32, store::now())?;
+    Ok(())
+}
+
+/// This server stops: `ingest-mail` processes inline again unless another one runs.
+pub fn sign_off(app: &App, id: &str) -> Result<(), AppError> {
+    let mut conn = app.conn()?;
+    store::servers::remove(&mut conn, id)?;
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! Scale (issue 12): group commit of inbound mail, the pipe beside a running server, and
+//! several servers on one database: three real `tandem serve` processes share the store;
+//! mail posted to any of them makes one ticket and one answer, each answer is sent by
+//! exactly one server, a session works on every server, and a model retrained by one
+//! process is the one the others use.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tandem::bench_ingest::{HttpClient, ServerProcess, delivered, post_inbound};
+
+use crate::console::{PASSWORD, add_user};
+use crate::harness::{SUPPORT, TestApp};
+
+const SECRET: &str = "cluster-secret";
+const EMAILS: usize = 1000;
+
+#[test]
+fn three_servers_on_one_database_answer_every_email_once() {
+    let t = TestApp::with_kb();
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_tandem"));
+    // Each server delivers into a folder of its own: an answer sent by two servers (or
+    // twice by one) would show up twice.
+    let mut servers = Vec::new();
+    let mut mail_dirs = Vec::new();
+    for n in 0..3 {
+        let dir = t.dir.path().join(format!("mail-out-{n}"));
+        let mut env = t.env.clone();
+        env.insert("TANDEM_MAIL_DIR".into(), dir.display().to_string());
+        env.insert("TANDEM_INBOUND_SECRET".into(), SECRET.into());
+        env.insert("TANDEM_OUTBOX_POLL_MS".into(), "100".into());
+        env.insert("TANDEM_LOG".into(), "warn".into());
+        let log = t.dir.path().join(format!("serve-{n}.log"));
+        servers.push(ServerProcess::start(&exe, &env, &log).expect("tandem serve starts"));
+        mail_dirs.push(dir);
+    }
+    let addrs: Vec<String> = servers.iter().map(|s| s.addr.clone()).collect();
+
+    // An agent signed in once is signed in on every server.
+    add_user(&t, "ana@tandem.test", "agent");
+    let (token, _) =
+        tandem::app::auth::login(&t.app, "ana@tandem.test", PASSWORD, None).expect("login");
+    for addr in &addrs {
+        let mut client = HttpClient::connect(addr).unwrap();
+        let cookie = format!("tandem_session={token}");
+        let (status, body) = client
+            .request("GET", "/queue", &[("Cookie", cookie.as_str())], b"")
+            .unwrap();
+        assert_eq!(status, 200, "{addr}: {body}");
+    }
+
+    // 1,000 emails from 1,000 customers, spread by 12 senders over the three servers.
+    let run = post_inbound(
+        &addrs,
+        SECRET,
+        EMAILS,
+        12,
+        Arc::new(|i: usize| tandem::bench::sample_mail(i, SUPPORT)),
+    )
+    .expect("every email accepted");
+    let numbers: HashSet<i64> = run.tickets.iter().map(|n| n.expect("a ticket")).collect();
+    assert_eq!(numbers.len(), EMAILS, "one ticket per email");
+
+    // Every ticket exists once.
+    let tickets = tandem::app::tickets::list(&t.app, 10 * EMAILS as i64, 0).unwrap();
+    assert_eq!(tickets.len(), EMAILS);
+    let listed: HashSet<i64> = tickets.iter().map(|s| s.number).collect();
+    assert_eq!(listed, numbers);
+
+    // Every answer leaves once: wait until nothing is left to send. (On a loaded machine
+    // a claim can outlast SQLite's busy timeout while marking a row sent; that row goes
+    // out when its 120 s lease ends, so the wait allows for one lease.)
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(150);
+    loop {
+        let mut conn = t.app.conn().unwrap();
+        let left = tandem::store::outbox::count_by_status(&mut conn, "pending").unwrap()
+            + tandem::store::outbox::count_by_status(&mut conn, "sending").unwrap();
+        if left == 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{left} answers still unsent"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    drop(servers);
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_recipient: HashMap<String, usize> = HashMap::new();
+    let mut per_server = Vec::new();
+    for dir in &mail_dirs {
+        let files = delivered(dir);
+        per_server.push(files.len());
+        for file in files {
+            *by_name
+                .entry(file.file_name().unwrap().to_string_lossy().into_owned())
+                .or_default() += 1;
+            let raw = std::fs::read_to_string(&file).unwrap();
+            let to = raw
+                .lines()
+                .find_map(|l| l.strip_prefix("To: "))
+                .expect("a To header")
+                .to_string();
+            *by_recipient.entry(to).or_default() += 1;
+        }
+    }
+    assert!(
+        by_name.values().all(|&n| n == 1),
+        "an answer was sent by two servers"
+    );
+    assert_eq!(by_recipient.len(), EMAILS, "every customer got an answer");
+    assert!(
+        by_recipient.values().all(|&n| n == 1),
+        "a customer got two answers"
+    );
+    assert!(
+        per_server.iter().filter(|&&n| n > 0).count() >= 2,
+        "the servers shared the sending: {per_server:?}"
+    );
+    let mut conn = t.app.conn().unwrap();
+    assert_eq!(
+        tandem::store::outbox::count_by_status(&mut conn, "sent").unwrap(),
+        EMAILS as i64
+    );
+}
+
+#[test]
+fn a_model_retrained_by_one_process_is_used_by_another() {
+    let t = TestApp::with_kb();
+    let other = tandem::app::App::open(t.app.config.clone()).unwrap();
+    let before = {
+        let mut conn = other.conn().unwrap();
+        other.triage.engine(&mut conn).unwrap()
+    };
+    // Another process retrains (after reviews, or a knowledge-base import).
+    {
+        let mut conn = t.app.conn().unwrap();
+        tandem::app::triage::retrain(&mut conn).unwrap();
+    }
+    let after = {
+        let mut conn = other.conn().unwrap();
+        other.triage.engine(&mut conn).unwrap()
+    };
+    assert!(
+        !Arc::ptr_eq(&before, &after),
+        "the other process loaded the new model on its next message"
+    );
+}
+
+fn question(i: usize) -> String {
+    crate::harness::email(
+        &format!("batch{i}@example.com"),
+        &format!("Invoice {i}"),
+        &format!("batch{i}@example.com"),
+        "Hello, the invoice for my company account shows the wrong amount. Can someone check it?",
+    )
+}
+
+#[test]
+fn one_group_commit_answers_each_message_as_if_it_came_alone() {
+    use tandem::app::AppError;
+    use tandem::app::ingest::Outcome;
+    let t = TestApp::with_kb();
+    let panicking = question(3).replacen("\r\n", "\r\nX-Tandem-Fault: panic\r\n", 1);
+    let raws: Vec<Vec<u8>> = vec![
+        question(1).into_bytes(),
+        question(2).into_bytes(),
+        // A copy of the first, in the same batch.
+        question(1).into_bytes(),
+        panicking.into_bytes(),
+        b"   \r\n".to_vec(),
+        question(4).into_bytes(),
+    ];
+    let refs: Vec<&[u8]> = raws.iter().map(|r| r.as_slice()).collect();
+    let results = tandem::app::ingest_batch::ingest_many(&t.app, &refs);
+    let number = |r: &Result<Outcome, AppError>| match r {
+        Ok(Outcome::Accepted { ticket_number, .. }) => Some(*ticket_number),
+        Ok(Outcome::Duplicate { ticket_number }) => *ticket_number,
+        Err(_) => None,
+    };
+    assert!(matches!(results[0], Ok(Outcome::Accepted { .. })), "{:?}", results[0]);
+    assert!(matches!(results[1], Ok(Outcome::Accepted { .. })), "{:?}", results[1]);
+    assert!(matches!(results[2], Ok(Outcome::Duplicate { .. })), "{:?}", results[2]);
+    assert_eq!(number(&results[2]), number(&results[0]), "the copy names the same ticket");
+    assert!(matches!(results[3], Err(AppError::Unprocessable(_))), "{:?}", results[3]);
+    assert!(matches!(results[4], Err(AppError::Malformed(_))), "{:?}", results[4]);
+    assert!(matches!(results[5], Ok(Outcome::Accepted { .. })), "{:?}", results[5]);
+    // Three tickets, each with its message once; the panicking one parked, nothing of it
+    // half-written.
+    let tickets = tandem::app::tickets::list(&t.app, 100, 0).unwrap();
+    let mut customers: Vec<String> = tickets.iter().map(|s| s.customer.clone()).collect();
+    customers.sort();
+    assert_eq!(
+        customers,
+        ["batch1@example.com", "batch2@example.com", "batch4@example.com"]
+    );
+    for s in &tickets {
+        let inbound = t
+            .show(s.number)
+            .messages
+            .iter()
+            .filter(|m| m.direction == "inbound")
+            .count();
+        assert_eq!(inbound, 1, "ticket {}", s.number);
+    }
+    let failed = tandem::app::failed_mail::list(&t.app, 10).unwrap();
+    assert_eq!(failed.len(), 1, "the panicking message is parked");
+    // Every answer is queued once.
+    assert_eq!(t.deliver().sent, 3);
+}
+
+#[test]
+fn the_pipe_beside_a_running_server_stores_and_the_server_processes() {
+    let t = TestApp::with_kb();
+    // A server said it is alive a moment ago.
+    {
+        let mut conn = t.app.conn().unwrap();
+        tandem::store::servers::beat(&mut conn, "srv-1", "here", 1, tandem::store::now())
+            .unwrap();
+    }
+    let (code, _, err) = t.run_cli(&["ingest-mail"], question(7).as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        tandem::app::tickets::list(&t.app, 10, 0).unwrap().is_empty(),
+        "stored, not processed yet"
+    );
+    // Malformed mail is still refused at once.
+    let (code, _, _) = t.run_cli(&["ingest-mail"], b"   \r\n");
+    assert_eq!(code, 65);
+    // The server's worker processes it: one ticket with its answer.
+    assert_eq!(tandem::app::ingest_batch::process_backlog(&t.app, 64).unwrap(), 1);
+    assert_eq!(tandem::app::ingest_batch::process_backlog(&t.app, 64).unwrap(), 0);
+    let tickets = tandem::app::tickets::list(&t.app, 10, 0).unwrap();
+    assert_eq!(tickets.len(), 1);
+    assert_eq!(tickets[0].customer, "batch7@example.com");
+    // The same message again is a copy of a processed one.
+    let (code, _, err) = t.run_cli(&["ingest-mail"], question(7).as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("already received"), "{err}");
+    assert_eq!(t.deliver().sent, 1);
+    // Once the server is gone, the pipe processes inline again.
+    {
+        let mut conn = t.app.conn().unwrap();
+        tandem::store::servers::remove(&mut conn, "srv-1").unwrap();
+    }
+    let (code, _, err) = t.run_cli(&["ingest-mail"], question(8).as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(tandem::app::tickets::list(&t.app, 10, 0).unwrap().len(), 2);
+}
