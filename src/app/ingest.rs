@@ -88,7 +88,7 @@ fn ingest_stored(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
         Ok(Err(e)) if e.is_temporary() => return Err(e),
         Ok(Err(e @ AppError::Store(_))) if row.attempts < MAX_ATTEMPTS => {
             // An unexpected database error: maybe passing, so retry, but not for ever.
-            tracing::warn!(raw_mail = %row.id, attempts = row.attempts, error = %e, "ingest failed; the sender may retry");
+            tracing::warn!(raw_mail = %row.id, attempts = row.attempts, error = %super::privacy::log_safe(&e.to_string()), "ingest failed; the sender may retry");
             return Err(AppError::Temporary(e.to_string()));
         }
         Ok(Err(AppError::Store(e))) => format!(
@@ -98,7 +98,7 @@ fn ingest_stored(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
         Ok(Err(e)) => e.to_string(),
         Err(panic) => format!("internal error: {}", panic_message(panic.as_ref())),
     };
-    tracing::error!(raw_mail = %row.id, error = %error, "message parked as failed");
+    tracing::error!(raw_mail = %row.id, error = %super::privacy::log_safe(&error.to_string()), "message parked as failed");
     let mut conn = app.conn()?;
     store::raw_mail::mark_failed(&mut conn, &row.id, &error)?;
     Err(AppError::Unprocessable(error))
@@ -603,7 +603,7 @@ fn apply_llm(
         }
         Ok(_) => {}
         Err(e) => {
-            tracing::warn!(error = %e, "LLM draft failed; using the built-in draft");
+            tracing::warn!(error = %super::privacy::log_safe(&e.to_string()), "LLM draft failed; using the built-in draft");
             store::events::record(
                 conn,
                 Some(&ticket.id),

@@ -150,7 +150,7 @@ pub fn ingest_many(app: &App, raws: &[&[u8]]) -> Vec<Result<Outcome, AppError>> 
                 Ok(Err(e)) => e.to_string(),
                 _ => "a panic".into(),
             };
-            tracing::warn!(error = %why, messages = todo.len(), "ingest batch rolled back; ingesting its messages one by one");
+            tracing::warn!(error = %super::privacy::log_safe(&why.to_string()), messages = todo.len(), "ingest batch rolled back; ingesting its messages one by one");
             for &i in &todo {
                 results[i] = Some(ingest::ingest_email(app, raws[i]));
             }
@@ -215,7 +215,7 @@ fn process_row(
             return Ok(Err(AppError::Temporary(format!("concurrent writers: {e}"))));
         }
         Ok(Err(e @ AppError::Store(_))) if row.attempts < MAX_ATTEMPTS => {
-            tracing::warn!(raw_mail = %row.id, attempts = row.attempts, error = %e, "ingest failed; the sender may retry");
+            tracing::warn!(raw_mail = %row.id, attempts = row.attempts, error = %super::privacy::log_safe(&e.to_string()), "ingest failed; the sender may retry");
             return Ok(Err(AppError::Temporary(e.to_string())));
         }
         Ok(Err(AppError::Store(e))) => format!(
@@ -225,7 +225,7 @@ fn process_row(
         Ok(Err(e)) => e.to_string(),
         Err(panic) => format!("internal error: {}", ingest::panic_message(panic.as_ref())),
     };
-    tracing::error!(raw_mail = %row.id, error = %error, "message parked as failed");
+    tracing::error!(raw_mail = %row.id, error = %super::privacy::log_safe(&error.to_string()), "message parked as failed");
     store::raw_mail::mark_failed(c, &row.id, &error)?;
     Ok(Err(AppError::Unprocessable(error)))
 }
@@ -314,7 +314,7 @@ pub fn process_backlog(app: &App, limit: usize) -> Result<usize, AppError> {
                 Ok(Err(e)) => e.to_string(),
                 _ => "a panic".into(),
             };
-            tracing::warn!(error = %why, "backlog batch rolled back; processing its messages one by one");
+            tracing::warn!(error = %super::privacy::log_safe(&why.to_string()), "backlog batch rolled back; processing its messages one by one");
             let rows = store::raw_mail::queued(&mut conn, limit as i64)?;
             drop(conn);
             for row in &rows {
