@@ -330,7 +330,12 @@ fn erasure_leaves_no_trace_and_keeps_the_figures() {
             .iter()
             .any(|(text, _, _)| text.contains("teapot") || text.is_empty())
     );
-    // The audit trail: who and why, never the data.
+    drop(conn);
+    // The audit trail: who and why, never the data. Read on a fresh connection: both
+    // erasures were committed by other processes, and a pooled connection may still hold
+    // an older snapshot of the file.
+    let fresh = tandem::store::connect(&t.db.url, 1).unwrap();
+    let mut conn = fresh.get().unwrap();
     let erased: Vec<String> = schema::events::table
         .filter(schema::events::kind.eq("customer_erased"))
         .select(schema::events::data)
