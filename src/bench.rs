@@ -1,9 +1,6 @@
 //! `tandem bench …`: reruns of the speed figures the issues ask for. Timings belong
 //! here, never in tests (the machines are shared and noisy).
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -69,92 +66,6 @@ pub fn sample_mail(i: usize, support: &str) -> String {
     )
 }
 
-/// Emails per second through `tandem ingest-mail`, one process per email (as an MTA runs it).
-pub fn ingest_pipe(app: &App, count: usize) -> Result<f64, AppError> {
-    let exe = std::env::current_exe().map_err(|e| AppError::Invalid(e.to_string()))?;
-    let started = Instant::now();
-    for i in 0..count {
-        let mut child = Command::new(&exe)
-            .arg("ingest-mail")
-            .env("TANDEM_DATABASE_URL", &app.config.database_url)
-            .env("TANDEM_MAIL_DIR", &app.config.mail_dir)
-            .env("TANDEM_SUPPORT_ADDRESS", &app.config.support_address)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(sample_mail(i, &app.config.support_address).as_bytes())
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
-        let status = child.wait().map_err(|e| AppError::Invalid(e.to_string()))?;
-        if !status.success() {
-            return Err(AppError::Invalid(format!("ingest-mail exited {status}")));
-        }
-    }
-    Ok(count as f64 / started.elapsed().as_secs_f64())
-}
-
-/// Emails per second through `POST /inbound/email` on a real socket, `clients` at a time.
-pub fn ingest_http(app: Arc<App>, count: usize, clients: usize) -> Result<f64, AppError> {
-    let listener =
-        std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| AppError::Invalid(e.to_string()))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
-    let secret = "bench-secret".to_string();
-    let data = actix_web::web::Data::from(app.clone());
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let server = actix_web::HttpServer::new(move || {
-                actix_web::App::new()
-                    .app_data(data.clone())
-                    .configure(crate::web::routes)
-            })
-            .workers(2)
-            .listen(listener)
-            .expect("listen")
-            .run();
-            let _ = tx.send(server.handle());
-            let _ = server.await;
-        });
-    });
-    let handle = rx.recv().map_err(|e| AppError::Invalid(e.to_string()))?;
-    let support = app.config.support_address.clone();
-    let started = Instant::now();
-    let per_client = count.div_ceil(clients.max(1));
-    let threads: Vec<_> = (0..clients.max(1))
-        .map(|c| {
-            let (secret, support) = (secret.clone(), support.clone());
-            std::thread::spawn(move || -> Result<(), String> {
-                for i in 0..per_client {
-                    let body = sample_mail(c * per_client + i, &support);
-                    let mut s = TcpStream::connect(addr).map_err(|e| e.to_string())?;
-                    write!(s, "POST /inbound/email HTTP/1.1\r\nHost: {addr}\r\nX-Tandem-Secret: {secret}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).map_err(|e| e.to_string())?;
-                    let mut resp = String::new();
-                    s.read_to_string(&mut resp).map_err(|e| e.to_string())?;
-                    if !resp.starts_with("HTTP/1.1 202") {
-                        return Err(resp.lines().next().unwrap_or_default().to_string());
-                    }
-                }
-                Ok(())
-            })
-        })
-        .collect();
-    for t in threads {
-        t.join()
-            .expect("client thread")
-            .map_err(AppError::Invalid)?;
-    }
-    let rate = (per_client * clients.max(1)) as f64 / started.elapsed().as_secs_f64();
-    actix_web::rt::System::new().block_on(handle.stop(true));
-    Ok(rate)
-}
-
 /// Latency of the console's pages, measured over HTTP as a signed-in person would see
 /// them, against the backlog `shape` (seeded first when the store has fewer tickets): the
 /// queue's views with their counts, word search across all statuses, ticket pages as an
@@ -197,28 +108,57 @@ pub fn console(
     let (numbers, customer) = {
         let mut conn = app.conn()?;
         let (rows, _) = crate::store::queue::page(&mut conn, &Default::default(), 200, 0)?;
-        let customer = rows.first().map(|(_, c)| c.email.clone()).unwrap_or_default();
-        (rows.into_iter().map(|(t, _)| t.number).collect::<Vec<_>>(), customer)
+        let customer = rows
+            .first()
+            .map(|(_, c)| c.email.clone())
+            .unwrap_or_default();
+        (
+            rows.into_iter().map(|(t, _)| t.number).collect::<Vec<_>>(),
+            customer,
+        )
     };
     let base = serve_console(app.clone())?;
     let pages: Vec<(&str, &str, Vec<String>)> = vec![
         ("queue, open (default view)", &agent, vec!["/queue".into()]),
-        ("queue, needs review", &agent, vec!["/queue?view=review".into()]),
-        ("queue, escalated", &agent, vec!["/queue?view=escalated".into()]),
+        (
+            "queue, needs review",
+            &agent,
+            vec!["/queue?view=review".into()],
+        ),
+        (
+            "queue, escalated",
+            &agent,
+            vec!["/queue?view=escalated".into()],
+        ),
         ("queue, mine", &agent, vec!["/queue?view=mine".into()]),
-        ("queue, waiting on customer", &agent, vec!["/queue?view=waiting".into()]),
+        (
+            "queue, waiting on customer",
+            &agent,
+            vec!["/queue?view=waiting".into()],
+        ),
         ("queue, all tickets", &agent, vec!["/queue?view=all".into()]),
-        ("queue, sent automatically", &agent, vec!["/queue?view=automated".into()]),
+        (
+            "queue, sent automatically",
+            &agent,
+            vec!["/queue?view=automated".into()],
+        ),
         (
             "queue, intent + language filter",
             &agent,
             vec!["/queue?intent=order_status&language=de".into()],
         ),
-        ("queue, page 40 of all", &agent, vec!["/queue?view=all&page=40".into()]),
+        (
+            "queue, page 40 of all",
+            &agent,
+            vec!["/queue?view=all&page=40".into()],
+        ),
         (
             "search, customer address",
             &agent,
-            vec![format!("/queue?view=all&q={}", crate::web::session::urlencode(&customer))],
+            vec![format!(
+                "/queue?view=all&q={}",
+                crate::web::session::urlencode(&customer)
+            )],
         ),
         // A word in a few tickets (a customer's number in "Customer N") and a word in
         // every seeded message, across all statuses.
@@ -229,13 +169,21 @@ pub fn console(
                 .map(|i| format!("/queue?view=all&q=customer+{}", 1000 + i * 7))
                 .collect(),
         ),
-        ("search, common word (all statuses)", &agent, vec!["/queue?view=all&q=question".into()]),
+        (
+            "search, common word (all statuses)",
+            &agent,
+            vec!["/queue?view=all&q=question".into()],
+        ),
         (
             "ticket page",
             &agent,
             numbers.iter().map(|n| format!("/tickets/{n}")).collect(),
         ),
-        ("supervisor dashboard (7 days)", &supervisor, vec!["/supervisor".into()]),
+        (
+            "supervisor dashboard (7 days)",
+            &supervisor,
+            vec!["/supervisor".into()],
+        ),
         ("audit log, first page", &admin, vec!["/admin/audit".into()]),
     ];
     let http = ureq::AgentBuilder::new()

@@ -255,7 +255,10 @@ pub fn post_inbound(
 /// folder, the inbound secret, no undo window (answers leave at once).
 pub fn child_env(app: &App, secret: &str) -> HashMap<String, String> {
     HashMap::from([
-        ("TANDEM_DATABASE_URL".into(), app.config.database_url.clone()),
+        (
+            "TANDEM_DATABASE_URL".into(),
+            app.config.database_url.clone(),
+        ),
         (
             "TANDEM_MAIL_DIR".into(),
             app.config.mail_dir.display().to_string(),
@@ -273,12 +276,7 @@ pub fn child_env(app: &App, secret: &str) -> HashMap<String, String> {
 /// `tandem bench ingest`: the store's single-row transaction rate, then `POST
 /// /inbound/email` against a real `tandem serve` with each number of clients, printed
 /// with the ratio to that rate.
-pub fn ingest(
-    app: &App,
-    scratch: &Path,
-    emails: usize,
-    clients: &[usize],
-) -> Result<(), AppError> {
+pub fn ingest(app: &App, scratch: &Path, emails: usize, clients: &[usize]) -> Result<(), AppError> {
     let single = {
         let mut conn = app.conn()?;
         let n = if app.config.database_url.starts_with("sqlite") {
@@ -359,7 +357,8 @@ pub fn pipe(app: &App, emails: usize, parallel: usize) -> Result<f64, AppError> 
     let started = Instant::now();
     let workers: Vec<_> = (0..parallel.max(1))
         .map(|_| {
-            let (exe, env, support, next) = (exe.clone(), env.clone(), support.clone(), next.clone());
+            let (exe, env, support, next) =
+                (exe.clone(), env.clone(), support.clone(), next.clone());
             std::thread::spawn(move || -> Result<(), String> {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);

@@ -495,7 +495,8 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
             } => {
                 import_sample_kb(&app)?;
                 let server = if with_server {
-                    let exe = std::env::current_exe().map_err(|e| AppError::Invalid(e.to_string()))?;
+                    let exe =
+                        std::env::current_exe().map_err(|e| AppError::Invalid(e.to_string()))?;
                     Some(crate::bench_ingest::ServerProcess::start(
                         &exe,
                         &crate::bench_ingest::child_env(&app, "bench-secret"),
@@ -720,25 +721,45 @@ fn ingest_mail_inner(config: Config) -> i32 {
     }
     let result = app::ingest::ingest_email(&app, &raw);
     tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "ingested");
-    match result {
-        Ok(app::ingest::Outcome::Accepted {
+    ingest_exit(result.map(|outcome| match outcome {
+        app::ingest::Outcome::Accepted {
             ticket_number,
             new_ticket,
             action,
-        }) => {
-            eprintln!(
-                "tandem: ticket #{ticket_number} ({}), decision {action}",
-                if new_ticket { "new" } else { "reply" }
-            );
-            EX_OK
-        }
-        Ok(app::ingest::Outcome::Duplicate { ticket_number }) => {
-            eprintln!(
-                "tandem: already received (ticket #{}); nothing new",
-                ticket_number
-                    .map(|n| n.to_string())
-                    .unwrap_or_else(|| "?".into())
-            );
+        } => format!(
+            "ticket #{ticket_number} ({}), decision {action}",
+            if new_ticket { "new" } else { "reply" }
+        ),
+        app::ingest::Outcome::Duplicate { ticket_number } => already_received(ticket_number),
+    }))
+}
+
+/// `ingest-mail` beside a running server: stored durably, processed by the server.
+fn ingest_mail_for_server(app: &App, raw: &[u8]) -> i32 {
+    ingest_exit(
+        app::ingest_batch::store_for_server(app, raw).map(|stored| match stored {
+            app::ingest_batch::Stored::Queued => "stored; the running server processes it".into(),
+            app::ingest_batch::Stored::Duplicate { ticket_number } => {
+                already_received(ticket_number)
+            }
+        }),
+    )
+}
+
+fn already_received(ticket_number: Option<i64>) -> String {
+    format!(
+        "already received (ticket #{}); nothing new",
+        ticket_number
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "?".into())
+    )
+}
+
+/// What `ingest-mail` tells the MTA: 0 stored, 65 a retry cannot help, 75 try again.
+fn ingest_exit(result: Result<String, AppError>) -> i32 {
+    match result {
+        Ok(line) => {
+            eprintln!("tandem: {line}");
             EX_OK
         }
         Err(AppError::Malformed(e)) => {
@@ -747,33 +768,6 @@ fn ingest_mail_inner(config: Config) -> i32 {
         }
         Err(e @ AppError::Unprocessable(_)) => {
             eprintln!("tandem: {e}");
-            EX_DATAERR
-        }
-        Err(e) => {
-            eprintln!("tandem: temporary failure, try again: {e}");
-            EX_TEMPFAIL
-        }
-    }
-}
-
-/// `ingest-mail` beside a running server: stored durably, processed by the server.
-fn ingest_mail_for_server(app: &App, raw: &[u8]) -> i32 {
-    match app::ingest_batch::store_for_server(app, raw) {
-        Ok(app::ingest_batch::Stored::Queued) => {
-            eprintln!("tandem: stored; the running server processes it");
-            EX_OK
-        }
-        Ok(app::ingest_batch::Stored::Duplicate { ticket_number }) => {
-            eprintln!(
-                "tandem: already received (ticket #{}); nothing new",
-                ticket_number
-                    .map(|n| n.to_string())
-                    .unwrap_or_else(|| "?".into())
-            );
-            EX_OK
-        }
-        Err(AppError::Malformed(e)) => {
-            eprintln!("tandem: malformed message: {e}");
             EX_DATAERR
         }
         Err(e) => {

@@ -82,14 +82,41 @@ fn ingest_stored(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
     let processed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         process_stored(app, &row, raw)
     }));
+    match settle(&row, processed) {
+        Settled::Answer(answer) => answer,
+        Settled::Park(error) => {
+            let mut conn = app.conn()?;
+            store::raw_mail::mark_failed(&mut conn, &row.id, &error)?;
+            Err(AppError::Unprocessable(error))
+        }
+    }
+}
+
+/// What becomes of a stored message after one processing attempt.
+pub(super) enum Settled {
+    /// The sender's answer: processed, refused, or "try again".
+    Answer(Result<Outcome, AppError>),
+    /// A retry cannot help: park the message as failed, with this reason, for an admin.
+    Park(String),
+}
+
+/// Sorts the result of processing `row` (or its panic) into an answer or a parking; one
+/// rule for the single path and the group commit.
+pub(super) fn settle(
+    row: &RawMailRow,
+    processed: std::thread::Result<Result<Outcome, AppError>>,
+) -> Settled {
     let error = match processed {
-        Ok(Ok(outcome)) => return Ok(outcome),
-        Ok(Err(AppError::Malformed(e))) => return Err(AppError::Malformed(e)),
-        Ok(Err(e)) if e.is_temporary() => return Err(e),
+        Ok(Ok(outcome)) => return Settled::Answer(Ok(outcome)),
+        Ok(Err(AppError::Malformed(e))) => return Settled::Answer(Err(AppError::Malformed(e))),
+        Ok(Err(e)) if e.is_temporary() => return Settled::Answer(Err(e)),
+        Ok(Err(AppError::Store(StoreError::Conflict(e)))) => {
+            return Settled::Answer(Err(AppError::Temporary(format!("concurrent writers: {e}"))));
+        }
         Ok(Err(e @ AppError::Store(_))) if row.attempts < MAX_ATTEMPTS => {
             // An unexpected database error: maybe passing, so retry, but not for ever.
             tracing::warn!(raw_mail = %row.id, attempts = row.attempts, error = %super::privacy::log_safe(&e.to_string()), "ingest failed; the sender may retry");
-            return Err(AppError::Temporary(e.to_string()));
+            return Settled::Answer(Err(AppError::Temporary(e.to_string())));
         }
         Ok(Err(AppError::Store(e))) => format!(
             "failed {} times, last with a database error: {e}",
@@ -98,10 +125,8 @@ fn ingest_stored(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
         Ok(Err(e)) => e.to_string(),
         Err(panic) => format!("internal error: {}", panic_message(panic.as_ref())),
     };
-    tracing::error!(raw_mail = %row.id, error = %super::privacy::log_safe(&error.to_string()), "message parked as failed");
-    let mut conn = app.conn()?;
-    store::raw_mail::mark_failed(&mut conn, &row.id, &error)?;
-    Err(AppError::Unprocessable(error))
+    tracing::error!(raw_mail = %row.id, error = %super::privacy::log_safe(&error), "message parked as failed");
+    Settled::Park(error)
 }
 
 /// Parses the stored message and runs the processing transaction.

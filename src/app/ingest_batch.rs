@@ -24,7 +24,7 @@ use crate::mail::parse;
 use crate::store::models::RawMailRow;
 use crate::store::{self, DbConn, StoreError};
 
-use super::ingest::{self, MAX_ATTEMPTS, Outcome};
+use super::ingest::{self, Outcome};
 use super::{App, AppError};
 
 /// Most messages in one transaction: bounds how long the write lock is held at once.
@@ -70,9 +70,9 @@ pub fn submit(app: &Arc<App>, raw: Vec<u8>) -> Answer {
         .name("ingest-writer".into())
         .spawn(move || run(rx));
     if let Err(e) = started {
-        let _ = job
-            .reply
-            .send(Err(AppError::Temporary(format!("cannot start the writer: {e}"))));
+        let _ = job.reply.send(Err(AppError::Temporary(format!(
+            "cannot start the writer: {e}"
+        ))));
         return answer;
     }
     // The receiver is alive: the thread owns it.
@@ -171,7 +171,12 @@ fn ingest_one(
     raw: &[u8],
 ) -> Result<Result<Outcome, AppError>, StoreError> {
     let identity = parse::identity(raw);
-    let row = match store::raw_mail::store(c, &identity.dedup_key, identity.message_id.as_deref(), raw)? {
+    let row = match store::raw_mail::store(
+        c,
+        &identity.dedup_key,
+        identity.message_id.as_deref(),
+        raw,
+    )? {
         store::raw_mail::Stored::New(row) => row,
         store::raw_mail::Stored::Seen(row) if row.status == store::raw_mail::PROCESSED => {
             return Ok(ingest::duplicate(c, row.ticket_id.as_deref()));
@@ -207,27 +212,13 @@ fn process_row(
             other => break other,
         }
     };
-    let error = match processed {
-        Ok(Ok(outcome)) => return Ok(Ok(outcome)),
-        Ok(Err(AppError::Malformed(e))) => return Ok(Err(AppError::Malformed(e))),
-        Ok(Err(e)) if e.is_temporary() => return Ok(Err(e)),
-        Ok(Err(AppError::Store(StoreError::Conflict(e)))) => {
-            return Ok(Err(AppError::Temporary(format!("concurrent writers: {e}"))));
+    match ingest::settle(row, processed) {
+        ingest::Settled::Answer(answer) => Ok(answer),
+        ingest::Settled::Park(error) => {
+            store::raw_mail::mark_failed(c, &row.id, &error)?;
+            Ok(Err(AppError::Unprocessable(error)))
         }
-        Ok(Err(e @ AppError::Store(_))) if row.attempts < MAX_ATTEMPTS => {
-            tracing::warn!(raw_mail = %row.id, attempts = row.attempts, error = %super::privacy::log_safe(&e.to_string()), "ingest failed; the sender may retry");
-            return Ok(Err(AppError::Temporary(e.to_string())));
-        }
-        Ok(Err(AppError::Store(e))) => format!(
-            "failed {} times, last with a database error: {e}",
-            row.attempts
-        ),
-        Ok(Err(e)) => e.to_string(),
-        Err(panic) => format!("internal error: {}", ingest::panic_message(panic.as_ref())),
-    };
-    tracing::error!(raw_mail = %row.id, error = %super::privacy::log_safe(&error.to_string()), "message parked as failed");
-    store::raw_mail::mark_failed(c, &row.id, &error)?;
-    Ok(Err(AppError::Unprocessable(error)))
+    }
 }
 
 /// What `ingest-mail` did with a message when a server will process it.

@@ -222,7 +222,10 @@ mod tests {
             headline("escalate", &flags(&["low_confidence", "human_requested"])),
             "The customer asked for a person"
         );
-        assert_eq!(headline("review", &flags(&["low_confidence"])), "The AI is not sure enough");
+        assert_eq!(
+            headline("review", &flags(&["low_confidence"])),
+            "The AI is not sure enough"
+        );
         assert_eq!(headline("escalate", &[]), "Needs a person");
     }
 }

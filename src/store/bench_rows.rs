@@ -23,18 +23,18 @@ pub fn single_row_transactions(conn: &mut DbConn, count: usize) -> Result<f64, S
     for _ in 0..count {
         let id = new_id();
         super::transaction(conn, |c| match c {
-            DbConn::Sqlite(c) => diesel::sql_query(format!(
-                "INSERT INTO {TABLE} (id, body) VALUES (?, ?)"
-            ))
-            .bind::<Text, _>(&id)
-            .bind::<Text, _>(&body)
-            .execute(c),
-            DbConn::Postgres(c) => diesel::sql_query(format!(
-                "INSERT INTO {TABLE} (id, body) VALUES ($1, $2)"
-            ))
-            .bind::<Text, _>(&id)
-            .bind::<Text, _>(&body)
-            .execute(c),
+            DbConn::Sqlite(c) => {
+                diesel::sql_query(format!("INSERT INTO {TABLE} (id, body) VALUES (?, ?)"))
+                    .bind::<Text, _>(&id)
+                    .bind::<Text, _>(&body)
+                    .execute(c)
+            }
+            DbConn::Postgres(c) => {
+                diesel::sql_query(format!("INSERT INTO {TABLE} (id, body) VALUES ($1, $2)"))
+                    .bind::<Text, _>(&id)
+                    .bind::<Text, _>(&body)
+                    .execute(c)
+            }
         })?;
     }
     let rate = count as f64 / started.elapsed().as_secs_f64();

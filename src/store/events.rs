@@ -132,4 +132,3 @@ pub fn recent_failed_logins(
 
 /// An audit row: an event with the acting user's name and the ticket's number.
 pub type AuditEntry = (EventRow, Option<String>, Option<i64>);
-

@@ -167,9 +167,13 @@ pub fn mark_processed(conn: &mut DbConn, id: &str, ticket_id: &str) -> Result<()
 
 /// Leaves a just-stored message to a server's backlog worker.
 pub fn mark_queued(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
-    diesel::update(raw_mail::table.find(id).filter(raw_mail::status.eq(RECEIVED)))
-        .set(raw_mail::status.eq(QUEUED))
-        .execute(conn)?;
+    diesel::update(
+        raw_mail::table
+            .find(id)
+            .filter(raw_mail::status.eq(RECEIVED)),
+    )
+    .set(raw_mail::status.eq(QUEUED))
+    .execute(conn)?;
     Ok(())
 }
 

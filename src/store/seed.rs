@@ -50,7 +50,12 @@ const INTENTS: &[&str] = &[
 ];
 const LANGUAGES: &[&str] = &["en", "en", "en", "de", "fr", "es"];
 /// Status mix of a lived-in help desk: most tickets are done, a fifth wait for someone.
-const OPEN: &[&str] = &["pending_review", "escalated", "in_progress", "waiting_on_customer"];
+const OPEN: &[&str] = &[
+    "pending_review",
+    "escalated",
+    "in_progress",
+    "waiting_on_customer",
+];
 const STATUSES: &[(&str, u64)] = &[
     ("pending_review", 8),
     ("escalated", 5),

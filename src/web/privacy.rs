@@ -117,16 +117,7 @@ pub async fn export(
             ))
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .body(e.zip)),
-        Err(e @ AppError::NotFound(_)) => {
-            show(
-                app,
-                &user,
-                None,
-                Some((StatusCode::NOT_FOUND, e.to_string())),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => shown_on_page(app, &user, e).await,
     }
 }
 
@@ -167,25 +158,7 @@ pub async fn erase(
                 },
             ))
             .finish()),
-        Err(e @ AppError::Invalid(_)) => {
-            show(
-                app,
-                &user,
-                None,
-                Some((StatusCode::BAD_REQUEST, e.to_string())),
-            )
-            .await
-        }
-        Err(e @ AppError::Refused(_)) => {
-            show(
-                app,
-                &user,
-                None,
-                Some((StatusCode::FORBIDDEN, e.to_string())),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => shown_on_page(app, &user, e).await,
     }
 }
 
@@ -220,15 +193,22 @@ pub async fn hold(
         Ok(_) => Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, "/admin/privacy?done=hold"))
             .finish()),
-        Err(e @ AppError::NotFound(_)) => {
-            show(
-                app,
-                &user,
-                None,
-                Some((StatusCode::NOT_FOUND, e.to_string())),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => shown_on_page(app, &user, e).await,
     }
+}
+
+/// The privacy page again with what the admin can act on (no such customer, a missing
+/// reason or password, a legal hold) said on it; other errors answer as usual.
+async fn shown_on_page(
+    app: web::Data<App>,
+    user: &CurrentUser,
+    error: AppError,
+) -> Result<HttpResponse, WebError> {
+    let status = match &error {
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+        AppError::Refused(_) => StatusCode::FORBIDDEN,
+        _ => return Err(error.into()),
+    };
+    show(app, user, None, Some((status, error.to_string()))).await
 }

@@ -136,7 +136,8 @@ pub struct AuditParams {
     page: Option<i64>,
     #[serde(default)]
     person: String,
-    #[serde(default)]
+    /// The event kind (`kind=` is read too: events call it their kind).
+    #[serde(default, alias = "kind")]
     action: String,
     #[serde(default)]
     ticket: String,

@@ -6,25 +6,13 @@
 use actix_web::{App, test, web};
 use scraper::{Html, Selector};
 use tandem::app::actions::ActingUser;
-use tandem::app::ingest::Outcome;
 
 use crate::console::{Browser, PASSWORD, add_user, console};
-use crate::harness::{TestApp, email, reply};
+use crate::harness::{TestApp, accepted, email, reply};
 
 const PARCEL: &str = "Hello,\n\nwhere is my parcel? I ordered last week and it has not arrived yet. How can I track my order?\n\nThanks, Bob";
 const HUMAN: &str = "Where is my parcel? I want to talk to a human, not a bot.";
 const REFUND: &str = "How do I get a refund? I want my money back for the jacket, it does not fit.";
-
-fn accepted(o: &Outcome) -> (i64, String) {
-    match o {
-        Outcome::Accepted {
-            ticket_number,
-            action,
-            ..
-        } => (*ticket_number, action.clone()),
-        other => panic!("expected an accepted message, got {other:?}"),
-    }
-}
 
 fn kb_app(extra: &[(&str, &str)]) -> TestApp {
     let t = TestApp::with(extra);
@@ -198,7 +186,11 @@ async fn undo_within_the_window_sends_nothing() {
     let offered = shown.drafts.iter().find(|d| d.id == draft).unwrap();
     assert_eq!(offered.status, "pending");
     let page = Html::parse_document(&b.get(&svc, &format!("/tickets/{n}")).await.body);
-    assert_eq!(draft_id(&page), draft, "the same draft can be approved again");
+    assert_eq!(
+        draft_id(&page),
+        draft,
+        "the same draft can be approved again"
+    );
     // Undoing twice is refused.
     let again = b
         .submit(

@@ -236,6 +236,18 @@ impl SentMail {
 }
 
 /// A plain customer email.
+/// The ticket number and decision of an accepted message.
+pub fn accepted(o: &tandem::app::ingest::Outcome) -> (i64, String) {
+    match o {
+        tandem::app::ingest::Outcome::Accepted {
+            ticket_number,
+            action,
+            ..
+        } => (*ticket_number, action.clone()),
+        other => panic!("expected an accepted message, got {other:?}"),
+    }
+}
+
 pub fn email(from: &str, subject: &str, message_id: &str, body: &str) -> String {
     format!(
         "From: {from}\r\nTo: {SUPPORT}\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\n\

@@ -4,21 +4,10 @@ use tandem::app::actions::{self, ActingUser};
 use tandem::app::ingest::Outcome;
 use tandem::domain::ticket::Transition;
 
-use crate::harness::{TestApp, email, reply};
+use crate::harness::{TestApp, accepted, email, reply};
 
 const PARCEL: &str = "Hello,\n\nwhere is my parcel? I ordered last week and it has not arrived yet. How can I track my order?\n\nThanks, Ana";
 const INVOICE: &str = "Hi, the invoice for my company account shows 480 EUR but our contract says 360 EUR. Can someone check the VAT line and send a corrected invoice to our accounting department?";
-
-fn accepted(o: &Outcome) -> (i64, String) {
-    match o {
-        Outcome::Accepted {
-            ticket_number,
-            action,
-            ..
-        } => (*ticket_number, action.clone()),
-        other => panic!("expected an accepted message, got {other:?}"),
-    }
-}
 
 #[test]
 fn an_answerable_email_is_answered_automatically_with_threading_and_disclosure() {
@@ -195,7 +184,10 @@ fn replies_thread_onto_their_ticket_and_a_resolved_ticket_reopens() {
     );
     // Contacts are counted from the resolution: the first message after it is not a
     // repeat contact, whatever came before.
-    let after_reopen = ticket.drafts.last().expect("a draft for the reopening message");
+    let after_reopen = ticket
+        .drafts
+        .last()
+        .expect("a draft for the reopening message");
     assert!(
         !after_reopen
             .risk_flags

@@ -236,6 +236,15 @@ fn found_in(bytes: &[u8], hex_too: bool, needle: &str) -> bool {
         || (hex_too && contains(bytes, &hex::encode(needle.as_bytes())))
 }
 
+/// Every CSV table of the supervisor dashboard for `period`: what erasure must not change.
+fn figures(t: &TestApp, period: metrics::Period) -> [String; 4] {
+    let mut conn = t.app.conn().unwrap();
+    let d = metrics::dashboard_in(&mut conn, 15, period, period.to).unwrap();
+    let settings = tandem::app::triage::settings(&t.app.config, &mut conn).unwrap();
+    let c = metrics::calibration_in(&mut conn, &settings, period).unwrap();
+    ["totals", "intent", "series", "calibration"].map(|table| metrics::csv(&d, &c, table).unwrap())
+}
+
 #[test]
 fn erasure_leaves_no_trace_and_keeps_the_figures() {
     let t = TestApp::with_kb();
@@ -279,15 +288,7 @@ fn erasure_leaves_no_trace_and_keeps_the_figures() {
         tandem::store::now() - Duration::days(1),
         tandem::store::now() + Duration::days(1),
     );
-    let figures = |t: &TestApp| {
-        let mut conn = t.app.conn().unwrap();
-        let d = metrics::dashboard_in(&mut conn, 15, period, period.to).unwrap();
-        let settings = tandem::app::triage::settings(&t.app.config, &mut conn).unwrap();
-        let c = metrics::calibration_in(&mut conn, &settings, period).unwrap();
-        ["totals", "intent", "series", "calibration"]
-            .map(|table| metrics::csv(&d, &c, table).unwrap())
-    };
-    let figures_before = figures(&t);
+    let figures_before = figures(&t, period);
     let messages_before: usize = tickets.iter().map(|n| t.show(*n).messages.len()).sum();
 
     let (code, stdout, stderr) = t.run_cli(
@@ -313,7 +314,7 @@ fn erasure_leaves_no_trace_and_keeps_the_figures() {
         assert!(found_in(&after, hex, n), "{n} was lost");
     }
     // The same figures, the same number of messages (now empty), the same tickets.
-    assert_eq!(figures(&t), figures_before);
+    assert_eq!(figures(&t, period), figures_before);
     let shown: Vec<_> = tickets.iter().map(|n| t.show(*n)).collect();
     assert_eq!(
         shown.iter().map(|s| s.messages.len()).sum::<usize>(),
@@ -360,18 +361,10 @@ fn erasure_keeps_every_supervisor_figure_of_the_scenario() {
         .and_hms_opt(0, 0, 0)
         .unwrap();
     let period = metrics::Period::new(t0, t0 + Duration::days(7));
-    let figures = |t: &TestApp| {
-        let mut conn = t.app.conn().unwrap();
-        let d = metrics::dashboard_in(&mut conn, 15, period, period.to).unwrap();
-        let settings = tandem::app::triage::settings(&t.app.config, &mut conn).unwrap();
-        let c = metrics::calibration_in(&mut conn, &settings, period).unwrap();
-        ["totals", "intent", "series", "calibration"]
-            .map(|table| metrics::csv(&d, &c, table).unwrap())
-    };
-    let before = figures(&t);
+    let before = figures(&t, period);
     let done = tandem::app::privacy::erase(&t.app, "customer@example.com", "test", None).unwrap();
     assert_eq!(done.tickets, 101);
-    assert_eq!(figures(&t), before);
+    assert_eq!(figures(&t, period), before);
 }
 
 #[test]

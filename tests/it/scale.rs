@@ -179,13 +179,41 @@ fn one_group_commit_answers_each_message_as_if_it_came_alone() {
         Ok(Outcome::Duplicate { ticket_number }) => *ticket_number,
         Err(_) => None,
     };
-    assert!(matches!(results[0], Ok(Outcome::Accepted { .. })), "{:?}", results[0]);
-    assert!(matches!(results[1], Ok(Outcome::Accepted { .. })), "{:?}", results[1]);
-    assert!(matches!(results[2], Ok(Outcome::Duplicate { .. })), "{:?}", results[2]);
-    assert_eq!(number(&results[2]), number(&results[0]), "the copy names the same ticket");
-    assert!(matches!(results[3], Err(AppError::Unprocessable(_))), "{:?}", results[3]);
-    assert!(matches!(results[4], Err(AppError::Malformed(_))), "{:?}", results[4]);
-    assert!(matches!(results[5], Ok(Outcome::Accepted { .. })), "{:?}", results[5]);
+    assert!(
+        matches!(results[0], Ok(Outcome::Accepted { .. })),
+        "{:?}",
+        results[0]
+    );
+    assert!(
+        matches!(results[1], Ok(Outcome::Accepted { .. })),
+        "{:?}",
+        results[1]
+    );
+    assert!(
+        matches!(results[2], Ok(Outcome::Duplicate { .. })),
+        "{:?}",
+        results[2]
+    );
+    assert_eq!(
+        number(&results[2]),
+        number(&results[0]),
+        "the copy names the same ticket"
+    );
+    assert!(
+        matches!(results[3], Err(AppError::Unprocessable(_))),
+        "{:?}",
+        results[3]
+    );
+    assert!(
+        matches!(results[4], Err(AppError::Malformed(_))),
+        "{:?}",
+        results[4]
+    );
+    assert!(
+        matches!(results[5], Ok(Outcome::Accepted { .. })),
+        "{:?}",
+        results[5]
+    );
     // Three tickets, each with its message once; the panicking one parked, nothing of it
     // half-written.
     let tickets = tandem::app::tickets::list(&t.app, 100, 0).unwrap();
@@ -193,7 +221,11 @@ fn one_group_commit_answers_each_message_as_if_it_came_alone() {
     customers.sort();
     assert_eq!(
         customers,
-        ["batch1@example.com", "batch2@example.com", "batch4@example.com"]
+        [
+            "batch1@example.com",
+            "batch2@example.com",
+            "batch4@example.com"
+        ]
     );
     for s in &tickets {
         let inbound = t
@@ -216,21 +248,28 @@ fn the_pipe_beside_a_running_server_stores_and_the_server_processes() {
     // A server said it is alive a moment ago.
     {
         let mut conn = t.app.conn().unwrap();
-        tandem::store::servers::beat(&mut conn, "srv-1", "here", 1, tandem::store::now())
-            .unwrap();
+        tandem::store::servers::beat(&mut conn, "srv-1", "here", 1, tandem::store::now()).unwrap();
     }
     let (code, _, err) = t.run_cli(&["ingest-mail"], question(7).as_bytes());
     assert_eq!(code, 0, "{err}");
     assert!(
-        tandem::app::tickets::list(&t.app, 10, 0).unwrap().is_empty(),
+        tandem::app::tickets::list(&t.app, 10, 0)
+            .unwrap()
+            .is_empty(),
         "stored, not processed yet"
     );
     // Malformed mail is still refused at once.
     let (code, _, _) = t.run_cli(&["ingest-mail"], b"   \r\n");
     assert_eq!(code, 65);
     // The server's worker processes it: one ticket with its answer.
-    assert_eq!(tandem::app::ingest_batch::process_backlog(&t.app, 64).unwrap(), 1);
-    assert_eq!(tandem::app::ingest_batch::process_backlog(&t.app, 64).unwrap(), 0);
+    assert_eq!(
+        tandem::app::ingest_batch::process_backlog(&t.app, 64).unwrap(),
+        1
+    );
+    assert_eq!(
+        tandem::app::ingest_batch::process_backlog(&t.app, 64).unwrap(),
+        0
+    );
     let tickets = tandem::app::tickets::list(&t.app, 10, 0).unwrap();
     assert_eq!(tickets.len(), 1);
     assert_eq!(tickets[0].customer, "batch7@example.com");

@@ -4,23 +4,15 @@
 use actix_web::http::StatusCode;
 use actix_web::test;
 use scraper::{Html, Selector};
-use tandem::app::ingest::Outcome;
 
-use crate::harness::{TestApp, email};
+use crate::harness::{TestApp, accepted, email};
 use crate::supervisor::http::{body, console, cookie, sign_in, texts};
 
 const PARCEL: &str = "Hello,\n\nwhere is my parcel? I ordered last week and it has not arrived yet. How can I track my order?\n\nThanks, Ana";
 const INVOICE: &str = "Hi, the invoice for my company account shows 480 EUR but our contract says 360 EUR. Can someone check the VAT line and send a corrected invoice to our accounting department?";
 
 fn ingest(t: &TestApp, from: &str, id: &str, subject: &str, body: &str) -> (i64, String) {
-    match t.ingest(&email(from, subject, id, body)) {
-        Outcome::Accepted {
-            ticket_number,
-            action,
-            ..
-        } => (ticket_number, action),
-        other => panic!("{other:?}"),
-    }
+    accepted(&t.ingest(&email(from, subject, id, body)))
 }
 
 /// Two automated answers (one resolved by hand afterwards), one ticket waiting for review.

@@ -3,20 +3,7 @@
 //! in the customer's zone, supervisor-edited wording; and the rules that send a message
 //! to a person (a reported problem the article does not answer, a repeat contact).
 
-use tandem::app::ingest::Outcome;
-
-use crate::harness::{SUPPORT, TestApp, email};
-
-fn accepted(o: &Outcome) -> (i64, String) {
-    match o {
-        Outcome::Accepted {
-            ticket_number,
-            action,
-            ..
-        } => (*ticket_number, action.clone()),
-        other => panic!("expected an accepted message, got {other:?}"),
-    }
-}
+use crate::harness::{SUPPORT, TestApp, accepted, email};
 
 /// A customer email with its own `Date:` (and so its own time zone).
 fn email_at(from: &str, subject: &str, message_id: &str, date: &str, body: &str) -> String {
