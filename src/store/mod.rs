@@ -16,6 +16,7 @@ pub mod privacy;
 pub mod queue;
 pub mod raw_mail;
 pub mod schema;
+pub mod search;
 pub mod seed;
 pub mod servers;
 pub mod sessions;
@@ -352,6 +353,11 @@ fn run_transaction<T, E: From<diesel::result::Error>>(
     let result = f(conn);
     let DbConn::Sqlite(inner) = conn else {
         unreachable!("the backend does not change")
+    };
+    // Messages written in this transaction join the full-text index with it.
+    let result = match result {
+        Ok(value) => search::index_queued(inner).map(|()| value).map_err(E::from),
+        Err(e) => Err(e),
     };
     match result {
         Ok(value) => match <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction(inner) {

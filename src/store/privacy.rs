@@ -264,6 +264,13 @@ pub fn erase_tickets(
                 diesel::sql_query("DELETE FROM message_search WHERE ticket_id = ?")
                     .bind::<Text, _>(id)
                     .execute(c)?;
+                // Nor queued to be indexed again at commit.
+                diesel::sql_query(
+                    "DELETE FROM message_search_queue WHERE message_id IN \
+                     (SELECT id FROM messages WHERE ticket_id = ?)",
+                )
+                .bind::<Text, _>(id)
+                .execute(c)?;
             }
             diesel::sql_query("INSERT INTO message_search(message_search) VALUES ('optimize')")
                 .execute(c)?;

@@ -300,6 +300,9 @@ pub fn page(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<(TicketRow, CustomerRow)>, i64), StoreError> {
+    if search_term(f).is_some() {
+        super::search::drain(conn)?;
+    }
     let mut rows = Vec::new();
     let mut total = 0;
     let mut skip = offset;
@@ -450,6 +453,9 @@ pub fn automated_page(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<(DraftRow, TicketRow, CustomerRow)>, i64), StoreError> {
+    if f.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+        super::search::drain(conn)?;
+    }
     let d = Dialect::of(conn);
     let total: i64 = if *f == AutomatedFilter::default() {
         total(conn, AUTO_ANSWERS_TOTAL)?
