@@ -504,14 +504,15 @@ pub fn run() -> i32 {
 /// that does not exist is created only by `serve` and `migrate` (`creates`).
 fn database_check(url: &str, creates: bool) -> Result<String, String> {
     let target = crate::store::DbTarget::parse(url).map_err(|e| e.to_string())?;
-    if let crate::store::DbTarget::Sqlite(path) = &target
-        && !creates
-        && !std::path::Path::new(path).exists()
-    {
-        let shown = std::path::Path::new(path);
-        let absolute = std::env::current_dir()
-            .map(|d| d.join(shown))
-            .unwrap_or_else(|_| shown.to_path_buf());
+    let crate::store::DbTarget::Sqlite(path) = &target else {
+        return Ok(target.describe());
+    };
+    // The full path: a relative one depends on the folder the command ran in.
+    let shown = std::path::Path::new(path);
+    let absolute = std::env::current_dir()
+        .map(|d| d.join(shown))
+        .unwrap_or_else(|_| shown.to_path_buf());
+    if !creates && !shown.exists() {
         return Err(format!(
             "no database at {} (TANDEM_DATABASE_URL={url}); this command does not create one. \
              Create it with `tandem migrate` (or start `tandem serve`), or point \
@@ -519,7 +520,7 @@ fn database_check(url: &str, creates: bool) -> Result<String, String> {
             absolute.display()
         ));
     }
-    Ok(target.describe())
+    Ok(format!("SQLite file {}", absolute.display()))
 }
 
 /// `customer export EMAIL --out FILE.zip`: exit 0, or 66 when no customer has the address.
