@@ -533,6 +533,28 @@ mod tests {
     }
 
     #[test]
+    fn guessing_elsewhere_does_not_slow_the_owner_at_their_own_address() {
+        let recent: Vec<_> = (0..30)
+            .map(|i| fail("ana@x", &format!("10.0.0.{i}"), true, i))
+            .collect();
+        let at = t0() + Duration::seconds(30);
+        let stranger = super::throttle_from(&recent, "ana@x", Some("2.2.2.2"), at, false);
+        assert!(stranger.refuse_secs > 0);
+        let own = super::throttle_from(&recent, "ana@x", Some("2.2.2.2"), at, true);
+        assert_eq!(own.refuse_secs, 0);
+        // Failures from the owner's address itself still back off there.
+        let here: Vec<_> = (0..6).map(|i| fail("ana@x", "2.2.2.2", true, i)).collect();
+        let own = super::throttle_from(
+            &here,
+            "ana@x",
+            Some("2.2.2.2"),
+            t0() + Duration::seconds(6),
+            true,
+        );
+        assert!(own.refuse_secs > 0);
+    }
+
+    #[test]
     fn guessing_spread_over_many_addresses_delays_the_account_at_most_a_minute() {
         let recent: Vec<_> = (0..200)
             .map(|i| fail("ana@x", &format!("10.0.{}.{}", i / 250, i % 250), true, i))

@@ -178,6 +178,23 @@ pub fn disable(app: &App, by: &ActingUser, password: &str) -> Result<(), AppErro
     })
 }
 
+/// An admin turns off another user's second factor (a lost phone); audited as the admin.
+pub fn disable_by_admin(app: &App, user_id: &str, by: &ActingUser) -> Result<(), AppError> {
+    let mut conn = app.conn()?;
+    store::transaction(&mut conn, |c| -> Result<(), AppError> {
+        let user = store::users::get(c, user_id).map_err(|_| AppError::NotFound("user".into()))?;
+        store::users::set_totp_secret(c, &user.id, None)?;
+        store::events::record(
+            c,
+            None,
+            "two_factor_disabled",
+            &by.actor(),
+            json!({"user": user.id}),
+        )?;
+        Ok(())
+    })
+}
+
 /// `tandem user two-factor-off EMAIL`: the operator's recovery for a lost phone.
 pub fn disable_by_operator(app: &App, email: &str) -> Result<(), AppError> {
     let mut conn = app.conn()?;

@@ -82,6 +82,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/admin/users", web::post().to(users::create))
     .route("/admin/users/{id}", web::post().to(users::update))
     .route("/admin/users/{id}/reset", web::post().to(users::send_reset))
+    .route(
+        "/admin/users/{id}/two-factor-off",
+        web::post().to(users::two_factor_off),
+    )
     .route("/admin/audit", web::get().to(users::audit))
     .route("/admin/audit.csv", web::get().to(users::audit_csv))
     .route("/admin/failed-mail", web::get().to(failed_mail::list))

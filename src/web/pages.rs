@@ -80,6 +80,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "password_changed" => "Password changed. Your other sessions were signed out.",
         "two_factor_on" => "Two-factor sign-in is on: sign-in asks for a code from your app.",
         "two_factor_off" => "Two-factor sign-in is off.",
+        "two_factor_reset" => {
+            "Two-factor sign-in turned off for the user: they sign in with their password alone until they set it up again."
+        }
         "signin_expired" => "The sign-in took too long; enter your password again.",
         "settings_saved" => "Settings saved; they apply to the next message.",
         "marked_wrong" => {

@@ -157,6 +157,23 @@ pub async fn send_reset(
     }
 }
 
+/// `POST /admin/users/{id}/two-factor-off`: turns off a user's two-factor sign-in (a
+/// lost phone); they sign in with the password alone until they set it up again.
+pub async fn two_factor_off(
+    app: web::Data<App>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    form: web::Form<super::auth::CsrfOnly>,
+) -> Result<HttpResponse, WebError> {
+    user.require(Role::Admin)?;
+    user.check_csrf(&form.csrf_token)?;
+    let by = user.acting();
+    web::block(move || crate::app::two_factor::disable_by_admin(&app, &id, &by)).await??;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/admin/users?notice=two_factor_reset"))
+        .finish())
+}
+
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {

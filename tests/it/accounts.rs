@@ -786,6 +786,47 @@ async fn accounts_two_factor_is_required_once_enabled() {
     let p = e.submit(&svc, "/login/code", &[("code", &next_code)]).await;
     assert_eq!((p.status, p.location.as_str()), (303, "/login"));
 
+    // An admin can turn it off for a lost phone (audited as the admin); Ana sets it up again.
+    add_user(&t, "root@tandem.test", "admin");
+    let mut root = Browser::at("10.8.8.8:1");
+    root.login(&svc, "root@tandem.test", PASSWORD).await;
+    let users = root.get(&svc, "/admin/users").await;
+    let ana_id = {
+        let mut conn = t.app.conn().unwrap();
+        tandem::store::users::find_by_email(&mut conn, "ana@tandem.test")
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let off_path = format!("/admin/users/{ana_id}/two-factor-off");
+    assert!(users.body.contains(&off_path));
+    assert_eq!(
+        b.submit(&svc, &off_path, &[]).await.status,
+        403,
+        "admins only"
+    );
+    let off = root.submit(&svc, &off_path, &[]).await;
+    assert_eq!(off.status, 303);
+    assert!(can_sign_in(&t, "ana@tandem.test", PASSWORD));
+    let (rows, _) = tandem::app::audit::page(&t.app, 1).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r.kind == "two_factor_disabled")
+        .expect("audited");
+    assert_eq!(row.who, "root");
+    let setup = b.get(&svc, "/account/two-factor").await;
+    let secret = hidden_value(&setup.body, "secret");
+    let code = totp_code(&secret, "ana@tandem.test", unix_now());
+    let on = b
+        .submit(
+            &svc,
+            "/account/two-factor",
+            &[("secret", &secret), ("code", &code), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(on.status, 303);
+    assert!(!can_sign_in(&t, "ana@tandem.test", PASSWORD));
+
     // Turning it off asks for the password.
     let off = b
         .submit(
