@@ -50,6 +50,9 @@ struct ForgotPage {
 /// The one answer to every "Forgot password?" request, known address or not.
 pub const FORGOT_ANSWER: &str = "If an account uses this address, a link to choose a new password is on its way to it. The link works once, for 24 hours.";
 
+/// Every "Forgot password?" answer leaves no sooner than this after the request came.
+const FORGOT_ANSWER_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
+
 pub async fn forgot_form(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse, WebError> {
     let (csrf, fresh) = login_csrf(&req);
     let page = ForgotPage {
@@ -79,12 +82,18 @@ pub async fn forgot(
     if let Some(refused) = bad_pre_session_csrf(&req, &form.csrf_token) {
         return Ok(refused);
     }
+    let started = std::time::Instant::now();
     let ip = session::client_ip(&req);
     let email = form.into_inner().email;
     let result = web::block(move || accounts::forgot(&app, &email, ip.as_deref())).await?;
     if let Err(e) = result {
         // Logged, not shown: an error page would tell known addresses apart.
         tracing::warn!(error = %crate::app::privacy::log_safe(&e.to_string()), "forgot password");
+    }
+    // Queuing a mail takes longer than finding no account: every answer waits until the
+    // same moment, so the time does not tell either.
+    if let Some(rest) = FORGOT_ANSWER_AFTER.checked_sub(started.elapsed()) {
+        actix_web::rt::time::sleep(rest).await;
     }
     let (csrf, _) = login_csrf(&req);
     render(&ForgotPage {
