@@ -939,3 +939,35 @@ fn accounts_serve_on_a_taken_port_fails_clearly_and_prints_no_link() {
     assert!(!err.contains("running at"), "{err}");
     drop(taken);
 }
+
+#[actix_web::test]
+async fn accounts_a_new_password_makes_every_other_link_worthless() {
+    let t = TestApp::new();
+    add_user(&t, "ana@tandem.test", "agent");
+    let issue = || {
+        let link =
+            tandem::app::accounts::reset_link_for_operator(&t.app, "ana@tandem.test").unwrap();
+        format!("/reset/{}", reset_token(&link))
+    };
+    let (first, second) = (issue(), issue());
+    assert_ne!(first, second);
+    let svc = console!(t);
+    let mut b = Browser::default();
+    assert_eq!(b.get(&svc, &second).await.status, 200);
+    let done = b.submit(&svc, &first, &[("password", NEW_PASSWORD)]).await;
+    assert_eq!(done.status, 303);
+    assert_eq!(b.get(&svc, &second).await.status, 404);
+    // Changing the password on the account page does the same.
+    let third = issue();
+    b.login(&svc, "ana@tandem.test", NEW_PASSWORD).await;
+    b.get(&svc, "/account").await;
+    let changed = b
+        .submit(
+            &svc,
+            "/account/password",
+            &[("current_password", NEW_PASSWORD), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(changed.status, 303);
+    assert_eq!(b.get(&svc, &third).await.status, 404);
+}
