@@ -94,8 +94,10 @@ pub fn throttle(
 pub const OWN_ADDRESS_DAYS: i64 = 30;
 
 /// The throttle when it is known whether the account's owner signed in from `ip`
-/// recently (`own_address`): guessing spread over other addresses (`PER_ACCOUNT`) then
-/// does not slow the owner there; failures from the address itself still count.
+/// recently (`own_address`). There, only the owner's account from that address backs off
+/// (`PER_ACCOUNT_AND_ADDRESS`): neither guessing spread over other addresses
+/// (`PER_ACCOUNT`) nor someone behind the same address spraying colleagues' accounts
+/// (`PER_ADDRESS`, an office behind one NAT) slows the owner at their own address.
 pub fn throttle_from(
     recent: &[store::events::FailedLogin],
     email: &str,
@@ -124,7 +126,11 @@ pub fn throttle_from(
             } else {
                 PER_ACCOUNT.wait(&account, at)
             })
-            .max(PER_ADDRESS.wait(&address_known, at)),
+            .max(if own_address {
+                0
+            } else {
+                PER_ADDRESS.wait(&address_known, at)
+            }),
         noisy_secs: PER_ADDRESS_UNKNOWN.wait(&address_unknown, at),
     }
 }
@@ -542,7 +548,17 @@ mod tests {
         assert!(stranger.refuse_secs > 0);
         let own = super::throttle_from(&recent, "ana@x", Some("2.2.2.2"), at, true);
         assert_eq!(own.refuse_secs, 0);
-        // Failures from the owner's address itself still back off there.
+        // Spraying colleagues' accounts from a shared address does not slow the owner.
+        let spray: Vec<_> = (0..40)
+            .map(|i| fail(&format!("u{i}@x"), "2.2.2.2", true, i))
+            .collect();
+        let at = t0() + Duration::seconds(40);
+        assert!(super::throttle_from(&spray, "ana@x", Some("2.2.2.2"), at, false).refuse_secs > 0);
+        assert_eq!(
+            super::throttle_from(&spray, "ana@x", Some("2.2.2.2"), at, true).refuse_secs,
+            0
+        );
+        // Failures of the owner's account from their address itself still back off there.
         let here: Vec<_> = (0..6).map(|i| fail("ana@x", "2.2.2.2", true, i)).collect();
         let own = super::throttle_from(
             &here,
