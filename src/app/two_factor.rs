@@ -105,6 +105,12 @@ pub fn enabled(conn: &mut DbConn, user_id: &str) -> Result<bool, AppError> {
     Ok(store::users::totp_secret(conn, user_id)?.is_some())
 }
 
+/// Whether the user signs in with a code too (for pages).
+pub fn is_enabled(app: &App, user_id: &str) -> Result<bool, AppError> {
+    let mut conn = app.conn()?;
+    enabled(&mut conn, user_id)
+}
+
 /// Checks a code at sign-in and spends its step; false for a wrong or reused code.
 pub fn verify(
     app: &App,

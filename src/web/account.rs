@@ -337,11 +337,7 @@ async fn account_page(
     error: Option<String>,
 ) -> Result<HttpResponse, WebError> {
     let id = user.id.clone();
-    let two_factor = web::block(move || -> Result<bool, AppError> {
-        let mut conn = app.conn()?;
-        two_factor::enabled(&mut conn, &id)
-    })
-    .await??;
+    let two_factor = web::block(move || two_factor::is_enabled(&app, &id)).await??;
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
