@@ -683,6 +683,10 @@ async fn accounts_two_factor_is_required_once_enabled() {
     assert_eq!(setup.status, 200);
     let secret = hidden_value(&setup.body, "secret");
     assert!(setup.body.contains("otpauth://totp/"));
+    assert!(
+        setup.body.contains("<svg role=\"img\""),
+        "a QR code to scan"
+    );
     let now = unix_now();
     let wrong = b
         .submit(
