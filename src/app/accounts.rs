@@ -31,6 +31,9 @@ pub const INVITE_DAYS: i64 = 7;
 /// At most this many "Forgot password?" mails to one account an hour: a stranger cannot
 /// flood a colleague's inbox.
 pub const FORGOT_PER_HOUR: i64 = 3;
+/// At most this many "Forgot password?" mails an hour caused from one client address:
+/// one address cannot mail the whole team.
+pub const FORGOT_PER_ADDRESS_HOUR: i64 = 10;
 
 /// What the link page shows before the new password is chosen.
 #[derive(Debug, Clone)]
@@ -243,20 +246,33 @@ pub fn forgot(app: &App, email: &str, ip: Option<&str>) -> Result<(), AppError> 
         } else {
             RESET
         };
-        let recent =
-            store::user_tokens::count_since(c, &user.id, purpose, now() - Duration::hours(1))?;
+        let hour_ago = now() - Duration::hours(1);
+        let recent = store::user_tokens::count_since(c, &user.id, purpose, hour_ago)?;
+        let from_here = match ip {
+            Some(ip) => {
+                store::events::count_kind_from(c, "password_reset_requested", ip, hour_ago)?
+            }
+            None => 0,
+        };
         let actor = Actor {
             kind: "anonymous",
             id: None,
             ip,
         };
-        if recent >= FORGOT_PER_HOUR {
+        if recent >= FORGOT_PER_HOUR || from_here >= FORGOT_PER_ADDRESS_HOUR {
             store::events::record(
                 c,
                 None,
                 "password_reset_refused",
                 &actor,
-                json!({"user": user.id, "reason": "too many requests this hour"}),
+                json!({
+                    "user": user.id,
+                    "reason": if recent >= FORGOT_PER_HOUR {
+                        "too many requests for this account this hour"
+                    } else {
+                        "too many requests from this address this hour"
+                    },
+                }),
             )?;
             return Ok(());
         }

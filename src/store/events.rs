@@ -150,3 +150,18 @@ pub fn signed_in_from(
         .get_result(conn)?;
     Ok(n > 0)
 }
+
+/// Events of `kind` from `ip` since `since` (caps what one address can cause).
+pub fn count_kind_from(
+    conn: &mut DbConn,
+    kind: &str,
+    ip: &str,
+    since: chrono::NaiveDateTime,
+) -> Result<i64, StoreError> {
+    Ok(events::table
+        .filter(events::kind.eq(kind))
+        .filter(events::created_at.ge(since))
+        .filter(events::ip.eq(ip))
+        .count()
+        .get_result(conn)?)
+}

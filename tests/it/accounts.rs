@@ -975,3 +975,27 @@ async fn accounts_a_new_password_makes_every_other_link_worthless() {
     assert_eq!(changed.status, 303);
     assert_eq!(b.get(&svc, &third).await.status, 404);
 }
+
+#[core::prelude::v1::test]
+fn accounts_one_address_cannot_mail_the_whole_team() {
+    let t = TestApp::new();
+    for i in 0..12 {
+        add_user(&t, &format!("agent{i}@tandem.test"), "agent");
+    }
+    for i in 0..12 {
+        tandem::app::accounts::forgot(
+            &t.app,
+            &format!("agent{i}@tandem.test"),
+            Some("203.0.113.5"),
+        )
+        .unwrap();
+    }
+    // Another address still gets its colleague's mail.
+    tandem::app::accounts::forgot(&t.app, "agent11@tandem.test", Some("198.51.100.1")).unwrap();
+    assert_eq!(
+        t.deliver().sent,
+        11,
+        "ten from the one address, one from the other"
+    );
+    assert_eq!(events_of(&t, "password_reset_refused"), 2);
+}
