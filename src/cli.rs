@@ -236,6 +236,21 @@ enum UserCommand {
         #[arg(long, value_parser = ["agent", "supervisor", "admin"])]
         role: String,
     },
+    /// Print a one-time link (valid 24 hours) that lets the user choose a new password.
+    Reset {
+        /// The user's sign-in address.
+        email: String,
+    },
+    /// Set a user's password, read from stdin (recovery); their sessions end.
+    Passwd {
+        /// The user's sign-in address.
+        email: String,
+    },
+    /// Turn off a user's two-factor sign-in (recovery for a lost phone).
+    TwoFactorOff {
+        /// The user's sign-in address.
+        email: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -293,6 +308,26 @@ pub fn run() -> i32 {
             };
         }
     };
+    // Only `serve` and `migrate` may create a database; every other command works on an
+    // existing one and says which it opened (a typo in the path must not silently start
+    // an empty database).
+    let creates = matches!(
+        cli.command,
+        Command::Serve { .. } | Command::Migrate | Command::Bench { .. } | Command::Eval { .. }
+    );
+    if !matches!(cli.command, Command::Bench { .. } | Command::Eval { .. }) {
+        match database_check(&config.database_url, creates) {
+            Ok(described) => eprintln!("tandem: database: {described}"),
+            Err(message) => {
+                eprintln!("tandem: {message}");
+                return if matches!(cli.command, Command::IngestMail) {
+                    EX_TEMPFAIL
+                } else {
+                    EX_CONFIG
+                };
+            }
+        }
+    }
     match cli.command {
         Command::Eval {
             train,
@@ -314,6 +349,32 @@ pub fn run() -> i32 {
             let password = read_password()?;
             let user = app::users::add(&app, &email, &name, &role, &password)?;
             println!("created {} {} ({})", user.role, user.email, user.name);
+            Ok(())
+        }),
+        Command::User {
+            command: UserCommand::Reset { email },
+        } => with_app(config, true, |app| {
+            let link = app::accounts::reset_link_for_operator(&app, &email)?;
+            eprintln!(
+                "tandem: one-time link for {email}, valid for {} hours:",
+                app::accounts::RESET_HOURS
+            );
+            println!("{link}");
+            Ok(())
+        }),
+        Command::User {
+            command: UserCommand::Passwd { email },
+        } => with_app(config, true, |app| {
+            let password = read_password()?;
+            let user = app::accounts::set_password_by_operator(&app, &email, &password)?;
+            println!("password set for {}; their sessions were ended", user.email);
+            Ok(())
+        }),
+        Command::User {
+            command: UserCommand::TwoFactorOff { email },
+        } => with_app(config, true, |app| {
+            app::two_factor::disable_by_operator(&app, &email)?;
+            println!("two-factor sign-in is off for {email}");
             Ok(())
         }),
         Command::Kb {
@@ -437,6 +498,29 @@ pub fn run() -> i32 {
             Ok(())
         }),
     }
+}
+
+/// Names the configured database, or says why a command may not use it: a SQLite file
+/// that does not exist is created only by `serve` and `migrate` (`creates`).
+fn database_check(url: &str, creates: bool) -> Result<String, String> {
+    let target = crate::store::DbTarget::parse(url).map_err(|e| e.to_string())?;
+    let crate::store::DbTarget::Sqlite(path) = &target else {
+        return Ok(target.describe());
+    };
+    // The full path: a relative one depends on the folder the command ran in.
+    let shown = std::path::Path::new(path);
+    let absolute = std::env::current_dir()
+        .map(|d| d.join(shown))
+        .unwrap_or_else(|_| shown.to_path_buf());
+    if !creates && !shown.exists() {
+        return Err(format!(
+            "no database at {} (TANDEM_DATABASE_URL={url}); this command does not create one. \
+             Create it with `tandem migrate` (or start `tandem serve`), or point \
+             TANDEM_DATABASE_URL at the existing database.",
+            absolute.display()
+        ));
+    }
+    Ok(format!("SQLite file {}", absolute.display()))
 }
 
 /// `customer export EMAIL --out FILE.zip`: exit 0, or 66 when no customer has the address.

@@ -87,6 +87,24 @@ pub fn throttle(
     ip: Option<&str>,
     at: chrono::NaiveDateTime,
 ) -> Throttle {
+    throttle_from(recent, email, ip, at, false)
+}
+
+/// Days a successful sign-in makes an address the owner's own for the throttle.
+pub const OWN_ADDRESS_DAYS: i64 = 30;
+
+/// The throttle when it is known whether the account's owner signed in from `ip`
+/// recently (`own_address`). There, only the owner's account from that address backs off
+/// (`PER_ACCOUNT_AND_ADDRESS`): neither guessing spread over other addresses
+/// (`PER_ACCOUNT`) nor someone behind the same address spraying colleagues' accounts
+/// (`PER_ADDRESS`, an office behind one NAT) slows the owner at their own address.
+pub fn throttle_from(
+    recent: &[store::events::FailedLogin],
+    email: &str,
+    ip: Option<&str>,
+    at: chrono::NaiveDateTime,
+    own_address: bool,
+) -> Throttle {
     let from_ip = |f: &&store::events::FailedLogin| ip.is_some() && f.ip.as_deref() == ip;
     let account: Vec<_> = recent.iter().filter(|f| f.email == email).collect();
     let account_here: Vec<_> = account.iter().copied().filter(from_ip).collect();
@@ -103,8 +121,16 @@ pub fn throttle(
     Throttle {
         refuse_secs: PER_ACCOUNT_AND_ADDRESS
             .wait(&account_here, at)
-            .max(PER_ACCOUNT.wait(&account, at))
-            .max(PER_ADDRESS.wait(&address_known, at)),
+            .max(if own_address {
+                0
+            } else {
+                PER_ACCOUNT.wait(&account, at)
+            })
+            .max(if own_address {
+                0
+            } else {
+                PER_ADDRESS.wait(&address_known, at)
+            }),
         noisy_secs: PER_ADDRESS_UNKNOWN.wait(&address_unknown, at),
     }
 }
@@ -130,6 +156,13 @@ pub struct Session {
 pub enum LoginError {
     #[error("wrong email or password")]
     BadCredentials,
+    /// The password was right; the account asks for a code too (see `sign_in`).
+    #[error("this account asks for a code from its authenticator app")]
+    CodeRequired,
+    #[error("that code is not right (or was used already); try the next one")]
+    BadCode,
+    #[error("the sign-in took too long; enter your password again")]
+    Expired,
     #[error("too many failed attempts; wait {0} seconds and try again")]
     Throttled(i64),
     #[error(transparent)]
@@ -142,58 +175,178 @@ impl From<store::StoreError> for LoginError {
     }
 }
 
-/// Checks the password and opens a session; returns the cookie token.
+/// How long the step between the password and the code may take.
+pub const SECOND_FACTOR_MINUTES: i64 = 5;
+/// The purpose of a pending sign-in token (password checked, code not yet).
+pub const SECOND_FACTOR: &str = "second_factor";
+
+/// What a right password leads to.
+pub enum SignIn {
+    /// Signed in: the cookie token and the session.
+    Done(String, Session),
+    /// The account has a second factor: this token (kept in a cookie for a few minutes)
+    /// and a code from the user's app finish the sign-in (`complete_second_factor`).
+    NeedsCode(String),
+}
+
+/// Checks the password and opens a session; returns the cookie token. For an account
+/// with a second factor this is `LoginError::CodeRequired`: use `sign_in`.
 pub fn login(
     app: &App,
     email: &str,
     password: &str,
     ip: Option<&str>,
 ) -> Result<(String, Session), LoginError> {
+    match sign_in(app, email, password, ip)? {
+        SignIn::Done(token, session) => Ok((token, session)),
+        SignIn::NeedsCode(_) => Err(LoginError::CodeRequired),
+    }
+}
+
+/// The throttle for this attempt, from the recent failures and the owner's addresses.
+fn limits_for(
+    conn: &mut store::DbConn,
+    email: &str,
+    user: Option<&UserRow>,
+    ip: Option<&str>,
+    at: chrono::NaiveDateTime,
+) -> Result<Throttle, LoginError> {
+    let since = at - Duration::minutes(FAILURE_WINDOW_MINUTES);
+    let recent = store::events::recent_failed_logins(conn, email, ip, since, 2_000)?;
+    let own_address = match (user, ip) {
+        (Some(u), Some(ip)) => {
+            store::events::signed_in_from(conn, &u.id, ip, at - Duration::days(OWN_ADDRESS_DAYS))?
+        }
+        _ => false,
+    };
+    Ok(throttle_from(&recent, email, ip, at, own_address))
+}
+
+fn record_failure(
+    conn: &mut store::DbConn,
+    email: &str,
+    known: bool,
+    ip: Option<&str>,
+) -> Result<(), LoginError> {
+    let kind = if known {
+        store::events::LOGIN_FAILED
+    } else {
+        store::events::LOGIN_FAILED_UNKNOWN
+    };
+    store::events::record(
+        conn,
+        None,
+        kind,
+        &Actor {
+            kind: "anonymous",
+            id: Some(email),
+            ip,
+        },
+        json!({}),
+    )?;
+    Ok(())
+}
+
+/// Checks the password; opens a session, or for an account with a second factor a
+/// pending sign-in that a code completes.
+pub fn sign_in(
+    app: &App,
+    email: &str,
+    password: &str,
+    ip: Option<&str>,
+) -> Result<SignIn, LoginError> {
     let email = email.trim().to_ascii_lowercase();
     let mut conn = app.conn()?;
     let at = now();
-    let since = at - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let recent = store::events::recent_failed_logins(&mut conn, &email, ip, since, 2_000)?;
-    let limits = throttle(&recent, &email, ip, at);
+    let user = store::users::find_by_email(&mut conn, &email)?;
+    let limits = limits_for(&mut conn, &email, user.as_ref(), ip, at)?;
     if limits.refuse_secs > 0 {
         return Err(LoginError::Throttled(limits.refuse_secs));
     }
-    let user = store::users::find_by_email(&mut conn, &email)?;
     let known = user.is_some();
     let ok = match &user {
-        Some(u) => u.active && super::users::verify_password(&u.password_hash, password),
-        None => {
+        // An invited user without a password yet is checked against the dummy too, so
+        // timing does not tell such accounts apart.
+        Some(u) if !u.password_hash.is_empty() => {
+            u.active && super::users::verify_password(&u.password_hash, password)
+        }
+        _ => {
             // Spend the same time as a real check so timing does not reveal accounts.
             let _ = super::users::verify_password(dummy_hash(), password);
             false
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        let kind = if known {
-            store::events::LOGIN_FAILED
-        } else {
-            store::events::LOGIN_FAILED_UNKNOWN
-        };
         // On a noisy address further unknown-account failures are not recorded: they
         // would only lengthen the noise's own back-off.
-        if limits.noisy_secs == 0 || kind == store::events::LOGIN_FAILED {
-            store::events::record(
-                &mut conn,
-                None,
-                kind,
-                &Actor {
-                    kind: "anonymous",
-                    id: Some(&email),
-                    ip,
-                },
-                json!({}),
-            )?;
+        if limits.noisy_secs == 0 || known {
+            record_failure(&mut conn, &email, known, ip)?;
         }
         if limits.noisy_secs > 0 {
             return Err(LoginError::Throttled(limits.noisy_secs));
         }
         return Err(LoginError::BadCredentials);
     };
+    if super::two_factor::enabled(&mut conn, &user.id)? {
+        store::user_tokens::purge_expired(&mut conn, at - Duration::days(1))?;
+        let token = random_token();
+        store::user_tokens::insert(
+            &mut conn,
+            &crate::store::models::UserTokenRow {
+                token_hash: hash_token(&token),
+                user_id: user.id.clone(),
+                purpose: SECOND_FACTOR.into(),
+                created_at: at,
+                expires_at: at + Duration::minutes(SECOND_FACTOR_MINUTES),
+                used_at: None,
+            },
+        )?;
+        return Ok(SignIn::NeedsCode(token));
+    }
+    let (token, session) = open_session(&mut conn, user, ip, false)?;
+    Ok(SignIn::Done(token, session))
+}
+
+/// Finishes a sign-in that waits for a code. A wrong code counts as a failed sign-in of
+/// the account (the same back-off as wrong passwords), so codes cannot be guessed.
+pub fn complete_second_factor(
+    app: &App,
+    pending: &str,
+    code: &str,
+    ip: Option<&str>,
+) -> Result<(String, Session), LoginError> {
+    let mut conn = app.conn()?;
+    let at = now();
+    let hash = hash_token(pending);
+    let Some(row) = store::user_tokens::find_live(&mut conn, &hash, &[SECOND_FACTOR], at)? else {
+        return Err(LoginError::Expired);
+    };
+    let user = store::users::get(&mut conn, &row.user_id)?;
+    if !user.active {
+        return Err(LoginError::Expired);
+    }
+    let limits = limits_for(&mut conn, &user.email, Some(&user), ip, at)?;
+    if limits.refuse_secs > 0 {
+        return Err(LoginError::Throttled(limits.refuse_secs));
+    }
+    if !super::two_factor::verify(app, &mut conn, &user.id, &user.email, code)? {
+        record_failure(&mut conn, &user.email, true, ip)?;
+        return Err(LoginError::BadCode);
+    }
+    if store::user_tokens::consume(&mut conn, &hash, &[SECOND_FACTOR], at)?.is_none() {
+        return Err(LoginError::Expired);
+    }
+    open_session(&mut conn, user, ip, true)
+}
+
+/// Opens a session for a user whose credentials were checked; audited as `login`.
+fn open_session(
+    conn: &mut store::DbConn,
+    user: UserRow,
+    ip: Option<&str>,
+    second_factor: bool,
+) -> Result<(String, Session), LoginError> {
+    let at = now();
     let token = random_token();
     let row = SessionRow {
         token_hash: hash_token(&token),
@@ -203,9 +356,9 @@ pub fn login(
         last_seen_at: at,
         expires_at: at + Duration::hours(SESSION_IDLE_HOURS),
     };
-    store::sessions::insert(&mut conn, &row)?;
+    store::sessions::insert(conn, &row)?;
     store::events::record(
-        &mut conn,
+        conn,
         None,
         "login",
         &Actor {
@@ -213,7 +366,11 @@ pub fn login(
             id: Some(&user.id),
             ip,
         },
-        json!({}),
+        if second_factor {
+            json!({"second_factor": true})
+        } else {
+            json!({})
+        },
     )?;
     Ok((
         token,
@@ -379,6 +536,38 @@ mod tests {
             throttle(&recent, "ana@x", Some("2.2.2.2"), later).refuse_secs,
             0
         );
+    }
+
+    #[test]
+    fn guessing_elsewhere_does_not_slow_the_owner_at_their_own_address() {
+        let recent: Vec<_> = (0..30)
+            .map(|i| fail("ana@x", &format!("10.0.0.{i}"), true, i))
+            .collect();
+        let at = t0() + Duration::seconds(30);
+        let stranger = super::throttle_from(&recent, "ana@x", Some("2.2.2.2"), at, false);
+        assert!(stranger.refuse_secs > 0);
+        let own = super::throttle_from(&recent, "ana@x", Some("2.2.2.2"), at, true);
+        assert_eq!(own.refuse_secs, 0);
+        // Spraying colleagues' accounts from a shared address does not slow the owner.
+        let spray: Vec<_> = (0..40)
+            .map(|i| fail(&format!("u{i}@x"), "2.2.2.2", true, i))
+            .collect();
+        let at = t0() + Duration::seconds(40);
+        assert!(super::throttle_from(&spray, "ana@x", Some("2.2.2.2"), at, false).refuse_secs > 0);
+        assert_eq!(
+            super::throttle_from(&spray, "ana@x", Some("2.2.2.2"), at, true).refuse_secs,
+            0
+        );
+        // Failures of the owner's account from their address itself still back off there.
+        let here: Vec<_> = (0..6).map(|i| fail("ana@x", "2.2.2.2", true, i)).collect();
+        let own = super::throttle_from(
+            &here,
+            "ana@x",
+            Some("2.2.2.2"),
+            t0() + Duration::seconds(6),
+            true,
+        );
+        assert!(own.refuse_secs > 0);
     }
 
     #[test]

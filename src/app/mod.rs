@@ -1,6 +1,7 @@
 //! Use cases: ingest, triage, review, send, metrics. Web handlers and CLI commands call
 //! these; these call the domain, the triage engine, the store and the mail layer.
 
+pub mod accounts;
 pub mod actions;
 pub mod audit;
 pub mod auth;
@@ -21,6 +22,7 @@ pub mod review;
 pub mod secrets;
 pub mod tickets;
 pub mod triage;
+pub mod two_factor;
 pub mod users;
 pub mod wording;
 

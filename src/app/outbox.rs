@@ -58,6 +58,9 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
         match result {
             Ok(()) => {
                 store::outbox::mark_sent(&mut conn, &row.id, now())?;
+                if super::accounts::carries_link(&row.kind) {
+                    store::outbox::forget_payload(&mut conn, &row.id)?;
+                }
                 // The window in which a kill sends this mail twice: the transport has
                 // accepted it, the row does not say so yet (its lease expires and another
                 // worker resends). SMTP allows no smaller window than this commit.

@@ -16,6 +16,12 @@ use crate::store::{self, events::Actor};
 const PREFIX: &str = "secret:";
 const VERSION: &str = "v1";
 
+/// The cipher under `TANDEM_SECRET_KEY`, if one is set (for values that may also be
+/// kept without it, such as second-factor secrets).
+pub(crate) fn cipher_if_configured(app: &App) -> Option<ChaCha20Poly1305> {
+    cipher(app).ok()
+}
+
 fn cipher(app: &App) -> Result<ChaCha20Poly1305, AppError> {
     let key = app.config.secret_key.as_deref().ok_or_else(|| {
         AppError::Refused(
@@ -44,7 +50,7 @@ fn valid_name(name: &str) -> Result<(), AppError> {
 
 /// Seals `value` for `name`: `v1:NONCE:CIPHERTEXT` (hex); the name is bound in as
 /// associated data, so a sealed value cannot be moved to another name.
-fn seal(c: &ChaCha20Poly1305, name: &str, value: &str) -> Result<String, AppError> {
+pub(crate) fn seal(c: &ChaCha20Poly1305, name: &str, value: &str) -> Result<String, AppError> {
     let mut nonce = [0u8; 12];
     rand::thread_rng().fill_bytes(&mut nonce);
     let sealed = c
@@ -63,7 +69,7 @@ fn seal(c: &ChaCha20Poly1305, name: &str, value: &str) -> Result<String, AppErro
     ))
 }
 
-fn open(c: &ChaCha20Poly1305, name: &str, stored: &str) -> Result<String, AppError> {
+pub(crate) fn open(c: &ChaCha20Poly1305, name: &str, stored: &str) -> Result<String, AppError> {
     let broken = || {
         AppError::Invalid(format!(
             "secret {name} cannot be decrypted (another TANDEM_SECRET_KEY?)"

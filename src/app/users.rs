@@ -75,6 +75,19 @@ impl NewUser {
         role: &str,
         password: &str,
     ) -> Result<NewUser, AppError> {
+        // The cheap checks first: hashing is slow and the form may be wrong anyway.
+        let mut new = NewUser::check_fields(email, name, role)?;
+        if password.chars().count() < MIN_PASSWORD_LEN {
+            return Err(AppError::Invalid(format!(
+                "the password needs at least {MIN_PASSWORD_LEN} characters"
+            )));
+        }
+        new.row.password_hash = hash_password(password)?;
+        Ok(new)
+    }
+
+    /// The checks on everything but the password; the hash is left empty.
+    fn check_fields(email: &str, name: &str, role: &str) -> Result<NewUser, AppError> {
         let email = email.trim().to_ascii_lowercase();
         if !email.contains('@') || email.chars().any(char::is_control) {
             return Err(AppError::Invalid(format!(
@@ -87,23 +100,24 @@ impl NewUser {
                 ROLES.join(", ")
             )));
         }
-        if password.chars().count() < MIN_PASSWORD_LEN {
-            return Err(AppError::Invalid(format!(
-                "the password needs at least {MIN_PASSWORD_LEN} characters"
-            )));
-        }
         Ok(NewUser {
             row: UserRow {
                 id: new_id(),
                 email,
                 name: name.trim().to_string(),
                 role: role.to_string(),
-                password_hash: hash_password(password)?,
+                password_hash: String::new(),
                 active: true,
                 languages: String::new(),
                 created_at: now(),
             },
         })
+    }
+
+    /// An invited user: no password yet (an empty hash never verifies), so they can only
+    /// sign in after choosing one through their invitation link.
+    pub(crate) fn invited(email: &str, name: &str, role: &str) -> Result<NewUser, AppError> {
+        NewUser::check_fields(email, name, role)
     }
 
     /// Inserts the user and its audit entry; the email must be new. `by: None` audits the
@@ -199,4 +213,16 @@ pub fn update(
 pub fn all(app: &App) -> Result<Vec<UserRow>, AppError> {
     let mut conn = app.conn()?;
     Ok(store::users::all(&mut conn)?)
+}
+
+/// Whether the database has no user yet (the first run: the set-up link is needed).
+pub fn none_yet(app: &App) -> Result<bool, AppError> {
+    let mut conn = app.conn()?;
+    Ok(store::users::count(&mut conn)? == 0)
+}
+
+/// Ids of the users who sign in with a second factor (shown on the users page).
+pub fn with_two_factor(app: &App) -> Result<Vec<String>, AppError> {
+    let mut conn = app.conn()?;
+    Ok(store::users::with_totp(&mut conn)?)
 }

@@ -132,3 +132,36 @@ pub fn recent_failed_logins(
 
 /// An audit row: an event with the acting user's name and the ticket's number.
 pub type AuditEntry = (EventRow, Option<String>, Option<i64>);
+
+/// Whether the user signed in successfully from `ip` since `since` (an address the owner
+/// uses: guessing spread over other addresses does not slow them there).
+pub fn signed_in_from(
+    conn: &mut DbConn,
+    user_id: &str,
+    ip: &str,
+    since: chrono::NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let n: i64 = events::table
+        .filter(events::kind.eq("login"))
+        .filter(events::actor_id.eq(user_id))
+        .filter(events::ip.eq(ip))
+        .filter(events::created_at.ge(since))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Events of `kind` from `ip` since `since` (caps what one address can cause).
+pub fn count_kind_from(
+    conn: &mut DbConn,
+    kind: &str,
+    ip: &str,
+    since: chrono::NaiveDateTime,
+) -> Result<i64, StoreError> {
+    Ok(events::table
+        .filter(events::kind.eq(kind))
+        .filter(events::created_at.ge(since))
+        .filter(events::ip.eq(ip))
+        .count()
+        .get_result(conn)?)
+}

@@ -23,6 +23,7 @@ pub mod sessions;
 pub mod settings;
 pub mod tickets;
 pub mod triage_models;
+pub mod user_tokens;
 pub mod users;
 
 use std::time::Duration;

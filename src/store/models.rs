@@ -29,6 +29,19 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
 }
 
+/// A one-time link of a console user; only the token's SHA-256 is kept.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = user_tokens)]
+pub struct UserTokenRow {
+    pub token_hash: String,
+    pub user_id: String,
+    /// `reset`, `invite` or `second_factor`.
+    pub purpose: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = tickets)]
 pub struct TicketRow {

@@ -261,3 +261,12 @@ pub fn unreleased_for_ticket(
         ))
         .load(conn)?)
 }
+
+/// Blanks a sent row's message: account mail carries a one-time link that must not
+/// outlive its delivery in the database.
+pub fn forget_payload(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq(SENT)))
+        .set(outbox::payload.eq(Vec::<u8>::new()))
+        .execute(conn)?;
+    Ok(())
+}

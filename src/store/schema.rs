@@ -30,6 +30,19 @@ diesel::table! {
         active -> Bool,
         languages -> Text,
         created_at -> Timestamp,
+        totp_secret -> Nullable<Text>,
+        totp_last_step -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    user_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -234,6 +247,7 @@ diesel::table! {
 }
 
 diesel::joinable!(tickets -> customers (customer_id));
+diesel::joinable!(user_tokens -> users (user_id));
 diesel::joinable!(messages -> tickets (ticket_id));
 diesel::joinable!(drafts -> tickets (ticket_id));
 diesel::joinable!(attachments -> messages (message_id));
@@ -244,6 +258,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     counters,
     customers,
     users,
+    user_tokens,
     tickets,
     raw_mail,
     messages,

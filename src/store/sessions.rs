@@ -37,3 +37,17 @@ pub fn delete(conn: &mut DbConn, token_hash: &str) -> Result<(), StoreError> {
 pub fn delete_for_user(conn: &mut DbConn, user_id: &str) -> Result<usize, StoreError> {
     Ok(diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?)
 }
+
+/// Ends the user's sessions except `keep` (the one changing the password stays signed in).
+pub fn delete_for_user_except(
+    conn: &mut DbConn,
+    user_id: &str,
+    keep: &str,
+) -> Result<usize, StoreError> {
+    Ok(diesel::delete(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::token_hash.ne(keep)),
+    )
+    .execute(conn)?)
+}

@@ -87,3 +87,60 @@ pub fn least_busy_speaker(conn: &mut DbConn, language: &str) -> Result<Option<St
     }
     Ok(best.map(|(_, id)| id))
 }
+
+/// Replaces the user's password hash.
+pub fn set_password_hash(conn: &mut DbConn, id: &str, hash: &str) -> Result<(), StoreError> {
+    let n = diesel::update(users::table.find(id))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// The user's stored second-factor secret (sealed, or plain without a secret key).
+pub fn totp_secret(conn: &mut DbConn, id: &str) -> Result<Option<String>, StoreError> {
+    Ok(users::table
+        .find(id)
+        .select(users::totp_secret)
+        .first(conn)?)
+}
+
+/// Sets (or with `None` removes) the second-factor secret; forgets the last used step.
+pub fn set_totp_secret(
+    conn: &mut DbConn,
+    id: &str,
+    secret: Option<&str>,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::totp_secret.eq(secret),
+            users::totp_last_step.eq(None::<i64>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records that the code of time step `step` was used; false if that step (or a later
+/// one) was used already, so one code signs in once even when two requests race.
+pub fn accept_totp_step(conn: &mut DbConn, id: &str, step: i64) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        users::table.find(id).filter(
+            users::totp_last_step
+                .is_null()
+                .or(users::totp_last_step.lt(step)),
+        ),
+    )
+    .set(users::totp_last_step.eq(step))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Ids of the users with a second factor.
+pub fn with_totp(conn: &mut DbConn) -> Result<Vec<String>, StoreError> {
+    Ok(users::table
+        .filter(users::totp_secret.is_not_null())
+        .select(users::id)
+        .load(conn)?)
+}

@@ -19,6 +19,8 @@ struct LoginPage {
     error: Option<String>,
     email: String,
     next: String,
+    /// No user exists yet: the page says how to get the set-up link.
+    first_run: bool,
 }
 
 #[derive(Deserialize)]
@@ -31,7 +33,7 @@ pub struct LoginQuery {
 /// `/`, so `/\t/evil.example` or `/\evil.example` would leave the site: any control
 /// character, space, backslash or non-ASCII byte, and any `//` at the start, falls back to
 /// the queue. What passes is also a valid `Location` header, so no `next` can cause a 500.
-fn safe_next(next: Option<&str>) -> String {
+pub(super) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
@@ -45,14 +47,19 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 /// The pre-session CSRF token for the sign-in and set-up forms (double-submit cookie).
-fn login_csrf(req: &HttpRequest) -> (String, bool) {
+pub(super) fn login_csrf(req: &HttpRequest) -> (String, bool) {
     match req.cookie(LOGIN_CSRF_COOKIE) {
         Some(c) if c.value().len() == 64 => (c.value().to_string(), false),
         _ => (auth::random_token(), true),
     }
 }
 
-fn with_login_csrf(mut resp: HttpResponse, token: &str, fresh: bool, secure: bool) -> HttpResponse {
+pub(super) fn with_login_csrf(
+    mut resp: HttpResponse,
+    token: &str,
+    fresh: bool,
+    secure: bool,
+) -> HttpResponse {
     if fresh {
         let cookie = actix_web::cookie::Cookie::build(LOGIN_CSRF_COOKIE, token.to_string())
             .path("/")
@@ -71,11 +78,14 @@ pub async fn login_form(
     q: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, WebError> {
     let (csrf, fresh) = login_csrf(&req);
+    let app2 = app.clone();
+    let first_run = web::block(move || crate::app::users::none_yet(&app2)).await??;
     let page = LoginPage {
         layout: Layout::anonymous(csrf.clone()).with_notice(q.notice.as_deref()),
         error: None,
         email: String::new(),
         next: safe_next(q.next.as_deref()),
+        first_run,
     };
     Ok(with_login_csrf(
         render(&page)?,
@@ -107,11 +117,25 @@ pub async fn login(
     let email = form.email.clone();
     let app2 = app.clone();
     let result =
-        web::block(move || auth::login(&app2, &form.email, &form.password, ip.as_deref())).await?;
+        web::block(move || auth::sign_in(&app2, &form.email, &form.password, ip.as_deref()))
+            .await?;
     match result {
-        Ok((token, _)) => Ok(HttpResponse::SeeOther()
+        Ok(auth::SignIn::Done(token, _)) => Ok(HttpResponse::SeeOther()
             .cookie(session::session_cookie(&token, app.config.secure_cookies))
             .insert_header((header::LOCATION, safe_next(form.next.as_deref())))
+            .finish()),
+        Ok(auth::SignIn::NeedsCode(pending)) => Ok(HttpResponse::SeeOther()
+            .cookie(super::account::pending_cookie(
+                &pending,
+                app.config.secure_cookies,
+            ))
+            .insert_header((
+                header::LOCATION,
+                format!(
+                    "/login/code?next={}",
+                    session::urlencode(&safe_next(form.next.as_deref()))
+                ),
+            ))
             .finish()),
         Err(LoginError::App(e)) => Err(WebError::App(e)),
         Err(e) => {
@@ -125,6 +149,7 @@ pub async fn login(
                 error: Some(e.to_string()),
                 email,
                 next: safe_next(form.next.as_deref()),
+                first_run: false,
             };
             let mut resp = render(&page)?;
             *resp.status_mut() = status;
@@ -135,7 +160,7 @@ pub async fn login(
 
 #[derive(Deserialize)]
 pub struct CsrfOnly {
-    csrf_token: String,
+    pub(super) csrf_token: String,
 }
 
 pub async fn logout(

@@ -1,6 +1,7 @@
 //! HTTP: the inbound endpoint, health and metrics, and the agent console. Handlers are
 //! thin: they parse input, run the use case on the blocking pool, and render.
 
+pub mod account;
 pub mod assets;
 pub mod auth;
 pub mod error;
@@ -40,6 +41,29 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/login", web::get().to(auth::login_form))
     .route("/login", web::post().to(auth::login))
     .route("/logout", web::post().to(auth::logout))
+    .route("/login/code", web::get().to(account::code_form))
+    .route("/login/code", web::post().to(account::code))
+    .route("/forgot", web::get().to(account::forgot_form))
+    .route("/forgot", web::post().to(account::forgot))
+    .route("/reset/{token}", web::get().to(account::reset_form))
+    .route("/reset/{token}", web::post().to(account::reset))
+    .route("/account", web::get().to(account::show))
+    .route(
+        "/account/password",
+        web::post().to(account::change_password),
+    )
+    .route(
+        "/account/two-factor",
+        web::get().to(account::two_factor_form),
+    )
+    .route(
+        "/account/two-factor",
+        web::post().to(account::two_factor_enable),
+    )
+    .route(
+        "/account/two-factor/off",
+        web::post().to(account::two_factor_disable),
+    )
     .route("/setup/{token}", web::get().to(auth::setup_form))
     .route("/setup/{token}", web::post().to(auth::setup))
     .route("/queue", web::get().to(queue::queue))
@@ -57,6 +81,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/admin/users", web::get().to(users::list))
     .route("/admin/users", web::post().to(users::create))
     .route("/admin/users/{id}", web::post().to(users::update))
+    .route("/admin/users/{id}/reset", web::post().to(users::send_reset))
+    .route(
+        "/admin/users/{id}/two-factor-off",
+        web::post().to(users::two_factor_off),
+    )
     .route("/admin/audit", web::get().to(users::audit))
     .route("/admin/audit.csv", web::get().to(users::audit_csv))
     .route("/admin/failed-mail", web::get().to(failed_mail::list))
@@ -75,44 +104,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Runs the server, the outbox worker and the retrain worker until Ctrl-C.
 pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
-    if demo {
-        match app::demo::load(&app)? {
-            Some(report) => eprintln!("{report}"),
-            None => eprintln!(
-                "tandem: the database has tickets already; --demo loads sample data only into an empty one"
-            ),
-        }
-    }
+    // Shown once the port is bound, with the rest of what `serve` announces.
+    let demo_report = if demo {
+        Some(app::demo::load(&app)?.unwrap_or_else(|| {
+            "tandem: the database has tickets already; --demo loads sample data only into an empty one".into()
+        }))
+    } else {
+        None
+    };
     {
         let mut conn = app.conn()?;
         app.triage.engine(&mut conn)?;
     }
-    if let Some(token) = app::auth::setup_token_if_needed(&app)? {
-        eprintln!(
-            "\nNo users yet. Open this one-time link to create the first admin:\n\n    {}/setup/{token}\n",
-            app.config.public_url
-        );
-    }
-    let stop = Arc::new(AtomicBool::new(false));
-    let workers = [
-        spawn_outbox_worker(app.clone(), stop.clone())?,
-        spawn_retrain_worker(app.clone(), stop.clone()),
-        spawn_retention_worker(app.clone(), stop.clone()),
-        spawn_backlog_worker(app.clone(), stop.clone()),
-    ];
     let bind = app.config.bind.clone();
-    tracing::info!(bind = %bind, store = %crate::store::DbTarget::parse(&app.config.database_url).map(|t| t.describe()).unwrap_or_default(), "serving");
-    eprintln!(
-        "Tandem is running at {} (Ctrl-C stops it)",
-        app.config.public_url
-    );
     let data = web::Data::from(app.clone());
     let presence = web::Data::new(presence::Presence::default());
     let limit = app.config.max_message_bytes;
     // One gate for every worker: it bounds the inbound bodies held at once.
     let gate = web::Data::new(inbound::InboundGate::default());
+    let stop = Arc::new(AtomicBool::new(false));
+    let (app2, stop2) = (app.clone(), stop.clone());
     let result = actix_web::rt::System::new().block_on(async move {
-        HttpServer::new(move || {
+        let server = HttpServer::new(move || {
             HttpApp::new()
                 .app_data(data.clone())
                 .app_data(presence.clone())
@@ -128,15 +141,54 @@ pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
         .client_request_timeout(Duration::from_secs(10))
         .client_disconnect_timeout(Duration::from_secs(5))
         .keep_alive(Duration::from_secs(30))
-        .bind(&bind)?
-        .run()
-        .await
+        // Bound before anything is announced: when the port is taken, `serve` fails here
+        // and prints no link that would lead nowhere.
+        .bind(&bind)
+        .map_err(|e| ServeError::Bind(bind.clone(), e))?;
+        let workers = [
+            spawn_outbox_worker(app2.clone(), stop2.clone()).map_err(ServeError::App)?,
+            spawn_retrain_worker(app2.clone(), stop2.clone()),
+            spawn_retention_worker(app2.clone(), stop2.clone()),
+            spawn_backlog_worker(app2.clone(), stop2.clone()),
+        ];
+        if let Some(report) = demo_report {
+            eprintln!("{report}");
+        }
+        tracing::info!(bind = %bind, store = %crate::store::DbTarget::parse(&app2.config.database_url).map(|t| t.describe()).unwrap_or_default(), "serving");
+        eprintln!(
+            "Tandem is running at {} (Ctrl-C stops it)",
+            app2.config.public_url
+        );
+        if let Some(token) = app::auth::setup_token_if_needed(&app2).map_err(ServeError::App)? {
+            eprintln!(
+                "\nNo users yet. Open this one-time link to create the first admin:\n\n    {}/setup/{token}\n",
+                app2.config.public_url.trim_end_matches('/')
+            );
+        }
+        let ran = server.run().await.map_err(ServeError::Run);
+        stop2.store(true, Ordering::SeqCst);
+        for w in workers {
+            let _ = w.join();
+        }
+        ran
     });
     stop.store(true, Ordering::SeqCst);
-    for w in workers {
-        let _ = w.join();
-    }
-    result.map_err(|e| AppError::Invalid(format!("cannot serve on {}: {e}", app.config.bind)))
+    result.map_err(|e| match e {
+        ServeError::Bind(bind, e) => AppError::Invalid(format!(
+            "cannot listen on {bind}: {e}. Another program (perhaps another `tandem serve`) \
+             may be using it; stop it, or set TANDEM_BIND to another address (and \
+             TANDEM_PUBLIC_URL to match)."
+        )),
+        ServeError::Run(e) => AppError::Invalid(format!("server stopped: {e}")),
+        ServeError::App(e) => e,
+    })
+}
+
+/// Why `serve` ended with an error.
+enum ServeError {
+    Bind(String, std::io::Error),
+    Run(std::io::Error),
+    App(AppError),
 }
 
 /// Says this server is alive (a heartbeat row `ingest-mail` looks for) and processes the

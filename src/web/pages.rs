@@ -72,6 +72,18 @@ fn notice_text(code: &str) -> Option<&'static str> {
         }
         "user_saved" => "User saved.",
         "user_created" => "User created. Share the password with them securely.",
+        "user_invited" => {
+            "Invitation sent: the new user chooses their password from the link in the mail."
+        }
+        "reset_sent" => "A link to choose a new password was mailed to the user.",
+        "password_set" => "Your password is set. Sign in with it.",
+        "password_changed" => "Password changed. Your other sessions were signed out.",
+        "two_factor_on" => "Two-factor sign-in is on: sign-in asks for a code from your app.",
+        "two_factor_off" => "Two-factor sign-in is off.",
+        "two_factor_reset" => {
+            "Two-factor sign-in turned off for the user: they sign in with their password alone until they set it up again."
+        }
+        "signin_expired" => "The sign-in took too long; enter your password again.",
         "settings_saved" => "Settings saved; they apply to the next message.",
         "marked_wrong" => {
             "Marked wrong: it counts as an error of automation, and the engine learns from it."

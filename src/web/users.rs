@@ -17,6 +17,8 @@ use super::session::{CurrentUser, Role};
 struct UsersPage {
     layout: Layout,
     users: Vec<store::models::UserRow>,
+    /// Ids of the users with two-factor sign-in.
+    two_factor: Vec<String>,
     error: Option<String>,
 }
 
@@ -31,10 +33,13 @@ async fn page(
     notice: Option<&str>,
     error: Option<String>,
 ) -> Result<HttpResponse, WebError> {
-    let all = web::block(move || users::all(&app)).await??;
+    let (all, two_factor) =
+        web::block(move || Ok::<_, AppError>((users::all(&app)?, users::with_two_factor(&app)?)))
+            .await??;
     let mut resp = render(&UsersPage {
         layout: Layout::new(user, "users").with_notice(notice),
         users: all,
+        two_factor,
         error: error.clone(),
     })?;
     if error.is_some() {
@@ -58,9 +63,12 @@ pub struct CreateForm {
     email: String,
     name: String,
     role: String,
-    password: String,
+    /// Without one (the form's way), the user is invited: a one-time link to choose a
+    /// password is mailed to them. With one, the user is created with it.
+    password: Option<String>,
 }
 
+/// `POST /admin/users`: invites a user (or creates one with a first password).
 pub async fn create(
     app: web::Data<App>,
     user: CurrentUser,
@@ -70,12 +78,23 @@ pub async fn create(
     user.check_csrf(&form.csrf_token)?;
     let f = form.into_inner();
     let (app2, by) = (app.clone(), user.acting());
-    let result =
-        web::block(move || users::add_by(&app2, &f.email, &f.name, &f.role, &f.password, &by))
-            .await?;
+    let password = f.password.filter(|p| !p.is_empty());
+    let invited = password.is_none();
+    let result = web::block(move || match password {
+        Some(password) => users::add_by(&app2, &f.email, &f.name, &f.role, &password, &by),
+        None => crate::app::accounts::invite(&app2, &f.email, &f.name, &f.role, &by),
+    })
+    .await?;
     match result {
         Ok(_) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/admin/users?notice=user_created"))
+            .insert_header((
+                header::LOCATION,
+                if invited {
+                    "/admin/users?notice=user_invited"
+                } else {
+                    "/admin/users?notice=user_created"
+                },
+            ))
             .finish()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             page(app, &user, None, Some(e.to_string())).await
@@ -114,6 +133,45 @@ pub async fn update(
         Err(e @ AppError::Invalid(_)) => page(app, &user, None, Some(e.to_string())).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /admin/users/{id}/reset`: mails the user a link to choose a new password (a
+/// fresh invitation if they never chose one); the admin never sees the link.
+pub async fn send_reset(
+    app: web::Data<App>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    form: web::Form<super::auth::CsrfOnly>,
+) -> Result<HttpResponse, WebError> {
+    user.require(Role::Admin)?;
+    user.check_csrf(&form.csrf_token)?;
+    let (app2, by) = (app.clone(), user.acting());
+    let result =
+        web::block(move || crate::app::accounts::send_reset_by_admin(&app2, &id, &by)).await?;
+    match result {
+        Ok(_) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin/users?notice=reset_sent"))
+            .finish()),
+        Err(e @ AppError::Refused(_)) => page(app, &user, None, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /admin/users/{id}/two-factor-off`: turns off a user's two-factor sign-in (a
+/// lost phone); they sign in with the password alone until they set it up again.
+pub async fn two_factor_off(
+    app: web::Data<App>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    form: web::Form<super::auth::CsrfOnly>,
+) -> Result<HttpResponse, WebError> {
+    user.require(Role::Admin)?;
+    user.check_csrf(&form.csrf_token)?;
+    let by = user.acting();
+    web::block(move || crate::app::two_factor::disable_by_admin(&app, &id, &by)).await??;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/admin/users?notice=two_factor_reset"))
+        .finish())
 }
 
 #[derive(Template)]

@@ -31,6 +31,7 @@ function tandem(args, input) {
 const tickets = () => JSON.parse(tandem(['ticket', 'list', '--json']));
 const refund = (who, n) => `From: ${who}\r\nTo: support@e2e.test\r\nSubject: Refund ${n}\r\nMessage-ID: <e2e-${n}@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHow do I get a refund? I want my money back for order ${n}, it does not fit.\r\n`;
 
+tandem(['migrate']); // only serve and migrate create a database
 tandem(['kb', 'import', join(repo, 'samples/kb.jsonl')]);
 tandem(['user', 'add', '--email', 'e2e@test.example', '--name', 'Eve Agent', '--role', 'agent'], PASSWORD + '\n');
 tandem(['user', 'add', '--email', 'sup@test.example', '--name', 'Sam Admin', '--role', 'admin'], PASSWORD + '\n');

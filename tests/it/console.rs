@@ -17,6 +17,8 @@ const REFUND: &str = "How do I get a refund? I want my money back for the jacket
 pub struct Browser {
     cookies: HashMap<String, String>,
     pub csrf: String,
+    /// The client address (`10.1.2.3:4000` unless set).
+    pub peer: Option<String>,
 }
 
 pub struct Page {
@@ -34,6 +36,14 @@ impl Browser {
                 self.cookies
                     .insert(c.name().to_string(), c.value().to_string());
             }
+        }
+    }
+
+    /// A browser at another client address.
+    pub fn at(peer: &str) -> Browser {
+        Browser {
+            peer: Some(peer.to_string()),
+            ..Browser::default()
         }
     }
 
@@ -76,7 +86,13 @@ impl Browser {
     {
         let req = req
             .insert_header(("Cookie", self.cookie_header()))
-            .peer_addr("10.1.2.3:4000".parse().unwrap())
+            .peer_addr(
+                self.peer
+                    .as_deref()
+                    .unwrap_or("10.1.2.3:4000")
+                    .parse()
+                    .unwrap(),
+            )
             .to_request();
         let resp = test::call_service(svc, req).await;
         self.finish(resp).await

@@ -1,6 +1,7 @@
 //! Integration tests. They run on SQLite by default and on PostgreSQL when
 //! `TANDEM_TEST_DATABASE_URL` names a server (each test gets its own schema).
 
+mod accounts;
 mod console;
 mod escalation;
 mod faults;
