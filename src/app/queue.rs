@@ -165,6 +165,7 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
                 .filter(|a| a != "any")
         },
         search: q.search.clone(),
+        search_hits: None,
     };
     let requested = q.page.max(1);
     let (mut rows, total) =

@@ -15,10 +15,9 @@ struct Queued {
 /// Moves queued messages into the FTS5 index. Reads first, so a transaction that queued
 /// nothing (the common case) does not write.
 pub fn index_queued(conn: &mut SqliteConnection) -> diesel::QueryResult<()> {
-    let queued: Queued = diesel::sql_query(
-        "SELECT EXISTS (SELECT 1 FROM message_search_queue) AS n",
-    )
-    .get_result(conn)?;
+    let queued: Queued =
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM message_search_queue) AS n")
+            .get_result(conn)?;
     if queued.n == 0 {
         return Ok(());
     }

@@ -434,3 +434,50 @@ async fn signing_in_again_in_one_tab_keeps_other_tabs_forms_valid() {
     .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
 }
+
+/// Messages stored together in one group commit (a savepoint each) are all searchable,
+/// each under its own words, and a whole word finds what its prefix finds.
+#[actix_web::test]
+async fn every_message_of_a_group_commit_is_found_by_its_words() {
+    let t = TestApp::with_kb();
+    let words = ["quokka", "narwhal", "axolotl", "pangolin", "okapi"];
+    let mails: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            email(
+                &format!("c{i}@example.com"),
+                "A question",
+                &format!("batch-{i}@example.com"),
+                &format!("Hello, my {w} toy arrived. Where is the rest of my order?"),
+            )
+        })
+        .collect();
+    let raws: Vec<&[u8]> = mails.iter().map(|m| m.as_bytes()).collect();
+    let outcomes = tandem::app::ingest_batch::ingest_many(&t.app, &raws);
+    let numbers: Vec<i64> = outcomes
+        .iter()
+        .map(|o| accepted(o.as_ref().unwrap()).0)
+        .collect();
+    let mut conn = t.app.conn().unwrap();
+    for (w, n) in words.iter().zip(&numbers) {
+        for query in [w.to_string(), w[..4].to_string()] {
+            let hits =
+                tandem::store::queue::tickets_with_words(&mut conn, &[query.clone()]).unwrap();
+            let found: Vec<i64> = hits
+                .iter()
+                .map(|id| tandem::store::tickets::get(&mut conn, id).unwrap().number)
+                .collect();
+            assert_eq!(found, vec![*n], "{query}");
+        }
+    }
+    // A word in every message: each ticket once, newest first.
+    let hits = tandem::store::queue::tickets_with_words(&mut conn, &["arrived".into()]).unwrap();
+    let found: Vec<i64> = hits
+        .iter()
+        .map(|id| tandem::store::tickets::get(&mut conn, id).unwrap().number)
+        .collect();
+    let mut newest_first = numbers.clone();
+    newest_first.reverse();
+    assert_eq!(found, newest_first);
+}
