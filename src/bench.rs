@@ -201,6 +201,10 @@ pub fn console(
                 .set("Cookie", cookie)
                 .call()
                 .map_err(|e| AppError::Invalid(format!("{url}: {e}")))?;
+            // A redirect (to sign-in, say) would time the wrong page.
+            if resp.status() != 200 {
+                return Err(AppError::Invalid(format!("{url}: HTTP {}", resp.status())));
+            }
             let _ = resp.into_string();
             // The first few warm caches and connections.
             if i >= 5 {
