@@ -48,6 +48,11 @@ import json, sys, collections
 c = collections.Counter(t["customer"] for t in json.load(sys.stdin))
 for k, v in sorted(c.items()): print(k, v)'
 }
+verdict() { # NAME PASSED(0/1) DETAILS: prints the line and counts a failure
+    local word=ok
+    [ "$2" = 1 ] || { word=FAIL; FAILURES=$((FAILURES + 1)); }
+    printf '%-44s %-4s  %s\n' "$1" "$word" "$3"
+}
 check() { # NAME PREFIX EXPECTED-ACCEPTED
     local stored once
     stored=$(per_customer | grep -c "^$2" || true)
@@ -77,11 +82,15 @@ settle; check "hostile header + 20 (ingest-mail)" "pipe-" "$ok"
 #    parked; over the pipe beside a running server it is stored (exit 0) and parked by the
 #    server (alone, the pipe exits 65); the messages after it are stored.
 mail 'boom@example.com' Boom boom1@example.com 'X-Tandem-Fault: panic\r\n' >"$WORK/m"
-code=$(post "$WORK/m"); "$BIN" ingest-mail <"$WORK/m" 2>/dev/null; pipe=$?
+code=$(post "$WORK/m")
+# Another such message through the pipe (the same one would be a copy: nothing new).
+mail 'boom@example.com' Boom boom2@example.com 'X-Tandem-Fault: panic\r\n' >"$WORK/m"
+"$BIN" ingest-mail <"$WORK/m" 2>/dev/null; pipe=$?
 ok=0; for i in $(seq 1 10); do mail "after-$i@example.com" "Q $i" "af$i@example.com" >"$WORK/m"; [ "$(post "$WORK/m")" = 202 ] && ok=$((ok + 1)); done
 settle; parked=$("$BIN" failed-mail --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-printf '%-44s %s  HTTP %s, exit %s, parked %s\n' "panic inside a transaction" \
-    "$([ "$code" = 400 ] && { [ $pipe = 65 ] || [ $pipe = 0 ]; } && [ "$parked" -ge 2 ] && echo ok || echo FAIL)" "$code" "$pipe" "$parked"
+verdict "panic inside a transaction" \
+    "$([ "$code" = 400 ] && { [ $pipe = 65 ] || [ $pipe = 0 ]; } && [ "$parked" -ge 2 ] && echo 1)" \
+    "HTTP $code, exit $pipe, parked $parked"
 check "  then 10 ordinary messages" "after-" "$ok"
 
 # 3. 8 concurrent copies of each of 50 messages over HTTP; 4 concurrent pipes of 25.
@@ -95,7 +104,7 @@ for i in $(seq 1 50); do
 done
 non202=$(grep -o '[0-9]\{3\}' "$codes" | grep -vc 202 || true)
 check "8 concurrent copies x 50 (HTTP)" "copy-" 50
-printf '%-44s %s  answers other than 202: %s of 400\n' "  every copy answered 202" "$([ "$non202" = 0 ] && echo ok || echo FAIL)" "$non202"
+verdict "  every copy answered 202" "$([ "$non202" = 0 ] && echo 1)" "answers other than 202: $non202 of 400"
 bad=0
 for i in $(seq 1 25); do
     mail "pcopy-$i@example.com" "Copy $i" "pcopy$i@example.com" >"$WORK/p$i"
@@ -106,7 +115,7 @@ done
 [ -f "$WORK/pbad" ] && bad=$(wc -l <"$WORK/pbad")
 settle
 check "4 concurrent ingest-mail x 25" "pcopy-" 25
-printf '%-44s %s  non-zero exits: %s of 100\n' "  every copy exited 0" "$([ "$bad" = 0 ] && echo ok || echo FAIL)" "$bad"
+verdict "  every copy exited 0" "$([ "$bad" = 0 ] && echo 1)" "non-zero exits: $bad of 100"
 
 # 4. Message-ID squatting: a stranger sends first with the customer's Message-ID.
 mail 'squatter@evil.example' 'hi' 'real-1@customer.example' >"$WORK/m"; post "$WORK/m" >/dev/null
