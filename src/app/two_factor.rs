@@ -171,33 +171,15 @@ pub fn disable(app: &App, by: &ActingUser, password: &str) -> Result<(), AppErro
     if !super::users::verify_password(&user.password_hash, password) {
         return Err(AppError::Refused("the password is not right".into()));
     }
-    store::transaction(&mut conn, |c| -> Result<(), AppError> {
-        store::users::set_totp_secret(c, &user.id, None)?;
-        store::events::record(
-            c,
-            None,
-            "two_factor_disabled",
-            &by.actor(),
-            json!({"user": user.id}),
-        )?;
-        Ok(())
-    })
+    store::transaction(&mut conn, |c| turn_off(c, &user.id, &by.actor()))
 }
 
 /// An admin turns off another user's second factor (a lost phone); audited as the admin.
 pub fn disable_by_admin(app: &App, user_id: &str, by: &ActingUser) -> Result<(), AppError> {
     let mut conn = app.conn()?;
-    store::transaction(&mut conn, |c| -> Result<(), AppError> {
+    store::transaction(&mut conn, |c| {
         let user = store::users::get(c, user_id).map_err(|_| AppError::NotFound("user".into()))?;
-        store::users::set_totp_secret(c, &user.id, None)?;
-        store::events::record(
-            c,
-            None,
-            "two_factor_disabled",
-            &by.actor(),
-            json!({"user": user.id}),
-        )?;
-        Ok(())
+        turn_off(c, &user.id, &by.actor())
     })
 }
 
@@ -205,19 +187,28 @@ pub fn disable_by_admin(app: &App, user_id: &str, by: &ActingUser) -> Result<(),
 pub fn disable_by_operator(app: &App, email: &str) -> Result<(), AppError> {
     let mut conn = app.conn()?;
     let email = email.trim().to_ascii_lowercase();
-    store::transaction(&mut conn, |c| -> Result<(), AppError> {
+    store::transaction(&mut conn, |c| {
         let user = store::users::find_by_email(c, &email)?
             .ok_or_else(|| AppError::NotFound(format!("user {email}")))?;
-        store::users::set_totp_secret(c, &user.id, None)?;
-        store::events::record(
-            c,
-            None,
-            "two_factor_disabled",
-            &store::events::Actor::CLI,
-            json!({"user": user.id}),
-        )?;
-        Ok(())
+        turn_off(c, &user.id, &store::events::Actor::CLI)
     })
+}
+
+/// Clears the user's second factor and audits who did it (inside the caller's transaction).
+fn turn_off(
+    c: &mut store::DbConn,
+    user_id: &str,
+    actor: &store::events::Actor,
+) -> Result<(), AppError> {
+    store::users::set_totp_secret(c, user_id, None)?;
+    store::events::record(
+        c,
+        None,
+        "two_factor_disabled",
+        actor,
+        json!({"user": user_id}),
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
