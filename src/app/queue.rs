@@ -232,6 +232,11 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
 }
 
 /// The count of every view, "All tickets" and "Sent automatically" included.
+/// Folds the ticket counts' pending deltas (PostgreSQL; see `store::counts`).
+pub fn fold_counts(app: &App) -> Result<usize, AppError> {
+    Ok(store::counts::compact(&mut *app.conn()?)?)
+}
+
 fn view_counts(conn: &mut store::DbConn, user_id: &str) -> Result<Vec<ViewCount>, AppError> {
     let by_status = store::queue::count_by_status(conn, OPEN)?;
     let count_of = |statuses: &[&str]| {
@@ -246,7 +251,7 @@ fn view_counts(conn: &mut store::DbConn, user_id: &str) -> Result<Vec<ViewCount>
         let count = if mine {
             store::queue::count_assigned(conn, user_id, OPEN)?
         } else if key == "all" {
-            store::queue::page(conn, &QueueFilter::default(), 0, 0)?.1
+            store::queue::count_by_status(conn, &[])?.values().sum()
         } else {
             count_of(statuses)
         };

@@ -17,16 +17,15 @@ use diesel::prelude::*;
 
 use diesel::sql_types::Bool;
 
+use super::counts::CountFilter;
 use super::metrics::Dialect;
 use super::models::{CustomerRow, DraftRow, TicketRow};
 use super::schema::{customers, drafts, kb_articles, tickets, users};
 use super::{DbConn, StoreError};
 use crate::domain::ticket::{Status, WAITING_FOR_PERSON};
 
-/// Totals that triggers keep in `counters` (migration `*_backlog`), so the unfiltered
-/// "All tickets" and "Sent automatically" counts are one row read, not a count of every
-/// ticket or automated answer.
-const TICKETS_TOTAL: &str = "tickets_total";
+/// The total that triggers keep in `counters` (migration `*_backlog`), so the unfiltered
+/// "Sent automatically" count is one row read, not a count of every automated answer.
 const AUTO_ANSWERS_TOTAL: &str = "auto_answers_total";
 
 fn total(conn: &mut DbConn, name: &str) -> Result<i64, StoreError> {
@@ -326,53 +325,26 @@ impl Segment {
         }
     }
 
-    /// How many tickets of this segment match; without a search no join is needed.
+    /// How many tickets of this segment match: from the maintained counts unless the
+    /// filter names an assignee or a search, which the counts do not break down by.
     fn count(self, conn: &mut DbConn, f: &QueueFilter) -> Result<i64, StoreError> {
         if search_term(f).is_some() {
             let d = Dialect::of(conn);
             return Ok(self.query(d, f).count().get_result(conn)?);
         }
-        let whole = self.whole(f);
-        let statuses = if whole {
-            QueueFilter {
-                statuses: Vec::new(),
-                ..f.clone()
-            }
-        } else {
-            f.clone()
-        };
-        let q = ticket_filters!(
-            tickets::table.into_boxed::<super::MultiBackend>(),
-            &statuses
-        );
-        let q = match (whole, self) {
-            (false, _) => q,
-            (true, Segment::WaitingForPerson) => q.filter(tickets::waiting_since.is_not_null()),
-            (true, Segment::WaitingOnCustomer) => {
-                q.filter(tickets::status.eq(Status::WaitingOnCustomer.as_str()))
-            }
-            (true, Segment::Rest)
-                if *f
-                    == QueueFilter {
-                        statuses: f.statuses.clone(),
-                        ..Default::default()
-                    } =>
-            {
-                // Everything minus the other segments: a whole-table count is answered from
-                // the b-tree, where "status NOT IN (…)" would read every row.
-                let all = total(conn, TICKETS_TOTAL)?;
-                let mut others = 0;
-                for other in [Segment::WaitingForPerson, Segment::WaitingOnCustomer] {
-                    // Each as a whole segment: an unnarrowed filter would count every
-                    // ticket (this read "-7 tickets" on "All tickets").
-                    if let Some(narrowed) = other.narrow(&QueueFilter::default()) {
-                        others += other.count(conn, &narrowed)?;
-                    }
-                }
-                return Ok(all - others);
-            }
-            (true, Segment::Rest) => q.filter(tickets::status.ne_all(not_rest())),
-        };
+        if f.assignee.is_none() {
+            let statuses: Vec<&str> = f.statuses.iter().map(String::as_str).collect();
+            return super::counts::total(
+                conn,
+                CountFilter {
+                    statuses: &statuses,
+                    intent: f.intent.as_deref(),
+                    language: f.language.as_deref(),
+                    channel: f.channel.as_deref(),
+                },
+            );
+        }
+        let q = ticket_filters!(tickets::table.into_boxed::<super::MultiBackend>(), f);
         Ok(q.count().get_result(conn)?)
     }
 
@@ -501,12 +473,14 @@ fn passes(t: &TicketRow, f: &QueueFilter) -> bool {
 pub fn count_by_status(
     conn: &mut DbConn,
     statuses: &[&str],
-) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(tickets::table
-        .filter(tickets::status.eq_any(statuses))
-        .group_by(tickets::status)
-        .select((tickets::status, diesel::dsl::count_star()))
-        .load(conn)?)
+) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+    super::counts::by_status(
+        conn,
+        CountFilter {
+            statuses,
+            ..Default::default()
+        },
+    )
 }
 
 pub fn count_assigned(

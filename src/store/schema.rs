@@ -8,6 +8,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    ticket_counts (status, intent, language, channel) {
+        status -> Text,
+        intent -> Text,
+        language -> Text,
+        channel -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    ticket_count_deltas (id) {
+        id -> BigInt,
+        status -> Text,
+        intent -> Text,
+        language -> Text,
+        channel -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     customers (id) {
         id -> Text,
         email -> Text,

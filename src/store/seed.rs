@@ -275,6 +275,7 @@ pub fn tickets(
 /// counts read indexes only) after a bulk load, as autovacuum would a little later.
 pub fn analyze(conn: &mut DbConn) -> Result<(), StoreError> {
     use diesel::connection::SimpleConnection;
+    super::counts::compact(conn)?;
     match conn {
         DbConn::Sqlite(c) => c.batch_execute("ANALYZE")?,
         DbConn::Postgres(c) => c.batch_execute("VACUUM ANALYZE")?,

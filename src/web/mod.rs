@@ -191,18 +191,26 @@ enum ServeError {
     App(AppError),
 }
 
-/// Says this server is alive (a heartbeat row `ingest-mail` looks for) and processes the
-/// mail `ingest-mail` queued for it; several servers on one PostgreSQL share the queue.
+/// Says this server is alive (a heartbeat row `ingest-mail` looks for), processes the
+/// mail `ingest-mail` queued for it (several servers on one PostgreSQL share the queue) and
+/// folds PostgreSQL's ticket-count deltas every second, so reading the counts stays cheap.
 pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let id = crate::store::new_id();
         let host = std::env::var("HOSTNAME").unwrap_or_default();
         let mut last_beat: Option<std::time::Instant> = None;
+        let mut last_fold: Option<std::time::Instant> = None;
         while !stop.load(Ordering::SeqCst) {
             if last_beat.is_none_or(|t| t.elapsed() >= Duration::from_secs(2)) {
                 match app::ingest_batch::beat(&app, &id, &host) {
                     Ok(()) => last_beat = Some(std::time::Instant::now()),
                     Err(e) => tracing::warn!(error = %e, "heartbeat failed; will try again"),
+                }
+            }
+            if last_fold.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
+                last_fold = Some(std::time::Instant::now());
+                if let Err(e) = app::queue::fold_counts(&app) {
+                    tracing::warn!(error = %e, "folding ticket counts failed; will try again");
                 }
             }
             match app::ingest_batch::process_backlog(&app, app::ingest_batch::MAX_BATCH) {

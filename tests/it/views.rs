@@ -481,3 +481,78 @@ async fn every_message_of_a_group_commit_is_found_by_its_words() {
     newest_first.reverse();
     assert_eq!(found, newest_first);
 }
+
+/// The maintained counts (`store::counts`) against a count of the tickets themselves.
+fn counts_agree(t: &TestApp, when: &str) {
+    use diesel::prelude::*;
+    use tandem::store::counts::{self, CountFilter};
+    use tandem::store::schema::tickets;
+    let mut conn = t.app.conn().unwrap();
+    let rows: Vec<(String, Option<String>, Option<String>, String)> = tickets::table
+        .select((
+            tickets::status,
+            tickets::intent,
+            tickets::language,
+            tickets::channel,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    let intents: Vec<Option<String>> = rows.iter().map(|r| r.1.clone()).collect();
+    for intent in intents.iter().map(|i| i.clone().unwrap_or_default()).chain([
+        String::new(),
+        "no_such_intent".into(),
+    ]) {
+        for statuses in [&[][..], &["escalated", "pending_review"], &["resolved"]] {
+            let expected = rows
+                .iter()
+                .filter(|r| statuses.is_empty() || statuses.contains(&r.0.as_str()))
+                .filter(|r| r.1.clone().unwrap_or_default() == intent && r.2.as_deref() == Some("en"))
+                .count() as i64;
+            let filter = CountFilter {
+                statuses,
+                intent: Some(&intent),
+                language: Some("en"),
+                channel: None,
+            };
+            assert_eq!(counts::total(&mut conn, filter).unwrap(), expected, "{when}: {intent} {statuses:?}");
+        }
+    }
+    let all = counts::by_status(&mut conn, CountFilter::default()).unwrap();
+    for (status, n) in &all {
+        let real = rows.iter().filter(|r| &r.0 == status).count() as i64;
+        assert_eq!(*n, real, "{when}: {status}");
+    }
+    assert_eq!(all.values().sum::<i64>(), rows.len() as i64, "{when}: all");
+}
+
+#[actix_web::test]
+async fn maintained_counts_match_the_tickets_after_every_change() {
+    use diesel::prelude::*;
+    use tandem::store::schema::tickets;
+    let t = TestApp::with_kb();
+    let (a, _, c) = scenario(&t);
+    counts_agree(&t, "after ingest");
+    let mut conn = t.app.conn().unwrap();
+    // Status, intent and language changes, several tickets in one transaction (as the
+    // ingest group commit does), moving tickets both ways between two statuses.
+    tandem::store::transaction(&mut conn, |conn| {
+        diesel::update(tickets::table.filter(tickets::number.eq(a)))
+            .set((tickets::status.eq("escalated"), tickets::intent.eq(Option::<String>::None)))
+            .execute(conn)?;
+        diesel::update(tickets::table.filter(tickets::number.eq(c)))
+            .set((tickets::status.eq("resolved"), tickets::language.eq("de")))
+            .execute(conn)?;
+        Ok::<_, diesel::result::Error>(())
+    })
+    .unwrap();
+    drop(conn);
+    counts_agree(&t, "after updates");
+    let folded = tandem::app::queue::fold_counts(&t.app).unwrap();
+    if t.db.is_postgres() {
+        assert!(folded > 0, "PostgreSQL keeps deltas until they are folded");
+    }
+    counts_agree(&t, "after folding");
+    // A reply reopens a resolved ticket; a new ticket arrives after the fold.
+    ingest(&t, "dee@example.com", "v4@example.com", "Invoice again", INVOICE);
+    counts_agree(&t, "after more mail");
+}

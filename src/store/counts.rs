@@ -1,0 +1,117 @@
+//! Tickets counted per status, intent, language and channel (migration `ticket_counts`),
+//! so the queue's view counts and a view's total are a sum over a few hundred rows rather
+//! than a count over every open ticket.
+//!
+//! SQLite's triggers keep `ticket_counts` itself. PostgreSQL's append to
+//! `ticket_count_deltas` (concurrent writers would otherwise queue on, and could deadlock
+//! over, shared count rows); a read adds both, and [`compact`] folds the deltas in.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::schema::{ticket_count_deltas, ticket_counts};
+use super::{DbConn, StoreError};
+
+/// Which tickets to count: any of `statuses` (all when empty) with the given intent,
+/// language and channel (any when `None`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CountFilter<'a> {
+    pub statuses: &'a [&'a str],
+    pub intent: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub channel: Option<&'a str>,
+}
+
+/// Applies a [`CountFilter`] to a boxed query over either table (same column names).
+macro_rules! count_filters {
+    ($q:expr, $table:ident, $f:expr) => {{
+        let (mut q, f) = ($q, $f);
+        if !f.statuses.is_empty() {
+            q = q.filter($table::status.eq_any(f.statuses.to_vec()));
+        }
+        if let Some(v) = f.intent {
+            q = q.filter($table::intent.eq(v.to_string()));
+        }
+        if let Some(v) = f.language {
+            q = q.filter($table::language.eq(v.to_string()));
+        }
+        if let Some(v) = f.channel {
+            q = q.filter($table::channel.eq(v.to_string()));
+        }
+        q
+    }};
+}
+
+/// `SUM(n)` as a BIGINT on both stores (PostgreSQL sums BIGINTs to NUMERIC).
+fn sum_n() -> diesel::expression::SqlLiteral<BigInt> {
+    diesel::dsl::sql::<BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)")
+}
+
+/// Matching tickets per status (statuses without tickets left out).
+pub fn by_status(conn: &mut DbConn, f: CountFilter) -> Result<HashMap<String, i64>, StoreError> {
+    let kept: Vec<(String, i64)> = count_filters!(
+        ticket_counts::table
+            .group_by(ticket_counts::status)
+            .select((ticket_counts::status, sum_n()))
+            .into_boxed::<super::MultiBackend>(),
+        ticket_counts,
+        &f
+    )
+    .load(conn)?;
+    let pending: Vec<(String, i64)> = count_filters!(
+        ticket_count_deltas::table
+            .group_by(ticket_count_deltas::status)
+            .select((ticket_count_deltas::status, sum_n()))
+            .into_boxed::<super::MultiBackend>(),
+        ticket_count_deltas,
+        &f
+    )
+    .load(conn)?;
+    let mut counts = HashMap::new();
+    for (status, n) in kept.into_iter().chain(pending) {
+        *counts.entry(status).or_insert(0) += n;
+    }
+    counts.retain(|_, n| *n != 0);
+    Ok(counts)
+}
+
+/// How many tickets match.
+pub fn total(conn: &mut DbConn, f: CountFilter) -> Result<i64, StoreError> {
+    Ok(by_status(conn, f)?.values().sum())
+}
+
+/// Folds PostgreSQL's deltas into the counts (nothing to do on SQLite); returns how many
+/// deltas it folded. One server at a time (an advisory lock; the others skip), so two
+/// folds never update the same count rows in opposite orders.
+pub fn compact(conn: &mut DbConn) -> Result<usize, StoreError> {
+    if !matches!(conn, DbConn::Postgres(_)) {
+        return Ok(0);
+    }
+    super::transaction(conn, |conn| {
+        let DbConn::Postgres(c) = conn else {
+            return Ok(0);
+        };
+        #[derive(QueryableByName)]
+        struct Got {
+            #[diesel(sql_type = diesel::sql_types::Bool)]
+            got: bool,
+        }
+        let lock: Got =
+            diesel::sql_query("SELECT pg_try_advisory_xact_lock(7304151) AS got").get_result(c)?;
+        if !lock.got {
+            return Ok(0);
+        }
+        Ok(diesel::sql_query(
+            "WITH moved AS (DELETE FROM ticket_count_deltas
+                            RETURNING status, intent, language, channel, n)
+             INSERT INTO ticket_counts (status, intent, language, channel, n)
+             SELECT status, intent, language, channel, SUM(n) FROM moved
+             GROUP BY status, intent, language, channel
+             ON CONFLICT (status, intent, language, channel)
+             DO UPDATE SET n = ticket_counts.n + EXCLUDED.n",
+        )
+        .execute(c)?)
+    })
+}
