@@ -4,7 +4,8 @@
 //! however long the history is: tickets waiting for a person, oldest wait first (a partial
 //! index on `waiting_since`, which is set exactly while a ticket waits for a person); then
 //! tickets waiting on the customer, longest untouched first; then everything else, newest
-//! first.
+//! first. Each segment's count comes from the maintained counts (`store::counts`) unless
+//! the filter names an assignee or a search.
 //!
 //! Words are searched in the full-text index `message_search` (SQLite FTS5, PostgreSQL
 //! `tsvector` + GIN), which triggers keep in sync with every stored message: the

@@ -153,12 +153,16 @@ pub fn list(
         .load(conn)?)
 }
 
-/// How many tickets wait for a person right now (for expected reply times).
+/// How many tickets wait for a person right now (for expected reply times; every
+/// acknowledgement asks, so it reads the maintained counts, not the backlog).
 pub fn count_waiting_for_person(conn: &mut DbConn) -> Result<i64, StoreError> {
-    Ok(tickets::table
-        .filter(tickets::status.eq_any(crate::domain::ticket::WAITING_FOR_PERSON))
-        .count()
-        .get_result(conn)?)
+    super::counts::total(
+        conn,
+        super::counts::CountFilter {
+            statuses: crate::domain::ticket::WAITING_FOR_PERSON,
+            ..Default::default()
+        },
+    )
 }
 
 pub fn count_all(conn: &mut DbConn) -> Result<i64, StoreError> {
