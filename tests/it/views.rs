@@ -480,6 +480,26 @@ async fn every_message_of_a_group_commit_is_found_by_its_words() {
     let mut newest_first = numbers.clone();
     newest_first.reverse();
     assert_eq!(found, newest_first);
+
+    // A word that is there is found exactly; its prefix also finds the longer word.
+    let (okapis, _) = ingest(
+        &t,
+        "zoo@example.com",
+        "okapis@example.com",
+        "Two of them",
+        "My two okapis arrived without their leaflets.",
+    );
+    let numbers_of = |conn: &mut tandem::store::DbConn, q: &str| -> Vec<i64> {
+        let mut found: Vec<i64> = tandem::store::queue::tickets_with_words(conn, &[q.into()])
+            .unwrap()
+            .iter()
+            .map(|id| tandem::store::tickets::get(conn, id).unwrap().number)
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(numbers_of(&mut conn, "okapi"), vec![numbers[4]]);
+    assert_eq!(numbers_of(&mut conn, "okap"), vec![numbers[4], okapis]);
 }
 
 /// The maintained counts (`store::counts`) against a count of the tickets themselves.
