@@ -51,24 +51,22 @@ fn sum_n() -> diesel::expression::SqlLiteral<BigInt> {
 
 /// Matching tickets per status (statuses without tickets left out).
 pub fn by_status(conn: &mut DbConn, f: CountFilter) -> Result<HashMap<String, i64>, StoreError> {
-    let kept: Vec<(String, i64)> = count_filters!(
-        ticket_counts::table
-            .group_by(ticket_counts::status)
-            .select((ticket_counts::status, sum_n()))
-            .into_boxed::<super::MultiBackend>(),
-        ticket_counts,
-        &f
-    )
-    .load(conn)?;
-    let pending: Vec<(String, i64)> = count_filters!(
-        ticket_count_deltas::table
-            .group_by(ticket_count_deltas::status)
-            .select((ticket_count_deltas::status, sum_n()))
-            .into_boxed::<super::MultiBackend>(),
-        ticket_count_deltas,
-        &f
-    )
-    .load(conn)?;
+    // The same grouped sum over the kept counts and the pending deltas.
+    macro_rules! sums {
+        ($table:ident) => {
+            count_filters!(
+                $table::table
+                    .group_by($table::status)
+                    .select(($table::status, sum_n()))
+                    .into_boxed::<super::MultiBackend>(),
+                $table,
+                &f
+            )
+            .load::<(String, i64)>(conn)?
+        };
+    }
+    let kept = sums!(ticket_counts);
+    let pending = sums!(ticket_count_deltas);
     let mut counts = HashMap::new();
     for (status, n) in kept.into_iter().chain(pending) {
         *counts.entry(status).or_insert(0) += n;
