@@ -153,8 +153,10 @@ fn newest_matches(
                      SELECT ticket_id FROM found ORDER BY message_id DESC LIMIT $2",
                 ]
             } else {
-                &["SELECT ticket_id FROM message_search WHERE doc @@ to_tsquery('simple', $1) \
-                   ORDER BY message_id DESC LIMIT $2"]
+                &[
+                    "SELECT ticket_id FROM message_search WHERE doc @@ to_tsquery('simple', $1) \
+                   ORDER BY message_id DESC LIMIT $2",
+                ]
             };
             let mut hits = Vec::new();
             for sql in statements {

@@ -511,7 +511,34 @@ async fn edit_take_over_reject_reply_note_assign_and_status() {
         "e2@example.com",
         REFUND,
     )));
-    let draft = draft_id(&b.get(&svc, &format!("/tickets/{n2}")).await.body);
+    let page = b.get(&svc, &format!("/tickets/{n2}")).await.body;
+    let draft = draft_id(&page);
+    // No reason is chosen for the agent (a careless click must not teach the engine), and
+    // the status menu says where the ticket is now.
+    let html = scraper::Html::parse_document(&page);
+    let chosen = |select: &str| {
+        let sel =
+            scraper::Selector::parse(&format!("select[name={select}] option[selected]")).unwrap();
+        let o = html.select(&sel).next().expect("a selected option");
+        (
+            o.value().attr("value").unwrap_or_default().to_string(),
+            o.text().collect::<String>(),
+        )
+    };
+    assert_eq!(chosen("reason"), ("".into(), "Choose a reason".into()));
+    let (value, label) = chosen("status");
+    assert_eq!(value, "");
+    assert!(label.ends_with("(now)"), "{label}");
+    b.submit(
+        &svc,
+        &format!("/tickets/{n2}/reject"),
+        &[("draft_id", &draft), ("reason", "")],
+    )
+    .await;
+    assert!(
+        !t.show(n2).events.iter().any(|e| e.kind == "draft_rejected"),
+        "a reject without a reason changes nothing"
+    );
     b.submit(
         &svc,
         &format!("/tickets/{n2}/reject"),

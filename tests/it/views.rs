@@ -518,15 +518,18 @@ fn counts_agree(t: &TestApp, when: &str) {
         .load(&mut conn)
         .unwrap();
     let intents: Vec<Option<String>> = rows.iter().map(|r| r.1.clone()).collect();
-    for intent in intents.iter().map(|i| i.clone().unwrap_or_default()).chain([
-        String::new(),
-        "no_such_intent".into(),
-    ]) {
+    for intent in intents
+        .iter()
+        .map(|i| i.clone().unwrap_or_default())
+        .chain([String::new(), "no_such_intent".into()])
+    {
         for statuses in [&[][..], &["escalated", "pending_review"], &["resolved"]] {
             let expected = rows
                 .iter()
                 .filter(|r| statuses.is_empty() || statuses.contains(&r.0.as_str()))
-                .filter(|r| r.1.clone().unwrap_or_default() == intent && r.2.as_deref() == Some("en"))
+                .filter(|r| {
+                    r.1.clone().unwrap_or_default() == intent && r.2.as_deref() == Some("en")
+                })
                 .count() as i64;
             let filter = CountFilter {
                 statuses,
@@ -534,7 +537,11 @@ fn counts_agree(t: &TestApp, when: &str) {
                 language: Some("en"),
                 channel: None,
             };
-            assert_eq!(counts::total(&mut conn, filter).unwrap(), expected, "{when}: {intent} {statuses:?}");
+            assert_eq!(
+                counts::total(&mut conn, filter).unwrap(),
+                expected,
+                "{when}: {intent} {statuses:?}"
+            );
         }
     }
     let all = counts::by_status(&mut conn, CountFilter::default()).unwrap();
@@ -557,7 +564,10 @@ async fn maintained_counts_match_the_tickets_after_every_change() {
     // ingest group commit does), moving tickets both ways between two statuses.
     tandem::store::transaction(&mut conn, |conn| {
         diesel::update(tickets::table.filter(tickets::number.eq(a)))
-            .set((tickets::status.eq("escalated"), tickets::intent.eq(Option::<String>::None)))
+            .set((
+                tickets::status.eq("escalated"),
+                tickets::intent.eq(Option::<String>::None),
+            ))
             .execute(conn)?;
         diesel::update(tickets::table.filter(tickets::number.eq(c)))
             .set((tickets::status.eq("resolved"), tickets::language.eq("de")))
@@ -573,6 +583,12 @@ async fn maintained_counts_match_the_tickets_after_every_change() {
     }
     counts_agree(&t, "after folding");
     // A reply reopens a resolved ticket; a new ticket arrives after the fold.
-    ingest(&t, "dee@example.com", "v4@example.com", "Invoice again", INVOICE);
+    ingest(
+        &t,
+        "dee@example.com",
+        "v4@example.com",
+        "Invoice again",
+        INVOICE,
+    );
     counts_agree(&t, "after more mail");
 }
