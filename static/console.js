@@ -11,25 +11,91 @@
     return Array.prototype.slice.call(document.querySelectorAll("tr[data-href]"));
   }
 
-  var selected = -1;
+  // The selected row is remembered by the ticket it opens, so the 10-second poll that
+  // replaces the rows keeps it (and Enter never opens a ticket that moved into its place).
+  var selectedHref = null;
   function select(i) {
     var list = rows();
     if (!list.length) return;
-    selected = Math.max(0, Math.min(list.length - 1, i));
-    list.forEach(function (r, j) { r.classList.toggle("selected", j === selected); });
-    list[selected].scrollIntoView({ block: "nearest" });
+    var at = Math.max(0, Math.min(list.length - 1, i));
+    selectedHref = list[at].dataset.href;
+    mark();
+    list[at].scrollIntoView({ block: "nearest" });
+  }
+  function selectedIndex() {
+    return rows().findIndex(function (r) { return r.dataset.href === selectedHref; });
+  }
+  function mark() {
+    rows().forEach(function (r) { r.classList.toggle("selected", r.dataset.href === selectedHref); });
+    if (selectedIndex() < 0) selectedHref = null;
+  }
+  document.addEventListener("htmx:afterSettle", mark);
+
+  // Single-letter keys can be turned off (WCAG 2.1.4), in the key sheet; the choice is
+  // kept in this browser.
+  function keysOff() {
+    try { return window.localStorage.getItem("tandem:keys") === "off"; } catch (e) { return false; }
+  }
+
+  // "?" lists every key the page has: the fixed ones and each [data-key] element's.
+  function sheet() {
+    var old = document.getElementById("key-sheet");
+    if (old) { old.remove(); return; }
+    var d = document.createElement("dialog");
+    d.id = "key-sheet";
+    d.setAttribute("aria-label", "Keyboard shortcuts");
+    var keys = [["?", "show or hide this list"], ["Ctrl+Enter", "send the text box you are writing in"], ["Esc", "leave a text box"]];
+    if (rows().length) keys.push(["j / k", "next / previous ticket"], ["Enter", "open the selected ticket"]);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-key]"), function (el) {
+      var what = (el.getAttribute("aria-label") || el.textContent || el.getAttribute("placeholder") || el.id || "").replace(/\s+/g, " ").trim();
+      if (el.tagName === "TEXTAREA" || el.tagName === "INPUT") what = "write in: " + (el.closest("label") ? el.closest("label").textContent.trim() : what || el.name);
+      keys.push([el.dataset.key, what]);
+    });
+    var h = document.createElement("h2");
+    h.textContent = "Keyboard shortcuts";
+    d.appendChild(h);
+    var dl = document.createElement("dl");
+    keys.forEach(function (k) {
+      var dt = document.createElement("dt"), kbd = document.createElement("kbd"), dd = document.createElement("dd");
+      kbd.textContent = k[0]; dt.appendChild(kbd); dd.textContent = k[1];
+      dl.appendChild(dt); dl.appendChild(dd);
+    });
+    d.appendChild(dl);
+    var label = document.createElement("label"), box = document.createElement("input");
+    box.type = "checkbox"; box.id = "keys-on"; box.checked = !keysOff();
+    box.addEventListener("change", function () {
+      try { window.localStorage.setItem("tandem:keys", box.checked ? "on" : "off"); } catch (e) { /* private mode */ }
+    });
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" Single-key shortcuts (j, k, a, e, t, n, /) in this browser"));
+    d.appendChild(label);
+    var close = document.createElement("button");
+    close.type = "button"; close.textContent = "Close";
+    close.addEventListener("click", function () { d.remove(); });
+    d.appendChild(close);
+    document.body.appendChild(d);
+    d.showModal();
+    d.addEventListener("close", function () { d.remove(); });
   }
 
   document.addEventListener("keydown", function (ev) {
+    // Ctrl+Enter (Cmd+Enter on a Mac) sends the form of the box being written in.
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && ev.target.tagName === "TEXTAREA" && ev.target.form) {
+      ev.preventDefault();
+      if (ev.target.form.requestSubmit) ev.target.form.requestSubmit(); else ev.target.form.submit();
+      return;
+    }
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     if (typing(ev.target)) {
       if (ev.key === "Escape") ev.target.blur();
       return;
     }
     var key = ev.key;
-    if (key === "j") { select(selected + 1); ev.preventDefault(); return; }
-    if (key === "k") { select(selected - 1); ev.preventDefault(); return; }
-    if (key === "Enter" && selected >= 0) { window.location = rows()[selected].dataset.href; return; }
+    if (key === "?") { ev.preventDefault(); sheet(); return; }
+    if (keysOff() || document.getElementById("key-sheet")) return;
+    if (key === "j") { select(selectedIndex() + 1); ev.preventDefault(); return; }
+    if (key === "k") { select(selectedIndex() < 0 ? 0 : selectedIndex() - 1); ev.preventDefault(); return; }
+    if (key === "Enter" && selectedHref) { window.location = selectedHref; return; }
     var target = document.querySelector('[data-key="' + key + '"]');
     if (!target) return;
     ev.preventDefault();

@@ -103,6 +103,35 @@ try {
     assert.match(await page.locator('.ticket-head').innerText(), /assigned to Eve Agent/);
   });
 
+  await step('keyboard: selection survives polling, ? lists the keys and turns them off, Ctrl+Enter sends', async () => {
+    await page.goto(base + '/queue?view=all');
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    const chosen = await page.locator('tr.selected').getAttribute('data-href');
+    // The poll replaces the rows; the same ticket stays selected.
+    await page.evaluate(() => new Promise(done => {
+      const el = document.getElementById('queue-results');
+      document.addEventListener('htmx:afterSettle', () => done(), { once: true });
+      window.htmx.ajax('GET', el.getAttribute('hx-get'), { target: el, swap: 'outerHTML' });
+    }));
+    assert.equal(await page.locator('tr.selected').count(), 1);
+    assert.equal(await page.locator('tr.selected').getAttribute('data-href'), chosen);
+    await page.keyboard.press('?');
+    const sheet = await page.locator('#key-sheet').innerText();
+    assert.match(sheet, /j \/ k/);
+    assert.match(sheet, /Ctrl\+Enter/);
+    await page.uncheck('#keys-on');
+    await page.click('#key-sheet button');
+    await page.keyboard.press('k');
+    assert.equal(await page.locator('tr.selected').getAttribute('data-href'), chosen, 'keys turned off');
+    await page.evaluate(() => window.localStorage.setItem('tandem:keys', 'on'));
+    await page.goto(base + '/tickets/1003');
+    await page.fill('#note-body', 'Checked the order; refund is due.');
+    await page.focus('#note-body');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForURL(/notice=noted/);
+  });
+
   await step('the outgoing mail and the ticket states are right', async () => {
     const replies = () => readdirSync(mailDir).filter(f => f.startsWith('agent_reply-')).map(f => readFileSync(join(mailDir, f), 'utf8'));
     for (let i = 0; replies().length < 2 && i < 50; i++) await new Promise(r => setTimeout(r, 100));
