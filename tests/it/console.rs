@@ -879,7 +879,9 @@ async fn a_supervisor_marks_a_vip_whose_next_message_goes_to_a_person() {
     let log = root.get(&svc, "/admin/audit").await;
     assert_eq!(
         // Rows of the table (the action filter lists the kind once more).
-        log.body.matches("<td>customer_vip_changed</td>").count(),
+        log.body
+            .matches("<td data-label=\"What\">customer_vip_changed</td>")
+            .count(),
         2,
         "{}",
         log.body
