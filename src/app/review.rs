@@ -29,6 +29,8 @@ pub struct MessageItem {
     pub at: NaiveDateTime,
     pub subject: String,
     pub text: String,
+    /// Quoted history and signature after `text`, shown collapsed.
+    pub history: Option<String>,
     /// Sanitised HTML, when the customer sent HTML.
     pub html: Option<String>,
     pub attachments: Vec<(String, String, String, i64)>,
@@ -116,32 +118,37 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
     let participants = store::participants::list(&mut conn, &ticket.id)?;
     let messages = rows
         .into_iter()
-        .map(|m| MessageItem {
-            attachments: attachments
-                .iter()
-                .filter(|a| a.1 == m.id)
-                .map(|a| (a.0.clone(), a.2.clone(), a.3.clone(), a.4))
-                .collect(),
-            delivery: outbox
-                .iter()
-                .find(|(id, _)| id.as_deref() == Some(&m.id))
-                .map(|(_, status)| status.clone()),
-            new_participant: strangers
-                .contains(&m.id)
-                .then(|| m.sender.clone().unwrap_or_default()),
-            undo: unreleased
-                .iter()
-                .find(|u| u.1.as_deref() == Some(&m.id))
-                .map(|u| {
-                    let left = (u.3 - at).num_seconds() + 1;
-                    (u.0.clone(), left.max(1))
-                }),
-            html: m.body_html.as_deref().map(crate::mail::html::sanitize),
-            author: author_label(&m),
-            direction: m.direction,
-            at: m.created_at,
-            subject: m.subject,
-            text: m.body_text,
+        .map(|m| {
+            let (text, history) = crate::domain::quoting::split_history(&m.body_text);
+            let (text, history) = (text.to_string(), history.map(str::to_string));
+            MessageItem {
+                attachments: attachments
+                    .iter()
+                    .filter(|a| a.1 == m.id)
+                    .map(|a| (a.0.clone(), a.2.clone(), a.3.clone(), a.4))
+                    .collect(),
+                delivery: outbox
+                    .iter()
+                    .find(|(id, _)| id.as_deref() == Some(&m.id))
+                    .map(|(_, status)| status.clone()),
+                new_participant: strangers
+                    .contains(&m.id)
+                    .then(|| m.sender.clone().unwrap_or_default()),
+                undo: unreleased
+                    .iter()
+                    .find(|u| u.1.as_deref() == Some(&m.id))
+                    .map(|u| {
+                        let left = (u.3 - at).num_seconds() + 1;
+                        (u.0.clone(), left.max(1))
+                    }),
+                html: m.body_html.as_deref().map(crate::mail::html::sanitize),
+                author: author_label(&m),
+                direction: m.direction,
+                at: m.created_at,
+                subject: m.subject,
+                history,
+                text,
+            }
         })
         .collect();
     let drafts = store::drafts::for_ticket(&mut conn, &ticket.id)?;

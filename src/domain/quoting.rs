@@ -25,6 +25,36 @@ pub fn strip_quoted(body: &str) -> String {
     kept.join("\n")
 }
 
+/// A body split for reading: what was written now, and the quoted history and signature
+/// after it (shown collapsed), or `None` when there is nothing to collapse. The cut is at
+/// the first signature delimiter or history header, or where only quoted lines remain;
+/// quotes answered in between stay in the first part, where the answers need them.
+pub fn split_history(body: &str) -> (&str, Option<&str>) {
+    let lines: Vec<&str> = body.split_inclusive('\n').collect();
+    let quoted_or_blank = |l: &str| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('>')
+    };
+    let mut offset = 0;
+    for (i, raw) in lines.iter().enumerate() {
+        let line = raw.trim_end_matches(['\r', '\n']).trim_end();
+        let t = line.trim_start();
+        let cut_here = is_signature_delimiter(line)
+            || is_history_header(t, lines.get(i + 1).copied())
+            || (t.starts_with('>') && lines[i..].iter().all(|l| quoted_or_blank(l)));
+        if cut_here {
+            let (now, rest) = body.split_at(offset);
+            return if now.trim().is_empty() {
+                (body, None)
+            } else {
+                (now.trim_end(), Some(rest))
+            };
+        }
+        offset += raw.len();
+    }
+    (body, None)
+}
+
 fn is_signature_delimiter(line: &str) -> bool {
     if line == "-- " || line == "--" {
         return true;
@@ -106,6 +136,34 @@ mod tests {
     fn keeps_inline_text_between_quotes() {
         let body = "> Did it work?\nNo.\n> And now?\nStill no.";
         assert_eq!(strip_quoted(body), "No.\nStill no.");
+    }
+
+    #[test]
+    fn history_and_signature_are_split_off_for_reading() {
+        let body = "Thanks, but it still fails.\n\nOn Tue, 24 Nov 2026 at 10:00, Support <s@x> wrote:\n> Try again\n";
+        assert_eq!(
+            split_history(body),
+            (
+                "Thanks, but it still fails.",
+                Some("On Tue, 24 Nov 2026 at 10:00, Support <s@x> wrote:\n> Try again\n")
+            )
+        );
+        assert_eq!(
+            split_history("Where is it?\r\n-- \r\nAna\r\n"),
+            ("Where is it?", Some("-- \r\nAna\r\n"))
+        );
+        // Answers between quotes stay; only the trailing quotes fold away.
+        let inline = "> Did it work?\nNo.\n\n> Thanks\n> Support\n";
+        assert_eq!(
+            split_history(inline),
+            ("> Did it work?\nNo.", Some("> Thanks\n> Support\n"))
+        );
+        // Nothing to fold, or nothing but history: shown whole.
+        assert_eq!(split_history("Just this."), ("Just this.", None));
+        assert_eq!(
+            split_history("> only a quote\n"),
+            ("> only a quote\n", None)
+        );
     }
 
     #[test]

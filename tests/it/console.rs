@@ -617,6 +617,38 @@ async fn edit_take_over_reject_reply_note_assign_and_status() {
 }
 
 #[actix_web::test]
+async fn quoted_history_and_signature_are_collapsed_on_the_ticket_page() {
+    let t = TestApp::with_kb();
+    add_user(&t, "ana@tandem.test", "agent");
+    let n = ticket_number(t.ingest(&email(
+        "kim@example.com",
+        "Invoice",
+        "q1@example.com",
+        "The invoice still shows the old address.\n\nOn Mon, 23 Nov 2026 at 09:12, Support <support@example.com> wrote:\n> Your earlier question about zebra-striped parcels\n",
+    )));
+    let svc = console!(t);
+    let mut b = Browser::default();
+    b.login(&svc, "ana@tandem.test", PASSWORD).await;
+    let html = scraper::Html::parse_document(&b.get(&svc, &format!("/tickets/{n}")).await.body);
+    let text = |css: &str| {
+        html.select(&scraper::Selector::parse(css).unwrap())
+            .map(|e| e.text().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let folded = text(".msg details.history");
+    assert!(
+        folded.contains("Quoted text and signature") && folded.contains("zebra-striped"),
+        "{folded}"
+    );
+    let shown = text(".msg > pre.text-body");
+    assert!(
+        shown.contains("still shows the old address") && !shown.contains("zebra"),
+        "{shown}"
+    );
+}
+
+#[actix_web::test]
 async fn hostile_mail_renders_inert() {
     let t = TestApp::with_kb();
     add_user(&t, "ana@tandem.test", "agent");
