@@ -1473,11 +1473,23 @@ pub fn bench_dashboard(
     events_per_ticket: usize,
     runs: usize,
 ) -> Result<BenchReport, AppError> {
+    bench_dashboard_over(app, tickets, events_per_ticket, runs, 365)
+}
+
+/// [`bench_dashboard`] with the tickets spread over `days` (70 days of 1,000,000 put
+/// 100,000 in the week the dashboard shows).
+pub fn bench_dashboard_over(
+    app: &App,
+    tickets: usize,
+    events_per_ticket: usize,
+    runs: usize,
+    days: i64,
+) -> Result<BenchReport, AppError> {
     let started = Instant::now();
     let seeded_events = if tickets > 0 {
         {
             let mut conn = app.conn()?;
-            store::seed::metrics_history(&mut conn, tickets, events_per_ticket)?
+            store::seed::metrics_history(&mut conn, tickets, events_per_ticket, days)?
         }
     } else {
         0
