@@ -67,23 +67,6 @@ fn in_range(col: &str, from: NaiveDateTime, to: NaiveDateTime) -> String {
     format!("{col} >= {} AND {col} < {}", lit(from), lit(to))
 }
 
-/// Why a draft did not go out automatically, from its risk flags, most decisive first.
-/// Plain LIKE on the stored JSON array keeps this one expression on both backends.
-pub fn reason_case(col: &str) -> String {
-    format!(
-        "CASE \
-         WHEN {col} LIKE '%\"human_requested\"%' THEN 'human_requested' \
-         WHEN {col} LIKE '%\"legal_threat\"%' OR {col} LIKE '%\"anger\"%' \
-           OR {col} LIKE '%\"vip\"%' OR {col} LIKE '%\"multiple_questions\"%' \
-           OR {col} LIKE '%\"never_auto_intent\"%' THEN 'risk_flag' \
-         WHEN {col} LIKE '%\"repeat_contact\"%' THEN 'repeat_contact' \
-         WHEN {col} LIKE '%\"language_not_covered\"%' THEN 'language_not_covered' \
-         WHEN {col} LIKE '%\"no_article\"%' THEN 'no_article' \
-         WHEN {col} LIKE '%\"low_confidence\"%' THEN 'low_confidence' \
-         ELSE 'other' END"
-    )
-}
-
 /// Runs a query on whichever backend the connection is.
 fn load<T>(conn: &mut DbConn, sql: &str) -> Result<Vec<T>, StoreError>
 where

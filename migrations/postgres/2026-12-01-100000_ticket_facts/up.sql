@@ -41,7 +41,8 @@ CREATE TABLE draft_facts (
     -- Who decided the draft.
     agent TEXT,
     decision TEXT NOT NULL,
-    -- The most decisive reason in the risk flags (store::metrics::reason_case).
+    -- The most decisive reason in the risk flags (app::metrics::REASONS; plain LIKE on
+    -- the stored JSON array keeps it one expression on both backends).
     reason TEXT NOT NULL,
     status TEXT NOT NULL,
     -- 1 when a flag blocks automation whatever the thresholds are.
