@@ -1081,7 +1081,9 @@ struct DraftFact {
     asked_person: i32,
 }
 
-fn facts(conn: &mut tandem::store::DbConn) -> (Vec<TicketFact>, Vec<DraftFact>) {
+type Facts = (Vec<TicketFact>, Vec<DraftFact>);
+
+fn facts(conn: &mut tandem::store::DbConn) -> Facts {
     let tickets = schema::ticket_facts::table
         .order(schema::ticket_facts::ticket_id)
         .load::<TicketFact>(conn)
@@ -1094,12 +1096,7 @@ fn facts(conn: &mut tandem::store::DbConn) -> (Vec<TicketFact>, Vec<DraftFact>) 
 }
 
 /// The facts as the triggers kept them, then as a recomputation gives them.
-fn kept_and_recomputed(
-    conn: &mut tandem::store::DbConn,
-) -> (
-    (Vec<TicketFact>, Vec<DraftFact>),
-    (Vec<TicketFact>, Vec<DraftFact>),
-) {
+fn kept_and_recomputed(conn: &mut tandem::store::DbConn) -> (Facts, Facts) {
     let kept = facts(conn);
     tandem::store::metrics::rebuild_facts(conn).unwrap();
     (kept, facts(conn))
