@@ -206,6 +206,9 @@ enum BenchCommand {
         events_per_ticket: usize,
         #[arg(long, default_value_t = 20)]
         runs: usize,
+        /// Days the tickets are spread over (the dashboard shows the last seven).
+        #[arg(long, default_value_t = 365)]
+        days: i64,
     },
     /// Latency over HTTP (p50, p99) of the queue views, search, ticket, supervisor and
     /// audit pages with a backlog of open tickets among many.
@@ -662,10 +665,17 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                 tickets,
                 events_per_ticket,
                 runs,
+                days,
             } => {
                 println!(
                     "{}",
-                    app::metrics::bench_dashboard(&app, tickets, events_per_ticket, runs)?
+                    app::metrics::bench_dashboard_over(
+                        &app,
+                        tickets,
+                        events_per_ticket,
+                        runs,
+                        days
+                    )?
                 );
             }
             BenchCommand::Console {

@@ -17,7 +17,9 @@ pub enum Status {
     Closed,
 }
 
-/// Statuses in which the ticket waits for a person to act.
+/// Statuses in which the ticket waits for a person to act. The `ticket_facts` triggers
+/// (migration `2026-12-01-100000_ticket_facts`) spell the same list out in SQL; a change
+/// here needs a migration that redefines them.
 pub const WAITING_FOR_PERSON: &[&str] = &["pending_review", "escalated", "in_progress"];
 
 impl Status {

@@ -4,6 +4,11 @@
 //! medians and p90s are exact to the minute while the result stays small; a person's
 //! handling time is grouped by whole seconds (a draft is often decided within a minute).
 //!
+//! Per-ticket and per-draft figures (durations, the reason a draft went to a person, whether
+//! an automated answer was written back to) are not derived here: triggers keep them in
+//! `ticket_facts` and `draft_facts` (migration `2026-12-01-100000_ticket_facts`, which
+//! holds the expressions), so a period costs one narrow range scan per query.
+//!
 //! The time arithmetic differs between SQLite and PostgreSQL, so the SQL is written once
 //! with a [`Dialect`] filling in the few backend-specific expressions.
 
@@ -38,18 +43,6 @@ impl Dialect {
         }
     }
 
-    /// Whole minutes from `a` to `b`, rounded.
-    fn minutes(self, a: &str, b: &str) -> String {
-        match self {
-            Dialect::Sqlite => {
-                format!("CAST(ROUND((julianday({b}) - julianday({a})) * 1440.0) AS INTEGER)")
-            }
-            Dialect::Postgres => {
-                format!("CAST(ROUND(EXTRACT(EPOCH FROM ({b} - {a})) / 60.0) AS BIGINT)")
-            }
-        }
-    }
-
     /// Whole seconds from `a` to `b`, rounded.
     fn seconds(self, a: &str, b: &str) -> String {
         match self {
@@ -59,22 +52,6 @@ impl Dialect {
             Dialect::Postgres => {
                 format!("CAST(ROUND(EXTRACT(EPOCH FROM ({b} - {a}))) AS BIGINT)")
             }
-        }
-    }
-
-    /// `col` plus seven days.
-    fn plus_7_days(self, col: &str) -> String {
-        match self {
-            Dialect::Sqlite => format!("strftime('%Y-%m-%d %H:%M:%f', {col}, '+7 days')"),
-            Dialect::Postgres => format!("({col} + INTERVAL '7 days')"),
-        }
-    }
-
-    /// The confidence in whole percent, rounded down.
-    fn confidence_pct(self, col: &str) -> String {
-        match self {
-            Dialect::Sqlite => format!("CAST({col} * 100.0 + 0.000001 AS INTEGER)"),
-            Dialect::Postgres => format!("CAST(FLOOR({col} * 100.0 + 0.000001) AS BIGINT)"),
         }
     }
 }
@@ -88,43 +65,6 @@ fn lit(t: NaiveDateTime) -> String {
 
 fn in_range(col: &str, from: NaiveDateTime, to: NaiveDateTime) -> String {
     format!("{col} >= {} AND {col} < {}", lit(from), lit(to))
-}
-
-/// Why a draft did not go out automatically, from its risk flags, most decisive first.
-/// Plain LIKE on the stored JSON array keeps this one expression on both backends.
-pub fn reason_case(col: &str) -> String {
-    format!(
-        "CASE \
-         WHEN {col} LIKE '%\"human_requested\"%' THEN 'human_requested' \
-         WHEN {col} LIKE '%\"legal_threat\"%' OR {col} LIKE '%\"anger\"%' \
-           OR {col} LIKE '%\"vip\"%' OR {col} LIKE '%\"multiple_questions\"%' \
-           OR {col} LIKE '%\"never_auto_intent\"%' THEN 'risk_flag' \
-         WHEN {col} LIKE '%\"repeat_contact\"%' THEN 'repeat_contact' \
-         WHEN {col} LIKE '%\"language_not_covered\"%' THEN 'language_not_covered' \
-         WHEN {col} LIKE '%\"no_article\"%' THEN 'no_article' \
-         WHEN {col} LIKE '%\"low_confidence\"%' THEN 'low_confidence' \
-         ELSE 'other' END"
-    )
-}
-
-/// 1 when a draft carries a flag that blocks automation whatever the thresholds are.
-fn blocking_case(col: &str) -> String {
-    let flags = [
-        "human_requested",
-        "legal_threat",
-        "anger",
-        "vip",
-        "multiple_questions",
-        "repeat_contact",
-        "language_not_covered",
-        "no_article",
-    ];
-    let any = flags
-        .iter()
-        .map(|f| format!("{col} LIKE '%\"{f}\"%'"))
-        .collect::<Vec<_>>()
-        .join(" OR ");
-    format!("CAST(CASE WHEN {any} THEN 1 ELSE 0 END AS BIGINT)")
 }
 
 /// Runs a query on whichever backend the connection is.
@@ -174,10 +114,10 @@ pub fn series(
 ) -> Result<Vec<BucketCount>, StoreError> {
     let d = Dialect::of(conn);
     let sql = format!(
-        "SELECT {tb} AS bucket, 'tickets' AS key, COUNT(*) AS n FROM tickets t \
+        "SELECT {tb} AS bucket, 'tickets' AS key, COUNT(*) AS n FROM ticket_facts t \
          WHERE {tr} GROUP BY 1 \
          UNION ALL \
-         SELECT {db} AS bucket, d.decision AS key, COUNT(*) AS n FROM drafts d \
+         SELECT {db} AS bucket, d.decision AS key, COUNT(*) AS n FROM draft_facts d \
          WHERE {dr} GROUP BY 1, 2",
         tb = d.bucket("t.created_at", hourly),
         tr = in_range("t.created_at", from, to),
@@ -208,9 +148,6 @@ pub struct DimCount {
     pub n: i64,
 }
 
-/// The channel of a draft's ticket, as a scalar subquery.
-const CHANNEL_OF_DRAFT: &str = "(SELECT t.channel FROM tickets t WHERE t.id = d.ticket_id)";
-
 /// Tickets created in the period by intent, language, channel and assignee.
 pub fn tickets_in(
     conn: &mut DbConn,
@@ -219,7 +156,7 @@ pub fn tickets_in(
 ) -> Result<Vec<DimCount>, StoreError> {
     let sql = format!(
         "SELECT t.intent AS intent, t.language AS language, t.channel AS channel, \
-         t.assignee_id AS agent, COUNT(*) AS n FROM tickets t WHERE {} \
+         t.assignee_id AS agent, COUNT(*) AS n FROM ticket_facts t WHERE {} \
          GROUP BY t.intent, t.language, t.channel, t.assignee_id",
         in_range("t.created_at", from, to)
     );
@@ -247,20 +184,12 @@ pub fn decisions(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<DecisionCount>, StoreError> {
-    let reason = reason_case("d.risk_flags");
-    // The ticket's channel is looked up per draft (an index probe each): a join lets
-    // PostgreSQL hash-join against a full scan of the tickets.
     let sql = format!(
-        "SELECT x.intent AS intent, x.language AS language, x.channel AS channel, \
-         x.agent AS agent, x.decision AS decision, x.reason AS reason, \
-         x.status AS status, COUNT(*) AS n FROM ( \
-           SELECT d.intent AS intent, d.language AS language, \
-             {channel} AS channel, d.decided_by AS agent, d.decision AS decision, \
-             {reason} AS reason, d.status AS status \
-           FROM drafts d WHERE {} \
-         ) x GROUP BY 1, 2, 3, 4, 5, 6, 7",
+        "SELECT d.intent AS intent, d.language AS language, d.channel AS channel, \
+         d.agent AS agent, d.decision AS decision, d.reason AS reason, \
+         d.status AS status, COUNT(*) AS n FROM draft_facts d WHERE {} \
+         GROUP BY 1, 2, 3, 4, 5, 6, 7",
         in_range("d.created_at", from, to),
-        channel = CHANNEL_OF_DRAFT,
     );
     load(conn, &sql)
 }
@@ -330,26 +259,20 @@ pub fn durations(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<DurationCount>, StoreError> {
-    let d = Dialect::of(conn);
-    let first = d.minutes("t.created_at", "t.first_response_at");
-    let resolved = d.minutes("t.created_at", "t.resolved_at");
     let sql = format!(
-        "WITH x AS MATERIALIZED (SELECT t.intent AS intent, t.language AS language, \
-           t.channel AS channel, \
-           t.assignee_id AS agent, {first} AS first_min, {resolved} AS resolved_min, \
-           CAST(CASE WHEN EXISTS (SELECT 1 FROM drafts a WHERE a.ticket_id = t.id \
-             AND a.decision = 'auto_send') THEN 1 ELSE 0 END AS BIGINT) AS automated \
-           FROM tickets t WHERE {range} \
-           AND (t.first_response_at IS NOT NULL OR t.resolved_at IS NOT NULL)) \
-         SELECT x.intent AS intent, x.language AS language, x.channel AS channel, \
-           x.agent AS agent, CAST(0 AS BIGINT) AS span, x.automated AS automated, \
-           x.first_min AS minutes, COUNT(*) AS n \
-         FROM x WHERE x.first_min IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7 \
+        "SELECT t.intent AS intent, t.language AS language, t.channel AS channel, \
+           t.assignee_id AS agent, CAST(0 AS BIGINT) AS span, \
+           CAST(t.automated AS BIGINT) AS automated, t.first_response_min AS minutes, \
+           COUNT(*) AS n \
+         FROM ticket_facts t WHERE {range} AND t.first_response_min IS NOT NULL \
+         GROUP BY 1, 2, 3, 4, 5, 6, 7 \
          UNION ALL \
-         SELECT x.intent AS intent, x.language AS language, x.channel AS channel, \
-           x.agent AS agent, CAST(1 AS BIGINT) AS span, x.automated AS automated, \
-           x.resolved_min AS minutes, COUNT(*) AS n \
-         FROM x WHERE x.resolved_min IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7",
+         SELECT t.intent AS intent, t.language AS language, t.channel AS channel, \
+           t.assignee_id AS agent, CAST(1 AS BIGINT) AS span, \
+           CAST(t.automated AS BIGINT) AS automated, t.resolution_min AS minutes, \
+           COUNT(*) AS n \
+         FROM ticket_facts t WHERE {range} AND t.resolution_min IS NOT NULL \
+         GROUP BY 1, 2, 3, 4, 5, 6, 7",
         range = in_range("t.created_at", from, to)
     );
     load(conn, &sql)
@@ -367,14 +290,13 @@ pub struct BacklogRow {
 
 /// Tickets waiting for a person now, and the oldest wait.
 pub fn backlog(conn: &mut DbConn) -> Result<Vec<BacklogRow>, StoreError> {
-    let sql = format!(
+    load(
+        conn,
         "SELECT t.intent AS intent, t.language AS language, t.channel AS channel, \
          t.assignee_id AS agent, COUNT(*) AS n, MIN(t.waiting_since) AS oldest \
-         FROM tickets t WHERE t.status IN ({}) \
+         FROM ticket_facts t WHERE t.waiting = 1 \
          GROUP BY t.intent, t.language, t.channel, t.assignee_id",
-        quoted_list(crate::domain::ticket::WAITING_FOR_PERSON)
-    );
-    load(conn, &sql)
+    )
 }
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -400,30 +322,14 @@ pub fn reopens(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<ReopenRow>, StoreError> {
-    let d = Dialect::of(conn);
     let sql = format!(
-        "SELECT x.intent AS intent, x.language AS language, x.channel AS channel, \
+        "SELECT d.intent AS intent, d.language AS language, d.channel AS channel, \
          CAST(NULL AS TEXT) AS agent, COUNT(*) AS answered, \
-         COUNT(CASE WHEN x.back = 1 THEN 1 END) AS reopened, \
-         COUNT(CASE WHEN x.person = 1 THEN 1 END) AS asked_person \
-         FROM (SELECT s.intent AS intent, s.language AS language, s.channel AS channel, \
-           CASE WHEN EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = s.ticket_id \
-             AND m.direction = 'inbound' AND m.id <> s.message_id \
-             AND m.created_at > s.sent_at AND m.created_at <= {plus7}) THEN 1 ELSE 0 END AS back, \
-           CASE WHEN EXISTS (SELECT 1 FROM drafts p WHERE p.ticket_id = s.ticket_id \
-             AND p.id <> s.id AND p.created_at > s.sent_at AND p.created_at <= {plus7} \
-             AND p.risk_flags LIKE '%\"human_requested\"%') THEN 1 ELSE 0 END AS person \
-           FROM (SELECT d.id AS id, d.ticket_id AS ticket_id, d.message_id AS message_id, \
-             d.intent AS intent, d.language AS language, {channel} AS channel, \
-             (SELECT MIN(o.sent_at) FROM outbox o WHERE o.ticket_id = d.ticket_id \
-               AND o.kind = 'auto_answer' AND o.sent_at IS NOT NULL \
-               AND o.created_at >= d.created_at) AS sent_at \
-             FROM drafts d WHERE d.decision = 'auto_send' AND {range}) s \
-           WHERE s.sent_at IS NOT NULL) x \
+         COUNT(CASE WHEN d.reopened = 1 THEN 1 END) AS reopened, \
+         COUNT(CASE WHEN d.asked_person = 1 THEN 1 END) AS asked_person \
+         FROM draft_facts d WHERE {range} AND d.decision = 'auto_send' AND d.answered = 1 \
          GROUP BY 1, 2, 3",
         range = in_range("d.created_at", from, to),
-        plus7 = d.plus_7_days("s.sent_at"),
-        channel = CHANNEL_OF_DRAFT,
     );
     load(conn, &sql)
 }
@@ -460,8 +366,8 @@ pub fn handling_times(
               AND e.created_at >= s.created_at AND e.created_at <= s.decided_at) AS viewed_at \
            FROM ( \
              SELECT d.intent AS intent, d.decided_at AS decided_at, d.ticket_id AS ticket_id, \
-               d.decided_by AS decided_by, d.created_at AS created_at \
-             FROM drafts d WHERE d.status IN ({reviewed}) AND d.decided_by IS NOT NULL \
+               d.agent AS decided_by, d.created_at AS created_at \
+             FROM draft_facts d WHERE d.agent IS NOT NULL AND d.status IN ({reviewed}) \
              AND {range} ORDER BY d.decided_at DESC LIMIT {HANDLING_SAMPLE} \
            ) s \
          ) x WHERE x.viewed_at IS NOT NULL GROUP BY 1, 2",
@@ -497,13 +403,10 @@ pub fn draft_scores(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<DraftScore>, StoreError> {
-    let d = Dialect::of(conn);
-    let pct = d.confidence_pct("d.confidence");
-    let blocked = blocking_case("d.risk_flags");
     let sql = format!(
         "SELECT d.intent AS intent, d.language AS language, d.decision AS decision, \
-         d.status AS status, {blocked} AS blocked, {pct} AS pct, COUNT(*) AS n \
-         FROM drafts d WHERE {} \
+         d.status AS status, CAST(d.blocked AS BIGINT) AS blocked, d.pct AS pct, \
+         COUNT(*) AS n FROM draft_facts d WHERE {} \
          GROUP BY 1, 2, 3, 4, 5, 6",
         in_range("d.created_at", from, to)
     );
@@ -516,4 +419,24 @@ pub fn user_names(conn: &mut DbConn) -> Result<Vec<(String, String)>, StoreError
     Ok(users::table
         .select((users::id, users::name))
         .load::<(String, String)>(conn)?)
+}
+
+/// Recomputes every row of `ticket_facts` and `draft_facts` from the tickets, drafts,
+/// messages and outbox rows, as the migration filled them: the repair if a fact ever
+/// disagreed with its sources, and what tests compare the trigger-kept rows with.
+pub fn rebuild_facts(conn: &mut DbConn) -> Result<(), StoreError> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConn::Sqlite(c) => c.batch_execute(
+            "DELETE FROM ticket_facts; DELETE FROM draft_facts; \
+             INSERT INTO ticket_facts_refresh (ticket_id) SELECT id FROM tickets; \
+             INSERT INTO draft_facts_refresh (ticket_id) SELECT DISTINCT ticket_id FROM drafts;",
+        )?,
+        DbConn::Postgres(c) => c.batch_execute(
+            "DELETE FROM ticket_facts; DELETE FROM draft_facts; \
+             SELECT ticket_facts_refresh(t.id) FROM tickets t; \
+             SELECT draft_facts_refresh(d.ticket_id) FROM (SELECT DISTINCT ticket_id FROM drafts) d;",
+        )?,
+    }
+    Ok(())
 }

@@ -267,6 +267,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// One row a ticket, kept by triggers (migration `2026-12-01-100000_ticket_facts`).
+    ticket_facts (ticket_id) {
+        ticket_id -> Text,
+        created_at -> Timestamp,
+        intent -> Nullable<Text>,
+        language -> Nullable<Text>,
+        channel -> Text,
+        assignee_id -> Nullable<Text>,
+        waiting -> Integer,
+        waiting_since -> Nullable<Timestamp>,
+        first_response_min -> Nullable<BigInt>,
+        resolution_min -> Nullable<BigInt>,
+        automated -> Integer,
+    }
+}
+
+diesel::table! {
+    /// One row a draft, kept by triggers (migration `2026-12-01-100000_ticket_facts`).
+    draft_facts (draft_id) {
+        draft_id -> Text,
+        ticket_id -> Text,
+        created_at -> Timestamp,
+        intent -> Nullable<Text>,
+        language -> Text,
+        channel -> Nullable<Text>,
+        agent -> Nullable<Text>,
+        decision -> Text,
+        reason -> Text,
+        status -> Text,
+        blocked -> Integer,
+        pct -> BigInt,
+        decided_at -> Nullable<Timestamp>,
+        answered -> Integer,
+        reopened -> Integer,
+        asked_person -> Integer,
+    }
+}
+
 diesel::joinable!(tickets -> customers (customer_id));
 diesel::joinable!(user_tokens -> users (user_id));
 diesel::joinable!(messages -> tickets (ticket_id));
@@ -295,4 +334,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_leases,
     ticket_privacy,
     servers,
+    ticket_facts,
+    draft_facts,
 );

@@ -284,13 +284,15 @@ pub fn analyze(conn: &mut DbConn) -> Result<(), StoreError> {
 }
 
 /// Writes synthetic data in large transactions; returns the number of events written.
-/// A year of decided tickets for the supervisor dashboard benchmark: each with a message, a
-/// draft and `events_per_ticket` events, 10 % still waiting for review. Returns the events
-/// written.
+/// `days` of decided tickets for the supervisor dashboard benchmark: each with a message, a
+/// draft and `events_per_ticket` events, 10 % of the last three days' still waiting for
+/// review. The triggers of the facts tables fill them as the rows go in. Returns the
+/// events written.
 pub fn metrics_history(
     conn: &mut DbConn,
     tickets: usize,
     events_per_ticket: usize,
+    days: i64,
 ) -> Result<usize, StoreError> {
     use super::schema;
     use crate::store::models::{CustomerRow, DraftRow, EventRow, MessageRow, TicketRow, UserRow};
@@ -350,7 +352,7 @@ pub fn metrics_history(
         rng ^= rng << 17;
         rng
     };
-    let span_secs = 365 * 24 * 3600i64;
+    let span_secs = days.max(1) * 24 * 3600;
     let kinds = [
         "message_received",
         "triage_decision",

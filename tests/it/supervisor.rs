@@ -1042,6 +1042,207 @@ fn each_csv_table_is_its_own_table() {
     }
 }
 
+// The facts tables (ticket_facts, draft_facts) that the dashboard reads are kept by
+// triggers on every write of their sources. What the triggers kept must equal what a
+// recomputation from the sources gives, after any mix of writes.
+
+#[derive(Debug, PartialEq, Queryable)]
+struct TicketFact {
+    ticket_id: String,
+    created_at: NaiveDateTime,
+    intent: Option<String>,
+    language: Option<String>,
+    channel: String,
+    assignee_id: Option<String>,
+    waiting: i32,
+    waiting_since: Option<NaiveDateTime>,
+    first_response_min: Option<i64>,
+    resolution_min: Option<i64>,
+    automated: i32,
+}
+
+#[derive(Debug, PartialEq, Queryable)]
+struct DraftFact {
+    draft_id: String,
+    ticket_id: String,
+    created_at: NaiveDateTime,
+    intent: Option<String>,
+    language: String,
+    channel: Option<String>,
+    agent: Option<String>,
+    decision: String,
+    reason: String,
+    status: String,
+    blocked: i32,
+    pct: i64,
+    decided_at: Option<NaiveDateTime>,
+    answered: i32,
+    reopened: i32,
+    asked_person: i32,
+}
+
+type Facts = (Vec<TicketFact>, Vec<DraftFact>);
+
+fn facts(conn: &mut tandem::store::DbConn) -> Facts {
+    let tickets = schema::ticket_facts::table
+        .order(schema::ticket_facts::ticket_id)
+        .load::<TicketFact>(conn)
+        .unwrap();
+    let drafts = schema::draft_facts::table
+        .order(schema::draft_facts::draft_id)
+        .load::<DraftFact>(conn)
+        .unwrap();
+    (tickets, drafts)
+}
+
+/// The facts as the triggers kept them, then as a recomputation gives them.
+fn kept_and_recomputed(conn: &mut tandem::store::DbConn) -> (Facts, Facts) {
+    let kept = facts(conn);
+    tandem::store::metrics::rebuild_facts(conn).unwrap();
+    (kept, facts(conn))
+}
+
+#[test]
+fn the_facts_follow_every_write_of_their_sources() {
+    use schema::{drafts, messages, outbox, tickets};
+    let t = app();
+    seed(&t);
+    let mut conn = t.app.conn().unwrap();
+    let conn: &mut tandem::store::DbConn = &mut conn;
+    let (kept, recomputed) = kept_and_recomputed(conn);
+    assert_eq!(kept.0.len(), 101);
+    assert_eq!(kept.1.len(), 101);
+    assert_eq!(kept, recomputed);
+
+    // A ticket moves to another intent, agent and channel; a waiting one is resolved.
+    diesel::update(tickets::table.find("t-090"))
+        .set((
+            tickets::intent.eq("refund_status"),
+            tickets::assignee_id.eq(ALICE),
+            tickets::channel.eq("web"),
+        ))
+        .execute(conn)
+        .unwrap();
+    diesel::update(tickets::table.find("t-095"))
+        .set((
+            tickets::status.eq("resolved"),
+            tickets::waiting_since.eq(None::<NaiveDateTime>),
+            tickets::resolved_at.eq(Some(t0() + Duration::days(6))),
+        ))
+        .execute(conn)
+        .unwrap();
+    // A supervisor marks an automated answer wrong; a review draft changes hands.
+    diesel::update(drafts::table.find("d-020"))
+        .set(drafts::status.eq("marked_wrong"))
+        .execute(conn)
+        .unwrap();
+    diesel::update(drafts::table.find("d-070"))
+        .set((drafts::decided_by.eq(BOB), drafts::status.eq("edited")))
+        .execute(conn)
+        .unwrap();
+    let mut s = Seeder { conn, n: 9000 };
+    // A write-back a day after an answer; a later draft on another answered ticket asks
+    // for a person.
+    let back = s.message("t-010", t0() + Duration::days(3) + Duration::minutes(10));
+    let ask = s.message("t-011", t0() + Duration::days(5));
+    diesel::insert_into(drafts::table)
+        .values(&DraftRow {
+            id: "d-extra".into(),
+            ticket_id: "t-011".into(),
+            message_id: ask,
+            body: "Draft".into(),
+            language: "en".into(),
+            intent: Some("order_status".into()),
+            intent_score: 0.3,
+            confidence: 0.3,
+            decision: "escalate".into(),
+            reason: "seeded".into(),
+            risk_flags: "[\"human_requested\"]".into(),
+            articles: "[]".into(),
+            status: "pending".into(),
+            created_at: t0() + Duration::days(5),
+            decided_at: None,
+            decided_by: None,
+        })
+        .execute(s.conn)
+        .unwrap();
+    // An answer queued but not yet sent, then sent; another answer's row disappears.
+    s.auto_answer("t-100", t0() - Duration::days(1), None);
+    diesel::update(
+        outbox::table
+            .filter(outbox::ticket_id.eq("t-100"))
+            .filter(outbox::sent_at.is_null()),
+    )
+    .set(outbox::sent_at.eq(Some(t0() - Duration::days(1) + Duration::minutes(1))))
+    .execute(s.conn)
+    .unwrap();
+    diesel::delete(outbox::table.filter(outbox::ticket_id.eq("t-030")))
+        .execute(s.conn)
+        .unwrap();
+    // The write-back is moved out of the 7 days, then deleted again.
+    diesel::update(messages::table.find(&back))
+        .set(messages::created_at.eq(t0() + Duration::days(20)))
+        .execute(s.conn)
+        .unwrap();
+    let conn = s.conn;
+    let (kept, recomputed) = kept_and_recomputed(conn);
+    assert_eq!(kept, recomputed);
+    diesel::delete(messages::table.find(&back))
+        .execute(conn)
+        .unwrap();
+    // The draft asking for a person is dropped (its message stays: a write-back).
+    diesel::delete(drafts::table.find("d-extra"))
+        .execute(conn)
+        .unwrap();
+    let (kept, recomputed) = kept_and_recomputed(conn);
+    assert_eq!(kept, recomputed);
+
+    // And the figures read the changes: t-011's answer was followed by a request for a
+    // person until its draft was dropped; t-030's answer has no sent row any more.
+    let d = metrics::dashboard_in(conn, 15, period(), now()).unwrap();
+    assert_eq!(d.total.marked_wrong, 1);
+    assert_eq!(d.total.auto_answers_followed, 59);
+    assert_eq!(d.total.asked_person, 0);
+    assert_eq!(d.row("channel", "web").unwrap().tickets_in, 6);
+    assert_eq!(d.total.backlog, 9);
+}
+
+#[test]
+fn the_facts_follow_the_real_loop() {
+    let t = TestApp::with_kb();
+    let number = auto_answered(&t, "ana@example.com", "p1@example.com");
+    auto_answered(&t, "bob@example.com", "p2@example.com");
+    t.deliver();
+    let answer = t
+        .sent_mail()
+        .into_iter()
+        .find(|m| m.to == "ana@example.com")
+        .unwrap();
+    let reply = crate::harness::reply(
+        "ana@example.com",
+        &format!("Re: {}", answer.subject),
+        "p1-2@example.com",
+        &answer.message_id,
+        "That did not help. I want to talk to a human agent please.",
+    );
+    match t.ingest(&reply) {
+        tandem::app::ingest::Outcome::Accepted { ticket_number, .. } => {
+            assert_eq!(ticket_number, number)
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut conn = t.app.conn().unwrap();
+    let (kept, recomputed) = kept_and_recomputed(&mut conn);
+    assert_eq!(kept.0.len(), 2);
+    assert_eq!(kept.1.len(), 3);
+    assert_eq!(kept, recomputed);
+    let f = today(&t).total;
+    assert_eq!(
+        (f.auto_answers_followed, f.reopened, f.asked_person),
+        (2, 1, 1)
+    );
+}
+
 #[test]
 fn chart_ticks_are_distinct_whole_numbers() {
     use tandem::web::supervisor::axis_ticks;

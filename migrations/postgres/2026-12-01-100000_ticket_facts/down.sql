@@ -1,0 +1,12 @@
+DROP TRIGGER facts_outbox_sync ON outbox;
+DROP FUNCTION facts_outbox_sync();
+DROP TRIGGER facts_message_sync ON messages;
+DROP FUNCTION facts_message_sync();
+DROP TRIGGER facts_draft_sync ON drafts;
+DROP FUNCTION facts_draft_sync();
+DROP TRIGGER facts_ticket_sync ON tickets;
+DROP FUNCTION facts_ticket_sync();
+DROP FUNCTION draft_facts_refresh(TEXT);
+DROP FUNCTION ticket_facts_refresh(TEXT);
+DROP TABLE draft_facts;
+DROP TABLE ticket_facts;
