@@ -847,13 +847,9 @@ fn a_customer_who_never_wrote_back_is_no_reopen() {
     assert_eq!((f.asked_person, f.marked_wrong), (0, 0));
 }
 
-#[test]
-fn a_reply_after_the_sent_answer_is_a_reopen_and_asking_for_a_person_counts() {
-    let t = TestApp::with_kb();
-    let number = auto_answered(&t, "ana@example.com", "p1@example.com");
-    auto_answered(&t, "bob@example.com", "p2@example.com");
-    auto_answered(&t, "cy@example.com", "p3@example.com");
-    t.deliver();
+/// Ana answers the automated answer she was sent on ticket `number`: it did not help, she
+/// wants a person.
+fn ana_asks_for_a_person_in_reply(t: &TestApp, number: i64) {
     let answer = t
         .sent_mail()
         .into_iter()
@@ -872,6 +868,16 @@ fn a_reply_after_the_sent_answer_is_a_reopen_and_asking_for_a_person_counts() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_reply_after_the_sent_answer_is_a_reopen_and_asking_for_a_person_counts() {
+    let t = TestApp::with_kb();
+    let number = auto_answered(&t, "ana@example.com", "p1@example.com");
+    auto_answered(&t, "bob@example.com", "p2@example.com");
+    auto_answered(&t, "cy@example.com", "p3@example.com");
+    t.deliver();
+    ana_asks_for_a_person_in_reply(&t, number);
     let f = today(&t).total;
     assert_eq!(
         (f.auto_answers_followed, f.reopened, f.asked_person),
@@ -1213,24 +1219,7 @@ fn the_facts_follow_the_real_loop() {
     let number = auto_answered(&t, "ana@example.com", "p1@example.com");
     auto_answered(&t, "bob@example.com", "p2@example.com");
     t.deliver();
-    let answer = t
-        .sent_mail()
-        .into_iter()
-        .find(|m| m.to == "ana@example.com")
-        .unwrap();
-    let reply = crate::harness::reply(
-        "ana@example.com",
-        &format!("Re: {}", answer.subject),
-        "p1-2@example.com",
-        &answer.message_id,
-        "That did not help. I want to talk to a human agent please.",
-    );
-    match t.ingest(&reply) {
-        tandem::app::ingest::Outcome::Accepted { ticket_number, .. } => {
-            assert_eq!(ticket_number, number)
-        }
-        other => panic!("{other:?}"),
-    }
+    ana_asks_for_a_person_in_reply(&t, number);
     let mut conn = t.app.conn().unwrap();
     let (kept, recomputed) = kept_and_recomputed(&mut conn);
     assert_eq!(kept.0.len(), 2);
