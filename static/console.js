@@ -31,9 +31,10 @@
   }
   document.addEventListener("htmx:afterSettle", mark);
 
-  // Single-letter keys can be turned off (WCAG 2.1.4), in the key sheet; the choice is
-  // kept in this browser.
+  // Single-letter keys can be turned off (WCAG 2.1.4): for the person on their account
+  // page (the page says so in data-keys), or in this browser from the key sheet.
   function keysOff() {
+    if (document.body.dataset.keys === "off") return true;
     try { return window.localStorage.getItem("tandem:keys") === "off"; } catch (e) { return false; }
   }
 
@@ -68,6 +69,7 @@
     });
     label.appendChild(box);
     label.appendChild(document.createTextNode(" Single-key shortcuts (j, k, a, e, t, n, /) in this browser"));
+    if (document.body.dataset.keys === "off") { box.checked = false; box.disabled = true; label.appendChild(document.createTextNode(" (off on your account page)")); }
     d.appendChild(label);
     var close = document.createElement("button");
     close.type = "button"; close.textContent = "Close";

@@ -457,3 +457,10 @@ pub fn invite(
         Ok(user)
     })
 }
+
+/// Turns one's own single-letter keyboard shortcuts on or off (WCAG 2.1.4: a key that acts
+/// alone can be switched off by the person it gets in the way of).
+pub fn set_single_keys(app: &App, by: &ActingUser, on: bool) -> Result<(), AppError> {
+    let mut conn = app.conn()?;
+    Ok(store::users::set_single_keys(&mut conn, &by.id, on)?)
+}

@@ -110,6 +110,7 @@ impl NewUser {
                 active: true,
                 languages: String::new(),
                 created_at: now(),
+                single_keys: true,
             },
         })
     }

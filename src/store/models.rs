@@ -27,6 +27,8 @@ pub struct UserRow {
     pub active: bool,
     pub languages: String,
     pub created_at: NaiveDateTime,
+    /// Whether the single-letter keyboard shortcuts are on for this person.
+    pub single_keys: bool,
 }
 
 /// A one-time link of a console user; only the token's SHA-256 is kept.

@@ -53,6 +53,7 @@ diesel::table! {
         created_at -> Timestamp,
         totp_secret -> Nullable<Text>,
         totp_last_step -> Nullable<BigInt>,
+        single_keys -> Bool,
     }
 }
 

@@ -133,6 +133,7 @@ pub fn tickets(
         active: true,
         languages: String::new(),
         created_at: at,
+        single_keys: true,
     };
     insert_all!(
         &mut *conn,
@@ -321,6 +322,7 @@ pub fn metrics_history(
         active: true,
         languages: String::new(),
         created_at: now,
+        single_keys: true,
     };
     insert_all!(
         &mut *conn,

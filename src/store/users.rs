@@ -63,6 +63,14 @@ pub fn update_profile(
     Ok(())
 }
 
+/// Turns a person's single-letter keyboard shortcuts on or off.
+pub fn set_single_keys(conn: &mut DbConn, id: &str, on: bool) -> Result<(), StoreError> {
+    diesel::update(users::table.find(id))
+        .set(users::single_keys.eq(on))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The active user who speaks `language` (in their languages list) and owns the fewest
 /// open tickets, if any.
 pub fn least_busy_speaker(conn: &mut DbConn, language: &str) -> Result<Option<String>, StoreError> {

@@ -538,3 +538,24 @@ pub async fn two_factor_disable(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Deserialize)]
+pub struct KeysForm {
+    csrf_token: String,
+    /// Present (checked) when the shortcuts should be on.
+    single_keys: Option<String>,
+}
+
+/// `POST /account/keys`: one's own single-letter shortcuts on or off.
+pub async fn set_keys(
+    app: web::Data<App>,
+    user: CurrentUser,
+    form: web::Form<KeysForm>,
+) -> Result<HttpResponse, WebError> {
+    user.check_csrf(&form.csrf_token)?;
+    let (on, by) = (form.single_keys.is_some(), user.acting());
+    web::block(move || accounts::set_single_keys(&app, &by, on)).await??;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/account?notice=keys"))
+        .finish())
+}

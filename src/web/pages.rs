@@ -21,6 +21,8 @@ pub struct Layout {
     pub signed_in: bool,
     pub is_supervisor: bool,
     pub is_admin: bool,
+    /// Single-letter shortcuts on (the page tells the script).
+    pub single_keys: bool,
 }
 
 impl Layout {
@@ -34,6 +36,7 @@ impl Layout {
             signed_in: true,
             is_supervisor: user.role.allows(Role::Supervisor),
             is_admin: user.role.allows(Role::Admin),
+            single_keys: user.single_keys,
         }
     }
 
@@ -77,6 +80,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         }
         "reset_sent" => "A link to choose a new password was mailed to the user.",
         "password_set" => "Your password is set. Sign in with it.",
+        "keys" => "Keyboard shortcut setting saved.",
         "password_changed" => "Password changed. Your other sessions were signed out.",
         "two_factor_on" => "Two-factor sign-in is on: sign-in asks for a code from your app.",
         "two_factor_off" => "Two-factor sign-in is off.",

@@ -29,6 +29,8 @@ pub struct CurrentUser {
     pub session_csrf: String,
     pub ip: Option<String>,
     pub languages: String,
+    /// The single-letter keyboard shortcuts are on (a setting of the person's).
+    pub single_keys: bool,
 }
 
 /// Why a request has no usable user.
@@ -217,6 +219,7 @@ impl FromRequest for CurrentUser {
                 email: s.user.email,
                 name: s.user.name,
                 languages: s.user.languages,
+                single_keys: s.user.single_keys,
                 csrf_token: browser_csrf.unwrap_or_else(|| s.csrf_token.clone()),
                 session_csrf: s.csrf_token,
                 ip,

@@ -999,3 +999,33 @@ fn accounts_one_address_cannot_mail_the_whole_team() {
     );
     assert_eq!(events_of(&t, "password_reset_refused"), 2);
 }
+
+/// WCAG 2.1.4: a person turns the single-letter shortcuts off for themselves; every
+/// console page then tells the script so, and colleagues keep theirs.
+#[actix_web::test]
+async fn accounts_single_letter_shortcuts_can_be_turned_off_per_person() {
+    let t = TestApp::new();
+    add_user(&t, "ana@tandem.test", "agent");
+    add_user(&t, "ben@tandem.test", "agent");
+    let svc = console!(t);
+    let mut ana = Browser::default();
+    ana.login(&svc, "ana@tandem.test", PASSWORD).await;
+    let mut ben = Browser::at("10.8.8.8:1");
+    ben.login(&svc, "ben@tandem.test", PASSWORD).await;
+    const OFF: &str = "data-keys=\"off\"";
+    assert!(
+        !ana.get(&svc, "/queue").await.body.contains(OFF),
+        "on by default"
+    );
+    let saved = ana.submit(&svc, "/account/keys", &[]).await;
+    assert_eq!(saved.location, "/account?notice=keys");
+    assert!(ana.get(&svc, "/queue").await.body.contains(OFF));
+    assert!(ana.get(&svc, "/account").await.body.contains(OFF));
+    assert!(
+        !ben.get(&svc, "/queue").await.body.contains(OFF),
+        "only Ana's"
+    );
+    ana.submit(&svc, "/account/keys", &[("single_keys", "1")])
+        .await;
+    assert!(!ana.get(&svc, "/queue").await.body.contains(OFF));
+}

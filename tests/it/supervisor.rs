@@ -174,6 +174,7 @@ pub fn seed(t: &TestApp) {
                 active: true,
                 languages: String::new(),
                 created_at: t0() - Duration::days(30),
+                single_keys: true,
             },
         )
         .unwrap();
@@ -916,6 +917,7 @@ fn handling_times_are_measured_in_seconds() {
             active: true,
             languages: String::new(),
             created_at: t0(),
+            single_keys: true,
         },
     )
     .unwrap();
