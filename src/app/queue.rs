@@ -238,11 +238,12 @@ pub fn fold_counts(app: &App) -> Result<usize, AppError> {
 }
 
 fn view_counts(conn: &mut store::DbConn, user_id: &str) -> Result<Vec<ViewCount>, AppError> {
-    let by_status = store::queue::count_by_status(conn, OPEN)?;
+    // Every status at once: each view's count (and "All tickets", no statuses) is a sum.
+    let by_status = store::queue::count_by_status(conn, &[])?;
     let count_of = |statuses: &[&str]| {
         by_status
             .iter()
-            .filter(|(s, _)| statuses.contains(&s.as_str()))
+            .filter(|(s, _)| statuses.is_empty() || statuses.contains(&s.as_str()))
             .map(|(_, n)| n)
             .sum::<i64>()
     };
@@ -250,8 +251,6 @@ fn view_counts(conn: &mut store::DbConn, user_id: &str) -> Result<Vec<ViewCount>
     for (key, label, statuses, mine) in VIEWS.iter().copied() {
         let count = if mine {
             store::queue::count_assigned(conn, user_id, OPEN)?
-        } else if key == "all" {
-            store::queue::count_by_status(conn, &[])?.values().sum()
         } else {
             count_of(statuses)
         };
