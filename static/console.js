@@ -31,6 +31,12 @@
   }
   document.addEventListener("htmx:afterSettle", mark);
 
+  // Tickets ticked for a bulk action stay ticked: the poll waits until they are used.
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var t = ev.detail && ev.detail.target;
+    if (t && t.id === "queue-results" && t.querySelector("input[name=tickets]:checked")) ev.detail.shouldSwap = false;
+  });
+
   // Single-letter keys can be turned off (WCAG 2.1.4): for the person on their account
   // page (the page says so in data-keys), or in this browser from the key sheet.
   function keysOff() {
@@ -116,7 +122,9 @@
   // the ticket page loads again (after signing in), and forgotten once the console
   // confirms the send.
   var kept = (function () { try { return window.localStorage; } catch (e) { return null; } })();
-  var SENT = { replied: 1, edited: 1, approved: 1, noted: 1 };
+  var SENT = { replied: 1, edited: 1, approved: 1, noted: 1, sent_next: 1 };
+  // A saved reply chosen on purpose wins over text kept from before.
+  var chosenReply = new URLSearchParams(window.location.search).get("reply");
   function keyOf(box) {
     var action = box.form && box.form.getAttribute("action");
     if (!action || !/^\/tickets\/\d+\//.test(action)) return null;
@@ -132,7 +140,7 @@
     }
     Array.prototype.forEach.call(document.querySelectorAll("form textarea"), function (box) {
       var key = keyOf(box);
-      if (!key) return;
+      if (!key || (chosenReply && box.id === "reply-body")) return;
       var text = kept.getItem(key);
       if (text && text !== box.value) {
         box.value = text;

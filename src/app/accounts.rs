@@ -460,7 +460,15 @@ pub fn invite(
 
 /// Turns one's own single-letter keyboard shortcuts on or off (WCAG 2.1.4: a key that acts
 /// alone can be switched off by the person it gets in the way of).
-pub fn set_single_keys(app: &App, by: &ActingUser, on: bool) -> Result<(), AppError> {
+pub fn set_keys(app: &App, by: &ActingUser, single_keys: bool, open_next: bool) -> Result<(), AppError> {
     let mut conn = app.conn()?;
-    Ok(store::users::set_single_keys(&mut conn, &by.id, on)?)
+    store::users::set_keys(&mut conn, &by.id, single_keys, open_next)?;
+    store::events::record(
+        &mut conn,
+        None,
+        "console_settings_changed",
+        &by.actor(),
+        serde_json::json!({"single_keys": single_keys, "open_next": open_next}),
+    )?;
+    Ok(())
 }

@@ -738,6 +738,15 @@ fn find_thread(
             None => None,
         },
     };
+    // A reply to a ticket that was merged belongs to the ticket it was merged into.
+    let mut found = found;
+    for _ in 0..5 {
+        let Some(t) = &found else { break };
+        let Some(into) = store::organize::merged_into(conn, &t.id)? else {
+            break;
+        };
+        found = store::tickets::get_by_number(conn, into)?;
+    }
     Ok(found.filter(|t| t.status != Status::Closed.as_str()))
 }
 

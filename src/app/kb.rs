@@ -4,10 +4,12 @@
 use std::path::Path;
 
 use serde::Deserialize;
+use serde_json::json;
 
 use crate::store::models::ArticleRow;
 use crate::store::{self, kb::Upserted, new_id, now};
 
+use super::actions::ActingUser;
 use super::{App, AppError};
 
 #[derive(Debug, Deserialize)]
@@ -201,6 +203,250 @@ pub fn slug(title: &str) -> String {
     s.trim_end_matches('_').chars().take(60).collect()
 }
 
+/// Articles shown per page of the console's list.
+pub const KB_PAGE_SIZE: i64 = 50;
+
+/// What an agent typed into the article form.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleForm {
+    pub title: String,
+    pub body: String,
+    pub language: String,
+    pub intent: String,
+    /// One example question per line.
+    pub questions: String,
+}
+
+impl ArticleForm {
+    fn checked(&self) -> Result<(ArticleInput, String), AppError> {
+        let questions: Vec<String> = self
+            .questions
+            .lines()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_string)
+            .collect();
+        let input = ArticleInput {
+            title: self.title.trim().to_string(),
+            body: self.body.trim().replace("\r\n", "\n"),
+            language: self.language.trim().to_ascii_lowercase(),
+            questions,
+            intent: Some(self.intent.trim()).filter(|i| !i.is_empty()).map(str::to_string),
+        };
+        validate(&input).map_err(AppError::Invalid)?;
+        let intent = input.intent.clone().unwrap_or_else(|| slug(&input.title));
+        if intent.is_empty() {
+            return Err(AppError::Invalid("the intent is empty".into()));
+        }
+        Ok((input, intent))
+    }
+}
+
+/// The example questions of a stored article.
+pub fn questions_of(a: &store::kb::Article) -> Vec<String> {
+    serde_json::from_str(&a.questions).unwrap_or_default()
+}
+
+/// One page of the knowledge base, searched and filtered by language.
+pub fn list(
+    app: &App,
+    search: Option<&str>,
+    language: Option<&str>,
+    page: i64,
+) -> Result<(Vec<store::kb::Article>, i64), AppError> {
+    let mut conn = app.conn()?;
+    let offset = (page.max(1) - 1) * KB_PAGE_SIZE;
+    Ok(store::kb::list(&mut conn, search, language, KB_PAGE_SIZE, offset)?)
+}
+
+/// An article and its versions, newest first, each with the name of who saved it
+/// (`None`: imported from a file).
+pub fn article(
+    app: &App,
+    id: &str,
+) -> Result<(store::kb::Article, Vec<(store::kb::ArticleVersion, Option<String>)>), AppError> {
+    let mut conn = app.conn()?;
+    let a = store::kb::get(&mut conn, id)?.ok_or_else(|| AppError::NotFound("article".into()))?;
+    let versions = store::kb::versions(&mut conn, id)?;
+    let ids: Vec<String> = versions.iter().filter_map(|v| v.changed_by.clone()).collect();
+    let names = store::queue::user_names(&mut conn, &ids)?;
+    let named = versions
+        .into_iter()
+        .map(|v| {
+            let who = v
+                .changed_by
+                .as_ref()
+                .and_then(|id| names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()));
+            (v, who)
+        })
+        .collect();
+    Ok((a, named))
+}
+
+/// Creates an article (audited); the engine retrains in the background.
+pub fn create(app: &App, form: &ArticleForm, by: &ActingUser) -> Result<String, AppError> {
+    let (input, intent) = form.checked()?;
+    let mut conn = app.conn()?;
+    let id = store::transaction(&mut conn, |c| -> Result<String, AppError> {
+        let at = now();
+        let row = ArticleRow {
+            id: new_id(),
+            intent,
+            title: input.title.clone(),
+            body: input.body.clone(),
+            language: input.language.clone(),
+            questions: serde_json::to_string(&input.questions).unwrap_or_else(|_| "[]".into()),
+            created_at: at,
+            updated_at: at,
+        };
+        store::kb::create(c, &row, Some(&by.id)).map_err(conflict)?;
+        store::events::record(
+            c,
+            None,
+            "kb_article_created",
+            &by.actor(),
+            json!({"article": row.id, "intent": row.intent, "language": row.language, "version": 1}),
+        )?;
+        Ok(row.id)
+    })?;
+    app.request_retrain();
+    Ok(id)
+}
+
+fn conflict(e: store::StoreError) -> AppError {
+    match e {
+        store::StoreError::Conflict(m) => AppError::Conflict(m),
+        other => other.into(),
+    }
+}
+
+/// Saves an edit made on top of `version` (audited); `Conflict` when someone saved
+/// since. The engine retrains in the background.
+pub fn save(
+    app: &App,
+    id: &str,
+    version: i32,
+    form: &ArticleForm,
+    by: &ActingUser,
+) -> Result<i32, AppError> {
+    let (input, intent) = form.checked()?;
+    let questions = serde_json::to_string(&input.questions).unwrap_or_else(|_| "[]".into());
+    let mut conn = app.conn()?;
+    let new_version = store::transaction(&mut conn, |c| -> Result<i32, AppError> {
+        let before = store::kb::get(c, id)?.ok_or_else(|| AppError::NotFound("article".into()))?;
+        let v = store::kb::save(
+            c,
+            id,
+            version,
+            &store::kb::ArticleEdit {
+                intent: &intent,
+                language: &input.language,
+                title: &input.title,
+                body: &input.body,
+                questions: &questions,
+            },
+            Some(&by.id),
+            now(),
+        )
+        .map_err(conflict)?;
+        let mut changed = Vec::new();
+        for (field, old, new) in [
+            ("title", &before.title, &input.title),
+            ("body", &before.body, &input.body),
+            ("language", &before.language, &input.language),
+            ("intent", &before.intent, &intent),
+            ("questions", &before.questions, &questions),
+        ] {
+            if old != new {
+                changed.push(field);
+            }
+        }
+        store::events::record(
+            c,
+            None,
+            "kb_article_edited",
+            &by.actor(),
+            json!({"article": id, "intent": intent, "language": input.language, "version": v, "changed": changed}),
+        )?;
+        Ok(v)
+    })?;
+    app.request_retrain();
+    Ok(new_version)
+}
+
+/// Adds the customer's words on ticket `number` (their latest message, without quoted
+/// history, personal data replaced by placeholders) to the example questions of
+/// `article_id`, as a new version (audited on the ticket); the engine retrains in the
+/// background. Returns the article's title.
+pub fn add_example_from_ticket(
+    app: &App,
+    number: i64,
+    article_id: &str,
+    by: &ActingUser,
+) -> Result<String, AppError> {
+    let mut conn = app.conn()?;
+    let title = store::transaction(&mut conn, |c| -> Result<String, AppError> {
+        let ticket = super::actions::load_ticket(c, number)?;
+        let message = store::messages::for_ticket(c, &ticket.id)?
+            .into_iter()
+            .rev()
+            .find(|m| m.author_kind == crate::domain::AUTHOR_CUSTOMER)
+            .ok_or_else(|| AppError::Invalid("the ticket has no message from the customer".into()))?;
+        let example = example_text(&message.subject, &message.body_text);
+        if example.is_empty() {
+            return Err(AppError::Invalid("the customer's message has no text".into()));
+        }
+        let a = store::kb::get(c, article_id)?
+            .ok_or_else(|| AppError::NotFound("article".into()))?;
+        let mut questions = questions_of(&a);
+        if questions.iter().any(|q| q == &example) {
+            return Ok(a.title);
+        }
+        questions.push(example.clone());
+        let json = serde_json::to_string(&questions).unwrap_or_else(|_| "[]".into());
+        let v = store::kb::save(
+            c,
+            &a.id,
+            a.version,
+            &store::kb::ArticleEdit {
+                intent: &a.intent,
+                language: &a.language,
+                title: &a.title,
+                body: &a.body,
+                questions: &json,
+            },
+            Some(&by.id),
+            now(),
+        )
+        .map_err(conflict)?;
+        store::events::record(
+            c,
+            Some(&ticket.id),
+            "kb_example_added",
+            &by.actor(),
+            json!({"article": a.id, "intent": a.intent, "language": a.language, "version": v}),
+        )?;
+        Ok(a.title)
+    })?;
+    app.request_retrain();
+    Ok(title)
+}
+
+/// The words of a customer's message worth learning from: the new text (no quoted
+/// history or signature), with personal data replaced, at most 1,000 characters; the
+/// subject when the body says nothing.
+fn example_text(subject: &str, body: &str) -> String {
+    let (text, _) = crate::domain::quoting::split_history(body);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = if text.is_empty() {
+        subject.trim().to_string()
+    } else {
+        text
+    };
+    let redacted = crate::triage::redact_pii(&text).text;
+    redacted.chars().take(1000).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +468,38 @@ mod tests {
             slug("  Réinitialiser   le mot de passe "),
             "réinitialiser_le_mot_de_passe"
         );
+    }
+
+    #[test]
+    fn an_example_is_the_new_text_without_history_or_personal_data() {
+        let body = "My vase from order 1234 arrived broken, write me at ana@example.com\n\nOn Mon, Bob wrote:\n> Thanks for your order";
+        let e = example_text("Broken vase", body);
+        assert!(e.starts_with("My vase from order 1234 arrived broken"), "{e}");
+        assert!(!e.contains("ana@example.com"), "{e}");
+        assert!(!e.contains("Thanks for your order"), "{e}");
+        assert_eq!(example_text("Where is my parcel?", "  "), "Where is my parcel?");
+    }
+
+    #[test]
+    fn the_form_needs_a_title_a_body_and_a_language() {
+        let ok = ArticleForm {
+            title: "Returns".into(),
+            body: "Send it back within 30 days.".into(),
+            language: "EN".into(),
+            intent: String::new(),
+            questions: "How do I return?\r\n\r\n  Can I send it back?  ".into(),
+        };
+        let (input, intent) = ok.checked().unwrap();
+        assert_eq!(intent, "returns");
+        assert_eq!(input.language, "en");
+        assert_eq!(input.questions, vec!["How do I return?", "Can I send it back?"]);
+        for bad in [
+            ArticleForm { title: " ".into(), ..ok.clone() },
+            ArticleForm { body: "".into(), ..ok.clone() },
+            ArticleForm { language: "english".into(), ..ok.clone() },
+        ] {
+            assert!(bad.checked().is_err());
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod ingest_batch;
 pub mod kb;
 pub mod metrics;
+pub mod organize;
 pub mod outbox;
 pub mod participants;
 pub mod privacy;

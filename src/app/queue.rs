@@ -58,6 +58,8 @@ pub struct QueueQuery {
     pub language: Option<String>,
     pub channel: Option<String>,
     pub assignee: Option<String>,
+    pub tag: Option<String>,
+    pub priority: Option<String>,
     pub search: Option<String>,
     /// A key of [`BANDS`] ("Sent automatically" only).
     pub band: Option<String>,
@@ -79,6 +81,8 @@ pub struct QueueItem {
     pub assignee: Option<String>,
     /// Why a person has it, in short plain words (from the pending draft).
     pub reason: Option<String>,
+    pub priority: String,
+    pub tags: Vec<String>,
 }
 
 /// One automated answer in "Sent automatically".
@@ -114,6 +118,8 @@ pub struct QueueView {
     pub intents: Vec<String>,
     pub languages: Vec<String>,
     pub agents: Vec<(String, String)>,
+    /// Tags in use, most used first (the filter menu).
+    pub tags: Vec<String>,
 }
 
 /// "4 min", "2 h 5 min", "3 d 4 h".
@@ -164,6 +170,8 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
                 .map(|a| if a == "none" { String::new() } else { a })
                 .filter(|a| a != "any")
         },
+        tag: q.tag.clone().filter(|s| !s.is_empty()),
+        priority: q.priority.clone().filter(|s| !s.is_empty()),
         search: q.search.clone(),
         search_hits: None,
     };
@@ -182,6 +190,7 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
         .filter_map(|(t, _)| t.assignee_id.clone())
         .collect();
     let names = store::queue::user_names(&mut conn, &assignee_ids)?;
+    let mut labels = store::organize::labels_for(&mut conn, &ids)?;
     let at = now();
     let waited = |since: NaiveDateTime| human_duration((at - since).num_minutes());
     let items = rows
@@ -208,6 +217,8 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
                     .assignee_id
                     .and_then(|id| names.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone())),
                 reason: draft.map(plain_reason),
+                priority: labels.get(&t.id).map(|l| l.0.clone()).unwrap_or_default(),
+                tags: labels.remove(&t.id).map(|l| l.1).unwrap_or_default(),
             }
         })
         .collect();
@@ -228,7 +239,31 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
             .filter(|u| u.active)
             .map(|u| (u.id, u.name))
             .collect(),
+        tags: store::organize::known_tags(&mut conn)?,
     })
+}
+
+/// The first ticket of `view` (as the queue orders it) other than `except`: what opens
+/// after a send when the agent asked for that. Unknown views mean the default one.
+pub fn next_in_view(
+    app: &App,
+    user_id: &str,
+    view: &str,
+    except: i64,
+) -> Result<Option<i64>, AppError> {
+    let (_, _, statuses, mine) = VIEWS
+        .iter()
+        .copied()
+        .find(|v| v.0 == view)
+        .unwrap_or(VIEWS[0]);
+    let filter = QueueFilter {
+        statuses: statuses.iter().map(|s| s.to_string()).collect(),
+        assignee: mine.then(|| user_id.to_string()),
+        ..QueueFilter::default()
+    };
+    let mut conn = app.conn()?;
+    let (rows, _) = store::queue::page(&mut conn, &filter, 2, 0)?;
+    Ok(rows.into_iter().map(|(t, _)| t.number).find(|n| *n != except))
 }
 
 /// The count of every view, "All tickets" and "Sent automatically" included.
@@ -321,6 +356,7 @@ fn load_automated(
         intents,
         languages,
         agents: Vec::new(),
+        tags: Vec::new(),
     })
 }
 

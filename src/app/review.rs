@@ -24,6 +24,9 @@ pub const REJECT_REASONS: &[(&str, &str)] = &[
 ];
 
 pub struct MessageItem {
+    pub id: String,
+    /// Written by the customer (such a message can be split into a ticket of its own).
+    pub from_customer: bool,
     pub direction: String,
     pub author: String,
     pub at: NaiveDateTime,
@@ -72,6 +75,17 @@ pub struct TicketPage {
     pub participants: Vec<(String, String)>,
     /// The title of the knowledge-base article of the ticket's intent.
     pub intent_title: Option<String>,
+    /// The article of the ticket's intent in its language (else any), for "edit article"
+    /// and as the preselected article of "add as an example".
+    pub intent_article: Option<String>,
+    /// Every article: (id, intent, language, title).
+    pub articles: Vec<(String, String, String, String)>,
+    pub priority: String,
+    pub tags: Vec<String>,
+    /// The ticket this one was merged into.
+    pub merged_into: Option<i64>,
+    /// The saved replies the viewer may use: (id, title, shared).
+    pub saved_replies: Vec<(String, String, bool)>,
 }
 
 fn draft_item(row: DraftRow, human_requested: bool) -> DraftItem {
@@ -142,6 +156,8 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
                         (u.0.clone(), left.max(1))
                     }),
                 html: m.body_html.as_deref().map(crate::mail::html::sanitize),
+                from_customer: m.author_kind == domain::AUTHOR_CUSTOMER,
+                id: m.id.clone(),
                 author: author_label(&m),
                 direction: m.direction,
                 at: m.created_at,
@@ -193,6 +209,22 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
         .as_ref()
         .and_then(|id| agents.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()));
     let next_ticket = store::queue::next_waiting(&mut conn, number)?;
+    let articles = store::kb::titles(&mut conn)?;
+    let language = ticket.language.as_deref().unwrap_or("en");
+    let intent_article = ticket.intent.as_ref().and_then(|intent| {
+        let of_intent = || articles.iter().filter(|a| &a.1 == intent);
+        of_intent()
+            .find(|a| a.2 == language)
+            .or_else(|| of_intent().next())
+            .map(|a| a.0.clone())
+    });
+    let priority = store::organize::priority(&mut conn, &ticket.id)?;
+    let tags = store::organize::tags(&mut conn, &ticket.id)?;
+    let merged_into = store::organize::merged_into(&mut conn, &ticket.id)?;
+    let saved_replies = store::saved_replies::visible_to(&mut conn, &viewer.id)?
+        .into_iter()
+        .map(|r| (r.id, r.title, r.owner_id.is_none()))
+        .collect();
     store::events::record(
         &mut conn,
         Some(&ticket.id),
@@ -214,6 +246,12 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
         human_requested,
         participants,
         intent_title,
+        intent_article,
+        articles,
+        priority,
+        tags,
+        merged_into,
+        saved_replies,
     })
 }
 
@@ -530,6 +568,18 @@ pub fn attachment(
         json!({"attachment": a.id, "filename": a.filename}),
     )?;
     Ok(a)
+}
+
+/// The newest send on ticket `number` that can still be undone: (outbox id, seconds
+/// left). Shown on the next ticket when the console moved on after the send.
+pub fn undoable_send(app: &App, number: i64) -> Result<Option<(String, i64)>, AppError> {
+    let mut conn = app.conn()?;
+    let ticket = load_ticket(&mut conn, number)?;
+    let at = now();
+    Ok(store::outbox::unreleased_for_ticket(&mut conn, &ticket.id, at)?
+        .into_iter()
+        .max_by_key(|u| u.3)
+        .map(|u| (u.0, ((u.3 - at).num_seconds() + 1).max(1))))
 }
 
 /// Cancels a send that is still in its undo window (audited). The message stays in the

@@ -111,6 +111,7 @@ impl NewUser {
                 languages: String::new(),
                 created_at: now(),
                 single_keys: true,
+                open_next: false,
             },
         })
     }

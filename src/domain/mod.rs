@@ -1,6 +1,7 @@
 //! Pure types and rules: no IO, no database, no web. Everything here is unit-tested.
 
 pub mod loop_guard;
+pub mod organize;
 pub mod participants;
 pub mod quoting;
 pub mod reasons;

@@ -2,5 +2,6 @@
 
 pub mod compose;
 pub mod html;
+pub mod markdown;
 pub mod parse;
 pub mod transport;

@@ -46,6 +46,10 @@ pub struct QueueFilter {
     pub channel: Option<String>,
     /// A user id, or `Some("")` for unassigned.
     pub assignee: Option<String>,
+    /// Tickets with this tag.
+    pub tag: Option<String>,
+    /// Tickets of this priority ("normal" includes every ticket nobody set one for).
+    pub priority: Option<String>,
     pub search: Option<String>,
     /// The tickets a word `search` found (set by [`page`]; without it the search runs
     /// inside each query).
@@ -237,6 +241,36 @@ macro_rules! ticket_filters {
             Some(id) => q = q.filter(tickets::assignee_id.eq(id.to_string())),
             None => {}
         }
+        if let Some(tag) = &f.tag {
+            q = q.filter(
+                tickets::id.eq_any(
+                    super::schema::ticket_tags::table
+                        .filter(super::schema::ticket_tags::tag.eq(tag.clone()))
+                        .select(super::schema::ticket_tags::ticket_id),
+                ),
+            );
+        }
+        if let Some(p) = &f.priority {
+            use super::schema::ticket_marks;
+            // Only tickets whose priority was set have a row: "normal" is every other.
+            if p == super::organize::NORMAL {
+                q = q.filter(
+                    tickets::id.ne_all(
+                        ticket_marks::table
+                            .filter(ticket_marks::priority.ne(super::organize::NORMAL))
+                            .select(ticket_marks::ticket_id),
+                    ),
+                );
+            } else {
+                q = q.filter(
+                    tickets::id.eq_any(
+                        ticket_marks::table
+                            .filter(ticket_marks::priority.eq(p.clone()))
+                            .select(ticket_marks::ticket_id),
+                    ),
+                );
+            }
+        }
         q
     }};
 }
@@ -354,13 +388,14 @@ impl Segment {
     }
 
     /// How many tickets of this segment match: from the maintained counts unless the
-    /// filter names an assignee or a search, which the counts do not break down by.
+    /// filter names an assignee, a tag, a priority or a search, which the counts do not
+    /// break down by.
     fn count(self, conn: &mut DbConn, f: &QueueFilter) -> Result<i64, StoreError> {
         if search_term(f).is_some() {
             let d = Dialect::of(conn);
             return Ok(self.query(d, f).count().get_result(conn)?);
         }
-        if f.assignee.is_none() {
+        if f.assignee.is_none() && f.tag.is_none() && f.priority.is_none() {
             let statuses: Vec<&str> = f.statuses.iter().map(String::as_str).collect();
             return super::counts::total(
                 conn,
@@ -475,6 +510,15 @@ fn search_page(
         );
     }
     placed.retain(|t| passes(t, f));
+    if f.tag.is_some() || f.priority.is_some() {
+        let ids: Vec<String> = placed.iter().map(|t| t.id.clone()).collect();
+        let labels = super::organize::labels_for(conn, &ids)?;
+        placed.retain(|t| {
+            let (priority, tags) = labels.get(&t.id).cloned().unwrap_or_default();
+            f.tag.as_ref().is_none_or(|tag| tags.contains(tag))
+                && f.priority.as_ref().is_none_or(|p| *p == priority)
+        });
+    }
     let segment = |t: &Placed| SEGMENTS.iter().position(|s| s.holds(&t.status));
     placed.sort_by(|a, b| {
         segment(a).cmp(&segment(b)).then_with(|| match segment(a) {

@@ -54,6 +54,7 @@ diesel::table! {
         totp_secret -> Nullable<Text>,
         totp_last_step -> Nullable<BigInt>,
         single_keys -> Bool,
+        open_next -> Bool,
     }
 }
 
@@ -146,6 +147,49 @@ diesel::table! {
         questions -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> Integer,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    kb_article_versions (article_id, version) {
+        article_id -> Text,
+        version -> Integer,
+        intent -> Text,
+        language -> Text,
+        title -> Text,
+        body -> Text,
+        questions -> Text,
+        changed_by -> Nullable<Text>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    saved_replies (id) {
+        id -> Text,
+        owner_id -> Nullable<Text>,
+        title -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_marks (ticket_id) {
+        ticket_id -> Text,
+        priority -> Text,
+        merged_into -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    ticket_tags (ticket_id, tag) {
+        ticket_id -> Text,
+        tag -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -325,6 +369,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     attachments,
     kb_articles,
+    kb_article_versions,
+    saved_replies,
+    ticket_marks,
+    ticket_tags,
     drafts,
     events,
     outbox,

@@ -63,10 +63,11 @@ pub fn update_profile(
     Ok(())
 }
 
-/// Turns a person's single-letter keyboard shortcuts on or off.
-pub fn set_single_keys(conn: &mut DbConn, id: &str, on: bool) -> Result<(), StoreError> {
+/// Turns a person's single-letter keyboard shortcuts, and opening the next ticket after
+/// sending, on or off.
+pub fn set_keys(conn: &mut DbConn, id: &str, single_keys: bool, open_next: bool) -> Result<(), StoreError> {
     diesel::update(users::table.find(id))
-        .set(users::single_keys.eq(on))
+        .set((users::single_keys.eq(single_keys), users::open_next.eq(open_next)))
         .execute(conn)?;
     Ok(())
 }

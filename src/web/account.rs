@@ -544,6 +544,8 @@ pub struct KeysForm {
     csrf_token: String,
     /// Present (checked) when the shortcuts should be on.
     single_keys: Option<String>,
+    /// Present (checked) when a send should open the next ticket.
+    open_next: Option<String>,
 }
 
 /// `POST /account/keys`: one's own single-letter shortcuts on or off.
@@ -553,8 +555,8 @@ pub async fn set_keys(
     form: web::Form<KeysForm>,
 ) -> Result<HttpResponse, WebError> {
     user.check_csrf(&form.csrf_token)?;
-    let (on, by) = (form.single_keys.is_some(), user.acting());
-    web::block(move || accounts::set_single_keys(&app, &by, on)).await??;
+    let (keys, next, by) = (form.single_keys.is_some(), form.open_next.is_some(), user.acting());
+    web::block(move || accounts::set_keys(&app, &by, keys, next)).await??;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/account?notice=keys"))
         .finish())

@@ -7,12 +7,14 @@ pub mod auth;
 pub mod error;
 pub mod failed_mail;
 pub mod health;
+pub mod kb;
 pub mod inbound;
 pub mod metrics;
 pub mod pages;
 pub mod presence;
 pub mod privacy;
 pub mod queue;
+pub mod replies;
 pub mod session;
 pub mod supervisor;
 pub mod ticket;
@@ -72,11 +74,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         "/queue/automated/{draft}/wrong",
         web::post().to(queue::mark_wrong),
     )
+    .route("/queue/bulk", web::post().to(queue::bulk))
     .route("/tickets/{number}", web::get().to(ticket::show))
     .route(
         "/tickets/{number}/presence",
         web::get().to(ticket::presence),
     )
+    .route("/tickets/{number}/split", web::post().to(ticket::split))
     .route("/tickets/{number}/{action}", web::post().to(ticket::act))
     .route("/attachments/{id}", web::get().to(ticket::attachment))
     .route("/admin/users", web::get().to(users::list))
@@ -98,6 +102,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/healthz", web::get().to(health::healthz))
     .route("/metrics", web::get().to(metrics::metrics))
     .route("/inbound/email", web::post().to(inbound::email))
+    .configure(kb::routes)
+    .configure(replies::routes)
     .configure(privacy::routes)
     .configure(supervisor::routes)
     .configure(wording::routes);

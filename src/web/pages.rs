@@ -23,6 +23,8 @@ pub struct Layout {
     pub is_admin: bool,
     /// Single-letter shortcuts on (the page tells the script).
     pub single_keys: bool,
+    /// A send opens the next ticket of the view.
+    pub open_next: bool,
 }
 
 impl Layout {
@@ -37,6 +39,7 @@ impl Layout {
             is_supervisor: user.role.allows(Role::Supervisor),
             is_admin: user.role.allows(Role::Admin),
             single_keys: user.single_keys,
+            open_next: user.open_next,
         }
     }
 
@@ -94,6 +97,19 @@ fn notice_text(code: &str) -> Option<&'static str> {
         }
         "signed_out" => "You are signed out.",
         "welcome" => "Welcome! Your admin account is ready.",
+        "sent_next" => "Sent. This is the next ticket of your view; the one you answered can still be undone above.",
+        "priority" => "Priority changed.",
+        "tags" => "Tags changed.",
+        "merged" => "Merged: every message is on the other ticket now, and this one is closed.",
+        "split" => "The message is a ticket of its own now, assigned to you.",
+        "saved_reply_saved" => "Saved reply saved.",
+        "saved_reply_deleted" => "Saved reply deleted.",
+        "bulk" => "Done for the selected tickets; any that could not take the change are listed.",
+        "kb_created" => "Article created. The engine learns from it in the background.",
+        "kb_saved" => "New version saved. The engine learns from it in the background.",
+        "example_added" => {
+            "The customer's words were added as an example of the article; the engine learns from it in the background."
+        }
         _ => return None,
     })
 }

@@ -24,8 +24,14 @@ pub struct QueueParams {
     assignee: Option<String>,
     q: Option<String>,
     band: Option<String>,
+    tag: Option<String>,
+    priority: Option<String>,
     page: Option<i64>,
     notice: Option<String>,
+    /// After a bulk action: how many changed, and the numbers left as they were
+    /// (`1001.1002`).
+    done: Option<usize>,
+    skipped: Option<String>,
 }
 
 impl QueueParams {
@@ -40,6 +46,8 @@ impl QueueParams {
             ("assignee", &self.assignee),
             ("q", &self.q),
             ("band", &self.band),
+            ("tag", &self.tag),
+            ("priority", &self.priority),
         ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 parts.push(format!("{k}={}", super::session::urlencode(v)));
@@ -63,6 +71,11 @@ struct QueuePage {
     bands: &'static [(&'static str, &'static str, f64, f64)],
     can_mark: bool,
     csrf: String,
+    tag: String,
+    priority: String,
+    priorities: &'static [(&'static str, &'static str)],
+    /// A bulk action's report: changed, and the tickets left as they were.
+    bulk: Option<(usize, Vec<i64>)>,
 }
 
 #[derive(Template)]
@@ -87,6 +100,8 @@ pub async fn queue(
         language: p.language.clone(),
         channel: p.channel.clone(),
         assignee: p.assignee.clone(),
+        tag: p.tag.clone(),
+        priority: p.priority.clone(),
         search: p.q.clone(),
         band: p.band.clone(),
         page: p.page.unwrap_or(1),
@@ -112,8 +127,79 @@ pub async fn queue(
         bands: queue::BANDS,
         can_mark: user.role.allows(Role::Supervisor),
         csrf: user.csrf_token.clone(),
+        tag: p.tag.clone().unwrap_or_default(),
+        priority: p.priority.clone().unwrap_or_default(),
+        priorities: crate::domain::organize::PRIORITIES,
+        bulk: p.done.map(|done| {
+            let skipped = p
+                .skipped
+                .as_deref()
+                .unwrap_or_default()
+                .split('.')
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            (done, skipped)
+        }),
         q: view,
     })
+}
+
+#[derive(Deserialize)]
+pub struct BulkForm {
+    csrf_token: String,
+    action: String,
+    #[serde(default)]
+    tag: String,
+    back: Option<String>,
+}
+
+/// `POST /queue/bulk`: one action (assign, status, tag) on the ticked tickets, each
+/// audited as if done on its page. The form repeats `tickets`, so it is read by hand.
+pub async fn bulk(
+    app: web::Data<App>,
+    user: CurrentUser,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, WebError> {
+    use crate::app::organize::{self, Bulk};
+    user.require(Role::Agent)?;
+    let pairs = pairs.into_inner();
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let form = BulkForm {
+        csrf_token: get("csrf_token").unwrap_or_default(),
+        action: get("action").unwrap_or_default(),
+        tag: get("tag").unwrap_or_default(),
+        back: get("back"),
+    };
+    user.check_csrf(&form.csrf_token)?;
+    let numbers: Vec<i64> = pairs
+        .iter()
+        .filter(|(n, _)| n == "tickets")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let action = match form.action.split_once(':') {
+        Some(("assign", who)) => Bulk::Assign(Some(who.to_string()).filter(|w| !w.is_empty())),
+        Some(("status", s)) => Bulk::Status(s.to_string()),
+        None if form.action == "tag" => Bulk::Tag(form.tag.clone()),
+        _ => return Err(crate::app::AppError::Invalid("choose what to do with the tickets".into()).into()),
+    };
+    let by = user.acting();
+    let report = web::block(move || organize::bulk(&app, &numbers, &action, &by)).await??;
+    let back = form
+        .back
+        .as_deref()
+        .filter(|b| b.starts_with("/queue?") && !b.contains("//"))
+        .unwrap_or("/queue?");
+    let skipped: Vec<String> = report.skipped.iter().map(|(n, _)| n.to_string()).collect();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!(
+                "{back}&done={}&skipped={}",
+                report.done,
+                skipped.join(".")
+            ),
+        ))
+        .finish())
 }
 
 #[derive(Deserialize)]

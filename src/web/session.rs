@@ -31,6 +31,8 @@ pub struct CurrentUser {
     pub languages: String,
     /// The single-letter keyboard shortcuts are on (a setting of the person's).
     pub single_keys: bool,
+    /// Open the next ticket of the view after sending.
+    pub open_next: bool,
 }
 
 /// Why a request has no usable user.
@@ -220,6 +222,7 @@ impl FromRequest for CurrentUser {
                 name: s.user.name,
                 languages: s.user.languages,
                 single_keys: s.user.single_keys,
+                open_next: s.user.open_next,
                 csrf_token: browser_csrf.unwrap_or_else(|| s.csrf_token.clone()),
                 session_csrf: s.csrf_token,
                 ip,

@@ -25,6 +25,14 @@ struct TicketTemplate {
     statuses: Vec<(&'static str, &'static str)>,
     can_download: bool,
     can_mark_vip: bool,
+    /// The view the agent came from (kept on the sending forms for "open next").
+    view: String,
+    /// The reply box's text: a saved reply with its placeholders filled.
+    prefill: String,
+    /// A send on the ticket the console came from that can still be undone:
+    /// (ticket number, outbox id, seconds left).
+    previous_send: Option<(i64, String, i64)>,
+    priorities: &'static [(&'static str, &'static str)],
 }
 
 impl TicketTemplate {
@@ -36,6 +44,18 @@ impl TicketTemplate {
 #[derive(Deserialize)]
 pub struct PageParams {
     notice: Option<String>,
+    view: Option<String>,
+    /// A saved reply to put in the reply box.
+    reply: Option<String>,
+    /// The ticket the console came from after a send.
+    from: Option<i64>,
+}
+
+/// A view key as it may travel in links (letters and `_` only).
+fn view_key(v: Option<&str>) -> String {
+    v.filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .unwrap_or_default()
+        .to_string()
 }
 
 pub async fn show(
@@ -48,7 +68,32 @@ pub async fn show(
     user.require(Role::Agent)?;
     let number = number.into_inner();
     let acting = user.acting();
-    let page = web::block(move || review::page(&app, number, &acting)).await??;
+    let view = view_key(p.view.as_deref());
+    let (reply, from, agent_id, agent_name) =
+        (p.reply.clone(), p.from, user.id.clone(), user.name.clone());
+    let view2 = view.clone();
+    let (page, prefill, previous_send, next_in_view) = web::block(move || {
+        let page = review::page(&app, number, &acting)?;
+        let prefill = match reply.as_deref().filter(|r| !r.is_empty()) {
+            Some(id) => crate::app::organize::filled_reply(&app, number, id, &agent_id, &agent_name)?,
+            None => String::new(),
+        };
+        let previous_send = match from.filter(|f| *f != number) {
+            Some(f) => review::undoable_send(&app, f)?.map(|(id, left)| (f, id, left)),
+            None => None,
+        };
+        let next_in_view = if view2.is_empty() {
+            None
+        } else {
+            crate::app::queue::next_in_view(&app, &agent_id, &view2, number)?
+        };
+        Ok::<_, AppError>((page, prefill, previous_send, next_in_view))
+    })
+    .await??;
+    let mut page = page;
+    if next_in_view.is_some() {
+        page.next_ticket = next_in_view;
+    }
     let others = presence.heartbeat(number, &user.id, &user.name, false);
     let statuses = [Status::WaitingOnCustomer, Status::Resolved, Status::Closed]
         .into_iter()
@@ -73,6 +118,10 @@ pub async fn show(
         statuses,
         can_download: user.role.allows(Role::Agent),
         can_mark_vip: user.role.allows(Role::Supervisor),
+        view,
+        prefill,
+        previous_send,
+        priorities: crate::domain::organize::PRIORITIES,
     })
 }
 
@@ -118,6 +167,18 @@ pub struct ActionForm {
     outbox_id: Option<String>,
     /// A participant's address.
     address: Option<String>,
+    priority: Option<String>,
+    tag: Option<String>,
+    /// The ticket number to merge into.
+    into: Option<String>,
+    /// The article to add the customer's words to.
+    article_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ActParams {
+    /// The view the agent works through ("open next"); on the form's address.
+    view: Option<String>,
 }
 
 fn back(number: i64, notice: &str) -> HttpResponse {
@@ -134,6 +195,7 @@ pub async fn act(
     app: web::Data<App>,
     user: CurrentUser,
     path: web::Path<(i64, String)>,
+    q: web::Query<ActParams>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, WebError> {
     user.require(Role::Agent)?;
@@ -145,6 +207,9 @@ pub async fn act(
     }
     let form = form.into_inner();
     let by = user.acting();
+    let view = view_key(q.view.as_deref());
+    let sends = matches!(action.as_str(), "approve" | "send-edited" | "reply");
+    let (app2, user_id) = (app.clone(), user.id.clone());
     let result = web::block(move || {
         let draft = form.draft_id.as_deref().unwrap_or_default();
         let body = form.body.as_deref().unwrap_or_default();
@@ -211,11 +276,62 @@ pub async fn act(
                 Some(&by),
             )
             .map(|_| review::Done { notice: "vip" }),
+            "priority" => crate::app::organize::set_priority(
+                &app,
+                number,
+                form.priority.as_deref().unwrap_or_default(),
+                &by,
+            ),
+            "tag-add" => crate::app::organize::add_tag(
+                &app,
+                number,
+                form.tag.as_deref().unwrap_or_default(),
+                &by,
+            ),
+            "tag-remove" => crate::app::organize::remove_tag(
+                &app,
+                number,
+                form.tag.as_deref().unwrap_or_default(),
+                &by,
+            ),
+            "merge" => {
+                let into = form
+                    .into
+                    .as_deref()
+                    .map(|s| s.trim().trim_start_matches('#'))
+                    .and_then(|s| s.parse::<i64>().ok())
+                    .ok_or_else(|| AppError::Invalid("give the number of the ticket to merge into".into()))?;
+                crate::app::organize::merge(&app, number, into, &by)
+            }
+            "add-example" => crate::app::kb::add_example_from_ticket(
+                &app,
+                number,
+                form.article_id.as_deref().unwrap_or_default(),
+                &by,
+            )
+            .map(|_| review::Done {
+                notice: "example_added",
+            }),
             other => Err(AppError::NotFound(format!("action {other}"))),
         }
     })
     .await?;
     match result {
+        Ok(done) if sends && user.open_next => {
+            let next = web::block(move || {
+                crate::app::queue::next_in_view(&app2, &user_id, &view, number).map(|n| (n, view))
+            })
+            .await??;
+            Ok(match next {
+                (Some(n), view) => HttpResponse::SeeOther()
+                    .insert_header((
+                        header::LOCATION,
+                        format!("/tickets/{n}?notice=sent_next&from={number}&view={view}"),
+                    ))
+                    .finish(),
+                (None, _) => back(number, done.notice),
+            })
+        }
         Ok(done) => Ok(back(number, done.notice)),
         Err(AppError::Conflict(_)) => Ok(back(number, "conflict")),
         Err(e) => Err(e.into()),
@@ -250,4 +366,27 @@ pub async fn attachment(
         ))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(a.content))
+}
+
+#[derive(Deserialize)]
+pub struct SplitForm {
+    csrf_token: String,
+    message_id: String,
+}
+
+/// `POST /tickets/{number}/split`: one customer message becomes a ticket of its own;
+/// the agent lands on it.
+pub async fn split(
+    app: web::Data<App>,
+    user: CurrentUser,
+    number: web::Path<i64>,
+    form: web::Form<SplitForm>,
+) -> Result<HttpResponse, WebError> {
+    user.require(Role::Agent)?;
+    user.check_csrf(&form.csrf_token)?;
+    let (number, by, message) = (number.into_inner(), user.acting(), form.message_id.clone());
+    let new = web::block(move || crate::app::organize::split(&app, number, &message, &by)).await??;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/tickets/{new}?notice=split")))
+        .finish())
 }
