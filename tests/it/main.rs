@@ -13,6 +13,7 @@ mod scale;
 mod schema;
 mod security;
 mod smtp;
+mod team;
 mod supervisor;
 mod views;
 mod voice;
