@@ -126,7 +126,8 @@
   // A saved reply chosen on purpose wins over text kept from before.
   var chosenReply = new URLSearchParams(window.location.search).get("reply");
   function keyOf(box) {
-    var action = box.form && box.form.getAttribute("action");
+    // The view in the address (?view=) does not make it another box.
+    var action = box.form && (box.form.getAttribute("action") || "").split("?")[0];
     if (!action || !/^\/tickets\/\d+\//.test(action)) return null;
     return "tandem:text:" + action + ":" + (box.name || box.id);
   }

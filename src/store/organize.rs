@@ -129,7 +129,7 @@ pub fn merged_into(conn: &mut DbConn, ticket_id: &str) -> Result<Option<i64>, St
 }
 
 /// Moves every message of `from` to `into`, marks `from` as merged into ticket number
-/// `into_number`, carries its tags over and lays its pending drafts aside (the merged
+/// `into_number`, carries its tags and participants over and lays its pending drafts aside (the merged
 /// ticket's messages are answered on the other one). Returns how many messages moved.
 pub fn merge(
     conn: &mut DbConn,
@@ -153,6 +153,10 @@ pub fn merge(
     }
     for tag in tags(conn, from)? {
         add_tag(conn, into, &tag)?;
+    }
+    // Whoever could write on the merged thread still can.
+    for (address, source) in super::participants::list(conn, from)? {
+        super::participants::add(conn, into, &address, &source, now())?;
     }
     diesel::update(
         drafts::table

@@ -108,6 +108,7 @@ pub async fn queue(
     };
     let user_id = user.id.clone();
     let view = web::block(move || queue::load(&app, &user_id, &query)).await??;
+    let view_key = view.view.to_string();
     if req.headers().contains_key("HX-Request") {
         return render(&QueueResults {
             q: view,
@@ -116,7 +117,7 @@ pub async fn queue(
             csrf: user.csrf_token.clone(),
         });
     }
-    render(&QueuePage {
+    let mut resp = render(&QueuePage {
         layout: Layout::new(&user, "queue").with_notice(p.notice.as_deref()),
         query: p.base_query(),
         search: p.q.clone().unwrap_or_default(),
@@ -141,8 +142,21 @@ pub async fn queue(
             (done, skipped)
         }),
         q: view,
-    })
+    })?;
+    // The view the agent works through: "open the next ticket after sending" continues
+    // in it (the ticket links stay plain `/tickets/N`).
+    let _ = resp.add_cookie(
+        &actix_web::cookie::Cookie::build(VIEW_COOKIE, view_key)
+            .path("/")
+            .http_only(true)
+            .same_site(actix_web::cookie::SameSite::Lax)
+            .finish(),
+    );
+    Ok(resp)
 }
+
+/// The cookie that remembers the queue view last opened.
+pub const VIEW_COOKIE: &str = "tandem_view";
 
 #[derive(Deserialize)]
 pub struct BulkForm {

@@ -51,6 +51,17 @@ pub struct PageParams {
     from: Option<i64>,
 }
 
+/// The view the agent works through: the one named in the address, else the queue view
+/// they opened last (a cookie the queue sets).
+fn current_view(req: &actix_web::HttpRequest, named: Option<&str>) -> String {
+    let named = view_key(named);
+    if !named.is_empty() {
+        return named;
+    }
+    let cookie = req.cookie(super::queue::VIEW_COOKIE);
+    view_key(cookie.as_ref().map(|c| c.value()))
+}
+
 /// A view key as it may travel in links (letters and `_` only).
 fn view_key(v: Option<&str>) -> String {
     v.filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
@@ -59,6 +70,7 @@ fn view_key(v: Option<&str>) -> String {
 }
 
 pub async fn show(
+    req: actix_web::HttpRequest,
     app: web::Data<App>,
     presence: web::Data<Presence>,
     user: CurrentUser,
@@ -68,7 +80,7 @@ pub async fn show(
     user.require(Role::Agent)?;
     let number = number.into_inner();
     let acting = user.acting();
-    let view = view_key(p.view.as_deref());
+    let view = current_view(&req, p.view.as_deref());
     let (reply, from, agent_id, agent_name) =
         (p.reply.clone(), p.from, user.id.clone(), user.name.clone());
     let view2 = view.clone();
@@ -192,6 +204,7 @@ fn back(number: i64, notice: &str) -> HttpResponse {
 
 /// Runs one action; a lost race becomes the "someone else acted first" notice.
 pub async fn act(
+    req: actix_web::HttpRequest,
     app: web::Data<App>,
     user: CurrentUser,
     path: web::Path<(i64, String)>,
@@ -207,7 +220,7 @@ pub async fn act(
     }
     let form = form.into_inner();
     let by = user.acting();
-    let view = view_key(q.view.as_deref());
+    let view = current_view(&req, q.view.as_deref());
     let sends = matches!(action.as_str(), "approve" | "send-edited" | "reply");
     let (app2, user_id) = (app.clone(), user.id.clone());
     let result = web::block(move || {

@@ -145,11 +145,63 @@ try {
     assert.deepEqual(byNumber, { 1001: 'waiting_on_customer', 1002: 'waiting_on_customer', 1003: 'in_progress' });
   });
 
-  async function signIn(p, email) {
+  async function signIn(p, email, password = PASSWORD) {
     await p.fill('input[name=email]', email);
-    await p.fill('input[name=password]', PASSWORD);
+    await p.fill('input[name=password]', password);
     await p.click('button[type=submit]');
   }
+
+  await step('an agent fixes the article of a ticket from the ticket page', async () => {
+    await page.goto(base + '/tickets/1003');
+    await page.click('#edit-article');
+    await page.waitForURL(/\/kb\/[^/?]+$/);
+    const body = await page.inputValue('#kb-body');
+    await page.fill('#kb-body', body + '\n\nRefunds reach your account within **5 working days**.');
+    await page.click('button:has-text("Save a new version")');
+    await page.waitForURL(/notice=kb_saved/);
+    assert.match(await page.locator('#kb-versions').innerText(), /Version 2/);
+    assert.match(await page.locator('#kb-preview').innerHTML(), /<strong>5 working days<\/strong>/);
+  });
+
+  await step('after Ctrl+Enter sends a reply, the next ticket of the view opens', async () => {
+    await page.goto(base + '/account');
+    await page.check('input[name=open_next]');
+    await page.click('form[action="/account/keys"] button[type=submit]');
+    await page.waitForURL(/notice=keys/);
+    await page.goto(base + '/queue?view=open');
+    await page.click('#queue-results a[href^="/tickets/1003"]');
+    await page.waitForURL(/\/tickets\/1003$/);
+    await page.fill('#reply-body', 'Hello Cat, your refund is approved. Eve');
+    await page.focus('#reply-body');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForURL(/notice=sent_next&from=1003&view=open/);
+    assert.match(page.url(), /\/tickets\/100[12]\?/);
+    await page.screenshot({ path: join(shots, 'next-ticket-after-send-1440.png'), fullPage: true });
+  });
+
+  await step('a reset link from the command line sets a password that signs in, once', async () => {
+    const out = tandem(['user', 'reset', 'e2e@test.example']);
+    const path = out.match(/\/reset\/[A-Za-z0-9_-]+/)[0];
+    const other = await browser.newContext();
+    const rp = await other.newPage();
+    await rp.goto(base + path);
+    await rp.fill('input[name=password]', 'a-brand-new-pass-42');
+    await rp.fill('input[name=password_again]', 'a-brand-new-pass-42');
+    await rp.click('button:has-text("Set password")');
+    await rp.waitForURL(/\/login/);
+    await signIn(rp, 'e2e@test.example', 'a-brand-new-pass-42');
+    await rp.waitForURL(/\/queue/);
+    await rp.goto(base + path);
+    assert.equal(await rp.locator('input[name=password_again]').count(), 0, 'the link works once');
+    await other.close();
+    // The reset ended the agent's other sessions, and the old password is worthless.
+    await page.goto(base + '/queue');
+    assert.match(page.url(), /\/login\?next=/);
+    await signIn(page, 'e2e@test.example');
+    assert.match(await page.locator('.error, [role=alert]').first().innerText(), /./);
+    await signIn(page, 'e2e@test.example', 'a-brand-new-pass-42');
+    await page.waitForURL(/\/queue/);
+  });
 
   await step('an expired session during polling shows a notice in place and stops polling', async () => {
     await page.goto(base + '/queue?view=all');
@@ -159,7 +211,7 @@ try {
     assert.equal(await page.locator('input[name=password]').count(), 0, 'no nested sign-in page');
     await page.screenshot({ path: join(shots, 'poll-expired-1440.png'), fullPage: true });
     await page.click('.signed-out a');
-    await signIn(page, 'e2e@test.example');
+    await signIn(page, 'e2e@test.example', 'a-brand-new-pass-42');
     await page.waitForURL(/\/queue\?view=all$/);
   });
 
@@ -168,9 +220,9 @@ try {
     const text = 'Hello Cat, I am looking into your refund now. Eve';
     await page.fill('#reply-body', text);
     await page.context().clearCookies({ name: 'tandem_session' });
-    await page.click('form[action$="/reply"] button[type=submit]');
+    await page.click('#reply-form button[type=submit]');
     await page.waitForURL(/\/login\?next=/);
-    await signIn(page, 'e2e@test.example');
+    await signIn(page, 'e2e@test.example', 'a-brand-new-pass-42');
     await page.waitForURL(base + '/tickets/1003');
     assert.equal(await page.inputValue('#reply-body'), text, 'the typed reply came back');
     await page.screenshot({ path: join(shots, 'reply-restored-1440.png'), fullPage: true });
@@ -200,7 +252,7 @@ try {
     await step(`no serious or critical accessibility violations, nothing wider than the screen, at ${width} px`, async () => {
       await sp.setViewportSize({ width, height: 900 });
       const found = [];
-      for (const path of ['/queue', '/queue?view=automated', '/tickets/1003', '/supervisor', '/supervisor/dial', '/admin/users', '/admin/audit']) {
+      for (const path of ['/queue', '/queue?view=automated', '/tickets/1003', '/supervisor', '/supervisor/dial', '/admin/users', '/admin/audit', '/kb', '/kb/new', '/replies']) {
         await sp.goto(base + path);
         // Usable at a phone's width: nothing wider than the screen (wide tables become cards).
         const wide = await sp.evaluate(() => document.documentElement.scrollWidth);
