@@ -97,7 +97,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         }
         "signed_out" => "You are signed out.",
         "welcome" => "Welcome! Your admin account is ready.",
-        "sent_next" => "Sent. This is the next ticket of your view; the one you answered can still be undone above.",
+        "sent_next" => "Sent. This is the next ticket of your view; the answer you sent can still be undone below while its window lasts.",
         "priority" => "Priority changed.",
         "tags" => "Tags changed.",
         "merged" => "Merged: every message is on the other ticket now, and this one is closed.",
