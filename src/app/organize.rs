@@ -22,6 +22,12 @@ fn in_tx<T>(app: &App, f: impl FnOnce(&mut DbConn) -> Result<T, AppError>) -> Re
     }
 }
 
+/// A new version of the ticket as it was read, or a conflict when someone changed it since.
+fn touch(c: &mut DbConn, ticket: &TicketRow) -> Result<(), AppError> {
+    store::tickets::update(c, ticket, &store::tickets::TicketUpdate::status(&ticket.status))?;
+    Ok(())
+}
+
 pub fn set_priority(app: &App, number: i64, priority: &str, by: &ActingUser) -> Result<Done, AppError> {
     if !rules::is_priority(priority) {
         return Err(AppError::Invalid(format!("no priority {priority:?}")));
@@ -102,6 +108,12 @@ pub fn merge(app: &App, number: i64, into: i64, by: &ActingUser) -> Result<Done,
                 "ticket #{into} is closed: merge it the other way round, or into an open ticket"
             )));
         }
+        // Both tickets move to a new version: a merge the other way round, or any other
+        // change to either, made at the same time, fails instead of crossing this one.
+        touch(c, &target)?;
+        if from.status == Status::Closed.as_str() {
+            touch(c, &from)?;
+        }
         let moved = store::organize::merge(c, &from.id, &target.id, target.number)?;
         if from.status != Status::Closed.as_str() {
             actions::transition_in(c, number, Transition::Close, by)?;
@@ -170,6 +182,9 @@ pub fn split(app: &App, number: i64, message_id: &str, by: &ActingUser) -> Resul
             first_response_at: None,
             resolved_at: None,
         };
+        // The ticket moves to a new version: the same message split twice at once makes
+        // one new ticket, the other attempt fails.
+        touch(c, &ticket)?;
         store::tickets::insert(c, &row)?;
         store::organize::move_message(c, &message.id, &row.id)?;
         store::events::record(

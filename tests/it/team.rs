@@ -479,3 +479,30 @@ async fn after_a_send_the_next_ticket_opens_and_the_send_can_still_be_undone() {
     let sent: Vec<_> = t.sent_mail().into_iter().filter(|m| m.body.contains("One more thing.")).collect();
     assert!(sent.is_empty(), "the undone reply never left");
 }
+
+#[actix_web::test]
+async fn two_merges_the_opposite_way_at_once_leave_one_merge() {
+    let t = TestApp::with_kb();
+    let agent = add_user(&t, "ana@tandem.test", "agent");
+    let (a, _) = accepted(&t.ingest(&email("kim@example.com", "Invoice 9", "x1@x", "My invoice 9 is wrong, I am very angry.")));
+    let (b, _) = accepted(&t.ingest(&email("kim@example.com", "Invoice 9 again", "x2@x", "Invoice 9 still wrong, I am very angry.")));
+    let by = tandem::app::actions::ActingUser { id: agent, ip: None };
+    let barrier = std::sync::Barrier::new(2);
+    let results: Vec<bool> = std::thread::scope(|s| {
+        let one = s.spawn(|| {
+            barrier.wait();
+            tandem::app::organize::merge(&t.app, a, b, &by).is_ok()
+        });
+        let other = s.spawn(|| {
+            barrier.wait();
+            tandem::app::organize::merge(&t.app, b, a, &by).is_ok()
+        });
+        vec![one.join().unwrap(), other.join().unwrap()]
+    });
+    assert_eq!(results.iter().filter(|ok| **ok).count(), 1, "{results:?}");
+    let (kept, merged) = if results[0] { (b, a) } else { (a, b) };
+    assert_eq!(messages(&t, kept).len(), 4, "both customer messages and both acknowledgements");
+    assert!(messages(&t, merged).is_empty());
+    assert_eq!(ticket(&t, merged).status, "closed");
+    assert_ne!(ticket(&t, kept).status, "closed");
+}
