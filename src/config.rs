@@ -31,6 +31,9 @@ pub struct Config {
     /// Seconds a console send or an automatic answer waits in the outbox before it is
     /// released, so that a person can undo it (`TANDEM_UNDO_SECONDS`, default 10).
     pub undo_seconds: i64,
+    /// The web form's time trap: a form sent sooner after it was shown was not typed by a
+    /// person (`TANDEM_FORM_MIN_SECONDS`, default 3).
+    pub form_min_seconds: i64,
     /// Days raw mail is kept after it was processed (`TANDEM_RETENTION_RAW_DAYS`, default
     /// 30; `off` keeps it for ever).
     pub retention_raw_days: Option<i64>,
@@ -164,6 +167,7 @@ impl Config {
             secure_cookies: get("TANDEM_SECURE_COOKIES").is_some_and(|v| v == "1" || v == "true"),
             outbox_poll_ms: parse_i64("TANDEM_OUTBOX_POLL_MS", 500)? as u64,
             undo_seconds: parse_i64("TANDEM_UNDO_SECONDS", 10)?.max(0),
+            form_min_seconds: parse_i64("TANDEM_FORM_MIN_SECONDS", 3)?.max(0),
             retention_raw_days: parse_days("TANDEM_RETENTION_RAW_DAYS", 30)?,
             retention_closed_days: parse_days("TANDEM_RETENTION_CLOSED_DAYS", 365)?,
             secret_key: match get("TANDEM_SECRET_KEY") {

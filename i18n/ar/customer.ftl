@@ -24,6 +24,10 @@ acknowledgement =
 
     لإضافة أي شيء، ما عليك سوى الرد على هذه الرسالة مع إبقاء [#{ $number }] في الموضوع.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = تابع حالة طلبك أو أضف إليه من هنا: { $link }
+
 ## The line under every automatic answer.
 disclosure = كُتبت هذه الإجابة تلقائياً بواسطة مساعد الدعم لدينا (التذكرة #{ $number }). إذا لم تحل مشكلتك، فأرسل كلمة "{ human-word }" وسيتولى أحد الموظفين الأمر.
 

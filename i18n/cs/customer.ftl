@@ -24,6 +24,10 @@ acknowledgement =
 
     Chcete-li něco doplnit, odpovězte na tento e-mail a ponechte [#{ $number }] v předmětu.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Stav svého požadavku uvidíte a doplnit ho můžete zde: { $link }
+
 ## The line under every automatic answer.
 disclosure = Tuto odpověď napsal automaticky náš asistent podpory (požadavek #{ $number }). Pokud Váš problém neřeší, odpovězte slovem „{ human-word }“ a převezme to člověk.
 

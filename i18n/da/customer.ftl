@@ -24,6 +24,10 @@ acknowledgement =
 
     Hvis du vil tilføje noget, så svar blot på denne e-mail og behold [#{ $number }] i emnefeltet.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Se, hvor din henvendelse står, eller tilføj noget her: { $link }
+
 ## The line under every automatic answer.
 disclosure = Dette svar er skrevet automatisk af vores supportassistent (sag #{ $number }). Hvis det ikke løser dit problem, så svar med ordet "{ human-word }", og en medarbejder tager over.
 

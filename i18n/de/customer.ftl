@@ -24,6 +24,10 @@ acknowledgement =
 
     Wenn Sie etwas ergänzen möchten, antworten Sie einfach auf diese E-Mail und lassen Sie [#{ $number }] im Betreff stehen.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Hier sehen Sie den Stand Ihrer Anfrage und können sie ergänzen: { $link }
+
 ## The line under every automatic answer.
 disclosure = Diese Antwort wurde automatisch von unserem Support-Assistenten erstellt (Ticket #{ $number }). Wenn sie Ihnen nicht hilft, antworten Sie mit dem Wort "{ human-word }" (oder "human"), und eine Person übernimmt.
 

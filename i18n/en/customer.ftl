@@ -24,6 +24,10 @@ acknowledgement =
 
     To add anything, just reply to this email and keep [#{ $number }] in the subject.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = See where your request stands, or add to it, here: { $link }
+
 ## The line under every automatic answer.
 disclosure = This answer was written automatically by our support assistant (ticket #{ $number }). If it does not solve your problem, reply with the word "{ human-word }" and a person will take over.
 

@@ -24,6 +24,10 @@ acknowledgement =
 
     Si desea añadir algo, responda a este correo manteniendo [#{ $number }] en el asunto.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Consulte el estado de su solicitud o añada información aquí: { $link }
+
 ## The line under every automatic answer.
 disclosure = Esta respuesta la ha escrito automáticamente nuestro asistente (ticket #{ $number }). Si no resuelve su problema, responda con la palabra "{ human-word }" (o "human") y una persona se encargará.
 

@@ -24,6 +24,10 @@ acknowledgement =
 
     Pour ajouter une information, répondez simplement à cet e-mail en gardant [#{ $number }] dans l'objet.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Suivez l’état de votre demande ou complétez-la ici : { $link }
+
 ## The line under every automatic answer.
 disclosure = Cette réponse a été rédigée automatiquement par notre assistant (ticket #{ $number }). Si elle ne résout pas votre problème, répondez avec le mot « { human-word } » (ou "human") et une personne prendra le relais.
 

@@ -24,6 +24,10 @@ acknowledgement =
 
     कुछ और जोड़ने के लिए, बस इस ईमेल का जवाब दें और विषय में [#{ $number }] रहने दें।
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = अपने अनुरोध की स्थिति देखें या उसमें कुछ जोड़ें: { $link }
+
 ## The line under every automatic answer.
 disclosure = यह जवाब हमारे सहायता सहायक ने स्वचालित रूप से लिखा है (टिकट #{ $number })। अगर इससे आपकी समस्या हल नहीं होती, तो "{ human-word }" शब्द लिखकर जवाब दें और कोई व्यक्ति मामला संभालेगा।
 

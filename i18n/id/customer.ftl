@@ -24,6 +24,10 @@ acknowledgement =
 
     Untuk menambahkan sesuatu, cukup balas email ini dan pertahankan [#{ $number }] di subjek.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Lihat status permintaan Anda atau tambahkan sesuatu di sini: { $link }
+
 ## The line under every automatic answer.
 disclosure = Jawaban ini ditulis secara otomatis oleh asisten dukungan kami (tiket #{ $number }). Jika tidak menyelesaikan masalah Anda, balas dengan kata "{ human-word }" dan petugas kami akan mengambil alih.
 

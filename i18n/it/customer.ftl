@@ -24,6 +24,10 @@ acknowledgement =
 
     Per aggiungere qualcosa, risponda a questa e-mail mantenendo [#{ $number }] nell'oggetto.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Veda lo stato della sua richiesta o aggiunga qualcosa qui: { $link }
+
 ## The line under every automatic answer.
 disclosure = Questa risposta è stata scritta automaticamente dal nostro assistente (ticket #{ $number }). Se non risolve il suo problema, risponda con la parola "{ human-word }" e una persona prenderà in carico la richiesta.
 

@@ -24,6 +24,10 @@ acknowledgement =
 
     追加のご連絡は、件名の [#{ $number }] を残したままこのメールにご返信ください。
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = お問い合わせの状況確認と追記はこちらから: { $link }
+
 ## The line under every automatic answer.
 disclosure = この回答はサポートアシスタントが自動で作成しました（チケット #{ $number }）。問題が解決しない場合は「{ human-word }」とご返信ください。担当者が対応いたします。
 

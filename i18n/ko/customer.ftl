@@ -24,6 +24,10 @@ acknowledgement =
 
     내용을 추가하시려면 제목의 [#{ $number }]를 그대로 두고 이 메일에 회신해 주세요.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = 요청 상태 확인과 내용 추가는 여기에서 하실 수 있습니다: { $link }
+
 ## The line under every automatic answer.
 disclosure = 이 답변은 고객지원 도우미가 자동으로 작성했습니다(티켓 #{ $number }). 문제가 해결되지 않으면 "{ human-word }"이라고 회신해 주세요. 담당 직원이 이어서 도와드리겠습니다.
 

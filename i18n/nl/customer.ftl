@@ -24,6 +24,10 @@ acknowledgement =
 
     Wilt u iets toevoegen? Beantwoord dan gewoon deze e-mail en laat [#{ $number }] in het onderwerp staan.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Bekijk de stand van uw verzoek of vul het aan via: { $link }
+
 ## The line under every automatic answer.
 disclosure = Dit antwoord is automatisch geschreven door onze supportassistent (ticket #{ $number }). Helpt het u niet, antwoord dan met het woord "{ human-word }" en een medewerker neemt het over.
 

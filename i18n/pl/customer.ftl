@@ -24,6 +24,10 @@ acknowledgement =
 
     Aby coś dodać, odpowiedz na tę wiadomość, zostawiając [#{ $number }] w temacie.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Stan zgłoszenia sprawdzisz i uzupełnisz je tutaj: { $link }
+
 ## The line under every automatic answer.
 disclosure = Ta odpowiedź została napisana automatycznie przez naszego asystenta (zgłoszenie #{ $number }). Jeśli nie rozwiązuje problemu, odpisz słowem „{ human-word }”, a sprawę przejmie pracownik.
 

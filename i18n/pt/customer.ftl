@@ -24,6 +24,10 @@ acknowledgement =
 
     Para acrescentar algo, basta responder a este e-mail mantendo [#{ $number }] no assunto.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Veja o estado do seu pedido ou acrescente algo aqui: { $link }
+
 ## The line under every automatic answer.
 disclosure = Esta resposta foi escrita automaticamente pelo nosso assistente de suporte (ticket #{ $number }). Se não resolver o seu problema, responda com a palavra "{ human-word }" e uma pessoa assumirá o atendimento.
 

@@ -24,6 +24,10 @@ acknowledgement =
 
     Чтобы что-то добавить, просто ответьте на это письмо, сохранив [#{ $number }] в теме.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Узнать статус обращения или дополнить его можно здесь: { $link }
+
 ## The line under every automatic answer.
 disclosure = Этот ответ автоматически подготовил наш помощник поддержки (обращение #{ $number }). Если он не решает вашу проблему, ответьте словом «{ human-word }», и к делу подключится сотрудник.
 

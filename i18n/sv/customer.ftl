@@ -24,6 +24,10 @@ acknowledgement =
 
     Om du vill lägga till något svarar du bara på det här mejlet och behåller [#{ $number }] i ämnesraden.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Se hur ditt ärende går eller lägg till något här: { $link }
+
 ## The line under every automatic answer.
 disclosure = Det här svaret skrevs automatiskt av vår supportassistent (ärende #{ $number }). Om det inte löser ditt problem, svara med ordet "{ human-word }" så tar en person över.
 

@@ -24,6 +24,10 @@ acknowledgement =
 
     Eklemek istediğiniz bir şey varsa bu e-postayı yanıtlayın ve konu satırında [#{ $number }] ifadesini koruyun.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Talebinizin durumunu görmek veya eklemek için: { $link }
+
 ## The line under every automatic answer.
 disclosure = Bu yanıt destek asistanımız tarafından otomatik olarak yazıldı (talep #{ $number }). Sorununuzu çözmezse "{ human-word }" kelimesiyle yanıt verin, bir çalışanımız devralsın.
 

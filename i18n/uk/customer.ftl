@@ -24,6 +24,10 @@ acknowledgement =
 
     Щоб щось додати, просто дайте відповідь на цей лист, залишивши [#{ $number }] у темі.
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = Дізнатися стан звернення або доповнити його можна тут: { $link }
+
 ## The line under every automatic answer.
 disclosure = Цю відповідь автоматично підготував наш помічник підтримки (звернення #{ $number }). Якщо вона не вирішує вашу проблему, дайте відповідь словом «{ human-word }», і справу візьме співробітник.
 

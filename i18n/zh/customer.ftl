@@ -24,6 +24,10 @@ acknowledgement =
 
     如需补充信息，请直接回复此邮件，并在主题中保留 [#{ $number }]。
 
+
+## Under the acknowledgement: the link to the customer's status page ($link).
+status-link = 在此查看您的请求进展或补充内容：{ $link }
+
 ## The line under every automatic answer.
 disclosure = 此回复由我们的客服助手自动生成（工单 #{ $number }）。如果未能解决您的问题，请回复“{ human-word }”，我们将由专人处理。
 

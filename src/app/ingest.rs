@@ -48,7 +48,36 @@ pub const MAX_ATTEMPTS: i32 = 10;
 /// rejected or failed) or a temporary error (a retry can help). A panic while processing
 /// is caught here: its transaction was rolled back, the message is parked as failed.
 pub fn ingest_email(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
-    match ingest_stored(app, raw) {
+    settled_answer(ingest_stored(app, raw, parse::identity(raw)))
+}
+
+/// The prefix of the stored keys of messages from the web form and the status page; mail
+/// keys start with `msg:` or `sha256:`, so no email can pass for a form message.
+pub const FORM_KEY_PREFIX: &str = "form:";
+
+/// Ingests a message written on the web form or the status page (composed by Tandem as
+/// RFC 5322), kept once per `nonce` (the form's own one-time value: a form sent twice is
+/// one message). Its ticket's channel is `form`.
+pub fn ingest_form(app: &App, raw: &[u8], nonce: &str) -> Result<Outcome, AppError> {
+    let mut identity = parse::identity(raw);
+    identity.dedup_key = format!(
+        "{FORM_KEY_PREFIX}{}",
+        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(nonce.as_bytes()))
+    );
+    settled_answer(ingest_stored(app, raw, identity))
+}
+
+/// The channel a stored message came in on.
+fn channel_of(raw: &RawMailRow) -> &'static str {
+    if raw.dedup_key.starts_with(FORM_KEY_PREFIX) {
+        domain::CHANNEL_FORM
+    } else {
+        domain::CHANNEL_EMAIL
+    }
+}
+
+fn settled_answer(result: Result<Outcome, AppError>) -> Result<Outcome, AppError> {
+    match result {
         // Whatever else went wrong happened before the message was processed or parked:
         // the sender must try again (never a bare "internal error").
         Err(e)
@@ -61,9 +90,8 @@ pub fn ingest_email(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
     }
 }
 
-fn ingest_stored(app: &App, raw: &[u8]) -> Result<Outcome, AppError> {
+fn ingest_stored(app: &App, raw: &[u8], identity: parse::Identity) -> Result<Outcome, AppError> {
     parse::precheck(raw, app.config.max_message_bytes)?;
-    let identity = parse::identity(raw);
     let row = {
         let mut conn = app.conn()?;
         let stored = store::transaction(&mut conn, |c| {
@@ -285,7 +313,7 @@ fn process(
                 customer_id: customer.id.clone(),
                 subject: threading::clean_subject(&mail.subject),
                 status: Status::New.as_str().into(),
-                channel: domain::CHANNEL_EMAIL.into(),
+                channel: channel_of(raw).into(),
                 language: None,
                 intent: None,
                 assignee_id: None,
@@ -302,7 +330,7 @@ fn process(
                 Some(&row.id),
                 "ticket_created",
                 &Actor::CUSTOMER,
-                json!({"channel": "email"}),
+                json!({"channel": channel_of(raw)}),
             )?;
             row
         }
@@ -698,12 +726,14 @@ fn acknowledge(
         &Actor::SYSTEM,
         json!({"eta": eta.to_rfc3339(), "queue": load.waiting_tickets, "agents": load.agents}),
     )?;
+    let link = super::contact::status_link(app, conn, ticket.number)?;
     let letter = wording::acknowledgement(
         texts,
         ticket.number,
         eta,
         recipient,
         &app.config.support_name,
+        Some(&link),
     );
     replies::enqueue(
         conn,
@@ -762,7 +792,7 @@ fn store_message(
         direction: domain::INBOUND.into(),
         author_kind: domain::AUTHOR_CUSTOMER.into(),
         author_id: None,
-        channel: domain::CHANNEL_EMAIL.into(),
+        channel: channel_of(raw).into(),
         internet_message_id: mail.message_id.clone(),
         sender: Some(mail.from_address.clone()),
         subject: mail.subject.clone(),

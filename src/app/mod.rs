@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod actions;
 pub mod audit;
 pub mod auth;
+pub mod contact;
 pub mod customers;
 pub mod demo;
 pub mod escalation;

@@ -7,12 +7,15 @@ pub mod quoting;
 pub mod reasons;
 pub mod reply_time;
 pub mod role;
+pub mod status_link;
 pub mod threading;
 pub mod ticket;
 pub mod wording;
 
 /// Where a message came from or goes to. Email first; social channels later.
 pub const CHANNEL_EMAIL: &str = "email";
+/// The web form (and the status page's messages).
+pub const CHANNEL_FORM: &str = "form";
 
 /// Message direction as stored.
 pub const INBOUND: &str = "inbound";

@@ -135,20 +135,26 @@ pub fn answer(
     }
 }
 
-/// The acknowledgement a customer gets when a person will answer, promising `eta`.
+/// The acknowledgement a customer gets when a person will answer, promising `eta`, with
+/// the link to their status page when there is one.
 pub fn acknowledgement(
     texts: &Texts,
     number: i64,
     eta: DateTime<Utc>,
     to: &Recipient,
     signer: &str,
+    status_link: Option<&str>,
 ) -> Letter {
     let when = format_when(texts, eta, to.offset);
     let number = number.to_string();
-    let body = texts.get(
+    let mut body = texts.get(
         "acknowledgement",
         &[("number", number.as_str()), ("when", when.as_str())],
     );
+    if let Some(link) = status_link {
+        body.push_str("\n\n");
+        body.push_str(&texts.get("status-link", &[("link", link)]));
+    }
     answer(texts, &body, texts.language(), to, signer)
 }
 
@@ -220,7 +226,7 @@ mod tests {
             offset: None,
         };
         for code in crate::i18n::languages() {
-            let l = acknowledgement(&t(code), 1042, at, &ana, "Acme Support");
+            let l = acknowledgement(&t(code), 1042, at, &ana, "Acme Support", None);
             assert_eq!(l.language, code);
             assert!(l.text.contains("#1042"), "{code}: {}", l.text);
             assert!(l.text.contains("14:00"), "{code}: {}", l.text);
@@ -232,10 +238,10 @@ mod tests {
             );
             assert!(l.text.contains("Acme Support"), "{code}: {}", l.text);
         }
-        let de = acknowledgement(&t("de"), 1, at, &Recipient::default(), "Team");
+        let de = acknowledgement(&t("de"), 1, at, &Recipient::default(), "Team", None);
         assert!(de.text.starts_with("Guten Tag,\n"), "{}", de.text);
         assert!(de.text.contains("Ticketnummer"));
-        let xx = acknowledgement(&t("xx"), 1, at, &ana, "Team");
+        let xx = acknowledgement(&t("xx"), 1, at, &ana, "Team", None);
         assert_eq!(xx.language, "en");
         assert!(xx.text.starts_with("Hello Ana,"), "{}", xx.text);
         assert!(automated_disclosure(&t("es"), 1).contains("humano"));

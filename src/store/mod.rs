@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod bench_rows;
+pub mod contact;
 pub mod counts;
 pub mod customers;
 pub mod drafts;

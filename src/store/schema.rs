@@ -178,6 +178,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    form_submissions (id) {
+        id -> Text,
+        address_hash -> Text,
+        client_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_ratings (ticket_id) {
+        ticket_id -> Text,
+        helpful -> Bool,
+        automated -> Bool,
+        rated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     ticket_marks (ticket_id) {
         ticket_id -> Text,
         priority -> Text,
@@ -373,6 +391,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     saved_replies,
     ticket_marks,
     ticket_tags,
+    form_submissions,
+    ticket_ratings,
     drafts,
     events,
     outbox,

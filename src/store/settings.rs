@@ -70,3 +70,30 @@ pub fn probe_write(conn: &mut DbConn) -> Result<(), StoreError> {
         Err(Probe::Failed(e)) => Err(e),
     }
 }
+
+pub fn get(conn: &mut DbConn, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(settings::table
+        .find(key)
+        .select(settings::value)
+        .first(conn)
+        .optional()?)
+}
+
+/// The value of `key`, set to `value` first when it has none. Two processes racing to
+/// set it both get the one that was stored first.
+pub fn get_or_insert(conn: &mut DbConn, key: &str, value: &str) -> Result<String, StoreError> {
+    if let Some(v) = get(conn, key)? {
+        return Ok(v);
+    }
+    let inserted = diesel::insert_into(settings::table)
+        .values((
+            settings::key.eq(key),
+            settings::value.eq(value),
+            settings::updated_at.eq(now()),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(value.to_string()),
+        Err(_) => get(conn, key)?.ok_or_else(|| StoreError::Conflict(format!("setting {key} vanished"))),
+    }
+}

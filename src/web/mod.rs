@@ -4,6 +4,7 @@
 pub mod account;
 pub mod assets;
 pub mod auth;
+pub mod contact;
 pub mod error;
 pub mod failed_mail;
 pub mod health;
@@ -103,6 +104,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/metrics", web::get().to(metrics::metrics))
     .route("/inbound/email", web::post().to(inbound::email))
     .configure(kb::routes)
+    .configure(contact::routes)
     .configure(replies::routes)
     .configure(privacy::routes)
     .configure(supervisor::routes)

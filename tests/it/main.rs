@@ -3,6 +3,7 @@
 
 mod accounts;
 mod console;
+mod contact;
 mod escalation;
 mod faults;
 mod harness;

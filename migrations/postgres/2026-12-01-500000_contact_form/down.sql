@@ -1,0 +1,2 @@
+DROP TABLE ticket_ratings;
+DROP TABLE form_submissions;

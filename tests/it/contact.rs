@@ -1,0 +1,179 @@
+//! The web form and the customer's status page (issue 14, item 4): a form message is a
+//! ticket on the `form` channel, acknowledged by mail with a signed link; the link shows
+//! the state, takes more messages and a request for a person, and a rating after the
+//! answer. Bots, forged links and floods are kept out; nothing typed is lost.
+
+use actix_web::{App, test, web};
+
+use crate::console::{Browser, console};
+use crate::harness::TestApp;
+
+fn form_token(body: &str) -> String {
+    let at = body.find("name=\"form_token\" value=\"").expect("a form token");
+    let rest = &body[at + 25..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+fn tickets_json(t: &TestApp) -> Vec<serde_json::Value> {
+    let (code, out, err) = t.run_cli(&["ticket", "list", "--json"], b"");
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+fn link_in(text: &str) -> String {
+    let at = text.find("/status/").expect("a status link");
+    text[at..].split_whitespace().next().unwrap().to_string()
+}
+
+fn test_app() -> TestApp {
+    let t = TestApp::with(&[("TANDEM_FORM_MIN_SECONDS", "0"), ("TANDEM_UNDO_SECONDS", "0")]);
+    t.import_kb();
+    t
+}
+
+async fn send_form<S, B>(svc: &S, b: &mut Browser, fields: &[(&str, &str)]) -> crate::console::Page
+where
+    S: actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
+    B::Error: std::fmt::Debug,
+{
+    let page = b.get(svc, "/contact").await;
+    assert_eq!(page.status, 200);
+    let token = form_token(&page.body);
+    let mut all = vec![("form_token", token.as_str())];
+    all.extend_from_slice(fields);
+    b.submit(svc, "/contact", &all).await
+}
+
+#[actix_web::test]
+async fn a_form_message_becomes_a_ticket_with_a_status_page() {
+    let t = test_app();
+    let svc = console!(t);
+    let mut b = Browser::default();
+    let sent = send_form(
+        &svc,
+        &mut b,
+        &[
+            ("name", "Zoe Ray\r\nBcc: victim@example.com"),
+            ("email", "zoe@example.com"),
+            ("subject", "Broken lamp"),
+            ("message", "The lamp I bought arrived with a cracked base. I am angry and want this fixed."),
+            ("website", ""),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert!(sent.body.contains("id=\"contact-sent\""));
+    let list = tickets_json(&t);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["channel"], "form");
+    let number = list[0]["number"].as_i64().unwrap();
+
+    // The acknowledgement went to the address, with the status link.
+    t.deliver();
+    let mail = t.sent_mail();
+    let ack = mail.iter().find(|m| m.to.contains("zoe@example.com")).expect("an acknowledgement");
+    assert!(!ack.to.contains("victim"), "no header injection: {}", ack.to);
+    let link = link_in(&ack.body);
+    let page = b.get(&svc, &link).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(&format!("Ticket #{number}")));
+    assert!(page.body.contains("cracked base"));
+    assert!(page.body.contains("A person from our team is working on it"), "{}", page.body);
+    assert!(page.body.contains("We expect to answer by"));
+
+    // More words, sent twice with one form: one message, on the same ticket.
+    let token = form_token(&page.body);
+    for _ in 0..2 {
+        let added = b
+            .submit(&svc, &format!("{link}/message"), &[("form_token", &token), ("message", "Photo: the crack is 5 cm long.")])
+            .await;
+        assert_eq!(added.status, 303, "{}", added.body);
+    }
+    let detail = t.show(number);
+    let inbound = detail.messages.iter().filter(|m| m.direction == "inbound").count();
+    assert_eq!(inbound, 2, "the form's words and the added message, once");
+    assert_eq!(tickets_json(&t).len(), 1);
+
+    // Asking for a person marks the ticket.
+    let page = b.get(&svc, &link).await;
+    let asked = b.submit(&svc, &format!("{link}/person"), &[("form_token", &form_token(&page.body))]).await;
+    assert_eq!(asked.status, 303);
+    let page = b.get(&svc, &asked.location).await;
+    assert!(page.body.contains("You asked for a person"), "{}", page.body);
+
+    // A changed or made-up link opens nothing.
+    let forged = link.replace(&format!("/status/{number}."), &format!("/status/{}.", number + 1));
+    assert_eq!(b.get(&svc, &forged).await.status, 404);
+    assert_eq!(b.get(&svc, "/status/1001.99999999999.00").await.status, 404);
+    // Posting to the page without its CSRF token changes nothing.
+    let mut stranger = Browser::default();
+    let p = stranger.post(&svc, &format!("{link}/message"), &[("csrf_token", "x"), ("form_token", &token), ("message", "spam")]).await;
+    assert_eq!(p.status, 400);
+    assert_eq!(t.show(number).messages.iter().filter(|m| m.direction == "inbound").count(), 3);
+}
+
+#[actix_web::test]
+async fn an_answered_ticket_is_rated_in_one_click() {
+    let t = test_app();
+    let svc = console!(t);
+    let mut b = Browser::default();
+    send_form(
+        &svc,
+        &mut b,
+        &[("email", "dan@example.com"), ("subject", "Parcel"), ("message", "Where is my parcel? How can I track my order?")],
+    )
+    .await;
+    let number = tickets_json(&t)[0]["number"].as_i64().unwrap();
+    assert_eq!(tickets_json(&t)[0]["status"], "auto_answered");
+    // An automatic answer carries no acknowledgement; the link is made as any would be.
+    let link = {
+        let mut conn = t.app.conn().unwrap();
+        let url = tandem::app::contact::status_link(&t.app, &mut conn, number).unwrap();
+        url[url.find("/status/").unwrap()..].to_string()
+    };
+    let page = b.get(&svc, &link).await;
+    assert!(page.body.contains("id=\"rate\""), "{}", page.body);
+    let token = form_token(&page.body);
+    let rated = b.submit(&svc, &format!("{link}/rate"), &[("form_token", &token), ("helpful", "no")]).await;
+    assert_eq!(rated.status, 303);
+    let day = chrono::Duration::days(1);
+    let now = chrono::Utc::now().naive_utc();
+    assert_eq!(tandem::app::contact::ratings(&t.app, now - day, now + day).unwrap(), (0, 1, 0, 0));
+    // A second click replaces the first.
+    b.submit(&svc, &format!("{link}/rate"), &[("form_token", &token), ("helpful", "yes")]).await;
+    assert_eq!(tandem::app::contact::ratings(&t.app, now - day, now + day).unwrap(), (1, 1, 0, 0));
+}
+
+#[actix_web::test]
+async fn bots_are_thanked_and_ignored_floods_are_held_and_text_is_never_lost() {
+    let t = test_app();
+    let svc = console!(t);
+    let mut b = Browser::default();
+    // The honeypot: a bot fills every field.
+    let bot = send_form(&svc, &mut b, &[("email", "bot@example.com"), ("message", "cheap pills"), ("website", "http://spam.example")]).await;
+    assert_eq!(bot.status, 200);
+    assert!(bot.body.contains("id=\"contact-sent\""));
+    assert!(tickets_json(&t).is_empty());
+    // A bad address: refused, the text comes back.
+    let bad = send_form(&svc, &mut b, &[("email", "not an address"), ("message", "my words stay")]).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("my words stay"));
+    // Five an hour from one address, then a clear refusal with the text kept.
+    for i in 0..5 {
+        let ok = send_form(&svc, &mut b, &[("email", "kim@example.com"), ("subject", &format!("Q{i}")), ("message", &format!("Question number {i} about my invoice"))]).await;
+        assert_eq!(ok.status, 200, "{}", ok.body);
+    }
+    let held = send_form(&svc, &mut b, &[("email", "KIM@example.com"), ("message", "the sixth question")]).await;
+    assert_eq!(held.status, 429);
+    assert!(held.body.contains("the sixth question"));
+    assert_eq!(tickets_json(&t).len(), 5);
+    // A form without the page's CSRF cookie is shown again with its text.
+    let mut fresh = Browser::default();
+    let page = b.get(&svc, "/contact").await;
+    let p = fresh
+        .post(&svc, "/contact", &[("csrf_token", "forged"), ("form_token", &form_token(&page.body)), ("email", "x@example.com"), ("message", "kept text")])
+        .await;
+    assert_eq!(p.status, 400);
+    assert!(p.body.contains("kept text"));
+}
