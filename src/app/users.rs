@@ -111,6 +111,7 @@ impl NewUser {
                 languages: String::new(),
                 created_at: now(),
                 single_keys: true,
+                console_language: crate::i18n::FALLBACK.to_string(),
             },
         })
     }

@@ -29,6 +29,8 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     /// Whether the single-letter keyboard shortcuts are on for this person.
     pub single_keys: bool,
+    /// The console language the person chose (`en`, `de`).
+    pub console_language: String,
 }
 
 /// A one-time link of a console user; only the token's SHA-256 is kept.

@@ -54,6 +54,7 @@ diesel::table! {
         totp_secret -> Nullable<Text>,
         totp_last_step -> Nullable<BigInt>,
         single_keys -> Bool,
+        console_language -> Text,
     }
 }
 

@@ -134,6 +134,7 @@ pub fn tickets(
         languages: String::new(),
         created_at: at,
         single_keys: true,
+        console_language: crate::i18n::FALLBACK.to_string(),
     };
     insert_all!(
         &mut *conn,
@@ -323,6 +324,7 @@ pub fn metrics_history(
         languages: String::new(),
         created_at: now,
         single_keys: true,
+        console_language: crate::i18n::FALLBACK.to_string(),
     };
     insert_all!(
         &mut *conn,

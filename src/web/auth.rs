@@ -81,7 +81,7 @@ pub async fn login_form(
     let app2 = app.clone();
     let first_run = web::block(move || crate::app::users::none_yet(&app2)).await??;
     let page = LoginPage {
-        layout: Layout::anonymous(csrf.clone()).with_notice(q.notice.as_deref()),
+        layout: Layout::anonymous(csrf.clone(), &req).with_notice(q.notice.as_deref()),
         error: None,
         email: String::new(),
         next: safe_next(q.next.as_deref()),
@@ -145,7 +145,7 @@ pub async fn login(
                 actix_web::http::StatusCode::UNAUTHORIZED
             };
             let page = LoginPage {
-                layout: Layout::anonymous(csrf),
+                layout: Layout::anonymous(csrf, &req),
                 error: Some(e.to_string()),
                 email,
                 next: safe_next(form.next.as_deref()),
@@ -199,14 +199,15 @@ pub async fn setup_form(
     let (t, secure) = (token.clone(), app.config.secure_cookies);
     let valid = web::block(move || auth::setup_token_valid(&app, &t)).await??;
     if !valid {
-        return Ok(super::pages::error_page(
+        return Ok(super::pages::error_page_in(
+            super::pages::browser_ui(&req),
             actix_web::http::StatusCode::NOT_FOUND,
             "This set-up link was used already or is not valid. Sign in instead, or create users with `tandem user add`.",
         ));
     }
     let (csrf, fresh) = login_csrf(&req);
     let page = SetupPage {
-        layout: Layout::anonymous(csrf.clone()),
+        layout: Layout::anonymous(csrf.clone(), &req),
         token,
         error: None,
         name: String::new(),
@@ -259,13 +260,14 @@ pub async fn setup(
             ))
             .insert_header((header::LOCATION, "/queue?notice=welcome"))
             .finish()),
-        Err(AppError::Forbidden) => Ok(super::pages::error_page(
+        Err(AppError::Forbidden) => Ok(super::pages::error_page_in(
+            super::pages::browser_ui(&req),
             actix_web::http::StatusCode::NOT_FOUND,
             "This set-up link was used already.",
         )),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let page = SetupPage {
-                layout: Layout::anonymous(csrf),
+                layout: Layout::anonymous(csrf, &req),
                 token,
                 error: Some(e.to_string()),
                 name: form.name,

@@ -49,6 +49,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/reset/{token}", web::post().to(account::reset))
     .route("/account", web::get().to(account::show))
     .route("/account/keys", web::post().to(account::set_keys))
+    .route("/account/language", web::post().to(account::set_language))
     .route(
         "/account/password",
         web::post().to(account::change_password),

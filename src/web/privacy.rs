@@ -48,8 +48,11 @@ fn done_text(code: &str) -> Option<&'static str> {
     })
 }
 
-fn days(d: Option<i64>) -> String {
-    d.map_or("kept for ever".into(), |d| format!("{d} days"))
+fn days(ui: crate::i18n::console::Ui, d: Option<i64>) -> String {
+    match d {
+        Some(d) => ui.t1("privacy-days", "days", d).into_owned(),
+        None => ui.t("privacy-forever").into_owned(),
+    }
 }
 
 async fn show(
@@ -67,12 +70,14 @@ async fn show(
     })
     .await??;
     let status = error.as_ref().map(|e| e.0);
+    let layout = Layout::new(user, "privacy");
+    let ui = layout.ui;
     let mut resp = render(&PrivacyPage {
-        layout: Layout::new(user, "privacy"),
+        layout,
         done: done.and_then(done_text),
         error: error.map(|e| e.1),
-        raw_days: days(app.config.retention_raw_days),
-        closed_days: days(app.config.retention_closed_days),
+        raw_days: days(ui, app.config.retention_raw_days),
+        closed_days: days(ui, app.config.retention_closed_days),
         due: plan.lines(),
         held_tickets,
         held_customers,

@@ -11,6 +11,8 @@ use serde::Deserialize;
 use crate::app::App;
 use crate::app::queue::{self, QueueQuery, QueueView};
 
+use crate::i18n::console::Ui;
+
 use super::error::WebError;
 use super::pages::{Layout, render};
 use super::session::{CurrentUser, Role};
@@ -63,6 +65,8 @@ struct QueuePage {
     bands: &'static [(&'static str, &'static str, f64, f64)],
     can_mark: bool,
     csrf: String,
+    /// For queue_results.html, which is also rendered alone.
+    ui: Ui,
 }
 
 #[derive(Template)]
@@ -72,6 +76,7 @@ struct QueueResults {
     query: String,
     can_mark: bool,
     csrf: String,
+    ui: Ui,
 }
 
 pub async fn queue(
@@ -99,10 +104,13 @@ pub async fn queue(
             query: p.base_query(),
             can_mark: user.role.allows(Role::Supervisor),
             csrf: user.csrf_token.clone(),
+            ui: Ui::for_code(&user.console_language),
         });
     }
+    let layout = Layout::new(&user, "queue").with_notice(p.notice.as_deref());
     render(&QueuePage {
-        layout: Layout::new(&user, "queue").with_notice(p.notice.as_deref()),
+        ui: layout.ui,
+        layout,
         query: p.base_query(),
         search: p.q.clone().unwrap_or_default(),
         intent: p.intent.clone().unwrap_or_default(),

@@ -31,6 +31,8 @@ pub struct CurrentUser {
     pub languages: String,
     /// The single-letter keyboard shortcuts are on (a setting of the person's).
     pub single_keys: bool,
+    /// The language of the console the person chose (`en`, `de`).
+    pub console_language: String,
 }
 
 /// Why a request has no usable user.
@@ -40,7 +42,8 @@ pub enum AuthError {
     SignIn(String),
     /// Not signed in, asked by htmx (a poll): a small notice replaces the polled part
     /// and polling stops (status 286), never a whole sign-in page inside the page.
-    SignedOutFragment(String),
+    /// The language is the browser's: the session that knew the person's is gone.
+    SignedOutFragment(String, crate::i18n::console::Ui),
     /// Signed in but not allowed.
     Forbidden,
     BadCsrf,
@@ -50,7 +53,7 @@ pub enum AuthError {
 impl std::fmt::Display for AuthError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            AuthError::SignIn(_) | AuthError::SignedOutFragment(_) => f.write_str("please sign in"),
+            AuthError::SignIn(_) | AuthError::SignedOutFragment(..) => f.write_str("please sign in"),
             AuthError::Forbidden => f.write_str("your role does not allow this page"),
             AuthError::BadCsrf => f.write_str(
                 "the form expired or did not come from this console; reload the page and try again",
@@ -66,7 +69,7 @@ impl ResponseError for AuthError {
         match self {
             AuthError::SignIn(_) => StatusCode::SEE_OTHER,
             // htmx swaps a 286 and stops polling the element.
-            AuthError::SignedOutFragment(_) => {
+            AuthError::SignedOutFragment(..) => {
                 StatusCode::from_u16(286).unwrap_or(StatusCode::UNAUTHORIZED)
             }
             AuthError::Forbidden | AuthError::BadCsrf => StatusCode::FORBIDDEN,
@@ -79,12 +82,15 @@ impl ResponseError for AuthError {
             AuthError::SignIn(next) => HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, format!("/login?next={}", urlencode(next))))
                 .finish(),
-            AuthError::SignedOutFragment(next) => HttpResponse::build(self.status_code())
+            AuthError::SignedOutFragment(next, ui) => HttpResponse::build(self.status_code())
                 .content_type("text/html; charset=utf-8")
                 .insert_header((header::CACHE_CONTROL, "no-store"))
                 .body(format!(
-                    r#"<div class="signed-out" role="alert">Signed out — <a href="/login?next={}">sign in again</a>. Text you typed here is kept.</div>"#,
-                    urlencode(next)
+                    r#"<div class="signed-out" role="alert">{} <a href="/login?next={}">{}</a>. {}</div>"#,
+                    ui.t("signed-out-fragment"),
+                    urlencode(next),
+                    ui.t("signed-out-again"),
+                    ui.t("signed-out-kept"),
                 )),
             other => super::pages::error_page(self.status_code(), &other.to_string()),
         }
@@ -194,9 +200,10 @@ impl FromRequest for CurrentUser {
         let app = req.app_data::<web::Data<App>>().cloned();
         let next = return_path(req);
         let htmx = req.headers().contains_key("HX-Request");
+        let ui = super::pages::browser_ui(req);
         let signed_out = move |next: String| {
             if htmx {
-                AuthError::SignedOutFragment(next)
+                AuthError::SignedOutFragment(next, ui)
             } else {
                 AuthError::SignIn(next)
             }
@@ -220,6 +227,7 @@ impl FromRequest for CurrentUser {
                 name: s.user.name,
                 languages: s.user.languages,
                 single_keys: s.user.single_keys,
+                console_language: s.user.console_language,
                 csrf_token: browser_csrf.unwrap_or_else(|| s.csrf_token.clone()),
                 session_csrf: s.csrf_token,
                 ip,

@@ -6,6 +6,7 @@ mod console;
 mod escalation;
 mod faults;
 mod harness;
+mod i18n;
 mod llm;
 mod loop_flow;
 mod privacy;

@@ -175,6 +175,7 @@ pub fn seed(t: &TestApp) {
                 languages: String::new(),
                 created_at: t0() - Duration::days(30),
                 single_keys: true,
+                console_language: "en".into(),
             },
         )
         .unwrap();
@@ -918,6 +919,7 @@ fn handling_times_are_measured_in_seconds() {
             languages: String::new(),
             created_at: t0(),
             single_keys: true,
+                console_language: "en".into(),
         },
     )
     .unwrap();
