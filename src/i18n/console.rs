@@ -408,7 +408,7 @@ mod tests {
     /// Every catalogue message a template or Rust names literally, e.g. `layout.t("x")`.
     fn keys_used() -> BTreeSet<String> {
         let call = regex::Regex::new(
-            r#"\b(?:t|t1|t2|th|th1|th2)\(\s*"([a-z][a-z0-9-]*)""#,
+            r#"\b(?:layout|ui)\.(?:t|t1|t2|th|th1|th2)\(\s*"([a-z][a-z0-9-]*)""#,
         )
         .unwrap();
         let quoted = regex::Regex::new(r#""((?:notice|js)-[a-z0-9-]+)""#).unwrap();
@@ -427,7 +427,16 @@ mod tests {
         }
         let mut used = BTreeSet::new();
         for f in files {
-            let text = std::fs::read_to_string(&f).unwrap();
+            // Code, not comments or this file's tests (which name a missing key on purpose).
+            if f.ends_with("src/i18n/console.rs") {
+                continue;
+            }
+            let text: String = std::fs::read_to_string(&f)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
             for c in call.captures_iter(&text).chain(quoted.captures_iter(&text)) {
                 used.insert(c[1].to_string());
             }
