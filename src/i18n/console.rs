@@ -91,7 +91,9 @@ static BY_ENGLISH: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
         .into_iter()
         .filter_map(|k| {
             let msg = en.0.bundle.get_message(k)?;
-            let text = en.0.bundle.format_pattern(msg.value()?, None, &mut Vec::new());
+            let text =
+                en.0.bundle
+                    .format_pattern(msg.value()?, None, &mut Vec::new());
             Some((text.into_owned(), k))
         })
         .collect()
@@ -207,7 +209,11 @@ impl Ui {
         let mut errors = Vec::new();
         match args {
             None => bundle.format_pattern(pattern, None, &mut errors),
-            Some(a) => Cow::Owned(bundle.format_pattern(pattern, Some(a), &mut errors).into_owned()),
+            Some(a) => Cow::Owned(
+                bundle
+                    .format_pattern(pattern, Some(a), &mut errors)
+                    .into_owned(),
+            ),
         }
     }
 
@@ -276,7 +282,10 @@ impl Ui {
     }
 
     fn html(&self, key: &str, args: &[(&str, &dyn Arg)]) -> askama::filters::Safe<String> {
-        debug_assert!(key.ends_with("-html"), "{key}: markup only in -html messages");
+        debug_assert!(
+            key.ends_with("-html"),
+            "{key}: markup only in -html messages"
+        );
         let mut a = FluentArgs::new();
         for (k, v) in args {
             let escaped = match v.fluent() {
@@ -374,7 +383,8 @@ mod tests {
                 panic!("{code}: {errs:?}");
             }
             let theirs = placeholders(src);
-            let (a, b): (BTreeSet<_>, BTreeSet<_>) = (english.keys().collect(), theirs.keys().collect());
+            let (a, b): (BTreeSet<_>, BTreeSet<_>) =
+                (english.keys().collect(), theirs.keys().collect());
             assert_eq!(
                 a.symmetric_difference(&b).collect::<Vec<_>>(),
                 Vec::<&&String>::new(),
@@ -407,10 +417,9 @@ mod tests {
 
     /// Every catalogue message a template or Rust names literally, e.g. `layout.t("x")`.
     fn keys_used() -> BTreeSet<String> {
-        let call = regex::Regex::new(
-            r#"\b(?:layout|ui)\.(?:t|t1|t2|th|th1|th2)\(\s*"([a-z][a-z0-9-]*)""#,
-        )
-        .unwrap();
+        let call =
+            regex::Regex::new(r#"\b(?:layout|ui)\.(?:t|t1|t2|th|th1|th2)\(\s*"([a-z][a-z0-9-]*)""#)
+                .unwrap();
         let quoted = regex::Regex::new(r#""((?:notice|js)-[a-z0-9-]+)""#).unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();
@@ -446,10 +455,15 @@ mod tests {
 
     #[test]
     fn every_key_the_templates_and_rust_use_is_in_english() {
-        let english: BTreeSet<String> =
-            keys(source("en").unwrap()).into_iter().map(String::from).collect();
+        let english: BTreeSet<String> = keys(source("en").unwrap())
+            .into_iter()
+            .map(String::from)
+            .collect();
         let mut used = keys_used();
-        assert!(used.contains("nav-queue") && used.contains("ticket-take-over"), "{used:?}");
+        assert!(
+            used.contains("nav-queue") && used.contains("ticket-take-over"),
+            "{used:?}"
+        );
         // The codes of fixed sets that templates name through `tc(prefix, code)`.
         for s in crate::domain::ticket::Status::ALL {
             used.insert(code_key("status", s.as_str()));
@@ -465,7 +479,10 @@ mod tests {
             used.insert(code_key("role", r));
         }
         let missing: Vec<_> = used.difference(&english).collect();
-        assert!(missing.is_empty(), "not in i18n/en/console.ftl: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "not in i18n/en/console.ftl: {missing:?}"
+        );
     }
 
     #[test]
@@ -506,7 +523,12 @@ mod tests {
             let one = vec![f.to_string()];
             english.push(reasons::flag(f));
             english.push(reasons::headline("escalate", &one).into());
-            english.push(reasons::decision("escalate", "", Some("refund_request"), &one));
+            english.push(reasons::decision(
+                "escalate",
+                "",
+                Some("refund_request"),
+                &one,
+            ));
             if let Some(n) = reasons::not_recommended("review", &one, false) {
                 english.push(n);
             }
@@ -555,16 +577,28 @@ mod tests {
     #[test]
     fn formats_arguments_plurals_and_escapes_in_html_messages() {
         let (en, de) = (Ui::english(), Ui::for_code("de"));
-        assert_eq!(en.t1("queue-count", "count", 1_i64), "1 ticket, longest waiting first.");
-        assert_eq!(en.t1("queue-count", "count", 3_i64), "3 tickets, longest waiting first.");
-        assert_eq!(de.t1("queue-count", "count", 1_i64), "1 Ticket, das am längsten wartende zuerst.");
+        assert_eq!(
+            en.t1("queue-count", "count", 1_i64),
+            "1 ticket, longest waiting first."
+        );
+        assert_eq!(
+            en.t1("queue-count", "count", 3_i64),
+            "3 tickets, longest waiting first."
+        );
+        assert_eq!(
+            de.t1("queue-count", "count", 1_i64),
+            "1 Ticket, das am längsten wartende zuerst."
+        );
         assert_eq!(en.duration(125), "2 h 5 min");
         assert_eq!(de.duration(0), "gerade eben");
         assert_eq!(en.tr("Needs review"), "Needs review");
         assert_eq!(de.tr("Needs review"), "Zu prüfen");
         assert_eq!(de.tr("not in the catalogue"), "not in the catalogue");
         let html = en.th1("reset-intro-html", "email", "<b>a@b</b>").0;
-        assert!(html.contains("<strong>&lt;b&gt;a@b&lt;/b&gt;</strong>"), "{html}");
+        assert!(
+            html.contains("<strong>&lt;b&gt;a@b&lt;/b&gt;</strong>"),
+            "{html}"
+        );
         assert_eq!(en.t("no-such-key"), "no-such-key");
     }
 }

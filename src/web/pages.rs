@@ -3,10 +3,10 @@
 
 use std::borrow::Cow;
 
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse};
 use actix_web::http::StatusCode;
+use actix_web::http::header;
 use actix_web::middleware::DefaultHeaders;
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::i18n::console::{Arg, Ui};
@@ -61,9 +61,7 @@ impl Layout {
 
     /// Shows the notice named by a `?notice=` code (fixed texts, so nothing is reflected).
     pub fn with_notice(mut self, code: Option<&str>) -> Layout {
-        self.notice = code
-            .and_then(notice_key)
-            .map(|k| self.ui.t(k).into_owned());
+        self.notice = code.and_then(notice_key).map(|k| self.ui.t(k).into_owned());
         self
     }
 

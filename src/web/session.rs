@@ -53,7 +53,9 @@ pub enum AuthError {
 impl std::fmt::Display for AuthError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            AuthError::SignIn(_) | AuthError::SignedOutFragment(..) => f.write_str("please sign in"),
+            AuthError::SignIn(_) | AuthError::SignedOutFragment(..) => {
+                f.write_str("please sign in")
+            }
             AuthError::Forbidden => f.write_str("your role does not allow this page"),
             AuthError::BadCsrf => f.write_str(
                 "the form expired or did not come from this console; reload the page and try again",

@@ -36,7 +36,10 @@ async fn i18n_an_agent_who_chose_deutsch_sees_the_console_in_german_and_others_i
     assert!(queue.contains(">Queue</a>"));
 
     let account = ana.get(&svc, "/account").await.body;
-    assert!(account.contains("<option value=\"de\" lang=\"de\" >Deutsch</option>"), "{account}");
+    assert!(
+        account.contains("<option value=\"de\" lang=\"de\" >Deutsch</option>"),
+        "{account}"
+    );
     let saved = ana
         .submit(&svc, "/account/language", &[("language", "de")])
         .await;
@@ -44,7 +47,10 @@ async fn i18n_an_agent_who_chose_deutsch_sees_the_console_in_german_and_others_i
     assert_eq!(events_of(&t, "console_language_changed"), 1);
     let account = ana.get(&svc, "/account?notice=language").await.body;
     assert!(account.contains("<html lang=\"de\">"));
-    assert!(account.contains("Sprache der Konsole gespeichert."), "{account}");
+    assert!(
+        account.contains("Sprache der Konsole gespeichert."),
+        "{account}"
+    );
     assert!(account.contains("value=\"de\" lang=\"de\" selected"));
 
     let queue = ana.get(&svc, "/queue").await.body;
@@ -52,7 +58,10 @@ async fn i18n_an_agent_who_chose_deutsch_sees_the_console_in_german_and_others_i
     assert!(queue.contains(">Warteschlange</a>"), "{queue}");
     assert!(queue.contains(">Abmelden</button>"));
     assert!(queue.contains("Alle offenen"));
-    assert!(queue.contains("data-texts=\"{"), "the script's words are on the page");
+    assert!(
+        queue.contains("data-texts=\"{"),
+        "the script's words are on the page"
+    );
     assert!(queue.contains("Tastenkürzel"));
     assert!(!queue.contains(">Sign out<"));
     // The htmx poll of the results is in German too.
@@ -88,7 +97,12 @@ async fn i18n_an_agent_who_chose_deutsch_sees_the_console_in_german_and_others_i
         .submit(&svc, "/account/language", &[("language", "xx")])
         .await;
     assert_eq!(refused.status, 400);
-    assert!(ana.get(&svc, "/queue").await.body.contains("<html lang=\"de\">"));
+    assert!(
+        ana.get(&svc, "/queue")
+            .await
+            .body
+            .contains("<html lang=\"de\">")
+    );
     // Back to English.
     ana.submit(&svc, "/account/language", &[("language", "en")])
         .await;

@@ -919,7 +919,7 @@ fn handling_times_are_measured_in_seconds() {
             languages: String::new(),
             created_at: t0(),
             single_keys: true,
-                console_language: "en".into(),
+            console_language: "en".into(),
         },
     )
     .unwrap();
