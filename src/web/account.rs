@@ -35,7 +35,7 @@ pub fn pending_cookie(token: &str, secure: bool) -> Cookie<'static> {
 fn bad_pre_session_csrf(req: &HttpRequest, token: &str) -> Option<HttpResponse> {
     let (csrf, fresh) = login_csrf(req);
     (fresh || !constant_time_eq(token.as_bytes(), csrf.as_bytes()))
-        .then(|| session::AuthError::BadCsrf.error_response_page())
+        .then(|| session::AuthError::BadCsrf(super::pages::browser_ui(req)).error_response_page())
 }
 
 // ---- Forgot password ----

@@ -111,7 +111,9 @@ pub async fn login(
     let form = form.into_inner();
     let (csrf, fresh) = login_csrf(&req);
     if fresh || !constant_time_eq(form.csrf_token.as_bytes(), csrf.as_bytes()) {
-        return Ok(session::AuthError::BadCsrf.error_response_page());
+        return Ok(
+            session::AuthError::BadCsrf(super::pages::browser_ui(&req)).error_response_page()
+        );
     }
     let ip = session::client_ip(&req);
     let email = form.email.clone();
@@ -233,7 +235,9 @@ pub async fn setup(
     let (csrf, fresh) = login_csrf(&req);
     let form = form.into_inner();
     if fresh || !constant_time_eq(form.csrf_token.as_bytes(), csrf.as_bytes()) {
-        return Ok(session::AuthError::BadCsrf.error_response_page());
+        return Ok(
+            session::AuthError::BadCsrf(super::pages::browser_ui(&req)).error_response_page()
+        );
     }
     let token = token.into_inner();
     let ip = session::client_ip(&req);

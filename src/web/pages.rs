@@ -45,7 +45,7 @@ impl Layout {
             is_supervisor: user.role.allows(Role::Supervisor),
             is_admin: user.role.allows(Role::Admin),
             single_keys: user.single_keys,
-            ui: Ui::for_code(&user.console_language),
+            ui: user.ui(),
         }
     }
 

@@ -104,7 +104,7 @@ pub async fn queue(
             query: p.base_query(),
             can_mark: user.role.allows(Role::Supervisor),
             csrf: user.csrf_token.clone(),
-            ui: Ui::for_code(&user.console_language),
+            ui: user.ui(),
         });
     }
     let layout = Layout::new(&user, "queue").with_notice(p.notice.as_deref());

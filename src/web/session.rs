@@ -11,6 +11,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use crate::app::App;
 use crate::app::auth;
 pub use crate::domain::role::Role;
+use crate::i18n::console::Ui;
 
 pub const SESSION_COOKIE: &str = "tandem_session";
 pub const LOGIN_CSRF_COOKIE: &str = "tandem_login_csrf";
@@ -43,10 +44,12 @@ pub enum AuthError {
     /// Not signed in, asked by htmx (a poll): a small notice replaces the polled part
     /// and polling stops (status 286), never a whole sign-in page inside the page.
     /// The language is the browser's: the session that knew the person's is gone.
-    SignedOutFragment(String, crate::i18n::console::Ui),
+    SignedOutFragment(String, Ui),
     /// Signed in but not allowed.
-    Forbidden,
-    BadCsrf,
+    /// Signed in but not allowed (the page in the person's language).
+    Forbidden(Ui),
+    /// The form's token is not this session's (or, before sign-in, this browser's).
+    BadCsrf(Ui),
     Unavailable(String),
 }
 
@@ -56,8 +59,8 @@ impl std::fmt::Display for AuthError {
             AuthError::SignIn(_) | AuthError::SignedOutFragment(..) => {
                 f.write_str("please sign in")
             }
-            AuthError::Forbidden => f.write_str("your role does not allow this page"),
-            AuthError::BadCsrf => f.write_str(
+            AuthError::Forbidden(_) => f.write_str("your role does not allow this page"),
+            AuthError::BadCsrf(_) => f.write_str(
                 "the form expired or did not come from this console; reload the page and try again",
             ),
             AuthError::Unavailable(e) => write!(f, "database unavailable: {e}"),
@@ -74,7 +77,7 @@ impl ResponseError for AuthError {
             AuthError::SignedOutFragment(..) => {
                 StatusCode::from_u16(286).unwrap_or(StatusCode::UNAUTHORIZED)
             }
-            AuthError::Forbidden | AuthError::BadCsrf => StatusCode::FORBIDDEN,
+            AuthError::Forbidden(_) | AuthError::BadCsrf(_) => StatusCode::FORBIDDEN,
             AuthError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -94,6 +97,9 @@ impl ResponseError for AuthError {
                     ui.t("signed-out-again"),
                     ui.t("signed-out-kept"),
                 )),
+            AuthError::Forbidden(ui) | AuthError::BadCsrf(ui) => {
+                super::pages::error_page_in(*ui, self.status_code(), &self.to_string())
+            }
             other => super::pages::error_page(self.status_code(), &other.to_string()),
         }
     }
@@ -157,12 +163,17 @@ pub fn client_ip(req: &HttpRequest) -> Option<String> {
 }
 
 impl CurrentUser {
+    /// The console texts in the person's language.
+    pub fn ui(&self) -> Ui {
+        Ui::for_code(&self.console_language)
+    }
+
     /// 403 unless the user's role includes `needed`.
     pub fn require(&self, needed: Role) -> Result<(), AuthError> {
         if self.role.allows(needed) {
             Ok(())
         } else {
-            Err(AuthError::Forbidden)
+            Err(AuthError::Forbidden(self.ui()))
         }
     }
 
@@ -173,7 +184,7 @@ impl CurrentUser {
         {
             Ok(())
         } else {
-            Err(AuthError::BadCsrf)
+            Err(AuthError::BadCsrf(self.ui()))
         }
     }
 

@@ -106,7 +106,7 @@ pub async fn presence(
         .as_deref()
         .is_some_and(|v| !v.is_empty() && v != "0");
     render(&PresencePartial {
-        ui: Ui::for_code(&user.console_language),
+        ui: user.ui(),
         others: presence.heartbeat(number.into_inner(), &user.id, &user.name, replying),
     })
 }

@@ -84,6 +84,19 @@ async fn i18n_an_agent_who_chose_deutsch_sees_the_console_in_german_and_others_i
     assert!(ticket.contains("Interne Notiz (wird nie gesendet)"));
     assert!(!ticket.contains("Take over"));
 
+    // Error pages of a signed-in person are in their language too.
+    let forbidden = ana.get(&svc, "/supervisor").await;
+    assert_eq!(forbidden.status, 403);
+    assert!(forbidden.body.contains("<html lang=\"de\">"));
+    assert!(
+        forbidden
+            .body
+            .contains("Ihre Rolle erlaubt diese Seite nicht"),
+        "{}",
+        forbidden.body
+    );
+    assert!(forbidden.body.contains("Zurück zur Warteschlange"));
+
     // Ben did not choose: English everywhere.
     let queue = ben.get(&svc, "/queue").await.body;
     assert!(queue.contains("<html lang=\"en\">"));
@@ -131,6 +144,22 @@ async fn i18n_pages_before_sign_in_follow_the_browser_language() {
     assert!(forgot.contains("Link senden"), "{forgot}");
     let en = page!(Some("fr-FR,en;q=0.8"), "/login");
     assert!(en.contains("<html lang=\"en\">") && en.contains("Forgot password?"));
+    // A stale form before sign-in: the error page speaks the browser's language.
+    let stale = {
+        let req = test::TestRequest::post()
+            .uri("/login")
+            .insert_header(("Accept-Language", "de"))
+            .set_form([
+                ("csrf_token", "stale"),
+                ("email", "a@b.test"),
+                ("password", "x"),
+            ])
+            .to_request();
+        let resp = test::call_service(&svc, req).await;
+        assert_eq!(resp.status(), 403);
+        String::from_utf8(test::read_body(resp).await.to_vec()).unwrap()
+    };
+    assert!(stale.contains("Das Formular ist abgelaufen"), "{stale}");
     let none = page!(None::<&str>, "/login");
     assert!(none.contains("<html lang=\"en\">") && none.contains("Sign in"));
 }
