@@ -527,3 +527,14 @@ not-recommended-anger = Nicht empfohlen: Der Kunde wirkt verärgert
 not-recommended-repeat = Nicht empfohlen: Der Kunde hat schon einmal wegen etwas noch Offenem geschrieben
 not-recommended-vip = Nicht empfohlen: Der Kunde ist als VIP markiert
 not-recommended-escalated = Nicht empfohlen: Die Engine hat dieses Ticket an einen Menschen eskaliert
+
+## Formularfehler aus Rust (auf der Seite des Formulars)
+
+error-password-short = Das Passwort braucht mindestens 10 Zeichen
+error-passwords-differ = Die beiden Passwörter unterscheiden sich
+error-new-passwords-differ = Die beiden neuen Passwörter unterscheiden sich
+error-current-password = Das aktuelle Passwort stimmt nicht
+error-code-mismatch = Dieser Code passt nicht: Prüfen Sie den Schlüssel in Ihrer App und die Uhrzeit Ihres Telefons
+error-secret-base32 = Der Schlüssel ist kein gültiges Base32
+error-legal-hold = Für diesen Kunden oder eines seiner Tickets gilt eine Aufbewahrungspflicht; heben Sie sie zuerst auf
+error-not-your-password = Das ist nicht Ihr Passwort; es wurde nichts gelöscht

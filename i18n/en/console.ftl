@@ -528,3 +528,14 @@ not-recommended-anger = Not recommended: the customer seems upset
 not-recommended-repeat = Not recommended: the customer has written before about something still open
 not-recommended-vip = Not recommended: the customer is marked as a VIP
 not-recommended-escalated = Not recommended: the engine escalated this ticket to a person
+
+## Form errors made in Rust (shown on the form's page)
+
+error-password-short = the password needs at least 10 characters
+error-passwords-differ = the two passwords differ
+error-new-passwords-differ = the two new passwords differ
+error-current-password = the current password is not right
+error-code-mismatch = that code does not match: check the secret in your app and the clock of your phone
+error-secret-base32 = the secret is not valid base32
+error-legal-hold = this customer or one of their tickets is under a legal hold; lift the hold first
+error-not-your-password = that is not your password; nothing was erased

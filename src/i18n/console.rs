@@ -538,6 +538,26 @@ mod tests {
             english.push(reasons::headline(d, &[]).into());
         }
         english.extend(reasons::not_recommended("escalate", &[], false));
+        use crate::app::auth::LoginError;
+        for e in [
+            LoginError::BadCredentials,
+            LoginError::CodeRequired,
+            LoginError::BadCode,
+            LoginError::Expired,
+        ] {
+            english.push(e.to_string());
+        }
+        english.push(format!(
+            "the password needs at least {} characters",
+            crate::app::users::MIN_PASSWORD_LEN
+        ));
+        for auth in [
+            crate::web::session::AuthError::SignIn(String::new()),
+            crate::web::session::AuthError::Forbidden(Ui::default()),
+            crate::web::session::AuthError::BadCsrf(Ui::default()),
+        ] {
+            english.push(auth.to_string());
+        }
         for e in english {
             assert_ne!(de.tr(&e), e, "no German for {e:?}");
         }
