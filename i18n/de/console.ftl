@@ -538,3 +538,16 @@ error-code-mismatch = Dieser Code passt nicht: Prüfen Sie den Schlüssel in Ihr
 error-secret-base32 = Der Schlüssel ist kein gültiges Base32
 error-legal-hold = Für diesen Kunden oder eines seiner Tickets gilt eine Aufbewahrungspflicht; heben Sie sie zuerst auf
 error-not-your-password = Das ist nicht Ihr Passwort; es wurde nichts gelöscht
+sv-note-decisions = { $n } Triage-Entscheidungen
+sv-note-auto = { $n } ohne Menschen beantwortet
+sv-note-to-person = { $n } gingen an einen Menschen
+sv-note-reopen = { $reopened } von { $followed } gesendeten automatischen Antworten bekamen innerhalb von 7 Tagen eine Antwort; { $stayed } blieben gelöst
+sv-note-of-followed = { $rate } von { $followed } gesendeten automatischen Antworten
+sv-note-of-sent = { $rate } von { $sent } automatischen Antworten
+sv-note-hours = automatische Antworten × mittlere Bearbeitungszeit (insgesamt { $overall })
+sv-note-default-minutes = { $minutes } Min., der Standardwert
+sv-note-oldest = am längsten wartend: { $wait }
+sv-caution = { $n ->
+    [one] Nur { $n } Fall: zu wenige, um dieser Quote zu trauen.
+   *[other] Nur { $n } Fälle: zu wenige, um dieser Quote zu trauen.
+}

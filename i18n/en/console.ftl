@@ -539,3 +539,16 @@ error-code-mismatch = that code does not match: check the secret in your app and
 error-secret-base32 = the secret is not valid base32
 error-legal-hold = this customer or one of their tickets is under a legal hold; lift the hold first
 error-not-your-password = that is not your password; nothing was erased
+sv-note-decisions = { $n } triage decisions
+sv-note-auto = { $n } answered with no person
+sv-note-to-person = { $n } went to a person
+sv-note-reopen = { $reopened } of { $followed } sent automated answers got a reply within 7 days; { $stayed } stayed resolved
+sv-note-of-followed = { $rate } of { $followed } sent automated answers
+sv-note-of-sent = { $rate } of { $sent } automated answers
+sv-note-hours = automated answers × median handling time (overall { $overall })
+sv-note-default-minutes = { $minutes } min, the default
+sv-note-oldest = oldest waiting { $wait }
+sv-caution = { $n ->
+    [one] Only { $n } case: too few to trust this rate.
+   *[other] Only { $n } cases: too few to trust this rate.
+}

@@ -15,6 +15,7 @@ use crate::app::metrics::{
     self, Calibration, Dashboard, Dial, Figures, Period, REASONS, WhatIf, fmt_threshold, pct,
 };
 use crate::app::{App, AppError};
+use crate::i18n::console::Ui;
 use crate::store;
 
 use super::error::WebError;
@@ -109,13 +110,8 @@ pub struct Card {
 }
 
 /// The sample-size note of a rate over `n` cases.
-fn caution(n: i64) -> Option<String> {
-    (n > 0 && n < metrics::SMALL_SAMPLE).then(|| {
-        format!(
-            "Only {n} case{}: too few to trust this rate.",
-            if n == 1 { "" } else { "s" }
-        )
-    })
+fn caution(ui: Ui, n: i64) -> Option<String> {
+    (n > 0 && n < metrics::SMALL_SAMPLE).then(|| ui.t1("sv-caution", "n", n).into_owned())
 }
 
 /// A handling time in seconds, as a person reads it.
@@ -168,76 +164,100 @@ fn csv_link(table: &str, q: &str) -> Option<String> {
     Some(format!("/supervisor/{table}.csv?{q}"))
 }
 
-fn cards(d: &Dashboard) -> Vec<Card> {
+fn cards(d: &Dashboard, ui: Ui) -> Vec<Card> {
     let f = &d.total;
+    let n = |key: &str, v: i64| ui.t1(key, "n", v.to_string()).into_owned();
     vec![
         Card {
             label: "Tickets in",
             value: f.tickets_in.to_string(),
-            note: format!("{} triage decisions", f.decisions),
+            note: n("sv-note-decisions", f.decisions),
             caution: None,
         },
         Card {
             label: "Automation rate",
             value: opt_pct(f.automation_rate()),
-            note: format!("{} answered with no person", f.auto_sent),
-            caution: caution(f.decisions),
+            note: n("sv-note-auto", f.auto_sent),
+            caution: caution(ui, f.decisions),
         },
         Card {
             label: "Escalation rate",
             value: opt_pct(f.escalation_rate()),
-            note: format!("{} went to a person", f.to_person()),
-            caution: caution(f.decisions),
+            note: n("sv-note-to-person", f.to_person()),
+            caution: caution(ui, f.decisions),
         },
         Card {
             label: "Reopen rate after automated answers",
             value: opt_pct(f.reopen_rate()),
-            note: format!(
-                "{} of {} sent automated answers got a reply within 7 days; {} stayed resolved",
-                f.reopened,
-                f.auto_answers_followed,
-                opt_pct(f.stayed_resolved_rate())
-            ),
-            caution: caution(f.auto_answers_followed),
+            note: ui
+                .ta(
+                    "sv-note-reopen",
+                    &[
+                        ("reopened", &f.reopened.to_string()),
+                        ("followed", &f.auto_answers_followed.to_string()),
+                        ("stayed", &opt_pct(f.stayed_resolved_rate())),
+                    ],
+                )
+                .into_owned(),
+            caution: caution(ui, f.auto_answers_followed),
         },
         Card {
             label: "Asked for a person after an automated answer",
             value: f.asked_person.to_string(),
-            note: format!(
-                "{} of {} sent automated answers",
-                opt_pct(f.asked_person_rate()),
-                f.auto_answers_followed
-            ),
-            caution: caution(f.auto_answers_followed),
+            note: ui
+                .t2(
+                    "sv-note-of-followed",
+                    "rate",
+                    opt_pct(f.asked_person_rate()),
+                    "followed",
+                    f.auto_answers_followed.to_string(),
+                )
+                .into_owned(),
+            caution: caution(ui, f.auto_answers_followed),
         },
         Card {
             label: "Automated answers marked wrong",
             value: f.marked_wrong.to_string(),
-            note: format!(
-                "{} of {} automated answers",
-                opt_pct(f.marked_wrong_rate()),
-                f.auto_sent
-            ),
-            caution: caution(f.auto_sent),
+            note: ui
+                .t2(
+                    "sv-note-of-sent",
+                    "rate",
+                    opt_pct(f.marked_wrong_rate()),
+                    "sent",
+                    f.auto_sent.to_string(),
+                )
+                .into_owned(),
+            caution: caution(ui, f.auto_sent),
         },
         Card {
             label: "Hours saved",
             value: format!("{:.1}", f.hours_saved()),
-            note: format!(
-                "automated answers × median handling time (overall {})",
-                match d.handling_seconds_overall {
-                    Some(s) => opt_secs(Some(s)),
-                    None => format!("{} min, the default", d.minutes_per_ticket_fallback),
-                }
-            ),
+            note: ui
+                .t1(
+                    "sv-note-hours",
+                    "overall",
+                    match d.handling_seconds_overall {
+                        Some(s) => opt_secs(Some(s)),
+                        None => ui
+                            .t1(
+                                "sv-note-default-minutes",
+                                "minutes",
+                                d.minutes_per_ticket_fallback.to_string(),
+                            )
+                            .into_owned(),
+                    },
+                )
+                .into_owned(),
             caution: None,
         },
         Card {
             label: "Backlog",
             value: f.backlog.to_string(),
             note: match f.oldest_wait_minutes(d.generated_at) {
-                Some(m) => format!("oldest waiting {}", opt_min(Some(m))),
-                None => "nothing waiting".into(),
+                Some(m) => ui
+                    .t1("sv-note-oldest", "wait", opt_min(Some(m)))
+                    .into_owned(),
+                None => ui.t("sv-nothing-waiting").into_owned(),
             },
             caution: None,
         },
@@ -665,7 +685,7 @@ async fn dashboard_page(
             period.to.format("%Y-%m-%d %H:%M")
         ),
         hourly: period.hourly(),
-        cards: cards(&d),
+        cards: cards(&d, user.ui()),
         series_svg: series_svg(&d),
         calibration_svg: calibration_svg(&c),
         tables: main_tables(&d, &c, &qs),

@@ -163,3 +163,34 @@ async fn i18n_pages_before_sign_in_follow_the_browser_language() {
     let none = page!(None::<&str>, "/login");
     assert!(none.contains("<html lang=\"en\">") && none.contains("Sign in"));
 }
+
+#[actix_web::test]
+async fn i18n_a_german_supervisor_reads_the_figures_in_german_and_the_csv_stays_english() {
+    let t = TestApp::with_kb();
+    add_user(&t, "sam@tandem.test", "supervisor");
+    accepted(&t.ingest(&email(
+        "tom@example.com",
+        "Refund",
+        "r1@example.com",
+        REFUND,
+    )));
+    let svc = console!(t);
+    let mut sam = Browser::default();
+    sam.login(&svc, "sam@tandem.test", PASSWORD).await;
+    sam.get(&svc, "/account").await;
+    sam.submit(&svc, "/account/language", &[("language", "de")])
+        .await;
+    let page = sam.get(&svc, "/supervisor").await.body;
+    assert!(page.contains("<html lang=\"de\">"));
+    assert!(page.contains("Automatisierungsquote"), "{page}");
+    assert!(page.contains("Warum Nachrichten an einen Menschen gingen"));
+    assert!(page.contains("Triage-Entscheidungen"));
+    assert!(!page.contains("Automation rate"));
+    let dial = sam.get(&svc, "/supervisor/dial").await.body;
+    assert!(dial.contains("Automatisierungsregler"), "{dial}");
+    let csv = sam.get(&svc, "/supervisor/totals.csv").await.body;
+    assert!(
+        !csv.contains("Automatisierungsquote"),
+        "exports keep their English headings"
+    );
+}
