@@ -551,3 +551,12 @@ sv-caution = { $n ->
     [one] Nur { $n } Fall: zu wenige, um dieser Quote zu trauen.
    *[other] Nur { $n } Fälle: zu wenige, um dieser Quote zu trauen.
 }
+dial-now = Jetzt: { $sentence }.
+dial-proposed = Vorschlag: { $sentence }.
+dial-no-drafts = keine Entwürfe in diesem Zeitraum zum Nachspielen
+dial-would-auto = bei { $threshold } würden etwa { $rate } automatisch gesendet ({ $auto } von { $drafts } Entwürfen)
+dial-corrected = , davon wurden etwa { $rate } von Agents korrigiert ({ $corrected } von { $reviewed } geprüften)
+dial-none-reviewed = ; keiner davon wurde von einem Menschen geprüft
+dial-current-head = Aktuell (automatisch ≥ { $threshold })
+dial-proposed-head = Vorschlag (automatisch ≥ { $threshold })
+supervisor-period = { $from } bis { $to } (UTC)

@@ -552,3 +552,12 @@ sv-caution = { $n ->
     [one] Only { $n } case: too few to trust this rate.
    *[other] Only { $n } cases: too few to trust this rate.
 }
+dial-now = Now: { $sentence }.
+dial-proposed = Proposed: { $sentence }.
+dial-no-drafts = no drafts in this period to replay
+dial-would-auto = at { $threshold }, about { $rate } would be sent automatically ({ $auto } of { $drafts } drafts)
+dial-corrected = , of which about { $rate } were corrected by agents ({ $corrected } of { $reviewed } reviewed)
+dial-none-reviewed = ; none of those were reviewed by a person
+dial-current-head = Current (auto ≥ { $threshold })
+dial-proposed-head = Proposed (auto ≥ { $threshold })
+supervisor-period = { $from } to { $to } (UTC)

@@ -675,17 +675,22 @@ async fn dashboard_page(
         return csv_response(&d, &c, q.table.as_deref().unwrap_or("totals"));
     }
     let qs = query_string(&period);
+    let ui = user.ui();
     let page = SupervisorPage {
         layout: Layout::new(&user, "supervisor").with_notice(q.notice.as_deref()),
         from: period.from_param(),
         to: period.to_param(),
-        period_label: format!(
-            "{} to {} (UTC)",
-            period.from.format("%Y-%m-%d %H:%M"),
-            period.to.format("%Y-%m-%d %H:%M")
-        ),
+        period_label: ui
+            .t2(
+                "supervisor-period",
+                "from",
+                period.from.format("%Y-%m-%d %H:%M").to_string(),
+                "to",
+                period.to.format("%Y-%m-%d %H:%M").to_string(),
+            )
+            .into_owned(),
         hourly: period.hourly(),
-        cards: cards(&d, user.ui()),
+        cards: cards(&d, ui),
         series_svg: series_svg(&d),
         calibration_svg: calibration_svg(&c),
         tables: main_tables(&d, &c, &qs),
@@ -800,6 +805,36 @@ fn replay_period(from: Option<&str>, to: Option<&str>) -> Result<Period, AppErro
     }
 }
 
+/// What a dial would do, in the person's language (`WhatIf::sentence` in English).
+fn what_if_sentence(ui: Ui, w: &WhatIf, threshold: f32) -> String {
+    let Some(a) = w.auto_rate() else {
+        return ui.t("dial-no-drafts").into_owned();
+    };
+    let mut s = ui
+        .ta(
+            "dial-would-auto",
+            &[
+                ("threshold", &fmt_threshold(threshold)),
+                ("rate", &pct(a)),
+                ("auto", &w.would_auto.to_string()),
+                ("drafts", &w.drafts.to_string()),
+            ],
+        )
+        .into_owned();
+    match w.corrected_rate() {
+        Some(c) => s.push_str(&ui.ta(
+            "dial-corrected",
+            &[
+                ("rate", &pct(c)),
+                ("corrected", &w.corrected.to_string()),
+                ("reviewed", &w.reviewed_would_auto.to_string()),
+            ],
+        )),
+        None => s.push_str(&ui.t("dial-none-reviewed")),
+    }
+    s
+}
+
 fn what_if_rows(current: &WhatIf, proposed: &WhatIf) -> Vec<Vec<String>> {
     let row = |label: &str, a: String, b: String| vec![label.to_string(), a, b];
     vec![
@@ -844,6 +879,7 @@ fn what_if_rows(current: &WhatIf, proposed: &WhatIf) -> Vec<Vec<String>> {
 }
 
 async fn dial_page(app: web::Data<App>, user: CurrentUser, q: web::Query<PeriodQuery>) -> Reply {
+    let ui = user.ui();
     user.require(Role::Supervisor)?;
     let period = replay_period(q.from.as_deref(), q.to.as_deref())?;
     let (settings, current) = web::block(move || -> Result<_, AppError> {
@@ -868,7 +904,13 @@ async fn dial_page(app: web::Data<App>, user: CurrentUser, q: web::Query<PeriodQ
         never_auto_intents: dial.never_auto_intents.join(", "),
         why: String::new(),
         error: None,
-        current_sentence: format!("Now: {}.", current.sentence(dial.auto_threshold)),
+        current_sentence: ui
+            .t1(
+                "dial-now",
+                "sentence",
+                what_if_sentence(ui, &current, dial.auto_threshold),
+            )
+            .into_owned(),
         preview_sentence: None,
         preview_rows: Vec::new(),
         preview_heads: (String::new(), String::new()),
@@ -876,6 +918,7 @@ async fn dial_page(app: web::Data<App>, user: CurrentUser, q: web::Query<PeriodQ
 }
 
 async fn dial_post(app: web::Data<App>, user: CurrentUser, form: web::Form<DialForm>) -> Reply {
+    let ui = user.ui();
     user.require(Role::Supervisor)?;
     user.check_csrf(&form.csrf_token)?;
     let form = form.into_inner();
@@ -925,19 +968,38 @@ async fn dial_post(app: web::Data<App>, user: CurrentUser, form: web::Form<DialF
     };
     let preview_heads = match &preview {
         Some((_, _, current, dial)) => (
-            format!("Current (auto ≥ {})", fmt_threshold(current.auto_threshold)),
-            format!("Proposed (auto ≥ {})", fmt_threshold(dial.auto_threshold)),
+            ui.t1(
+                "dial-current-head",
+                "threshold",
+                fmt_threshold(current.auto_threshold),
+            )
+            .into_owned(),
+            ui.t1(
+                "dial-proposed-head",
+                "threshold",
+                fmt_threshold(dial.auto_threshold),
+            )
+            .into_owned(),
         ),
         None => (String::new(), String::new()),
     };
     let (current_sentence, preview_sentence, preview_rows) = match &preview {
         // Each sentence names its own dial's threshold: the current one for "Now".
         Some((now, proposed, current, dial)) => (
-            format!("Now: {}.", now.sentence(current.auto_threshold)),
-            Some(format!(
-                "Proposed: {}.",
-                proposed.sentence(dial.auto_threshold)
-            )),
+            ui.t1(
+                "dial-now",
+                "sentence",
+                what_if_sentence(ui, now, current.auto_threshold),
+            )
+            .into_owned(),
+            Some(
+                ui.t1(
+                    "dial-proposed",
+                    "sentence",
+                    what_if_sentence(ui, proposed, dial.auto_threshold),
+                )
+                .into_owned(),
+            ),
             what_if_rows(now, proposed),
         ),
         None => (String::new(), None, Vec::new()),

@@ -188,6 +188,7 @@ async fn i18n_a_german_supervisor_reads_the_figures_in_german_and_the_csv_stays_
     assert!(!page.contains("Automation rate"));
     let dial = sam.get(&svc, "/supervisor/dial").await.body;
     assert!(dial.contains("Automatisierungsregler"), "{dial}");
+    assert!(dial.contains("Jetzt: "), "the what-if sentence too");
     let csv = sam.get(&svc, "/supervisor/totals.csv").await.body;
     assert!(
         !csv.contains("Automatisierungsquote"),
