@@ -560,3 +560,6 @@ dial-none-reviewed = ; keiner davon wurde von einem Menschen geprüft
 dial-current-head = Aktuell (automatisch ≥ { $threshold })
 dial-proposed-head = Vorschlag (automatisch ≥ { $threshold })
 supervisor-period = { $from } bis { $to } (UTC)
+privacy-due-raw = Rohmail { $id }, empfangen { $at }
+privacy-due-raw-ticket = Rohmail { $id }, empfangen { $at } (Ticket #{ $number })
+privacy-due-ticket = Ticket #{ $number } geschlossen, zuletzt geändert { $at }

@@ -561,3 +561,6 @@ dial-none-reviewed = ; none of those were reviewed by a person
 dial-current-head = Current (auto ≥ { $threshold })
 dial-proposed-head = Proposed (auto ≥ { $threshold })
 supervisor-period = { $from } to { $to } (UTC)
+privacy-due-raw = raw mail { $id } received { $at }
+privacy-due-raw-ticket = raw mail { $id } received { $at } (ticket #{ $number })
+privacy-due-ticket = ticket #{ $number } closed, last changed { $at }
