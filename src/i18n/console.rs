@@ -223,9 +223,15 @@ impl Ui {
     }
 
     /// The words for a code of a fixed set: `tc("status", "in_progress")` is message
-    /// `status-in-progress` (the tests check every code of each set has one).
+    /// `status-in-progress` (the tests check every code of each set has one); a code
+    /// the catalogue does not know is shown as it is.
     pub fn tc(&self, prefix: &str, code: &str) -> Cow<'static, str> {
-        self.t(&code_key(prefix, code))
+        let key = code_key(prefix, code);
+        if self.0.bundle.has_message(&key) {
+            self.t(&key)
+        } else {
+            Cow::Owned(code.to_string())
+        }
     }
 
     /// Message `key` with one argument.
