@@ -25,11 +25,29 @@ pub const FILE: &str = "console.ftl";
 /// The languages the console speaks, each with its name in itself (for the account page).
 pub const LANGUAGES: &[(&str, &str)] = &[("en", "English"), ("de", "Deutsch")];
 
+/// The messages console.js uses (key sheet, restored text); pages hand them over in
+/// `data-texts` on `<body>`.
+pub const SCRIPT_KEYS: &[&str] = &[
+    "js-keys-title",
+    "js-key-help",
+    "js-key-send",
+    "js-key-leave",
+    "js-key-move",
+    "js-key-open",
+    "js-write-in",
+    "js-keys-browser",
+    "js-keys-off-account",
+    "js-close",
+    "js-restored",
+];
+
 /// One console language, ready to format.
 pub struct Catalogue {
     code: &'static str,
     source: &'static str,
     bundle: FluentBundle<Arc<FluentResource>>,
+    /// The words console.js shows, as JSON (made on first use).
+    script: std::sync::OnceLock<String>,
 }
 
 fn parse(source: &str) -> Arc<FluentResource> {
@@ -63,6 +81,7 @@ static CATALOGUES: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {
                 code,
                 source,
                 bundle,
+                script: std::sync::OnceLock::new(),
             }
         })
         .collect()
@@ -194,6 +213,18 @@ impl Ui {
             }
         }
         best.map(|(_, ui)| ui).unwrap_or_default()
+    }
+
+    /// The messages of [`SCRIPT_KEYS`] as a JSON object, for console.js (`data-texts`).
+    pub fn script_texts(&self) -> &'static str {
+        let cat: &'static Catalogue = self.0;
+        cat.script.get_or_init(|| {
+            let texts: serde_json::Map<String, serde_json::Value> = SCRIPT_KEYS
+                .iter()
+                .map(|k| (k.to_string(), self.t(k).into_owned().into()))
+                .collect();
+            serde_json::Value::Object(texts).to_string()
+        })
     }
 
     /// The language the texts are in (for `<html lang>` and the account page).
@@ -484,11 +515,32 @@ mod tests {
         for r in ["agent", "supervisor", "admin"] {
             used.insert(code_key("role", r));
         }
+        used.extend(SCRIPT_KEYS.iter().map(|k| k.to_string()));
+        for k in ["time-just-now", "time-minutes", "time-hours", "time-days"] {
+            used.insert(k.to_string());
+        }
         let missing: Vec<_> = used.difference(&english).collect();
         assert!(
             missing.is_empty(),
             "not in i18n/en/console.ftl: {missing:?}"
         );
+    }
+
+    #[test]
+    fn every_word_console_js_asks_for_is_handed_over() {
+        let js = include_str!("../../static/console.js");
+        let tx = regex::Regex::new(r#"tx\("([a-z0-9-]+)""#).unwrap();
+        let asked: BTreeSet<&str> = tx
+            .captures_iter(js)
+            .map(|c| c.get(1).unwrap().as_str())
+            .collect();
+        assert!(asked.len() >= 10, "{asked:?}");
+        for k in asked {
+            assert!(SCRIPT_KEYS.contains(&k), "{k} is not in SCRIPT_KEYS");
+        }
+        let de: serde_json::Value =
+            serde_json::from_str(Ui::for_code("de").script_texts()).unwrap();
+        assert_eq!(de["js-close"], "Schließen");
     }
 
     #[test]

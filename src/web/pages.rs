@@ -134,29 +134,10 @@ impl Layout {
     }
 
     /// The texts console.js shows (key sheet, restored text), as JSON for the page.
-    pub fn script_texts(&self) -> String {
-        let texts: serde_json::Map<String, serde_json::Value> = SCRIPT_KEYS
-            .iter()
-            .map(|k| (k.to_string(), self.ui.t(k).into_owned().into()))
-            .collect();
-        serde_json::Value::Object(texts).to_string()
+    pub fn script_texts(&self) -> &'static str {
+        self.ui.script_texts()
     }
 }
-
-/// The messages console.js uses; the page hands them over in `data-texts`.
-pub const SCRIPT_KEYS: &[&str] = &[
-    "js-keys-title",
-    "js-key-help",
-    "js-key-send",
-    "js-key-leave",
-    "js-key-move",
-    "js-key-open",
-    "js-write-in",
-    "js-keys-browser",
-    "js-keys-off-account",
-    "js-close",
-    "js-restored",
-];
 
 /// The console language for a request without a signed-in person (`Accept-Language`).
 pub fn browser_ui(req: &HttpRequest) -> Ui {
