@@ -67,10 +67,7 @@ impl Layout {
 
     /// The person's role in words.
     pub fn role_label(&self) -> Cow<'static, str> {
-        match self.role {
-            "" => Cow::Borrowed(""),
-            r => self.ui.t(&format!("role-{r}")),
-        }
+        self.ui.tc("role", self.role)
     }
 
     /// The language of the page, for `<html lang>`.
