@@ -134,6 +134,7 @@ pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
                 .app_data(gate.clone())
                 .app_data(web::PayloadConfig::new(limit + 1))
                 .app_data(web::FormConfig::default().limit(1024 * 1024))
+                .wrap(actix_web::middleware::from_fn(pages::localize_errors))
                 .wrap(pages::security_headers())
                 .wrap(actix_web::middleware::from_fn(metrics::track))
                 .configure(routes)

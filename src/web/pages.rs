@@ -3,10 +3,12 @@
 
 use std::borrow::Cow;
 
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::middleware::DefaultHeaders;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::middleware::{DefaultHeaders, Next};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::i18n::console::{Arg, Ui};
@@ -134,6 +136,27 @@ impl Layout {
     pub fn script_texts(&self) -> &'static str {
         self.ui.script_texts()
     }
+}
+
+/// Middleware: a handler's error page in the language of the signed-in person (the
+/// `CurrentUser` extractor leaves their `Ui` in the request). Pages of English speakers
+/// and of requests without a person pass through untouched.
+pub async fn localize_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let res = next.call(req).await?;
+    let ui = res.request().extensions().get::<Ui>().copied();
+    let page = match (ui, res.response().error()) {
+        (Some(ui), Some(e)) if ui.lang() != crate::i18n::FALLBACK => {
+            e.as_error::<WebError>().map(|w| w.page_in(ui))
+        }
+        _ => None,
+    };
+    Ok(match page {
+        Some(p) => res.into_response(p),
+        None => res.map_into_boxed_body(),
+    })
 }
 
 /// The console language for a request without a signed-in person (`Accept-Language`).

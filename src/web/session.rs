@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 
 use crate::app::App;
 use crate::app::auth;
@@ -222,6 +222,7 @@ impl FromRequest for CurrentUser {
             }
         };
         let ip = client_ip(req);
+        let req = req.clone();
         Box::pin(async move {
             let (Some(token), Some(app)) = (token, app) else {
                 return Err(signed_out(next));
@@ -233,6 +234,9 @@ impl FromRequest for CurrentUser {
             let Some(s) = session else {
                 return Err(signed_out(next));
             };
+            // For error pages made after the handler (`pages::localize_errors`).
+            req.extensions_mut()
+                .insert(Ui::for_code(&s.user.console_language));
             Ok(CurrentUser {
                 role: Role::parse(&s.user.role).unwrap_or(Role::Agent),
                 id: s.user.id,

@@ -96,6 +96,14 @@ async fn i18n_an_agent_who_chose_deutsch_sees_the_console_in_german_and_others_i
         forbidden.body
     );
     assert!(forbidden.body.contains("Zurück zur Warteschlange"));
+    let missing = ana.get(&svc, "/tickets/999999").await;
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains("<html lang=\"de\">"),
+        "{}",
+        missing.body
+    );
+    assert!(missing.body.contains("Fehler 404"));
 
     // Ben did not choose: English everywhere.
     let queue = ben.get(&svc, "/queue").await.body;
@@ -194,4 +202,17 @@ async fn i18n_a_german_supervisor_reads_the_figures_in_german_and_the_csv_stays_
         !csv.contains("Automatisierungsquote"),
         "exports keep their English headings"
     );
+}
+
+#[actix_web::test]
+async fn i18n_an_english_speakers_error_page_is_unchanged() {
+    let t = TestApp::new();
+    add_user(&t, "ben@tandem.test", "agent");
+    let svc = console!(t);
+    let mut ben = Browser::default();
+    ben.login(&svc, "ben@tandem.test", PASSWORD).await;
+    let missing = ben.get(&svc, "/tickets/999999").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("<html lang=\"en\">"));
+    assert!(missing.body.contains("Error 404") && missing.body.contains("Back to the queue"));
 }
