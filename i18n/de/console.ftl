@@ -576,3 +576,4 @@ draft-taken-over = übernommen
 draft-superseded = ersetzt
 draft-set-aside = zurückgestellt
 draft-sent = gesendet
+error-throttled = Zu viele Fehlversuche; warten Sie { $seconds } Sekunden und versuchen Sie es erneut

@@ -577,3 +577,4 @@ draft-taken-over = taken over
 draft-superseded = superseded
 draft-set-aside = set aside
 draft-sent = sent
+error-throttled = too many failed attempts; wait { $seconds } seconds and try again

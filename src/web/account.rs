@@ -293,10 +293,11 @@ pub async fn code(
                 StatusCode::UNAUTHORIZED
             };
             let (csrf, _) = login_csrf(&req);
+            let layout = Layout::anonymous(csrf, &req);
             let mut resp = render(&CodePage {
-                layout: Layout::anonymous(csrf, &req),
+                error: Some(super::auth::login_error_text(&layout, &e)),
+                layout,
                 next,
-                error: Some(e.to_string()),
             })?;
             *resp.status_mut() = status;
             Ok(resp)

@@ -103,6 +103,16 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
+/// A refused sign-in in the page's language (fixed messages go through `tr` in the page).
+pub fn login_error_text(layout: &Layout, e: &LoginError) -> String {
+    match e {
+        LoginError::Throttled(seconds) => layout
+            .t1("error-throttled", "seconds", seconds)
+            .into_owned(),
+        e => e.to_string(),
+    }
+}
+
 pub async fn login(
     app: web::Data<App>,
     req: HttpRequest,
@@ -146,9 +156,10 @@ pub async fn login(
             } else {
                 actix_web::http::StatusCode::UNAUTHORIZED
             };
+            let layout = Layout::anonymous(csrf, &req);
             let page = LoginPage {
-                layout: Layout::anonymous(csrf, &req),
-                error: Some(e.to_string()),
+                error: Some(login_error_text(&layout, &e)),
+                layout,
                 email,
                 next: safe_next(form.next.as_deref()),
                 first_run: false,
