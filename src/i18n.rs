@@ -12,6 +12,8 @@ use std::sync::{Arc, LazyLock};
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use include_dir::{Dir, include_dir};
 
+pub mod console;
+
 static CATALOGUE_DIR: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/i18n");
 
 /// The language every other one falls back to.

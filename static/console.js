@@ -3,6 +3,12 @@
 (function () {
   "use strict";
 
+  // The page's words in the person's console language (base.html puts them in
+  // data-texts, from i18n/<lang>/console.ftl); English when a page has none.
+  var TEXTS = {};
+  try { TEXTS = JSON.parse(document.body.dataset.texts || "{}"); } catch (e) { /* keep English */ }
+  function tx(key, english) { return TEXTS[key] || english; }
+
   function typing(el) {
     return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
   }
@@ -50,16 +56,16 @@
     if (old) { old.remove(); return; }
     var d = document.createElement("dialog");
     d.id = "key-sheet";
-    d.setAttribute("aria-label", "Keyboard shortcuts");
-    var keys = [["?", "show or hide this list"], ["Ctrl+Enter", "send the text box you are writing in"], ["Esc", "leave a text box"]];
-    if (rows().length) keys.push(["j / k", "next / previous ticket"], ["Enter", "open the selected ticket"]);
+    d.setAttribute("aria-label", tx("js-keys-title", "Keyboard shortcuts"));
+    var keys = [["?", tx("js-key-help", "show or hide this list")], ["Ctrl+Enter", tx("js-key-send", "send the text box you are writing in")], ["Esc", tx("js-key-leave", "leave a text box")]];
+    if (rows().length) keys.push(["j / k", tx("js-key-move", "next / previous ticket")], ["Enter", tx("js-key-open", "open the selected ticket")]);
     Array.prototype.forEach.call(document.querySelectorAll("[data-key]"), function (el) {
       var what = (el.getAttribute("aria-label") || el.textContent || el.getAttribute("placeholder") || el.id || "").replace(/\s+/g, " ").trim();
-      if (el.tagName === "TEXTAREA" || el.tagName === "INPUT") what = "write in: " + (el.closest("label") ? el.closest("label").textContent.trim() : what || el.name);
+      if (el.tagName === "TEXTAREA" || el.tagName === "INPUT") what = tx("js-write-in", "write in:") + " " + (el.closest("label") ? el.closest("label").textContent.trim() : what || el.name);
       keys.push([el.dataset.key, what]);
     });
     var h = document.createElement("h2");
-    h.textContent = "Keyboard shortcuts";
+    h.textContent = tx("js-keys-title", "Keyboard shortcuts");
     d.appendChild(h);
     var dl = document.createElement("dl");
     keys.forEach(function (k) {
@@ -74,11 +80,11 @@
       try { window.localStorage.setItem("tandem:keys", box.checked ? "on" : "off"); } catch (e) { /* private mode */ }
     });
     label.appendChild(box);
-    label.appendChild(document.createTextNode(" Single-key shortcuts (j, k, a, e, t, n, /) in this browser"));
-    if (document.body.dataset.keys === "off") { box.checked = false; box.disabled = true; label.appendChild(document.createTextNode(" (off on your account page)")); }
+    label.appendChild(document.createTextNode(" " + tx("js-keys-browser", "Single-key shortcuts (j, k, a, e, t, n, /) in this browser")));
+    if (document.body.dataset.keys === "off") { box.checked = false; box.disabled = true; label.appendChild(document.createTextNode(" " + tx("js-keys-off-account", "(off on your account page)"))); }
     d.appendChild(label);
     var close = document.createElement("button");
-    close.type = "button"; close.textContent = "Close";
+    close.type = "button"; close.textContent = tx("js-close", "Close");
     close.addEventListener("click", function () { d.remove(); });
     d.appendChild(close);
     document.body.appendChild(d);
@@ -146,7 +152,7 @@
       if (text && text !== box.value) {
         box.value = text;
         box.classList.add("restored");
-        box.setAttribute("title", "Restored: the text you typed before");
+        box.setAttribute("title", tx("js-restored", "Restored: the text you typed before"));
       }
     });
     document.addEventListener("input", function (ev) {

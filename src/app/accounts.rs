@@ -472,3 +472,32 @@ pub fn set_keys(app: &App, by: &ActingUser, single_keys: bool, open_next: bool) 
     )?;
     Ok(())
 }
+
+/// Sets the language of one's own console (one of `i18n::console::LANGUAGES`), audited as
+/// `console_language_changed` with the language before and after.
+pub fn set_console_language(app: &App, by: &ActingUser, code: &str) -> Result<(), AppError> {
+    let Some(&(code, _)) = crate::i18n::console::LANGUAGES
+        .iter()
+        .find(|(c, _)| *c == code)
+    else {
+        return Err(AppError::Invalid(format!(
+            "the console does not speak {code:?}"
+        )));
+    };
+    let mut conn = app.conn()?;
+    store::transaction(&mut conn, |c| -> Result<(), AppError> {
+        let user = store::users::get(c, &by.id)?;
+        if user.console_language == code {
+            return Ok(());
+        }
+        store::users::set_console_language(c, &by.id, code)?;
+        store::events::record(
+            c,
+            None,
+            "console_language_changed",
+            &by.actor(),
+            json!({"user": by.id, "from": user.console_language, "to": code}),
+        )?;
+        Ok(())
+    })
+}

@@ -78,6 +78,8 @@ pub struct QueueItem {
     pub confidence: Option<String>,
     pub decision: Option<String>,
     pub waited: String,
+    /// The same in minutes (the console writes it in the agent's language).
+    pub waited_minutes: i64,
     pub assignee: Option<String>,
     /// Why a person has it, in short plain words (from the pending draft).
     pub reason: Option<String>,
@@ -213,6 +215,7 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
                 confidence: draft.map(|d| format!("{:.2}", d.confidence)),
                 decision: draft.map(|d| d.decision.clone()),
                 waited: waited(t.waiting_since.unwrap_or(t.created_at)),
+                waited_minutes: (at - t.waiting_since.unwrap_or(t.created_at)).num_minutes(),
                 assignee: t
                     .assignee_id
                     .and_then(|id| names.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone())),

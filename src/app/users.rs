@@ -112,6 +112,7 @@ impl NewUser {
                 created_at: now(),
                 single_keys: true,
                 open_next: false,
+                console_language: crate::i18n::FALLBACK.to_string(),
             },
         })
     }

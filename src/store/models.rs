@@ -31,6 +31,8 @@ pub struct UserRow {
     pub single_keys: bool,
     /// After a sending action the console opens the next ticket of the view.
     pub open_next: bool,
+    /// The console language the person chose (`en`, `de`).
+    pub console_language: String,
 }
 
 /// A one-time link of a console user; only the token's SHA-256 is kept.

@@ -55,6 +55,7 @@ diesel::table! {
         totp_last_step -> Nullable<BigInt>,
         single_keys -> Bool,
         open_next -> Bool,
+        console_language -> Text,
     }
 }
 

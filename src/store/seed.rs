@@ -135,6 +135,7 @@ pub fn tickets(
         created_at: at,
         single_keys: true,
         open_next: false,
+        console_language: crate::i18n::FALLBACK.to_string(),
     };
     insert_all!(
         &mut *conn,
@@ -325,6 +326,7 @@ pub fn metrics_history(
         created_at: now,
         single_keys: true,
         open_next: false,
+        console_language: crate::i18n::FALLBACK.to_string(),
     };
     insert_all!(
         &mut *conn,

@@ -72,6 +72,14 @@ pub fn set_keys(conn: &mut DbConn, id: &str, single_keys: bool, open_next: bool)
     Ok(())
 }
 
+/// Sets the console language a person chose.
+pub fn set_console_language(conn: &mut DbConn, id: &str, code: &str) -> Result<(), StoreError> {
+    diesel::update(users::table.find(id))
+        .set(users::console_language.eq(code))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The active user who speaks `language` (in their languages list) and owns the fewest
 /// open tickets, if any.
 pub fn least_busy_speaker(conn: &mut DbConn, language: &str) -> Result<Option<String>, StoreError> {

@@ -13,7 +13,7 @@ use crate::app::{App, AppError, accounts, two_factor};
 
 use super::auth::{login_csrf, safe_next, with_login_csrf};
 use super::error::WebError;
-use super::pages::{Layout, error_page, render};
+use super::pages::{Layout, render};
 use super::session::{self, CurrentUser, constant_time_eq};
 
 /// The cookie that carries a sign-in waiting for its code (a few minutes).
@@ -35,7 +35,7 @@ pub fn pending_cookie(token: &str, secure: bool) -> Cookie<'static> {
 fn bad_pre_session_csrf(req: &HttpRequest, token: &str) -> Option<HttpResponse> {
     let (csrf, fresh) = login_csrf(req);
     (fresh || !constant_time_eq(token.as_bytes(), csrf.as_bytes()))
-        .then(|| session::AuthError::BadCsrf.error_response_page())
+        .then(|| session::AuthError::BadCsrf(super::pages::browser_ui(req)).error_response_page())
 }
 
 // ---- Forgot password ----
@@ -56,7 +56,7 @@ const FORGOT_ANSWER_AFTER: std::time::Duration = std::time::Duration::from_milli
 pub async fn forgot_form(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse, WebError> {
     let (csrf, fresh) = login_csrf(&req);
     let page = ForgotPage {
-        layout: Layout::anonymous(csrf.clone()),
+        layout: Layout::anonymous(csrf.clone(), &req),
         sent: false,
     };
     Ok(with_login_csrf(
@@ -97,7 +97,7 @@ pub async fn forgot(
     }
     let (csrf, _) = login_csrf(&req);
     render(&ForgotPage {
-        layout: Layout::anonymous(csrf),
+        layout: Layout::anonymous(csrf, &req),
         sent: true,
     })
 }
@@ -115,8 +115,9 @@ struct ResetPage {
     error: Option<String>,
 }
 
-fn link_gone() -> HttpResponse {
-    error_page(
+fn link_gone(req: &HttpRequest) -> HttpResponse {
+    super::pages::error_page_in(
+        super::pages::browser_ui(req),
         StatusCode::NOT_FOUND,
         "This link was used already or has expired. Ask for a new one on the sign-in page (Forgot password?) or from an admin.",
     )
@@ -130,11 +131,11 @@ pub async fn reset_form(
     let token = token.into_inner();
     let (t, secure) = (token.clone(), app.config.secure_cookies);
     let Some(info) = web::block(move || accounts::link_info(&app, &t)).await?? else {
-        return Ok(link_gone());
+        return Ok(link_gone(&req));
     };
     let (csrf, fresh) = login_csrf(&req);
     let page = ResetPage {
-        layout: Layout::anonymous(csrf.clone()),
+        layout: Layout::anonymous(csrf.clone(), &req),
         token,
         invite: info.purpose == accounts::INVITE,
         name: info.name,
@@ -179,15 +180,15 @@ pub async fn reset(
         Ok(_) => Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, "/login?notice=password_set"))
             .finish()),
-        Err(AppError::Forbidden) => Ok(link_gone()),
+        Err(AppError::Forbidden) => Ok(link_gone(&req)),
         Err(e @ AppError::Invalid(_)) => {
             let t = token.clone();
             let Some(info) = web::block(move || accounts::link_info(&app, &t)).await?? else {
-                return Ok(link_gone());
+                return Ok(link_gone(&req));
             };
             let (csrf, _) = login_csrf(&req);
             let mut resp = render(&ResetPage {
-                layout: Layout::anonymous(csrf),
+                layout: Layout::anonymous(csrf, &req),
                 token,
                 invite: info.purpose == accounts::INVITE,
                 name: info.name,
@@ -228,7 +229,7 @@ pub async fn code_form(
     }
     let (csrf, fresh) = login_csrf(&req);
     let page = CodePage {
-        layout: Layout::anonymous(csrf.clone()),
+        layout: Layout::anonymous(csrf.clone(), &req),
         next: safe_next(q.next.as_deref()),
         error: None,
     };
@@ -292,10 +293,11 @@ pub async fn code(
                 StatusCode::UNAUTHORIZED
             };
             let (csrf, _) = login_csrf(&req);
+            let layout = Layout::anonymous(csrf, &req);
             let mut resp = render(&CodePage {
-                layout: Layout::anonymous(csrf),
+                error: Some(super::auth::login_error_text(&layout, &e)),
+                layout,
                 next,
-                error: Some(e.to_string()),
             })?;
             *resp.status_mut() = status;
             Ok(resp)
@@ -323,6 +325,8 @@ struct AccountPage {
     role: &'static str,
     two_factor: bool,
     error: Option<String>,
+    /// The console languages to choose from: (code, name in itself).
+    languages: &'static [(&'static str, &'static str)],
 }
 
 #[derive(Deserialize)]
@@ -349,6 +353,7 @@ async fn account_page(
         role: user.role.as_str(),
         two_factor,
         error,
+        languages: crate::i18n::console::LANGUAGES,
     })?;
     *resp.status_mut() = status;
     Ok(resp)
@@ -428,7 +433,7 @@ struct TwoFactorPage {
 /// The link as an inline SVG QR code. Only our own markup (a rectangle and one path),
 /// so it is safe to embed unescaped; fill colours are attributes, which the page's
 /// Content-Security-Policy allows.
-fn qr_svg(url: &str) -> String {
+fn qr_svg(url: &str, layout: &Layout) -> String {
     let Ok(code) = qrcode::QrCode::new(url.as_bytes()) else {
         return String::new();
     };
@@ -442,7 +447,10 @@ fn qr_svg(url: &str) -> String {
     match svg.find("<svg") {
         Some(at) => svg[at..].replacen(
             "<svg ",
-            "<svg role=\"img\" aria-label=\"QR code of the key for your authenticator app\" ",
+            &format!(
+                "<svg role=\"img\" aria-label=\"{}\" ",
+                layout.t("two-factor-qr-label").replace('"', "&quot;")
+            ),
             1,
         ),
         None => String::new(),
@@ -453,10 +461,11 @@ fn qr_svg(url: &str) -> String {
 pub async fn two_factor_form(user: CurrentUser) -> Result<HttpResponse, WebError> {
     let secret = two_factor::new_secret();
     let url = two_factor::provisioning_url(&secret, &user.email)?;
+    let layout = Layout::new(&user, "account");
     let mut resp = render(&TwoFactorPage {
-        layout: Layout::new(&user, "account"),
+        qr: qr_svg(&url, &layout),
+        layout,
         secret,
-        qr: qr_svg(&url),
         url,
         error: None,
     })?;
@@ -498,10 +507,11 @@ pub async fn two_factor_enable(
             .finish()),
         Err(e @ (AppError::Invalid(_) | AppError::Refused(_))) => {
             let url = two_factor::provisioning_url(&f.secret, &user.email).unwrap_or_default();
+            let layout = Layout::new(&user, "account");
             let mut resp = render(&TwoFactorPage {
-                layout: Layout::new(&user, "account"),
+                qr: qr_svg(&url, &layout),
+                layout,
                 secret: f.secret,
-                qr: qr_svg(&url),
                 url,
                 error: Some(e.to_string()),
             })?;
@@ -559,5 +569,26 @@ pub async fn set_keys(
     web::block(move || accounts::set_keys(&app, &by, keys, next)).await??;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/account?notice=keys"))
+        .finish())
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    csrf_token: String,
+    /// A code of `i18n::console::LANGUAGES`.
+    language: String,
+}
+
+/// `POST /account/language`: the language of one's own console.
+pub async fn set_language(
+    app: web::Data<App>,
+    user: CurrentUser,
+    form: web::Form<LanguageForm>,
+) -> Result<HttpResponse, WebError> {
+    user.check_csrf(&form.csrf_token)?;
+    let (by, code) = (user.acting(), form.into_inner().language);
+    web::block(move || accounts::set_console_language(&app, &by, &code)).await??;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/account?notice=language"))
         .finish())
 }

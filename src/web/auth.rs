@@ -81,7 +81,7 @@ pub async fn login_form(
     let app2 = app.clone();
     let first_run = web::block(move || crate::app::users::none_yet(&app2)).await??;
     let page = LoginPage {
-        layout: Layout::anonymous(csrf.clone()).with_notice(q.notice.as_deref()),
+        layout: Layout::anonymous(csrf.clone(), &req).with_notice(q.notice.as_deref()),
         error: None,
         email: String::new(),
         next: safe_next(q.next.as_deref()),
@@ -103,6 +103,16 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
+/// A refused sign-in in the page's language (fixed messages go through `tr` in the page).
+pub fn login_error_text(layout: &Layout, e: &LoginError) -> String {
+    match e {
+        LoginError::Throttled(seconds) => layout
+            .t1("error-throttled", "seconds", seconds)
+            .into_owned(),
+        e => e.to_string(),
+    }
+}
+
 pub async fn login(
     app: web::Data<App>,
     req: HttpRequest,
@@ -111,7 +121,9 @@ pub async fn login(
     let form = form.into_inner();
     let (csrf, fresh) = login_csrf(&req);
     if fresh || !constant_time_eq(form.csrf_token.as_bytes(), csrf.as_bytes()) {
-        return Ok(session::AuthError::BadCsrf.error_response_page());
+        return Ok(
+            session::AuthError::BadCsrf(super::pages::browser_ui(&req)).error_response_page()
+        );
     }
     let ip = session::client_ip(&req);
     let email = form.email.clone();
@@ -144,9 +156,10 @@ pub async fn login(
             } else {
                 actix_web::http::StatusCode::UNAUTHORIZED
             };
+            let layout = Layout::anonymous(csrf, &req);
             let page = LoginPage {
-                layout: Layout::anonymous(csrf),
-                error: Some(e.to_string()),
+                error: Some(login_error_text(&layout, &e)),
+                layout,
                 email,
                 next: safe_next(form.next.as_deref()),
                 first_run: false,
@@ -199,14 +212,15 @@ pub async fn setup_form(
     let (t, secure) = (token.clone(), app.config.secure_cookies);
     let valid = web::block(move || auth::setup_token_valid(&app, &t)).await??;
     if !valid {
-        return Ok(super::pages::error_page(
+        return Ok(super::pages::error_page_in(
+            super::pages::browser_ui(&req),
             actix_web::http::StatusCode::NOT_FOUND,
             "This set-up link was used already or is not valid. Sign in instead, or create users with `tandem user add`.",
         ));
     }
     let (csrf, fresh) = login_csrf(&req);
     let page = SetupPage {
-        layout: Layout::anonymous(csrf.clone()),
+        layout: Layout::anonymous(csrf.clone(), &req),
         token,
         error: None,
         name: String::new(),
@@ -232,7 +246,9 @@ pub async fn setup(
     let (csrf, fresh) = login_csrf(&req);
     let form = form.into_inner();
     if fresh || !constant_time_eq(form.csrf_token.as_bytes(), csrf.as_bytes()) {
-        return Ok(session::AuthError::BadCsrf.error_response_page());
+        return Ok(
+            session::AuthError::BadCsrf(super::pages::browser_ui(&req)).error_response_page()
+        );
     }
     let token = token.into_inner();
     let ip = session::client_ip(&req);
@@ -259,13 +275,14 @@ pub async fn setup(
             ))
             .insert_header((header::LOCATION, "/queue?notice=welcome"))
             .finish()),
-        Err(AppError::Forbidden) => Ok(super::pages::error_page(
+        Err(AppError::Forbidden) => Ok(super::pages::error_page_in(
+            super::pages::browser_ui(&req),
             actix_web::http::StatusCode::NOT_FOUND,
             "This set-up link was used already.",
         )),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let page = SetupPage {
-                layout: Layout::anonymous(csrf),
+                layout: Layout::anonymous(csrf, &req),
                 token,
                 error: Some(e.to_string()),
                 name: form.name,

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
 use crate::app::AppError;
+use crate::i18n::console::Ui;
 use crate::store::StoreError;
 
 use super::session::AuthError;
@@ -67,6 +68,14 @@ impl ResponseError for WebError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.page_in(Ui::default())
+    }
+}
+
+impl WebError {
+    /// The error's response, its page in the language of `ui` (see
+    /// `pages::localize_errors`, which knows the signed-in person's).
+    pub fn page_in(&self, ui: Ui) -> HttpResponse {
         if let WebError::Auth(a) = self {
             return a.error_response();
         }
@@ -84,7 +93,7 @@ impl ResponseError for WebError {
         } else {
             self.to_string()
         };
-        let mut resp = super::pages::error_page(status, &message);
+        let mut resp = super::pages::error_page_in(ui, status, &message);
         if status == StatusCode::SERVICE_UNAVAILABLE {
             resp.headers_mut().insert(
                 actix_web::http::header::RETRY_AFTER,

@@ -52,6 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/reset/{token}", web::post().to(account::reset))
     .route("/account", web::get().to(account::show))
     .route("/account/keys", web::post().to(account::set_keys))
+    .route("/account/language", web::post().to(account::set_language))
     .route(
         "/account/password",
         web::post().to(account::change_password),
@@ -141,6 +142,7 @@ pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
                 .app_data(gate.clone())
                 .app_data(web::PayloadConfig::new(limit + 1))
                 .app_data(web::FormConfig::default().limit(1024 * 1024))
+                .wrap(actix_web::middleware::from_fn(pages::localize_errors))
                 .wrap(pages::security_headers())
                 .wrap(actix_web::middleware::from_fn(metrics::track))
                 .configure(routes)

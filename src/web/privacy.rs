@@ -48,8 +48,43 @@ fn done_text(code: &str) -> Option<&'static str> {
     })
 }
 
-fn days(d: Option<i64>) -> String {
-    d.map_or("kept for ever".into(), |d| format!("{d} days"))
+fn days(ui: crate::i18n::console::Ui, d: Option<i64>) -> String {
+    match d {
+        Some(d) => ui.t1("privacy-days", "days", d).into_owned(),
+        None => ui.t("privacy-forever").into_owned(),
+    }
+}
+
+/// What the next retention run removes, one line an item (`RetentionPlan::lines` in the
+/// page's language).
+fn due_lines(ui: crate::i18n::console::Ui, plan: &privacy::RetentionPlan) -> Vec<String> {
+    let when = |at: &chrono::NaiveDateTime| at.format("%Y-%m-%d %H:%M:%S").to_string();
+    let mut out: Vec<String> = plan
+        .raw_mail
+        .iter()
+        .map(|(id, at, ticket)| match ticket {
+            Some(n) => ui
+                .ta(
+                    "privacy-due-raw-ticket",
+                    &[("id", id), ("at", &when(at)), ("number", &n.to_string())],
+                )
+                .into_owned(),
+            None => ui
+                .t2("privacy-due-raw", "id", id, "at", when(at))
+                .into_owned(),
+        })
+        .collect();
+    out.extend(plan.tickets.iter().map(|(_, number, _, at)| {
+        ui.t2(
+            "privacy-due-ticket",
+            "number",
+            number.to_string(),
+            "at",
+            when(at),
+        )
+        .into_owned()
+    }));
+    out
 }
 
 async fn show(
@@ -67,13 +102,15 @@ async fn show(
     })
     .await??;
     let status = error.as_ref().map(|e| e.0);
+    let layout = Layout::new(user, "privacy");
+    let ui = layout.ui;
     let mut resp = render(&PrivacyPage {
-        layout: Layout::new(user, "privacy"),
+        layout,
         done: done.and_then(done_text),
         error: error.map(|e| e.1),
-        raw_days: days(app.config.retention_raw_days),
-        closed_days: days(app.config.retention_closed_days),
-        due: plan.lines(),
+        raw_days: days(ui, app.config.retention_raw_days),
+        closed_days: days(ui, app.config.retention_closed_days),
+        due: due_lines(ui, &plan),
         held_tickets,
         held_customers,
     })?;

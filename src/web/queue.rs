@@ -11,6 +11,8 @@ use serde::Deserialize;
 use crate::app::App;
 use crate::app::queue::{self, QueueQuery, QueueView};
 
+use crate::i18n::console::Ui;
+
 use super::error::WebError;
 use super::pages::{Layout, render};
 use super::session::{CurrentUser, Role};
@@ -76,6 +78,8 @@ struct QueuePage {
     priorities: &'static [(&'static str, &'static str)],
     /// A bulk action's report: changed, and the tickets left as they were.
     bulk: Option<(usize, Vec<i64>)>,
+    /// For queue_results.html, which is also rendered alone.
+    ui: Ui,
 }
 
 #[derive(Template)]
@@ -85,6 +89,7 @@ struct QueueResults {
     query: String,
     can_mark: bool,
     csrf: String,
+    ui: Ui,
 }
 
 pub async fn queue(
@@ -115,10 +120,13 @@ pub async fn queue(
             query: p.base_query(),
             can_mark: user.role.allows(Role::Supervisor),
             csrf: user.csrf_token.clone(),
+            ui: user.ui(),
         });
     }
+    let layout = Layout::new(&user, "queue").with_notice(p.notice.as_deref());
     let mut resp = render(&QueuePage {
-        layout: Layout::new(&user, "queue").with_notice(p.notice.as_deref()),
+        ui: layout.ui,
+        layout,
         query: p.base_query(),
         search: p.q.clone().unwrap_or_default(),
         intent: p.intent.clone().unwrap_or_default(),

@@ -6,11 +6,12 @@ use std::pin::Pin;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 
 use crate::app::App;
 use crate::app::auth;
 pub use crate::domain::role::Role;
+use crate::i18n::console::Ui;
 
 pub const SESSION_COOKIE: &str = "tandem_session";
 pub const LOGIN_CSRF_COOKIE: &str = "tandem_login_csrf";
@@ -33,6 +34,8 @@ pub struct CurrentUser {
     pub single_keys: bool,
     /// Open the next ticket of the view after sending.
     pub open_next: bool,
+    /// The language of the console the person chose (`en`, `de`).
+    pub console_language: String,
 }
 
 /// Why a request has no usable user.
@@ -42,19 +45,24 @@ pub enum AuthError {
     SignIn(String),
     /// Not signed in, asked by htmx (a poll): a small notice replaces the polled part
     /// and polling stops (status 286), never a whole sign-in page inside the page.
-    SignedOutFragment(String),
+    /// The language is the browser's: the session that knew the person's is gone.
+    SignedOutFragment(String, Ui),
     /// Signed in but not allowed.
-    Forbidden,
-    BadCsrf,
+    /// Signed in but not allowed (the page in the person's language).
+    Forbidden(Ui),
+    /// The form's token is not this session's (or, before sign-in, this browser's).
+    BadCsrf(Ui),
     Unavailable(String),
 }
 
 impl std::fmt::Display for AuthError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            AuthError::SignIn(_) | AuthError::SignedOutFragment(_) => f.write_str("please sign in"),
-            AuthError::Forbidden => f.write_str("your role does not allow this page"),
-            AuthError::BadCsrf => f.write_str(
+            AuthError::SignIn(_) | AuthError::SignedOutFragment(..) => {
+                f.write_str("please sign in")
+            }
+            AuthError::Forbidden(_) => f.write_str("your role does not allow this page"),
+            AuthError::BadCsrf(_) => f.write_str(
                 "the form expired or did not come from this console; reload the page and try again",
             ),
             AuthError::Unavailable(e) => write!(f, "database unavailable: {e}"),
@@ -68,10 +76,10 @@ impl ResponseError for AuthError {
         match self {
             AuthError::SignIn(_) => StatusCode::SEE_OTHER,
             // htmx swaps a 286 and stops polling the element.
-            AuthError::SignedOutFragment(_) => {
+            AuthError::SignedOutFragment(..) => {
                 StatusCode::from_u16(286).unwrap_or(StatusCode::UNAUTHORIZED)
             }
-            AuthError::Forbidden | AuthError::BadCsrf => StatusCode::FORBIDDEN,
+            AuthError::Forbidden(_) | AuthError::BadCsrf(_) => StatusCode::FORBIDDEN,
             AuthError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -81,13 +89,19 @@ impl ResponseError for AuthError {
             AuthError::SignIn(next) => HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, format!("/login?next={}", urlencode(next))))
                 .finish(),
-            AuthError::SignedOutFragment(next) => HttpResponse::build(self.status_code())
+            AuthError::SignedOutFragment(next, ui) => HttpResponse::build(self.status_code())
                 .content_type("text/html; charset=utf-8")
                 .insert_header((header::CACHE_CONTROL, "no-store"))
                 .body(format!(
-                    r#"<div class="signed-out" role="alert">Signed out — <a href="/login?next={}">sign in again</a>. Text you typed here is kept.</div>"#,
-                    urlencode(next)
+                    r#"<div class="signed-out" role="alert">{} <a href="/login?next={}">{}</a>. {}</div>"#,
+                    ui.t("signed-out-fragment"),
+                    urlencode(next),
+                    ui.t("signed-out-again"),
+                    ui.t("signed-out-kept"),
                 )),
+            AuthError::Forbidden(ui) | AuthError::BadCsrf(ui) => {
+                super::pages::error_page_in(*ui, self.status_code(), &self.to_string())
+            }
             other => super::pages::error_page(self.status_code(), &other.to_string()),
         }
     }
@@ -151,12 +165,17 @@ pub fn client_ip(req: &HttpRequest) -> Option<String> {
 }
 
 impl CurrentUser {
+    /// The console texts in the person's language.
+    pub fn ui(&self) -> Ui {
+        Ui::for_code(&self.console_language)
+    }
+
     /// 403 unless the user's role includes `needed`.
     pub fn require(&self, needed: Role) -> Result<(), AuthError> {
         if self.role.allows(needed) {
             Ok(())
         } else {
-            Err(AuthError::Forbidden)
+            Err(AuthError::Forbidden(self.ui()))
         }
     }
 
@@ -167,7 +186,7 @@ impl CurrentUser {
         {
             Ok(())
         } else {
-            Err(AuthError::BadCsrf)
+            Err(AuthError::BadCsrf(self.ui()))
         }
     }
 
@@ -196,14 +215,16 @@ impl FromRequest for CurrentUser {
         let app = req.app_data::<web::Data<App>>().cloned();
         let next = return_path(req);
         let htmx = req.headers().contains_key("HX-Request");
+        let ui = super::pages::browser_ui(req);
         let signed_out = move |next: String| {
             if htmx {
-                AuthError::SignedOutFragment(next)
+                AuthError::SignedOutFragment(next, ui)
             } else {
                 AuthError::SignIn(next)
             }
         };
         let ip = client_ip(req);
+        let req = req.clone();
         Box::pin(async move {
             let (Some(token), Some(app)) = (token, app) else {
                 return Err(signed_out(next));
@@ -215,6 +236,9 @@ impl FromRequest for CurrentUser {
             let Some(s) = session else {
                 return Err(signed_out(next));
             };
+            // For error pages made after the handler (`pages::localize_errors`).
+            req.extensions_mut()
+                .insert(Ui::for_code(&s.user.console_language));
             Ok(CurrentUser {
                 role: Role::parse(&s.user.role).unwrap_or(Role::Agent),
                 id: s.user.id,
@@ -223,6 +247,7 @@ impl FromRequest for CurrentUser {
                 languages: s.user.languages,
                 single_keys: s.user.single_keys,
                 open_next: s.user.open_next,
+                console_language: s.user.console_language,
                 csrf_token: browser_csrf.unwrap_or_else(|| s.csrf_token.clone()),
                 session_csrf: s.csrf_token,
                 ip,

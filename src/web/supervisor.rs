@@ -15,6 +15,7 @@ use crate::app::metrics::{
     self, Calibration, Dashboard, Dial, Figures, Period, REASONS, WhatIf, fmt_threshold, pct,
 };
 use crate::app::{App, AppError};
+use crate::i18n::console::Ui;
 use crate::store;
 
 use super::error::WebError;
@@ -109,13 +110,8 @@ pub struct Card {
 }
 
 /// The sample-size note of a rate over `n` cases.
-fn caution(n: i64) -> Option<String> {
-    (n > 0 && n < metrics::SMALL_SAMPLE).then(|| {
-        format!(
-            "Only {n} case{}: too few to trust this rate.",
-            if n == 1 { "" } else { "s" }
-        )
-    })
+fn caution(ui: Ui, n: i64) -> Option<String> {
+    (n > 0 && n < metrics::SMALL_SAMPLE).then(|| ui.t1("sv-caution", "n", n).into_owned())
 }
 
 /// A handling time in seconds, as a person reads it.
@@ -168,76 +164,100 @@ fn csv_link(table: &str, q: &str) -> Option<String> {
     Some(format!("/supervisor/{table}.csv?{q}"))
 }
 
-fn cards(d: &Dashboard) -> Vec<Card> {
+fn cards(d: &Dashboard, ui: Ui) -> Vec<Card> {
     let f = &d.total;
+    let n = |key: &str, v: i64| ui.t1(key, "n", v.to_string()).into_owned();
     vec![
         Card {
             label: "Tickets in",
             value: f.tickets_in.to_string(),
-            note: format!("{} triage decisions", f.decisions),
+            note: n("sv-note-decisions", f.decisions),
             caution: None,
         },
         Card {
             label: "Automation rate",
             value: opt_pct(f.automation_rate()),
-            note: format!("{} answered with no person", f.auto_sent),
-            caution: caution(f.decisions),
+            note: n("sv-note-auto", f.auto_sent),
+            caution: caution(ui, f.decisions),
         },
         Card {
             label: "Escalation rate",
             value: opt_pct(f.escalation_rate()),
-            note: format!("{} went to a person", f.to_person()),
-            caution: caution(f.decisions),
+            note: n("sv-note-to-person", f.to_person()),
+            caution: caution(ui, f.decisions),
         },
         Card {
             label: "Reopen rate after automated answers",
             value: opt_pct(f.reopen_rate()),
-            note: format!(
-                "{} of {} sent automated answers got a reply within 7 days; {} stayed resolved",
-                f.reopened,
-                f.auto_answers_followed,
-                opt_pct(f.stayed_resolved_rate())
-            ),
-            caution: caution(f.auto_answers_followed),
+            note: ui
+                .ta(
+                    "sv-note-reopen",
+                    &[
+                        ("reopened", &f.reopened.to_string()),
+                        ("followed", &f.auto_answers_followed.to_string()),
+                        ("stayed", &opt_pct(f.stayed_resolved_rate())),
+                    ],
+                )
+                .into_owned(),
+            caution: caution(ui, f.auto_answers_followed),
         },
         Card {
             label: "Asked for a person after an automated answer",
             value: f.asked_person.to_string(),
-            note: format!(
-                "{} of {} sent automated answers",
-                opt_pct(f.asked_person_rate()),
-                f.auto_answers_followed
-            ),
-            caution: caution(f.auto_answers_followed),
+            note: ui
+                .t2(
+                    "sv-note-of-followed",
+                    "rate",
+                    opt_pct(f.asked_person_rate()),
+                    "followed",
+                    f.auto_answers_followed.to_string(),
+                )
+                .into_owned(),
+            caution: caution(ui, f.auto_answers_followed),
         },
         Card {
             label: "Automated answers marked wrong",
             value: f.marked_wrong.to_string(),
-            note: format!(
-                "{} of {} automated answers",
-                opt_pct(f.marked_wrong_rate()),
-                f.auto_sent
-            ),
-            caution: caution(f.auto_sent),
+            note: ui
+                .t2(
+                    "sv-note-of-sent",
+                    "rate",
+                    opt_pct(f.marked_wrong_rate()),
+                    "sent",
+                    f.auto_sent.to_string(),
+                )
+                .into_owned(),
+            caution: caution(ui, f.auto_sent),
         },
         Card {
             label: "Hours saved",
             value: format!("{:.1}", f.hours_saved()),
-            note: format!(
-                "automated answers × median handling time (overall {})",
-                match d.handling_seconds_overall {
-                    Some(s) => opt_secs(Some(s)),
-                    None => format!("{} min, the default", d.minutes_per_ticket_fallback),
-                }
-            ),
+            note: ui
+                .t1(
+                    "sv-note-hours",
+                    "overall",
+                    match d.handling_seconds_overall {
+                        Some(s) => opt_secs(Some(s)),
+                        None => ui
+                            .t1(
+                                "sv-note-default-minutes",
+                                "minutes",
+                                d.minutes_per_ticket_fallback.to_string(),
+                            )
+                            .into_owned(),
+                    },
+                )
+                .into_owned(),
             caution: None,
         },
         Card {
             label: "Backlog",
             value: f.backlog.to_string(),
             note: match f.oldest_wait_minutes(d.generated_at) {
-                Some(m) => format!("oldest waiting {}", opt_min(Some(m))),
-                None => "nothing waiting".into(),
+                Some(m) => ui
+                    .t1("sv-note-oldest", "wait", opt_min(Some(m)))
+                    .into_owned(),
+                None => ui.t("sv-nothing-waiting").into_owned(),
             },
             caution: None,
         },
@@ -655,17 +675,22 @@ async fn dashboard_page(
         return csv_response(&d, &c, q.table.as_deref().unwrap_or("totals"));
     }
     let qs = query_string(&period);
+    let ui = user.ui();
     let page = SupervisorPage {
         layout: Layout::new(&user, "supervisor").with_notice(q.notice.as_deref()),
         from: period.from_param(),
         to: period.to_param(),
-        period_label: format!(
-            "{} to {} (UTC)",
-            period.from.format("%Y-%m-%d %H:%M"),
-            period.to.format("%Y-%m-%d %H:%M")
-        ),
+        period_label: ui
+            .t2(
+                "supervisor-period",
+                "from",
+                period.from.format("%Y-%m-%d %H:%M").to_string(),
+                "to",
+                period.to.format("%Y-%m-%d %H:%M").to_string(),
+            )
+            .into_owned(),
         hourly: period.hourly(),
-        cards: cards(&d),
+        cards: cards(&d, ui),
         series_svg: series_svg(&d),
         calibration_svg: calibration_svg(&c),
         tables: main_tables(&d, &c, &qs),
@@ -780,6 +805,36 @@ fn replay_period(from: Option<&str>, to: Option<&str>) -> Result<Period, AppErro
     }
 }
 
+/// What a dial would do, in the person's language (`WhatIf::sentence` in English).
+fn what_if_sentence(ui: Ui, w: &WhatIf, threshold: f32) -> String {
+    let Some(a) = w.auto_rate() else {
+        return ui.t("dial-no-drafts").into_owned();
+    };
+    let mut s = ui
+        .ta(
+            "dial-would-auto",
+            &[
+                ("threshold", &fmt_threshold(threshold)),
+                ("rate", &pct(a)),
+                ("auto", &w.would_auto.to_string()),
+                ("drafts", &w.drafts.to_string()),
+            ],
+        )
+        .into_owned();
+    match w.corrected_rate() {
+        Some(c) => s.push_str(&ui.ta(
+            "dial-corrected",
+            &[
+                ("rate", &pct(c)),
+                ("corrected", &w.corrected.to_string()),
+                ("reviewed", &w.reviewed_would_auto.to_string()),
+            ],
+        )),
+        None => s.push_str(&ui.t("dial-none-reviewed")),
+    }
+    s
+}
+
 fn what_if_rows(current: &WhatIf, proposed: &WhatIf) -> Vec<Vec<String>> {
     let row = |label: &str, a: String, b: String| vec![label.to_string(), a, b];
     vec![
@@ -824,6 +879,7 @@ fn what_if_rows(current: &WhatIf, proposed: &WhatIf) -> Vec<Vec<String>> {
 }
 
 async fn dial_page(app: web::Data<App>, user: CurrentUser, q: web::Query<PeriodQuery>) -> Reply {
+    let ui = user.ui();
     user.require(Role::Supervisor)?;
     let period = replay_period(q.from.as_deref(), q.to.as_deref())?;
     let (settings, current) = web::block(move || -> Result<_, AppError> {
@@ -848,7 +904,13 @@ async fn dial_page(app: web::Data<App>, user: CurrentUser, q: web::Query<PeriodQ
         never_auto_intents: dial.never_auto_intents.join(", "),
         why: String::new(),
         error: None,
-        current_sentence: format!("Now: {}.", current.sentence(dial.auto_threshold)),
+        current_sentence: ui
+            .t1(
+                "dial-now",
+                "sentence",
+                what_if_sentence(ui, &current, dial.auto_threshold),
+            )
+            .into_owned(),
         preview_sentence: None,
         preview_rows: Vec::new(),
         preview_heads: (String::new(), String::new()),
@@ -856,6 +918,7 @@ async fn dial_page(app: web::Data<App>, user: CurrentUser, q: web::Query<PeriodQ
 }
 
 async fn dial_post(app: web::Data<App>, user: CurrentUser, form: web::Form<DialForm>) -> Reply {
+    let ui = user.ui();
     user.require(Role::Supervisor)?;
     user.check_csrf(&form.csrf_token)?;
     let form = form.into_inner();
@@ -905,19 +968,38 @@ async fn dial_post(app: web::Data<App>, user: CurrentUser, form: web::Form<DialF
     };
     let preview_heads = match &preview {
         Some((_, _, current, dial)) => (
-            format!("Current (auto ≥ {})", fmt_threshold(current.auto_threshold)),
-            format!("Proposed (auto ≥ {})", fmt_threshold(dial.auto_threshold)),
+            ui.t1(
+                "dial-current-head",
+                "threshold",
+                fmt_threshold(current.auto_threshold),
+            )
+            .into_owned(),
+            ui.t1(
+                "dial-proposed-head",
+                "threshold",
+                fmt_threshold(dial.auto_threshold),
+            )
+            .into_owned(),
         ),
         None => (String::new(), String::new()),
     };
     let (current_sentence, preview_sentence, preview_rows) = match &preview {
         // Each sentence names its own dial's threshold: the current one for "Now".
         Some((now, proposed, current, dial)) => (
-            format!("Now: {}.", now.sentence(current.auto_threshold)),
-            Some(format!(
-                "Proposed: {}.",
-                proposed.sentence(dial.auto_threshold)
-            )),
+            ui.t1(
+                "dial-now",
+                "sentence",
+                what_if_sentence(ui, now, current.auto_threshold),
+            )
+            .into_owned(),
+            Some(
+                ui.t1(
+                    "dial-proposed",
+                    "sentence",
+                    what_if_sentence(ui, proposed, dial.auto_threshold),
+                )
+                .into_owned(),
+            ),
             what_if_rows(now, proposed),
         ),
         None => (String::new(), None, Vec::new()),

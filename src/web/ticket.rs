@@ -10,6 +10,8 @@ use crate::app::review::{self, TicketPage};
 use crate::app::{App, AppError};
 use crate::domain::ticket::Status;
 
+use crate::i18n::console::Ui;
+
 use super::error::WebError;
 use super::pages::{Layout, render};
 use super::presence::Presence;
@@ -33,6 +35,8 @@ struct TicketTemplate {
     /// (ticket number, outbox id, seconds left).
     previous_send: Option<(i64, String, i64)>,
     priorities: &'static [(&'static str, &'static str)],
+    /// For presence.html, which is also rendered alone.
+    ui: Ui,
 }
 
 impl TicketTemplate {
@@ -122,8 +126,10 @@ pub async fn show(
         })
         .map(|s| (s.as_str(), s.label()))
         .collect();
+    let layout = Layout::new(&user, "queue").with_notice(p.notice.as_deref());
     render(&TicketTemplate {
-        layout: Layout::new(&user, "queue").with_notice(p.notice.as_deref()),
+        ui: layout.ui,
+        layout,
         t: page,
         others,
         reasons: review::REJECT_REASONS,
@@ -141,6 +147,7 @@ pub async fn show(
 #[template(path = "presence.html")]
 struct PresencePartial {
     others: Vec<(String, bool)>,
+    ui: Ui,
 }
 
 #[derive(Deserialize)]
@@ -160,6 +167,7 @@ pub async fn presence(
         .as_deref()
         .is_some_and(|v| !v.is_empty() && v != "0");
     render(&PresencePartial {
+        ui: user.ui(),
         others: presence.heartbeat(number.into_inner(), &user.id, &user.name, replying),
     })
 }

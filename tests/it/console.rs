@@ -170,6 +170,9 @@ macro_rules! console {
             App::new()
                 .app_data(web::Data::new(app))
                 .app_data(web::Data::new(tandem::web::presence::Presence::default()))
+                .wrap(actix_web::middleware::from_fn(
+                    tandem::web::pages::localize_errors,
+                ))
                 .wrap(tandem::web::pages::security_headers())
                 .configure(tandem::web::routes),
         )

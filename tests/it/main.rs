@@ -7,6 +7,7 @@ mod contact;
 mod escalation;
 mod faults;
 mod harness;
+mod i18n;
 mod llm;
 mod loop_flow;
 mod privacy;

@@ -176,6 +176,7 @@ pub fn seed(t: &TestApp) {
                 created_at: t0() - Duration::days(30),
                 single_keys: true,
                 open_next: false,
+                console_language: "en".into(),
             },
         )
         .unwrap();
@@ -920,6 +921,7 @@ fn handling_times_are_measured_in_seconds() {
             created_at: t0(),
             single_keys: true,
             open_next: false,
+            console_language: "en".into(),
         },
     )
     .unwrap();
