@@ -715,3 +715,8 @@ notice-bulk = Für die markierten Tickets erledigt; Tickets, für die die Änder
 notice-kb-created = Artikel angelegt. Die Engine lernt im Hintergrund daraus.
 notice-kb-saved = Neue Version gespeichert. Die Engine lernt im Hintergrund daraus.
 notice-example-added = Die Worte des Kunden wurden als Beispiel des Artikels hinzugefügt; die Engine lernt im Hintergrund daraus.
+
+## Customers' ratings on the supervisor page
+
+sv-ratings = Kunden, denen die Antwort geholfen hat
+sv-note-ratings = automatische Antworten { $auto } von { $auto_n } · Antworten von Menschen { $human } von { $human_n } (auf der Statusseite bewertet)

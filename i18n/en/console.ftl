@@ -716,3 +716,8 @@ notice-bulk = Done for the selected tickets; any that could not take the change 
 notice-kb-created = Article created. The engine learns from it in the background.
 notice-kb-saved = New version saved. The engine learns from it in the background.
 notice-example-added = The customer's words were added as an example of the article; the engine learns from it in the background.
+
+## Customers' ratings on the supervisor page
+
+sv-ratings = Customers who found the answer helpful
+sv-note-ratings = automated answers { $auto } of { $auto_n } · answers by people { $human } of { $human_n } (rated on the status page)

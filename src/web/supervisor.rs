@@ -264,6 +264,27 @@ fn cards(d: &Dashboard, ui: Ui) -> Vec<Card> {
     ]
 }
 
+/// The customers' one-click ratings of their answers, automated against by people.
+fn ratings_card((auto_yes, auto_n, human_yes, human_n): (i64, i64, i64, i64), ui: Ui) -> Card {
+    let rate = |yes: i64, n: i64| opt_pct((n > 0).then(|| yes as f64 / n as f64));
+    Card {
+        label: "Customers who found the answer helpful",
+        value: format!("{} / {}", rate(auto_yes, auto_n), rate(human_yes, human_n)),
+        note: ui
+            .ta(
+                "sv-note-ratings",
+                &[
+                    ("auto", &auto_yes.to_string()),
+                    ("auto_n", &auto_n.to_string()),
+                    ("human", &human_yes.to_string()),
+                    ("human_n", &human_n.to_string()),
+                ],
+            )
+            .into_owned(),
+        caution: caution(ui, auto_n + human_n),
+    }
+}
+
 fn main_tables(d: &Dashboard, c: &Calibration, q: &str) -> Vec<Table> {
     let f = &d.total;
     let mut out = Vec::new();
@@ -670,10 +691,12 @@ async fn dashboard_page(
 ) -> Reply {
     user.require(Role::Supervisor)?;
     let period = Period::parse(q.from.as_deref(), q.to.as_deref(), store::now())?;
+    let app2 = app.clone();
     let (d, c) = load(app, period).await?;
     if q.format.as_deref() == Some("csv") {
         return csv_response(&d, &c, q.table.as_deref().unwrap_or("totals"));
     }
+    let ratings = web::block(move || crate::app::contact::ratings(&app2, period.from, period.to)).await??;
     let qs = query_string(&period);
     let ui = user.ui();
     let page = SupervisorPage {
@@ -690,7 +713,11 @@ async fn dashboard_page(
             )
             .into_owned(),
         hourly: period.hourly(),
-        cards: cards(&d, ui),
+        cards: {
+            let mut all = cards(&d, ui);
+            all.push(ratings_card(ratings, ui));
+            all
+        },
         series_svg: series_svg(&d),
         calibration_svg: calibration_svg(&c),
         tables: main_tables(&d, &c, &qs),

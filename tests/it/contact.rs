@@ -143,6 +143,13 @@ async fn an_answered_ticket_is_rated_in_one_click() {
     // A second click replaces the first.
     b.submit(&svc, &format!("{link}/rate"), &[("form_token", &token), ("helpful", "yes")]).await;
     assert_eq!(tandem::app::contact::ratings(&t.app, now - day, now + day).unwrap(), (1, 1, 0, 0));
+    // Supervisors see it, automated against answers by people.
+    crate::console::add_user(&t, "sue@tandem.test", "supervisor");
+    let mut sue = Browser::default();
+    sue.login(&svc, "sue@tandem.test", crate::console::PASSWORD).await;
+    let page = sue.get(&svc, "/supervisor").await;
+    assert!(page.body.contains("Customers who found the answer helpful"), "{}", page.body);
+    assert!(page.body.contains("automated answers 1 of 1 · answers by people 0 of 0"));
 }
 
 #[actix_web::test]
