@@ -320,7 +320,13 @@ pub enum StatusAction<'a> {
 
 /// Adds the customer's message, or their request for a person, to the ticket; kept once
 /// per form `nonce`. Returns the ticket number it landed on.
-pub fn act(app: &App, token: &str, form_token: &str, action: StatusAction<'_>) -> Result<i64, AppError> {
+pub fn act(
+    app: &App,
+    token: &str,
+    form_token: &str,
+    action: StatusAction<'_>,
+    client: &str,
+) -> Result<i64, AppError> {
     let mut conn = app.conn()?;
     let ticket = ticket_of(app, &mut conn, token)?;
     let key = key(app, &mut conn)?;
@@ -331,6 +337,21 @@ pub fn act(app: &App, token: &str, form_token: &str, action: StatusAction<'_>) -
         }
     };
     let customer = store::customers::get(&mut conn, &ticket.customer_id)?;
+    // The same limit as the form: a leaked link cannot flood the ticket.
+    let at = Utc::now();
+    let (address_hash, client_hash) = (hash("address", &customer.email), hash("client", client));
+    let (by_address, by_client) = store::contact::submissions_since(
+        &mut conn,
+        &address_hash,
+        &client_hash,
+        (at - Duration::hours(1)).naive_utc(),
+    )?;
+    if by_address >= PER_ADDRESS_PER_HOUR || by_client >= PER_CLIENT_PER_HOUR {
+        return Err(AppError::Refused(
+            "You sent several messages in the last hour; we have them all. Please wait an hour, or reply to our e-mail.".into(),
+        ));
+    }
+    store::contact::record_submission(&mut conn, &address_hash, &client_hash, at.naive_utc(), (at - Duration::days(1)).naive_utc())?;
     let last_id = store::messages::for_ticket(&mut conn, &ticket.id)?
         .into_iter()
         .rev()

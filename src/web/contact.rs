@@ -213,20 +213,24 @@ async fn on_status(
     req: HttpRequest,
     token: String,
     form: StatusForm,
-    run: impl FnOnce(&App, &str, &StatusForm) -> Result<&'static str, AppError> + Send + 'static,
+    run: impl FnOnce(&App, &str, &StatusForm, &str) -> Result<&'static str, AppError> + Send + 'static,
 ) -> Result<HttpResponse, WebError> {
+    let client = client_of(&req);
     let (csrf, fresh) = login_csrf(&req);
     if fresh || !constant_time_eq(form.csrf_token.as_bytes(), csrf.as_bytes()) {
         let again = Some("Please send it again (the page had expired).".to_string());
         return status_page(&req, app, token, None, again, StatusCode::BAD_REQUEST).await;
     }
     let (app2, token2) = (app.clone(), token.clone());
-    match web::block(move || run(&app2, &token2, &form)).await? {
+    match web::block(move || run(&app2, &token2, &form, &client)).await? {
         Ok(done) => Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, format!("/status/{token}?done={done}")))
             .finish()),
         Err(e @ AppError::Invalid(_)) => {
             status_page(&req, app, token, None, Some(e.to_string()), StatusCode::BAD_REQUEST).await
+        }
+        Err(e @ AppError::Refused(_)) => {
+            status_page(&req, app, token, None, Some(e.to_string()), StatusCode::TOO_MANY_REQUESTS).await
         }
         Err(e) => Err(e.into()),
     }
@@ -238,8 +242,8 @@ pub async fn message(
     token: web::Path<String>,
     form: web::Form<StatusForm>,
 ) -> Result<HttpResponse, WebError> {
-    on_status(app, req, token.into_inner(), form.into_inner(), |app, token, f| {
-        contact::act(app, token, &f.form_token, StatusAction::Message(&f.message)).map(|_| "message")
+    on_status(app, req, token.into_inner(), form.into_inner(), |app, token, f, client| {
+        contact::act(app, token, &f.form_token, StatusAction::Message(&f.message), client).map(|_| "message")
     })
     .await
 }
@@ -250,8 +254,8 @@ pub async fn person(
     token: web::Path<String>,
     form: web::Form<StatusForm>,
 ) -> Result<HttpResponse, WebError> {
-    on_status(app, req, token.into_inner(), form.into_inner(), |app, token, f| {
-        contact::act(app, token, &f.form_token, StatusAction::Person).map(|_| "person")
+    on_status(app, req, token.into_inner(), form.into_inner(), |app, token, f, client| {
+        contact::act(app, token, &f.form_token, StatusAction::Person, client).map(|_| "person")
     })
     .await
 }
@@ -262,7 +266,7 @@ pub async fn rate(
     token: web::Path<String>,
     form: web::Form<StatusForm>,
 ) -> Result<HttpResponse, WebError> {
-    on_status(app, req, token.into_inner(), form.into_inner(), |app, token, f| {
+    on_status(app, req, token.into_inner(), form.into_inner(), |app, token, f, _| {
         contact::rate(app, token, f.helpful == "yes").map(|_| "rated")
     })
     .await
