@@ -70,6 +70,11 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Tokens of integrations for the REST API (`/api/v1`).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Credentials kept in the database, encrypted with `TANDEM_SECRET_KEY`.
     Secret {
         #[command(subcommand)]
@@ -134,6 +139,22 @@ enum CustomerCommand {
         #[arg(long)]
         off: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token; it is printed once (only its hash is kept).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: tickets:read, tickets:write, customers:read, kb:read.
+        #[arg(long, value_delimiter = ',')]
+        scopes: Vec<String>,
+    },
+    /// List the tokens (names, scopes, last use; never the tokens).
+    List,
+    /// Revoke a token by id or name.
+    Revoke { id_or_name: String },
 }
 
 #[derive(Subcommand)]
@@ -421,6 +442,41 @@ pub fn run() -> i32 {
             app::secrets::store(&app, &name, &value, None)?;
             println!("stored {name} (encrypted)");
             Ok(())
+        }),
+        Command::Token {
+            command: TokenCommand::Add { name, scopes },
+        } => with_app(config, true, |app| {
+            let (row, token) = app::api::create_token(&app, &name, &scopes)?;
+            eprintln!(
+                "tandem: token {} ({}) with scopes {}; it is shown this once:",
+                row.name, row.id, row.scopes
+            );
+            println!("{token}");
+            Ok(())
+        }),
+        Command::Token {
+            command: TokenCommand::List,
+        } => with_app(config, false, |app| {
+            for t in app::api::tokens(&app)? {
+                let state = match (t.revoked_at, t.last_used_at) {
+                    (Some(r), _) => format!("revoked {}", r.format("%Y-%m-%d %H:%M UTC")),
+                    (None, Some(u)) => format!("last used {}", u.format("%Y-%m-%d %H:%M UTC")),
+                    (None, None) => "never used".into(),
+                };
+                println!("{}\t{}\t{}\t{state}", t.id, t.name, t.scopes);
+            }
+            Ok(())
+        }),
+        Command::Token {
+            command: TokenCommand::Revoke { id_or_name },
+        } => with_app(config, true, |app| {
+            match app::api::revoke(&app, &id_or_name)? {
+                0 => Err(app::AppError::NotFound(format!("live token {id_or_name}"))),
+                n => {
+                    println!("revoked {n} token(s)");
+                    Ok(())
+                }
+            }
         }),
         Command::Secret {
             command: SecretCommand::List,

@@ -184,7 +184,7 @@ pub fn submit(app: &App, form: &ContactForm, client: &str) -> Result<Submitted, 
 }
 
 /// The message as mail to the support address, so it takes the mail's road.
-fn compose(
+pub(super) fn compose(
     app: &App,
     from: Mailbox,
     subject: &str,

@@ -59,10 +59,19 @@ pub const FORM_KEY_PREFIX: &str = "form:";
 /// RFC 5322), kept once per `nonce` (the form's own one-time value: a form sent twice is
 /// one message). Its ticket's channel is `form`.
 pub fn ingest_form(app: &App, raw: &[u8], nonce: &str) -> Result<Outcome, AppError> {
+    ingest_composed(app, raw, FORM_KEY_PREFIX, nonce)
+}
+
+/// The prefix of the stored keys of messages sent through the REST API.
+pub const API_KEY_PREFIX: &str = "api:";
+
+/// Ingests a message Tandem composed for another channel (`prefix` names it), kept once
+/// per `key` (the form's one-time value, or an API client's idempotency key).
+pub fn ingest_composed(app: &App, raw: &[u8], prefix: &str, key: &str) -> Result<Outcome, AppError> {
     let mut identity = parse::identity(raw);
     identity.dedup_key = format!(
-        "{FORM_KEY_PREFIX}{}",
-        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(nonce.as_bytes()))
+        "{prefix}{}",
+        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(key.as_bytes()))
     );
     settled_answer(ingest_stored(app, raw, identity))
 }
@@ -71,6 +80,8 @@ pub fn ingest_form(app: &App, raw: &[u8], nonce: &str) -> Result<Outcome, AppErr
 fn channel_of(raw: &RawMailRow) -> &'static str {
     if raw.dedup_key.starts_with(FORM_KEY_PREFIX) {
         domain::CHANNEL_FORM
+    } else if raw.dedup_key.starts_with(API_KEY_PREFIX) {
+        domain::CHANNEL_API
     } else {
         domain::CHANNEL_EMAIL
     }

@@ -16,6 +16,8 @@ pub mod wording;
 pub const CHANNEL_EMAIL: &str = "email";
 /// The web form (and the status page's messages).
 pub const CHANNEL_FORM: &str = "form";
+/// The REST API.
+pub const CHANNEL_API: &str = "api";
 
 /// Message direction as stored.
 pub const INBOUND: &str = "inbound";

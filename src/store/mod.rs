@@ -1,6 +1,7 @@
 //! Persistence: the only layer that knows SQL. One schema and one set of queries serve
 //! SQLite (the default) and PostgreSQL, through a diesel `MultiConnection`.
 
+pub mod api_tokens;
 pub mod audit;
 pub mod bench_rows;
 pub mod contact;

@@ -179,6 +179,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     form_submissions (id) {
         id -> Text,
         address_hash -> Text,
@@ -394,6 +406,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_tags,
     form_submissions,
     ticket_ratings,
+    api_tokens,
     drafts,
     events,
     outbox,

@@ -2,6 +2,7 @@
 //! thin: they parse input, run the use case on the blocking pool, and render.
 
 pub mod account;
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod contact;
@@ -105,6 +106,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/metrics", web::get().to(metrics::metrics))
     .route("/inbound/email", web::post().to(inbound::email))
     .configure(kb::routes)
+    .configure(api::routes)
     .configure(contact::routes)
     .configure(replies::routes)
     .configure(privacy::routes)
