@@ -34,6 +34,10 @@ pub struct Config {
     /// The web form's time trap: a form sent sooner after it was shown was not typed by a
     /// person (`TANDEM_FORM_MIN_SECONDS`, default 3).
     pub form_min_seconds: i64,
+    /// Where ticket events are posted (`TANDEM_WEBHOOK_URLS`, comma-separated), signed
+    /// with `TANDEM_WEBHOOK_SECRET`.
+    pub webhook_urls: Vec<String>,
+    pub webhook_secret: Option<String>,
     /// Days raw mail is kept after it was processed (`TANDEM_RETENTION_RAW_DAYS`, default
     /// 30; `off` keeps it for ever).
     pub retention_raw_days: Option<i64>,
@@ -168,6 +172,16 @@ impl Config {
             outbox_poll_ms: parse_i64("TANDEM_OUTBOX_POLL_MS", 500)? as u64,
             undo_seconds: parse_i64("TANDEM_UNDO_SECONDS", 10)?.max(0),
             form_min_seconds: parse_i64("TANDEM_FORM_MIN_SECONDS", 3)?.max(0),
+            webhook_urls: get("TANDEM_WEBHOOK_URLS")
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|u| !u.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            webhook_secret: get("TANDEM_WEBHOOK_SECRET").filter(|s| !s.is_empty()),
             retention_raw_days: parse_days("TANDEM_RETENTION_RAW_DAYS", 30)?,
             retention_closed_days: parse_days("TANDEM_RETENTION_CLOSED_DAYS", 365)?,
             secret_key: match get("TANDEM_SECRET_KEY") {

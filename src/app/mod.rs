@@ -27,6 +27,7 @@ pub mod tickets;
 pub mod triage;
 pub mod two_factor;
 pub mod users;
+pub mod webhooks;
 pub mod wording;
 
 use crate::config::Config;

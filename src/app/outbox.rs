@@ -52,7 +52,11 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
             row.kind,
             row.idempotency_key.split('@').next().unwrap_or(&row.id)
         );
-        let result = transport.deliver(&row.sender, &row.recipient, &row.payload, &name);
+        let result = if row.channel == super::webhooks::CHANNEL {
+            super::webhooks::deliver(app, &row)
+        } else {
+            transport.deliver(&row.sender, &row.recipient, &row.payload, &name)
+        };
         let delivered_at = std::time::Instant::now();
         let ticket = row.ticket_id.as_deref();
         match result {
@@ -72,7 +76,7 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
                 store::events::record(
                     &mut conn,
                     ticket,
-                    "mail_sent",
+                    if row.channel == super::webhooks::CHANNEL { "webhook_sent" } else { "mail_sent" },
                     &Actor::SYSTEM,
                     json!({"kind": row.kind, "attempts": row.attempts}),
                 )?;
@@ -88,7 +92,7 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
                     store::events::record(
                         &mut conn,
                         ticket,
-                        "mail_failed",
+                        if row.channel == super::webhooks::CHANNEL { "webhook_failed" } else { "mail_failed" },
                         &Actor::SYSTEM,
                         json!({"kind": row.kind, "error": e.to_string()}),
                     )?;

@@ -1,5 +1,6 @@
 //! The event log: every decision and action, for metrics, learning and audit.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::models::EventRow;
@@ -164,4 +165,30 @@ pub fn count_kind_from(
         .filter(events::ip.eq(ip))
         .count()
         .get_result(conn)?)
+}
+
+/// Events of `kinds` after the cursor (`(created_at, id)`, exclusive) and recorded no
+/// later than `until`, oldest first, each with its ticket's number.
+pub fn after(
+    conn: &mut DbConn,
+    cursor: (NaiveDateTime, &str),
+    until: NaiveDateTime,
+    kinds: &[&str],
+    limit: i64,
+) -> Result<Vec<(EventRow, Option<i64>)>, StoreError> {
+    use super::schema::tickets;
+    let (at, id) = cursor;
+    Ok(events::table
+        .left_join(tickets::table.on(events::ticket_id.eq(tickets::id.nullable())))
+        .filter(events::kind.eq_any(kinds))
+        .filter(
+            events::created_at
+                .gt(at)
+                .or(events::created_at.eq(at).and(events::id.gt(id.to_string()))),
+        )
+        .filter(events::created_at.le(until))
+        .order((events::created_at.asc(), events::id.asc()))
+        .limit(limit)
+        .select((EventRow::as_select(), tickets::number.nullable()))
+        .load(conn)?)
 }

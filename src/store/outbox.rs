@@ -253,6 +253,8 @@ pub fn unreleased_for_ticket(
         .filter(outbox::status.eq(PENDING))
         .filter(outbox::attempts.eq(0))
         .filter(outbox::next_attempt_at.gt(at))
+        // Webhooks (app::webhooks) are never a person's send to undo.
+        .filter(outbox::channel.ne("webhook"))
         .select((
             outbox::id,
             outbox::message_id,

@@ -290,8 +290,12 @@ pub fn spawn_outbox_worker(
     let transport = app::outbox::transport(&app).map_err(|e| AppError::Invalid(e.to_string()))?;
     tracing::info!(transport = %transport.describe(), "outbox worker started");
     let poll = Duration::from_millis(app.config.outbox_poll_ms.max(50));
+    let holder = uuid::Uuid::new_v4().to_string();
     Ok(std::thread::spawn(move || {
         while !stop.load(Ordering::SeqCst) {
+            if let Err(e) = app::webhooks::pump(&app, &holder) {
+                tracing::warn!(error = %e, "webhook pump failed; will try again");
+            }
             match app::outbox::deliver_due(&app, &transport, 100) {
                 Ok(round) if round.sent + round.retrying + round.failed > 0 => {
                     metrics::record_delivery(&round);

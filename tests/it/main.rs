@@ -20,3 +20,4 @@ mod team;
 mod supervisor;
 mod views;
 mod voice;
+mod webhooks;
