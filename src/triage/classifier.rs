@@ -81,7 +81,7 @@ impl Default for Config {
             confidence_margin: 1.645,
             count_signal: true,
             centroid_weight: 0.0,
-            centroid_full: false,
+            centroid_full: true,
         }
     }
 }
