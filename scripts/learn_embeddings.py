@@ -10,8 +10,9 @@ Tokens the corpus never shows keep (the projection of) their decontextualised ve
 fit is a ridge regression pulled towards it.
 
 Corpus: the training splits in ../shared/datasets, never their validation parts: rows
-with index % 5 == 4 of Banking77 and every fifth row per language of xSID are left out
-(they are the held-out sets the engine is measured on), and so is the CLINC150
+with index % 5 == 4 of Banking77 and the xSID sentences that xsid_split.py holds out
+(fold 4: every translation of every fifth source sentence, in all languages at once) are
+left out (they are the held-out sets the engine is measured on), and so is the CLINC150
 validation file. Each sentence also appears as two perturbed copies (words dropped, or a
 contiguous part), encoded in their own right, so a token is seen in more contexts.
 
@@ -24,7 +25,8 @@ Reproducible, CPU only, no network beyond installing the packages (a few minutes
         triage-data/minilm_learned.bin
 
 For a held-out estimate on another part of Banking77, `FOLD=k` leaves out index % 5 == k
-instead. The output has the same format as distill_embeddings.py's (see there).
+instead; `XSID_FOLD=k` does the same for xSID's sentence groups. Without torch the
+forward pass runs in NumPy (same arithmetic, exact GELU through scipy; slower). The output has the same format as distill_embeddings.py's (see there).
 """
 
 import json
@@ -38,11 +40,13 @@ from scipy.sparse import csr_matrix
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from distill_embeddings import model_dir, token_outputs, write_table  # noqa: E402
+from xsid_split import held_out  # noqa: E402
 
 DIM = 128
 RIDGE = 0.01  # pull towards the decontextualised vector
 IDF_POWER = 2.0  # matches the engine, which weighs tokens by idf when it pools
 FOLD = int(os.environ.get("FOLD", "4"))
+XSID_FOLD = int(os.environ.get("XSID_FOLD", "4"))
 BATCH = 256
 CLS, SEP, UNK = 101, 102, 100
 
@@ -53,13 +57,8 @@ def corpus(datasets):
     texts += [r["text"] for i, r in enumerate(rows) if i % 5 != FOLD]
     rows = [json.loads(l) for l in open(os.path.join(datasets, "clinc150_train.jsonl"))]
     texts += [r["text"] for r in rows]
-    seen = {}
-    for l in open(os.path.join(datasets, "xsid_multilingual_train.jsonl")):
-        r = json.loads(l)
-        k = seen.get(r["language"], 0)
-        seen[r["language"]] = k + 1
-        if k % 5 != 4:
-            texts.append(r["text"])
+    rows = [json.loads(l) for l in open(os.path.join(datasets, "xsid_multilingual_train.jsonl"))]
+    texts += [r["text"] for r, h in zip(rows, held_out(rows, XSID_FOLD)) if not h]
     rng = random.Random(7)
     augmented = []
     for t in texts:
@@ -122,8 +121,20 @@ def torch_forward(w):
     return forward
 
 
+def numpy_forward():
+    """distill_embeddings.forward with the exact (erf) GELU that torch uses."""
+    import distill_embeddings
+    from scipy.special import erf
+
+    distill_embeddings.gelu = lambda x: 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+    return distill_embeddings.forward
+
+
 def encode(w, tok, texts):
-    forward = torch_forward(w)
+    try:
+        forward = torch_forward(w)
+    except ImportError:
+        forward = numpy_forward()
     ids = [tok.encode(t).ids[:128] for t in texts]
     out = np.zeros((len(texts), 384), dtype=np.float32)
     order = sorted(range(len(texts)), key=lambda i: (len(ids[i]), i))

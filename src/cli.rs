@@ -670,8 +670,10 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                         positive: true,
                     })
                     .collect();
+                let cfg =
+                    crate::triage::classifier::Config::from_env().map_err(AppError::Invalid)?;
                 let started = std::time::Instant::now();
-                let engine = crate::triage::Engine::train(&[], &examples);
+                let engine = crate::triage::Engine::train_with(&[], &examples, &cfg);
                 println!(
                     "trained on {} examples in {:.2} s",
                     examples.len(),
@@ -712,6 +714,7 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                     &checkpoints,
                     threshold,
                     42,
+                    &crate::triage::classifier::Config::from_env().map_err(AppError::Invalid)?,
                 );
                 for p in points {
                     println!("{p}");

@@ -21,10 +21,13 @@ pub struct Signals {
     pub sem_best: f32,
     /// Number of non-zero features of the text (short texts are less reliable).
     pub n_features: u32,
+    /// Training examples of the predicted intent (an intent known from five example
+    /// questions is predicted less reliably than one known from a hundred).
+    pub n_examples: u32,
 }
 
 /// Number of inputs of the calibration model (including the constant).
-pub const N_INPUTS: usize = 9;
+pub const N_INPUTS: usize = 10;
 
 fn logit(p: f32) -> f32 {
     let p = p.clamp(1e-4, 1.0 - 1e-4);
@@ -43,18 +46,29 @@ impl Signals {
             self.sem_pred,
             self.sem_best,
             (1.0 + self.n_features as f32).ln() / 5.0,
+            (1.0 + self.n_examples as f32).ln() / 5.0,
             1.0,
         ]
     }
 }
 
 /// Logistic model from signals to the probability that the prediction is correct.
+///
+/// The confidence is read from the lower end of the model's own uncertainty: the logit
+/// minus `margin` standard errors of it (from the inverse Hessian of the fit). A
+/// calibration fitted on a few hundred held-out examples (a small knowledge base) is
+/// unsure of its tail, and then answers automatically only what it is sure of even so;
+/// fitted on thousands, the correction is small.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Calibrator {
     /// One weight per input of [`Signals::inputs`].
     pub weights: Vec<f32>,
     /// The classifier's top probability is read as at most this much.
     pub p1_cap: f32,
+    /// Covariance of the weights (row-major `N_INPUTS` x `N_INPUTS`; empty = none).
+    pub cov: Vec<f32>,
+    /// Standard errors of the logit taken off the confidence.
+    pub margin: f32,
 }
 
 impl Default for Calibrator {
@@ -65,8 +79,10 @@ impl Default for Calibrator {
     /// message: so the prior reads anything above 0.999 as 0.999.
     fn default() -> Self {
         Calibrator {
-            weights: vec![0.5, 0.0, 1.0, 6.0, 0.5, 0.0, 0.0, 0.0, -2.9],
+            weights: vec![0.5, 0.0, 1.0, 6.0, 0.5, 0.0, 0.0, 0.0, 0.0, -2.9],
             p1_cap: 0.999,
+            cov: Vec::new(),
+            margin: 0.0,
         }
     }
 }
@@ -83,18 +99,26 @@ impl Calibrator {
             ..*s
         }
         .inputs();
-        let z: f64 = x
+        let mut z: f64 = x
             .iter()
             .zip(&self.weights)
             .map(|(&a, &w)| a as f64 * w as f64)
             .sum();
+        if self.margin > 0.0 && self.cov.len() == N_INPUTS * N_INPUTS {
+            let mut var = 0f64;
+            for (i, row) in self.cov.chunks_exact(N_INPUTS).enumerate() {
+                let r: f64 = row.iter().zip(&x).map(|(&c, &b)| c as f64 * b as f64).sum();
+                var += r * x[i] as f64;
+            }
+            z -= self.margin as f64 * var.max(0.0).sqrt();
+        }
         sigmoid(z) as f32
     }
 
     /// Fits the model by Newton's method (ridge-regularised) on `(signals, correct,
     /// weight)` triples; falls back to the prior when there are too few of them or only
-    /// one outcome.
-    pub fn fit(data: &[(Signals, bool, f32)]) -> Calibrator {
+    /// one outcome. `margin`: see [`Calibrator`].
+    pub fn fit(data: &[(Signals, bool, f32)], margin: f32) -> Calibrator {
         let pos = data.iter().filter(|d| d.1).count();
         if data.len() < 30 || pos == 0 || pos == data.len() {
             return Calibrator::default();
@@ -106,6 +130,7 @@ impl Calibrator {
             .collect();
         let mut w = [0f64; N];
         let ridge = 1e-2;
+        let mut hessian = [[0f64; N]; N];
         for _ in 0..50 {
             let mut g = [0f64; N];
             let mut h = [[0f64; N]; N];
@@ -127,6 +152,7 @@ impl Calibrator {
                 h[i][i] += ridge;
             }
             h[N - 1][N - 1] += 1e-9;
+            hessian = h;
             let step = solve(h, g);
             let mut max_step: f64 = 0.0;
             for i in 0..N {
@@ -137,9 +163,22 @@ impl Calibrator {
                 break;
             }
         }
+        // The inverse Hessian at the optimum is the covariance of the weights (the last
+        // Newton step is negligible, so the Hessian of that step serves).
+        let mut cov = vec![0f32; N * N];
+        for j in 0..N {
+            let mut e = [0f64; N];
+            e[j] = 1.0;
+            let col = solve(hessian, e);
+            for i in 0..N {
+                cov[i * N + j] = col[i] as f32;
+            }
+        }
         Calibrator {
             weights: w.iter().map(|&v| v as f32).collect(),
             p1_cap: 1.0,
+            cov,
+            margin,
         }
     }
 }
@@ -198,12 +237,44 @@ mod tests {
                 sem_pred: q,
                 sem_best: q,
                 n_features: 100,
+                n_examples: 50,
             };
             data.push((s, i % 10 < (q * 10.0) as usize, 1.0));
         }
-        let c = Calibrator::fit(&data);
+        let c = Calibrator::fit(&data, 0.0);
         let lo = c.confidence(&data[10].0);
         let hi = c.confidence(&data[190].0);
         assert!(hi > lo, "{hi} > {lo}");
+    }
+
+    #[test]
+    fn the_margin_lowers_confidence_more_when_fitted_on_less_data() {
+        let make = |n: usize| {
+            (0..n)
+                .map(|i| {
+                    let q = (i % 200) as f32 / 200.0;
+                    let s = Signals {
+                        p1: 0.3 + 0.6 * q,
+                        p2: 0.05,
+                        nn_best: q,
+                        nn_pred: q,
+                        agree: i % 2 == 0,
+                        sem_pred: q,
+                        sem_best: q,
+                        n_features: 100,
+                        n_examples: 50,
+                    };
+                    (s, (i * 7) % 10 < (q * 10.0) as usize, 1.0)
+                })
+                .collect::<Vec<_>>()
+        };
+        let (small, large) = (make(200), make(4000));
+        let probe = small[190].0;
+        let drop = |d: &[(Signals, bool, f32)]| {
+            Calibrator::fit(d, 0.0).confidence(&probe)
+                - Calibrator::fit(d, 1.645).confidence(&probe)
+        };
+        let (ds, dl) = (drop(&small), drop(&large));
+        assert!(ds > dl && dl >= 0.0, "{ds} {dl}");
     }
 }

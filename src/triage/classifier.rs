@@ -47,6 +47,17 @@ pub struct Config {
     pub pseudo_oos_weight: f32,
     /// Calibration weight of a real out-of-scope training example.
     pub oos_weight: f32,
+    /// Standard errors of the calibration's logit taken off the confidence (see
+    /// `calibration::Calibrator`): with few examples the confidence is held lower.
+    pub confidence_margin: f32,
+    /// Give the calibration the number of training examples of the predicted intent.
+    pub count_signal: bool,
+    /// Weight of the cosine with the class centroid of the sentence vectors, added to
+    /// the log probability (like `knn_weight`) when choosing the intent.
+    pub centroid_weight: f32,
+    /// Class centroids over the whole sentence vector (both tables) instead of the
+    /// decontextualised part only.
+    pub centroid_full: bool,
 }
 
 impl Default for Config {
@@ -67,6 +78,70 @@ impl Default for Config {
             knn_weight: 2.0,
             pseudo_oos_weight: 0.1,
             oos_weight: 1.0,
+            confidence_margin: 1.645,
+            count_signal: true,
+            centroid_weight: 0.0,
+            centroid_full: true,
+        }
+    }
+}
+
+impl Config {
+    /// The configuration with `key=value` overrides, comma-separated (`knn_weight=2.5,
+    /// group_weight=1:1:0.7`), for experiments through `TANDEM_TRIAGE_CONFIG`.
+    pub fn with_overrides(mut self, spec: &str) -> Result<Config, String> {
+        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (k, v) = item
+                .split_once('=')
+                .ok_or_else(|| format!("{item}: expected key=value"))?;
+            let bad = |e: &dyn std::fmt::Display| format!("{k}: {e}");
+            let f = |v: &str| v.trim().parse::<f32>().map_err(|e| bad(&e));
+            let u = |v: &str| v.trim().parse::<usize>().map_err(|e| bad(&e));
+            let b = |v: &str| match v.trim() {
+                "1" | "true" | "on" => Ok(true),
+                "0" | "false" | "off" => Ok(false),
+                o => Err(bad(&o)),
+            };
+            match k.trim() {
+                "min_df" => self.min_df = u(v)? as u32,
+                "group_weight" => {
+                    let parts: Vec<&str> = v.split(':').collect();
+                    if parts.len() != GROUPS {
+                        return Err(bad(&"expected word:char:dense"));
+                    }
+                    for (g, p) in parts.iter().enumerate() {
+                        self.group_weight[g] = f(p)?;
+                    }
+                }
+                "oov_in_norm" => self.oov_in_norm = b(v)?,
+                "epochs" => self.epochs = u(v)?,
+                "target_updates" => self.target_updates = u(v)?,
+                "max_epochs" => self.max_epochs = u(v)?,
+                "learning_rate" => self.learning_rate = f(v)?,
+                "l2" => self.l2 = f(v)?,
+                "knn_max_df" => self.knn_max_df = f(v)?,
+                "token_idf" => self.token_idf = f(v)?,
+                "calibration_share" => self.calibration_share = f(v)?,
+                "calibration_effort" => self.calibration_effort = f(v)?,
+                "knn_weight" => self.knn_weight = f(v)?,
+                "pseudo_oos_weight" => self.pseudo_oos_weight = f(v)?,
+                "oos_weight" => self.oos_weight = f(v)?,
+                "confidence_margin" => self.confidence_margin = f(v)?,
+                "count_signal" => self.count_signal = b(v)?,
+                "centroid_weight" => self.centroid_weight = f(v)?,
+                "centroid_full" => self.centroid_full = b(v)?,
+                other => return Err(format!("unknown triage setting {other}")),
+            }
+        }
+        Ok(self)
+    }
+
+    /// [`Config::default`] with the overrides of the environment variable
+    /// `TANDEM_TRIAGE_CONFIG` (experiments with `tandem eval` and `tandem bench`).
+    pub fn from_env() -> Result<Config, String> {
+        match std::env::var("TANDEM_TRIAGE_CONFIG") {
+            Ok(spec) => Config::default().with_overrides(&spec),
+            Err(_) => Ok(Config::default()),
         }
     }
 }
@@ -558,13 +633,15 @@ pub struct Neighbours {
 
 impl KnnIndex {
     /// Indexes the vectors (labelled with classes below `n_class`), skipping features
-    /// present in more than `max_df` of them.
+    /// present in more than `max_df` of them; class centroids over the leading
+    /// decontextualised dimensions of the sentence vector, or all of it (`full`).
     pub fn build(
         xs: &[SparseVec],
         labels: &[u32],
         n_class: usize,
         space: &FeatureSpace,
         max_df: f32,
+        full: bool,
     ) -> KnnIndex {
         let n_feat = space.len();
         let limit = ((xs.len() as f32) * max_df).max(8.0) as u32;
@@ -595,7 +672,11 @@ impl KnnIndex {
                 }
             }
         }
-        let dim = space.sem_dim();
+        let dim = if full && space.sem_dim() > 0 {
+            space.dense_dim as usize
+        } else {
+            space.sem_dim()
+        };
         let mut centroids = vec![0f32; if dim > 0 { n_class * dim } else { 0 }];
         if dim > 0 {
             for (x, &c) in xs.iter().zip(labels) {

@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 
+use super::classifier::Config;
 use super::{Engine, LabeledExample, Message, OOS_INTENT, Settings};
 
 /// Share of out-of-scope messages in real traffic, used to re-weight reports.
@@ -450,8 +451,10 @@ pub fn run(
 ) -> Result<EvalReport, EvalError> {
     let train_rows = read_rows(train)?;
     let test_rows = read_rows(test)?;
+    let cfg =
+        Config::from_env().map_err(|e| EvalError::Parse("TANDEM_TRIAGE_CONFIG".into(), 1, e))?;
     let t0 = Instant::now();
-    let engine = Engine::train(&[], &examples(&train_rows));
+    let engine = Engine::train_with(&[], &examples(&train_rows), &cfg);
     let train_seconds = t0.elapsed().as_secs_f64();
     let scored = score(&engine, &test_rows, progress);
     if let Some(p) = predictions {
@@ -598,6 +601,7 @@ pub fn learning_curve(
     checkpoints: &[usize],
     threshold: f32,
     seed: u64,
+    cfg: &Config,
 ) -> Vec<LearningPoint> {
     use rand::SeedableRng;
     use rand::seq::SliceRandom;
@@ -635,7 +639,7 @@ pub fn learning_curve(
                     .map(|r| (*r).clone())
                     .collect::<Vec<_>>(),
             );
-            let engine = Engine::train(&articles, &reviewed);
+            let engine = Engine::train_with(&articles, &reviewed, cfg);
             let scored = score(&engine, test, &mut |_, _| {});
             let r = report(&scored, threshold);
             LearningPoint {

@@ -44,6 +44,20 @@ pub struct IntentModel {
     pub(crate) knn: KnnIndex,
     pub(crate) calibrator: Calibrator,
     pub(crate) knn_weight: f32,
+    pub(crate) centroid_weight: f32,
+    /// Positive training examples per class, a signal of the calibration (empty: not
+    /// used).
+    pub(crate) class_counts: Vec<u32>,
+}
+
+/// How the signals of a prediction are computed (the parts of a model besides its
+/// fitted weights).
+#[derive(Clone, Copy)]
+struct Scoring<'a> {
+    knn_weight: f32,
+    centroid_weight: f32,
+    /// Training examples per class (empty: not a signal).
+    counts: &'a [u32],
 }
 
 struct Fitted {
@@ -68,7 +82,7 @@ fn fit(feats: &[&Analyzed], targets: &[Target], n_class: usize, cfg: &Config) ->
         .filter(|(_, t)| t.positive)
         .map(|(x, t)| (x, t.class))
         .unzip();
-    let knn = KnnIndex::build(&kx, &kl, n_class, &space, cfg.knn_max_df);
+    let knn = KnnIndex::build(&kx, &kl, n_class, &space, cfg.knn_max_df, cfg.centroid_full);
     Fitted { space, linear, knn }
 }
 
@@ -79,7 +93,7 @@ fn signals(
     knn: &KnnIndex,
     groups: &[u8],
     x: &SparseVec,
-    knn_weight: f32,
+    sc: Scoring,
     removed: Option<usize>,
 ) -> (usize, Signals) {
     let mut probs = linear.probabilities(x);
@@ -95,18 +109,29 @@ fn signals(
             *c = -1.0;
         }
     }
-    let mut s = signals_from(&probs, &nb, knn_weight);
+    let mut s = signals_from(&probs, &nb, sc.knn_weight, sc.centroid_weight);
     s.1.n_features = x.idx.len() as u32;
+    s.1.n_examples = sc.counts.get(s.0).copied().unwrap_or(0);
     s
 }
 
-fn signals_from(probs: &[f32], nb: &Neighbours, knn_weight: f32) -> (usize, Signals) {
+fn signals_from(
+    probs: &[f32],
+    nb: &Neighbours,
+    knn_weight: f32,
+    centroid_weight: f32,
+) -> (usize, Signals) {
     let knn = &nb.per_class;
     let centroid = &nb.centroid;
     let mut c1 = 0usize;
     let mut best = f32::NEG_INFINITY;
     for (i, (&p, &k)) in probs.iter().zip(knn).enumerate() {
-        let s = p.max(1e-30).ln() + knn_weight * k;
+        let mut s = p.max(1e-30).ln() + knn_weight * k;
+        if centroid_weight != 0.0
+            && let Some(&c) = centroid.get(i)
+        {
+            s += centroid_weight * c;
+        }
         if s > best {
             best = s;
             c1 = i;
@@ -136,6 +161,7 @@ fn signals_from(probs: &[f32], nb: &Neighbours, knn_weight: f32) -> (usize, Sign
             sem_pred: centroid.get(c1).copied().unwrap_or(0.0),
             sem_best: centroid.iter().copied().fold(0.0, f32::max),
             n_features: 0,
+            n_examples: 0,
         },
     )
 }
@@ -211,6 +237,22 @@ impl IntentModel {
             }
         }
         let n_held = held.iter().filter(|&&h| h).count();
+        // The calibration sees each class's count in the final fit, the one it will be
+        // applied with.
+        let counts: Vec<u32> = if cfg.count_signal {
+            let mut counts = vec![0u32; n_class];
+            for (_, t) in in_scope.iter().filter(|(_, t)| t.positive) {
+                counts[t.class as usize] += 1;
+            }
+            counts
+        } else {
+            Vec::new()
+        };
+        let scoring = Scoring {
+            knn_weight: cfg.knn_weight,
+            centroid_weight: cfg.centroid_weight,
+            counts: &counts,
+        };
         // The calibration fit and the final fit are independent: run them side by side.
         let calibrate = || {
             if n_held < 30 {
@@ -233,7 +275,7 @@ impl IntentModel {
                     &fitted.knn,
                     &fitted.space.group,
                     x,
-                    cfg.knn_weight,
+                    scoring,
                     removed,
                 )
             };
@@ -250,7 +292,7 @@ impl IntentModel {
                 let x = fitted.space.vectorize(&feats[i]);
                 data.push((signals_of(&x, None).1, false, cfg.oos_weight));
             }
-            Calibrator::fit(&data)
+            Calibrator::fit(&data, cfg.confidence_margin)
         };
         let final_fit = || {
             let f: Vec<&Analyzed> = in_scope.iter().map(|(i, _)| &feats[*i]).collect();
@@ -269,6 +311,8 @@ impl IntentModel {
             knn: fitted.knn,
             calibrator,
             knn_weight: cfg.knn_weight,
+            centroid_weight: cfg.centroid_weight,
+            class_counts: counts,
         }
     }
 
@@ -302,7 +346,11 @@ impl IntentModel {
             &self.knn,
             &self.space.group,
             x,
-            self.knn_weight,
+            Scoring {
+                knn_weight: self.knn_weight,
+                centroid_weight: self.centroid_weight,
+                counts: &self.class_counts,
+            },
             None,
         );
         Scored {

@@ -7,7 +7,7 @@ use super::classifier::{FeatureSpace, KnnIndex, LinearModel, SparseVec};
 use super::model::IntentModel;
 use super::{Engine, IndexedArticle, KnowledgeArticle, TriageError};
 
-const MAGIC: &[u8; 8] = b"TNDTRG\x00\x07";
+const MAGIC: &[u8; 8] = b"TNDTRG\x00\x08";
 
 struct Writer(Vec<u8>);
 
@@ -139,6 +139,8 @@ pub(crate) fn write(e: &Engine) -> Vec<u8> {
     w.u32s(&m.knn.labels);
     w.f32s(&m.knn.centroids);
     w.f32(m.knn_weight);
+    w.f32(m.centroid_weight);
+    w.u32s(&m.class_counts);
     w.u32s(&e.coverage);
 
     w.0
@@ -198,12 +200,18 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
     let klabels = r.u32s()?;
     let centroids = r.f32s()?;
     let knn_weight = r.f32()?;
+    let centroid_weight = r.f32()?;
+    let class_counts = r.u32s()?;
     let coverage = r.u32s()?;
 
     let n_feat = idf.len();
     let n_inputs = n_feat + dense_dim as usize;
-    let checks: [(&str, bool); 14] = [
+    let checks: [(&str, bool); 15] = [
         ("problem coverage", coverage.len() == labels.len()),
+        (
+            "class counts",
+            class_counts.is_empty() || class_counts.len() == labels.len(),
+        ),
         (
             "feature table",
             keys.len() == slots.len()
@@ -246,11 +254,16 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
         ),
         (
             "centroids",
-            centroids.is_empty() || centroids.len() == n_class * sem_dim,
+            centroids.is_empty()
+                || centroids.len() == n_class * sem_dim
+                || centroids.len() == n_class * dense_dim as usize,
         ),
         (
             "calibrator",
-            calibrator.weights.len() == super::calibration::N_INPUTS,
+            calibrator.weights.len() == super::calibration::N_INPUTS
+                && (calibrator.cov.is_empty()
+                    || calibrator.cov.len()
+                        == super::calibration::N_INPUTS * super::calibration::N_INPUTS),
         ),
         (
             "article vectors",
@@ -299,6 +312,8 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
             },
             calibrator,
             knn_weight,
+            centroid_weight,
+            class_counts,
         },
         articles: indexed,
         coverage,

@@ -495,3 +495,16 @@ fn a_new_message_on_an_intent_answered_automatically_within_days_is_a_repeat_con
     assert_eq!(d.action, Action::AutoSend, "{}", d.reason);
     assert!(!d.risk_flags.contains(&RiskFlag::RepeatContact));
 }
+
+#[test]
+fn config_overrides_parse_and_reject_unknown_keys() {
+    let c = Config::default()
+        .with_overrides("knn_weight=2.5, group_weight=1:0.5:0.7,count_signal=off")
+        .expect("parses");
+    assert_eq!(c.knn_weight, 2.5);
+    assert_eq!(c.group_weight, [1.0, 0.5, 0.7]);
+    assert!(!c.count_signal);
+    assert!(Config::default().with_overrides("no_such=1").is_err());
+    assert!(Config::default().with_overrides("l2").is_err());
+    assert!(Config::default().with_overrides("").is_ok());
+}
