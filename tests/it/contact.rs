@@ -68,6 +68,14 @@ async fn a_form_message_becomes_a_ticket_with_a_status_page() {
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["channel"], "form");
     let number = list[0]["number"].as_i64().unwrap();
+    // Agents find it by its channel.
+    crate::console::add_user(&t, "ana@tandem.test", "agent");
+    let mut ana = Browser::default();
+    ana.login(&svc, "ana@tandem.test", crate::console::PASSWORD).await;
+    let by_form = ana.get(&svc, "/queue?view=all&channel=form").await;
+    assert!(by_form.body.contains(&format!("#{number}</a>")) && by_form.body.contains("1 ticket,"));
+    let by_mail = ana.get(&svc, "/queue?view=all&channel=email").await;
+    assert!(!by_mail.body.contains(&format!("#{number}</a>")));
 
     // The acknowledgement went to the address, with the status link.
     t.deliver();
