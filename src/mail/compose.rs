@@ -128,13 +128,27 @@ pub fn html_body(text: &str, language: &str) -> String {
     );
     let normalized = text.replace("\r\n", "\n");
     for para in normalized.split("\n\n").filter(|p| !p.trim().is_empty()) {
-        let lines: Vec<String> = para.trim_matches('\n').lines().map(escape).collect();
+        let lines: Vec<String> = para
+            .trim_matches('\n')
+            .lines()
+            .map(|l| linkify(&escape(l)))
+            .collect();
         html.push_str("<p>");
         html.push_str(&lines.join("<br>\n"));
         html.push_str("</p>\n");
     }
     html.push_str("</body>\n</html>\n");
     html
+}
+
+/// Web addresses in escaped text as links (the status page's, an article's), so a mail
+/// reader opens them with a click. The text is escaped first: no quote can leave the
+/// attribute.
+fn linkify(escaped: &str) -> String {
+    static URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"https?://[^\s<>]+[^\s<>.,;:!?)]").expect("a valid pattern")
+    });
+    URL.replace_all(escaped, r#"<a href="$0">$0</a>"#).into_owned()
 }
 
 fn escape(s: &str) -> String {
@@ -285,6 +299,17 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("dir=\"ltr\""), "{html}");
+    }
+
+    #[test]
+    fn web_addresses_become_links_and_nothing_else_does() {
+        let html = html_body(
+            "Follow it here: https://help.example.com/status/1002.17.ab. Thanks!\n<a href=x>not a link</a> \"https://x.example/\" onclick",
+            "en",
+        );
+        assert!(html.contains(r#"<a href="https://help.example.com/status/1002.17.ab">https://help.example.com/status/1002.17.ab</a>. Thanks!"#), "{html}");
+        assert!(html.contains("&lt;a href=x&gt;not a link&lt;/a&gt;"), "{html}");
+        assert!(!html.contains("onclick\""), "{html}");
     }
 
     #[test]
