@@ -42,3 +42,43 @@ human-phrases = موظف, شخص حقيقي, التحدث مع شخص, التح�
 weekdays = الاثنين, الثلاثاء, الأربعاء, الخميس, الجمعة, السبت, الأحد
 months = يناير, فبراير, مارس, أبريل, مايو, يونيو, يوليو, أغسطس, سبتمبر, أكتوبر, نوفمبر, ديسمبر
 when = { $weekday } { $day } { $month }، الساعة { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = اتصل بنا
+form-intro = اكتب لنا هنا؛ نرد عبر البريد الإلكتروني.
+form-name = اسمك
+form-email = بريدك الإلكتروني
+form-subject = الموضوع
+form-message = رسالتك
+form-honeypot = اترك هذا الحقل فارغًا
+form-send = إرسال
+form-thanks-title = شكرًا لك
+form-thanks = وصلتنا رسالتك برقم التذكرة #{ $number }. تأكيد في طريقه إلى بريدك الإلكتروني مع رابط لمتابعة طلبك والإضافة إليه.
+form-thanks-plain = وصلتنا رسالتك. تأكيد في طريقه إلى بريدك الإلكتروني مع رابط لمتابعة طلبك والإضافة إليه.
+status-title = التذكرة #{ $number }
+status-working = يعمل عليها شخص من فريقنا.
+status-auto = أجبنا عليها تلقائيًا.
+status-answered = أجبنا؛ وننتظر ردك.
+status-solved = تم الحل.
+status-closed = مغلقة.
+status-received = تم الاستلام.
+status-expected = نتوقع الرد قبل { $when }.
+status-private = احتفظ بهذا الرابط لنفسك: فهو يفتح التذكرة دون كلمة مرور.
+status-you = أنت
+status-automatic = رد تلقائي
+status-confirmation = تأكيد
+status-team = فريقنا
+status-rate = هل ساعدك ردنا؟
+status-rate-yes = نعم، ساعدني
+status-rate-no = لا
+status-rated = شكرًا على تقييمك. يمكنك تغييره.
+status-add = أضف إلى طلبك
+status-message = رسالتك
+status-send = إرسال
+status-ask-person = أريد ردًا من شخص
+status-asked-person = طلبت التحدث إلى شخص: سيرد أحد أعضاء فريقنا، ولن يُرد هنا تلقائيًا بعد الآن.
+status-done-message = شكرًا: أضيفت رسالتك.
+status-done-person = سيرد شخص من فريقنا؛ لن يُرد هنا تلقائيًا بعد الآن.
+status-done-rated = شكرًا على تقييمك.

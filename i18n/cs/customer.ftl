@@ -42,3 +42,43 @@ human-phrases = s člověkem, s operátorem, skutečná osoba, živý člověk, 
 weekdays = pondělí, úterý, středa, čtvrtek, pátek, sobota, neděle
 months = ledna, února, března, dubna, května, června, července, srpna, září, října, listopadu, prosince
 when = { $weekday } { $day }. { $month }, { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Kontaktujte nás
+form-intro = Napište nám zde; odpovídáme e-mailem.
+form-name = Vaše jméno
+form-email = Váš e-mail
+form-subject = Předmět
+form-message = Vaše zpráva
+form-honeypot = Toto pole nechte prázdné
+form-send = Odeslat
+form-thanks-title = Děkujeme
+form-thanks = Vaši zprávu máme jako požadavek č. { $number }. Na váš e-mail míří potvrzení s odkazem, kde požadavek sledujete a doplníte.
+form-thanks-plain = Vaši zprávu máme. Na váš e-mail míří potvrzení s odkazem, kde požadavek sledujete a doplníte.
+status-title = Požadavek č. { $number }
+status-working = Pracuje na tom člověk z našeho týmu.
+status-auto = Odpověděli jsme automaticky.
+status-answered = Odpověděli jsme; čekáme na vaši reakci.
+status-solved = Vyřešeno.
+status-closed = Uzavřeno.
+status-received = Přijato.
+status-expected = Odpověď očekáváme do { $when }.
+status-private = Odkaz si nechte pro sebe: otevírá požadavek bez hesla.
+status-you = Vy
+status-automatic = Automatická odpověď
+status-confirmation = Potvrzení
+status-team = Náš tým
+status-rate = Pomohla vám naše odpověď?
+status-rate-yes = Ano, pomohla
+status-rate-no = Ne
+status-rated = Děkujeme za hodnocení. Můžete ho změnit.
+status-add = Doplnit požadavek
+status-message = Vaše zpráva
+status-send = Odeslat
+status-ask-person = Chci odpověď od člověka
+status-asked-person = Požádali jste o člověka: odpoví někdo z našeho týmu, nic zde už není zodpovězeno automaticky.
+status-done-message = Děkujeme: vaše zpráva byla přidána.
+status-done-person = Odpoví člověk z našeho týmu; nic zde už nebude zodpovězeno automaticky.
+status-done-rated = Děkujeme za hodnocení.

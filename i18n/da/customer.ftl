@@ -42,3 +42,43 @@ human-phrases = rigtigt menneske, rigtig person, tale med en medarbejder, tale m
 weekdays = mandag, tirsdag, onsdag, torsdag, fredag, lørdag, søndag
 months = januar, februar, marts, april, maj, juni, juli, august, september, oktober, november, december
 when = { $weekday } den { $day }. { $month } kl. { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Kontakt os
+form-intro = Skriv til os her; vi svarer på e-mail.
+form-name = Dit navn
+form-email = Din e-mailadresse
+form-subject = Emne
+form-message = Din besked
+form-honeypot = Lad dette felt stå tomt
+form-send = Send
+form-thanks-title = Tak
+form-thanks = Vi har din besked som sag #{ $number }. En bekræftelse er på vej til din e-mail med et link, hvor du kan følge sagen og tilføje noget.
+form-thanks-plain = Vi har din besked. En bekræftelse er på vej til din e-mail med et link, hvor du kan følge sagen og tilføje noget.
+status-title = Sag #{ $number }
+status-working = En person fra vores team arbejder på det.
+status-auto = Vi svarede automatisk.
+status-answered = Vi har svaret og venter på at høre fra dig.
+status-solved = Løst.
+status-closed = Lukket.
+status-received = Modtaget.
+status-expected = Vi regner med at svare senest { $when }.
+status-private = Hold linket for dig selv: det åbner sagen uden adgangskode.
+status-you = Dig
+status-automatic = Automatisk svar
+status-confirmation = Bekræftelse
+status-team = Vores team
+status-rate = Hjalp vores svar?
+status-rate-yes = Ja, det hjalp
+status-rate-no = Nej
+status-rated = Tak for din vurdering. Du kan ændre den.
+status-add = Tilføj til din sag
+status-message = Din besked
+status-send = Send
+status-ask-person = Jeg vil have svar fra en person
+status-asked-person = Du bad om en person: en fra vores team svarer, intet her besvares automatisk længere.
+status-done-message = Tak: din besked er tilføjet.
+status-done-person = En person fra vores team svarer; intet her besvares automatisk længere.
+status-done-rated = Tak for din vurdering.

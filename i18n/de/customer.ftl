@@ -42,3 +42,43 @@ human-phrases = echter Mensch, echten Menschen, Mitarbeiter sprechen, Mitarbeite
 weekdays = Montag, Dienstag, Mittwoch, Donnerstag, Freitag, Samstag, Sonntag
 months = Januar, Februar, März, April, Mai, Juni, Juli, August, September, Oktober, November, Dezember
 when = { $weekday }, { $day }. { $month }, { $time } Uhr { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Kontakt
+form-intro = Schreiben Sie uns hier; wir antworten per E-Mail.
+form-name = Ihr Name
+form-email = Ihre E-Mail-Adresse
+form-subject = Betreff
+form-message = Ihre Nachricht
+form-honeypot = Dieses Feld leer lassen
+form-send = Senden
+form-thanks-title = Vielen Dank
+form-thanks = Ihre Nachricht ist als Ticket #{ $number } bei uns. Eine Bestätigung ist unterwegs an Ihre E-Mail-Adresse, mit einem Link, unter dem Sie Ihre Anfrage verfolgen und ergänzen können.
+form-thanks-plain = Ihre Nachricht ist bei uns. Eine Bestätigung ist unterwegs an Ihre E-Mail-Adresse, mit einem Link, unter dem Sie Ihre Anfrage verfolgen und ergänzen können.
+status-title = Ticket #{ $number }
+status-working = Ein Mensch aus unserem Team kümmert sich darum.
+status-auto = Wir haben automatisch geantwortet.
+status-answered = Wir haben geantwortet und warten auf Ihre Rückmeldung.
+status-solved = Gelöst.
+status-closed = Geschlossen.
+status-received = Eingegangen.
+status-expected = Wir rechnen mit einer Antwort bis { $when }.
+status-private = Behalten Sie diesen Link für sich: Er öffnet dieses Ticket ohne Passwort.
+status-you = Sie
+status-automatic = Automatische Antwort
+status-confirmation = Bestätigung
+status-team = Unser Team
+status-rate = Hat unsere Antwort geholfen?
+status-rate-yes = Ja, sie hat geholfen
+status-rate-no = Nein
+status-rated = Danke für Ihre Bewertung. Sie können sie ändern.
+status-add = Ihre Anfrage ergänzen
+status-message = Ihre Nachricht
+status-send = Senden
+status-ask-person = Ich möchte eine Antwort von einem Menschen
+status-asked-person = Sie haben um einen Menschen gebeten: Jemand aus unserem Team antwortet, hier wird nichts mehr automatisch beantwortet.
+status-done-message = Danke: Ihre Nachricht wurde hinzugefügt.
+status-done-person = Ein Mensch aus unserem Team antwortet; hier wird nichts mehr automatisch beantwortet.
+status-done-rated = Danke für Ihre Bewertung.

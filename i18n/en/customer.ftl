@@ -42,3 +42,43 @@ human-phrases = real person, a human, human agent, live agent, speak to someone,
 weekdays = Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday
 months = January, February, March, April, May, June, July, August, September, October, November, December
 when = { $weekday } { $day } { $month }, { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Contact us
+form-intro = Write to us here; we answer by e-mail.
+form-name = Your name
+form-email = Your e-mail address
+form-subject = Subject
+form-message = Your message
+form-honeypot = Leave this empty
+form-send = Send
+form-thanks-title = Thank you
+form-thanks = We have your message as ticket #{ $number }. A confirmation is on its way to your e-mail address, with a link where you can follow your request and add to it.
+form-thanks-plain = We have your message. A confirmation is on its way to your e-mail address, with a link where you can follow your request and add to it.
+status-title = Ticket #{ $number }
+status-working = A person from our team is working on it.
+status-auto = We answered it automatically.
+status-answered = We answered; we are waiting to hear from you.
+status-solved = Solved.
+status-closed = Closed.
+status-received = Received.
+status-expected = We expect to answer by { $when }.
+status-private = Keep this link private: it opens this ticket without a password.
+status-you = You
+status-automatic = Automatic answer
+status-confirmation = Confirmation
+status-team = Our team
+status-rate = Did our answer help?
+status-rate-yes = Yes, it helped
+status-rate-no = No
+status-rated = Thank you for your rating. You can change it.
+status-add = Add to your request
+status-message = Your message
+status-send = Send
+status-ask-person = I want a person to answer
+status-asked-person = You asked for a person: one of our team answers, nothing here is answered automatically.
+status-done-message = Thank you: your message was added.
+status-done-person = A person from our team will answer; nothing here will be answered automatically any more.
+status-done-rated = Thank you for your rating.

@@ -42,3 +42,43 @@ human-phrases = un humano, persona real, hablar con alguien, un agente
 weekdays = lunes, martes, miércoles, jueves, viernes, sábado, domingo
 months = enero, febrero, marzo, abril, mayo, junio, julio, agosto, septiembre, octubre, noviembre, diciembre
 when = { $weekday } { $day } de { $month } a las { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Contacto
+form-intro = Escríbanos aquí; respondemos por correo electrónico.
+form-name = Su nombre
+form-email = Su correo electrónico
+form-subject = Asunto
+form-message = Su mensaje
+form-honeypot = Deje este campo vacío
+form-send = Enviar
+form-thanks-title = Gracias
+form-thanks = Tenemos su mensaje como ticket n.º { $number }. Le llega una confirmación a su correo, con un enlace para seguir su solicitud y añadir información.
+form-thanks-plain = Tenemos su mensaje. Le llega una confirmación a su correo, con un enlace para seguir su solicitud y añadir información.
+status-title = Ticket n.º { $number }
+status-working = Una persona de nuestro equipo se está ocupando.
+status-auto = Respondimos automáticamente.
+status-answered = Respondimos; esperamos su respuesta.
+status-solved = Resuelto.
+status-closed = Cerrado.
+status-received = Recibido.
+status-expected = Esperamos responder antes del { $when }.
+status-private = Guarde este enlace en privado: abre este ticket sin contraseña.
+status-you = Usted
+status-automatic = Respuesta automática
+status-confirmation = Confirmación
+status-team = Nuestro equipo
+status-rate = ¿Le ayudó nuestra respuesta?
+status-rate-yes = Sí, me ayudó
+status-rate-no = No
+status-rated = Gracias por su valoración. Puede cambiarla.
+status-add = Añadir a su solicitud
+status-message = Su mensaje
+status-send = Enviar
+status-ask-person = Quiero que me responda una persona
+status-asked-person = Pidió hablar con una persona: alguien de nuestro equipo responde y aquí ya no se responde nada automáticamente.
+status-done-message = Gracias: se añadió su mensaje.
+status-done-person = Una persona de nuestro equipo responderá; aquí ya no se responderá nada automáticamente.
+status-done-rated = Gracias por su valoración.

@@ -42,3 +42,43 @@ human-phrases = un humain, vraie personne, parler à quelqu'un, un conseiller
 weekdays = lundi, mardi, mercredi, jeudi, vendredi, samedi, dimanche
 months = janvier, février, mars, avril, mai, juin, juillet, août, septembre, octobre, novembre, décembre
 when = { $weekday } { $day } { $month } à { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Nous contacter
+form-intro = Écrivez-nous ici ; nous répondons par e-mail.
+form-name = Votre nom
+form-email = Votre adresse e-mail
+form-subject = Objet
+form-message = Votre message
+form-honeypot = Laissez ce champ vide
+form-send = Envoyer
+form-thanks-title = Merci
+form-thanks = Nous avons votre message sous le ticket n° { $number }. Une confirmation arrive à votre adresse e-mail, avec un lien pour suivre votre demande et la compléter.
+form-thanks-plain = Nous avons votre message. Une confirmation arrive à votre adresse e-mail, avec un lien pour suivre votre demande et la compléter.
+status-title = Ticket n° { $number }
+status-working = Une personne de notre équipe s’en occupe.
+status-auto = Nous avons répondu automatiquement.
+status-answered = Nous avons répondu ; nous attendons votre retour.
+status-solved = Résolu.
+status-closed = Clos.
+status-received = Reçu.
+status-expected = Nous prévoyons de répondre d’ici { $when }.
+status-private = Gardez ce lien pour vous : il ouvre ce ticket sans mot de passe.
+status-you = Vous
+status-automatic = Réponse automatique
+status-confirmation = Confirmation
+status-team = Notre équipe
+status-rate = Notre réponse vous a-t-elle aidé ?
+status-rate-yes = Oui, elle m’a aidé
+status-rate-no = Non
+status-rated = Merci pour votre avis. Vous pouvez le modifier.
+status-add = Compléter votre demande
+status-message = Votre message
+status-send = Envoyer
+status-ask-person = Je veux la réponse d’une personne
+status-asked-person = Vous avez demandé une personne : un membre de notre équipe répond, plus rien ici n’est répondu automatiquement.
+status-done-message = Merci : votre message a été ajouté.
+status-done-person = Une personne de notre équipe va répondre ; plus rien ici ne sera répondu automatiquement.
+status-done-rated = Merci pour votre avis.

@@ -42,3 +42,43 @@ human-phrases = orang sungguhan, manusia asli, bicara dengan agen, bicara dengan
 weekdays = Senin, Selasa, Rabu, Kamis, Jumat, Sabtu, Minggu
 months = Januari, Februari, Maret, April, Mei, Juni, Juli, Agustus, September, Oktober, November, Desember
 when = { $weekday }, { $day } { $month }, pukul { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Hubungi kami
+form-intro = Tulis kepada kami di sini; kami membalas lewat email.
+form-name = Nama Anda
+form-email = Alamat email Anda
+form-subject = Subjek
+form-message = Pesan Anda
+form-honeypot = Biarkan kolom ini kosong
+form-send = Kirim
+form-thanks-title = Terima kasih
+form-thanks = Pesan Anda kami terima sebagai tiket #{ $number }. Konfirmasi sedang dikirim ke email Anda, dengan tautan untuk memantau dan menambahkan permintaan Anda.
+form-thanks-plain = Pesan Anda kami terima. Konfirmasi sedang dikirim ke email Anda, dengan tautan untuk memantau dan menambahkan permintaan Anda.
+status-title = Tiket #{ $number }
+status-working = Seseorang dari tim kami sedang menanganinya.
+status-auto = Kami menjawab secara otomatis.
+status-answered = Kami sudah menjawab; kami menunggu kabar dari Anda.
+status-solved = Selesai.
+status-closed = Ditutup.
+status-received = Diterima.
+status-expected = Kami perkirakan menjawab paling lambat { $when }.
+status-private = Jaga kerahasiaan tautan ini: tautan ini membuka tiket tanpa kata sandi.
+status-you = Anda
+status-automatic = Jawaban otomatis
+status-confirmation = Konfirmasi
+status-team = Tim kami
+status-rate = Apakah jawaban kami membantu?
+status-rate-yes = Ya, membantu
+status-rate-no = Tidak
+status-rated = Terima kasih atas penilaian Anda. Anda bisa mengubahnya.
+status-add = Tambahkan ke permintaan Anda
+status-message = Pesan Anda
+status-send = Kirim
+status-ask-person = Saya ingin dijawab oleh orang
+status-asked-person = Anda meminta orang: anggota tim kami akan menjawab, tidak ada lagi jawaban otomatis di sini.
+status-done-message = Terima kasih: pesan Anda sudah ditambahkan.
+status-done-person = Seseorang dari tim kami akan menjawab; tidak ada lagi jawaban otomatis di sini.
+status-done-rated = Terima kasih atas penilaian Anda.

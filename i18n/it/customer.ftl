@@ -42,3 +42,43 @@ human-phrases = operatore umano, persona reale, parlare con un operatore, parlar
 weekdays = lunedì, martedì, mercoledì, giovedì, venerdì, sabato, domenica
 months = gennaio, febbraio, marzo, aprile, maggio, giugno, luglio, agosto, settembre, ottobre, novembre, dicembre
 when = { $weekday } { $day } { $month } alle { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Contattaci
+form-intro = Scrivici qui; rispondiamo via e-mail.
+form-name = Il suo nome
+form-email = Il suo indirizzo e-mail
+form-subject = Oggetto
+form-message = Il suo messaggio
+form-honeypot = Lasci vuoto questo campo
+form-send = Invia
+form-thanks-title = Grazie
+form-thanks = Abbiamo il suo messaggio come ticket n. { $number }. Una conferma è in arrivo al suo indirizzo e-mail, con un link per seguire la richiesta e aggiungere qualcosa.
+form-thanks-plain = Abbiamo il suo messaggio. Una conferma è in arrivo al suo indirizzo e-mail, con un link per seguire la richiesta e aggiungere qualcosa.
+status-title = Ticket n. { $number }
+status-working = Una persona del nostro team se ne sta occupando.
+status-auto = Abbiamo risposto automaticamente.
+status-answered = Abbiamo risposto; attendiamo un suo riscontro.
+status-solved = Risolto.
+status-closed = Chiuso.
+status-received = Ricevuto.
+status-expected = Prevediamo di rispondere entro { $when }.
+status-private = Tenga privato questo link: apre il ticket senza password.
+status-you = Lei
+status-automatic = Risposta automatica
+status-confirmation = Conferma
+status-team = Il nostro team
+status-rate = La nostra risposta l’ha aiutata?
+status-rate-yes = Sì, mi ha aiutato
+status-rate-no = No
+status-rated = Grazie per la valutazione. Può modificarla.
+status-add = Aggiungi alla richiesta
+status-message = Il suo messaggio
+status-send = Invia
+status-ask-person = Voglio la risposta di una persona
+status-asked-person = Ha chiesto una persona: risponde qualcuno del nostro team, qui non si risponde più automaticamente.
+status-done-message = Grazie: il suo messaggio è stato aggiunto.
+status-done-person = Risponderà una persona del nostro team; qui non si risponderà più automaticamente.
+status-done-rated = Grazie per la valutazione.

@@ -42,3 +42,43 @@ human-phrases = echt mens, echte persoon, met een medewerker, met iemand spreken
 weekdays = maandag, dinsdag, woensdag, donderdag, vrijdag, zaterdag, zondag
 months = januari, februari, maart, april, mei, juni, juli, augustus, september, oktober, november, december
 when = { $weekday } { $day } { $month }, { $time } uur { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Contact
+form-intro = Schrijf ons hier; we antwoorden per e-mail.
+form-name = Uw naam
+form-email = Uw e-mailadres
+form-subject = Onderwerp
+form-message = Uw bericht
+form-honeypot = Laat dit veld leeg
+form-send = Versturen
+form-thanks-title = Bedankt
+form-thanks = We hebben uw bericht als ticket #{ $number }. Er is een bevestiging onderweg naar uw e-mailadres, met een link om uw verzoek te volgen en aan te vullen.
+form-thanks-plain = We hebben uw bericht. Er is een bevestiging onderweg naar uw e-mailadres, met een link om uw verzoek te volgen en aan te vullen.
+status-title = Ticket #{ $number }
+status-working = Een medewerker van ons team is ermee bezig.
+status-auto = We hebben automatisch geantwoord.
+status-answered = We hebben geantwoord en wachten op uw reactie.
+status-solved = Opgelost.
+status-closed = Gesloten.
+status-received = Ontvangen.
+status-expected = We verwachten te antwoorden vóór { $when }.
+status-private = Houd deze link voor uzelf: hij opent dit ticket zonder wachtwoord.
+status-you = U
+status-automatic = Automatisch antwoord
+status-confirmation = Bevestiging
+status-team = Ons team
+status-rate = Heeft ons antwoord geholpen?
+status-rate-yes = Ja, het hielp
+status-rate-no = Nee
+status-rated = Bedankt voor uw beoordeling. U kunt die wijzigen.
+status-add = Uw verzoek aanvullen
+status-message = Uw bericht
+status-send = Versturen
+status-ask-person = Ik wil een antwoord van een mens
+status-asked-person = U vroeg om een mens: iemand van ons team antwoordt, hier wordt niets meer automatisch beantwoord.
+status-done-message = Bedankt: uw bericht is toegevoegd.
+status-done-person = Een medewerker van ons team antwoordt; hier wordt niets meer automatisch beantwoord.
+status-done-rated = Bedankt voor uw beoordeling.

@@ -42,3 +42,43 @@ human-phrases = z człowiekiem, z konsultantem, z konsultantką, prawdziwa osoba
 weekdays = poniedziałek, wtorek, środa, czwartek, piątek, sobota, niedziela
 months = stycznia, lutego, marca, kwietnia, maja, czerwca, lipca, sierpnia, września, października, listopada, grudnia
 when = { $weekday }, { $day } { $month }, godz. { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Kontakt
+form-intro = Napisz do nas tutaj; odpowiadamy e-mailem.
+form-name = Imię i nazwisko
+form-email = Adres e-mail
+form-subject = Temat
+form-message = Wiadomość
+form-honeypot = Zostaw to pole puste
+form-send = Wyślij
+form-thanks-title = Dziękujemy
+form-thanks = Mamy Twoją wiadomość jako zgłoszenie nr { $number }. Potwierdzenie jest w drodze na Twój adres e-mail, z linkiem do śledzenia i uzupełniania zgłoszenia.
+form-thanks-plain = Mamy Twoją wiadomość. Potwierdzenie jest w drodze na Twój adres e-mail, z linkiem do śledzenia i uzupełniania zgłoszenia.
+status-title = Zgłoszenie nr { $number }
+status-working = Zajmuje się tym osoba z naszego zespołu.
+status-auto = Odpowiedzieliśmy automatycznie.
+status-answered = Odpowiedzieliśmy; czekamy na Twoją odpowiedź.
+status-solved = Rozwiązane.
+status-closed = Zamknięte.
+status-received = Otrzymane.
+status-expected = Spodziewamy się odpowiedzieć do { $when }.
+status-private = Zachowaj ten link dla siebie: otwiera zgłoszenie bez hasła.
+status-you = Ty
+status-automatic = Odpowiedź automatyczna
+status-confirmation = Potwierdzenie
+status-team = Nasz zespół
+status-rate = Czy nasza odpowiedź pomogła?
+status-rate-yes = Tak, pomogła
+status-rate-no = Nie
+status-rated = Dziękujemy za ocenę. Możesz ją zmienić.
+status-add = Uzupełnij zgłoszenie
+status-message = Twoja wiadomość
+status-send = Wyślij
+status-ask-person = Chcę odpowiedzi od człowieka
+status-asked-person = Poprosiłeś o człowieka: odpowie ktoś z naszego zespołu, tutaj nic nie jest już odpowiadane automatycznie.
+status-done-message = Dziękujemy: wiadomość została dodana.
+status-done-person = Odpowie osoba z naszego zespołu; tutaj nic nie będzie już odpowiadane automatycznie.
+status-done-rated = Dziękujemy za ocenę.

@@ -42,3 +42,43 @@ human-phrases = atendente humano, pessoa real, falar com alguém, falar com um a
 weekdays = segunda-feira, terça-feira, quarta-feira, quinta-feira, sexta-feira, sábado, domingo
 months = janeiro, fevereiro, março, abril, maio, junho, julho, agosto, setembro, outubro, novembro, dezembro
 when = { $weekday }, { $day } de { $month }, às { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Fale connosco
+form-intro = Escreva-nos aqui; respondemos por e-mail.
+form-name = O seu nome
+form-email = O seu endereço de e-mail
+form-subject = Assunto
+form-message = A sua mensagem
+form-honeypot = Deixe este campo vazio
+form-send = Enviar
+form-thanks-title = Obrigado
+form-thanks = Recebemos a sua mensagem como pedido n.º { $number }. Vai receber uma confirmação por e-mail, com uma ligação para acompanhar o pedido e acrescentar algo.
+form-thanks-plain = Recebemos a sua mensagem. Vai receber uma confirmação por e-mail, com uma ligação para acompanhar o pedido e acrescentar algo.
+status-title = Pedido n.º { $number }
+status-working = Uma pessoa da nossa equipa está a tratar disto.
+status-auto = Respondemos automaticamente.
+status-answered = Respondemos; aguardamos a sua resposta.
+status-solved = Resolvido.
+status-closed = Fechado.
+status-received = Recebido.
+status-expected = Esperamos responder até { $when }.
+status-private = Mantenha esta ligação privada: abre este pedido sem palavra-passe.
+status-you = Você
+status-automatic = Resposta automática
+status-confirmation = Confirmação
+status-team = A nossa equipa
+status-rate = A nossa resposta ajudou?
+status-rate-yes = Sim, ajudou
+status-rate-no = Não
+status-rated = Obrigado pela sua avaliação. Pode alterá-la.
+status-add = Acrescentar ao pedido
+status-message = A sua mensagem
+status-send = Enviar
+status-ask-person = Quero a resposta de uma pessoa
+status-asked-person = Pediu uma pessoa: responde alguém da nossa equipa e aqui nada mais é respondido automaticamente.
+status-done-message = Obrigado: a sua mensagem foi acrescentada.
+status-done-person = Vai responder uma pessoa da nossa equipa; aqui nada mais será respondido automaticamente.
+status-done-rated = Obrigado pela sua avaliação.

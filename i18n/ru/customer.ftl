@@ -42,3 +42,43 @@ human-phrases = живой человек, живым человеком, с ч�
 weekdays = понедельник, вторник, среда, четверг, пятница, суббота, воскресенье
 months = января, февраля, марта, апреля, мая, июня, июля, августа, сентября, октября, ноября, декабря
 when = { $weekday }, { $day } { $month }, { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Связаться с нами
+form-intro = Напишите нам здесь; мы отвечаем по электронной почте.
+form-name = Ваше имя
+form-email = Ваш адрес электронной почты
+form-subject = Тема
+form-message = Ваше сообщение
+form-honeypot = Оставьте это поле пустым
+form-send = Отправить
+form-thanks-title = Спасибо
+form-thanks = Ваше сообщение получено, номер обращения #{ $number }. На вашу почту отправлено подтверждение со ссылкой, где можно следить за обращением и дополнить его.
+form-thanks-plain = Ваше сообщение получено. На вашу почту отправлено подтверждение со ссылкой, где можно следить за обращением и дополнить его.
+status-title = Обращение #{ $number }
+status-working = Им занимается сотрудник нашей команды.
+status-auto = Мы ответили автоматически.
+status-answered = Мы ответили и ждём вашего ответа.
+status-solved = Решено.
+status-closed = Закрыто.
+status-received = Получено.
+status-expected = Мы планируем ответить до { $when }.
+status-private = Не передавайте эту ссылку: она открывает обращение без пароля.
+status-you = Вы
+status-automatic = Автоматический ответ
+status-confirmation = Подтверждение
+status-team = Наша команда
+status-rate = Помог ли наш ответ?
+status-rate-yes = Да, помог
+status-rate-no = Нет
+status-rated = Спасибо за оценку. Её можно изменить.
+status-add = Дополнить обращение
+status-message = Ваше сообщение
+status-send = Отправить
+status-ask-person = Я хочу ответа от человека
+status-asked-person = Вы попросили человека: ответит сотрудник нашей команды, здесь больше ничего не отвечается автоматически.
+status-done-message = Спасибо: ваше сообщение добавлено.
+status-done-person = Ответит сотрудник нашей команды; здесь больше ничего не будет отвечено автоматически.
+status-done-rated = Спасибо за оценку.

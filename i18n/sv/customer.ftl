@@ -42,3 +42,43 @@ human-phrases = riktig människa, riktig person, prata med någon, en handlägga
 weekdays = måndag, tisdag, onsdag, torsdag, fredag, lördag, söndag
 months = januari, februari, mars, april, maj, juni, juli, augusti, september, oktober, november, december
 when = { $weekday } { $day } { $month } kl. { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Kontakta oss
+form-intro = Skriv till oss här; vi svarar via e-post.
+form-name = Ditt namn
+form-email = Din e-postadress
+form-subject = Ämne
+form-message = Ditt meddelande
+form-honeypot = Lämna detta fält tomt
+form-send = Skicka
+form-thanks-title = Tack
+form-thanks = Vi har ditt meddelande som ärende #{ $number }. En bekräftelse är på väg till din e-post, med en länk där du kan följa ärendet och lägga till något.
+form-thanks-plain = Vi har ditt meddelande. En bekräftelse är på väg till din e-post, med en länk där du kan följa ärendet och lägga till något.
+status-title = Ärende #{ $number }
+status-working = En person i vårt team arbetar med det.
+status-auto = Vi svarade automatiskt.
+status-answered = Vi har svarat och väntar på att höra från dig.
+status-solved = Löst.
+status-closed = Stängt.
+status-received = Mottaget.
+status-expected = Vi räknar med att svara senast { $when }.
+status-private = Håll länken för dig själv: den öppnar ärendet utan lösenord.
+status-you = Du
+status-automatic = Automatiskt svar
+status-confirmation = Bekräftelse
+status-team = Vårt team
+status-rate = Hjälpte vårt svar?
+status-rate-yes = Ja, det hjälpte
+status-rate-no = Nej
+status-rated = Tack för ditt betyg. Du kan ändra det.
+status-add = Lägg till i ditt ärende
+status-message = Ditt meddelande
+status-send = Skicka
+status-ask-person = Jag vill ha svar från en person
+status-asked-person = Du bad om en person: någon i vårt team svarar, inget här besvaras automatiskt längre.
+status-done-message = Tack: ditt meddelande har lagts till.
+status-done-person = En person i vårt team svarar; inget här besvaras automatiskt längre.
+status-done-rated = Tack för ditt betyg.

@@ -42,3 +42,43 @@ human-phrases = gerçek bir insan, bir insanla, müşteri temsilcisi, temsilciyl
 weekdays = Pazartesi, Salı, Çarşamba, Perşembe, Cuma, Cumartesi, Pazar
 months = Ocak, Şubat, Mart, Nisan, Mayıs, Haziran, Temmuz, Ağustos, Eylül, Ekim, Kasım, Aralık
 when = { $day } { $month } { $weekday }, { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Bize ulaşın
+form-intro = Bize buradan yazın; e-postayla yanıt veririz.
+form-name = Adınız
+form-email = E-posta adresiniz
+form-subject = Konu
+form-message = Mesajınız
+form-honeypot = Bu alanı boş bırakın
+form-send = Gönder
+form-thanks-title = Teşekkürler
+form-thanks = Mesajınız #{ $number } numaralı talep olarak bize ulaştı. E-posta adresinize, talebinizi takip edip ekleme yapabileceğiniz bir bağlantıyla onay gönderiliyor.
+form-thanks-plain = Mesajınız bize ulaştı. E-posta adresinize, talebinizi takip edip ekleme yapabileceğiniz bir bağlantıyla onay gönderiliyor.
+status-title = Talep #{ $number }
+status-working = Ekibimizden biri ilgileniyor.
+status-auto = Otomatik olarak yanıtladık.
+status-answered = Yanıtladık; sizden haber bekliyoruz.
+status-solved = Çözüldü.
+status-closed = Kapatıldı.
+status-received = Alındı.
+status-expected = { $when } tarihine kadar yanıt vermeyi bekliyoruz.
+status-private = Bu bağlantıyı kimseyle paylaşmayın: talebi parolasız açar.
+status-you = Siz
+status-automatic = Otomatik yanıt
+status-confirmation = Onay
+status-team = Ekibimiz
+status-rate = Yanıtımız yardımcı oldu mu?
+status-rate-yes = Evet, yardımcı oldu
+status-rate-no = Hayır
+status-rated = Değerlendirmeniz için teşekkürler. Değiştirebilirsiniz.
+status-add = Talebinize ekleyin
+status-message = Mesajınız
+status-send = Gönder
+status-ask-person = Bir kişinin yanıt vermesini istiyorum
+status-asked-person = Bir kişi istediniz: ekibimizden biri yanıt verecek, burada artık hiçbir şey otomatik yanıtlanmıyor.
+status-done-message = Teşekkürler: mesajınız eklendi.
+status-done-person = Ekibimizden biri yanıt verecek; burada artık hiçbir şey otomatik yanıtlanmayacak.
+status-done-rated = Değerlendirmeniz için teşekkürler.

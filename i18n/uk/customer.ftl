@@ -42,3 +42,43 @@ human-phrases = жива людина, живою людиною, з людин�
 weekdays = понеділок, вівторок, середа, четвер, пʼятниця, субота, неділя
 months = січня, лютого, березня, квітня, травня, червня, липня, серпня, вересня, жовтня, листопада, грудня
 when = { $weekday }, { $day } { $month }, { $time } { $zone }
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = Зв’язатися з нами
+form-intro = Напишіть нам тут; ми відповідаємо електронною поштою.
+form-name = Ваше ім’я
+form-email = Ваша адреса електронної пошти
+form-subject = Тема
+form-message = Ваше повідомлення
+form-honeypot = Залиште це поле порожнім
+form-send = Надіслати
+form-thanks-title = Дякуємо
+form-thanks = Ваше повідомлення отримано, номер звернення #{ $number }. На вашу пошту надіслано підтвердження з посиланням, де можна стежити за зверненням і доповнити його.
+form-thanks-plain = Ваше повідомлення отримано. На вашу пошту надіслано підтвердження з посиланням, де можна стежити за зверненням і доповнити його.
+status-title = Звернення #{ $number }
+status-working = Ним займається людина з нашої команди.
+status-auto = Ми відповіли автоматично.
+status-answered = Ми відповіли й чекаємо на вашу відповідь.
+status-solved = Вирішено.
+status-closed = Закрито.
+status-received = Отримано.
+status-expected = Ми плануємо відповісти до { $when }.
+status-private = Не передавайте це посилання: воно відкриває звернення без пароля.
+status-you = Ви
+status-automatic = Автоматична відповідь
+status-confirmation = Підтвердження
+status-team = Наша команда
+status-rate = Чи допомогла наша відповідь?
+status-rate-yes = Так, допомогла
+status-rate-no = Ні
+status-rated = Дякуємо за оцінку. Її можна змінити.
+status-add = Доповнити звернення
+status-message = Ваше повідомлення
+status-send = Надіслати
+status-ask-person = Я хочу відповіді від людини
+status-asked-person = Ви попросили людину: відповість хтось із нашої команди, тут більше нічого не відповідається автоматично.
+status-done-message = Дякуємо: ваше повідомлення додано.
+status-done-person = Відповість людина з нашої команди; тут більше нічого не буде відповідено автоматично.
+status-done-rated = Дякуємо за оцінку.

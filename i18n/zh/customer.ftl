@@ -42,3 +42,43 @@ human-phrases = 人工客服, 人工服务, 转人工, 真人, 客服人员
 weekdays = 星期一, 星期二, 星期三, 星期四, 星期五, 星期六, 星期日
 months = 1月, 2月, 3月, 4月, 5月, 6月, 7月, 8月, 9月, 10月, 11月, 12月
 when = { $month }{ $day }日（{ $weekday }）{ $time }（{ $zone }）
+
+
+## The web form (/contact) and the status page (/status/…): $number is the ticket
+## number, $when a date written by the "when" message.
+form-title = 联系我们
+form-intro = 请在此给我们留言，我们会通过电子邮件回复。
+form-name = 您的姓名
+form-email = 您的电子邮件地址
+form-subject = 主题
+form-message = 您的留言
+form-honeypot = 请将此栏留空
+form-send = 发送
+form-thanks-title = 谢谢
+form-thanks = 我们已收到您的留言，工单号为 #{ $number }。确认邮件正在发往您的邮箱，其中的链接可用于查看进展和补充内容。
+form-thanks-plain = 我们已收到您的留言。确认邮件正在发往您的邮箱，其中的链接可用于查看进展和补充内容。
+status-title = 工单 #{ $number }
+status-working = 我们团队的工作人员正在处理。
+status-auto = 我们已自动回复。
+status-answered = 我们已回复，正在等待您的消息。
+status-solved = 已解决。
+status-closed = 已关闭。
+status-received = 已收到。
+status-expected = 我们预计在 { $when } 之前回复。
+status-private = 请勿分享此链接：无需密码即可打开此工单。
+status-you = 您
+status-automatic = 自动回复
+status-confirmation = 确认
+status-team = 我们的团队
+status-rate = 我们的回复对您有帮助吗？
+status-rate-yes = 是的，有帮助
+status-rate-no = 没有
+status-rated = 感谢您的评价，您可以修改。
+status-add = 补充您的请求
+status-message = 您的留言
+status-send = 发送
+status-ask-person = 我希望由人工回复
+status-asked-person = 您已要求人工处理：我们团队会有人回复，此处不再自动回复。
+status-done-message = 谢谢：您的留言已添加。
+status-done-person = 我们团队的工作人员将回复；此处不再自动回复。
+status-done-rated = 感谢您的评价。

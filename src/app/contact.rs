@@ -221,10 +221,12 @@ pub struct StatusView {
     /// Waiting for a person to answer.
     pub waiting: bool,
     /// The promised reply time, when a person is to answer.
-    pub expected: Option<String>,
-    /// (from the customer, who, when, text): what the customer and Tandem wrote; no
-    /// internal notes, nothing not yet sent.
+    pub expected: Option<chrono::DateTime<Utc>>,
+    /// (from the customer, who (a catalogue key), when, text): what the customer and
+    /// Tandem wrote; no internal notes, nothing not yet sent.
     pub messages: Vec<(bool, &'static str, NaiveDateTime, String)>,
+    /// The ticket's language (the page speaks it).
+    pub language: String,
     /// Answered, so the answer can be rated.
     pub can_rate: bool,
     pub rating: Option<bool>,
@@ -268,10 +270,10 @@ pub fn status(app: &App, token: &str) -> Result<StatusView, AppError> {
         })
         .map(|m| {
             let who = match (m.direction.as_str(), m.author_kind.as_str()) {
-                (domain::INBOUND, _) => "You",
-                (_, domain::AUTHOR_AI) => "Automatic answer",
-                (_, domain::AUTHOR_SYSTEM) => "Confirmation",
-                _ => "Our team",
+                (domain::INBOUND, _) => "status-you",
+                (_, domain::AUTHOR_AI) => "status-automatic",
+                (_, domain::AUTHOR_SYSTEM) => "status-confirmation",
+                _ => "status-team",
             };
             if matches!(m.author_kind.as_str(), domain::AUTHOR_AI | domain::AUTHOR_AGENT) {
                 answered = true;
@@ -290,7 +292,7 @@ pub fn status(app: &App, token: &str) -> Result<StatusView, AppError> {
             .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.data).ok())
             .and_then(|d| d["eta"].as_str().map(str::to_string))
             .and_then(|eta| chrono::DateTime::parse_from_rfc3339(&eta).ok())
-            .map(|eta| eta.format("%A %-d %B, %H:%M UTC").to_string())
+            .map(|eta| eta.with_timezone(&Utc))
     } else {
         None
     };
@@ -298,6 +300,7 @@ pub fn status(app: &App, token: &str) -> Result<StatusView, AppError> {
     let human_requested = store::tickets::human_requested(&mut conn, &ticket.id)?;
     store::events::record(&mut conn, Some(&ticket.id), "status_page_viewed", &Actor::CUSTOMER, json!({}))?;
     Ok(StatusView {
+        language: ticket.language.clone().unwrap_or_else(|| "en".into()),
         number: ticket.number,
         subject: ticket.subject,
         status,

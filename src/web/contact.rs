@@ -24,9 +24,46 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/status/{token}/rate", web::post().to(rate));
 }
 
+/// The customer's words: the catalogue of their language (customer.ftl).
+pub struct Words(crate::i18n::Texts);
+
+impl Words {
+    fn of(code: &str) -> Words {
+        Words(crate::i18n::Texts::new(code, None))
+    }
+
+    /// The first language of an `Accept-Language` header.
+    fn of_browser(req: &HttpRequest) -> Words {
+        let header = req
+            .headers()
+            .get("Accept-Language")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("en");
+        let first = header.split([',', ';']).next().unwrap_or("en").trim();
+        Words::of(first)
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.0.get(key, &[])
+    }
+
+    pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        self.0.get(key, &[(name, value)])
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.0.language()
+    }
+
+    pub fn dir(&self) -> &'static str {
+        if crate::i18n::is_rtl(self.0.language()) { "rtl" } else { "ltr" }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "contact.html")]
 struct ContactPage {
+    words: Words,
     csrf: String,
     token: String,
     form: ContactFields,
@@ -74,7 +111,7 @@ pub async fn form(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse,
     let app2 = app.clone();
     let token = web::block(move || contact::form_token(&app2)).await??;
     let (csrf, fresh) = login_csrf(&req);
-    let page = ContactPage { csrf: csrf.clone(), token, form: ContactFields::default(), error: None, sent: None };
+    let page = ContactPage { words: Words::of_browser(&req), csrf: csrf.clone(), token, form: ContactFields::default(), error: None, sent: None };
     finish(&app, StatusCode::OK, &csrf, fresh, &page)
 }
 
@@ -114,13 +151,14 @@ pub async fn submit(
         Err(e @ AppError::Refused(_)) => (StatusCode::TOO_MANY_REQUESTS, Some(e.to_string()), None),
         Err(e) => return Err(e.into()),
     };
-    let page = ContactPage { csrf: csrf.clone(), token, form: fields, error, sent };
+    let page = ContactPage { words: Words::of_browser(&req), csrf: csrf.clone(), token, form: fields, error, sent };
     finish(&app, status, &csrf, fresh, &page)
 }
 
 #[derive(Template)]
 #[template(path = "status.html")]
 struct StatusPage {
+    words: Words,
     csrf: String,
     link: String,
     form_token: String,
@@ -134,16 +172,26 @@ impl StatusPage {
         at.format("%Y-%m-%d %H:%M UTC").to_string()
     }
 
-    fn state(&self) -> &'static str {
+    fn state(&self) -> String {
         use crate::domain::ticket::Status;
-        match self.v.status {
-            _ if self.v.waiting => "A person from our team is working on it.",
-            Status::AutoAnswered => "We answered it automatically.",
-            Status::WaitingOnCustomer => "We answered; we are waiting to hear from you.",
-            Status::Resolved => "Solved.",
-            Status::Closed => "Closed.",
-            _ => "Received.",
-        }
+        self.words.t(match self.v.status {
+            _ if self.v.waiting => "status-working",
+            Status::AutoAnswered => "status-auto",
+            Status::WaitingOnCustomer => "status-answered",
+            Status::Resolved => "status-solved",
+            Status::Closed => "status-closed",
+            _ => "status-received",
+        })
+    }
+
+    fn expected(&self) -> Option<String> {
+        let at = self.v.expected?;
+        let when = crate::domain::wording::format_when(&self.words.0, at, None);
+        Some(self.words.t1("status-expected", "when", &when))
+    }
+
+    fn number(&self) -> String {
+        self.v.number.to_string()
     }
 }
 
@@ -154,9 +202,9 @@ pub struct StatusParams {
 
 fn status_notice(code: Option<&str>) -> Option<&'static str> {
     Some(match code? {
-        "message" => "Thank you: your message was added.",
-        "person" => "A person from our team will answer; nothing will be answered automatically here any more.",
-        "rated" => "Thank you for your rating.",
+        "message" => "status-done-message",
+        "person" => "status-done-person",
+        "rated" => "status-done-rated",
         _ => return None,
     })
 }
@@ -176,6 +224,7 @@ async fn status_page(
     .await??;
     let (csrf, fresh) = login_csrf(req);
     let page = StatusPage {
+        words: Words::of(&v.language),
         csrf: csrf.clone(),
         link: format!("/status/{token}"),
         form_token,

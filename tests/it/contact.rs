@@ -192,3 +192,34 @@ async fn bots_are_thanked_and_ignored_floods_are_held_and_text_is_never_lost() {
     assert_eq!(p.status, 400);
     assert!(p.body.contains("kept text"));
 }
+
+#[actix_web::test]
+async fn the_form_and_the_status_page_speak_the_customers_language() {
+    let t = test_app();
+    let svc = console!(t);
+    let req = test::TestRequest::get().uri("/contact").insert_header(("Accept-Language", "ja-JP,ja;q=0.9,en;q=0.5")).to_request();
+    let resp = test::call_service(&svc, req).await;
+    let body = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+    assert!(body.contains("<html lang=\"ja\" dir=\"ltr\">") && body.contains("お問い合わせ"), "{body}");
+    let req = test::TestRequest::get().uri("/contact").insert_header(("Accept-Language", "ar")).to_request();
+    let body = String::from_utf8(test::read_body(test::call_service(&svc, req).await).await.to_vec()).unwrap();
+    assert!(body.contains("dir=\"rtl\"") && body.contains("اتصل بنا"));
+    let req = test::TestRequest::get().uri("/contact").insert_header(("Accept-Language", "fi")).to_request();
+    let body = String::from_utf8(test::read_body(test::call_service(&svc, req).await).await.to_vec()).unwrap();
+    assert!(body.contains("<html lang=\"en\"") && body.contains("Contact us"), "a language without a catalogue gets English");
+
+    // A Japanese ticket's status page is in Japanese, its promised time too.
+    let mut b = Browser::default();
+    send_form(&svc, &mut b, &[("email", "yuki@example.jp"), ("subject", "返品について"), ("message", "注文した商品が壊れて届きました。とても困っています。担当者と話したいです。")]).await;
+    let number = tickets_json(&t)[0]["number"].as_i64().unwrap();
+    let link = {
+        let mut conn = t.app.conn().unwrap();
+        let url = tandem::app::contact::status_link(&t.app, &mut conn, number).unwrap();
+        url[url.find("/status/").unwrap()..].to_string()
+    };
+    let page = b.get(&svc, &link).await;
+    assert!(page.body.contains("<html lang=\"ja\""), "{}", &page.body[..300]);
+    assert!(page.body.contains(&format!("チケット #{number}")));
+    assert!(page.body.contains("担当者が対応しています。"), "{}", page.body);
+    assert!(page.body.contains("までにお返事する予定です"));
+}
