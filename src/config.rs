@@ -37,6 +37,12 @@ pub struct Config {
     /// Where ticket events are posted (`TANDEM_WEBHOOK_URLS`, comma-separated), signed
     /// with `TANDEM_WEBHOOK_SECRET`.
     pub webhook_urls: Vec<String>,
+    /// Facebook Messenger (`TANDEM_MESSENGER_*`): the webhook's verify token, the app
+    /// secret that signs deliveries, the page token and the Graph API's address.
+    pub messenger_verify_token: Option<String>,
+    pub messenger_app_secret: Option<String>,
+    pub messenger_page_token: Option<String>,
+    pub messenger_api_url: String,
     pub webhook_secret: Option<String>,
     /// Days raw mail is kept after it was processed (`TANDEM_RETENTION_RAW_DAYS`, default
     /// 30; `off` keeps it for ever).
@@ -182,6 +188,11 @@ impl Config {
                 })
                 .unwrap_or_default(),
             webhook_secret: get("TANDEM_WEBHOOK_SECRET").filter(|s| !s.is_empty()),
+            messenger_verify_token: get("TANDEM_MESSENGER_VERIFY_TOKEN"),
+            messenger_app_secret: get("TANDEM_MESSENGER_APP_SECRET"),
+            messenger_page_token: get("TANDEM_MESSENGER_PAGE_TOKEN"),
+            messenger_api_url: get("TANDEM_MESSENGER_API_URL")
+                .unwrap_or_else(|| "https://graph.facebook.com/v19.0".into()),
             retention_raw_days: parse_days("TANDEM_RETENTION_RAW_DAYS", 30)?,
             retention_closed_days: parse_days("TANDEM_RETENTION_CLOSED_DAYS", 365)?,
             secret_key: match get("TANDEM_SECRET_KEY") {

@@ -62,6 +62,9 @@ pub fn ingest_form(app: &App, raw: &[u8], nonce: &str) -> Result<Outcome, AppErr
     ingest_composed(app, raw, FORM_KEY_PREFIX, nonce)
 }
 
+/// The prefix of the stored keys of Messenger messages (by their `mid`).
+pub const MESSENGER_KEY_PREFIX: &str = "messenger:";
+
 /// The prefix of the stored keys of messages sent through the REST API.
 pub const API_KEY_PREFIX: &str = "api:";
 
@@ -82,6 +85,8 @@ fn channel_of(raw: &RawMailRow) -> &'static str {
         domain::CHANNEL_FORM
     } else if raw.dedup_key.starts_with(API_KEY_PREFIX) {
         domain::CHANNEL_API
+    } else if raw.dedup_key.starts_with(MESSENGER_KEY_PREFIX) {
+        domain::CHANNEL_MESSENGER
     } else {
         domain::CHANNEL_EMAIL
     }

@@ -14,6 +14,7 @@ pub mod failed_mail;
 pub mod ingest;
 pub mod ingest_batch;
 pub mod kb;
+pub mod messenger;
 pub mod metrics;
 pub mod organize;
 pub mod outbox;

@@ -52,7 +52,14 @@ pub fn enqueue(conn: &mut DbConn, config: &Config, reply: Reply) -> Result<Messa
         reply.ticket.number,
     );
     let automatic = domain::AUTOMATIC_KINDS.contains(&reply.kind);
-    let payload = compose::compose(&Outgoing {
+    // A Messenger user is answered through the Send API, not by mail.
+    let messenger = (reply.ticket.channel == domain::CHANNEL_MESSENGER)
+        .then(|| super::messenger::psid_of(&reply.customer.email))
+        .flatten();
+    let payload = if let Some(psid) = messenger {
+        super::messenger::reply_payload(conn, reply.ticket, psid, &reply.body)?
+    } else {
+        compose::compose(&Outgoing {
         from_name: config.support_name.clone(),
         from_address: config.support_address.clone(),
         to_address: reply.customer.email.clone(),
@@ -64,7 +71,8 @@ pub fn enqueue(conn: &mut DbConn, config: &Config, reply: Reply) -> Result<Messa
         references,
         auto_submitted: automatic,
         language: reply.language.to_string(),
-    })?;
+    })?
+    };
     let at = now();
     let message = MessageRow {
         id: new_id(),
@@ -91,7 +99,7 @@ pub fn enqueue(conn: &mut DbConn, config: &Config, reply: Reply) -> Result<Messa
             message_id: Some(message.id.clone()),
             channel: reply.ticket.channel.clone(),
             kind: reply.kind.into(),
-            recipient: reply.customer.email.clone(),
+            recipient: messenger.unwrap_or(&reply.customer.email).to_string(),
             sender: config.support_address.clone(),
             idempotency_key: message_id,
             payload,

@@ -466,13 +466,19 @@ pub fn take_over(app: &App, number: i64, by: &ActingUser) -> Result<Done, AppErr
 }
 
 pub fn reply(app: &App, number: i64, body: &str, by: &ActingUser) -> Result<Done, AppError> {
-    in_tx(app, |c| {
+    let done = in_tx(app, |c| {
         let ticket = load_ticket(c, number)?;
         set_aside(c, &ticket, by)?;
         let language = ticket.language.clone().unwrap_or_else(|| "en".into());
         send_reply(app, c, &ticket, body.to_string(), &language, by)?;
         Ok(Done { notice: "replied" })
-    })
+    });
+    if let Err(AppError::Refused(why)) = &done
+        && why == super::messenger::WINDOW_CLOSED
+    {
+        super::messenger::note_window_closed(app, number, by)?;
+    }
+    done
 }
 
 pub fn note(app: &App, number: i64, body: &str, by: &ActingUser) -> Result<Done, AppError> {

@@ -18,6 +18,8 @@ pub const CHANNEL_EMAIL: &str = "email";
 pub const CHANNEL_FORM: &str = "form";
 /// The REST API.
 pub const CHANNEL_API: &str = "api";
+/// Facebook Messenger.
+pub const CHANNEL_MESSENGER: &str = "messenger";
 
 /// Message direction as stored.
 pub const INBOUND: &str = "inbound";

@@ -5,6 +5,7 @@ pub mod account;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod channels;
 pub mod contact;
 pub mod error;
 pub mod failed_mail;
@@ -106,6 +107,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/metrics", web::get().to(metrics::metrics))
     .route("/inbound/email", web::post().to(inbound::email))
     .configure(kb::routes)
+    .configure(channels::routes)
     .configure(api::routes)
     .configure(contact::routes)
     .configure(replies::routes)

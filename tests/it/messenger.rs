@@ -1,0 +1,166 @@
+//! Facebook Messenger (issue 14, item 2): the handshake, signed deliveries only, one
+//! message per `mid`, replies through the outbox to a local Send API that fails twice
+//! first (sent once), and the 24-hour window.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use actix_web::{App, test, web};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::console::{Browser, PASSWORD, add_user, console};
+use crate::harness::TestApp;
+
+type Seen = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
+/// A Send API that answers 500 to the first `failures` posts, then 200; it keeps (request
+/// line, body) of each.
+fn send_api(failures: usize) -> (String, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Seen = Arc::new(Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut first = String::new();
+            reader.read_line(&mut first).unwrap();
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let n = {
+                let mut all = kept.lock().unwrap();
+                all.push((first.trim_end().to_string(), body));
+                all.len()
+            };
+            let status = if n <= failures { "500 Internal Server Error" } else { "200 OK" };
+            let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}");
+        }
+    });
+    (url, seen)
+}
+
+fn signed(body: &str) -> String {
+    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(b"app-secret").unwrap();
+    m.update(body.as_bytes());
+    format!("sha256={}", hex::encode(m.finalize().into_bytes()))
+}
+
+fn delivery(psid: &str, mid: &str, text: &str) -> String {
+    serde_json::json!({"object": "page", "entry": [{"id": "page-1", "time": 1, "messaging": [
+        {"sender": {"id": psid}, "recipient": {"id": "page-1"}, "timestamp": 1, "message": {"mid": mid, "text": text}}
+    ]}]})
+    .to_string()
+}
+
+fn tickets_json(t: &TestApp) -> Vec<serde_json::Value> {
+    let (code, out, err) = t.run_cli(&["ticket", "list", "--json"], b"");
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+#[actix_web::test]
+async fn messenger_messages_become_tickets_and_replies_reach_the_send_api_once() {
+    let (api, seen) = send_api(2);
+    let t = TestApp::with(&[
+        ("TANDEM_MESSENGER_VERIFY_TOKEN", "verify-me"),
+        ("TANDEM_MESSENGER_APP_SECRET", "app-secret"),
+        ("TANDEM_MESSENGER_PAGE_TOKEN", "page-token"),
+        ("TANDEM_MESSENGER_API_URL", api.as_str()),
+        ("TANDEM_UNDO_SECONDS", "0"),
+    ]);
+    t.import_kb();
+    add_user(&t, "ana@tandem.test", "agent");
+    let svc = console!(t);
+    let post = |body: String, signature: Option<String>| {
+        let mut req = test::TestRequest::post().uri("/channels/messenger/webhook").insert_header(("Content-Type", "application/json"));
+        if let Some(s) = signature {
+            req = req.insert_header(("X-Hub-Signature-256", s));
+        }
+        req.set_payload(body).to_request()
+    };
+
+    // The handshake.
+    let ok = test::call_service(&svc, test::TestRequest::get().uri("/channels/messenger/webhook?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=c123").to_request()).await;
+    assert_eq!(ok.status(), 200);
+    assert_eq!(test::read_body(ok).await, "c123");
+    let bad = test::call_service(&svc, test::TestRequest::get().uri("/channels/messenger/webhook?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=c123").to_request()).await;
+    assert_eq!(bad.status(), 403);
+
+    // Unsigned and forged deliveries are refused and store nothing.
+    let body = delivery("psid-7", "m_1", "My lamp arrived broken and I am angry. I want a person to call me.");
+    assert_eq!(test::call_service(&svc, post(body.clone(), None)).await.status(), 401);
+    assert_eq!(test::call_service(&svc, post(body.clone(), Some(signed("other body")))).await.status(), 403);
+    assert!(tickets_json(&t).is_empty());
+
+    // Signed: one ticket; the same event again changes nothing.
+    for _ in 0..2 {
+        let resp = test::call_service(&svc, post(body.clone(), Some(signed(&body)))).await;
+        assert_eq!(resp.status(), 200);
+    }
+    let list = tickets_json(&t);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["channel"], "messenger");
+    let number = list[0]["number"].as_i64().unwrap();
+    let inbound = |t: &TestApp| t.show(number).messages.iter().filter(|m| m.direction == "inbound").count();
+    assert_eq!(inbound(&t), 1);
+    // A second message from the same user continues the ticket.
+    let more = delivery("psid-7", "m_2", "It is the blue lamp from order 55.");
+    test::call_service(&svc, post(more.clone(), Some(signed(&more)))).await;
+    assert_eq!(inbound(&t), 2);
+    assert_eq!(tickets_json(&t).len(), 1);
+
+    // An agent's reply goes to the Send API, once, though the API fails twice first.
+    let mut ana = Browser::default();
+    ana.login(&svc, "ana@tandem.test", PASSWORD).await;
+    ana.get(&svc, &format!("/tickets/{number}")).await;
+    let sent = ana.submit(&svc, &format!("/tickets/{number}/reply"), &[("body", "We are sending a new lamp today.")]).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let mut conn = t.app.conn().unwrap();
+    for _ in 0..6 {
+        t.deliver();
+        tandem::store::outbox::retry_now(&mut conn, tandem::store::now()).unwrap();
+    }
+    let posts = seen.lock().unwrap().clone();
+    let accepted: Vec<_> = posts.iter().skip(2).collect();
+    let replies: Vec<_> = accepted
+        .iter()
+        .filter(|(_, b)| String::from_utf8_lossy(b).contains("new lamp today"))
+        .collect();
+    assert_eq!(replies.len(), 1, "the reply reached the Send API once: {posts:?}");
+    let (line, body) = replies[0];
+    assert!(line.starts_with("POST /me/messages?access_token=page-token"), "{line}");
+    let json: serde_json::Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(json["recipient"]["id"], "psid-7");
+    assert!(t.sent_mail().iter().all(|m| !m.to.contains("messenger.invalid")), "nothing to a Messenger user goes out as mail");
+
+    // After 24 hours without a word from the user, a reply is refused with the reason.
+    {
+        use diesel::prelude::*;
+        use tandem::store::schema::messages;
+        let ticket = tandem::store::tickets::get_by_number(&mut conn, number).unwrap().unwrap();
+        diesel::update(messages::table.filter(messages::ticket_id.eq(&ticket.id)))
+            .set(messages::created_at.eq(tandem::store::now() - chrono::Duration::hours(25)))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    drop(conn);
+    ana.get(&svc, &format!("/tickets/{number}")).await;
+    let late = ana.submit(&svc, &format!("/tickets/{number}/reply"), &[("body", "Hello again?")]).await;
+    assert_eq!(late.status, 422, "{}", late.body);
+    assert!(late.body.contains("24 hours"));
+    let events = t.show(number).events;
+    assert!(events.iter().any(|e| e.kind == "messenger_window_closed"));
+}
