@@ -43,6 +43,11 @@ pub struct Config {
     pub messenger_app_secret: Option<String>,
     pub messenger_page_token: Option<String>,
     pub messenger_api_url: String,
+    /// X direct messages (`TANDEM_X_*`): the consumer secret that signs the CRC answer and
+    /// deliveries, the access token for sending, and the API's address.
+    pub x_consumer_secret: Option<String>,
+    pub x_access_token: Option<String>,
+    pub x_api_url: String,
     pub webhook_secret: Option<String>,
     /// Days raw mail is kept after it was processed (`TANDEM_RETENTION_RAW_DAYS`, default
     /// 30; `off` keeps it for ever).
@@ -193,6 +198,9 @@ impl Config {
             messenger_page_token: get("TANDEM_MESSENGER_PAGE_TOKEN"),
             messenger_api_url: get("TANDEM_MESSENGER_API_URL")
                 .unwrap_or_else(|| "https://graph.facebook.com/v19.0".into()),
+            x_consumer_secret: get("TANDEM_X_CONSUMER_SECRET"),
+            x_access_token: get("TANDEM_X_ACCESS_TOKEN"),
+            x_api_url: get("TANDEM_X_API_URL").unwrap_or_else(|| "https://api.twitter.com".into()),
             retention_raw_days: parse_days("TANDEM_RETENTION_RAW_DAYS", 30)?,
             retention_closed_days: parse_days("TANDEM_RETENTION_CLOSED_DAYS", 365)?,
             secret_key: match get("TANDEM_SECRET_KEY") {

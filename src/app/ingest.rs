@@ -64,6 +64,8 @@ pub fn ingest_form(app: &App, raw: &[u8], nonce: &str) -> Result<Outcome, AppErr
 
 /// The prefix of the stored keys of Messenger messages (by their `mid`).
 pub const MESSENGER_KEY_PREFIX: &str = "messenger:";
+/// The prefix of the stored keys of X direct messages (by their event id).
+pub const X_KEY_PREFIX: &str = "x:";
 
 /// The prefix of the stored keys of messages sent through the REST API.
 pub const API_KEY_PREFIX: &str = "api:";
@@ -87,6 +89,8 @@ fn channel_of(raw: &RawMailRow) -> &'static str {
         domain::CHANNEL_API
     } else if raw.dedup_key.starts_with(MESSENGER_KEY_PREFIX) {
         domain::CHANNEL_MESSENGER
+    } else if raw.dedup_key.starts_with(X_KEY_PREFIX) {
+        domain::CHANNEL_X
     } else {
         domain::CHANNEL_EMAIL
     }

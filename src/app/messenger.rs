@@ -10,7 +10,6 @@
 
 use chrono::Duration;
 use hmac::{Hmac, Mac};
-use lettre::message::Mailbox;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
@@ -21,8 +20,6 @@ use crate::store::{self, DbConn, now};
 
 use super::{App, AppError};
 
-/// The domain of Messenger users' addresses.
-pub const DOMAIN: &str = "messenger.invalid";
 /// How long after the user's last message a page may answer.
 pub const WINDOW_HOURS: i64 = 24;
 
@@ -38,15 +35,6 @@ pub fn note_window_closed(app: &App, number: i64, by: &super::actions::ActingUse
     Ok(())
 }
 
-/// The address standing for a Messenger user.
-pub fn address_of(psid: &str) -> String {
-    format!("{psid}@{DOMAIN}")
-}
-
-/// The user of a Messenger address.
-pub fn psid_of(address: &str) -> Option<&str> {
-    address.strip_suffix(&format!("@{DOMAIN}")).filter(|p| !p.is_empty())
-}
 
 /// True when `header` (`sha256=<hex>`) is the HMAC-SHA256 of `body` with `secret`,
 /// compared in constant time.
@@ -92,49 +80,13 @@ pub fn receive(app: &App, body: &[u8]) -> Result<Received, AppError> {
                 r.skipped += 1;
                 continue;
             }
-            match store_message(app, psid, mid, text)? {
+            match super::social::MESSENGER.store_message(app, psid, mid, text)? {
                 super::ingest::Outcome::Accepted { .. } => r.stored += 1,
                 super::ingest::Outcome::Duplicate { .. } => r.duplicates += 1,
             }
         }
     }
     Ok(r)
-}
-
-fn store_message(app: &App, psid: &str, mid: &str, text: &str) -> Result<super::ingest::Outcome, AppError> {
-    let address = address_of(psid);
-    // The user's open Messenger ticket continues: the message is threaded onto its last.
-    let last_id = {
-        let mut conn = app.conn()?;
-        open_thread_tail(&mut conn, &address)?
-    };
-    let mailbox: lettre::Address = address
-        .parse()
-        .map_err(|_| AppError::Invalid(format!("unusable Messenger id {psid:?}")))?;
-    let subject = text.lines().next().unwrap_or_default().chars().take(60).collect::<String>();
-    let raw = super::contact::compose(app, Mailbox::new(None, mailbox), &subject, &mid_token(mid), last_id.as_deref(), text)?;
-    super::ingest::ingest_composed(app, &raw, super::ingest::MESSENGER_KEY_PREFIX, mid)
-}
-
-/// A Message-ID part made of the message id (which may hold any characters).
-fn mid_token(mid: &str) -> String {
-    hex::encode(<Sha256 as sha2::Digest>::digest(mid.as_bytes()))[..32].to_string()
-}
-
-fn open_thread_tail(conn: &mut DbConn, address: &str) -> Result<Option<String>, AppError> {
-    let Some(customer) = store::customers::find_by_email(conn, address)? else {
-        return Ok(None);
-    };
-    let Some(ticket) = store::tickets::for_customer(conn, &customer.id, 20)?
-        .into_iter()
-        .find(|t| t.channel == domain::CHANNEL_MESSENGER && t.status != domain::ticket::Status::Closed.as_str())
-    else {
-        return Ok(None);
-    };
-    Ok(store::messages::for_ticket(conn, &ticket.id)?
-        .into_iter()
-        .rev()
-        .find_map(|m| m.internet_message_id))
 }
 
 /// The Send API's body for a reply, or why it may not go: Messenger's 24-hour window
@@ -195,8 +147,11 @@ mod tests {
 
     #[test]
     fn addresses_stand_for_users() {
-        assert_eq!(address_of("123"), "123@messenger.invalid");
-        assert_eq!(psid_of("123@messenger.invalid"), Some("123"));
-        assert_eq!(psid_of("ana@example.com"), None);
+        let m = super::super::social::MESSENGER;
+        assert_eq!(m.address_of("123"), "123@messenger.invalid");
+        assert_eq!(m.user_of("123@messenger.invalid"), Some("123"));
+        assert_eq!(m.user_of("ana@example.com"), None);
+        assert_eq!(m.user_of("@messenger.invalid"), None);
+        assert_eq!(super::super::social::X.user_of("123@messenger.invalid"), None);
     }
 }

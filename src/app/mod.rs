@@ -24,11 +24,13 @@ pub mod queue;
 pub mod replies;
 pub mod review;
 pub mod secrets;
+pub mod social;
 pub mod tickets;
 pub mod triage;
 pub mod two_factor;
 pub mod users;
 pub mod webhooks;
+pub mod x;
 pub mod wording;
 
 use crate::config::Config;

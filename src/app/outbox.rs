@@ -56,6 +56,8 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
             super::webhooks::deliver(app, &row)
         } else if row.channel == crate::domain::CHANNEL_MESSENGER {
             super::messenger::deliver(app, &row)
+        } else if row.channel == crate::domain::CHANNEL_X {
+            super::x::deliver(app, &row)
         } else {
             transport.deliver(&row.sender, &row.recipient, &row.payload, &name)
         };

@@ -52,12 +52,15 @@ pub fn enqueue(conn: &mut DbConn, config: &Config, reply: Reply) -> Result<Messa
         reply.ticket.number,
     );
     let automatic = domain::AUTOMATIC_KINDS.contains(&reply.kind);
-    // A Messenger user is answered through the Send API, not by mail.
-    let messenger = (reply.ticket.channel == domain::CHANNEL_MESSENGER)
-        .then(|| super::messenger::psid_of(&reply.customer.email))
-        .flatten();
-    let payload = if let Some(psid) = messenger {
-        super::messenger::reply_payload(conn, reply.ticket, psid, &reply.body)?
+    // A user of a social network is answered through its API, not by mail.
+    let social = super::social::network_of(&reply.ticket.channel)
+        .and_then(|n| Some((n.channel, n.user_of(&reply.customer.email)?)));
+    let payload = if let Some((channel, user)) = social {
+        if channel == domain::CHANNEL_X {
+            super::x::reply_payload(&reply.body)
+        } else {
+            super::messenger::reply_payload(conn, reply.ticket, user, &reply.body)?
+        }
     } else {
         compose::compose(&Outgoing {
         from_name: config.support_name.clone(),
@@ -99,7 +102,7 @@ pub fn enqueue(conn: &mut DbConn, config: &Config, reply: Reply) -> Result<Messa
             message_id: Some(message.id.clone()),
             channel: reply.ticket.channel.clone(),
             kind: reply.kind.into(),
-            recipient: messenger.unwrap_or(&reply.customer.email).to_string(),
+            recipient: social.map_or(reply.customer.email.as_str(), |(_, user)| user).to_string(),
             sender: config.support_address.clone(),
             idempotency_key: message_id,
             payload,

@@ -20,6 +20,8 @@ pub const CHANNEL_FORM: &str = "form";
 pub const CHANNEL_API: &str = "api";
 /// Facebook Messenger.
 pub const CHANNEL_MESSENGER: &str = "messenger";
+/// X (Twitter) direct messages.
+pub const CHANNEL_X: &str = "x";
 
 /// Message direction as stored.
 pub const INBOUND: &str = "inbound";

@@ -164,3 +164,77 @@ async fn messenger_messages_become_tickets_and_replies_reach_the_send_api_once()
     let events = t.show(number).events;
     assert!(events.iter().any(|e| e.kind == "messenger_window_closed"));
 }
+
+fn x_signed(body: &str) -> String {
+    use base64::Engine;
+    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(b"consumer-secret").unwrap();
+    m.update(body.as_bytes());
+    format!("sha256={}", base64::engine::general_purpose::STANDARD.encode(m.finalize().into_bytes()))
+}
+
+fn dm(id: &str, sender: &str, text: &str) -> String {
+    serde_json::json!({"for_user_id": "4242", "direct_message_events": [
+        {"type": "message_create", "id": id, "created_timestamp": "1", "message_create": {
+            "target": {"recipient_id": "4242"}, "sender_id": sender, "message_data": {"text": text}}}
+    ]})
+    .to_string()
+}
+
+#[actix_web::test]
+async fn x_direct_messages_come_in_signed_and_go_out_once() {
+    let (api, seen) = send_api(2);
+    let t = TestApp::with(&[
+        ("TANDEM_X_CONSUMER_SECRET", "consumer-secret"),
+        ("TANDEM_X_ACCESS_TOKEN", "x-token"),
+        ("TANDEM_X_API_URL", api.as_str()),
+        ("TANDEM_UNDO_SECONDS", "0"),
+    ]);
+    t.import_kb();
+    add_user(&t, "ana@tandem.test", "agent");
+    let svc = console!(t);
+    let crc = test::call_service(&svc, test::TestRequest::get().uri("/channels/x/webhook?crc_token=abc").to_request()).await;
+    assert_eq!(crc.status(), 200);
+    let crc: serde_json::Value = serde_json::from_slice(&test::read_body(crc).await).unwrap();
+    assert_eq!(crc["response_token"], x_signed("abc"));
+    let post = |body: String, signature: Option<String>| {
+        let mut req = test::TestRequest::post().uri("/channels/x/webhook").insert_header(("Content-Type", "application/json"));
+        if let Some(s) = signature {
+            req = req.insert_header(("X-Twitter-Webhooks-Signature", s));
+        }
+        req.set_payload(body).to_request()
+    };
+    let body = dm("dm-1", "777", "My order never arrived and I am really angry. I want a refund now.");
+    assert_eq!(test::call_service(&svc, post(body.clone(), None)).await.status(), 401);
+    assert_eq!(test::call_service(&svc, post(body.clone(), Some(x_signed("forged")))).await.status(), 403);
+    for _ in 0..2 {
+        assert_eq!(test::call_service(&svc, post(body.clone(), Some(x_signed(&body)))).await.status(), 200);
+    }
+    // Our own DM (an echo of a reply) is not a customer's message.
+    let echo = dm("dm-2", "4242", "We are on it.");
+    test::call_service(&svc, post(echo.clone(), Some(x_signed(&echo)))).await;
+    let list = tickets_json(&t);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["channel"], "x");
+    let number = list[0]["number"].as_i64().unwrap();
+    assert_eq!(t.show(number).messages.iter().filter(|m| m.direction == "inbound").count(), 1);
+
+    let mut ana = Browser::default();
+    ana.login(&svc, "ana@tandem.test", PASSWORD).await;
+    ana.get(&svc, &format!("/tickets/{number}")).await;
+    let sent = ana.submit(&svc, &format!("/tickets/{number}/reply"), &[("body", "Your refund is on its way.")]).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let mut conn = t.app.conn().unwrap();
+    for _ in 0..6 {
+        t.deliver();
+        tandem::store::outbox::retry_now(&mut conn, tandem::store::now()).unwrap();
+    }
+    let posts = seen.lock().unwrap().clone();
+    let replies: Vec<_> = posts
+        .iter()
+        .skip(2)
+        .filter(|(_, b)| String::from_utf8_lossy(b).contains("refund is on its way"))
+        .collect();
+    assert_eq!(replies.len(), 1, "{posts:?}");
+    assert!(replies[0].0.starts_with("POST /2/dm_conversations/with/777/messages"), "{}", replies[0].0);
+    assert!(t.sent_mail().iter().all(|m| !m.to.contains("x.invalid")));
+}

@@ -1,0 +1,87 @@
+//! What the social channels (Messenger, X) share: their users are customers at an address
+//! on a domain that never receives mail (`<user id>@messenger.invalid`, `@x.invalid`),
+//! their messages are composed as mail and take the mail's road (stored first, once per
+//! message id, triaged, answered), and a user's later messages continue their open ticket.
+
+use lettre::message::Mailbox;
+use sha2::{Digest, Sha256};
+
+use crate::domain::{self, ticket::Status};
+use crate::store::{self, DbConn};
+
+use super::{App, AppError};
+
+/// A social network as a channel.
+pub struct Network {
+    /// The tickets' channel.
+    pub channel: &'static str,
+    /// The domain of its users' addresses (`.invalid`: never mail).
+    pub domain: &'static str,
+    /// The prefix of its messages' stored keys.
+    pub key_prefix: &'static str,
+}
+
+pub const MESSENGER: Network = Network {
+    channel: domain::CHANNEL_MESSENGER,
+    domain: "messenger.invalid",
+    key_prefix: super::ingest::MESSENGER_KEY_PREFIX,
+};
+
+pub const X: Network = Network {
+    channel: domain::CHANNEL_X,
+    domain: "x.invalid",
+    key_prefix: super::ingest::X_KEY_PREFIX,
+};
+
+impl Network {
+    /// The address standing for a user.
+    pub fn address_of(&self, user: &str) -> String {
+        format!("{user}@{}", self.domain)
+    }
+
+    /// The user of an address of this network.
+    pub fn user_of<'a>(&self, address: &'a str) -> Option<&'a str> {
+        address
+            .strip_suffix(self.domain)
+            .and_then(|a| a.strip_suffix('@'))
+            .filter(|u| !u.is_empty())
+    }
+
+    /// Stores a user's message, kept once per `message_id`.
+    pub fn store_message(&self, app: &App, user: &str, message_id: &str, text: &str) -> Result<super::ingest::Outcome, AppError> {
+        let address = self.address_of(user);
+        let last_id = {
+            let mut conn = app.conn()?;
+            self.open_thread_tail(&mut conn, &address)?
+        };
+        let mailbox: lettre::Address = address
+            .parse()
+            .map_err(|_| AppError::Invalid(format!("unusable user id {user:?}")))?;
+        let subject: String = text.lines().next().unwrap_or_default().chars().take(60).collect();
+        let token = hex::encode(Sha256::digest(format!("{}{message_id}", self.key_prefix)))[..32].to_string();
+        let raw = super::contact::compose(app, Mailbox::new(None, mailbox), &subject, &token, last_id.as_deref(), text)?;
+        super::ingest::ingest_composed(app, &raw, self.key_prefix, message_id)
+    }
+
+    /// The newest Message-ID of the user's open ticket on this network, to thread onto.
+    fn open_thread_tail(&self, conn: &mut DbConn, address: &str) -> Result<Option<String>, AppError> {
+        let Some(customer) = store::customers::find_by_email(conn, address)? else {
+            return Ok(None);
+        };
+        let Some(ticket) = store::tickets::for_customer(conn, &customer.id, 20)?
+            .into_iter()
+            .find(|t| t.channel == self.channel && t.status != Status::Closed.as_str())
+        else {
+            return Ok(None);
+        };
+        Ok(store::messages::for_ticket(conn, &ticket.id)?
+            .into_iter()
+            .rev()
+            .find_map(|m| m.internet_message_id))
+    }
+}
+
+/// The network of a ticket's channel, if it is a social one.
+pub fn network_of(channel: &str) -> Option<&'static Network> {
+    [&MESSENGER, &X].into_iter().find(|n| n.channel == channel)
+}
