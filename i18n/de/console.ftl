@@ -720,3 +720,13 @@ notice-example-added = Die Worte des Kunden wurden als Beispiel des Artikels hin
 
 sv-ratings = Kunden, denen die Antwort geholfen hat
 sv-note-ratings = automatische Antworten { $auto } von { $auto_n } · Antworten von Menschen { $human } von { $human_n } (auf der Statusseite bewertet)
+
+## One customer across channels (ticket page)
+
+customer-identities = Schreibt auch von
+customer-split = Abtrennen
+customer-split-label = { $address } als eigenen Kunden abtrennen
+customer-merge-label = Dieselbe Person wie der Kunde mit der Adresse
+customer-merge = Kunden zusammenführen
+notice-customer-merged = Kunden zusammengeführt: ein Verlauf, alle Adressen verknüpft.
+notice-customer-split = Die Adresse ist wieder ein eigener Kunde, mit den Tickets, die sie eröffnet hat.

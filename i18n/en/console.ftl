@@ -721,3 +721,13 @@ notice-example-added = The customer's words were added as an example of the arti
 
 sv-ratings = Customers who found the answer helpful
 sv-note-ratings = automated answers { $auto } of { $auto_n } · answers by people { $human } of { $human_n } (rated on the status page)
+
+## One customer across channels (ticket page)
+
+customer-identities = Also writes from
+customer-split = Split off
+customer-split-label = Split { $address } off into a customer of their own
+customer-merge-label = Same person as the customer with the address
+customer-merge = Merge customers
+notice-customer-merged = Customers merged: one history, every address linked.
+notice-customer-split = The address is a customer of its own again, with the tickets it opened.

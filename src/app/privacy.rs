@@ -46,7 +46,7 @@ pub fn log_safe(text: &str) -> String {
 
 fn find_customer(c: &mut DbConn, email: &str) -> Result<Option<CustomerRow>, AppError> {
     let email = email.trim().to_ascii_lowercase();
-    Ok(store::customers::find_by_email(c, &email)?)
+    Ok(store::customers::find_by_address(c, &email)?)
 }
 
 fn actor(by: Option<&ActingUser>) -> Actor<'_> {
@@ -335,6 +335,9 @@ fn scrubber_for(
     if let Some(name) = &customer.name {
         pairs.push((name.clone(), "[erased name]".into()));
     }
+    for a in store::customers::identities(c, &customer.id)? {
+        pairs.push((a, "[erased address]".into()));
+    }
     for a in store::privacy::participant_addresses(c, ticket_ids)? {
         if a != customer.email {
             pairs.push((a, "[erased address]".into()));
@@ -396,6 +399,7 @@ pub fn erase(
         for e in store::privacy::loose_events_mentioning(c, &customer.email)? {
             store::privacy::redact_event(c, &e, &|s| scrub.scrub(s))?;
         }
+        store::customers::forget_identities(c, &customer.id)?;
         store::privacy::pseudonymise_customer(c, &customer.id, &pseudonym, at)?;
         store::events::record(
             c,
@@ -603,6 +607,7 @@ pub fn run_retention(app: &App, dry_run: bool, by: &Actor) -> Result<RetentionPl
                 for e in store::privacy::loose_events_mentioning(c, &customer.email)? {
                     store::privacy::redact_event(c, &e, &|s| scrub.scrub(s))?;
                 }
+                store::customers::forget_identities(c, customer_id)?;
                 store::privacy::pseudonymise_customer(c, customer_id, &pseudonym, at)?;
                 customers_done += 1;
             }

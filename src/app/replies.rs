@@ -52,9 +52,18 @@ pub fn enqueue(conn: &mut DbConn, config: &Config, reply: Reply) -> Result<Messa
         reply.ticket.number,
     );
     let automatic = domain::AUTOMATIC_KINDS.contains(&reply.kind);
-    // A user of a social network is answered through its API, not by mail.
-    let social = super::social::network_of(&reply.ticket.channel)
-        .and_then(|n| Some((n.channel, n.user_of(&reply.customer.email)?)));
+    // A user of a social network is answered through its API, not by mail: at their
+    // address on the ticket's network, the customer's own or one linked to them.
+    let linked = match super::social::network_of(&reply.ticket.channel) {
+        Some(_) => store::customers::identities(conn, &reply.customer.id)?,
+        None => Vec::new(),
+    };
+    let social = super::social::network_of(&reply.ticket.channel).and_then(|n| {
+        std::iter::once(reply.customer.email.as_str())
+            .chain(linked.iter().map(String::as_str))
+            .find_map(|a| n.user_of(a))
+            .map(|user| (n.channel, user))
+    });
     let payload = if let Some((channel, user)) = social {
         if channel == domain::CHANNEL_X {
             super::x::reply_payload(&reply.body)
@@ -100,7 +109,14 @@ pub fn enqueue(conn: &mut DbConn, config: &Config, reply: Reply) -> Result<Messa
             id: new_id(),
             ticket_id: Some(reply.ticket.id.clone()),
             message_id: Some(message.id.clone()),
-            channel: reply.ticket.channel.clone(),
+            // The way it goes out: a social network's, else mail.
+            channel: match social {
+                Some((channel, _)) => channel,
+                // A social ticket of a customer with no address there: by mail.
+                None if super::social::network_of(&reply.ticket.channel).is_some() => domain::CHANNEL_EMAIL,
+                None => reply.ticket.channel.as_str(),
+            }
+            .to_string(),
             kind: reply.kind.into(),
             recipient: social.map_or(reply.customer.email.as_str(), |(_, user)| user).to_string(),
             sender: config.support_address.clone(),

@@ -25,6 +25,8 @@ pub const REJECT_REASONS: &[(&str, &str)] = &[
 
 pub struct MessageItem {
     pub id: String,
+    /// The channel it came or went on (email, form, api, messenger, x).
+    pub channel: String,
     /// Written by the customer (such a message can be split into a ticket of its own).
     pub from_customer: bool,
     pub direction: String,
@@ -86,6 +88,8 @@ pub struct TicketPage {
     pub merged_into: Option<i64>,
     /// The saved replies the viewer may use: (id, title, shared).
     pub saved_replies: Vec<(String, String, bool)>,
+    /// The customer's other addresses (other mail, Messenger, X).
+    pub identities: Vec<String>,
 }
 
 fn draft_item(row: DraftRow, human_requested: bool) -> DraftItem {
@@ -157,6 +161,7 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
                     }),
                 html: m.body_html.as_deref().map(crate::mail::html::sanitize),
                 from_customer: m.author_kind == domain::AUTHOR_CUSTOMER,
+                channel: m.channel.clone(),
                 id: m.id.clone(),
                 author: author_label(&m),
                 direction: m.direction,
@@ -221,6 +226,7 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
     let priority = store::organize::priority(&mut conn, &ticket.id)?;
     let tags = store::organize::tags(&mut conn, &ticket.id)?;
     let merged_into = store::organize::merged_into(&mut conn, &ticket.id)?;
+    let identities = store::customers::identities(&mut conn, &customer.id)?;
     let saved_replies = store::saved_replies::visible_to(&mut conn, &viewer.id)?
         .into_iter()
         .map(|r| (r.id, r.title, r.owner_id.is_none()))
@@ -252,6 +258,7 @@ pub fn page(app: &App, number: i64, viewer: &ActingUser) -> Result<TicketPage, A
         tags,
         merged_into,
         saved_replies,
+        identities,
     })
 }
 

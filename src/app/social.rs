@@ -65,7 +65,7 @@ impl Network {
 
     /// The newest Message-ID of the user's open ticket on this network, to thread onto.
     fn open_thread_tail(&self, conn: &mut DbConn, address: &str) -> Result<Option<String>, AppError> {
-        let Some(customer) = store::customers::find_by_email(conn, address)? else {
+        let Some(customer) = store::customers::find_by_address(conn, address)? else {
             return Ok(None);
         };
         let Some(ticket) = store::tickets::for_customer(conn, &customer.id, 20)?

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::models::CustomerRow;
-use super::schema::customers;
+use super::schema::{customer_identities, customers, tickets};
 use super::{DbConn, StoreError, new_id, now};
 
 pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<Option<CustomerRow>, StoreError> {
@@ -21,13 +21,87 @@ pub fn get(conn: &mut DbConn, id: &str) -> Result<CustomerRow, StoreError> {
         .first(conn)?)
 }
 
-/// Returns the customer with this address, creating it on first contact.
+/// The customer an address belongs to: their own, or one linked to them.
+pub fn find_by_address(conn: &mut DbConn, address: &str) -> Result<Option<CustomerRow>, StoreError> {
+    if let Some(found) = find_by_email(conn, address)? {
+        return Ok(Some(found));
+    }
+    let owner: Option<String> = customer_identities::table
+        .find(address)
+        .select(customer_identities::customer_id)
+        .first(conn)
+        .optional()?;
+    match owner {
+        Some(id) => Ok(Some(get(conn, &id)?)),
+        None => Ok(None),
+    }
+}
+
+/// The other addresses linked to a customer, oldest first.
+pub fn identities(conn: &mut DbConn, customer_id: &str) -> Result<Vec<String>, StoreError> {
+    Ok(customer_identities::table
+        .filter(customer_identities::customer_id.eq(customer_id))
+        .order(customer_identities::created_at.asc())
+        .select(customer_identities::address)
+        .load(conn)?)
+}
+
+/// Merges customer `from` into `into`: their tickets and linked addresses move, their own
+/// address becomes one of `into`'s, a VIP mark is kept, and `from` is gone. Returns the
+/// tickets moved.
+pub fn merge(conn: &mut DbConn, from: &CustomerRow, into: &CustomerRow) -> Result<usize, StoreError> {
+    let moved = diesel::update(tickets::table.filter(tickets::customer_id.eq(&from.id)))
+        .set(tickets::customer_id.eq(&into.id))
+        .execute(conn)?;
+    diesel::update(customer_identities::table.filter(customer_identities::customer_id.eq(&from.id)))
+        .set(customer_identities::customer_id.eq(&into.id))
+        .execute(conn)?;
+    diesel::insert_into(customer_identities::table)
+        .values((
+            customer_identities::address.eq(&from.email),
+            customer_identities::customer_id.eq(&into.id),
+            customer_identities::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if from.vip && !into.vip {
+        set_vip(conn, &into.id, true)?;
+    }
+    diesel::delete(customers::table.find(&from.id)).execute(conn)?;
+    Ok(moved)
+}
+
+/// Unlinks `address` from its customer and makes it a customer of its own again, with
+/// the tickets `tickets` (ids). Returns the new customer.
+pub fn split(conn: &mut DbConn, address: &str, tickets_of_address: &[String]) -> Result<CustomerRow, StoreError> {
+    diesel::delete(customer_identities::table.find(address)).execute(conn)?;
+    let row = CustomerRow {
+        id: new_id(),
+        email: address.to_string(),
+        name: None,
+        language: None,
+        vip: false,
+        created_at: now(),
+    };
+    diesel::insert_into(customers::table).values(&row).execute(conn)?;
+    diesel::update(tickets::table.filter(tickets::id.eq_any(tickets_of_address)))
+        .set(tickets::customer_id.eq(&row.id))
+        .execute(conn)?;
+    Ok(row)
+}
+
+/// Forgets every address linked to a customer (an erasure).
+pub fn forget_identities(conn: &mut DbConn, customer_id: &str) -> Result<usize, StoreError> {
+    Ok(diesel::delete(customer_identities::table.filter(customer_identities::customer_id.eq(customer_id))).execute(conn)?)
+}
+
+/// Returns the customer with this address (their own or a linked one), creating it on
+/// first contact.
 pub fn find_or_create(
     conn: &mut DbConn,
     email: &str,
     name: Option<&str>,
 ) -> Result<CustomerRow, StoreError> {
-    if let Some(found) = find_by_email(conn, email)? {
+    if let Some(found) = find_by_address(conn, email)? {
         return Ok(found);
     }
     let row = CustomerRow {

@@ -179,6 +179,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    customer_identities (address) {
+        address -> Text,
+        customer_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     api_tokens (id) {
         id -> Text,
         name -> Text,
@@ -407,6 +415,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     form_submissions,
     ticket_ratings,
     api_tokens,
+    customer_identities,
     drafts,
     events,
     outbox,

@@ -203,6 +203,8 @@ pub fn notice_key(code: &str) -> Option<&'static str> {
         "signed_out" => "notice-signed-out",
         "welcome" => "notice-welcome",
         "sent_next" => "notice-sent-next",
+        "customer_merged" => "notice-customer-merged",
+        "customer_split" => "notice-customer-split",
         "priority" => "notice-priority",
         "tags" => "notice-tags",
         "merged" => "notice-merged",

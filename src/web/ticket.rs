@@ -324,6 +324,20 @@ pub async fn act(
                     .ok_or_else(|| AppError::Invalid("give the number of the ticket to merge into".into()))?;
                 crate::app::organize::merge(&app, number, into, &by)
             }
+            "customer-merge" => crate::app::customers::merge_into_ticket_customer(
+                &app,
+                number,
+                form.address.as_deref().unwrap_or_default(),
+                &by,
+            )
+            .map(|_| review::Done { notice: "customer_merged" }),
+            "customer-split" => crate::app::customers::split_from_ticket_customer(
+                &app,
+                number,
+                form.address.as_deref().unwrap_or_default(),
+                &by,
+            )
+            .map(|_| review::Done { notice: "customer_split" }),
             "add-example" => crate::app::kb::add_example_from_ticket(
                 &app,
                 number,

@@ -9,6 +9,7 @@ mod escalation;
 mod faults;
 mod harness;
 mod i18n;
+mod identities;
 mod llm;
 mod messenger;
 mod loop_flow;

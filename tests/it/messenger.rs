@@ -13,11 +13,11 @@ use sha2::Sha256;
 use crate::console::{Browser, PASSWORD, add_user, console};
 use crate::harness::TestApp;
 
-type Seen = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+pub(crate) type Seen = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
 
 /// A Send API that answers 500 to the first `failures` posts, then 200; it keeps (request
 /// line, body) of each.
-fn send_api(failures: usize) -> (String, Seen) {
+pub(crate) fn send_api(failures: usize) -> (String, Seen) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let seen: Seen = Arc::new(Mutex::new(Vec::new()));
@@ -52,13 +52,13 @@ fn send_api(failures: usize) -> (String, Seen) {
     (url, seen)
 }
 
-fn signed(body: &str) -> String {
+pub(crate) fn signed(body: &str) -> String {
     let mut m = <Hmac<Sha256> as Mac>::new_from_slice(b"app-secret").unwrap();
     m.update(body.as_bytes());
     format!("sha256={}", hex::encode(m.finalize().into_bytes()))
 }
 
-fn delivery(psid: &str, mid: &str, text: &str) -> String {
+pub(crate) fn delivery(psid: &str, mid: &str, text: &str) -> String {
     serde_json::json!({"object": "page", "entry": [{"id": "page-1", "time": 1, "messaging": [
         {"sender": {"id": psid}, "recipient": {"id": "page-1"}, "timestamp": 1, "message": {"mid": mid, "text": text}}
     ]}]})
