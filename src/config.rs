@@ -37,6 +37,10 @@ pub struct Config {
     /// Where ticket events are posted (`TANDEM_WEBHOOK_URLS`, comma-separated), signed
     /// with `TANDEM_WEBHOOK_SECRET`.
     pub webhook_urls: Vec<String>,
+    /// IMAP mailboxes `serve` polls (`TANDEM_IMAP_URL`, several separated by spaces) and
+    /// how often (`TANDEM_IMAP_POLL_SECONDS`, default 30).
+    pub imap_urls: Vec<String>,
+    pub imap_poll_seconds: i64,
     /// Facebook Messenger (`TANDEM_MESSENGER_*`): the webhook's verify token, the app
     /// secret that signs deliveries, the page token and the Graph API's address.
     pub messenger_verify_token: Option<String>,
@@ -193,6 +197,10 @@ impl Config {
                 })
                 .unwrap_or_default(),
             webhook_secret: get("TANDEM_WEBHOOK_SECRET").filter(|s| !s.is_empty()),
+            imap_urls: get("TANDEM_IMAP_URL")
+                .map(|v| v.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default(),
+            imap_poll_seconds: parse_i64("TANDEM_IMAP_POLL_SECONDS", 30)?.max(1),
             messenger_verify_token: get("TANDEM_MESSENGER_VERIFY_TOKEN"),
             messenger_app_secret: get("TANDEM_MESSENGER_APP_SECRET"),
             messenger_page_token: get("TANDEM_MESSENGER_PAGE_TOKEN"),

@@ -165,6 +165,7 @@ pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
             spawn_retrain_worker(app2.clone(), stop2.clone()),
             spawn_retention_worker(app2.clone(), stop2.clone()),
             spawn_backlog_worker(app2.clone(), stop2.clone()),
+            spawn_imap_worker(app2.clone(), stop2.clone()),
         ];
         if let Some(report) = demo_report {
             eprintln!("{report}");
@@ -275,6 +276,25 @@ pub fn spawn_retention_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thre
                 ),
             }
             for _ in 0..60 {
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
+    })
+}
+
+/// Polls the IMAP mailboxes (`TANDEM_IMAP_URL`) every `TANDEM_IMAP_POLL_SECONDS`.
+pub fn spawn_imap_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    let holder = uuid::Uuid::new_v4().to_string();
+    std::thread::spawn(move || {
+        if app.config.imap_urls.is_empty() {
+            return;
+        }
+        while !stop.load(Ordering::SeqCst) {
+            app::imap::poll_all(&app, &holder);
+            for _ in 0..app.config.imap_poll_seconds {
                 if stop.load(Ordering::SeqCst) {
                     return;
                 }

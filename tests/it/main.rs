@@ -10,6 +10,7 @@ mod faults;
 mod harness;
 mod i18n;
 mod identities;
+mod imap;
 mod llm;
 mod messenger;
 mod loop_flow;
