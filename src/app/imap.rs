@@ -115,8 +115,7 @@ pub struct Polled {
     pub refused: usize,
 }
 
-/// Fetches and stores the mailbox's new messages, at most `limit` this time.
-pub fn poll(app: &App, mailbox: &MailboxUrl, limit: usize) -> Result<Polled, AppError> {
+fn session(mailbox: &MailboxUrl) -> Result<imap::Session<imap::Connection>, AppError> {
     let mode = if mailbox.tls {
         imap::ConnectionMode::Tls
     } else {
@@ -127,9 +126,35 @@ pub fn poll(app: &App, mailbox: &MailboxUrl, limit: usize) -> Result<Polled, App
         .tls_kind(imap::TlsKind::Rust)
         .connect()
         .map_err(temporary)?;
-    let mut session = client
+    client
         .login(&mailbox.user, &mailbox.password)
-        .map_err(|(e, _)| AppError::Temporary(format!("IMAP sign-in to {}: {e}", mailbox.describe())))?;
+        .map_err(|(e, _)| AppError::Temporary(format!("IMAP sign-in to {}: {e}", mailbox.describe())))
+}
+
+/// Waits until the mailbox changes or `at_most` passes, with IMAP IDLE where the server
+/// offers it (else it just waits). True when the server said something changed.
+pub fn wait_for_mail(mailbox: &MailboxUrl, at_most: std::time::Duration) -> Result<bool, AppError> {
+    let mut session = session(mailbox)?;
+    let idle = session.capabilities().map_err(temporary)?.has_str("IDLE");
+    if !idle {
+        let _ = session.logout();
+        std::thread::sleep(at_most);
+        return Ok(false);
+    }
+    session.select(&mailbox.folder).map_err(temporary)?;
+    let outcome = session
+        .idle()
+        .timeout(at_most)
+        .keepalive(false)
+        .wait_while(imap::extensions::idle::stop_on_any)
+        .map_err(temporary)?;
+    let _ = session.logout();
+    Ok(matches!(outcome, imap::extensions::idle::WaitOutcome::MailboxChanged))
+}
+
+/// Fetches and stores the mailbox's new messages, at most `limit` this time.
+pub fn poll(app: &App, mailbox: &MailboxUrl, limit: usize) -> Result<Polled, AppError> {
+    let mut session = session(mailbox)?;
     let selected = session.select(&mailbox.folder).map_err(temporary)?;
     let validity = selected.uid_validity.unwrap_or(0);
     let key = mailbox.state_key();

@@ -292,13 +292,29 @@ pub fn spawn_imap_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::J
         if app.config.imap_urls.is_empty() {
             return;
         }
+        let first = app.config.imap_urls.first().and_then(|u| app::imap::MailboxUrl::parse(u).ok());
+        let mut waited = 0;
         while !stop.load(Ordering::SeqCst) {
-            app::imap::poll_all(&app, &holder);
-            for _ in 0..app.config.imap_poll_seconds {
-                if stop.load(Ordering::SeqCst) {
-                    return;
+            if waited == 0 {
+                app::imap::poll_all(&app, &holder);
+            }
+            // IDLE on the first mailbox (in short turns, so that a stop is prompt): new
+            // mail there is read at once; every mailbox is read every poll interval.
+            let turn = Duration::from_secs(5);
+            let changed = match &first {
+                Some(m) => app::imap::wait_for_mail(m, turn).unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "IMAP IDLE failed; polling");
+                    std::thread::sleep(turn);
+                    false
+                }),
+                None => {
+                    std::thread::sleep(turn);
+                    false
                 }
-                std::thread::sleep(Duration::from_secs(1));
+            };
+            waited += 5;
+            if changed || waited >= app.config.imap_poll_seconds {
+                waited = 0;
             }
         }
     })

@@ -43,7 +43,7 @@ impl Dovecot {
         let conf = format!(
             "base_dir = {d}/run\nstate_dir = {d}/state\nlog_path = {d}/dovecot.log\n\
              protocols = imap\nlisten = 127.0.0.1\nssl = no\ndisable_plaintext_auth = no\n\
-             auth_mechanisms = plain login\nmail_location = maildir:{d}/mail/%u\n\
+             auth_mechanisms = plain login\nmailbox_idle_check_interval = 1 secs\nmail_location = maildir:{d}/mail/%u\n\
              passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d}/passwd\n}}\n\
              userdb {{\n  driver = static\n  args = uid={NOBODY} gid={NOBODY} home={d}/mail/%u\n}}\n\
              service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
@@ -152,6 +152,14 @@ fn a_mailbox_is_read_once_across_restarts_and_crashes() {
     let fourth = tandem::app::imap::poll(&restarted, &mailbox, 500).unwrap();
     assert_eq!((fourth.stored, fourth.duplicates), (1, 0));
     assert_eq!(tickets(&t), 4);
+
+    // IMAP IDLE: the server says when mail arrives (before the 20 s a wait may last).
+    let watched = mailbox.clone();
+    let waiter = std::thread::spawn(move || tandem::app::imap::wait_for_mail(&watched, std::time::Duration::from_secs(20)).unwrap());
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    dovecot.deliver(5, &mail(5));
+    assert!(waiter.join().unwrap(), "IDLE reported the new message");
+    assert_eq!(tandem::app::imap::poll(&restarted, &mailbox, 500).unwrap().stored, 1);
 
     // A wrong password is a temporary error: nothing is lost, the next round tries again.
     let wrong = tandem::app::imap::MailboxUrl::parse(&dovecot.url().replace("secret-pass", "nope")).unwrap();
