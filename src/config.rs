@@ -37,7 +37,8 @@ pub struct Config {
     /// Where ticket events are posted (`TANDEM_WEBHOOK_URLS`, comma-separated), signed
     /// with `TANDEM_WEBHOOK_SECRET`.
     pub webhook_urls: Vec<String>,
-    /// IMAP mailboxes `serve` polls (`TANDEM_IMAP_URL`, several separated by spaces) and
+    /// IMAP mailboxes `serve` polls (`TANDEM_IMAP_URL`, several separated by spaces or
+    /// commas) and
     /// how often (`TANDEM_IMAP_POLL_SECONDS`, default 30).
     pub imap_urls: Vec<String>,
     pub imap_poll_seconds: i64,
@@ -198,7 +199,12 @@ impl Config {
                 .unwrap_or_default(),
             webhook_secret: get("TANDEM_WEBHOOK_SECRET").filter(|s| !s.is_empty()),
             imap_urls: get("TANDEM_IMAP_URL")
-                .map(|v| v.split_whitespace().map(str::to_string).collect())
+                .map(|v| {
+                    v.split(|c: char| c.is_whitespace() || c == ',')
+                        .filter(|u| !u.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default(),
             imap_poll_seconds: parse_i64("TANDEM_IMAP_POLL_SECONDS", 30)?.max(1),
             messenger_verify_token: get("TANDEM_MESSENGER_VERIFY_TOKEN"),
