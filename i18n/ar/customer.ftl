@@ -24,6 +24,10 @@ acknowledgement =
 
     لإضافة أي شيء، ما عليك سوى الرد على هذه الرسالة مع إبقاء [#{ $number }] في الموضوع.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    شكراً لرسالتك. رقم تذكرتك هو #{ $number }.
+    سيرد عليك أحد أعضاء فريقنا شخصياً، ونتوقع الرد قبل { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = تابع حالة طلبك أو أضف إليه من هنا: { $link }

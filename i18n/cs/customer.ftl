@@ -24,6 +24,10 @@ acknowledgement =
 
     Chcete-li něco doplnit, odpovězte na tento e-mail a ponechte [#{ $number }] v předmětu.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Děkujeme za Vaši zprávu. Číslo Vašeho požadavku je #{ $number }.
+    Odpoví Vám osobně někdo z našeho týmu; předpokládaný čas odpovědi: { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Stav svého požadavku uvidíte a doplnit ho můžete zde: { $link }

@@ -24,6 +24,10 @@ acknowledgement =
 
     Hvis du vil tilføje noget, så svar blot på denne e-mail og behold [#{ $number }] i emnefeltet.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Tak for din besked. Dit sagsnummer er #{ $number }.
+    En medarbejder fra vores team svarer dig personligt; vi forventer at svare senest { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Se, hvor din henvendelse står, eller tilføj noget her: { $link }

@@ -24,6 +24,10 @@ acknowledgement =
 
     Wenn Sie etwas ergänzen möchten, antworten Sie einfach auf diese E-Mail und lassen Sie [#{ $number }] im Betreff stehen.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    vielen Dank für Ihre Nachricht. Ihre Ticketnummer ist #{ $number }.
+    Eine Mitarbeiterin oder ein Mitarbeiter wird Ihnen persönlich antworten, voraussichtlich bis { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Hier sehen Sie den Stand Ihrer Anfrage und können sie ergänzen: { $link }

@@ -24,6 +24,10 @@ acknowledgement =
 
     To add anything, just reply to this email and keep [#{ $number }] in the subject.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Thank you for your message. Your ticket number is #{ $number }.
+    A member of our team will reply to you personally; we expect to answer by { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = See where your request stands, or add to it, here: { $link }

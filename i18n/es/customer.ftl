@@ -24,6 +24,10 @@ acknowledgement =
 
     Si desea añadir algo, responda a este correo manteniendo [#{ $number }] en el asunto.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Gracias por su mensaje. Su número de ticket es #{ $number }.
+    Una persona de nuestro equipo le responderá personalmente, previsiblemente antes del { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Consulte el estado de su solicitud o añada información aquí: { $link }

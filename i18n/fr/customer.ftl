@@ -24,6 +24,10 @@ acknowledgement =
 
     Pour ajouter une information, répondez simplement à cet e-mail en gardant [#{ $number }] dans l'objet.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Merci pour votre message. Votre numéro de ticket est #{ $number }.
+    Un membre de notre équipe vous répondra personnellement, probablement d'ici { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Suivez l’état de votre demande ou complétez-la ici : { $link }

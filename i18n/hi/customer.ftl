@@ -24,6 +24,10 @@ acknowledgement =
 
     कुछ और जोड़ने के लिए, बस इस ईमेल का जवाब दें और विषय में [#{ $number }] रहने दें।
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    आपके संदेश के लिए धन्यवाद। आपका टिकट नंबर #{ $number } है।
+    हमारी टीम का कोई सदस्य आपको व्यक्तिगत रूप से जवाब देगा; हमें उम्मीद है कि हम { $when } तक जवाब दे देंगे।
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = अपने अनुरोध की स्थिति देखें या उसमें कुछ जोड़ें: { $link }

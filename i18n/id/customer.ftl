@@ -24,6 +24,10 @@ acknowledgement =
 
     Untuk menambahkan sesuatu, cukup balas email ini dan pertahankan [#{ $number }] di subjek.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Terima kasih atas pesan Anda. Nomor tiket Anda adalah #{ $number }.
+    Anggota tim kami akan membalas Anda secara pribadi; kami perkirakan membalas paling lambat { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Lihat status permintaan Anda atau tambahkan sesuatu di sini: { $link }

@@ -24,6 +24,10 @@ acknowledgement =
 
     Per aggiungere qualcosa, risponda a questa e-mail mantenendo [#{ $number }] nell'oggetto.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Grazie per il suo messaggio. Il numero del suo ticket è #{ $number }.
+    Una persona del nostro team le risponderà personalmente; prevediamo di rispondere entro { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Veda lo stato della sua richiesta o aggiunga qualcosa qui: { $link }

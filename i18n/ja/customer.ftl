@@ -24,6 +24,10 @@ acknowledgement =
 
     追加のご連絡は、件名の [#{ $number }] を残したままこのメールにご返信ください。
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    お問い合わせいただきありがとうございます。チケット番号は #{ $number } です。
+    担当者が個別にご返信いたします。{ $when }までにご連絡する見込みです。
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = お問い合わせの状況確認と追記はこちらから: { $link }

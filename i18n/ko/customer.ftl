@@ -24,6 +24,10 @@ acknowledgement =
 
     내용을 추가하시려면 제목의 [#{ $number }]를 그대로 두고 이 메일에 회신해 주세요.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    문의해 주셔서 감사합니다. 티켓 번호는 #{ $number }입니다.
+    담당 직원이 직접 답변드릴 예정이며, { $when }까지 답변드릴 것으로 예상합니다.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = 요청 상태 확인과 내용 추가는 여기에서 하실 수 있습니다: { $link }

@@ -24,6 +24,10 @@ acknowledgement =
 
     Wilt u iets toevoegen? Beantwoord dan gewoon deze e-mail en laat [#{ $number }] in het onderwerp staan.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Bedankt voor uw bericht. Uw ticketnummer is #{ $number }.
+    Een medewerker van ons team antwoordt u persoonlijk; we verwachten te antwoorden vóór { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Bekijk de stand van uw verzoek of vul het aan via: { $link }

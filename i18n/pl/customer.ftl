@@ -24,6 +24,10 @@ acknowledgement =
 
     Aby coś dodać, odpowiedz na tę wiadomość, zostawiając [#{ $number }] w temacie.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Dziękujemy za wiadomość. Numer Twojego zgłoszenia to #{ $number }.
+    Odpowie Ci osobiście ktoś z naszego zespołu; przewidywany termin odpowiedzi: { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Stan zgłoszenia sprawdzisz i uzupełnisz je tutaj: { $link }

@@ -24,6 +24,10 @@ acknowledgement =
 
     Para acrescentar algo, basta responder a este e-mail mantendo [#{ $number }] no assunto.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Obrigado pela sua mensagem. O número do seu ticket é #{ $number }.
+    Uma pessoa da nossa equipe responderá pessoalmente; prevemos responder até { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Veja o estado do seu pedido ou acrescente algo aqui: { $link }

@@ -24,6 +24,10 @@ acknowledgement =
 
     Чтобы что-то добавить, просто ответьте на это письмо, сохранив [#{ $number }] в теме.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Спасибо за ваше сообщение. Номер вашего обращения: #{ $number }.
+    Сотрудник нашей команды ответит вам лично; ожидаемое время ответа: { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Узнать статус обращения или дополнить его можно здесь: { $link }

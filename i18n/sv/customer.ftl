@@ -24,6 +24,10 @@ acknowledgement =
 
     Om du vill lägga till något svarar du bara på det här mejlet och behåller [#{ $number }] i ämnesraden.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Tack för ditt meddelande. Ditt ärendenummer är #{ $number }.
+    Någon i vårt team svarar dig personligen; vi räknar med att svara senast { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Se hur ditt ärende går eller lägg till något här: { $link }

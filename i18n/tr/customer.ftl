@@ -24,6 +24,10 @@ acknowledgement =
 
     Eklemek istediğiniz bir şey varsa bu e-postayı yanıtlayın ve konu satırında [#{ $number }] ifadesini koruyun.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Mesajınız için teşekkür ederiz. Talep numaranız #{ $number }.
+    Ekibimizden biri size kişisel olarak yanıt verecek; tahmini yanıt zamanı: { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Talebinizin durumunu görmek veya eklemek için: { $link }

@@ -24,6 +24,10 @@ acknowledgement =
 
     Щоб щось додати, просто дайте відповідь на цей лист, залишивши [#{ $number }] у темі.
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    Дякуємо за ваше повідомлення. Номер вашого звернення: #{ $number }.
+    Співробітник нашої команди відповість вам особисто; очікуваний час відповіді: { $when }.
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = Дізнатися стан звернення або доповнити його можна тут: { $link }

@@ -24,6 +24,10 @@ acknowledgement =
 
     如需补充信息，请直接回复此邮件，并在主题中保留 [#{ $number }]。
 
+## The acknowledgement on a chat (Messenger, X): the same promise, no mail to reply to.
+acknowledgement-chat =
+    感谢您的来信。您的工单号是 #{ $number }。
+    我们团队的成员将亲自回复您，预计在 { $when } 之前答复。
 
 ## Under the acknowledgement: the link to the customer's status page ($link).
 status-link = 在此查看您的请求进展或补充内容：{ $link }

@@ -754,6 +754,7 @@ fn acknowledge(
         recipient,
         &app.config.support_name,
         Some(&link),
+        super::social::network_of(&ticket.channel).is_some(),
     );
     replies::enqueue(
         conn,

@@ -144,11 +144,13 @@ pub fn acknowledgement(
     to: &Recipient,
     signer: &str,
     status_link: Option<&str>,
+    chat: bool,
 ) -> Letter {
     let when = format_when(texts, eta, to.offset);
     let number = number.to_string();
+    // On a chat there is no mail to reply to: the same promise without that paragraph.
     let mut body = texts.get(
-        "acknowledgement",
+        if chat { "acknowledgement-chat" } else { "acknowledgement" },
         &[("number", number.as_str()), ("when", when.as_str())],
     );
     if let Some(link) = status_link {
@@ -199,6 +201,18 @@ mod tests {
     }
 
     #[test]
+    fn a_chat_acknowledgement_promises_the_same_without_mail_to_reply_to() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 24, 14, 0, 0).unwrap();
+        for code in crate::i18n::languages() {
+            let mail = acknowledgement(&t(code), 7, at, &Recipient::default(), "Team", None, false);
+            let chat = acknowledgement(&t(code), 7, at, &Recipient::default(), "Team", None, true);
+            assert!(mail.text.contains("[#7]"), "{code}: {}", mail.text);
+            assert!(!chat.text.contains("[#7]"), "{code}: {}", chat.text);
+            assert!(chat.text.contains("#7"), "{code}: the number is promised on a chat too");
+        }
+    }
+
+    #[test]
     fn times_are_given_in_the_customers_zone_with_the_zone_named() {
         let at = Utc.with_ymd_and_hms(2026, 11, 24, 20, 0, 0).unwrap();
         let tokyo = FixedOffset::east_opt(9 * 3600);
@@ -226,7 +240,7 @@ mod tests {
             offset: None,
         };
         for code in crate::i18n::languages() {
-            let l = acknowledgement(&t(code), 1042, at, &ana, "Acme Support", None);
+            let l = acknowledgement(&t(code), 1042, at, &ana, "Acme Support", None, false);
             assert_eq!(l.language, code);
             assert!(l.text.contains("#1042"), "{code}: {}", l.text);
             assert!(l.text.contains("14:00"), "{code}: {}", l.text);
@@ -238,10 +252,10 @@ mod tests {
             );
             assert!(l.text.contains("Acme Support"), "{code}: {}", l.text);
         }
-        let de = acknowledgement(&t("de"), 1, at, &Recipient::default(), "Team", None);
+        let de = acknowledgement(&t("de"), 1, at, &Recipient::default(), "Team", None, false);
         assert!(de.text.starts_with("Guten Tag,\n"), "{}", de.text);
         assert!(de.text.contains("Ticketnummer"));
-        let xx = acknowledgement(&t("xx"), 1, at, &ana, "Team", None);
+        let xx = acknowledgement(&t("xx"), 1, at, &ana, "Team", None, false);
         assert_eq!(xx.language, "en");
         assert!(xx.text.starts_with("Hello Ana,"), "{}", xx.text);
         assert!(automated_disclosure(&t("es"), 1).contains("humano"));

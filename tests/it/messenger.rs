@@ -145,6 +145,10 @@ async fn messenger_messages_become_tickets_and_replies_reach_the_send_api_once()
     let json: serde_json::Value = serde_json::from_slice(body).unwrap();
     assert_eq!(json["recipient"]["id"], "psid-7");
     assert!(t.sent_mail().iter().all(|m| !m.to.contains("messenger.invalid")), "nothing to a Messenger user goes out as mail");
+    // The acknowledgement came by Messenger too, without a mail to reply to.
+    let texts: Vec<String> = accepted.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect();
+    assert!(texts.iter().any(|b| b.contains(&format!("Your ticket number is #{number}"))), "{texts:?}");
+    assert!(texts.iter().all(|b| !b.contains("reply to this email")), "{texts:?}");
 
     // After 24 hours without a word from the user, a reply is refused with the reason.
     {
