@@ -34,31 +34,51 @@ pub async fn messenger_verify(app: web::Data<App>, q: web::Query<Handshake>) -> 
 }
 
 pub async fn messenger_receive(app: web::Data<App>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let Some(secret) = app.config.messenger_app_secret.clone() else {
-        return HttpResponse::NotFound().body("Messenger is not set up (TANDEM_MESSENGER_APP_SECRET)");
+    let secret = app.config.messenger_app_secret.clone();
+    signed_delivery(app, &req, body, Delivery {
+        network: "Messenger",
+        secret,
+        setting: "TANDEM_MESSENGER_APP_SECRET",
+        header: "X-Hub-Signature-256",
+        check: messenger::signature_ok,
+        store: |app, body| messenger::receive(app, body).map(|r| (r.stored, r.duplicates, r.skipped)),
+    })
+    .await
+}
+
+/// How one network signs and stores its deliveries.
+struct Delivery {
+    network: &'static str,
+    secret: Option<String>,
+    setting: &'static str,
+    header: &'static str,
+    check: fn(&str, &[u8], &str) -> bool,
+    /// Stores a checked delivery: (stored, duplicates, skipped).
+    store: fn(&App, &[u8]) -> Result<(usize, usize, usize), AppError>,
+}
+
+/// A webhook delivery: refused unsigned (401) or forged (403), else stored; 503 when it
+/// could not be stored (the network delivers again).
+async fn signed_delivery(app: web::Data<App>, req: &HttpRequest, body: web::Bytes, d: Delivery) -> HttpResponse {
+    let Some(secret) = d.secret else {
+        return HttpResponse::NotFound().body(format!("{} is not set up ({})", d.network, d.setting));
     };
-    let Some(signature) = req
-        .headers()
-        .get("X-Hub-Signature-256")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-    else {
-        tracing::warn!("messenger delivery without a signature refused");
-        return HttpResponse::Unauthorized().body("X-Hub-Signature-256 missing");
+    let Some(signature) = req.headers().get(d.header).and_then(|v| v.to_str().ok()) else {
+        tracing::warn!(network = d.network, "delivery without a signature refused");
+        return HttpResponse::Unauthorized().body(format!("{} missing", d.header));
     };
-    if !messenger::signature_ok(&secret, &body, &signature) {
-        tracing::warn!("messenger delivery with a wrong signature refused");
+    if !(d.check)(&secret, &body, signature) {
+        tracing::warn!(network = d.network, "delivery with a wrong signature refused");
         return HttpResponse::Forbidden().body("signature does not match");
     }
-    let app = app.clone();
-    match web::block(move || messenger::receive(&app, &body)).await {
-        Ok(Ok(r)) => HttpResponse::Ok().json(serde_json::json!({
-            "stored": r.stored, "duplicates": r.duplicates, "skipped": r.skipped
+    let store = d.store;
+    match web::block(move || store(&app, &body)).await {
+        Ok(Ok((stored, duplicates, skipped))) => HttpResponse::Ok().json(serde_json::json!({
+            "stored": stored, "duplicates": duplicates, "skipped": skipped
         })),
         Ok(Err(AppError::Invalid(m))) => HttpResponse::build(StatusCode::BAD_REQUEST).body(m),
-        // Not stored: Messenger delivers again.
         Ok(Err(e)) => {
-            tracing::warn!(error = %e, "messenger delivery not stored; the sender retries");
+            tracing::warn!(network = d.network, error = %e, "delivery not stored; the sender retries");
             HttpResponse::ServiceUnavailable().body("not stored; try again")
         }
         Err(_) => HttpResponse::ServiceUnavailable().body("busy; try again"),
@@ -80,32 +100,14 @@ pub async fn x_crc(app: web::Data<App>, q: web::Query<Crc>) -> HttpResponse {
 }
 
 pub async fn x_receive(app: web::Data<App>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let Some(secret) = app.config.x_consumer_secret.clone() else {
-        return HttpResponse::NotFound().body("X is not set up (TANDEM_X_CONSUMER_SECRET)");
-    };
-    let Some(signature) = req
-        .headers()
-        .get("X-Twitter-Webhooks-Signature")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-    else {
-        tracing::warn!("X delivery without a signature refused");
-        return HttpResponse::Unauthorized().body("X-Twitter-Webhooks-Signature missing");
-    };
-    if !x::signature_ok(&secret, &body, &signature) {
-        tracing::warn!("X delivery with a wrong signature refused");
-        return HttpResponse::Forbidden().body("signature does not match");
-    }
-    let app = app.clone();
-    match web::block(move || x::receive(&app, &body)).await {
-        Ok(Ok((stored, duplicates, skipped))) => HttpResponse::Ok().json(serde_json::json!({
-            "stored": stored, "duplicates": duplicates, "skipped": skipped
-        })),
-        Ok(Err(AppError::Invalid(m))) => HttpResponse::build(StatusCode::BAD_REQUEST).body(m),
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "X delivery not stored; the sender retries");
-            HttpResponse::ServiceUnavailable().body("not stored; try again")
-        }
-        Err(_) => HttpResponse::ServiceUnavailable().body("busy; try again"),
-    }
+    let secret = app.config.x_consumer_secret.clone();
+    signed_delivery(app, &req, body, Delivery {
+        network: "X",
+        secret,
+        setting: "TANDEM_X_CONSUMER_SECRET",
+        header: "X-Twitter-Webhooks-Signature",
+        check: x::signature_ok,
+        store: x::receive,
+    })
+    .await
 }
