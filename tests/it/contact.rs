@@ -174,6 +174,11 @@ async fn bots_are_thanked_and_ignored_floods_are_held_and_text_is_never_lost() {
     let bad = send_form(&svc, &mut b, &[("email", "not an address"), ("message", "my words stay")]).await;
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("my words stay"));
+    // Larger than a form may be: 413, nothing stored.
+    let huge = "x".repeat(20 * 1024 * 1024);
+    let big = send_form(&svc, &mut b, &[("email", "big@example.com"), ("message", &huge)]).await;
+    assert_eq!(big.status, 413);
+    assert!(tickets_json(&t).is_empty());
     // Five an hour from one address, then a clear refusal with the text kept.
     for i in 0..5 {
         let ok = send_form(&svc, &mut b, &[("email", "kim@example.com"), ("subject", &format!("Q{i}")), ("message", &format!("Question number {i} about my invoice"))]).await;

@@ -105,6 +105,11 @@ async fn messenger_messages_become_tickets_and_replies_reach_the_send_api_once()
     assert_eq!(test::call_service(&svc, post(body.clone(), Some(signed("other body")))).await.status(), 403);
     assert!(tickets_json(&t).is_empty());
 
+    // Signed but malformed: a clear 400, nothing stored.
+    let junk = "{\"object\": \"page\", \"entry\": [".to_string();
+    assert_eq!(test::call_service(&svc, post(junk.clone(), Some(signed(&junk)))).await.status(), 400);
+    assert!(tickets_json(&t).is_empty());
+
     // Signed: one ticket; the same event again changes nothing.
     for _ in 0..2 {
         let resp = test::call_service(&svc, post(body.clone(), Some(signed(&body)))).await;
