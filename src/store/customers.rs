@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 
 use super::models::CustomerRow;
+use super::reused::Reused;
 use super::schema::{customer_identities, customers, tickets};
 use super::{DbConn, StoreError, new_id, now};
 
@@ -22,7 +23,10 @@ pub fn get(conn: &mut DbConn, id: &str) -> Result<CustomerRow, StoreError> {
 }
 
 /// The customer an address belongs to: their own, or one linked to them.
-pub fn find_by_address(conn: &mut DbConn, address: &str) -> Result<Option<CustomerRow>, StoreError> {
+pub fn find_by_address(
+    conn: &mut DbConn,
+    address: &str,
+) -> Result<Option<CustomerRow>, StoreError> {
     if let Some(found) = find_by_email(conn, address)? {
         return Ok(Some(found));
     }
@@ -49,13 +53,19 @@ pub fn identities(conn: &mut DbConn, customer_id: &str) -> Result<Vec<String>, S
 /// Merges customer `from` into `into`: their tickets and linked addresses move, their own
 /// address becomes one of `into`'s, a VIP mark is kept, and `from` is gone. Returns the
 /// tickets moved.
-pub fn merge(conn: &mut DbConn, from: &CustomerRow, into: &CustomerRow) -> Result<usize, StoreError> {
+pub fn merge(
+    conn: &mut DbConn,
+    from: &CustomerRow,
+    into: &CustomerRow,
+) -> Result<usize, StoreError> {
     let moved = diesel::update(tickets::table.filter(tickets::customer_id.eq(&from.id)))
         .set(tickets::customer_id.eq(&into.id))
         .execute(conn)?;
-    diesel::update(customer_identities::table.filter(customer_identities::customer_id.eq(&from.id)))
-        .set(customer_identities::customer_id.eq(&into.id))
-        .execute(conn)?;
+    diesel::update(
+        customer_identities::table.filter(customer_identities::customer_id.eq(&from.id)),
+    )
+    .set(customer_identities::customer_id.eq(&into.id))
+    .execute(conn)?;
     diesel::insert_into(customer_identities::table)
         .values((
             customer_identities::address.eq(&from.email),
@@ -72,7 +82,11 @@ pub fn merge(conn: &mut DbConn, from: &CustomerRow, into: &CustomerRow) -> Resul
 
 /// Unlinks `address` from its customer and makes it a customer of its own again, with
 /// the tickets `tickets` (ids). Returns the new customer.
-pub fn split(conn: &mut DbConn, address: &str, tickets_of_address: &[String]) -> Result<CustomerRow, StoreError> {
+pub fn split(
+    conn: &mut DbConn,
+    address: &str,
+    tickets_of_address: &[String],
+) -> Result<CustomerRow, StoreError> {
     diesel::delete(customer_identities::table.find(address)).execute(conn)?;
     let row = CustomerRow {
         id: new_id(),
@@ -82,7 +96,9 @@ pub fn split(conn: &mut DbConn, address: &str, tickets_of_address: &[String]) ->
         vip: false,
         created_at: now(),
     };
-    diesel::insert_into(customers::table).values(&row).execute(conn)?;
+    diesel::insert_into(customers::table)
+        .values(&row)
+        .execute(conn)?;
     diesel::update(tickets::table.filter(tickets::id.eq_any(tickets_of_address)))
         .set(tickets::customer_id.eq(&row.id))
         .execute(conn)?;
@@ -91,7 +107,10 @@ pub fn split(conn: &mut DbConn, address: &str, tickets_of_address: &[String]) ->
 
 /// Forgets every address linked to a customer (an erasure).
 pub fn forget_identities(conn: &mut DbConn, customer_id: &str) -> Result<usize, StoreError> {
-    Ok(diesel::delete(customer_identities::table.filter(customer_identities::customer_id.eq(customer_id))).execute(conn)?)
+    Ok(diesel::delete(
+        customer_identities::table.filter(customer_identities::customer_id.eq(customer_id)),
+    )
+    .execute(conn)?)
 }
 
 /// Returns the customer with this address (their own or a linked one), creating it on
@@ -119,15 +138,12 @@ pub fn find_or_create(
 }
 
 pub fn set_language(conn: &mut DbConn, id: &str, language: &str) -> Result<(), StoreError> {
-    diesel::update(customers::table.find(id))
-        .set(customers::language.eq(language))
+    Reused(diesel::update(customers::table.find(id)).set(customers::language.eq(language)))
         .execute(conn)?;
     Ok(())
 }
 
 pub fn set_vip(conn: &mut DbConn, id: &str, vip: bool) -> Result<(), StoreError> {
-    diesel::update(customers::table.find(id))
-        .set(customers::vip.eq(vip))
-        .execute(conn)?;
+    Reused(diesel::update(customers::table.find(id)).set(customers::vip.eq(vip))).execute(conn)?;
     Ok(())
 }

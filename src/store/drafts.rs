@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::models::DraftRow;
+use super::reused::Reused;
 use super::schema::drafts;
 use super::{DbConn, StoreError};
 
@@ -60,13 +61,14 @@ pub fn decide(
     by: Option<&str>,
     at: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    let changed = diesel::update(drafts::table.find(id).filter(drafts::status.eq("pending")))
-        .set((
+    let changed = Reused(
+        diesel::update(drafts::table.find(id).filter(drafts::status.eq("pending"))).set((
             drafts::status.eq(status),
             drafts::decided_by.eq(by),
             drafts::decided_at.eq(at),
-        ))
-        .execute(conn)?;
+        )),
+    )
+    .execute(conn)?;
     if changed == 0 {
         return Err(StoreError::Conflict("the draft was already handled".into()));
     }
@@ -106,13 +108,12 @@ pub fn reopen_for_undone_send(
     else {
         return Ok(None);
     };
-    diesel::update(drafts::table.find(&id))
-        .set((
-            drafts::status.eq("pending"),
-            drafts::decided_by.eq(None::<String>),
-            drafts::decided_at.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)?;
+    Reused(diesel::update(drafts::table.find(&id)).set((
+        drafts::status.eq("pending"),
+        drafts::decided_by.eq(None::<String>),
+        drafts::decided_at.eq(None::<NaiveDateTime>),
+    )))
+    .execute(conn)?;
     Ok(Some(id))
 }
 

@@ -19,6 +19,7 @@ pub mod participants;
 pub mod privacy;
 pub mod queue;
 pub mod raw_mail;
+pub mod reused;
 pub mod saved_replies;
 pub mod schema;
 pub mod search;

@@ -8,6 +8,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::models::OutboxRow;
+use super::reused::Reused;
 use super::schema::outbox;
 use super::{DbConn, StoreError};
 
@@ -58,17 +59,19 @@ pub fn claim_next(
         let Some(row) = candidate else {
             return Ok(None);
         };
-        let claimed = diesel::update(
-            outbox::table
-                .find(&row.id)
-                .filter(outbox::status.eq(&row.status))
-                .filter(outbox::attempts.eq(row.attempts)),
+        let claimed = Reused(
+            diesel::update(
+                outbox::table
+                    .find(&row.id)
+                    .filter(outbox::status.eq(&row.status))
+                    .filter(outbox::attempts.eq(row.attempts)),
+            )
+            .set((
+                outbox::status.eq(SENDING),
+                outbox::locked_until.eq(at + lease),
+                outbox::attempts.eq(row.attempts + 1),
+            )),
         )
-        .set((
-            outbox::status.eq(SENDING),
-            outbox::locked_until.eq(at + lease),
-            outbox::attempts.eq(row.attempts + 1),
-        ))
         .execute(conn)?;
         if claimed == 1 {
             let mut row = row;
@@ -112,13 +115,12 @@ fn claim_next_skip_locked(
         let Some(mut row) = candidate else {
             return Ok(None);
         };
-        diesel::update(outbox::table.find(&row.id))
-            .set((
-                outbox::status.eq(SENDING),
-                outbox::locked_until.eq(at + lease),
-                outbox::attempts.eq(row.attempts + 1),
-            ))
-            .execute(pg)?;
+        Reused(diesel::update(outbox::table.find(&row.id)).set((
+            outbox::status.eq(SENDING),
+            outbox::locked_until.eq(at + lease),
+            outbox::attempts.eq(row.attempts + 1),
+        )))
+        .execute(pg)?;
         row.status = SENDING.into();
         row.attempts += 1;
         Ok(Some(row))
@@ -126,14 +128,15 @@ fn claim_next_skip_locked(
 }
 
 pub fn mark_sent(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
-    diesel::update(outbox::table.find(id).filter(outbox::status.eq(SENDING)))
-        .set((
+    Reused(
+        diesel::update(outbox::table.find(id).filter(outbox::status.eq(SENDING))).set((
             outbox::status.eq(SENT),
             outbox::sent_at.eq(at),
             outbox::locked_until.eq(None::<NaiveDateTime>),
             outbox::last_error.eq(None::<String>),
-        ))
-        .execute(conn)?;
+        )),
+    )
+    .execute(conn)?;
     Ok(())
 }
 
@@ -145,16 +148,16 @@ pub fn mark_attempt_failed(
     retry_at: Option<NaiveDateTime>,
 ) -> Result<(), StoreError> {
     let status = if retry_at.is_some() { PENDING } else { FAILED };
-    let mut q = diesel::update(outbox::table.find(id).filter(outbox::status.eq(SENDING)))
-        .set((
+    let mut q = Reused(
+        diesel::update(outbox::table.find(id).filter(outbox::status.eq(SENDING))).set((
             outbox::status.eq(status),
             outbox::last_error.eq(error),
             outbox::locked_until.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)?;
+        )),
+    )
+    .execute(conn)?;
     if let Some(at) = retry_at {
-        q = diesel::update(outbox::table.find(id))
-            .set(outbox::next_attempt_at.eq(at))
+        q = Reused(diesel::update(outbox::table.find(id)).set(outbox::next_attempt_at.eq(at)))
             .execute(conn)?;
     }
     let _ = q;
@@ -224,17 +227,19 @@ pub fn cancel_unreleased(
     id: &str,
     at: NaiveDateTime,
 ) -> Result<bool, StoreError> {
-    let n = diesel::update(
-        outbox::table
-            .find(id)
-            .filter(outbox::status.eq(PENDING))
-            .filter(outbox::attempts.eq(0))
-            .filter(outbox::next_attempt_at.gt(at)),
+    let n = Reused(
+        diesel::update(
+            outbox::table
+                .find(id)
+                .filter(outbox::status.eq(PENDING))
+                .filter(outbox::attempts.eq(0))
+                .filter(outbox::next_attempt_at.gt(at)),
+        )
+        .set((
+            outbox::status.eq(CANCELLED),
+            outbox::last_error.eq(Some("undone")),
+        )),
     )
-    .set((
-        outbox::status.eq(CANCELLED),
-        outbox::last_error.eq(Some("undone")),
-    ))
     .execute(conn)?;
     Ok(n == 1)
 }
@@ -267,8 +272,10 @@ pub fn unreleased_for_ticket(
 /// Blanks a sent row's message: account mail carries a one-time link that must not
 /// outlive its delivery in the database.
 pub fn forget_payload(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
-    diesel::update(outbox::table.find(id).filter(outbox::status.eq(SENT)))
-        .set(outbox::payload.eq(Vec::<u8>::new()))
-        .execute(conn)?;
+    Reused(
+        diesel::update(outbox::table.find(id).filter(outbox::status.eq(SENT)))
+            .set(outbox::payload.eq(Vec::<u8>::new())),
+    )
+    .execute(conn)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::models::RawMailRow;
+use super::reused::Reused;
 use super::schema::raw_mail;
 use super::{DbConn, StoreError, new_id, now};
 
@@ -60,12 +61,14 @@ pub fn store(
     if inserted == 1 {
         return Ok(Stored::New(row));
     }
-    diesel::update(
-        raw_mail::table
-            .filter(raw_mail::dedup_key.eq(dedup_key))
-            .filter(raw_mail::status.ne(PROCESSED)),
+    Reused(
+        diesel::update(
+            raw_mail::table
+                .filter(raw_mail::dedup_key.eq(dedup_key))
+                .filter(raw_mail::status.ne(PROCESSED)),
+        )
+        .set(raw_mail::attempts.eq(raw_mail::attempts + 1)),
     )
-    .set(raw_mail::attempts.eq(raw_mail::attempts + 1))
     .execute(conn)?;
     get_by_key(conn, dedup_key)?
         .map(Stored::Seen)
@@ -131,8 +134,7 @@ pub fn get(conn: &mut DbConn, id: &str) -> Result<RawMailRow, StoreError> {
 /// wait here until the first commits; SQLite's `BEGIN IMMEDIATE` already serialises
 /// writers) and returns its current status and ticket.
 pub fn lock_status(conn: &mut DbConn, id: &str) -> Result<(String, Option<String>), StoreError> {
-    diesel::update(raw_mail::table.find(id))
-        .set(raw_mail::attempts.eq(raw_mail::attempts))
+    Reused(diesel::update(raw_mail::table.find(id)).set(raw_mail::attempts.eq(raw_mail::attempts)))
         .execute(conn)?;
     Ok(raw_mail::table
         .find(id)
@@ -154,25 +156,26 @@ pub fn others_with_message_id(
 }
 
 pub fn mark_processed(conn: &mut DbConn, id: &str, ticket_id: &str) -> Result<(), StoreError> {
-    diesel::update(raw_mail::table.find(id))
-        .set((
-            raw_mail::status.eq(PROCESSED),
-            raw_mail::ticket_id.eq(ticket_id),
-            raw_mail::processed_at.eq(now()),
-            raw_mail::error.eq(None::<String>),
-        ))
-        .execute(conn)?;
+    Reused(diesel::update(raw_mail::table.find(id)).set((
+        raw_mail::status.eq(PROCESSED),
+        raw_mail::ticket_id.eq(ticket_id),
+        raw_mail::processed_at.eq(now()),
+        raw_mail::error.eq(None::<String>),
+    )))
+    .execute(conn)?;
     Ok(())
 }
 
 /// Leaves a just-stored message to a server's backlog worker.
 pub fn mark_queued(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
-    diesel::update(
-        raw_mail::table
-            .find(id)
-            .filter(raw_mail::status.eq(RECEIVED)),
+    Reused(
+        diesel::update(
+            raw_mail::table
+                .find(id)
+                .filter(raw_mail::status.eq(RECEIVED)),
+        )
+        .set(raw_mail::status.eq(QUEUED)),
     )
-    .set(raw_mail::status.eq(QUEUED))
     .execute(conn)?;
     Ok(())
 }
@@ -187,16 +190,18 @@ pub fn mark_failed(conn: &mut DbConn, id: &str, error: &str) -> Result<(), Store
 }
 
 fn mark_done(conn: &mut DbConn, id: &str, status: &str, error: &str) -> Result<(), StoreError> {
-    diesel::update(
-        raw_mail::table
-            .find(id)
-            .filter(raw_mail::status.ne(PROCESSED)),
+    Reused(
+        diesel::update(
+            raw_mail::table
+                .find(id)
+                .filter(raw_mail::status.ne(PROCESSED)),
+        )
+        .set((
+            raw_mail::status.eq(status),
+            raw_mail::error.eq(error.replace('\0', "")),
+            raw_mail::processed_at.eq(now()),
+        )),
     )
-    .set((
-        raw_mail::status.eq(status),
-        raw_mail::error.eq(error.replace('\0', "")),
-        raw_mail::processed_at.eq(now()),
-    ))
     .execute(conn)?;
     Ok(())
 }

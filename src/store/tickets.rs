@@ -4,15 +4,18 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::models::{CustomerRow, TicketRow};
+use super::reused::Reused;
 use super::schema::{counters, customers, messages, tickets};
 use super::{DbConn, StoreError, now};
 
 /// Allocates the next ticket number. The UPDATE takes the row lock first, so concurrent
 /// processes on PostgreSQL (and the single SQLite writer) never hand out the same number.
 pub fn next_number(conn: &mut DbConn) -> Result<i64, StoreError> {
-    diesel::update(counters::table.find("ticket_number"))
-        .set(counters::value.eq(counters::value + 1))
-        .execute(conn)?;
+    Reused(
+        diesel::update(counters::table.find("ticket_number"))
+            .set(counters::value.eq(counters::value + 1)),
+    )
+    .execute(conn)?;
     Ok(counters::table
         .find("ticket_number")
         .select(counters::value)
@@ -112,22 +115,24 @@ pub fn update(
     }
     next.version = ticket.version + 1;
     next.updated_at = now();
-    let changed = diesel::update(
-        tickets::table
-            .find(&ticket.id)
-            .filter(tickets::version.eq(ticket.version)),
+    let changed = Reused(
+        diesel::update(
+            tickets::table
+                .find(&ticket.id)
+                .filter(tickets::version.eq(ticket.version)),
+        )
+        .set((
+            tickets::status.eq(&next.status),
+            tickets::language.eq(&next.language),
+            tickets::intent.eq(&next.intent),
+            tickets::assignee_id.eq(&next.assignee_id),
+            tickets::waiting_since.eq(next.waiting_since),
+            tickets::first_response_at.eq(next.first_response_at),
+            tickets::resolved_at.eq(next.resolved_at),
+            tickets::version.eq(next.version),
+            tickets::updated_at.eq(next.updated_at),
+        )),
     )
-    .set((
-        tickets::status.eq(&next.status),
-        tickets::language.eq(&next.language),
-        tickets::intent.eq(&next.intent),
-        tickets::assignee_id.eq(&next.assignee_id),
-        tickets::waiting_since.eq(next.waiting_since),
-        tickets::first_response_at.eq(next.first_response_at),
-        tickets::resolved_at.eq(next.resolved_at),
-        tickets::version.eq(next.version),
-        tickets::updated_at.eq(next.updated_at),
-    ))
     .execute(conn)?;
     if changed == 0 {
         return Err(StoreError::Conflict(format!(
@@ -240,8 +245,7 @@ pub fn backdate(conn: &mut DbConn, ticket_id: &str, minutes: i64) -> Result<(), 
 
 /// Marks that the customer asked for a person on this ticket (never cleared).
 pub fn set_human_requested(conn: &mut DbConn, ticket_id: &str) -> Result<(), StoreError> {
-    diesel::update(tickets::table.find(ticket_id))
-        .set(tickets::human_requested.eq(true))
+    Reused(diesel::update(tickets::table.find(ticket_id)).set(tickets::human_requested.eq(true)))
         .execute(conn)?;
     Ok(())
 }
