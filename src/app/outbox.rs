@@ -37,6 +37,26 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds((5_i64 << exp.min(10)).min(3600))
 }
 
+/// Marks a delivered row sent. The mail is out: if the row stayed "sending", its lease
+/// would run out and another worker send it again. So a busy database (a long write
+/// elsewhere, SQLite's 5 s busy timeout on a loaded machine) is waited out, well inside
+/// the lease, before the error is given up on.
+fn record_sent(conn: &mut store::DbConn, id: &str) -> Result<(), StoreError> {
+    let deadline =
+        std::time::Instant::now() + std::time::Duration::from_secs(LEASE_SECONDS as u64 / 2);
+    let mut pause = std::time::Duration::from_millis(50);
+    loop {
+        match store::outbox::mark_sent(conn, id, now()) {
+            Err(e) if e.is_temporary() && std::time::Instant::now() < deadline => {
+                tracing::warn!(outbox = %id, error = %e, "marking a sent message sent: database busy; trying again");
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_secs(2));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Delivers due messages until none is left or `limit` were tried.
 pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Round, StoreError> {
     let mut round = Round::default();
@@ -65,7 +85,7 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
         let ticket = row.ticket_id.as_deref();
         match result {
             Ok(()) => {
-                store::outbox::mark_sent(&mut conn, &row.id, now())?;
+                record_sent(&mut conn, &row.id)?;
                 if super::accounts::carries_link(&row.kind) {
                     store::outbox::forget_payload(&mut conn, &row.id)?;
                 }
@@ -80,7 +100,11 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
                 store::events::record(
                     &mut conn,
                     ticket,
-                    if row.channel == super::webhooks::CHANNEL { "webhook_sent" } else { "mail_sent" },
+                    if row.channel == super::webhooks::CHANNEL {
+                        "webhook_sent"
+                    } else {
+                        "mail_sent"
+                    },
                     &Actor::SYSTEM,
                     json!({"kind": row.kind, "attempts": row.attempts}),
                 )?;
@@ -96,7 +120,11 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
                     store::events::record(
                         &mut conn,
                         ticket,
-                        if row.channel == super::webhooks::CHANNEL { "webhook_failed" } else { "mail_failed" },
+                        if row.channel == super::webhooks::CHANNEL {
+                            "webhook_failed"
+                        } else {
+                            "mail_failed"
+                        },
                         &Actor::SYSTEM,
                         json!({"kind": row.kind, "error": e.to_string()}),
                     )?;
