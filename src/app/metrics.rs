@@ -449,6 +449,11 @@ fn fetch(conn: &mut DbConn, period: Period, group: u8, raw: &mut Raw) -> Result<
     Ok(())
 }
 
+/// Folds the dashboard's pending daily-sum deltas (PostgreSQL; see `store::metrics`).
+pub fn fold_rollup(app: &App) -> Result<usize, AppError> {
+    Ok(store::metrics::fold_rollup(&mut *app.conn()?)?)
+}
+
 /// Computes the dashboard for a period, the queries one after the other on one
 /// connection ([`overview`], what the page calls, spreads them over connections).
 pub fn dashboard(app: &App, period: Period) -> Result<Dashboard, AppError> {
@@ -639,18 +644,22 @@ pub fn overview(app: &App, period: Period) -> Result<(Dashboard, Calibration), A
         // Two of SQLite's (at most four) pooled connections: the queries are CPU-bound
         // scans of the facts tables, and WAL lets two readers run on two cores; more
         // would take the connections writers need.
+        // The durations (group 0) read the most rows; the calibration goes to the other
+        // side.
+        let settings = &settings;
         let (raw, c) = std::thread::scope(|scope| {
-            let other = scope.spawn(move || -> Result<Raw, AppError> {
+            let other = scope.spawn(move || -> Result<(Raw, Calibration), AppError> {
                 let mut c = app.conn()?;
                 let mut raw = Raw::default();
                 fetch(&mut c, period, 1, &mut raw)?;
                 fetch(&mut c, period, 2, &mut raw)?;
-                Ok(raw)
+                let calibration = calibration_in(&mut c, settings, period)?;
+                Ok((raw, calibration))
             });
             let mut raw = Raw::default();
             fetch(&mut conn, period, 0, &mut raw)?;
-            let c = calibration_in(&mut conn, &settings, period)?;
-            raw.absorb(other.join().expect("metrics query thread")?);
+            let (rest, c) = other.join().expect("metrics query thread")?;
+            raw.absorb(rest);
             Ok::<_, AppError>((raw, c))
         })?;
         return Ok((

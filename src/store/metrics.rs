@@ -9,10 +9,16 @@
 //! `ticket_facts` and `draft_facts` (migration `2026-12-01-100000_ticket_facts`, which
 //! holds the expressions), so a period costs one narrow range scan per query.
 //!
+//! Those facts are summed per UTC day in `facts_rollup` (migration
+//! `2026-12-01-800000_facts_rollup`): the whole days of a period are read from the sums and
+//! only the partial first and last day are grouped from the facts, so a week of 100,000
+//! tickets is not sorted on every view. The app adds the rows up; it never sees which way
+//! a row came.
+//!
 //! The time arithmetic differs between SQLite and PostgreSQL, so the SQL is written once
 //! with a [`Dialect`] filling in the few backend-specific expressions.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
@@ -78,6 +84,190 @@ where
     })
 }
 
+/// The whole UTC days inside `[from, to)` (`first..end`, end excluded), read from the daily
+/// sums, and the partial ranges at either end, grouped from the facts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaySplit {
+    pub days: Option<(NaiveDate, NaiveDate)>,
+    pub edges: Vec<(NaiveDateTime, NaiveDateTime)>,
+}
+
+pub fn split_days(from: NaiveDateTime, to: NaiveDateTime) -> DaySplit {
+    let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN);
+    let first = if from == midnight(from.date()) {
+        from.date()
+    } else {
+        from.date() + chrono::Duration::days(1)
+    };
+    let end = to.date();
+    if first >= end {
+        return DaySplit {
+            days: None,
+            edges: if from < to {
+                vec![(from, to)]
+            } else {
+                Vec::new()
+            },
+        };
+    }
+    let mut edges = Vec::new();
+    if from < midnight(first) {
+        edges.push((from, midnight(first)));
+    }
+    if midnight(end) < to {
+        edges.push((midnight(end), to));
+    }
+    DaySplit {
+        days: Some((first, end)),
+        edges,
+    }
+}
+
+/// The daily sums, with PostgreSQL's not yet folded deltas (`store::metrics::fold_rollup`).
+fn rollup_source(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Sqlite => "facts_rollup",
+        Dialect::Postgres => {
+            "(SELECT * FROM facts_rollup UNION ALL SELECT * FROM facts_rollup_deltas) r"
+        }
+    }
+}
+
+/// One row of the daily sums ('' stands for a missing value).
+#[derive(Debug, Clone, QueryableByName)]
+struct RollupRow {
+    #[diesel(sql_type = Text)]
+    intent: String,
+    #[diesel(sql_type = Text)]
+    language: String,
+    #[diesel(sql_type = Text)]
+    channel: String,
+    #[diesel(sql_type = Text)]
+    agent: String,
+    #[diesel(sql_type = Text)]
+    k1: String,
+    #[diesel(sql_type = Text)]
+    k2: String,
+    #[diesel(sql_type = Text)]
+    k3: String,
+    #[diesel(sql_type = BigInt)]
+    v: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = BigInt)]
+    n2: i64,
+    #[diesel(sql_type = BigInt)]
+    n3: i64,
+}
+
+fn some(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+impl RollupRow {
+    fn dims(&self) -> Dims {
+        Dims {
+            intent: some(self.intent.clone()),
+            language: some(self.language.clone()),
+            channel: some(self.channel.clone()),
+            agent: some(self.agent.clone()),
+        }
+    }
+}
+
+/// The daily sums of one kind over whole days (see the migration for the kinds), a row per
+/// day and key: the caller adds them up (grouping them here would sort them again).
+fn rollup(
+    conn: &mut DbConn,
+    kind: &str,
+    days: (NaiveDate, NaiveDate),
+) -> Result<Vec<RollupRow>, StoreError> {
+    rollup_columns(
+        conn,
+        kind,
+        days,
+        "intent, language, channel, agent, k1, k2, k3, v, n, n2, n3",
+    )
+}
+
+/// [`rollup`] reading only `columns` (the kinds with many rows: every column read costs).
+fn rollup_columns<T>(
+    conn: &mut DbConn,
+    kind: &str,
+    days: (NaiveDate, NaiveDate),
+    columns: &str,
+) -> Result<Vec<T>, StoreError>
+where
+    T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
+{
+    let d = Dialect::of(conn);
+    let sql = format!(
+        "SELECT {columns} FROM {src} WHERE kind = '{kind}' AND day >= '{a}' AND day < '{b}' \
+         AND (n <> 0 OR n2 <> 0 OR n3 <> 0)",
+        src = rollup_source(d),
+        a = days.0.format("%Y-%m-%d"),
+        b = days.1.format("%Y-%m-%d"),
+    );
+    load(conn, &sql)
+}
+
+/// A row of the daily duration sums ('f', 'r').
+#[derive(Debug, QueryableByName)]
+struct DurationSum {
+    #[diesel(sql_type = Text)]
+    intent: String,
+    #[diesel(sql_type = Text)]
+    language: String,
+    #[diesel(sql_type = Text)]
+    channel: String,
+    #[diesel(sql_type = Text)]
+    agent: String,
+    #[diesel(sql_type = Text)]
+    k1: String,
+    #[diesel(sql_type = BigInt)]
+    v: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// A row of the daily score sums ('s').
+#[derive(Debug, QueryableByName)]
+struct ScoreSum {
+    #[diesel(sql_type = Text)]
+    intent: String,
+    #[diesel(sql_type = Text)]
+    language: String,
+    #[diesel(sql_type = Text)]
+    k1: String,
+    #[diesel(sql_type = Text)]
+    k2: String,
+    #[diesel(sql_type = Text)]
+    k3: String,
+    #[diesel(sql_type = BigInt)]
+    v: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Minutes as the dashboard keeps them: exact under three hours, then to five minutes,
+/// from two days on to the hour (what the page shows of a longer time), so a week's
+/// durations sum into few rows. The live and the summed figures use the same buckets.
+pub fn minutes_bucket(m: i64) -> i64 {
+    match m {
+        m if m < 180 => m,
+        m if m < 2880 => m - m % 5,
+        m => m - m % 60,
+    }
+}
+
+/// [`minutes_bucket`] in SQL (the same expression is in the rollup triggers).
+fn minutes_bucket_sql(col: &str) -> String {
+    format!(
+        "CASE WHEN {col} < 180 THEN {col} WHEN {col} < 2880 THEN {col} - {col} % 5 \
+         ELSE {col} - {col} % 60 END"
+    )
+}
+
 /// The reviewed draft statuses: a person decided the draft.
 pub const REVIEWED: &[&str] = &[
     "approved",
@@ -107,6 +297,34 @@ pub struct BucketCount {
 
 /// Tickets created (key `tickets`) and triage decisions (key = the decision) per bucket.
 pub fn series(
+    conn: &mut DbConn,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    hourly: bool,
+) -> Result<Vec<BucketCount>, StoreError> {
+    let split = split_days(from, to);
+    let Some(days) = split.days.filter(|_| !hourly) else {
+        return series_live(conn, from, to, hourly);
+    };
+    let mut rows = Vec::new();
+    for (a, b) in &split.edges {
+        rows.extend(series_live(conn, *a, *b, false)?);
+    }
+    let sql = format!(
+        "SELECT day AS bucket, CASE WHEN kind = 't' THEN 'tickets' ELSE k1 END AS key, \
+           CAST(SUM(n) AS BIGINT) AS n \
+         FROM {src} WHERE kind IN ('t', 'x') AND day >= '{a}' AND day < '{b}' \
+         GROUP BY day, kind, k1",
+        src = rollup_source(Dialect::of(conn)),
+        a = days.0.format("%Y-%m-%d"),
+        b = days.1.format("%Y-%m-%d"),
+    );
+    rows.extend(load::<BucketCount>(conn, &sql)?);
+    Ok(rows)
+}
+
+/// Tickets created (key `tickets`) and triage decisions (key = the decision) per bucket.
+fn series_live(
     conn: &mut DbConn,
     from: NaiveDateTime,
     to: NaiveDateTime,
@@ -154,6 +372,26 @@ pub fn tickets_in(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<DimCount>, StoreError> {
+    let split = split_days(from, to);
+    let mut rows = Vec::new();
+    for (a, b) in &split.edges {
+        rows.extend(tickets_in_live(conn, *a, *b)?);
+    }
+    if let Some(days) = split.days {
+        rows.extend(rollup(conn, "t", days)?.into_iter().map(|r| DimCount {
+            dims: r.dims(),
+            n: r.n,
+        }));
+    }
+    Ok(rows)
+}
+
+/// Tickets created in the period by intent, language, channel and assignee.
+fn tickets_in_live(
+    conn: &mut DbConn,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<DimCount>, StoreError> {
     let sql = format!(
         "SELECT t.intent AS intent, t.language AS language, t.channel AS channel, \
          t.assignee_id AS agent, COUNT(*) AS n FROM ticket_facts t WHERE {} \
@@ -180,6 +418,30 @@ pub struct DecisionCount {
 /// Triage decisions (drafts) made in the period, with the primary escalation reason and
 /// the draft's outcome; `agent` is who decided the draft.
 pub fn decisions(
+    conn: &mut DbConn,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<DecisionCount>, StoreError> {
+    let split = split_days(from, to);
+    let mut rows = Vec::new();
+    for (a, b) in &split.edges {
+        rows.extend(decisions_live(conn, *a, *b)?);
+    }
+    if let Some(days) = split.days {
+        rows.extend(rollup(conn, "x", days)?.into_iter().map(|r| DecisionCount {
+            dims: r.dims(),
+            decision: r.k1,
+            reason: r.k2,
+            status: r.k3,
+            n: r.n,
+        }));
+    }
+    Ok(rows)
+}
+
+/// Triage decisions (drafts) made in the period, with the primary escalation reason and
+/// the draft's outcome; `agent` is who decided the draft.
+fn decisions_live(
     conn: &mut DbConn,
     from: NaiveDateTime,
     to: NaiveDateTime,
@@ -253,8 +515,46 @@ pub struct DurationCount {
 
 /// Minutes from creation to first response (`span` 0) and to resolution (`span` 1) of
 /// tickets created in the period, by dimensions and whether the ticket was answered
-/// automatically. One scan of the period's tickets serves both.
+/// automatically.
 pub fn durations(
+    conn: &mut DbConn,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<DurationCount>, StoreError> {
+    let split = split_days(from, to);
+    let mut rows = Vec::new();
+    for (a, b) in &split.edges {
+        rows.extend(durations_live(conn, *a, *b)?);
+    }
+    if let Some(days) = split.days {
+        for (kind, span) in [("f", 0), ("r", 1)] {
+            let sums: Vec<DurationSum> = rollup_columns(
+                conn,
+                kind,
+                days,
+                "intent, language, channel, agent, k1, v, n",
+            )?;
+            rows.extend(sums.into_iter().map(|r| DurationCount {
+                automated: if r.k1 == "1" { 1 } else { 0 },
+                dims: Dims {
+                    intent: some(r.intent),
+                    language: some(r.language),
+                    channel: some(r.channel),
+                    agent: some(r.agent),
+                },
+                span,
+                minutes: r.v,
+                n: r.n,
+            }));
+        }
+    }
+    Ok(rows)
+}
+
+/// Minutes from creation to first response (`span` 0) and to resolution (`span` 1) of
+/// tickets created in the period, by dimensions and whether the ticket was answered
+/// automatically. One scan of the period's tickets serves both.
+fn durations_live(
     conn: &mut DbConn,
     from: NaiveDateTime,
     to: NaiveDateTime,
@@ -262,18 +562,20 @@ pub fn durations(
     let sql = format!(
         "SELECT t.intent AS intent, t.language AS language, t.channel AS channel, \
            t.assignee_id AS agent, CAST(0 AS BIGINT) AS span, \
-           CAST(t.automated AS BIGINT) AS automated, t.first_response_min AS minutes, \
+           CAST(t.automated AS BIGINT) AS automated, {first} AS minutes, \
            COUNT(*) AS n \
          FROM ticket_facts t WHERE {range} AND t.first_response_min IS NOT NULL \
          GROUP BY 1, 2, 3, 4, 5, 6, 7 \
          UNION ALL \
          SELECT t.intent AS intent, t.language AS language, t.channel AS channel, \
            t.assignee_id AS agent, CAST(1 AS BIGINT) AS span, \
-           CAST(t.automated AS BIGINT) AS automated, t.resolution_min AS minutes, \
+           CAST(t.automated AS BIGINT) AS automated, {resolution} AS minutes, \
            COUNT(*) AS n \
          FROM ticket_facts t WHERE {range} AND t.resolution_min IS NOT NULL \
          GROUP BY 1, 2, 3, 4, 5, 6, 7",
-        range = in_range("t.created_at", from, to)
+        range = in_range("t.created_at", from, to),
+        first = minutes_bucket_sql("t.first_response_min"),
+        resolution = minutes_bucket_sql("t.resolution_min"),
     );
     load(conn, &sql)
 }
@@ -314,10 +616,38 @@ pub struct ReopenRow {
 
 /// Automated answers decided in the period that were sent, how many of them the customer
 /// wrote back to within seven days of the sending, and how many of those write-backs
+/// asked for a person.
+pub fn reopens(
+    conn: &mut DbConn,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<ReopenRow>, StoreError> {
+    let split = split_days(from, to);
+    let mut rows = Vec::new();
+    for (a, b) in &split.edges {
+        rows.extend(reopens_live(conn, *a, *b)?);
+    }
+    if let Some(days) = split.days {
+        rows.extend(rollup(conn, "o", days)?.into_iter().map(|r| {
+            let mut dims = r.dims();
+            dims.agent = None;
+            ReopenRow {
+                dims,
+                answered: r.n,
+                reopened: r.n2,
+                asked_person: r.n3,
+            }
+        }));
+    }
+    Ok(rows)
+}
+
+/// Automated answers decided in the period that were sent, how many of them the customer
+/// wrote back to within seven days of the sending, and how many of those write-backs
 /// asked for a person. The clock starts when the outbox delivered the answer: the inbound
 /// message that triggered it (stored around the same instant as the draft) is never a
 /// write-back, and neither is anything before the answer left.
-pub fn reopens(
+fn reopens_live(
     conn: &mut DbConn,
     from: NaiveDateTime,
     to: NaiveDateTime,
@@ -403,6 +733,35 @@ pub fn draft_scores(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<DraftScore>, StoreError> {
+    let split = split_days(from, to);
+    let mut rows = Vec::new();
+    for (a, b) in &split.edges {
+        rows.extend(draft_scores_live(conn, *a, *b)?);
+    }
+    if let Some(days) = split.days {
+        let sums: Vec<ScoreSum> =
+            rollup_columns(conn, "s", days, "intent, language, k1, k2, k3, v, n")?;
+        rows.extend(sums.into_iter().map(|r| DraftScore {
+            intent: some(r.intent),
+            language: r.language,
+            decision: r.k1,
+            status: r.k2,
+            blocked: if r.k3 == "1" { 1 } else { 0 },
+            pct: r.v,
+            n: r.n,
+        }));
+    }
+    Ok(rows)
+}
+
+/// Drafts made in the period by intent, language, decision, outcome, whether a hard risk
+/// flag blocks automation, and confidence in whole percent: the input of the calibration
+/// chart and of the what-if replay.
+fn draft_scores_live(
+    conn: &mut DbConn,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<DraftScore>, StoreError> {
     let sql = format!(
         "SELECT d.intent AS intent, d.language AS language, d.decision AS decision, \
          d.status AS status, CAST(d.blocked AS BIGINT) AS blocked, d.pct AS pct, \
@@ -439,4 +798,180 @@ pub fn rebuild_facts(conn: &mut DbConn) -> Result<(), StoreError> {
         )?,
     }
     Ok(())
+}
+
+/// Recomputes the daily sums from the facts, as the migration filled them: the repair if
+/// a sum ever disagreed with its facts, and what tests compare the trigger-kept sums with.
+pub fn rebuild_rollup(conn: &mut DbConn) -> Result<(), StoreError> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConn::Sqlite(c) => c.batch_execute(
+            "DELETE FROM facts_rollup; \
+             INSERT INTO ticket_rollup_change SELECT 1, created_at, intent, language, channel, \
+               assignee_id, first_response_min, resolution_min, automated FROM ticket_facts; \
+             INSERT INTO draft_rollup_change SELECT 1, created_at, intent, language, channel, \
+               agent, decision, reason, status, blocked, pct, answered, reopened, asked_person \
+               FROM draft_facts;",
+        )?,
+        DbConn::Postgres(c) => c.batch_execute(
+            "DELETE FROM facts_rollup; DELETE FROM facts_rollup_deltas; \
+             SELECT ticket_rollup_rows(1, f) FROM ticket_facts f; \
+             SELECT draft_rollup_rows(1, f) FROM draft_facts f;",
+        )?,
+    }
+    Ok(())
+}
+
+/// Folds PostgreSQL's pending deltas into the daily sums (SQLite's triggers keep the sums
+/// themselves); returns how many deltas it folded. One server at a time (an advisory
+/// lock; the others skip), so two folds never update the same sums in opposite orders.
+pub fn fold_rollup(conn: &mut DbConn) -> Result<usize, StoreError> {
+    if !matches!(conn, DbConn::Postgres(_)) {
+        return Ok(0);
+    }
+    super::transaction(conn, |conn| {
+        let DbConn::Postgres(c) = conn else {
+            return Ok(0);
+        };
+        #[derive(QueryableByName)]
+        struct Got {
+            #[diesel(sql_type = diesel::sql_types::Bool)]
+            got: bool,
+        }
+        let lock: Got =
+            diesel::sql_query("SELECT pg_try_advisory_xact_lock(7304152) AS got").get_result(c)?;
+        if !lock.got {
+            return Ok(0);
+        }
+        Ok(diesel::sql_query(
+            "WITH moved AS (DELETE FROM facts_rollup_deltas RETURNING *)
+             INSERT INTO facts_rollup (kind, day, intent, language, channel, agent, k1, k2, k3,
+                 v, n, n2, n3)
+             SELECT kind, day, intent, language, channel, agent, k1, k2, k3, v,
+                 SUM(n), SUM(n2), SUM(n3) FROM moved
+             GROUP BY kind, day, intent, language, channel, agent, k1, k2, k3, v
+             ON CONFLICT (kind, day, intent, language, channel, agent, k1, k2, k3, v)
+             DO UPDATE SET n = facts_rollup.n + EXCLUDED.n, n2 = facts_rollup.n2 + EXCLUDED.n2,
+                 n3 = facts_rollup.n3 + EXCLUDED.n3",
+        )
+        .execute(c)?)
+    })
+}
+
+/// Every non-zero daily sum, one row per key with PostgreSQL's pending deltas added, in
+/// key order: what a repair or a test compares.
+pub fn rollup_sums(
+    conn: &mut DbConn,
+) -> Result<Vec<(String, String, String, i64, i64, i64)>, StoreError> {
+    #[derive(QueryableByName)]
+    struct Sum {
+        #[diesel(sql_type = Text)]
+        kind: String,
+        #[diesel(sql_type = Text)]
+        day: String,
+        #[diesel(sql_type = Text)]
+        key: String,
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+        #[diesel(sql_type = BigInt)]
+        n2: i64,
+        #[diesel(sql_type = BigInt)]
+        n3: i64,
+    }
+    let sql = format!(
+        "SELECT kind, day, intent || '|' || language || '|' || channel || '|' || agent || '|' \
+           || k1 || '|' || k2 || '|' || k3 || '|' || CAST(v AS TEXT) AS key, \
+           CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(n2) AS BIGINT) AS n2, \
+           CAST(SUM(n3) AS BIGINT) AS n3 \
+         FROM {} GROUP BY kind, day, intent, language, channel, agent, k1, k2, k3, v \
+         HAVING SUM(n) <> 0 OR SUM(n2) <> 0 OR SUM(n3) <> 0 \
+         ORDER BY kind, day, key",
+        rollup_source(Dialect::of(conn))
+    );
+    Ok(load::<Sum>(conn, &sql)?
+        .into_iter()
+        .map(|s| (s.kind, s.day, s.key, s.n, s.n2, s.n3))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, d)
+            .unwrap()
+            .and_hms_opt(h, m, 0)
+            .unwrap()
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    #[test]
+    fn durations_keep_what_the_page_shows() {
+        use diesel::Connection;
+        let values = [0, 1, 59, 179, 180, 184, 185, 2879, 2880, 2939, 2940, 10_000];
+        let expected = [0, 1, 59, 179, 180, 180, 185, 2875, 2880, 2880, 2940, 9960];
+        assert_eq!(values.map(minutes_bucket), expected);
+        // The SQL the triggers and the live queries use agrees.
+        let mut conn = DbConn::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap());
+        #[derive(QueryableByName)]
+        struct M {
+            #[diesel(sql_type = BigInt)]
+            m: i64,
+        }
+        for (v, e) in values.iter().zip(expected) {
+            let sql = format!(
+                "SELECT {} AS m",
+                minutes_bucket_sql(&format!("CAST({v} AS BIGINT)"))
+            );
+            let got: Vec<M> = load(&mut conn, &sql).unwrap();
+            assert_eq!(got[0].m, e, "{v}");
+        }
+    }
+
+    #[test]
+    fn a_period_splits_into_whole_days_and_partial_ends() {
+        // The dashboard's default: seven days up to the next whole hour.
+        assert_eq!(
+            split_days(at(3, 15, 0), at(10, 15, 0)),
+            DaySplit {
+                days: Some((day(4), day(10))),
+                edges: vec![(at(3, 15, 0), at(4, 0, 0)), (at(10, 0, 0), at(10, 15, 0))],
+            }
+        );
+        // Midnight to midnight: only whole days.
+        assert_eq!(
+            split_days(at(3, 0, 0), at(10, 0, 0)),
+            DaySplit {
+                days: Some((day(3), day(10))),
+                edges: vec![],
+            }
+        );
+        // Within one day, or across one midnight without a whole day: the facts only.
+        assert_eq!(
+            split_days(at(3, 1, 0), at(3, 23, 0)),
+            DaySplit {
+                days: None,
+                edges: vec![(at(3, 1, 0), at(3, 23, 0))],
+            }
+        );
+        assert_eq!(
+            split_days(at(3, 12, 0), at(4, 12, 0)),
+            DaySplit {
+                days: None,
+                edges: vec![(at(3, 12, 0), at(4, 12, 0))],
+            }
+        );
+        // One whole day and a piece of the next.
+        assert_eq!(
+            split_days(at(3, 0, 0), at(4, 0, 1)),
+            DaySplit {
+                days: Some((day(3), day(4))),
+                edges: vec![(at(4, 0, 0), at(4, 0, 1))],
+            }
+        );
+    }
 }

@@ -10,8 +10,8 @@ pub mod contact;
 pub mod error;
 pub mod failed_mail;
 pub mod health;
-pub mod kb;
 pub mod inbound;
+pub mod kb;
 pub mod metrics;
 pub mod pages;
 pub mod presence;
@@ -228,6 +228,9 @@ pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread
                 if let Err(e) = app::queue::fold_counts(&app) {
                     tracing::warn!(error = %e, "folding ticket counts failed; will try again");
                 }
+                if let Err(e) = app::metrics::fold_rollup(&app) {
+                    tracing::warn!(error = %e, "folding the dashboard's daily sums failed; will try again");
+                }
             }
             match app::ingest_batch::process_backlog(&app, app::ingest_batch::MAX_BATCH) {
                 Ok(n) if n > 0 => continue,
@@ -292,7 +295,11 @@ pub fn spawn_imap_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::J
         if app.config.imap_urls.is_empty() {
             return;
         }
-        let first = app.config.imap_urls.first().and_then(|u| app::imap::MailboxUrl::parse(u).ok());
+        let first = app
+            .config
+            .imap_urls
+            .first()
+            .and_then(|u| app::imap::MailboxUrl::parse(u).ok());
         let mut waited = 0;
         while !stop.load(Ordering::SeqCst) {
             if waited == 0 {

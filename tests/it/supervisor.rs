@@ -1107,10 +1107,28 @@ fn facts(conn: &mut tandem::store::DbConn) -> Facts {
     (tickets, drafts)
 }
 
-/// The facts as the triggers kept them, then as a recomputation gives them.
+/// The facts as the triggers kept them, then as a recomputation gives them. The daily
+/// sums the dashboard reads whole days from must match their facts as well: kept by
+/// triggers, folded (PostgreSQL) or not, and recomputed from the facts.
 fn kept_and_recomputed(conn: &mut tandem::store::DbConn) -> (Facts, Facts) {
+    use tandem::store::metrics::{fold_rollup, rebuild_rollup, rollup_sums};
     let kept = facts(conn);
+    let sums = rollup_sums(conn).unwrap();
+    assert!(!sums.is_empty() || kept.0.is_empty());
+    fold_rollup(conn).unwrap();
+    assert_eq!(rollup_sums(conn).unwrap(), sums, "sums changed by a fold");
+    rebuild_rollup(conn).unwrap();
+    assert_eq!(
+        rollup_sums(conn).unwrap(),
+        sums,
+        "kept sums differ from their facts"
+    );
     tandem::store::metrics::rebuild_facts(conn).unwrap();
+    assert_eq!(
+        rollup_sums(conn).unwrap(),
+        sums,
+        "sums changed by rebuilding the facts"
+    );
     (kept, facts(conn))
 }
 
@@ -1217,6 +1235,59 @@ fn the_facts_follow_every_write_of_their_sources() {
     assert_eq!(d.total.asked_person, 0);
     assert_eq!(d.row("channel", "web").unwrap().tickets_in, 6);
     assert_eq!(d.total.backlog, 9);
+}
+
+/// The figures that are counts add up over any cut of a period: whole days are read
+/// from the daily sums, partial days from the facts, and a cut moves tickets from one way
+/// to the other.
+#[test]
+fn a_period_cut_anywhere_adds_up() {
+    let t = app();
+    seed(&t);
+    let mut conn = t.app.conn().unwrap();
+    let whole = metrics::dashboard_in(&mut conn, 15, period(), now()).unwrap();
+    assert_eq!(whole.total.tickets_in, 100);
+    let counts = |f: &metrics::Figures| {
+        (
+            f.tickets_in,
+            f.decisions,
+            f.auto_sent,
+            f.escalate,
+            f.review,
+            f.reasons.clone(),
+            (f.approved, f.edited, f.taken_over, f.rejected),
+            (f.auto_answers_followed, f.reopened, f.asked_person),
+            (f.first_response_human.count(), f.resolution_human.count()),
+        )
+    };
+    for cut in [
+        Duration::hours(12),
+        Duration::days(1) + Duration::minutes(91),
+        Duration::days(3) + Duration::hours(17),
+        Duration::days(6),
+    ] {
+        let at = t0() + cut;
+        let a = metrics::dashboard_in(&mut conn, 15, Period::new(t0(), at), now()).unwrap();
+        let b = metrics::dashboard_in(&mut conn, 15, Period::new(at, now()), now()).unwrap();
+        let (a, b) = (counts(&a.total), counts(&b.total));
+        let mut reasons = a.5.clone();
+        for (k, v) in &b.5 {
+            *reasons.entry(k.clone()).or_default() += v;
+        }
+        let sum = (
+            a.0 + b.0,
+            a.1 + b.1,
+            a.2 + b.2,
+            a.3 + b.3,
+            a.4 + b.4,
+            reasons,
+            (a.6.0 + b.6.0, a.6.1 + b.6.1, a.6.2 + b.6.2, a.6.3 + b.6.3),
+            (a.7.0 + b.7.0, a.7.1 + b.7.1, a.7.2 + b.7.2),
+            (a.8.0 + b.8.0, a.8.1 + b.8.1),
+        );
+        assert_eq!(sum, counts(&whole.total), "cut at {at}");
+        assert!(a.0 > 0 && b.0 > 0, "both sides of {at} hold tickets");
+    }
 }
 
 #[test]

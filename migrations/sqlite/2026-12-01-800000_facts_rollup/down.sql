@@ -1,0 +1,11 @@
+DROP TRIGGER draft_rollup_update;
+DROP TRIGGER draft_rollup_delete;
+DROP TRIGGER draft_rollup_insert;
+DROP TRIGGER ticket_rollup_update;
+DROP TRIGGER ticket_rollup_delete;
+DROP TRIGGER ticket_rollup_insert;
+DROP TRIGGER draft_rollup_change;
+DROP VIEW draft_rollup_change;
+DROP TRIGGER ticket_rollup_change;
+DROP VIEW ticket_rollup_change;
+DROP TABLE facts_rollup;
