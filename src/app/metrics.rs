@@ -49,17 +49,20 @@ impl Period {
         Period { from, to }
     }
 
-    /// The last `days` days up to `now` (rounded up to the next whole hour).
+    /// The last `days` calendar days (UTC), today included up to `now` rounded up to the
+    /// next whole hour. Whole days, so the chart's first day is a whole day rather than
+    /// the tail of one (and is read from the daily sums).
     pub fn last_days(now: NaiveDateTime, days: i64) -> Period {
-        let to = ceil_hour(now);
+        let today = now.date().and_time(chrono::NaiveTime::MIN);
         Period {
-            from: to - Duration::days(days),
-            to,
+            from: today - Duration::days(days.max(1) - 1),
+            to: ceil_hour(now),
         }
     }
 
     /// From query parameters: `YYYY-MM-DD` (a day; `to` includes that whole day) or
-    /// `YYYY-MM-DDTHH:MM[:SS]`. Missing `to` = now; missing `from` = seven days before `to`.
+    /// `YYYY-MM-DDTHH:MM[:SS]`. Neither = the last seven calendar days ([`Period::last_days`]);
+    /// missing `to` = now; missing `from` = seven days before `to`.
     pub fn parse(
         from: Option<&str>,
         to: Option<&str>,
@@ -67,6 +70,9 @@ impl Period {
     ) -> Result<Period, AppError> {
         let from = from.map(str::trim).filter(|s| !s.is_empty());
         let to = to.map(str::trim).filter(|s| !s.is_empty());
+        if from.is_none() && to.is_none() {
+            return Ok(Period::last_days(now, 7));
+        }
         let to = match to {
             Some(s) => parse_time(s, true)?,
             None => ceil_hour(now),

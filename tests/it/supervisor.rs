@@ -785,10 +785,20 @@ fn periods_parse_from_query_parameters() {
         .unwrap()
         .and_hms_opt(10, 17, 0)
         .unwrap();
+    // The default: the last seven calendar days, today up to the next whole hour.
     let p = Period::parse(None, None, now).unwrap();
     assert_eq!(p.to, now.date().and_hms_opt(11, 0, 0).unwrap());
-    assert_eq!(p.to - p.from, Duration::days(7));
+    assert_eq!(
+        p.from,
+        NaiveDate::from_ymd_opt(2026, 11, 18)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+    );
+    assert_eq!(p.buckets().len(), 7);
     assert!(!p.hourly());
+    let p = Period::parse(None, Some("2026-11-20"), now).unwrap();
+    assert_eq!(p.to - p.from, Duration::days(7));
     let p = Period::parse(Some("2026-11-01"), Some("2026-11-02"), now).unwrap();
     assert_eq!((p.from, p.to), (t0(), t0() + Duration::days(2)));
     assert!(p.hourly());
