@@ -8,4 +8,5 @@ DROP TRIGGER draft_rollup_change;
 DROP VIEW draft_rollup_change;
 DROP TRIGGER ticket_rollup_change;
 DROP VIEW ticket_rollup_change;
+DROP TABLE facts_rollup_deltas;
 DROP TABLE facts_rollup;

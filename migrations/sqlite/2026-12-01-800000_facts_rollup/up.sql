@@ -31,6 +31,23 @@ CREATE TABLE facts_rollup (
     PRIMARY KEY (kind, day, intent, language, channel, agent, k1, k2, k3, v)
 ) WITHOUT ROWID;
 
+-- PostgreSQL's deltas, which SQLite never writes: the two schemas stay the same.
+CREATE TABLE facts_rollup_deltas (
+    kind TEXT NOT NULL,
+    day TEXT NOT NULL,
+    intent TEXT NOT NULL,
+    language TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    k1 TEXT NOT NULL,
+    k2 TEXT NOT NULL,
+    k3 TEXT NOT NULL,
+    v BIGINT NOT NULL,
+    n BIGINT NOT NULL,
+    n2 BIGINT NOT NULL,
+    n3 BIGINT NOT NULL
+);
+
 -- The rows one ticket_facts row adds (sign 1) or takes away (sign -1).
 CREATE VIEW ticket_rollup_change (sign, created_at, intent, language, channel, assignee_id,
     first_response_min, resolution_min, automated) AS
