@@ -151,8 +151,6 @@ struct RollupRow {
     #[diesel(sql_type = Text)]
     k3: String,
     #[diesel(sql_type = BigInt)]
-    v: i64,
-    #[diesel(sql_type = BigInt)]
     n: i64,
     #[diesel(sql_type = BigInt)]
     n2: i64,
@@ -186,7 +184,7 @@ fn rollup(
         conn,
         kind,
         days,
-        "intent, language, channel, agent, k1, k2, k3, v, n, n2, n3",
+        "intent, language, channel, agent, k1, k2, k3, n, n2, n3",
     )
 }
 
