@@ -203,6 +203,24 @@ enum BenchCommand {
         #[arg(long, default_value_t = 50_000)]
         messages: usize,
     },
+    /// Fits the prior calibration of small knowledge bases on simulated ones (see
+    /// `triage::prior`) and prints its weights and precision on each data set.
+    Prior {
+        /// Folder with clinc150_train.jsonl, clinc150_train_oos.jsonl,
+        /// banking77_train.jsonl and xsid_multilingual_train.jsonl.
+        #[arg(long, default_value = "../shared/datasets")]
+        datasets: PathBuf,
+        /// Simulated knowledge bases per data set.
+        #[arg(long, default_value_t = 400)]
+        trials: usize,
+        /// Auto-send threshold (default: the engine's default).
+        #[arg(long)]
+        threshold: Option<f32>,
+        /// A knowledge base (JSONL articles, like samples/kb.jsonl) to score a few
+        /// messages with, under the prior.
+        #[arg(long)]
+        kb: Option<PathBuf>,
+    },
     /// Learning from reviews: starts from a knowledge base with `--seeds` example
     /// questions per intent, replays the rest of `--train` as agents' reviews, and
     /// reports automation and precision on `--test` after each checkpoint.
@@ -687,6 +705,25 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                     &crate::triage::Settings::default(),
                 );
                 println!("{report}");
+            }
+            BenchCommand::Prior {
+                datasets,
+                trials,
+                threshold,
+                kb,
+            } => {
+                let threshold = threshold.unwrap_or(crate::triage::DEFAULT_AUTO_THRESHOLD);
+                let cfg =
+                    crate::triage::classifier::Config::from_env().map_err(AppError::Invalid)?;
+                let articles = match kb {
+                    Some(path) => crate::triage::prior::read_kb(&path)
+                        .map_err(|e| AppError::Invalid(e.to_string()))?,
+                    None => Vec::new(),
+                };
+                let report =
+                    crate::triage::prior::run(&datasets, trials, threshold, &cfg, &articles)
+                        .map_err(|e| AppError::Invalid(e.to_string()))?;
+                print!("{report}");
             }
             BenchCommand::Learning {
                 train,

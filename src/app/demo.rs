@@ -8,6 +8,9 @@ use super::{App, AppError, ingest, kb, users};
 
 const KB: &str = include_str!("../../samples/kb.jsonl");
 
+/// The auto-send threshold the demo sets for its tiny knowledge base.
+const DEMO_AUTO_THRESHOLD: &str = "0.90";
+
 /// The demo sign-in password (printed by `serve --demo`).
 pub const DEMO_PASSWORD: &str = "tandem-demo-2026";
 
@@ -151,6 +154,14 @@ pub fn load(app: &App) -> Result<Option<String>, AppError> {
         }
     }
     kb::import_jsonl(app, KB, "built-in demo knowledge base")?;
+    {
+        // The demo's knowledge base is tiny, so it is scored with the careful prior
+        // calibration, which sends almost nothing by itself at the default threshold;
+        // the demo sets the supervisors' dial (shown on the supervisor page) so that its
+        // plain questions are answered automatically, as a team starting out would.
+        let mut conn = app.conn()?;
+        store::settings::set(&mut conn, "auto_threshold", DEMO_AUTO_THRESHOLD)?;
+    }
     for (email, name, role, languages) in PEOPLE {
         let exists = {
             let mut conn = app.conn()?;

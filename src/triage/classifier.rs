@@ -64,7 +64,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             min_df: 2,
-            group_weight: [1.0, 1.0, 0.7],
+            group_weight: [0.8, 1.0, 0.7],
             oov_in_norm: false,
             epochs: 6,
             target_updates: 100_000,

@@ -331,7 +331,7 @@ pub fn report(scored: &[Scored], threshold: f32) -> EvalReport {
 pub const PRECISION_TARGET: f64 = 0.985;
 
 /// One-sided 95 % normal quantile.
-const Z_95: f64 = 1.645;
+pub const Z_95: f64 = 1.645;
 
 /// A threshold chosen by a confidence bound, with what it gives on the data.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
