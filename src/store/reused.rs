@@ -5,9 +5,12 @@
 //! tables that includes compiling their triggers (the counts and the dashboard's facts):
 //! an eighth of the ingest writer's time in a profile of `bench ingest`.
 
-use diesel::QueryResult;
-use diesel::backend::Backend;
+use diesel::pg::{Pg, PgConnection};
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sqlite::{Sqlite, SqliteConnection};
+use diesel::{QueryResult, RunQueryDsl};
+
+use super::DbConn;
 
 /// A statement built the same way on every call (fixed columns, no `IN` list of binds),
 /// which the connection may therefore keep prepared, keyed by its SQL text. Never wrap a
@@ -15,19 +18,35 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 #[derive(Debug, Clone, Copy)]
 pub struct Reused<Q>(pub Q);
 
-impl<Q, DB> QueryFragment<DB> for Reused<Q>
-where
-    Q: QueryFragment<DB>,
-    DB: Backend,
-{
-    fn walk_ast<'b>(&'b self, pass: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        self.0.walk_ast(pass)
-    }
-
-    fn is_safe_to_cache_prepared(&self, _backend: &DB) -> QueryResult<bool> {
-        Ok(true)
-    }
+/// The statement's text and binds, without ever telling the pass it may not be kept: a
+/// reference to a statement (how both connections hand it to their cache) answers
+/// "may it be kept?" by walking it, and an UPDATE's walk always says no. So the wrapper
+/// renders its statement itself, as diesel's own `MultiConnection` does, through diesel's
+/// (hidden, but public) helper for it.
+macro_rules! keep_prepared_on {
+    ($db:ty, $backend:expr, $builder:ty) => {
+        impl<Q: QueryFragment<$db>> QueryFragment<$db> for Reused<Q> {
+            fn walk_ast<'b>(&'b self, mut pass: AstPass<'_, 'b, $db>) -> QueryResult<()> {
+                use diesel::internal::derives::multiconnection::AstPassHelper;
+                use diesel::query_builder::QueryBuilder;
+                let mut sql = <$builder>::default();
+                self.0.to_sql(&mut sql, &$backend)?;
+                pass.push_sql(&sql.finish());
+                if let Some((collector, lookup)) = pass.bind_collector() {
+                    self.0.collect_binds(collector, lookup, &$backend)?;
+                }
+                if let Some((formatter, backend)) = pass.debug_binds() {
+                    self.0
+                        .walk_ast(AstPass::collect_debug_binds_pass(formatter, backend))?;
+                }
+                Ok(())
+            }
+        }
+    };
 }
+
+keep_prepared_on!(Sqlite, Sqlite, diesel::sqlite::SqliteQueryBuilder);
+keep_prepared_on!(Pg, Pg, diesel::pg::PgQueryBuilder);
 
 impl<Q> QueryId for Reused<Q> {
     // Keyed by the SQL text, not the type: the same type can render differently per
@@ -41,3 +60,104 @@ impl<Q: Query> Query for Reused<Q> {
 }
 
 impl<Q, Conn> diesel::RunQueryDsl<Conn> for Reused<Q> {}
+
+impl<Q> Reused<Q> {
+    /// Runs the statement on the connection underneath. Through the `MultiConnection`
+    /// the statement reaches the cache behind a reference, whose `QueryFragment` asks the
+    /// statement's parts rather than this wrapper whether it may be kept, so it never was:
+    /// every call went to the backend's own connection instead.
+    pub fn execute<C: RunReused<Q>>(self, conn: &mut C) -> QueryResult<usize> {
+        conn.run_reused(self)
+    }
+}
+
+/// A connection a [`Reused`] statement runs on, with the wrapper seen by the cache.
+pub trait RunReused<Q> {
+    fn run_reused(&mut self, statement: Reused<Q>) -> QueryResult<usize>;
+}
+
+impl<Q> RunReused<Q> for DbConn
+where
+    Q: QueryFragment<Sqlite> + QueryFragment<Pg> + QueryId,
+{
+    fn run_reused(&mut self, statement: Reused<Q>) -> QueryResult<usize> {
+        match self {
+            DbConn::Sqlite(c) => RunQueryDsl::execute(statement, c),
+            DbConn::Postgres(c) => RunQueryDsl::execute(statement, c),
+        }
+    }
+}
+
+impl<Q> RunReused<Q> for PgConnection
+where
+    Q: QueryFragment<Pg> + QueryId,
+{
+    fn run_reused(&mut self, statement: Reused<Q>) -> QueryResult<usize> {
+        RunQueryDsl::execute(statement, self)
+    }
+}
+
+impl<Q> RunReused<Q> for SqliteConnection
+where
+    Q: QueryFragment<Sqlite> + QueryId,
+{
+    fn run_reused(&mut self, statement: Reused<Q>) -> QueryResult<usize> {
+        RunQueryDsl::execute(statement, self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use diesel::connection::{Instrumentation, InstrumentationEvent};
+    use diesel::prelude::*;
+
+    use super::*;
+    use crate::store::schema::counters;
+
+    /// The statements a connection put in its cache, by their text.
+    fn cached_on(conn: &mut SqliteConnection) -> Arc<Mutex<Vec<String>>> {
+        let cached = Arc::new(Mutex::new(Vec::new()));
+        let seen = cached.clone();
+        let watch = move |e: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::CacheQuery { sql, .. } = e {
+                seen.lock().unwrap().push(sql.to_string());
+            }
+        };
+        let boxed: Box<dyn Instrumentation> = Box::new(watch);
+        conn.set_instrumentation(boxed);
+        cached
+    }
+
+    #[test]
+    fn an_update_is_kept_prepared_only_when_wrapped() {
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        diesel::sql_query("CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)")
+            .execute(&mut conn)
+            .unwrap();
+        diesel::sql_query("INSERT INTO counters VALUES ('n', 0)")
+            .execute(&mut conn)
+            .unwrap();
+        let cached = cached_on(&mut conn);
+        let bump = || {
+            diesel::update(counters::table.find("n")).set(counters::value.eq(counters::value + 1))
+        };
+        for _ in 0..3 {
+            RunQueryDsl::execute(bump(), &mut conn).unwrap();
+        }
+        assert!(cached.lock().unwrap().is_empty(), "diesel keeps no UPDATE");
+        for _ in 0..3 {
+            assert_eq!(Reused(bump()).execute(&mut conn).unwrap(), 1);
+        }
+        let kept = cached.lock().unwrap().clone();
+        assert_eq!(kept.len(), 1, "prepared once, then reused: {kept:?}");
+        assert!(kept[0].starts_with("UPDATE"), "{kept:?}");
+        let value: i64 = counters::table
+            .find("n")
+            .select(counters::value)
+            .first(&mut conn)
+            .unwrap();
+        assert_eq!(value, 6, "every run bound its own values");
+    }
+}
