@@ -123,6 +123,26 @@ pub fn split_days(from: NaiveDateTime, to: NaiveDateTime) -> DaySplit {
     }
 }
 
+/// The rows of a period: its partial first and last days read live from the facts
+/// (`live`), its whole days from the daily sums (`whole`). The caller adds them up.
+fn over_period<T>(
+    conn: &mut DbConn,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    live: fn(&mut DbConn, NaiveDateTime, NaiveDateTime) -> Result<Vec<T>, StoreError>,
+    whole: impl FnOnce(&mut DbConn, (NaiveDate, NaiveDate)) -> Result<Vec<T>, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let split = split_days(from, to);
+    let mut rows = Vec::new();
+    for (a, b) in split.edges {
+        rows.extend(live(conn, a, b)?);
+    }
+    if let Some(days) = split.days {
+        rows.extend(whole(conn, days)?);
+    }
+    Ok(rows)
+}
+
 /// The daily sums, with PostgreSQL's not yet folded deltas (`store::metrics::fold_rollup`).
 fn rollup_source(d: Dialect) -> &'static str {
     match d {
@@ -370,18 +390,14 @@ pub fn tickets_in(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<DimCount>, StoreError> {
-    let split = split_days(from, to);
-    let mut rows = Vec::new();
-    for (a, b) in &split.edges {
-        rows.extend(tickets_in_live(conn, *a, *b)?);
-    }
-    if let Some(days) = split.days {
+    over_period(conn, from, to, tickets_in_live, |conn, days| {
+        let mut rows = Vec::new();
         rows.extend(rollup(conn, "t", days)?.into_iter().map(|r| DimCount {
             dims: r.dims(),
             n: r.n,
         }));
-    }
-    Ok(rows)
+        Ok(rows)
+    })
 }
 
 /// Tickets created in the period by intent, language, channel and assignee.
@@ -420,12 +436,8 @@ pub fn decisions(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<DecisionCount>, StoreError> {
-    let split = split_days(from, to);
-    let mut rows = Vec::new();
-    for (a, b) in &split.edges {
-        rows.extend(decisions_live(conn, *a, *b)?);
-    }
-    if let Some(days) = split.days {
+    over_period(conn, from, to, decisions_live, |conn, days| {
+        let mut rows = Vec::new();
         rows.extend(rollup(conn, "x", days)?.into_iter().map(|r| DecisionCount {
             dims: r.dims(),
             decision: r.k1,
@@ -433,8 +445,8 @@ pub fn decisions(
             status: r.k3,
             n: r.n,
         }));
-    }
-    Ok(rows)
+        Ok(rows)
+    })
 }
 
 /// Triage decisions (drafts) made in the period, with the primary escalation reason and
@@ -519,12 +531,8 @@ pub fn durations(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<DurationCount>, StoreError> {
-    let split = split_days(from, to);
-    let mut rows = Vec::new();
-    for (a, b) in &split.edges {
-        rows.extend(durations_live(conn, *a, *b)?);
-    }
-    if let Some(days) = split.days {
+    over_period(conn, from, to, durations_live, |conn, days| {
+        let mut rows = Vec::new();
         for (kind, span) in [("f", 0), ("r", 1)] {
             let sums: Vec<DurationSum> = rollup_columns(
                 conn,
@@ -545,8 +553,8 @@ pub fn durations(
                 n: r.n,
             }));
         }
-    }
-    Ok(rows)
+        Ok(rows)
+    })
 }
 
 /// Minutes from creation to first response (`span` 0) and to resolution (`span` 1) of
@@ -620,12 +628,8 @@ pub fn reopens(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<ReopenRow>, StoreError> {
-    let split = split_days(from, to);
-    let mut rows = Vec::new();
-    for (a, b) in &split.edges {
-        rows.extend(reopens_live(conn, *a, *b)?);
-    }
-    if let Some(days) = split.days {
+    over_period(conn, from, to, reopens_live, |conn, days| {
+        let mut rows = Vec::new();
         rows.extend(rollup(conn, "o", days)?.into_iter().map(|r| {
             let mut dims = r.dims();
             dims.agent = None;
@@ -636,8 +640,8 @@ pub fn reopens(
                 asked_person: r.n3,
             }
         }));
-    }
-    Ok(rows)
+        Ok(rows)
+    })
 }
 
 /// Automated answers decided in the period that were sent, how many of them the customer
@@ -731,12 +735,8 @@ pub fn draft_scores(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<DraftScore>, StoreError> {
-    let split = split_days(from, to);
-    let mut rows = Vec::new();
-    for (a, b) in &split.edges {
-        rows.extend(draft_scores_live(conn, *a, *b)?);
-    }
-    if let Some(days) = split.days {
+    over_period(conn, from, to, draft_scores_live, |conn, days| {
+        let mut rows = Vec::new();
         let sums: Vec<ScoreSum> =
             rollup_columns(conn, "s", days, "intent, language, k1, k2, k3, v, n")?;
         rows.extend(sums.into_iter().map(|r| DraftScore {
@@ -748,8 +748,8 @@ pub fn draft_scores(
             pct: r.v,
             n: r.n,
         }));
-    }
-    Ok(rows)
+        Ok(rows)
+    })
 }
 
 /// Drafts made in the period by intent, language, decision, outcome, whether a hard risk
