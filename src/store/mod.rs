@@ -158,8 +158,12 @@ impl ManageConnection for Manager {
                     SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers run beside the writer; busy_timeout makes a second
                 // process (an MTA pipe beside `serve`) wait instead of failing at once.
+                // Savepoint journals in memory: the group commit opens one per message,
+                // and on disk each page a message first touched was copied to a temp
+                // file (a fifth of the ingest writer's time).
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA temp_store = MEMORY; \
                      PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
                      PRAGMA mmap_size = 268435456; \
                      PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;",
