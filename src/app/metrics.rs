@@ -177,6 +177,11 @@ impl Hist {
     pub fn add(&mut self, value: i64, n: i64) {
         *self.0.entry(value).or_default() += n;
     }
+    pub fn merge(&mut self, other: &Hist) {
+        for (&value, &n) in &other.0 {
+            self.add(value, n);
+        }
+    }
     pub fn count(&self) -> i64 {
         self.0.values().sum()
     }
@@ -568,16 +573,24 @@ fn build(raw: Raw, minutes_per_ticket: i64, period: Period, now: NaiveDateTime) 
             }
         }
     }
+    // The sums come a row per day and key: merged by key first, each key's histogram is
+    // then added to the total and to its four breakdown rows once.
+    let mut durations: HashMap<(Dims, i64, bool), Hist> = HashMap::new();
     for r in raw.durations {
-        let automated = r.automated == 1;
-        fold.apply(&r.dims, |f| {
-            let h = match (r.span, automated) {
+        let h = durations.entry((r.dims, r.span, r.automated)).or_default();
+        for (minutes, n) in r.values {
+            h.add(minutes, n);
+        }
+    }
+    for ((dims, span, automated), hist) in &durations {
+        fold.apply(dims, |f| {
+            let h = match (span, automated) {
                 (0, true) => &mut f.first_response_auto,
                 (0, false) => &mut f.first_response_human,
                 (_, true) => &mut f.resolution_auto,
                 (_, false) => &mut f.resolution_human,
             };
-            h.add(r.minutes, r.n)
+            h.merge(hist)
         });
     }
     for r in raw.backlog {
@@ -783,10 +796,12 @@ fn calibrate(rows: &[q::DraftScore], settings: &Settings) -> Calibration {
             continue;
         }
         let correct = r.status == "approved";
-        let b = &mut bands[(r.pct / 10).clamp(0, 9) as usize];
-        b.reviewed += r.n;
-        if correct {
-            b.correct += r.n;
+        for &(pct, n) in &r.scores {
+            let b = &mut bands[(pct / 10).clamp(0, 9) as usize];
+            b.reviewed += n;
+            if correct {
+                b.correct += n;
+            }
         }
         let Some(intent) = &r.intent else { continue };
         let threshold = settings.auto_threshold_for(intent);
@@ -797,11 +812,13 @@ fn calibrate(rows: &[q::DraftScore], settings: &Settings) -> Calibration {
             above: 0,
             correct_above: 0,
         });
-        e.reviewed += r.n;
-        if at_or_above(r.pct, threshold) {
-            e.above += r.n;
-            if correct {
-                e.correct_above += r.n;
+        for &(pct, n) in &r.scores {
+            e.reviewed += n;
+            if at_or_above(pct, threshold) {
+                e.above += n;
+                if correct {
+                    e.correct_above += n;
+                }
             }
         }
     }
@@ -1019,42 +1036,44 @@ pub fn pct(r: f64) -> String {
 /// Whether `settings` would auto-send a draft: the same rules as the engine's policy
 /// (hard risk flags, disabled intents and languages, never-automated intents, the
 /// intent's threshold).
-fn would_auto(r: &q::DraftScore, s: &Settings) -> bool {
+fn would_auto(r: &q::DraftScore, pct: i64, s: &Settings) -> bool {
     let Some(intent) = &r.intent else {
         return false;
     };
-    r.blocked == 0
+    !r.blocked
         && intent != crate::triage::OOS_INTENT
         && !s.disabled_intents.iter().any(|d| d == intent)
         && !s.disabled_languages.contains(&r.language)
         && !s.is_never_auto(intent)
-        && at_or_above(r.pct, s.auto_threshold_for(intent))
+        && at_or_above(pct, s.auto_threshold_for(intent))
 }
 
-fn would_escalate(r: &q::DraftScore, s: &Settings) -> bool {
+fn would_escalate(r: &q::DraftScore, pct: i64, s: &Settings) -> bool {
     let Some(intent) = &r.intent else {
         return true;
     };
-    r.blocked == 1
+    r.blocked
         || s.disabled_intents.iter().any(|d| d == intent)
         || s.disabled_languages.contains(&r.language)
-        || !at_or_above(r.pct, s.review_threshold)
+        || !at_or_above(pct, s.review_threshold)
 }
 
 fn replay(rows: &[q::DraftScore], s: &Settings) -> WhatIf {
     let mut w = WhatIf::default();
     for r in rows {
-        w.drafts += r.n;
-        if would_auto(r, s) {
-            w.would_auto += r.n;
-            if q::REVIEWED.contains(&r.status.as_str()) {
-                w.reviewed_would_auto += r.n;
-                if r.status != "approved" {
-                    w.corrected += r.n;
+        for &(pct, n) in &r.scores {
+            w.drafts += n;
+            if would_auto(r, pct, s) {
+                w.would_auto += n;
+                if q::REVIEWED.contains(&r.status.as_str()) {
+                    w.reviewed_would_auto += n;
+                    if r.status != "approved" {
+                        w.corrected += n;
+                    }
                 }
+            } else if would_escalate(r, pct, s) {
+                w.would_escalate += n;
             }
-        } else if would_escalate(r, s) {
-            w.would_escalate += r.n;
         }
     }
     w
@@ -1520,7 +1539,9 @@ pub fn bench_dashboard_over(
     } else {
         0
     };
-    if tickets > 0 {
+    // A running server folds PostgreSQL's daily-sum deltas every second; the seeding
+    // (or an earlier run stopped before a fold) may have left them all unfolded.
+    if fold_rollup(app)? > 0 || tickets > 0 {
         store::seed::analyze(&mut *app.conn()?)?;
     }
     let seed_seconds = started.elapsed().as_secs_f64();

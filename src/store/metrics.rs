@@ -200,27 +200,10 @@ fn rollup(
     kind: &str,
     days: (NaiveDate, NaiveDate),
 ) -> Result<Vec<RollupRow>, StoreError> {
-    rollup_columns(
-        conn,
-        kind,
-        days,
-        "intent, language, channel, agent, k1, k2, k3, n, n2, n3",
-    )
-}
-
-/// [`rollup`] reading only `columns` (the kinds with many rows: every column read costs).
-fn rollup_columns<T>(
-    conn: &mut DbConn,
-    kind: &str,
-    days: (NaiveDate, NaiveDate),
-    columns: &str,
-) -> Result<Vec<T>, StoreError>
-where
-    T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
-{
     let d = Dialect::of(conn);
     let sql = format!(
-        "SELECT {columns} FROM {src} WHERE kind = '{kind}' AND day >= '{a}' AND day < '{b}' \
+        "SELECT intent, language, channel, agent, k1, k2, k3, n, n2, n3 FROM {src} \
+         WHERE kind = '{kind}' AND day >= '{a}' AND day < '{b}' \
          AND (n <> 0 OR n2 <> 0 OR n3 <> 0)",
         src = rollup_source(d),
         a = days.0.format("%Y-%m-%d"),
@@ -229,9 +212,12 @@ where
     load(conn, &sql)
 }
 
-/// A row of the daily duration sums ('f', 'r').
+/// The daily sums of a histogram kind ('f', 'r', 's') for one key: its values and counts
+/// packed into `pairs` ("value:count,…") by the database, so that a week of sums arrives
+/// as a few hundred rows instead of a row per value (decoding each row cost more than
+/// reading it).
 #[derive(Debug, QueryableByName)]
-struct DurationSum {
+struct HistogramSums {
     #[diesel(sql_type = Text)]
     intent: String,
     #[diesel(sql_type = Text)]
@@ -242,29 +228,79 @@ struct DurationSum {
     agent: String,
     #[diesel(sql_type = Text)]
     k1: String,
-    #[diesel(sql_type = BigInt)]
-    v: i64,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-/// A row of the daily score sums ('s').
-#[derive(Debug, QueryableByName)]
-struct ScoreSum {
-    #[diesel(sql_type = Text)]
-    intent: String,
-    #[diesel(sql_type = Text)]
-    language: String,
-    #[diesel(sql_type = Text)]
-    k1: String,
     #[diesel(sql_type = Text)]
     k2: String,
     #[diesel(sql_type = Text)]
     k3: String,
-    #[diesel(sql_type = BigInt)]
-    v: i64,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
+    #[diesel(sql_type = Text)]
+    pairs: String,
+}
+
+impl HistogramSums {
+    fn dims(&self) -> Dims {
+        Dims {
+            intent: some(self.intent.clone()),
+            language: some(self.language.clone()),
+            channel: some(self.channel.clone()),
+            agent: some(self.agent.clone()),
+        }
+    }
+
+    /// The (value, count) pairs; a value may come more than once (several days, or
+    /// PostgreSQL's deltas): the counts add up.
+    fn values(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+        unpack_pairs(&self.pairs)
+    }
+}
+
+/// Parses "value:count,value:count".
+fn unpack_pairs(packed: &str) -> Result<Vec<(i64, i64)>, StoreError> {
+    packed
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.split_once(':')
+                .and_then(|(v, n)| Some((v.parse().ok()?, n.parse().ok()?)))
+                .ok_or_else(|| {
+                    StoreError::Query(diesel::result::Error::DeserializationError(
+                        format!("daily sums: {p:?} is not value:count").into(),
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// The histogram sums of one kind over whole days, a row per day and key with its values
+/// packed. Grouping by day first follows the primary key, so neither store sorts; on
+/// PostgreSQL the deltas not yet folded come as rows of their own.
+fn rollup_histograms(
+    conn: &mut DbConn,
+    kind: &str,
+    days: (NaiveDate, NaiveDate),
+) -> Result<Vec<HistogramSums>, StoreError> {
+    let d = Dialect::of(conn);
+    let pack = match d {
+        Dialect::Sqlite => "group_concat(CAST(v AS TEXT) || ':' || CAST(n AS TEXT), ',')",
+        Dialect::Postgres => "string_agg(CAST(v AS TEXT) || ':' || CAST(n AS TEXT), ',')",
+    };
+    let from = |table: &str| {
+        format!(
+            "SELECT intent, language, channel, agent, k1, k2, k3, {pack} AS pairs \
+             FROM {table} WHERE kind = '{kind}' AND day >= '{a}' AND day < '{b}' AND n <> 0 \
+             GROUP BY day, intent, language, channel, agent, k1, k2, k3",
+            a = days.0.format("%Y-%m-%d"),
+            b = days.1.format("%Y-%m-%d"),
+        )
+    };
+    let sql = match d {
+        Dialect::Sqlite => from("facts_rollup"),
+        Dialect::Postgres => format!(
+            "{} UNION ALL {}",
+            from("facts_rollup"),
+            from("facts_rollup_deltas")
+        ),
+    };
+    load(conn, &sql)
 }
 
 /// Minutes as the dashboard keeps them: exact under three hours, then to five minutes,
@@ -508,19 +544,29 @@ pub fn review_events(
     load(conn, &sql)
 }
 
-#[derive(Debug, Clone, QueryableByName)]
+#[derive(Debug, Clone)]
 pub struct DurationCount {
-    #[diesel(embed)]
     pub dims: Dims,
     /// 0 = first response, 1 = resolution.
-    #[diesel(sql_type = BigInt)]
     pub span: i64,
+    pub automated: bool,
+    /// (minutes, tickets), minutes as [`minutes_bucket`] keeps them; a value may repeat.
+    pub values: Vec<(i64, i64)>,
+}
+
+/// A row of [`durations_live`].
+#[derive(Debug, QueryableByName)]
+struct DurationLive {
+    #[diesel(embed)]
+    dims: Dims,
     #[diesel(sql_type = BigInt)]
-    pub automated: i64,
+    span: i64,
     #[diesel(sql_type = BigInt)]
-    pub minutes: i64,
+    automated: i64,
     #[diesel(sql_type = BigInt)]
-    pub n: i64,
+    minutes: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
 }
 
 /// Minutes from creation to first response (`span` 0) and to resolution (`span` 1) of
@@ -534,24 +580,14 @@ pub fn durations(
     over_period(conn, from, to, durations_live, |conn, days| {
         let mut rows = Vec::new();
         for (kind, span) in [("f", 0), ("r", 1)] {
-            let sums: Vec<DurationSum> = rollup_columns(
-                conn,
-                kind,
-                days,
-                "intent, language, channel, agent, k1, v, n",
-            )?;
-            rows.extend(sums.into_iter().map(|r| DurationCount {
-                automated: if r.k1 == "1" { 1 } else { 0 },
-                dims: Dims {
-                    intent: some(r.intent),
-                    language: some(r.language),
-                    channel: some(r.channel),
-                    agent: some(r.agent),
-                },
-                span,
-                minutes: r.v,
-                n: r.n,
-            }));
+            for sums in rollup_histograms(conn, kind, days)? {
+                rows.push(DurationCount {
+                    automated: sums.k1 == "1",
+                    dims: sums.dims(),
+                    span,
+                    values: sums.values()?,
+                });
+            }
         }
         Ok(rows)
     })
@@ -583,7 +619,16 @@ fn durations_live(
         first = minutes_bucket_sql("t.first_response_min"),
         resolution = minutes_bucket_sql("t.resolution_min"),
     );
-    load(conn, &sql)
+    let rows: Vec<DurationLive> = load(conn, &sql)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DurationCount {
+            dims: r.dims,
+            span: r.span,
+            automated: r.automated == 1,
+            values: vec![(r.minutes, r.n)],
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -709,22 +754,35 @@ pub fn handling_times(
     load(conn, &sql)
 }
 
-#[derive(Debug, Clone, QueryableByName)]
+#[derive(Debug, Clone)]
 pub struct DraftScore {
-    #[diesel(sql_type = Nullable<Text>)]
     pub intent: Option<String>,
-    #[diesel(sql_type = Text)]
     pub language: String,
-    #[diesel(sql_type = Text)]
     pub decision: String,
-    #[diesel(sql_type = Text)]
     pub status: String,
+    /// A hard risk flag blocks automation.
+    pub blocked: bool,
+    /// (confidence in whole percent, drafts); a value may repeat.
+    pub scores: Vec<(i64, i64)>,
+}
+
+/// A row of [`draft_scores_live`].
+#[derive(Debug, QueryableByName)]
+struct DraftScoreLive {
+    #[diesel(sql_type = Nullable<Text>)]
+    intent: Option<String>,
+    #[diesel(sql_type = Text)]
+    language: String,
+    #[diesel(sql_type = Text)]
+    decision: String,
+    #[diesel(sql_type = Text)]
+    status: String,
     #[diesel(sql_type = BigInt)]
-    pub blocked: i64,
+    blocked: i64,
     #[diesel(sql_type = BigInt)]
-    pub pct: i64,
+    pct: i64,
     #[diesel(sql_type = BigInt)]
-    pub n: i64,
+    n: i64,
 }
 
 /// Drafts made in the period by intent, language, decision, outcome, whether a hard risk
@@ -736,19 +794,19 @@ pub fn draft_scores(
     to: NaiveDateTime,
 ) -> Result<Vec<DraftScore>, StoreError> {
     over_period(conn, from, to, draft_scores_live, |conn, days| {
-        let mut rows = Vec::new();
-        let sums: Vec<ScoreSum> =
-            rollup_columns(conn, "s", days, "intent, language, k1, k2, k3, v, n")?;
-        rows.extend(sums.into_iter().map(|r| DraftScore {
-            intent: some(r.intent),
-            language: r.language,
-            decision: r.k1,
-            status: r.k2,
-            blocked: if r.k3 == "1" { 1 } else { 0 },
-            pct: r.v,
-            n: r.n,
-        }));
-        Ok(rows)
+        rollup_histograms(conn, "s", days)?
+            .into_iter()
+            .map(|r| {
+                Ok(DraftScore {
+                    scores: r.values()?,
+                    intent: some(r.intent),
+                    language: r.language,
+                    decision: r.k1,
+                    status: r.k2,
+                    blocked: r.k3 == "1",
+                })
+            })
+            .collect()
     })
 }
 
@@ -767,7 +825,18 @@ fn draft_scores_live(
          GROUP BY 1, 2, 3, 4, 5, 6",
         in_range("d.created_at", from, to)
     );
-    load(conn, &sql)
+    let rows: Vec<DraftScoreLive> = load(conn, &sql)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DraftScore {
+            intent: r.intent,
+            language: r.language,
+            decision: r.decision,
+            status: r.status,
+            blocked: r.blocked == 1,
+            scores: vec![(r.pct, r.n)],
+        })
+        .collect())
 }
 
 /// Display names of users, for the agent breakdown.
@@ -928,6 +997,17 @@ mod tests {
             let got: Vec<M> = load(&mut conn, &sql).unwrap();
             assert_eq!(got[0].m, e, "{v}");
         }
+    }
+
+    #[test]
+    fn packed_sums_unpack_to_every_pair_and_refuse_garbage() {
+        assert_eq!(
+            unpack_pairs("5:2,180:1,5:-1").unwrap(),
+            vec![(5, 2), (180, 1), (5, -1)]
+        );
+        assert_eq!(unpack_pairs("").unwrap(), Vec::<(i64, i64)>::new());
+        assert!(unpack_pairs("5:2,x:1").is_err());
+        assert!(unpack_pairs("5").is_err());
     }
 
     #[test]
