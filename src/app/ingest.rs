@@ -6,6 +6,8 @@
 //! leaves nothing half-written and a retry (the MTA's, or the same HTTP request again)
 //! picks up where it stopped without creating anything twice.
 
+use std::sync::Arc;
+
 use chrono::{Duration, Utc};
 use serde_json::json;
 
@@ -72,7 +74,12 @@ pub const API_KEY_PREFIX: &str = "api:";
 
 /// Ingests a message Tandem composed for another channel (`prefix` names it), kept once
 /// per `key` (the form's one-time value, or an API client's idempotency key).
-pub fn ingest_composed(app: &App, raw: &[u8], prefix: &str, key: &str) -> Result<Outcome, AppError> {
+pub fn ingest_composed(
+    app: &App,
+    raw: &[u8],
+    prefix: &str,
+    key: &str,
+) -> Result<Outcome, AppError> {
     let mut identity = parse::identity(raw);
     identity.dedup_key = format!(
         "{prefix}{}",
@@ -196,7 +203,7 @@ fn process_stored(app: &App, row: &RawMailRow, raw: &[u8]) -> Result<Outcome, Ap
     loop {
         attempt += 1;
         let result = store::transaction(&mut conn, |c| {
-            process_locked(app, c, row, &mail, llm.as_ref(), raw)
+            process_locked(app, c, row, &mail, llm.as_ref(), raw, None)
         });
         match result {
             Err(AppError::Store(StoreError::Conflict(_))) if attempt < 5 => continue,
@@ -208,6 +215,28 @@ fn process_stored(app: &App, row: &RawMailRow, raw: &[u8]) -> Result<Outcome, Ap
     }
 }
 
+/// A message parsed, and its words read by the triage engine, before the writer takes it
+/// ([`read`]): the part of the work that needs no database, done on the request's thread.
+pub struct Reading {
+    pub mail: InboundMail,
+    engine: Arc<crate::triage::Engine>,
+    analysis: crate::triage::Analysis,
+}
+
+/// Parses `raw` and has the engine in use read it, when both can be done without the
+/// store (an engine is loaded and the message parses); otherwise the writer does it all.
+pub fn read(app: &App, raw: &[u8]) -> Option<Reading> {
+    let engine = app.triage.loaded()?;
+    parse::precheck(raw, app.config.max_message_bytes).ok()?;
+    let mail = parse::parse(raw).ok()?;
+    let analysis = engine.analyze(&mail.subject, &mail.triage_text());
+    Some(Reading {
+        mail,
+        engine,
+        analysis,
+    })
+}
+
 /// Inside the processing transaction (or a batch's savepoint): processes the stored
 /// message unless a concurrent copy already did.
 pub(super) fn process_locked(
@@ -217,6 +246,7 @@ pub(super) fn process_locked(
     mail: &InboundMail,
     llm: Option<&LlmOutcome>,
     raw: &[u8],
+    read: Option<&Reading>,
 ) -> Result<Outcome, AppError> {
     // Fault injection for the fault suite (debug builds only): a message that panics
     // inside the processing transaction, as the hostile header of issue 9 once did.
@@ -228,7 +258,7 @@ pub(super) fn process_locked(
     if status == store::raw_mail::PROCESSED {
         return duplicate(c, ticket_id.as_deref());
     }
-    let outcome = process(app, c, row, mail, llm);
+    let outcome = process(app, c, row, mail, llm, read);
     if inject_panic {
         panic!("fault injected by X-Tandem-Fault");
     }
@@ -318,6 +348,7 @@ fn process(
     raw: &RawMailRow,
     mail: &InboundMail,
     llm: Option<&LlmOutcome>,
+    read: Option<&Reading>,
 ) -> Result<Outcome, AppError> {
     let at = now();
     let customer =
@@ -419,16 +450,19 @@ fn process(
         &ticket.id,
         at - Duration::days(crate::triage::REPEAT_CONTACT_DAYS),
     )?;
-    let mut decision = engine.triage(
-        &crate::triage::Message {
-            subject: &mail.subject,
-            text: &triage_text,
-            prior_unresolved_contacts: earlier_contacts.max(0) as u32,
-            vip: customer.vip,
-            recent_auto_intents: &recent_auto_intents,
-        },
-        &settings,
-    );
+    let message_for_triage = crate::triage::Message {
+        subject: &mail.subject,
+        text: &triage_text,
+        prior_unresolved_contacts: earlier_contacts.max(0) as u32,
+        vip: customer.vip,
+        recent_auto_intents: &recent_auto_intents,
+    };
+    let mut decision = match read {
+        Some(r) if Arc::ptr_eq(&r.engine, &engine) => {
+            engine.decide(r.analysis.clone(), &message_for_triage, &settings)
+        }
+        _ => engine.triage(&message_for_triage, &settings),
+    };
     if let Some(outcome) = llm {
         apply_llm(conn, &ticket, &mut decision, outcome)?;
     }

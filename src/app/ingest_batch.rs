@@ -44,15 +44,20 @@ struct Job {
     // stops once the app (and with it this queue) is dropped.
     app: Arc<App>,
     raw: Vec<u8>,
+    read: Option<ingest::Reading>,
     reply: oneshot::Sender<Result<Outcome, AppError>>,
 }
 
 /// Hands a raw message to the writer; the answer comes once its transaction committed
 /// (or failed). A dropped answer means the writer died: the sender should try again.
+/// The message is parsed and read by the triage engine first, on the caller's thread
+/// ([`ingest::read`]): the writer, which every message waits for, then only decides and
+/// stores.
 pub fn submit(app: &Arc<App>, raw: Vec<u8>) -> Answer {
     let (reply, answer) = oneshot::channel();
     let job = Job {
         app: app.clone(),
+        read: ingest::read(app, &raw),
         raw,
         reply,
     };
@@ -81,6 +86,8 @@ pub fn submit(app: &Arc<App>, raw: Vec<u8>) -> Answer {
     answer
 }
 
+/// Takes whatever is waiting (up to [`MAX_BATCH`]) and commits it, until the queue is
+/// dropped.
 fn run(rx: mpsc::Receiver<Job>) {
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
@@ -92,14 +99,15 @@ fn run(rx: mpsc::Receiver<Job>) {
         }
         let app = jobs[0].app.clone();
         let raws: Vec<&[u8]> = jobs.iter().map(|j| j.raw.as_slice()).collect();
+        let reads: Vec<Option<&ingest::Reading>> = jobs.iter().map(|j| j.read.as_ref()).collect();
         let started = std::time::Instant::now();
-        let results = ingest_many(&app, &raws);
+        let results = ingest_read(&app, &raws, &reads);
         tracing::debug!(
             messages = jobs.len(),
             ms = started.elapsed().as_secs_f64() * 1e3,
             "ingest batch committed"
         );
-        drop(raws);
+        drop((raws, reads));
         for (job, result) in jobs.into_iter().zip(results) {
             let _ = job.reply.send(result);
         }
@@ -109,6 +117,17 @@ fn run(rx: mpsc::Receiver<Job>) {
 /// Ingests messages together: one transaction for all of them when possible. Returns one
 /// result per message, in order, with the meaning of [`ingest::ingest_email`]'s.
 pub fn ingest_many(app: &App, raws: &[&[u8]]) -> Vec<Result<Outcome, AppError>> {
+    ingest_read(app, raws, &vec![None; raws.len()])
+}
+
+/// [`ingest_many`] of messages some of which were read already ([`ingest::read`]; one
+/// entry per message). A reading made by an engine that is no longer the newest is
+/// ignored: the message is read again by the newest.
+pub fn ingest_read(
+    app: &App,
+    raws: &[&[u8]],
+    reads: &[Option<&ingest::Reading>],
+) -> Vec<Result<Outcome, AppError>> {
     // A configured LLM is asked outside any transaction, message by message; a lone
     // message gains nothing from a batch.
     if raws.len() == 1 || app.llm.is_some() {
@@ -125,10 +144,11 @@ pub fn ingest_many(app: &App, raws: &[&[u8]]) -> Vec<Result<Outcome, AppError>> 
     let todo: Vec<usize> = (0..raws.len()).filter(|&i| results[i].is_none()).collect();
     let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut conn = app.conn()?;
+        store::defer_checkpoints(&mut conn)?;
         store::transaction(&mut conn, |c| {
             let mut done = Vec::with_capacity(todo.len());
             for &i in &todo {
-                done.push(ingest_one(app, c, raws[i])?);
+                done.push(ingest_one(app, c, raws[i], reads[i])?);
             }
             Ok::<_, StoreError>(done)
         })
@@ -169,6 +189,7 @@ fn ingest_one(
     app: &App,
     c: &mut DbConn,
     raw: &[u8],
+    read: Option<&ingest::Reading>,
 ) -> Result<Result<Outcome, AppError>, StoreError> {
     let identity = parse::identity(raw);
     let row = match store::raw_mail::store(
@@ -183,7 +204,7 @@ fn ingest_one(
         }
         store::raw_mail::Stored::Seen(row) => row,
     };
-    process_row(app, c, &row, raw)
+    process_row(app, c, &row, raw, read)
 }
 
 /// Processes a stored message inside the current transaction, in a savepoint of its own.
@@ -192,20 +213,30 @@ fn process_row(
     c: &mut DbConn,
     row: &RawMailRow,
     raw: &[u8],
+    read: Option<&ingest::Reading>,
 ) -> Result<Result<Outcome, AppError>, StoreError> {
-    let mail = match parse::parse(raw) {
-        Ok(mail) => mail,
-        Err(e) => {
-            store::raw_mail::mark_rejected(c, &row.id, &e.to_string())?;
-            return Ok(Err(e.into()));
-        }
+    let parsed;
+    let mail = match read {
+        Some(r) => &r.mail,
+        None => match parse::parse(raw) {
+            Ok(mail) => {
+                parsed = mail;
+                &parsed
+            }
+            Err(e) => {
+                store::raw_mail::mark_rejected(c, &row.id, &e.to_string())?;
+                return Ok(Err(e.into()));
+            }
+        },
     };
     let mut attempt = 0;
     let processed = loop {
         attempt += 1;
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             // A savepoint: a failure (or a panic) rolls back this message alone.
-            store::transaction(c, |c| ingest::process_locked(app, c, row, &mail, None, raw))
+            store::transaction(c, |c| {
+                ingest::process_locked(app, c, row, mail, None, raw, read)
+            })
         }));
         match result {
             Ok(Err(AppError::Store(StoreError::Conflict(_)))) if attempt < 5 => continue,
@@ -292,7 +323,7 @@ pub fn process_backlog(app: &App, limit: usize) -> Result<usize, AppError> {
             for row in &rows {
                 // Each message's outcome is recorded on its row (processed, rejected,
                 // parked, or queued again for a retry); nobody waits for it.
-                let _ = process_row(app, c, row, &row.raw)?;
+                let _ = process_row(app, c, row, &row.raw, None)?;
             }
             Ok::<_, StoreError>(rows.len())
         })
@@ -315,6 +346,13 @@ pub fn process_backlog(app: &App, limit: usize) -> Result<usize, AppError> {
             Ok(rows.len())
         }
     }
+}
+
+/// Copies SQLite's write-ahead log into the database file (see [`store::checkpoint`]);
+/// the ingest writers leave that to `serve`'s background worker.
+pub fn checkpoint(app: &App) -> Result<(), AppError> {
+    store::checkpoint(&mut *app.conn()?)?;
+    Ok(())
 }
 
 /// Refreshes this server's heartbeat row.

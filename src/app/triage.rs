@@ -37,6 +37,16 @@ impl TriageHandle {
         Ok(engine)
     }
 
+    /// The engine this process last loaded, without asking the store whether a newer one
+    /// exists (work done with it is checked against [`TriageHandle::engine`] later).
+    pub fn loaded(&self) -> Option<Arc<Engine>> {
+        self.current
+            .read()
+            .expect("triage lock")
+            .as_ref()
+            .map(|(_, engine)| engine.clone())
+    }
+
     /// Forgets the cached engine (after a retrain in this process).
     pub fn invalidate(&self) {
         *self.current.write().expect("triage lock") = None;

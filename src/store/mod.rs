@@ -385,6 +385,29 @@ fn run_transaction<T, E: From<diesel::result::Error>>(
     }
 }
 
+/// SQLite: this connection's commits stop copying the write-ahead log back into the
+/// database file (the commit that crossed 1,000 pages did it, a twelfth of the ingest
+/// writer's time); [`checkpoint`], run by `serve`'s background worker on the other core,
+/// does it instead. PostgreSQL: nothing to do.
+pub fn defer_checkpoints(conn: &mut DbConn) -> Result<(), StoreError> {
+    use diesel::connection::SimpleConnection;
+    if let DbConn::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA wal_autocheckpoint = 0")?;
+    }
+    Ok(())
+}
+
+/// SQLite: copies the write-ahead log into the database file as far as readers allow,
+/// waiting for no one (a PASSIVE checkpoint); the log then starts over instead of
+/// growing. PostgreSQL: nothing to do.
+pub fn checkpoint(conn: &mut DbConn) -> Result<(), StoreError> {
+    use diesel::connection::SimpleConnection;
+    if let DbConn::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")?;
+    }
+    Ok(())
+}
+
 /// Current time, UTC, as stored (microsecond precision, which both backends keep).
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{SubsecRound, Utc};

@@ -505,38 +505,67 @@ impl Engine {
 
     /// Decides what to do with a message under the policy `settings`.
     pub fn triage(&self, msg: &Message, settings: &Settings) -> Decision {
-        let full = if msg.subject.trim().is_empty() {
-            msg.text.to_string()
-        } else if msg.text.trim().is_empty() {
-            msg.subject.to_string()
+        self.decide(self.analyze(msg.subject, msg.text), msg, settings)
+    }
+
+    /// What triage reads from the words alone (language, vectors, scores, risk words):
+    /// most of its work, and none of it needs the store, so the ingest path does it
+    /// before the message reaches the writer. `text` is [`Message::text`].
+    pub fn analyze(&self, subject: &str, text: &str) -> Analysis {
+        let full = if subject.trim().is_empty() {
+            text.to_string()
+        } else if text.trim().is_empty() {
+            subject.to_string()
         } else {
-            format!("{}\n{}", msg.subject, msg.text)
+            format!("{subject}\n{text}")
         };
         let language = self.detector.detect(&full);
         let query = self.model.space().embed(&full);
         let scored = self.model.score_vector(&query);
-        let intent = scored.class.map(|c| self.model.labels()[c].clone());
         let unanswered = scored
             .class
             .map(|c| self.unanswered_problems(&full, c))
             .unwrap_or(0);
+        let mut words = Vec::new();
+        if risk::detects_human_request(&full) {
+            words.push(RiskFlag::HumanRequested);
+        }
+        if risk::detects_legal_threat(&full) {
+            words.push(RiskFlag::LegalThreat);
+        }
+        if risk::detects_anger(&full) {
+            words.push(RiskFlag::Anger);
+        }
+        let questions = self.question_scores(text);
+        Analysis {
+            language,
+            query,
+            scored,
+            unanswered,
+            words,
+            questions,
+        }
+    }
+
+    /// [`Engine::triage`] of an [`Analysis`] this engine made of `msg`'s subject and text.
+    pub fn decide(&self, analysis: Analysis, msg: &Message, settings: &Settings) -> Decision {
+        let Analysis {
+            language,
+            query,
+            scored,
+            unanswered,
+            words,
+            questions,
+        } = analysis;
+        let intent = scored.class.map(|c| self.model.labels()[c].clone());
         let confidence = if unanswered != 0 {
             scored.confidence * UNANSWERED_PROBLEM_FACTOR
         } else {
             scored.confidence
         };
 
-        let mut flags = Vec::new();
-        if risk::detects_human_request(&full) {
-            flags.push(RiskFlag::HumanRequested);
-        }
-        if risk::detects_legal_threat(&full) {
-            flags.push(RiskFlag::LegalThreat);
-        }
-        if risk::detects_anger(&full) {
-            flags.push(RiskFlag::Anger);
-        }
-        if self.asks_several_things(msg.text, settings) {
+        let mut flags = words;
+        if asks_several_things(&questions, settings) {
             flags.push(RiskFlag::MultipleQuestions);
         }
         if settings.repeat_contact_limit > 0
@@ -703,25 +732,49 @@ impl Engine {
         }
     }
 
-    /// True when the message holds at least two questions that the classifier assigns
-    /// to different intents, each with at least review confidence.
-    fn asks_several_things(&self, text: &str, settings: &Settings) -> bool {
+    /// The class and confidence of each question in `text`, when it holds two or more
+    /// (one question cannot ask several things).
+    fn question_scores(&self, text: &str) -> Vec<(Option<usize>, f32)> {
         let qs = risk::questions(text);
         if qs.len() < 2 {
-            return false;
+            return Vec::new();
         }
-        let mut seen: Vec<usize> = Vec::new();
-        for q in qs {
-            let s = self.model.score(q);
-            if let Some(c) = s.class
-                && s.confidence >= settings.review_threshold
-                && !seen.contains(&c)
-            {
-                seen.push(c);
-            }
-        }
-        seen.len() >= 2
+        qs.into_iter()
+            .map(|q| {
+                let s = self.model.score(q);
+                (s.class, s.confidence)
+            })
+            .collect()
     }
+}
+
+/// What [`Engine::analyze`] found; [`Engine::decide`] applies the policy and the
+/// customer's history to it. Only the engine that made it can read it (its vectors and
+/// class numbers are that model's).
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    language: String,
+    query: classifier::SparseVec,
+    scored: model::Scored,
+    unanswered: u32,
+    /// Risk flags the words raise (asking for a person, legal threat, anger).
+    words: Vec<RiskFlag>,
+    questions: Vec<(Option<usize>, f32)>,
+}
+
+/// True when the message holds at least two questions that the classifier assigns to
+/// different intents, each with at least review confidence.
+fn asks_several_things(questions: &[(Option<usize>, f32)], settings: &Settings) -> bool {
+    let mut seen: Vec<usize> = Vec::new();
+    for &(class, confidence) in questions {
+        if let Some(c) = class
+            && confidence >= settings.review_threshold
+            && !seen.contains(&c)
+        {
+            seen.push(c);
+        }
+    }
+    seen.len() >= 2
 }
 
 #[cfg(test)]

@@ -138,7 +138,18 @@ pub async fn email(
     };
     // Group commit: the writer stores this message with the others that arrived
     // together and answers after the transaction holding it committed.
-    let answer = ingest_batch::submit(&app.into_inner(), body.to_vec());
+    // Submitting parses the message and has the triage engine read it: well under a
+    // millisecond for ordinary mail, but a big one goes to the blocking pool so that it
+    // never holds up the other requests of this worker.
+    let app = app.into_inner();
+    let body = body.to_vec();
+    let answer = if body.len() <= INLINE_READ_BYTES {
+        ingest_batch::submit(&app, body)
+    } else {
+        web::block(move || ingest_batch::submit(&app, body))
+            .await
+            .map_err(|e| WebError::App(AppError::Temporary(e.to_string())))?
+    };
     let result = answer.await.unwrap_or_else(|_| {
         Err(AppError::Temporary(
             "the ingest writer stopped before answering".into(),
@@ -164,6 +175,9 @@ pub async fn email(
         Err(e) => Err(WebError::App(e)),
     }
 }
+
+/// Messages up to this size are read on the request's own thread (see above).
+const INLINE_READ_BYTES: usize = 256 * 1024;
 
 /// Compares digests in constant time, so neither the time taken nor the lengths reveal
 /// how much of the secret matched.

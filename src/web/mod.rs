@@ -208,15 +208,23 @@ enum ServeError {
 }
 
 /// Says this server is alive (a heartbeat row `ingest-mail` looks for), processes the
-/// mail `ingest-mail` queued for it (several servers on one PostgreSQL share the queue) and
-/// folds PostgreSQL's ticket-count deltas every second, so reading the counts stays cheap.
+/// mail `ingest-mail` queued for it (several servers on one PostgreSQL share the queue),
+/// folds PostgreSQL's ticket-count deltas every second, so reading the counts stays cheap,
+/// and checkpoints SQLite's write-ahead log five times a second for the ingest writer.
 pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let id = crate::store::new_id();
         let host = std::env::var("HOSTNAME").unwrap_or_default();
         let mut last_beat: Option<std::time::Instant> = None;
         let mut last_fold: Option<std::time::Instant> = None;
+        let mut last_checkpoint: Option<std::time::Instant> = None;
         while !stop.load(Ordering::SeqCst) {
+            if last_checkpoint.is_none_or(|t| t.elapsed() >= Duration::from_millis(200)) {
+                last_checkpoint = Some(std::time::Instant::now());
+                if let Err(e) = app::ingest_batch::checkpoint(&app) {
+                    tracing::warn!(error = %e, "checkpoint of the write-ahead log failed; will try again");
+                }
+            }
             if last_beat.is_none_or(|t| t.elapsed() >= Duration::from_secs(2)) {
                 match app::ingest_batch::beat(&app, &id, &host) {
                     Ok(()) => last_beat = Some(std::time::Instant::now()),

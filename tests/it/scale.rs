@@ -148,6 +148,48 @@ fn a_model_retrained_by_one_process_is_used_by_another() {
     );
 }
 
+#[test]
+fn a_message_read_before_a_retrain_is_triaged_by_the_new_engine() {
+    use tandem::app::ingest::Outcome;
+    let t = TestApp::new();
+    // An engine without intents is loaded and reads the message before the writer has it.
+    t.ingest(&question(1));
+    let order = crate::harness::email(
+        "reader@example.com",
+        "Where is my order?",
+        "reader@example.com",
+        "Hello, where is my order? I ordered last week and the parcel has not arrived yet.",
+    );
+    let stale = tandem::app::ingest::read(&t.app, order.as_bytes())
+        .expect("the loaded engine reads the message");
+    // The knowledge base arrives and the engine is retrained before the writer runs.
+    t.import_kb();
+    {
+        let mut conn = t.app.conn().unwrap();
+        tandem::app::triage::retrain(&mut conn).unwrap();
+    }
+    let second = question(2);
+    let results = tandem::app::ingest_batch::ingest_read(
+        &t.app,
+        &[order.as_bytes(), second.as_bytes()],
+        &[Some(&stale), None],
+    );
+    let Ok(Outcome::Accepted { ticket_number, .. }) = &results[0] else {
+        panic!("{:?}", results[0]);
+    };
+    let mut conn = t.app.conn().unwrap();
+    let ticket = tandem::store::tickets::get_by_number(&mut conn, *ticket_number)
+        .unwrap()
+        .unwrap();
+    let drafts = tandem::store::drafts::for_ticket(&mut conn, &ticket.id).unwrap();
+    assert_eq!(
+        drafts[0].intent.as_deref(),
+        Some("order_status"),
+        "the retrained engine decided, not the one that read it first: {}",
+        drafts[0].reason
+    );
+}
+
 fn question(i: usize) -> String {
     crate::harness::email(
         &format!("batch{i}@example.com"),
