@@ -203,7 +203,7 @@ fn process_stored(app: &App, row: &RawMailRow, raw: &[u8]) -> Result<Outcome, Ap
     loop {
         attempt += 1;
         let result = store::transaction(&mut conn, |c| {
-            process_locked(app, c, row, &mail, llm.as_ref(), raw, None)
+            process_locked(app, c, row, &mail, llm.as_ref(), raw, Ahead::default())
         });
         match result {
             Err(AppError::Store(StoreError::Conflict(_))) if attempt < 5 => continue,
@@ -237,6 +237,16 @@ pub fn read(app: &App, raw: &[u8]) -> Option<Reading> {
     })
 }
 
+/// What was done for a message before its processing transaction.
+#[derive(Clone, Copy, Default)]
+pub struct Ahead<'a> {
+    /// Parsed and read by the triage engine ([`read`]).
+    pub read: Option<&'a Reading>,
+    /// The store confirmed the newest triage model at or after this instant need not be
+    /// asked again (a group commit asks once for all its messages).
+    pub engine_since: Option<std::time::Instant>,
+}
+
 /// Inside the processing transaction (or a batch's savepoint): processes the stored
 /// message unless a concurrent copy already did.
 pub(super) fn process_locked(
@@ -246,7 +256,7 @@ pub(super) fn process_locked(
     mail: &InboundMail,
     llm: Option<&LlmOutcome>,
     raw: &[u8],
-    read: Option<&Reading>,
+    ahead: Ahead,
 ) -> Result<Outcome, AppError> {
     // Fault injection for the fault suite (debug builds only): a message that panics
     // inside the processing transaction, as the hostile header of issue 9 once did.
@@ -258,7 +268,7 @@ pub(super) fn process_locked(
     if status == store::raw_mail::PROCESSED {
         return duplicate(c, ticket_id.as_deref());
     }
-    let outcome = process(app, c, row, mail, llm, read);
+    let outcome = process(app, c, row, mail, llm, ahead);
     if inject_panic {
         panic!("fault injected by X-Tandem-Fault");
     }
@@ -348,7 +358,7 @@ fn process(
     raw: &RawMailRow,
     mail: &InboundMail,
     llm: Option<&LlmOutcome>,
-    read: Option<&Reading>,
+    ahead: Ahead,
 ) -> Result<Outcome, AppError> {
     let at = now();
     let customer =
@@ -435,7 +445,10 @@ fn process(
     }
 
     let loading = std::time::Instant::now();
-    let engine = app.triage.engine(conn)?;
+    let engine = match ahead.engine_since {
+        Some(since) => app.triage.engine_confirmed_since(conn, since)?,
+        None => app.triage.engine(conn)?,
+    };
     tracing::debug!(
         ms = loading.elapsed().as_secs_f64() * 1e3,
         "triage engine ready"
@@ -457,7 +470,7 @@ fn process(
         vip: customer.vip,
         recent_auto_intents: &recent_auto_intents,
     };
-    let mut decision = match read {
+    let mut decision = match ahead.read {
         Some(r) if Arc::ptr_eq(&r.engine, &engine) => {
             engine.decide(r.analysis.clone(), &message_for_triage, &settings)
         }

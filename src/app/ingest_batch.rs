@@ -145,10 +145,20 @@ pub fn ingest_read(
     let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut conn = app.conn()?;
         store::defer_checkpoints(&mut conn)?;
+        // The newest triage model is looked up once for the whole group.
+        let since = std::time::Instant::now();
         store::transaction(&mut conn, |c| {
             let mut done = Vec::with_capacity(todo.len());
             for &i in &todo {
-                done.push(ingest_one(app, c, raws[i], reads[i])?);
+                done.push(ingest_one(
+                    app,
+                    c,
+                    raws[i],
+                    ingest::Ahead {
+                        read: reads[i],
+                        engine_since: Some(since),
+                    },
+                )?);
             }
             Ok::<_, StoreError>(done)
         })
@@ -189,7 +199,7 @@ fn ingest_one(
     app: &App,
     c: &mut DbConn,
     raw: &[u8],
-    read: Option<&ingest::Reading>,
+    ahead: ingest::Ahead,
 ) -> Result<Result<Outcome, AppError>, StoreError> {
     let identity = parse::identity(raw);
     let row = match store::raw_mail::store(
@@ -204,7 +214,7 @@ fn ingest_one(
         }
         store::raw_mail::Stored::Seen(row) => row,
     };
-    process_row(app, c, &row, raw, read)
+    process_row(app, c, &row, raw, ahead)
 }
 
 /// Processes a stored message inside the current transaction, in a savepoint of its own.
@@ -213,10 +223,10 @@ fn process_row(
     c: &mut DbConn,
     row: &RawMailRow,
     raw: &[u8],
-    read: Option<&ingest::Reading>,
+    ahead: ingest::Ahead,
 ) -> Result<Result<Outcome, AppError>, StoreError> {
     let parsed;
-    let mail = match read {
+    let mail = match ahead.read {
         Some(r) => &r.mail,
         None => match parse::parse(raw) {
             Ok(mail) => {
@@ -235,7 +245,7 @@ fn process_row(
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             // A savepoint: a failure (or a panic) rolls back this message alone.
             store::transaction(c, |c| {
-                ingest::process_locked(app, c, row, mail, None, raw, read)
+                ingest::process_locked(app, c, row, mail, None, raw, ahead)
             })
         }));
         match result {
@@ -318,12 +328,17 @@ pub fn store_for_server(app: &App, raw: &[u8]) -> Result<Stored, AppError> {
 pub fn process_backlog(app: &App, limit: usize) -> Result<usize, AppError> {
     let mut conn = app.conn()?;
     let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let since = std::time::Instant::now();
         store::transaction(&mut conn, |c| {
             let rows = store::raw_mail::claim_queued(c, limit as i64)?;
             for row in &rows {
                 // Each message's outcome is recorded on its row (processed, rejected,
                 // parked, or queued again for a retry); nobody waits for it.
-                let _ = process_row(app, c, row, &row.raw, None)?;
+                let ahead = ingest::Ahead {
+                    read: None,
+                    engine_since: Some(since),
+                };
+                let _ = process_row(app, c, row, &row.raw, ahead)?;
             }
             Ok::<_, StoreError>(rows.len())
         })

@@ -3,6 +3,7 @@
 //! every process without a restart.
 
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
 
 use crate::store::models::ArticleRow;
 use crate::store::{self, DbConn, StoreError};
@@ -11,16 +12,20 @@ use crate::triage::{Engine, KnowledgeArticle, LabeledExample, Settings};
 #[derive(Default)]
 pub struct TriageHandle {
     current: RwLock<Option<(String, Arc<Engine>)>>,
+    /// When the store last confirmed that `current` is the newest model.
+    confirmed: RwLock<Option<Instant>>,
 }
 
 impl TriageHandle {
     /// The newest engine. Costs one indexed look-up when the model has not changed.
     pub fn engine(&self, conn: &mut DbConn) -> Result<Arc<Engine>, StoreError> {
+        let asked = Instant::now();
         let latest = store::triage_models::latest_id(conn)?;
         if let (Some(id), Some((have, engine))) =
             (&latest, &*self.current.read().expect("triage lock"))
             && id == have
         {
+            *self.confirmed.write().expect("triage lock") = Some(asked);
             return Ok(engine.clone());
         }
         let (id, engine) = match store::triage_models::latest(conn)? {
@@ -34,7 +39,27 @@ impl TriageHandle {
             None => retrain(conn)?,
         };
         *self.current.write().expect("triage lock") = Some((id, engine.clone()));
+        *self.confirmed.write().expect("triage lock") = Some(asked);
         Ok(engine)
+    }
+
+    /// [`TriageHandle::engine`], without asking the store again when it confirmed the
+    /// engine at or after `since`: a group commit asks once for all its messages.
+    pub fn engine_confirmed_since(
+        &self,
+        conn: &mut DbConn,
+        since: Instant,
+    ) -> Result<Arc<Engine>, StoreError> {
+        if self
+            .confirmed
+            .read()
+            .expect("triage lock")
+            .is_some_and(|at| at >= since)
+            && let Some(engine) = self.loaded()
+        {
+            return Ok(engine);
+        }
+        self.engine(conn)
     }
 
     /// The engine this process last loaded, without asking the store whether a newer one
@@ -49,6 +74,7 @@ impl TriageHandle {
 
     /// Forgets the cached engine (after a retrain in this process).
     pub fn invalidate(&self) {
+        *self.confirmed.write().expect("triage lock") = None;
         *self.current.write().expect("triage lock") = None;
     }
 }

@@ -149,6 +149,39 @@ fn a_model_retrained_by_one_process_is_used_by_another() {
 }
 
 #[test]
+fn a_group_asks_for_the_newest_model_once_and_the_next_group_sees_a_retrain() {
+    let t = TestApp::with_kb();
+    let other = tandem::app::App::open(t.app.config.clone()).unwrap();
+    let mut conn = other.conn().unwrap();
+    let group = std::time::Instant::now();
+    let first = other
+        .triage
+        .engine_confirmed_since(&mut conn, group)
+        .unwrap();
+    // Another process retrains while the group is being written.
+    {
+        let mut c = t.app.conn().unwrap();
+        tandem::app::triage::retrain(&mut c).unwrap();
+    }
+    let same_group = other
+        .triage
+        .engine_confirmed_since(&mut conn, group)
+        .unwrap();
+    assert!(
+        Arc::ptr_eq(&first, &same_group),
+        "within one group the model is not asked for again"
+    );
+    let next_group = other
+        .triage
+        .engine_confirmed_since(&mut conn, std::time::Instant::now())
+        .unwrap();
+    assert!(
+        !Arc::ptr_eq(&first, &next_group),
+        "the next group asks the store and finds the retrained model"
+    );
+}
+
+#[test]
 fn a_message_read_before_a_retrain_is_triaged_by_the_new_engine() {
     use tandem::app::ingest::Outcome;
     let t = TestApp::new();
