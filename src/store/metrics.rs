@@ -153,9 +153,9 @@ fn rollup_source(d: Dialect) -> &'static str {
     }
 }
 
-/// One row of the daily sums ('' stands for a missing value).
+/// The key of a row of the daily sums ('' stands for a missing value).
 #[derive(Debug, Clone, QueryableByName)]
-struct RollupRow {
+struct RollupKey {
     #[diesel(sql_type = Text)]
     intent: String,
     #[diesel(sql_type = Text)]
@@ -170,19 +170,13 @@ struct RollupRow {
     k2: String,
     #[diesel(sql_type = Text)]
     k3: String,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-    #[diesel(sql_type = BigInt)]
-    n2: i64,
-    #[diesel(sql_type = BigInt)]
-    n3: i64,
 }
 
 fn some(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-impl RollupRow {
+impl RollupKey {
     fn dims(&self) -> Dims {
         Dims {
             intent: some(self.intent.clone()),
@@ -191,6 +185,19 @@ impl RollupRow {
             agent: some(self.agent.clone()),
         }
     }
+}
+
+/// One row of the daily sums.
+#[derive(Debug, Clone, QueryableByName)]
+struct RollupRow {
+    #[diesel(embed)]
+    key: RollupKey,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = BigInt)]
+    n2: i64,
+    #[diesel(sql_type = BigInt)]
+    n3: i64,
 }
 
 /// The daily sums of one kind over whole days (see the migration for the kinds), a row per
@@ -218,34 +225,13 @@ fn rollup(
 /// reading it).
 #[derive(Debug, QueryableByName)]
 struct HistogramSums {
-    #[diesel(sql_type = Text)]
-    intent: String,
-    #[diesel(sql_type = Text)]
-    language: String,
-    #[diesel(sql_type = Text)]
-    channel: String,
-    #[diesel(sql_type = Text)]
-    agent: String,
-    #[diesel(sql_type = Text)]
-    k1: String,
-    #[diesel(sql_type = Text)]
-    k2: String,
-    #[diesel(sql_type = Text)]
-    k3: String,
+    #[diesel(embed)]
+    key: RollupKey,
     #[diesel(sql_type = Text)]
     pairs: String,
 }
 
 impl HistogramSums {
-    fn dims(&self) -> Dims {
-        Dims {
-            intent: some(self.intent.clone()),
-            language: some(self.language.clone()),
-            channel: some(self.channel.clone()),
-            agent: some(self.agent.clone()),
-        }
-    }
-
     /// The (value, count) pairs; a value may come more than once (several days, or
     /// PostgreSQL's deltas): the counts add up.
     fn values(&self) -> Result<Vec<(i64, i64)>, StoreError> {
@@ -429,7 +415,7 @@ pub fn tickets_in(
     over_period(conn, from, to, tickets_in_live, |conn, days| {
         let mut rows = Vec::new();
         rows.extend(rollup(conn, "t", days)?.into_iter().map(|r| DimCount {
-            dims: r.dims(),
+            dims: r.key.dims(),
             n: r.n,
         }));
         Ok(rows)
@@ -475,10 +461,10 @@ pub fn decisions(
     over_period(conn, from, to, decisions_live, |conn, days| {
         let mut rows = Vec::new();
         rows.extend(rollup(conn, "x", days)?.into_iter().map(|r| DecisionCount {
-            dims: r.dims(),
-            decision: r.k1,
-            reason: r.k2,
-            status: r.k3,
+            dims: r.key.dims(),
+            decision: r.key.k1,
+            reason: r.key.k2,
+            status: r.key.k3,
             n: r.n,
         }));
         Ok(rows)
@@ -582,8 +568,8 @@ pub fn durations(
         for (kind, span) in [("f", 0), ("r", 1)] {
             for sums in rollup_histograms(conn, kind, days)? {
                 rows.push(DurationCount {
-                    automated: sums.k1 == "1",
-                    dims: sums.dims(),
+                    automated: sums.key.k1 == "1",
+                    dims: sums.key.dims(),
                     span,
                     values: sums.values()?,
                 });
@@ -676,7 +662,7 @@ pub fn reopens(
     over_period(conn, from, to, reopens_live, |conn, days| {
         let mut rows = Vec::new();
         rows.extend(rollup(conn, "o", days)?.into_iter().map(|r| {
-            let mut dims = r.dims();
+            let mut dims = r.key.dims();
             dims.agent = None;
             ReopenRow {
                 dims,
@@ -799,11 +785,11 @@ pub fn draft_scores(
             .map(|r| {
                 Ok(DraftScore {
                     scores: r.values()?,
-                    intent: some(r.intent),
-                    language: r.language,
-                    decision: r.k1,
-                    status: r.k2,
-                    blocked: r.k3 == "1",
+                    intent: some(r.key.intent),
+                    language: r.key.language,
+                    decision: r.key.k1,
+                    status: r.key.k2,
+                    blocked: r.key.k3 == "1",
                 })
             })
             .collect()
