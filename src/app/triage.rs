@@ -11,9 +11,15 @@ use crate::triage::{Engine, KnowledgeArticle, LabeledExample, Settings};
 
 #[derive(Default)]
 pub struct TriageHandle {
-    current: RwLock<Option<(String, Arc<Engine>)>>,
-    /// When the store last confirmed that `current` is the newest model.
-    confirmed: RwLock<Option<Instant>>,
+    current: RwLock<Option<Loaded>>,
+}
+
+/// The engine in use, the stored model it came from, and when the store last confirmed
+/// that model is the newest.
+struct Loaded {
+    id: String,
+    engine: Arc<Engine>,
+    confirmed: Instant,
 }
 
 impl TriageHandle {
@@ -21,12 +27,12 @@ impl TriageHandle {
     pub fn engine(&self, conn: &mut DbConn) -> Result<Arc<Engine>, StoreError> {
         let asked = Instant::now();
         let latest = store::triage_models::latest_id(conn)?;
-        if let (Some(id), Some((have, engine))) =
-            (&latest, &*self.current.read().expect("triage lock"))
-            && id == have
+        if let Some(id) = &latest
+            && let Some(loaded) = &mut *self.current.write().expect("triage lock")
+            && &loaded.id == id
         {
-            *self.confirmed.write().expect("triage lock") = Some(asked);
-            return Ok(engine.clone());
+            loaded.confirmed = loaded.confirmed.max(asked);
+            return Ok(loaded.engine.clone());
         }
         let (id, engine) = match store::triage_models::latest(conn)? {
             Some((id, bytes)) => match Engine::from_bytes(&bytes) {
@@ -38,8 +44,11 @@ impl TriageHandle {
             },
             None => retrain(conn)?,
         };
-        *self.current.write().expect("triage lock") = Some((id, engine.clone()));
-        *self.confirmed.write().expect("triage lock") = Some(asked);
+        *self.current.write().expect("triage lock") = Some(Loaded {
+            id,
+            engine: engine.clone(),
+            confirmed: asked,
+        });
         Ok(engine)
     }
 
@@ -50,14 +59,10 @@ impl TriageHandle {
         conn: &mut DbConn,
         since: Instant,
     ) -> Result<Arc<Engine>, StoreError> {
-        if self
-            .confirmed
-            .read()
-            .expect("triage lock")
-            .is_some_and(|at| at >= since)
-            && let Some(engine) = self.loaded()
+        if let Some(loaded) = &*self.current.read().expect("triage lock")
+            && loaded.confirmed >= since
         {
-            return Ok(engine);
+            return Ok(loaded.engine.clone());
         }
         self.engine(conn)
     }
@@ -69,12 +74,11 @@ impl TriageHandle {
             .read()
             .expect("triage lock")
             .as_ref()
-            .map(|(_, engine)| engine.clone())
+            .map(|loaded| loaded.engine.clone())
     }
 
     /// Forgets the cached engine (after a retrain in this process).
     pub fn invalidate(&self) {
-        *self.confirmed.write().expect("triage lock") = None;
         *self.current.write().expect("triage lock") = None;
     }
 }
