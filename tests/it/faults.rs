@@ -176,6 +176,37 @@ async fn eight_concurrent_copies_over_http_make_one_ticket_and_eight_202s() {
     assert_eq!(tickets(&t).len(), 5);
 }
 
+#[actix_web::test]
+async fn copies_of_a_big_message_at_once_over_http_make_one_ticket() {
+    // Over 256 KiB, the message is read on the blocking pool before the writer has it.
+    let t = TestApp::new();
+    t.ingest(&ordinary(0));
+    let app = web::Data::new(secret_app(&t, 8));
+    // The server's triage engine is loaded, so the copies are read before the writer.
+    app.triage.engine(&mut app.conn().unwrap()).unwrap();
+    let svc = atest::init_service(
+        App::new()
+            .app_data(app.clone())
+            .configure(tandem::web::routes),
+    )
+    .await;
+    let body = "Where is my order? It has not arrived and the tracking page says nothing.\r\n"
+        .repeat(8 * 1024);
+    let raw = crate::harness::email("big@example.com", "Order", "big-1@example.com", &body);
+    assert!(raw.len() > 512 * 1024);
+    let answers =
+        futures_join_all((0..4).map(|_| atest::call_service(&svc, post(raw.clone())))).await;
+    let mut numbers = HashSet::new();
+    for resp in answers {
+        assert_eq!(resp.status(), 202);
+        let body: serde_json::Value = atest::read_body_json(resp).await;
+        numbers.insert(body["ticket"].as_i64().expect("a ticket number"));
+    }
+    assert_eq!(numbers.len(), 1, "one ticket number for every copy");
+    assert_eq!(inbound_messages(&t, *numbers.iter().next().unwrap()), 1);
+    assert_eq!(tickets(&t).len(), 2);
+}
+
 /// Polls all futures together (on one thread; the handler's `web::block` puts each
 /// copy on its own blocking thread, so the copies do meet in the database).
 async fn futures_join_all<F: std::future::Future>(futs: impl Iterator<Item = F>) -> Vec<F::Output> {
