@@ -370,6 +370,24 @@ pub fn run() -> i32 {
             }
         }
     }
+    // The accurate mode's encoder is loaded before the work starts, so that a wrong
+    // folder stops the command with its reason instead of triaging without it.
+    if matches!(
+        cli.command,
+        Command::Serve { .. } | Command::Bench { .. } | Command::Eval { .. }
+    ) {
+        match crate::triage::encoder::check() {
+            Ok(Some(_)) => eprintln!(
+                "tandem: triage: accurate mode, sentence encoder from {}",
+                std::env::var(crate::triage::encoder::ENV).unwrap_or_default()
+            ),
+            Ok(None) => {}
+            Err(message) => {
+                eprintln!("tandem: {message}");
+                return EX_CONFIG;
+            }
+        }
+    }
     match cli.command {
         Command::Eval {
             train,

@@ -3,8 +3,8 @@
 //! whose cosine similarities tell how close a message is to anything seen in training
 //! (the strongest signal that a message is out of scope).
 
-use super::embedding;
 use super::tokenize::{self, Feature, GROUP_DENSE, GROUPS};
+use super::{embedding, encoder};
 
 /// Hyper-parameters of the classifier. `Default` holds the values tuned on the
 /// CLINC150, Banking77 and xSID training/validation splits (see RESULTS.md in the lab).
@@ -186,22 +186,73 @@ pub struct Analyzed {
     pub sparse: Vec<Feature>,
     /// WordPiece ids of the text (for the sentence vector), empty when not used.
     pub tokens: Vec<u32>,
+    /// The sentence encoder's vector of the text (accurate mode), empty when not used
+    /// or when the encoder does not read the text's language.
+    pub encoded: Vec<f32>,
 }
 
 /// Longest prefix of a text that is analysed (bytes): bounds the cost of huge messages;
 /// the intent of a support message is in its first paragraphs.
 pub const MAX_TEXT_BYTES: usize = 4000;
 
-/// Analyses a text; the WordPiece ids are found only when `dense` is true.
+/// Analyses a text; the WordPiece ids (and the encoder's vector, when one is
+/// configured) are found only when `dense` is true.
 pub fn analyze(text: &str, dense: bool) -> Analyzed {
+    let mut a = analyze_words(text, dense);
+    if let (true, Some(e)) = (dense, encoder::configured()) {
+        let text = analyzed_part(text);
+        if e.reads(text) {
+            a.encoded = e.embed(text);
+        }
+    }
+    a
+}
+
+/// [`analyze`] of many texts, in their order: the words on two threads, the encoder's
+/// vectors (when configured) in batches.
+pub fn analyze_many(texts: &[&str], dense: bool) -> Vec<Analyzed> {
+    let mut all: Vec<Analyzed> = std::thread::scope(|sc| {
+        let half = texts.len() / 2;
+        let second = sc.spawn(move || {
+            texts[half..]
+                .iter()
+                .map(|t| analyze_words(t, dense))
+                .collect::<Vec<_>>()
+        });
+        let mut v: Vec<Analyzed> = texts[..half]
+            .iter()
+            .map(|t| analyze_words(t, dense))
+            .collect();
+        v.extend(second.join().expect("analysis thread"));
+        v
+    });
+    if let (true, Some(e)) = (dense, encoder::configured()) {
+        let read: Vec<usize> = (0..texts.len())
+            .filter(|&i| e.reads(analyzed_part(texts[i])))
+            .collect();
+        let parts: Vec<&str> = read.iter().map(|&i| analyzed_part(texts[i])).collect();
+        for (&i, v) in read.iter().zip(e.embed_many(&parts)) {
+            all[i].encoded = v;
+        }
+    }
+    all
+}
+
+/// The longest prefix of a text within [`MAX_TEXT_BYTES`].
+fn analyzed_part(text: &str) -> &str {
     let mut end = text.len().min(MAX_TEXT_BYTES);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let text = &text[..end];
+    &text[..end]
+}
+
+/// The n-gram features and WordPiece ids of a text.
+fn analyze_words(text: &str, dense: bool) -> Analyzed {
+    let text = analyzed_part(text);
     let mut a = Analyzed {
         sparse: tokenize::features(text),
-        tokens: Vec::new(),
+        ..Analyzed::default()
     };
     if let (true, Some(t)) = (dense, embedding::table()) {
         a.tokens = t.tokenize(text).into_iter().map(|i| i as u32).collect();
@@ -386,7 +437,11 @@ impl FeatureSpace {
         }
         let dense = if self.dense_dim > 0 {
             let ids: Vec<usize> = a.tokens.iter().map(|&i| i as usize).collect();
-            embedding::sentence(&ids, |id| self.token_weight.get(id).copied().unwrap_or(1.0))
+            embedding::sentence(
+                &ids,
+                |id| self.token_weight.get(id).copied().unwrap_or(1.0),
+                &a.encoded,
+            )
         } else {
             Vec::new()
         };

@@ -54,9 +54,11 @@ pub fn learned() -> Option<&'static StaticEmbedding> {
 }
 
 /// Dimensions of a sentence vector: the decontextualised part first, then the learned
-/// part (0 without vectors).
+/// part, then the encoder's vector in accurate mode (0 without vectors).
 pub fn sentence_dim() -> usize {
-    table().map_or(0, |t| t.dim) + learned().map_or(0, |t| t.dim)
+    table().map_or(0, |t| t.dim)
+        + learned().map_or(0, |t| t.dim)
+        + super::encoder::configured().map_or(0, |e| e.dim())
 }
 
 /// Dimensions of the decontextualised part at the start of a sentence vector.
@@ -68,18 +70,32 @@ pub fn semantic_dim() -> usize {
 pub fn fingerprint() -> u64 {
     table().map_or(0, |t| t.fingerprint())
         ^ learned().map_or(0, |t| t.fingerprint().rotate_left(17))
+        ^ super::encoder::configured().map_or(0, |e| e.fingerprint().rotate_left(29))
 }
 
-/// The sentence vector of token ids: each table's weighted sum normalised on its own,
-/// concatenated, the whole of unit length.
-pub fn sentence(ids: &[usize], weight: impl Fn(usize) -> f32) -> Vec<f32> {
+/// The sentence vector of a text: the static tables' weighted sums of the token ids,
+/// then in accurate mode the encoder's vector `encoded` (zeros for a text the encoder
+/// does not read: another language); each part of unit length, the whole too. The
+/// learned part stays beside the encoder's: with it zeroed for the texts the encoder
+/// read, xSID lost a point (short texts in other languages taken for English).
+pub fn sentence(ids: &[usize], weight: impl Fn(usize) -> f32, encoded: &[f32]) -> Vec<f32> {
     let mut v = Vec::with_capacity(sentence_dim());
+    let encoder = super::encoder::configured();
     let parts = || table().into_iter().chain(learned());
-    let share = 1.0 / (parts().count().max(1) as f32).sqrt();
+    let n_parts = parts().count() + usize::from(encoder.is_some());
+    let share = 1.0 / (n_parts.max(1) as f32).sqrt();
     for t in parts() {
         let mut part = t.embed_weighted(ids.iter().copied(), &weight);
         part.iter_mut().for_each(|x| *x *= share);
         v.extend(part);
+    }
+    if let Some(e) = encoder {
+        if encoded.len() == e.dim() {
+            e.note_used();
+            v.extend(encoded.iter().map(|x| x * share));
+        } else {
+            v.resize(v.len() + e.dim(), 0.0);
+        }
     }
     v
 }
@@ -159,6 +175,53 @@ pub fn basic_tokens(text: &str) -> Vec<String> {
         out.push(cur);
     }
     out
+}
+
+/// Appends the WordPiece ids of one basic token (greedy longest match, `##` marking a
+/// piece inside the word); appends nothing and returns false when the word cannot be
+/// split into pieces `lookup` knows.
+pub fn word_pieces(
+    word: &str,
+    lookup: impl Fn(&str) -> Option<usize>,
+    out: &mut Vec<usize>,
+) -> bool {
+    if word.chars().count() > 64 {
+        return false;
+    }
+    let start_len = out.len();
+    let mut start = 0;
+    let mut buf = String::with_capacity(word.len() + 2);
+    while start < word.len() {
+        let mut end = word.len();
+        let mut found = None;
+        while end > start {
+            if !word.is_char_boundary(end) {
+                end -= 1;
+                continue;
+            }
+            buf.clear();
+            if start > 0 {
+                buf.push_str("##");
+            }
+            buf.push_str(&word[start..end]);
+            if let Some(id) = lookup(&buf) {
+                found = Some(id);
+                break;
+            }
+            end -= 1;
+        }
+        match found {
+            Some(id) => {
+                out.push(id);
+                start = end;
+            }
+            None => {
+                out.truncate(start_len);
+                return false;
+            }
+        }
+    }
+    true
 }
 
 impl StaticEmbedding {
@@ -247,52 +310,11 @@ impl StaticEmbedding {
         }
     }
 
-    /// WordPiece ids of one basic token (greedy longest match; none if it cannot be
-    /// split into known pieces).
-    fn word_pieces(&self, word: &str, out: &mut Vec<usize>) {
-        if word.chars().count() > 64 {
-            return;
-        }
-        let start_len = out.len();
-        let mut start = 0;
-        let mut buf = String::with_capacity(word.len() + 2);
-        while start < word.len() {
-            let mut end = word.len();
-            let mut found = None;
-            while end > start {
-                if !word.is_char_boundary(end) {
-                    end -= 1;
-                    continue;
-                }
-                buf.clear();
-                if start > 0 {
-                    buf.push_str("##");
-                }
-                buf.push_str(&word[start..end]);
-                if let Some(id) = self.token_id(&buf) {
-                    found = Some(id);
-                    break;
-                }
-                end -= 1;
-            }
-            match found {
-                Some(id) => {
-                    out.push(id);
-                    start = end;
-                }
-                None => {
-                    out.truncate(start_len);
-                    return;
-                }
-            }
-        }
-    }
-
     /// Token ids of a text.
     pub fn tokenize(&self, text: &str) -> Vec<usize> {
         let mut ids = Vec::new();
         for w in basic_tokens(text) {
-            self.word_pieces(&w, &mut ids);
+            word_pieces(&w, |piece| self.token_id(piece), &mut ids);
         }
         ids
     }
@@ -369,7 +391,7 @@ mod tests {
         assert_eq!(t.len(), l.len());
         assert_eq!(semantic_dim(), t.dim());
         assert_eq!(sentence_dim(), t.dim() + l.dim());
-        let v = sentence(&t.tokenize("where is my parcel"), |_| 1.0);
+        let v = sentence(&t.tokenize("where is my parcel"), |_| 1.0, &[]);
         assert_eq!(v.len(), sentence_dim());
         let norm = |x: &[f32]| x.iter().map(|a| a * a).sum::<f32>().sqrt();
         assert!((norm(&v) - 1.0).abs() < 1e-4);

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::classifier::Config;
-use super::{Engine, LabeledExample, Message, OOS_INTENT, Settings};
+use super::{Engine, LabeledExample, Message, OOS_INTENT, Prediction, Settings};
 
 /// Share of out-of-scope messages in real traffic, used to re-weight reports.
 pub const TRAFFIC_OOS_SHARE: f64 = 0.18;
@@ -115,6 +115,9 @@ pub struct EvalReport {
     pub ece: f64,
     /// Accuracy by language, when the test file gives languages: (code, accuracy, rows).
     pub per_language: Vec<(String, f64, usize)>,
+    /// In accurate mode, the test texts whose sentence vector holds the encoder's
+    /// reading (the others are in a language it does not read).
+    pub encoder_read: Option<u64>,
 }
 
 fn pct(v: f64) -> String {
@@ -182,6 +185,13 @@ impl fmt::Display for EvalReport {
                 "unanswered-problem rule   lowered {lowered} rows ({right} of them right); without it: rate {} precision {}",
                 pct(rate),
                 pct(precision)
+            )?;
+        }
+        if let Some(read) = self.encoder_read {
+            writeln!(
+                f,
+                "sentence encoder          read {read} of {} test texts (the others keep the static vectors)",
+                self.test_rows
             )?;
         }
         write!(f, "expected calibration err {:.4}", self.ece)?;
@@ -425,20 +435,31 @@ pub fn examples(rows: &[Row]) -> Vec<LabeledExample> {
 
 /// Scores test rows with a trained engine, calling `progress(done, total)` now and then.
 pub fn score(engine: &Engine, test: &[Row], progress: &mut dyn FnMut(usize, usize)) -> Vec<Scored> {
+    score_with_and_without_rules(engine, test, progress).0
+}
+
+/// [`score`], and the same rows scored without the unanswered-problem rule.
+fn score_with_and_without_rules(
+    engine: &Engine,
+    test: &[Row],
+    progress: &mut dyn FnMut(usize, usize),
+) -> (Vec<Scored>, Vec<Scored>) {
     let total = test.len();
-    let mut out = Vec::with_capacity(total);
+    let (mut with, mut without) = (Vec::with_capacity(total), Vec::with_capacity(total));
+    let scored = |row: &Row, p: Prediction| Scored {
+        row: row.clone(),
+        predicted: p.intent.unwrap_or_default(),
+        confidence: p.confidence,
+    };
     for (i, row) in test.iter().enumerate() {
-        let p = engine.predict(&row.text);
-        out.push(Scored {
-            row: row.clone(),
-            predicted: p.intent.unwrap_or_default(),
-            confidence: p.confidence,
-        });
+        let (p, raw) = engine.predict_with_and_without_rules(&row.text);
+        with.push(scored(row, p));
+        without.push(scored(row, raw));
         if i % 256 == 0 || i + 1 == total {
             progress(i + 1, total);
         }
     }
-    out
+    (with, without)
 }
 
 /// Runs the eval contract: trains on `train`, scores `test`, writes `predictions` (JSONL)
@@ -456,22 +477,14 @@ pub fn run(
     let t0 = Instant::now();
     let engine = Engine::train_with(&[], &examples(&train_rows), &cfg);
     let train_seconds = t0.elapsed().as_secs_f64();
-    let scored = score(&engine, &test_rows, progress);
+    let encoder = super::encoder::configured();
+    let read_before = encoder.map(|e| e.vectors_used());
+    let (scored, raw) = score_with_and_without_rules(&engine, &test_rows, progress);
+    let encoder_read = encoder.zip(read_before).map(|(e, b)| e.vectors_used() - b);
     if let Some(p) = predictions {
         write_predictions(p, &scored, Settings::default().auto_threshold)?;
     }
     let mut r = report(&scored, Settings::default().auto_threshold);
-    let raw: Vec<Scored> = test_rows
-        .iter()
-        .map(|row| {
-            let p = engine.predict_without_rules(&row.text);
-            Scored {
-                row: row.clone(),
-                predicted: p.intent.unwrap_or_default(),
-                confidence: p.confidence,
-            }
-        })
-        .collect();
     let lowered: Vec<(&Scored, &Scored)> = scored
         .iter()
         .zip(&raw)
@@ -493,6 +506,7 @@ pub fn run(
     ));
     r.train_rows = train_rows.len();
     r.train_seconds = train_seconds;
+    r.encoder_read = encoder_read;
     Ok(r)
 }
 

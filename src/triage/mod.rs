@@ -9,6 +9,7 @@
 pub mod calibration;
 pub mod classifier;
 pub mod embedding;
+pub mod encoder;
 pub mod eval;
 pub mod language;
 pub mod model;
@@ -478,29 +479,32 @@ impl Engine {
 
     /// Classifies a text; `escalate` follows the default policy's auto-send threshold.
     pub fn predict(&self, text: &str) -> Prediction {
-        let s = self.model.score(text);
-        let mut confidence = s.confidence;
-        if let Some(c) = s.class
-            && self.unanswered_problems(text, c) != 0
-        {
-            confidence *= UNANSWERED_PROBLEM_FACTOR;
-        }
-        Prediction {
-            intent: s.class.map(|c| self.model.labels()[c].clone()),
-            confidence,
-            escalate: s.class.is_none() || confidence < DEFAULT_AUTO_THRESHOLD,
-        }
+        self.predict_with_and_without_rules(text).0
     }
 
     /// The classifier's own confidence, without the unanswered-problem rule (to measure
     /// what the rule changes).
     pub fn predict_without_rules(&self, text: &str) -> Prediction {
+        self.predict_with_and_without_rules(text).1
+    }
+
+    /// [`Engine::predict`] and [`Engine::predict_without_rules`] from one reading of the
+    /// text (the accurate mode's encoder is the costly part).
+    pub fn predict_with_and_without_rules(&self, text: &str) -> (Prediction, Prediction) {
         let s = self.model.score(text);
-        Prediction {
-            intent: s.class.map(|c| self.model.labels()[c].clone()),
-            confidence: s.confidence,
-            escalate: s.class.is_none() || s.confidence < DEFAULT_AUTO_THRESHOLD,
-        }
+        let intent = s.class.map(|c| self.model.labels()[c].clone());
+        let prediction = |confidence: f32| Prediction {
+            intent: intent.clone(),
+            confidence,
+            escalate: s.class.is_none() || confidence < DEFAULT_AUTO_THRESHOLD,
+        };
+        let lowered = match s.class {
+            Some(c) if self.unanswered_problems(text, c) != 0 => {
+                s.confidence * UNANSWERED_PROBLEM_FACTOR
+            }
+            _ => s.confidence,
+        };
+        (prediction(lowered), prediction(s.confidence))
     }
 
     /// Decides what to do with a message under the policy `settings`.

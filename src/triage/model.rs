@@ -183,21 +183,8 @@ impl IntentModel {
         }
         let class_of = |s: &str| labels.binary_search_by(|l| l.as_str().cmp(s)).ok();
         let dense = cfg.group_weight[GROUP_DENSE as usize] > 0.0;
-        let feats: Vec<Analyzed> = std::thread::scope(|sc| {
-            let half = texts.len() / 2;
-            let second = sc.spawn(move || {
-                texts[half..]
-                    .iter()
-                    .map(|t| classifier::analyze(t.text, dense))
-                    .collect::<Vec<_>>()
-            });
-            let mut v: Vec<Analyzed> = texts[..half]
-                .iter()
-                .map(|t| classifier::analyze(t.text, dense))
-                .collect();
-            v.extend(second.join().expect("analysis thread"));
-            v
-        });
+        let feats: Vec<Analyzed> =
+            classifier::analyze_many(&texts.iter().map(|t| t.text).collect::<Vec<_>>(), dense);
         let mut in_scope: Vec<(usize, Target)> = Vec::new();
         let mut oos: Vec<usize> = Vec::new();
         for (i, t) in texts.iter().enumerate() {

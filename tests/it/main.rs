@@ -2,6 +2,7 @@
 //! `TANDEM_TEST_DATABASE_URL` names a server (each test gets its own schema).
 
 mod accounts;
+mod accurate;
 mod api;
 mod console;
 mod contact;
