@@ -418,6 +418,9 @@ impl Segment {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<(TicketRow, CustomerRow)>, StoreError> {
+        if offset > 0 && search_term(f).is_none() {
+            return self.load_deep(conn, f, limit, offset);
+        }
         let q = self
             .query(Dialect::of(conn), f)
             .limit(limit)
@@ -428,6 +431,49 @@ impl Segment {
             Segment::WaitingOnCustomer => q.order(tickets::updated_at.asc()).load(conn)?,
             Segment::Rest => q.order(tickets::number.desc()).load(conn)?,
         })
+    }
+
+    /// A page past the first: the page's ticket ids first, from the tickets alone (the
+    /// segment's index and, for the filters, the ticket rows), then those tickets with
+    /// their customers. Joined while skipping, every skipped ticket cost a customer look-up
+    /// and a whole row: page 40 of all took 15.5 ms (p99 24.6 ms) on SQLite.
+    fn load_deep(
+        self,
+        conn: &mut DbConn,
+        f: &QueueFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<(TicketRow, CustomerRow)>, StoreError> {
+        let whole = self.whole(f);
+        let narrowed = QueueFilter {
+            statuses: if whole { Vec::new() } else { f.statuses.clone() },
+            ..f.clone()
+        };
+        let mut q = ticket_filters!(tickets::table.into_boxed::<super::MultiBackend>(), &narrowed);
+        if whole {
+            q = match self {
+                Segment::WaitingForPerson => q.filter(tickets::waiting_since.is_not_null()),
+                Segment::WaitingOnCustomer => {
+                    q.filter(tickets::status.eq(Status::WaitingOnCustomer.as_str()))
+                }
+                Segment::Rest => q.filter(tickets::status.ne_all(not_rest())),
+            };
+        }
+        let q = q.select(tickets::id).limit(limit).offset(offset);
+        let ids: Vec<String> = match self {
+            Segment::WaitingForPerson => q.order(tickets::waiting_since.asc()).load(conn)?,
+            Segment::WaitingOnCustomer => q.order(tickets::updated_at.asc()).load(conn)?,
+            Segment::Rest => q.order(tickets::number.desc()).load(conn)?,
+        };
+        let mut rows: Vec<(TicketRow, CustomerRow)> = tickets::table
+            .inner_join(customers::table)
+            .filter(tickets::id.eq_any(&ids))
+            .select((TicketRow::as_select(), CustomerRow::as_select()))
+            .load(conn)?;
+        let place: std::collections::HashMap<&str, usize> =
+            ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        rows.sort_by_key(|(t, _)| place.get(t.id.as_str()).copied());
+        Ok(rows)
     }
 }
 

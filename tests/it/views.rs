@@ -592,3 +592,84 @@ async fn maintained_counts_match_the_tickets_after_every_change() {
     );
     counts_agree(&t, "after more mail");
 }
+
+/// Every page of a view holds the tickets the whole view lists at its place, in the same
+/// order, across the three parts of queue order (waiting for a person, waiting on the
+/// customer, the rest) and with a filter: pages past the first are found another way
+/// (their ids first) and must not drift from the first page's order.
+#[actix_web::test]
+async fn pages_past_the_first_continue_the_queue_in_order() {
+    use tandem::app::actions::ActingUser;
+    use tandem::store::queue::{QueueFilter, page};
+    let t = TestApp::with_kb();
+    let agent = crate::console::add_user(&t, "ana@tandem.test", "agent");
+    let by = ActingUser {
+        id: agent,
+        ip: None,
+    };
+    let mut escalated = Vec::new();
+    for i in 0..14 {
+        let (subject, body) = if i % 3 == 0 {
+            ("Where is my parcel?", PARCEL)
+        } else {
+            ("Invoice wrong", INVOICE)
+        };
+        let (n, action) = ingest(
+            &t,
+            &format!("c{i}@example.com"),
+            &format!("p{i}@example.com"),
+            subject,
+            body,
+        );
+        if action != "auto_send" {
+            escalated.push(n);
+        }
+    }
+    assert!(escalated.len() >= 6, "{escalated:?}");
+    for &n in &escalated[..3] {
+        tandem::app::review::set_status(&t.app, n, "waiting_on_customer", &by).unwrap();
+    }
+    let mut conn = t.app.conn().unwrap();
+    let every_status: Vec<String> = tandem::domain::ticket::Status::ALL
+        .iter()
+        .map(|s| s.as_str().to_string())
+        .collect();
+    let all = QueueFilter {
+        statuses: every_status.clone(),
+        ..Default::default()
+    };
+    let (listed, _) = page(&mut conn, &all, 100, 0).unwrap();
+    let invoice_intent = listed
+        .iter()
+        .find(|(t, _)| escalated.contains(&t.number) && t.intent.is_some())
+        .and_then(|(t, _)| t.intent.clone());
+    let filters = [
+        all.clone(),
+        QueueFilter {
+            statuses: every_status,
+            intent: invoice_intent,
+            ..Default::default()
+        },
+        QueueFilter {
+            statuses: vec!["escalated".into(), "waiting_on_customer".into()],
+            ..Default::default()
+        },
+    ];
+    for f in &filters {
+        let (whole, total) = page(&mut conn, f, 100, 0).unwrap();
+        let whole: Vec<i64> = whole.iter().map(|(t, _)| t.number).collect();
+        assert_eq!(whole.len() as i64, total, "{f:?}");
+        for size in [2, 3, 5] {
+            let mut paged = Vec::new();
+            for offset in (0..total).step_by(size as usize) {
+                let (rows, n) = page(&mut conn, f, size, offset).unwrap();
+                assert_eq!(n, total);
+                paged.extend(rows.iter().map(|(t, c)| {
+                    assert_eq!(t.customer_id, c.id, "each ticket with its own customer");
+                    t.number
+                }));
+            }
+            assert_eq!(paged, whole, "{f:?}, {size} a page");
+        }
+    }
+}
