@@ -446,10 +446,17 @@ impl Segment {
     ) -> Result<Vec<(TicketRow, CustomerRow)>, StoreError> {
         let whole = self.whole(f);
         let narrowed = QueueFilter {
-            statuses: if whole { Vec::new() } else { f.statuses.clone() },
+            statuses: if whole {
+                Vec::new()
+            } else {
+                f.statuses.clone()
+            },
             ..f.clone()
         };
-        let mut q = ticket_filters!(tickets::table.into_boxed::<super::MultiBackend>(), &narrowed);
+        let mut q = ticket_filters!(
+            tickets::table.into_boxed::<super::MultiBackend>(),
+            &narrowed
+        );
         if whole {
             q = match self {
                 Segment::WaitingForPerson => q.filter(tickets::waiting_since.is_not_null()),
@@ -470,8 +477,11 @@ impl Segment {
             .filter(tickets::id.eq_any(&ids))
             .select((TicketRow::as_select(), CustomerRow::as_select()))
             .load(conn)?;
-        let place: std::collections::HashMap<&str, usize> =
-            ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        let place: std::collections::HashMap<&str, usize> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
         rows.sort_by_key(|(t, _)| place.get(t.id.as_str()).copied());
         Ok(rows)
     }
