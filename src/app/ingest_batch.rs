@@ -366,7 +366,11 @@ pub fn process_backlog(app: &App, limit: usize) -> Result<usize, AppError> {
 /// Copies SQLite's write-ahead log into the database file (see [`store::checkpoint`]);
 /// the ingest writers leave that to `serve`'s background worker.
 pub fn checkpoint(app: &App) -> Result<(), AppError> {
-    store::checkpoint(&mut *app.conn()?)?;
+    // Only SQLite keeps such a log: on PostgreSQL the worker would take a connection
+    // from the pool five times a second for nothing.
+    if let Ok(store::DbTarget::Sqlite(_)) = store::DbTarget::parse(&app.config.database_url) {
+        store::checkpoint(&mut *app.conn()?)?;
+    }
     Ok(())
 }
 

@@ -362,3 +362,20 @@ fn the_pipe_beside_a_running_server_stores_and_the_server_processes() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(tandem::app::tickets::list(&t.app, 10, 0).unwrap().len(), 2);
 }
+
+/// `serve`'s background worker copies SQLite's write-ahead log into the database file
+/// five times a second; PostgreSQL keeps no such log, and there the worker must not take
+/// a connection for nothing: with every pooled connection busy it still returns at once
+/// (asking the pool would fail after its 5-second wait).
+#[test]
+fn the_background_checkpoint_takes_a_connection_only_on_sqlite() {
+    let t = TestApp::new();
+    if t.db.is_postgres() {
+        let held: Vec<_> = (0..t.app.pool.max_size())
+            .map(|_| t.app.conn().unwrap())
+            .collect();
+        tandem::app::ingest_batch::checkpoint(&t.app).expect("no connection needed");
+        drop(held);
+    }
+    tandem::app::ingest_batch::checkpoint(&t.app).expect("checkpoint");
+}
