@@ -240,9 +240,10 @@ impl Encoder {
         })
     }
 
-    /// True when the text is in the model's language (English, all-MiniLM-L6-v2's): the
-    /// encoder's vector of other languages' words is noise that cost xSID's 19 languages
-    /// over a point; their texts keep the static vectors alone.
+    /// True when the text is in the model's language (English, all-MiniLM-L6-v2's): its
+    /// vector of other languages' words is mostly noise (read for every text, xSID's 19
+    /// languages scored 84.62 % against 85.03 % with this check); texts in other
+    /// languages keep the static vectors alone.
     pub fn reads(&self, text: &str) -> bool {
         static ENGLISH: LazyLock<LanguageDetector> =
             LazyLock::new(|| LanguageDetector::new(&["en".to_string()], "en"));
