@@ -252,9 +252,13 @@ pub fn post_inbound(
 }
 
 /// The environment a benchmark's child processes run with: the app's store and mail
-/// folder, the inbound secret, no undo window (answers leave at once).
+/// folder, the inbound secret, no undo window (answers leave at once), and the triage
+/// engine's settings of the benchmark itself (`TANDEM_TRIAGE_*`: the accurate mode's
+/// encoder, other vectors), so that the servers triage as the benchmark says they do.
 pub fn child_env(app: &App, secret: &str) -> HashMap<String, String> {
-    HashMap::from([
+    let triage = std::env::vars().filter(|(k, _)| k.starts_with("TANDEM_TRIAGE_"));
+    let mut env: HashMap<String, String> = triage.collect();
+    env.extend([
         (
             "TANDEM_DATABASE_URL".into(),
             app.config.database_url.clone(),
@@ -270,7 +274,8 @@ pub fn child_env(app: &App, secret: &str) -> HashMap<String, String> {
         ("TANDEM_INBOUND_SECRET".into(), secret.to_string()),
         ("TANDEM_UNDO_SECONDS".into(), "0".into()),
         ("TANDEM_LOG".into(), "warn".into()),
-    ])
+    ]);
+    env
 }
 
 /// `tandem bench ingest`: the store's single-row transaction rate, then `POST

@@ -363,6 +363,18 @@ pub fn process_backlog(app: &App, limit: usize) -> Result<usize, AppError> {
     }
 }
 
+/// Messages up to this size are cheap to read (see [`reads_inline`]).
+const INLINE_READ_BYTES: usize = 256 * 1024;
+
+/// Whether reading a message of `len` bytes (parsing it and the triage engine's reading)
+/// is cheap enough for a request's own thread: ordinary mail takes well under a
+/// millisecond. A big message, or any in the accurate mode (its sentence encoder takes
+/// 7-10 ms a message), is read on the blocking pool instead, so that the requests that
+/// share the thread (agents' pages) never wait behind it.
+pub fn reads_inline(len: usize) -> bool {
+    len <= INLINE_READ_BYTES && crate::triage::encoder::configured().is_none()
+}
+
 /// Copies SQLite's write-ahead log into the database file (see [`store::checkpoint`]);
 /// the ingest writers leave that to `serve`'s background worker.
 pub fn checkpoint(app: &App) -> Result<(), AppError> {

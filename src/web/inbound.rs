@@ -138,12 +138,12 @@ pub async fn email(
     };
     // Group commit: the writer stores this message with the others that arrived
     // together and answers after the transaction holding it committed.
-    // Submitting parses the message and has the triage engine read it: well under a
-    // millisecond for ordinary mail, but a big one goes to the blocking pool so that it
-    // never holds up the other requests of this worker.
+    // Submitting parses the message and has the triage engine read it, on this thread
+    // when that is cheap (see `reads_inline`), else on the blocking pool so that it never
+    // holds up the other requests of this worker.
     let app = app.into_inner();
     let body = body.to_vec();
-    let answer = if body.len() <= INLINE_READ_BYTES {
+    let answer = if ingest_batch::reads_inline(body.len()) {
         ingest_batch::submit(&app, body)
     } else {
         web::block(move || ingest_batch::submit(&app, body))
@@ -175,9 +175,6 @@ pub async fn email(
         Err(e) => Err(WebError::App(e)),
     }
 }
-
-/// Messages up to this size are read on the request's own thread (see above).
-const INLINE_READ_BYTES: usize = 256 * 1024;
 
 /// Compares digests in constant time, so neither the time taken nor the lengths reveal
 /// how much of the secret matched.
