@@ -302,6 +302,31 @@ fn filtered(d: Dialect, f: &QueueFilter) -> Filtered<'static> {
     q
 }
 
+/// A whole segment's predicate, on a boxed tickets query joined with the customers or
+/// not: the predicate the segment's index was built for.
+macro_rules! segment_predicate {
+    ($segment:expr, $q:expr) => {
+        match $segment {
+            Segment::WaitingForPerson => $q.filter(tickets::waiting_since.is_not_null()),
+            Segment::WaitingOnCustomer => {
+                $q.filter(tickets::status.eq(Status::WaitingOnCustomer.as_str()))
+            }
+            Segment::Rest => $q.filter(tickets::status.ne_all(not_rest())),
+        }
+    };
+}
+
+/// Loads a segment's rows (whatever the query selects) in queue order.
+macro_rules! load_in_order {
+    ($segment:expr, $q:expr, $conn:expr) => {
+        match $segment {
+            Segment::WaitingForPerson => $q.order(tickets::waiting_since.asc()).load($conn)?,
+            Segment::WaitingOnCustomer => $q.order(tickets::updated_at.asc()).load($conn)?,
+            Segment::Rest => $q.order(tickets::number.desc()).load($conn)?,
+        }
+    };
+}
+
 /// Statuses of the first two segments.
 fn not_rest() -> Vec<&'static str> {
     WAITING_FOR_PERSON
@@ -378,13 +403,7 @@ impl Segment {
                 ..f.clone()
             },
         );
-        match self {
-            Segment::WaitingForPerson => q.filter(tickets::waiting_since.is_not_null()),
-            Segment::WaitingOnCustomer => {
-                q.filter(tickets::status.eq(Status::WaitingOnCustomer.as_str()))
-            }
-            Segment::Rest => q.filter(tickets::status.ne_all(not_rest())),
-        }
+        segment_predicate!(self, q)
     }
 
     /// How many tickets of this segment match: from the maintained counts unless the
@@ -426,11 +445,7 @@ impl Segment {
             .limit(limit)
             .offset(offset)
             .select((TicketRow::as_select(), CustomerRow::as_select()));
-        Ok(match self {
-            Segment::WaitingForPerson => q.order(tickets::waiting_since.asc()).load(conn)?,
-            Segment::WaitingOnCustomer => q.order(tickets::updated_at.asc()).load(conn)?,
-            Segment::Rest => q.order(tickets::number.desc()).load(conn)?,
-        })
+        Ok(load_in_order!(self, q, conn))
     }
 
     /// A page past the first: the page's ticket ids first, from the tickets alone (the
@@ -458,20 +473,10 @@ impl Segment {
             &narrowed
         );
         if whole {
-            q = match self {
-                Segment::WaitingForPerson => q.filter(tickets::waiting_since.is_not_null()),
-                Segment::WaitingOnCustomer => {
-                    q.filter(tickets::status.eq(Status::WaitingOnCustomer.as_str()))
-                }
-                Segment::Rest => q.filter(tickets::status.ne_all(not_rest())),
-            };
+            q = segment_predicate!(self, q);
         }
         let q = q.select(tickets::id).limit(limit).offset(offset);
-        let ids: Vec<String> = match self {
-            Segment::WaitingForPerson => q.order(tickets::waiting_since.asc()).load(conn)?,
-            Segment::WaitingOnCustomer => q.order(tickets::updated_at.asc()).load(conn)?,
-            Segment::Rest => q.order(tickets::number.desc()).load(conn)?,
-        };
+        let ids: Vec<String> = load_in_order!(self, q, conn);
         let mut rows: Vec<(TicketRow, CustomerRow)> = tickets::table
             .inner_join(customers::table)
             .filter(tickets::id.eq_any(&ids))
