@@ -350,6 +350,25 @@ pub fn run() -> i32 {
             };
         }
     };
+    // The accurate mode's encoder is loaded before the work starts (and before a
+    // database is opened or created), so that a wrong folder stops the command with its
+    // reason instead of triaging without it.
+    if matches!(
+        cli.command,
+        Command::Serve { .. } | Command::Bench { .. } | Command::Eval { .. }
+    ) {
+        match crate::triage::encoder::check() {
+            Ok(Some(_)) => eprintln!(
+                "tandem: triage: accurate mode, sentence encoder from {}",
+                std::env::var(crate::triage::encoder::ENV).unwrap_or_default()
+            ),
+            Ok(None) => {}
+            Err(message) => {
+                eprintln!("tandem: {message}");
+                return EX_CONFIG;
+            }
+        }
+    }
     // Only `serve` and `migrate` may create a database; every other command works on an
     // existing one and says which it opened (a typo in the path must not silently start
     // an empty database).
@@ -367,24 +386,6 @@ pub fn run() -> i32 {
                 } else {
                     EX_CONFIG
                 };
-            }
-        }
-    }
-    // The accurate mode's encoder is loaded before the work starts, so that a wrong
-    // folder stops the command with its reason instead of triaging without it.
-    if matches!(
-        cli.command,
-        Command::Serve { .. } | Command::Bench { .. } | Command::Eval { .. }
-    ) {
-        match crate::triage::encoder::check() {
-            Ok(Some(_)) => eprintln!(
-                "tandem: triage: accurate mode, sentence encoder from {}",
-                std::env::var(crate::triage::encoder::ENV).unwrap_or_default()
-            ),
-            Ok(None) => {}
-            Err(message) => {
-                eprintln!("tandem: {message}");
-                return EX_CONFIG;
             }
         }
     }

@@ -93,3 +93,24 @@ fn eval_in_accurate_mode_reads_with_the_encoder_and_gets_the_held_out_rows_right
     assert_eq!(predictions.lines().count(), 100);
     assert_ne!(predictions, default_predictions);
 }
+
+#[test]
+fn serve_with_a_folder_that_holds_no_encoder_stops_before_opening_a_database() {
+    let work = tempfile::tempdir().unwrap();
+    let database = work.path().join("tandem.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .arg("serve")
+        .env("TANDEM_TRIAGE_ENCODER", work.path().join("no-such-folder"))
+        .env("TANDEM_DATABASE_URL", format!("sqlite://{}", database.display()))
+        .env("TANDEM_BIND", "127.0.0.1:0")
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{err}");
+    assert!(err.contains("no-such-folder/config.json"), "{err}");
+    assert!(
+        !err.contains("tandem: database:") && !database.exists(),
+        "stopped before opening a database: {err}"
+    );
+}
