@@ -101,7 +101,10 @@ fn serve_with_a_folder_that_holds_no_encoder_stops_before_opening_a_database() {
     let out = Command::new(env!("CARGO_BIN_EXE_tandem"))
         .arg("serve")
         .env("TANDEM_TRIAGE_ENCODER", work.path().join("no-such-folder"))
-        .env("TANDEM_DATABASE_URL", format!("sqlite://{}", database.display()))
+        .env(
+            "TANDEM_DATABASE_URL",
+            format!("sqlite://{}", database.display()),
+        )
         .env("TANDEM_BIND", "127.0.0.1:0")
         .current_dir(work.path())
         .output()
