@@ -19,6 +19,11 @@ pub struct Signals {
     pub sem_pred: f32,
     /// Highest cosine of the dense sentence vector with any class centroid.
     pub sem_best: f32,
+    /// Highest cosine of the encoder's vector with a training example of the predicted
+    /// class (accurate mode; 0 otherwise).
+    pub enc_pred: f32,
+    /// Highest cosine of the encoder's vector with any training example.
+    pub enc_best: f32,
     /// Number of non-zero features of the text (short texts are less reliable).
     pub n_features: u32,
     /// Training examples of the predicted intent (an intent known from five example
@@ -27,7 +32,7 @@ pub struct Signals {
 }
 
 /// Number of inputs of the calibration model (including the constant).
-pub const N_INPUTS: usize = 10;
+pub const N_INPUTS: usize = 12;
 
 fn logit(p: f32) -> f32 {
     let p = p.clamp(1e-4, 1.0 - 1e-4);
@@ -47,6 +52,8 @@ impl Signals {
             self.sem_best,
             (1.0 + self.n_features as f32).ln() / 5.0,
             (1.0 + self.n_examples as f32).ln() / 5.0,
+            self.enc_pred,
+            self.enc_best,
             1.0,
         ]
     }
@@ -79,7 +86,7 @@ impl Default for Calibrator {
     /// message: so the prior reads anything above 0.999 as 0.999.
     fn default() -> Self {
         Calibrator {
-            weights: vec![0.5, 0.0, 1.0, 6.0, 0.5, 0.0, 0.0, 0.0, 0.0, -2.9],
+            weights: vec![0.5, 0.0, 1.0, 6.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -2.9],
             p1_cap: 0.999,
             cov: Vec::new(),
             margin: 0.0,
@@ -237,6 +244,8 @@ mod tests {
                 sem_pred: q,
                 sem_best: q,
                 n_features: 100,
+                enc_pred: 0.0,
+                enc_best: 0.0,
                 n_examples: 50,
             };
             data.push((s, i % 10 < (q * 10.0) as usize, 1.0));
@@ -262,6 +271,8 @@ mod tests {
                         sem_pred: q,
                         sem_best: q,
                         n_features: 100,
+                        enc_pred: 0.0,
+                        enc_best: 0.0,
                         n_examples: 50,
                     };
                     (s, (i * 7) % 10 < (q * 10.0) as usize, 1.0)

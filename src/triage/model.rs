@@ -45,6 +45,9 @@ pub struct IntentModel {
     pub(crate) calibrator: Calibrator,
     pub(crate) knn_weight: f32,
     pub(crate) centroid_weight: f32,
+    /// Weight of the encoder's nearest-example cosine of a class when choosing the
+    /// intent (accurate mode).
+    pub(crate) encoded_weight: f32,
     /// Positive training examples per class, a signal of the calibration (empty: not
     /// used).
     pub(crate) class_counts: Vec<u32>,
@@ -56,6 +59,7 @@ pub struct IntentModel {
 struct Scoring<'a> {
     knn_weight: f32,
     centroid_weight: f32,
+    encoded_weight: f32,
     /// Training examples per class (empty: not a signal).
     counts: &'a [u32],
 }
@@ -108,29 +112,30 @@ fn signals(
         if let Some(c) = nb.centroid.get_mut(r) {
             *c = -1.0;
         }
+        if let Some(c) = nb.encoded.get_mut(r) {
+            *c = -1.0;
+        }
     }
-    let mut s = signals_from(&probs, &nb, sc.knn_weight, sc.centroid_weight);
+    let mut s = signals_from(&probs, &nb, sc);
     s.1.n_features = x.idx.len() as u32;
     s.1.n_examples = sc.counts.get(s.0).copied().unwrap_or(0);
     s
 }
 
-fn signals_from(
-    probs: &[f32],
-    nb: &Neighbours,
-    knn_weight: f32,
-    centroid_weight: f32,
-) -> (usize, Signals) {
+fn signals_from(probs: &[f32], nb: &Neighbours, sc: Scoring) -> (usize, Signals) {
     let knn = &nb.per_class;
     let centroid = &nb.centroid;
     let mut c1 = 0usize;
     let mut best = f32::NEG_INFINITY;
     for (i, (&p, &k)) in probs.iter().zip(knn).enumerate() {
-        let mut s = p.max(1e-30).ln() + knn_weight * k;
-        if centroid_weight != 0.0
+        let mut s = p.max(1e-30).ln() + sc.knn_weight * k;
+        if sc.centroid_weight != 0.0
             && let Some(&c) = centroid.get(i)
         {
-            s += centroid_weight * c;
+            s += sc.centroid_weight * c;
+        }
+        if let Some(&e) = nb.encoded.get(i) {
+            s += sc.encoded_weight * e;
         }
         if s > best {
             best = s;
@@ -160,6 +165,8 @@ fn signals_from(
             agree: nn_class == c1,
             sem_pred: centroid.get(c1).copied().unwrap_or(0.0),
             sem_best: centroid.iter().copied().fold(0.0, f32::max),
+            enc_pred: nb.encoded.get(c1).copied().unwrap_or(0.0),
+            enc_best: nb.encoded.iter().copied().fold(0.0, f32::max),
             n_features: 0,
             n_examples: 0,
         },
@@ -238,6 +245,7 @@ impl IntentModel {
         let scoring = Scoring {
             knn_weight: cfg.knn_weight,
             centroid_weight: cfg.centroid_weight,
+            encoded_weight: cfg.encoded_weight,
             counts: &counts,
         };
         // The calibration fit and the final fit are independent: run them side by side.
@@ -299,6 +307,7 @@ impl IntentModel {
             calibrator,
             knn_weight: cfg.knn_weight,
             centroid_weight: cfg.centroid_weight,
+            encoded_weight: cfg.encoded_weight,
             class_counts: counts,
         }
     }
@@ -336,6 +345,7 @@ impl IntentModel {
             Scoring {
                 knn_weight: self.knn_weight,
                 centroid_weight: self.centroid_weight,
+                encoded_weight: self.encoded_weight,
                 counts: &self.class_counts,
             },
             None,

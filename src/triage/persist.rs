@@ -7,7 +7,7 @@ use super::classifier::{FeatureSpace, KnnIndex, LinearModel, SparseVec};
 use super::model::IntentModel;
 use super::{Engine, IndexedArticle, KnowledgeArticle, TriageError};
 
-const MAGIC: &[u8; 8] = b"TNDTRG\x00\x08";
+const MAGIC: &[u8; 8] = b"TNDTRG\x00\x09";
 
 struct Writer(Vec<u8>);
 
@@ -138,8 +138,12 @@ pub(crate) fn write(e: &Engine) -> Vec<u8> {
     w.f32s(&m.knn.vals);
     w.u32s(&m.knn.labels);
     w.f32s(&m.knn.centroids);
+    w.bytes(&m.knn.encoded.iter().map(|&v| v as u8).collect::<Vec<u8>>());
+    w.f32s(&m.knn.encoded_scale);
+    w.u32(m.knn.encoded_from);
     w.f32(m.knn_weight);
     w.f32(m.centroid_weight);
+    w.f32(m.encoded_weight);
     w.u32s(&m.class_counts);
     w.u32s(&e.coverage);
 
@@ -199,14 +203,18 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
     let vals = r.f32s()?;
     let klabels = r.u32s()?;
     let centroids = r.f32s()?;
+    let encoded: Vec<i8> = r.array::<1, _>(|b| b[0] as i8)?;
+    let encoded_scale = r.f32s()?;
+    let encoded_from = r.u32()?;
     let knn_weight = r.f32()?;
     let centroid_weight = r.f32()?;
+    let encoded_weight = r.f32()?;
     let class_counts = r.u32s()?;
     let coverage = r.u32s()?;
 
     let n_feat = idf.len();
     let n_inputs = n_feat + dense_dim as usize;
-    let checks: [(&str, bool); 15] = [
+    let checks: [(&str, bool); 16] = [
         ("problem coverage", coverage.len() == labels.len()),
         (
             "class counts",
@@ -259,6 +267,13 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
                 || centroids.len() == n_class * dense_dim as usize,
         ),
         (
+            "encoder vectors",
+            (encoded.is_empty() && encoded_scale.is_empty())
+                || (encoded_scale.len() == klabels.len()
+                    && (encoded_from as usize) < n_inputs
+                    && encoded.len() == klabels.len() * (n_inputs - encoded_from as usize)),
+        ),
+        (
             "calibrator",
             calibrator.weights.len() == super::calibration::N_INPUTS
                 && (calibrator.cov.is_empty()
@@ -309,10 +324,14 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
                 vals,
                 labels: klabels,
                 centroids,
+                encoded,
+                encoded_scale,
+                encoded_from,
             },
             calibrator,
             knn_weight,
             centroid_weight,
+            encoded_weight,
             class_counts,
         },
         articles: indexed,

@@ -322,6 +322,27 @@ fn bytes_round_trip_gives_same_decisions() {
 }
 
 #[test]
+fn the_encoder_neighbours_of_the_accurate_mode_survive_the_round_trip() {
+    // Accurate mode needs the encoder's model; the stored shape is the same with any
+    // width, so the last four inputs stand in for the encoder's part here.
+    let mut e = Engine::train(&kb(), &[]);
+    let knn = &mut e.model.knn;
+    let n = knn.labels.len();
+    knn.encoded_from = (e.model.space.n_inputs() - 4) as u32;
+    knn.encoded = (0..n * 4).map(|i| (i % 255) as i8 - 127).collect();
+    knn.encoded_scale = (0..n).map(|i| i as f32 / 100.0).collect();
+    e.model.encoded_weight = 6.0;
+    let back = Engine::from_bytes(&e.to_bytes()).expect("loads");
+    assert_eq!(back.model.knn.encoded, e.model.knn.encoded);
+    assert_eq!(back.model.knn.encoded_scale, e.model.knn.encoded_scale);
+    assert_eq!(back.model.knn.encoded_from, e.model.knn.encoded_from);
+    assert_eq!(back.model.encoded_weight, 6.0);
+    // Rows that do not fit the inputs are refused, not read out of bounds.
+    e.model.knn.encoded.pop();
+    assert!(Engine::from_bytes(&e.to_bytes()).is_err());
+}
+
+#[test]
 fn negative_examples_lower_an_intent() {
     let text = "how long does my password take to ship";
     let e = Engine::train(&kb(), &[]);
