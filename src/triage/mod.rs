@@ -13,6 +13,7 @@ pub mod encoder;
 pub mod eval;
 pub mod language;
 pub mod model;
+mod packed;
 mod persist;
 pub mod pii;
 pub mod prior;
