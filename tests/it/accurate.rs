@@ -117,3 +117,121 @@ fn serve_with_a_folder_that_holds_no_encoder_stops_before_opening_a_database() {
         "stopped before opening a database: {err}"
     );
 }
+
+/// The multilingual encoder (`scripts/get_encoder.sh --multilingual`), as [`encoder_dir`].
+fn multilingual_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("TANDEM_TEST_ENCODER_MULTILINGUAL") {
+        Some(d) => PathBuf::from(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("triage-data/encoder-multilingual"),
+    };
+    if dir.join("e5-small-q4.bin").exists() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must provide the multilingual encoder (scripts/get_encoder.sh --multilingual)"
+    );
+    eprintln!("no multilingual encoder in {}: skipped", dir.display());
+    None
+}
+
+/// `tandem eval`: trained on English questions only, tested on their translations.
+fn eval_translations(encoder: Option<&Path>) -> String {
+    let train = [
+        ("alarm", "set an alarm for 7 am"),
+        ("alarm", "wake me up at six tomorrow"),
+        ("alarm", "please set my alarm for half past five"),
+        ("alarm", "I need an alarm at 8 in the morning"),
+        ("alarm", "create a wake-up alarm for 6:30"),
+        ("weather", "what is the weather like today"),
+        ("weather", "will it rain tomorrow"),
+        ("weather", "how cold will it be tonight"),
+        ("weather", "is it going to be sunny this weekend"),
+        ("weather", "what's the forecast for tomorrow"),
+        ("refund", "I want my money back for this order"),
+        ("refund", "please refund my purchase"),
+        ("refund", "how do I get a refund"),
+        ("refund", "return the item and give me a refund"),
+        ("refund", "can I get reimbursed for the broken product"),
+    ];
+    let test = [
+        ("alarm", "Stell bitte einen Wecker für sieben Uhr morgens"),
+        ("alarm", "明日の朝6時にアラームをセットして"),
+        ("alarm", "Pon una alarma a las siete de la mañana"),
+        ("alarm", "اضبط المنبه على الساعة السابعة صباحا"),
+        ("weather", "Wie wird das Wetter morgen?"),
+        ("weather", "明日は雨が降りますか"),
+        ("weather", "¿Qué tiempo hará mañana?"),
+        ("weather", "كيف سيكون الطقس غدا؟"),
+        ("refund", "Ich möchte mein Geld für diese Bestellung zurück"),
+        ("refund", "この注文の返金をお願いします"),
+        ("refund", "Quiero un reembolso de mi compra"),
+        ("refund", "أريد استرداد أموالي مقابل هذا الطلب"),
+    ];
+    let lines = |rows: &[(&str, &str)]| -> String {
+        rows.iter()
+            .map(|(intent, text)| {
+                format!(
+                    "{}\n",
+                    serde_json::json!({ "text": text, "intent": intent })
+                )
+            })
+            .collect()
+    };
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("train.jsonl"), lines(&train)).unwrap();
+    std::fs::write(work.path().join("test.jsonl"), lines(&test)).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"));
+    command
+        .args(["eval", "--train", "train.jsonl", "--test", "test.jsonl"])
+        .env_remove("TANDEM_TRIAGE_ENCODER")
+        .current_dir(work.path());
+    if let Some(dir) = encoder {
+        command.env("TANDEM_TRIAGE_ENCODER", dir);
+    }
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn accuracy(stdout: &str) -> f64 {
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("in-scope top-1 accuracy"))
+        .and_then(|l| l.trim().trim_end_matches('%').trim().parse().ok())
+        .unwrap_or_else(|| panic!("no accuracy in {stdout}"))
+}
+
+#[test]
+fn the_multilingual_encoder_answers_in_languages_it_was_given_no_examples_in() {
+    let Some(dir) = multilingual_dir() else {
+        return;
+    };
+    let multilingual = eval_translations(Some(&dir));
+    // Every test text is read by the encoder, whatever its language...
+    assert!(
+        multilingual.contains("sentence encoder          read 12 of 12 test texts"),
+        "{multilingual}"
+    );
+    // ...and the English examples carry over to German, Japanese, Spanish and Arabic
+    // (10 of 12 here; the default mode gets 7, the English encoder 8).
+    let carried = accuracy(&multilingual);
+    assert!(carried >= 75.0, "{multilingual}");
+    let default_mode = eval_translations(None);
+    assert!(
+        carried > accuracy(&default_mode),
+        "{multilingual}\n{default_mode}"
+    );
+    if let Some(english) = encoder_dir() {
+        let out = eval_translations(Some(&english));
+        assert!(
+            out.contains("sentence encoder          read 0 of 12 test texts"),
+            "the English model leaves other languages to the static vectors: {out}"
+        );
+        assert!(carried > accuracy(&out), "{multilingual}\n{out}");
+    }
+}
