@@ -453,20 +453,38 @@ mod tests {
     /// The unpacked model: `TANDEM_TEST_ENCODER`, else `triage-data/encoder` when
     /// `scripts/get_encoder.sh` has filled it. CI fetches it and sets the variable, so
     /// there these tests cannot pass without running.
-    fn model() -> Option<Encoder> {
-        let dir = match std::env::var_os("TANDEM_TEST_ENCODER") {
+    /// An unpacked model (see `tests/it/accurate.rs`): the folder in `var`, else
+    /// `folder` of the checkout, when it holds `file`; skipped outside CI without it.
+    fn load_test_model(var: &str, folder: &str, file: &str) -> Option<Encoder> {
+        let dir = match std::env::var_os(var) {
             Some(d) => PathBuf::from(d),
-            None => Path::new(env!("CARGO_MANIFEST_DIR")).join("triage-data/encoder"),
+            None => Path::new(env!("CARGO_MANIFEST_DIR")).join(folder),
         };
-        if !dir.join("model.safetensors").exists() {
+        if !dir.join(file).exists() {
             assert!(
                 std::env::var_os("CI").is_none(),
-                "CI must provide the encoder (scripts/get_encoder.sh, TANDEM_TEST_ENCODER)"
+                "CI must provide the encoder in {var} (scripts/get_encoder.sh)"
             );
             eprintln!("no encoder in {}: skipped", dir.display());
             return None;
         }
         Some(Encoder::load(&dir).expect("the encoder loads"))
+    }
+
+    fn model() -> Option<Encoder> {
+        load_test_model(
+            "TANDEM_TEST_ENCODER",
+            "triage-data/encoder",
+            "model.safetensors",
+        )
+    }
+
+    fn multilingual() -> Option<Encoder> {
+        load_test_model(
+            "TANDEM_TEST_ENCODER_MULTILINGUAL",
+            "triage-data/encoder-multilingual",
+            super::super::packed::FILE,
+        )
     }
 
     #[derive(serde::Deserialize)]
@@ -533,23 +551,6 @@ mod tests {
         assert_eq!((ids[0], ids[MAX_TOKENS - 1]), (empty[0], empty[1]));
         assert_eq!(enc.embed(&text).len(), enc.dim());
         assert!(empty.len() == 2 && enc.embed("").iter().all(|x| x.is_finite()));
-    }
-
-    /// The multilingual model as `scripts/get_encoder.sh --multilingual` unpacks it.
-    fn multilingual() -> Option<Encoder> {
-        let dir = match std::env::var_os("TANDEM_TEST_ENCODER_MULTILINGUAL") {
-            Some(d) => PathBuf::from(d),
-            None => Path::new(env!("CARGO_MANIFEST_DIR")).join("triage-data/encoder-multilingual"),
-        };
-        if !dir.join(super::super::packed::FILE).exists() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must provide the multilingual encoder (scripts/get_encoder.sh --multilingual)"
-            );
-            eprintln!("no multilingual encoder in {}: skipped", dir.display());
-            return None;
-        }
-        Some(Encoder::load(&dir).expect("the multilingual encoder loads"))
     }
 
     #[test]

@@ -4,22 +4,41 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The unpacked encoder (see `src/triage/encoder.rs`): CI fetches it, elsewhere the
-/// test is skipped when `scripts/get_encoder.sh` has not been run.
-fn encoder_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("TANDEM_TEST_ENCODER") {
+/// An unpacked encoder: the folder in the environment variable `var`, else `folder` of
+/// the checkout, when it holds `file`. CI fetches both models; elsewhere the tests that
+/// need one are skipped when `scripts/get_encoder.sh` has not been run.
+fn model_dir(var: &str, folder: &str, file: &str) -> Option<PathBuf> {
+    let dir = match std::env::var_os(var) {
         Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("triage-data/encoder"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(folder),
     };
-    if dir.join("model.safetensors").exists() {
+    if dir.join(file).exists() {
         return Some(dir);
     }
     assert!(
         std::env::var_os("CI").is_none(),
-        "CI must provide the encoder (scripts/get_encoder.sh, TANDEM_TEST_ENCODER)"
+        "CI must provide the encoder in {var} (scripts/get_encoder.sh)"
     );
     eprintln!("no encoder in {}: skipped", dir.display());
     None
+}
+
+/// all-MiniLM-L6-v2 (`scripts/get_encoder.sh`).
+fn encoder_dir() -> Option<PathBuf> {
+    model_dir(
+        "TANDEM_TEST_ENCODER",
+        "triage-data/encoder",
+        "model.safetensors",
+    )
+}
+
+/// multilingual-e5-small (`scripts/get_encoder.sh --multilingual`).
+fn multilingual_dir() -> Option<PathBuf> {
+    model_dir(
+        "TANDEM_TEST_ENCODER_MULTILINGUAL",
+        "triage-data/encoder-multilingual",
+        "e5-small-q4.bin",
+    )
 }
 
 /// `tandem eval` on the CLINC150 slice, every third row held out, with the encoder in
@@ -116,23 +135,6 @@ fn serve_with_a_folder_that_holds_no_encoder_stops_before_opening_a_database() {
         !err.contains("tandem: database:") && !database.exists(),
         "stopped before opening a database: {err}"
     );
-}
-
-/// The multilingual encoder (`scripts/get_encoder.sh --multilingual`), as [`encoder_dir`].
-fn multilingual_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("TANDEM_TEST_ENCODER_MULTILINGUAL") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("triage-data/encoder-multilingual"),
-    };
-    if dir.join("e5-small-q4.bin").exists() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must provide the multilingual encoder (scripts/get_encoder.sh --multilingual)"
-    );
-    eprintln!("no multilingual encoder in {}: skipped", dir.display());
-    None
 }
 
 /// `tandem eval`: trained on English questions only, tested on their translations.
