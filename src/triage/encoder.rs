@@ -599,6 +599,26 @@ mod tests {
             err.contains(super::super::packed::FILE) && err.contains("truncated"),
             "{err}"
         );
+        // A header that claims two billion pieces is refused before any allocation.
+        let mut huge = b"E5S1\x01\x00\x00\x00".to_vec();
+        for v in [
+            384u32,
+            12,
+            12,
+            1536,
+            250_037,
+            512,
+            2,
+            0,
+            32,
+            i32::MAX as u32,
+        ] {
+            huge.extend(v.to_le_bytes());
+        }
+        huge.extend([0u8; 64]);
+        std::fs::write(&file, &huge).unwrap();
+        let err = Encoder::load(dir.path()).err().unwrap().to_string();
+        assert!(err.contains("truncated"), "{err}");
         std::fs::write(&file, b"PK\x03\x04 a zip file").unwrap();
         let err = Encoder::load(dir.path()).err().unwrap().to_string();
         assert!(err.contains("not a packed encoder"), "{err}");

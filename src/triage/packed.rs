@@ -112,11 +112,18 @@ impl Packed {
             c.size()?,
             c.size()?,
         );
+        if hidden == 0 || heads == 0 || hidden % heads != 0 || hidden % BLOCK != 0 {
+            return Err(bad(format!("{hidden} dimensions in {heads} heads")));
+        }
         let eps = c.f32()?;
         let _block = c.u32()?;
         let n = c.size()?;
         let (bos, eos, pad, unk) = (c.u32()?, c.u32()?, c.u32()?, c.u32()?);
         let blob_len = usize::try_from(c.u64()?).map_err(|_| bad("size"))?;
+        // Sizes are checked against the file before anything is allocated for them.
+        if n > b.len() / 8 {
+            return Err(bad("truncated"));
+        }
         let offsets: Vec<usize> = (0..=n)
             .map(|_| c.u32().map(|v| v as usize))
             .collect::<Result<_, _>>()?;
@@ -132,6 +139,9 @@ impl Packed {
         }
         let n_norm = c.size()?;
         let norm_bytes = c.u32()? as usize;
+        if n_norm > norm_bytes / 5 {
+            return Err(bad("truncated"));
+        }
         let mut nm = Cursor {
             b: c.take(norm_bytes)?,
             pos: 0,
@@ -241,7 +251,7 @@ impl Packed {
         let (kind, count, words) = raw
             .get("emb.word")
             .ok_or_else(|| bad("no tensor emb.word"))?;
-        if *kind != 1 || *count != vocab * hidden || hidden % BLOCK != 0 {
+        if *kind != 1 || *count != vocab * hidden {
             return Err(bad("emb.word: not a quantised table of the vocabulary"));
         }
         if (bos.max(eos).max(pad).max(unk) as usize) >= vocab.min(n) {
