@@ -590,6 +590,21 @@ mod tests {
     }
 
     #[test]
+    fn the_multilingual_model_reads_hostile_and_huge_text_within_its_input() {
+        let Some(enc) = multilingual() else { return };
+        let long = "Paket ".repeat(5000);
+        let hostile = "Subject: x\r\nBcc: a@b.c\r\n\u{0}\u{202E}\u{FFFD}\u{1F600}\t\u{3000}zz";
+        for text in [long.as_str(), hostile, "", "\u{0}\u{0}"] {
+            let ids = enc.token_ids(text);
+            assert!(ids.len() <= MAX_TOKENS, "{}", ids.len());
+            let v = enc.embed(text);
+            assert_eq!(v.len(), enc.dim());
+            assert!(v.iter().all(|x| x.is_finite()), "{text:?}");
+        }
+        assert_eq!(enc.token_ids(&long).len(), MAX_TOKENS);
+    }
+
+    #[test]
     fn a_damaged_packed_model_is_a_clear_error() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join(super::super::packed::FILE);
