@@ -71,32 +71,63 @@ pub fn submit(app: &Arc<App>, raw: Vec<u8>) -> Answer {
         None => job,
     };
     let (tx, rx) = mpsc::channel();
-    let started = std::thread::Builder::new()
-        .name("ingest-writer".into())
-        .spawn(move || run(rx));
-    if let Err(e) = started {
+    let rx = Arc::new(Mutex::new(rx));
+    let mut started = 0;
+    let mut failure = None;
+    for n in 0..writers(&app.config.database_url) {
+        let rx = rx.clone();
+        match std::thread::Builder::new()
+            .name(format!("ingest-writer-{n}"))
+            .spawn(move || run(&rx))
+        {
+            Ok(_) => started += 1,
+            Err(e) => failure = Some(e),
+        }
+    }
+    if started == 0 {
+        let e = failure.map(|e| e.to_string()).unwrap_or_default();
         let _ = job.reply.send(Err(AppError::Temporary(format!(
             "cannot start the writer: {e}"
         ))));
         return answer;
     }
-    // The receiver is alive: the thread owns it.
+    // The receiver is alive: the threads own it.
     let _ = tx.send(job);
     *sender = Some(tx);
     answer
 }
 
+/// How many writers take groups from the queue at once. SQLite lets one transaction write
+/// at a time, so a second writer would only wait for the lock. PostgreSQL runs
+/// transactions side by side, and a lone writer spent most of its time waiting for the
+/// database's answers to its statements (a third of the machine idle at 16 clients).
+fn writers(database_url: &str) -> usize {
+    match store::DbTarget::parse(database_url) {
+        Ok(store::DbTarget::Postgres(_)) => POSTGRES_WRITERS,
+        _ => 1,
+    }
+}
+
+/// Writers on PostgreSQL; each holds a pool connection while it commits a group.
+pub const POSTGRES_WRITERS: usize = 3;
+
 /// Takes whatever is waiting (up to [`MAX_BATCH`]) and commits it, until the queue is
-/// dropped.
-fn run(rx: mpsc::Receiver<Job>) {
-    while let Ok(first) = rx.recv() {
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
+/// dropped. Several writers share one queue: the one holding the lock waits for the next
+/// message and takes what came with it.
+fn run(rx: &Mutex<mpsc::Receiver<Job>>) {
+    loop {
+        let jobs = {
+            let Ok(rx) = rx.lock() else { return };
+            let Ok(first) = rx.recv() else { return };
+            let mut jobs = vec![first];
+            while jobs.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
             }
-        }
+            jobs
+        };
         let app = jobs[0].app.clone();
         let raws: Vec<&[u8]> = jobs.iter().map(|j| j.raw.as_slice()).collect();
         let reads: Vec<Option<&ingest::Reading>> = jobs.iter().map(|j| j.read.as_ref()).collect();

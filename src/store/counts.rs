@@ -4,7 +4,8 @@
 //!
 //! SQLite's triggers keep `ticket_counts` itself. PostgreSQL's append to
 //! `ticket_count_deltas` (concurrent writers would otherwise queue on, and could deadlock
-//! over, shared count rows); a read adds both, and [`compact`] folds the deltas in.
+//! over, shared count rows); a read adds both, and [`compact`] folds the deltas in. The
+//! same goes for the totals in `counters` and their `counter_deltas`.
 
 use std::collections::HashMap;
 
@@ -101,15 +102,42 @@ pub fn compact(conn: &mut DbConn) -> Result<usize, StoreError> {
         if !lock.got {
             return Ok(0);
         }
-        Ok(diesel::sql_query(
-            "WITH moved AS (DELETE FROM ticket_count_deltas
+        let counters = diesel::sql_query(
+            "WITH moved AS (DELETE FROM counter_deltas RETURNING name, n),
+                  sums AS (SELECT name, SUM(n) AS n FROM moved GROUP BY name)
+             UPDATE counters SET value = counters.value + sums.n
+             FROM sums WHERE counters.name = sums.name",
+        )
+        .execute(c)?;
+        Ok(counters
+            + diesel::sql_query(
+                "WITH moved AS (DELETE FROM ticket_count_deltas
                             RETURNING status, intent, language, channel, n)
              INSERT INTO ticket_counts (status, intent, language, channel, n)
              SELECT status, intent, language, channel, SUM(n) FROM moved
              GROUP BY status, intent, language, channel
              ON CONFLICT (status, intent, language, channel)
              DO UPDATE SET n = ticket_counts.n + EXCLUDED.n",
-        )
-        .execute(c)?)
+            )
+            .execute(c)?)
     })
+}
+
+/// PostgreSQL's deltas of a counter in `counters` not yet folded in ([`compact`]); SQLite's
+/// triggers update the counter itself.
+pub fn pending_counter_deltas(conn: &mut DbConn, name: &str) -> Result<i64, StoreError> {
+    let DbConn::Postgres(c) = conn else {
+        return Ok(0);
+    };
+    #[derive(QueryableByName)]
+    struct Pending {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let pending: Pending = diesel::sql_query(
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM counter_deltas WHERE name = $1",
+    )
+    .bind::<diesel::sql_types::Text, _>(name)
+    .get_result(c)?;
+    Ok(pending.n)
 }

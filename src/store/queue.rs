@@ -31,10 +31,11 @@ const AUTO_ANSWERS_TOTAL: &str = "auto_answers_total";
 
 fn total(conn: &mut DbConn, name: &str) -> Result<i64, StoreError> {
     use super::schema::counters;
-    Ok(counters::table
+    let kept: i64 = counters::table
         .find(name)
         .select(counters::value)
-        .first(conn)?)
+        .first(conn)?;
+    Ok(kept + super::counts::pending_counter_deltas(conn, name)?)
 }
 
 /// Which tickets to show.

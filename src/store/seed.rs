@@ -268,9 +268,7 @@ pub fn tickets(
         progress(done, tickets);
     }
     // Keep the ticket counter ahead of the synthetic numbers.
-    diesel::update(schema::counters::table.find("ticket_number"))
-        .set(schema::counters::value.eq(first_number + tickets as i64))
-        .execute(conn)?;
+    super::tickets::numbers_continue_after(conn, first_number + tickets as i64)?;
     Ok(())
 }
 

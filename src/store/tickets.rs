@@ -8,9 +8,20 @@ use super::reused::Reused;
 use super::schema::{counters, customers, messages, tickets};
 use super::{DbConn, StoreError, now};
 
-/// Allocates the next ticket number. The UPDATE takes the row lock first, so concurrent
-/// processes on PostgreSQL (and the single SQLite writer) never hand out the same number.
+/// Allocates the next ticket number. On SQLite the UPDATE of the counter row takes the
+/// write lock (there is one writer at a time anyway). On PostgreSQL a sequence hands the
+/// numbers out without a lock (migration `*_concurrent_writers`): a counter row would make
+/// every concurrent writer wait for the transaction that drew the last number to commit.
+/// A transaction that rolls back leaves its number unused there.
 pub fn next_number(conn: &mut DbConn) -> Result<i64, StoreError> {
+    if let DbConn::Postgres(c) = conn {
+        return Ok(
+            diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "nextval('ticket_numbers')",
+            ))
+            .get_result(c)?,
+        );
+    }
     Reused(
         diesel::update(counters::table.find("ticket_number"))
             .set(counters::value.eq(counters::value + 1)),
@@ -20,6 +31,24 @@ pub fn next_number(conn: &mut DbConn) -> Result<i64, StoreError> {
         .find("ticket_number")
         .select(counters::value)
         .first(conn)?)
+}
+
+/// Makes the next ticket number at least `last + 1` (after tickets were written with
+/// numbers of their own, as the benchmarks' seeding does).
+pub fn numbers_continue_after(conn: &mut DbConn, last: i64) -> Result<(), StoreError> {
+    if let DbConn::Postgres(c) = conn {
+        diesel::sql_query(
+            "SELECT setval('ticket_numbers', GREATEST($1, (SELECT last_value FROM ticket_numbers)))",
+        )
+        .bind::<diesel::sql_types::BigInt, _>(last)
+        .execute(c)?;
+        return Ok(());
+    }
+    diesel::update(counters::table.find("ticket_number"))
+        .filter(counters::value.lt(last))
+        .set(counters::value.eq(last))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn insert(conn: &mut DbConn, row: &TicketRow) -> Result<(), StoreError> {

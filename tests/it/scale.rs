@@ -379,3 +379,56 @@ fn the_background_checkpoint_takes_a_connection_only_on_sqlite() {
     }
     tandem::app::ingest_batch::checkpoint(&t.app).expect("checkpoint");
 }
+
+/// Tickets written with numbers of their own (a bulk load, the benchmarks' seeding) push
+/// the next number past theirs; a transaction that drew a number and rolled back never
+/// makes it drawn twice. (PostgreSQL draws from a sequence, SQLite from a counter row.)
+#[test]
+fn ticket_numbers_rise_past_loaded_tickets_and_rolled_back_draws() {
+    use tandem::store::{self, StoreError};
+    let t = TestApp::with_kb();
+    let mut conn = t.app.conn().unwrap();
+    store::tickets::numbers_continue_after(&mut conn, 5_000).unwrap();
+    // Lower than the numbers in use: changes nothing.
+    store::tickets::numbers_continue_after(&mut conn, 10).unwrap();
+    let drawn = store::transaction(&mut conn, |c| {
+        let n = store::tickets::next_number(c)?;
+        Err::<i64, _>(StoreError::Conflict(format!(
+            "rolled back after drawing {n}"
+        )))
+    });
+    assert!(drawn.is_err());
+    drop(conn);
+    let mut numbers = Vec::new();
+    for i in 0..3 {
+        let raw = tandem::bench::sample_mail(i, SUPPORT);
+        match tandem::app::ingest::ingest_email(&t.app, raw.as_bytes()).unwrap() {
+            tandem::app::ingest::Outcome::Accepted { ticket_number, .. } => {
+                numbers.push(ticket_number)
+            }
+            other => panic!("not accepted: {other:?}"),
+        }
+    }
+    assert!(numbers[0] > 5_000, "{numbers:?}");
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
+}
+
+/// PostgreSQL's JIT compiler stays off on Tandem's connections: the facts triggers'
+/// statements, estimated expensive before statistics catch up with a growing table, were
+/// compiled on every call (100 ms each for statements that run in well under one).
+#[test]
+fn postgres_connections_never_compile_statements() {
+    use diesel::RunQueryDsl;
+    let t = TestApp::new();
+    let mut conn = t.app.conn().unwrap();
+    let tandem::store::DbConn::Postgres(pg) = &mut *conn else {
+        return; // SQLite has no JIT.
+    };
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        jit: String,
+    }
+    let setting: Setting = diesel::sql_query("SHOW jit").get_result(pg).unwrap();
+    assert_eq!(setting.jit, "off");
+}
