@@ -846,8 +846,8 @@ pub fn rebuild_facts(conn: &mut DbConn) -> Result<(), StoreError> {
         )?,
         DbConn::Postgres(c) => c.batch_execute(
             "DELETE FROM ticket_facts; DELETE FROM draft_facts; \
-             SELECT ticket_facts_refresh(t.id) FROM tickets t; \
-             SELECT draft_facts_refresh(d.ticket_id) FROM (SELECT DISTINCT ticket_id FROM drafts) d;",
+             SELECT ticket_facts_compute(t.id) FROM tickets t; \
+             SELECT draft_facts_compute(d.ticket_id) FROM (SELECT DISTINCT ticket_id FROM drafts) d;",
         )?,
     }
     Ok(())

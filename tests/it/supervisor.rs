@@ -1247,6 +1247,69 @@ fn the_facts_follow_every_write_of_their_sources() {
     assert_eq!(d.total.backlog, 9);
 }
 
+/// A transaction that writes one ticket's rows many times (as the ingest group commit
+/// does: ticket, message, draft, status, outbox row), one of its savepoints rolled back,
+/// leaves the facts its final rows give. On PostgreSQL the facts are recomputed once per
+/// ticket when the transaction commits; a fact computed halfway, or by the rolled-back
+/// savepoint, would differ from the recomputation.
+#[test]
+fn facts_written_in_one_transaction_are_its_final_values() {
+    use schema::{drafts, tickets};
+    let t = app();
+    seed(&t);
+    let mut conn = t.app.conn().unwrap();
+    let conn: &mut tandem::store::DbConn = &mut conn;
+    tandem::store::transaction(conn, |c| {
+        let mut s = Seeder { conn: c, n: 9100 };
+        // t-050 is answered automatically, then written back to, then escalated.
+        s.auto_answer(
+            "t-050",
+            t0() + Duration::days(2),
+            Some(t0() + Duration::days(2)),
+        );
+        s.message("t-050", t0() + Duration::days(3));
+        let c = s.conn;
+        for (status, waiting) in [("pending_review", true), ("escalated", true)] {
+            diesel::update(tickets::table.find("t-050"))
+                .set((
+                    tickets::status.eq(status),
+                    tickets::waiting_since.eq(waiting.then(|| t0() + Duration::days(3))),
+                ))
+                .execute(c)?;
+        }
+        // A savepoint that moves t-051 and marks a draft, then fails: none of it stays.
+        let failed = tandem::store::transaction(c, |c| {
+            diesel::update(tickets::table.find("t-051"))
+                .set((
+                    tickets::intent.eq("cancel_order"),
+                    tickets::channel.eq("web"),
+                ))
+                .execute(c)?;
+            diesel::update(drafts::table.find("d-051"))
+                .set(drafts::status.eq("marked_wrong"))
+                .execute(c)?;
+            Err::<(), _>(diesel::result::Error::RollbackTransaction)
+        });
+        assert!(failed.is_err());
+        // The same ticket written again after the savepoint.
+        diesel::update(tickets::table.find("t-051"))
+            .set(tickets::assignee_id.eq(ALICE))
+            .execute(c)?;
+        Ok::<_, diesel::result::Error>(())
+    })
+    .unwrap();
+    let (kept, recomputed) = kept_and_recomputed(conn);
+    assert_eq!(kept, recomputed);
+    let t051 = kept.0.iter().find(|f| f.ticket_id == "t-051").unwrap();
+    assert_eq!(t051.assignee_id.as_deref(), Some(ALICE));
+    assert_ne!(
+        t051.channel, "web",
+        "the rolled-back savepoint's write stayed"
+    );
+    let t050 = kept.0.iter().find(|f| f.ticket_id == "t-050").unwrap();
+    assert_eq!(t050.waiting, 1);
+}
+
 /// The figures that are counts add up over any cut of a period: whole days are read
 /// from the daily sums, partial days from the facts, and a cut moves tickets from one way
 /// to the other.
