@@ -80,20 +80,21 @@ pub fn get(conn: &mut DbConn, key: &str) -> Result<Option<String>, StoreError> {
 }
 
 /// The value of `key`, set to `value` first when it has none. Two processes racing to
-/// set it both get the one that was stored first.
+/// set it both get the one that was stored first. The insert does nothing on a conflict
+/// rather than fail: on PostgreSQL a failed statement ends the caller's transaction
+/// (two ingest writers' first emails were answered "try again" that way).
 pub fn get_or_insert(conn: &mut DbConn, key: &str, value: &str) -> Result<String, StoreError> {
     if let Some(v) = get(conn, key)? {
         return Ok(v);
     }
-    let inserted = diesel::insert_into(settings::table)
-        .values((
-            settings::key.eq(key),
-            settings::value.eq(value),
-            settings::updated_at.eq(now()),
-        ))
-        .execute(conn);
-    match inserted {
-        Ok(_) => Ok(value.to_string()),
-        Err(_) => get(conn, key)?.ok_or_else(|| StoreError::Conflict(format!("setting {key} vanished"))),
-    }
+    let insert = diesel::insert_into(settings::table).values((
+        settings::key.eq(key),
+        settings::value.eq(value),
+        settings::updated_at.eq(now()),
+    ));
+    match conn {
+        DbConn::Sqlite(c) => insert.on_conflict_do_nothing().execute(c)?,
+        DbConn::Postgres(c) => insert.on_conflict_do_nothing().execute(c)?,
+    };
+    get(conn, key)?.ok_or_else(|| StoreError::Conflict(format!("setting {key} vanished")))
 }

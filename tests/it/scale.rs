@@ -432,3 +432,45 @@ fn postgres_connections_never_compile_statements() {
     let setting: Setting = diesel::sql_query("SHOW jit").get_result(pg).unwrap();
     assert_eq!(setting.jit, "off");
 }
+
+/// Two writers that both find a setting missing (the key that signs status links, made on
+/// first use) both get the value stored first, and each can go on with its transaction:
+/// on PostgreSQL the loser's failed insert used to end its transaction, and its whole
+/// group of emails was answered "try again".
+#[test]
+fn two_transactions_creating_one_setting_both_go_on() {
+    use tandem::store::{self, StoreError};
+    let t = TestApp::new();
+    let mut first = t.app.conn().unwrap();
+    let mut second = t.app.conn().unwrap();
+    let (inserted_tx, inserted_rx) = std::sync::mpsc::channel();
+    let (commit_tx, commit_rx) = std::sync::mpsc::channel::<()>();
+    let winner = std::thread::spawn(move || {
+        store::transaction(&mut first, |c| {
+            let v = store::settings::get_or_insert(c, "shared_key", "first")?;
+            inserted_tx.send(()).unwrap();
+            commit_rx.recv().unwrap();
+            Ok::<_, StoreError>(v)
+        })
+        .unwrap()
+    });
+    inserted_rx.recv().unwrap();
+    let loser = std::thread::spawn(move || {
+        store::transaction(&mut second, |c| {
+            let v = store::settings::get_or_insert(c, "shared_key", "second")?;
+            // The transaction is still usable.
+            let again = store::settings::get(c, "shared_key")?;
+            Ok::<_, StoreError>((v, again))
+        })
+    });
+    // Let the second writer reach its insert (it waits for the first to commit).
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    commit_tx.send(()).unwrap();
+    assert_eq!(winner.join().unwrap(), "first");
+    let (value, again) = loser
+        .join()
+        .unwrap()
+        .expect("the second transaction goes on");
+    assert_eq!(value, "first");
+    assert_eq!(again.as_deref(), Some("first"));
+}
