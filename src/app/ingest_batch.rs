@@ -1,6 +1,7 @@
 //! Group commit for inbound mail: messages that arrive together are stored and processed
-//! by one writer thread in one transaction, and each sender is answered only after the
-//! commit that holds its message.
+//! by a writer thread in one transaction, and each sender is answered only after the
+//! commit that holds its message. SQLite has one writer, PostgreSQL several
+//! ([`POSTGRES_WRITERS`]) taking groups from the same queue.
 //!
 //! Why: concurrent requests that each run their own transactions only queue on SQLite's
 //! write lock (and on PostgreSQL each pays a commit round trip and a WAL flush). One
@@ -33,7 +34,7 @@ pub const MAX_BATCH: usize = 64;
 /// What a sender waits for: the outcome of its message, sent after the commit.
 pub type Answer = oneshot::Receiver<Result<Outcome, AppError>>;
 
-/// The queue in front of the process's ingest writer (started on the first message).
+/// The queue in front of the process's ingest writers (started on the first message).
 #[derive(Default)]
 pub struct Writer {
     sender: Mutex<Option<mpsc::Sender<Job>>>,
@@ -65,7 +66,7 @@ pub fn submit(app: &Arc<App>, raw: Vec<u8>) -> Answer {
     let job = match sender.as_ref() {
         Some(s) => match s.send(job) {
             Ok(()) => return answer,
-            // The writer died (it never should): start another.
+            // Every writer died (they never should): start others.
             Err(mpsc::SendError(job)) => job,
         },
         None => job,
