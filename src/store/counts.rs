@@ -124,20 +124,11 @@ pub fn compact(conn: &mut DbConn) -> Result<usize, StoreError> {
 }
 
 /// PostgreSQL's deltas of a counter in `counters` not yet folded in ([`compact`]); SQLite's
-/// triggers update the counter itself.
+/// triggers update the counter itself (its deltas table stays empty).
 pub fn pending_counter_deltas(conn: &mut DbConn, name: &str) -> Result<i64, StoreError> {
-    let DbConn::Postgres(c) = conn else {
-        return Ok(0);
-    };
-    #[derive(QueryableByName)]
-    struct Pending {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    let pending: Pending = diesel::sql_query(
-        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM counter_deltas WHERE name = $1",
-    )
-    .bind::<diesel::sql_types::Text, _>(name)
-    .get_result(c)?;
-    Ok(pending.n)
+    use super::schema::counter_deltas;
+    Ok(counter_deltas::table
+        .filter(counter_deltas::name.eq(name))
+        .select(sum_n())
+        .first(conn)?)
 }

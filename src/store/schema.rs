@@ -8,6 +8,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    counter_deltas (id) {
+        id -> BigInt,
+        name -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     ticket_counts (status, intent, language, channel) {
         status -> Text,
         intent -> Text,
