@@ -673,3 +673,29 @@ async fn pages_past_the_first_continue_the_queue_in_order() {
         }
     }
 }
+
+/// "Sent automatically"'s unfiltered total is kept, not counted (on PostgreSQL as deltas
+/// that a server folds in): it equals the automatic answers there are, before the deltas
+/// are folded and after.
+#[actix_web::test]
+async fn the_sent_automatically_total_counts_every_automatic_answer_before_and_after_a_fold() {
+    use diesel::prelude::*;
+    use tandem::store::schema::drafts;
+    let t = TestApp::with_kb();
+    scenario(&t);
+    let mut conn = t.app.conn().unwrap();
+    let counted: i64 = drafts::table
+        .filter(drafts::decision.eq("auto_send"))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(counted, 2);
+    let total = |conn: &mut tandem::store::DbConn| {
+        tandem::store::queue::automated_page(conn, &Default::default(), 50, 0)
+            .unwrap()
+            .1
+    };
+    assert_eq!(total(&mut conn), counted);
+    tandem::store::counts::compact(&mut conn).unwrap();
+    assert_eq!(total(&mut conn), counted);
+}
