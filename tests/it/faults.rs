@@ -408,3 +408,141 @@ async fn a_message_that_panics_is_parked_as_failed_and_shown_to_admins() {
     let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 3, "{out}");
 }
+
+/// Posts each message until it is answered 202, as an MTA retries on 503, and returns how
+/// many answers were "try again". Any other answer fails the test.
+async fn post_until_accepted<S>(svc: &S, raws: &[String]) -> usize
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse,
+            Error = actix_web::Error,
+        >,
+{
+    let mut waiting: Vec<&String> = raws.iter().collect();
+    let mut try_again = 0;
+    for _ in 0..20 {
+        if waiting.is_empty() {
+            break;
+        }
+        let answers = futures_join_all(
+            waiting
+                .iter()
+                .map(|raw| atest::call_service(svc, post((*raw).clone()))),
+        )
+        .await;
+        let mut next = Vec::new();
+        for (raw, resp) in waiting.iter().zip(answers) {
+            match resp.status().as_u16() {
+                202 => {}
+                503 => {
+                    assert!(resp.headers().contains_key("retry-after"));
+                    try_again += 1;
+                    next.push(*raw);
+                }
+                other => panic!("answered {other}: {:?}", atest::read_body(resp).await),
+            }
+        }
+        waiting = next;
+    }
+    assert!(waiting.is_empty(), "{} never accepted", waiting.len());
+    try_again
+}
+
+/// The database becomes unavailable while mail arrives over `POST /inbound/email`.
+/// SQLite: another process holds the write lock longer than the busy timeout, so the
+/// server cannot write at all. PostgreSQL: every connection of the server is cut, over and
+/// over, mid-transaction. Every sender is answered 202 (stored) or 503 with Retry-After
+/// (nothing kept: send again), never an error that would bounce the mail; once the
+/// senders have retried, each message is one ticket with one inbound message.
+#[actix_web::test]
+async fn mail_arriving_while_the_database_is_unavailable_is_refused_for_a_retry_and_kept_once() {
+    let t = TestApp::new();
+    let app = web::Data::new(secret_app(&t, 8));
+    let svc = atest::init_service(
+        App::new()
+            .app_data(app.clone())
+            .configure(tandem::web::routes),
+    )
+    .await;
+    let raws: Vec<String> = (0..24).map(ordinary).collect();
+    match t.db.postgres() {
+        None => {
+            use diesel::Connection;
+            use diesel::connection::SimpleConnection;
+            let path = t.db.url.trim_start_matches("sqlite://").to_string();
+            let mut holder = diesel::SqliteConnection::establish(&path).unwrap();
+            holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+            // A lone message and a group at once: both paths meet the lock.
+            let refused = futures_join_all(
+                raws[..5]
+                    .iter()
+                    .map(|raw| atest::call_service(&svc, post(raw.clone()))),
+            )
+            .await;
+            for resp in refused {
+                assert_eq!(resp.status(), 503);
+                assert!(resp.headers().contains_key("retry-after"));
+            }
+            holder.batch_execute("ROLLBACK").unwrap();
+            assert!(tickets(&t).is_empty(), "nothing was half-stored");
+            assert_eq!(post_until_accepted(&svc, &raws).await, 0);
+        }
+        Some((base, schema)) => {
+            use diesel::prelude::*;
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let cutter = {
+                let (base, schema, stop) = (base.to_string(), schema.to_string(), stop.clone());
+                std::thread::spawn(move || {
+                    #[derive(QueryableByName)]
+                    struct Cut {
+                        #[diesel(sql_type = diesel::sql_types::BigInt)]
+                        n: i64,
+                    }
+                    let mut admin = diesel::PgConnection::establish(&base).unwrap();
+                    let mut cut = 0;
+                    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        let c: Cut = diesel::sql_query(
+                            "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity \
+                             WHERE application_name = $1",
+                        )
+                        .bind::<diesel::sql_types::Text, _>(&schema)
+                        .get_result(&mut admin)
+                        .unwrap();
+                        cut += c.n;
+                        std::thread::sleep(std::time::Duration::from_millis(40));
+                    }
+                    cut
+                })
+            };
+            for chunk in raws.chunks(8) {
+                let answers = futures_join_all(
+                    chunk
+                        .iter()
+                        .map(|raw| atest::call_service(&svc, post(raw.clone()))),
+                )
+                .await;
+                for resp in answers {
+                    let status = resp.status().as_u16();
+                    assert!(status == 202 || status == 503, "answered {status}");
+                    if status == 503 {
+                        assert!(resp.headers().contains_key("retry-after"));
+                    }
+                }
+            }
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            let cut = cutter.join().unwrap();
+            assert!(cut > 0, "the server's connections were cut");
+            // Senders told to try again do; the ones accepted send again too (an MTA
+            // that lost the 202): each is still one message.
+            post_until_accepted(&svc, &raws).await;
+        }
+    }
+    let listed = tickets(&t);
+    assert_eq!(listed.len(), raws.len(), "one ticket a message");
+    let customers: HashSet<&String> = listed.iter().map(|(_, c)| c).collect();
+    assert_eq!(customers.len(), raws.len());
+    for (number, _) in &listed {
+        assert_eq!(inbound_messages(&t, *number), 1);
+    }
+}

@@ -28,7 +28,10 @@ impl TestDb {
                     .expect("create schema");
                 let sep = if base.contains('?') { '&' } else { '?' };
                 TestDb {
-                    url: format!("{base}{sep}options=-csearch_path%3D{schema}"),
+                    // The application name lets a test find this database's connections.
+                    url: format!(
+                        "{base}{sep}options=-csearch_path%3D{schema}&application_name={schema}"
+                    ),
                     pg_schema: Some((base, schema)),
                 }
             }
@@ -41,6 +44,14 @@ impl TestDb {
 
     pub fn is_postgres(&self) -> bool {
         self.pg_schema.is_some()
+    }
+
+    /// PostgreSQL: the server's address and this test's schema (also the application
+    /// name of the test's connections).
+    pub fn postgres(&self) -> Option<(&str, &str)> {
+        self.pg_schema
+            .as_ref()
+            .map(|(b, s)| (b.as_str(), s.as_str()))
     }
 }
 
