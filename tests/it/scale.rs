@@ -474,3 +474,94 @@ fn two_transactions_creating_one_setting_both_go_on() {
     assert_eq!(value, "first");
     assert_eq!(again.as_deref(), Some("first"));
 }
+
+/// `tandem serve` is killed (SIGKILL: no shutdown of any kind) twice while four senders
+/// stream 300 emails to it, and started again each time, on another port. The senders
+/// retry whatever was not answered 202 (a broken or refused connection, a 503), as an MTA
+/// does, and follow the server to its new address. Every email ends as one ticket with
+/// one inbound message: nothing that was accepted is lost, nothing retried is stored
+/// twice, and what a killed server had stored but not processed is processed.
+#[test]
+fn serve_killed_twice_mid_stream_loses_nothing_and_stores_nothing_twice() {
+    use std::sync::RwLock;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const STREAM: usize = 300;
+    let t = TestApp::with_kb();
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_tandem"));
+    let mut env = t.env.clone();
+    env.insert("TANDEM_INBOUND_SECRET".into(), SECRET.into());
+    env.insert("TANDEM_LOG".into(), "warn".into());
+    let start = |n: usize| {
+        let log = t.dir.path().join(format!("serve-killed-{n}.log"));
+        ServerProcess::start(&exe, &env, &log).expect("tandem serve starts")
+    };
+    let mut server = start(0);
+    let addr = Arc::new(RwLock::new(server.addr.clone()));
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let senders: Vec<_> = (0..4)
+        .map(|k| {
+            let (addr, accepted) = (addr.clone(), accepted.clone());
+            std::thread::spawn(move || {
+                let mut client: Option<(String, HttpClient)> = None;
+                for i in (k..STREAM).step_by(4) {
+                    let body = tandem::bench::sample_mail(i, SUPPORT);
+                    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+                    loop {
+                        assert!(
+                            std::time::Instant::now() < deadline,
+                            "email {i} never accepted"
+                        );
+                        let current = addr.read().unwrap().clone();
+                        if client.as_ref().is_none_or(|(a, _)| *a != current) {
+                            client = HttpClient::connect(&current).ok().map(|c| (current, c));
+                        }
+                        let answer = client.as_mut().map(|(_, c)| {
+                            c.request(
+                                "POST",
+                                "/inbound/email",
+                                &[("X-Tandem-Secret", SECRET)],
+                                body.as_bytes(),
+                            )
+                        });
+                        match answer {
+                            Some(Ok((202, _))) => break,
+                            Some(Ok((503, _))) => {}
+                            Some(Ok((status, text))) => panic!("email {i}: {status} {text}"),
+                            // The server is gone: connect again (to the next one).
+                            Some(Err(_)) | None => client = None,
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                    accepted.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    for (n, after) in [(1, 60), (2, 160)] {
+        while accepted.load(Ordering::SeqCst) < after {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        // Dropping the process handle sends SIGKILL and reaps it.
+        drop(server);
+        server = start(n);
+        *addr.write().unwrap() = server.addr.clone();
+    }
+    for s in senders {
+        s.join().expect("a sender failed");
+    }
+    drop(server);
+    assert_eq!(accepted.load(Ordering::SeqCst), STREAM);
+    let tickets = tandem::app::tickets::list(&t.app, 10 * STREAM as i64, 0).unwrap();
+    assert_eq!(tickets.len(), STREAM, "one ticket an email");
+    let customers: HashSet<&String> = tickets.iter().map(|s| &s.customer).collect();
+    assert_eq!(customers.len(), STREAM);
+    for s in &tickets {
+        let inbound = tandem::app::tickets::show(&t.app, s.number)
+            .unwrap()
+            .messages
+            .iter()
+            .filter(|m| m.direction == "inbound")
+            .count();
+        assert_eq!(inbound, 1, "ticket #{}", s.number);
+    }
+}
