@@ -255,6 +255,9 @@ pub fn post_inbound(
 /// folder, the inbound secret, no undo window (answers leave at once), and the triage
 /// engine's settings of the benchmark itself (`TANDEM_TRIAGE_*`: the accurate mode's
 /// encoder, other vectors), so that the servers triage as the benchmark says they do.
+/// The servers log warnings only, unless `TANDEM_BENCH_SERVE_LOG` gives them a
+/// `TANDEM_LOG` filter (`warn,tandem::app::ingest_batch=debug` logs each group commit's
+/// size and time), written to `serve.log` in the benchmark's folder.
 pub fn child_env(app: &App, secret: &str) -> HashMap<String, String> {
     let triage = std::env::vars().filter(|(k, _)| k.starts_with("TANDEM_TRIAGE_"));
     let mut env: HashMap<String, String> = triage.collect();
@@ -273,7 +276,10 @@ pub fn child_env(app: &App, secret: &str) -> HashMap<String, String> {
         ),
         ("TANDEM_INBOUND_SECRET".into(), secret.to_string()),
         ("TANDEM_UNDO_SECONDS".into(), "0".into()),
-        ("TANDEM_LOG".into(), "warn".into()),
+        (
+            "TANDEM_LOG".into(),
+            std::env::var("TANDEM_BENCH_SERVE_LOG").unwrap_or_else(|_| "warn".into()),
+        ),
     ]);
     env
 }
