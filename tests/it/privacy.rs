@@ -200,11 +200,9 @@ fn needles() -> Vec<&'static str> {
 /// The whole database as bytes: the SQLite file after a checkpoint and VACUUM, or a
 /// `pg_dump` of the test's schema (bytea columns appear there in hex: searched as hex too).
 fn database_bytes(t: &TestApp) -> (Vec<u8>, bool) {
-    if t.db.is_postgres() {
-        let base = std::env::var("TANDEM_TEST_DATABASE_URL").unwrap();
-        let schema = t.db.url.rsplit("%3D").next().unwrap().to_string();
+    if let Some((base, schema)) = t.db.postgres() {
         let out = std::process::Command::new("pg_dump")
-            .args(["--dbname", &base, "--schema", &schema, "--no-owner"])
+            .args(["--dbname", base, "--schema", schema, "--no-owner"])
             .output()
             .expect("pg_dump runs");
         assert!(
