@@ -275,6 +275,11 @@ pub fn fold_counts(app: &App) -> Result<usize, AppError> {
     Ok(store::counts::compact(&mut *app.conn()?)?)
 }
 
+/// Indexes the messages still queued for SQLite's full-text index (see `store::search`).
+pub fn index_searches(app: &App) -> Result<(), AppError> {
+    Ok(store::search::drain(&mut *app.conn()?)?)
+}
+
 fn view_counts(conn: &mut store::DbConn, user_id: &str) -> Result<Vec<ViewCount>, AppError> {
     // Every status at once: each view's count (and "All tickets", no statuses) is a sum.
     let by_status = store::queue::count_by_status(conn, &[])?;

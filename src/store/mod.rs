@@ -372,9 +372,11 @@ fn run_transaction<T, E: From<diesel::result::Error>>(
     let DbConn::Sqlite(inner) = conn else {
         unreachable!("the backend does not change")
     };
-    // Messages written in this transaction join the full-text index with it.
+    // Messages queued for the full-text index join it (four times a second).
     let result = match result {
-        Ok(value) => search::index_queued(inner).map(|()| value).map_err(E::from),
+        Ok(value) => search::index_queued_when_due(inner)
+            .map(|()| value)
+            .map_err(E::from),
         Err(e) => Err(e),
     };
     match result {

@@ -412,6 +412,7 @@ impl Segment {
     /// break down by.
     fn count(self, conn: &mut DbConn, f: &QueueFilter) -> Result<i64, StoreError> {
         if search_term(f).is_some() {
+            super::search::drain(conn)?;
             let d = Dialect::of(conn);
             return Ok(self.query(d, f).count().get_result(conn)?);
         }

@@ -210,6 +210,7 @@ enum ServeError {
 /// Says this server is alive (a heartbeat row `ingest-mail` looks for), processes the
 /// mail `ingest-mail` queued for it (several servers on one PostgreSQL share the queue),
 /// folds PostgreSQL's ticket-count deltas every second, so reading the counts stays cheap,
+/// indexes the messages still queued for SQLite's full-text search every second,
 /// and checkpoints SQLite's write-ahead log five times a second for the ingest writer.
 pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
@@ -238,6 +239,9 @@ pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread
                 }
                 if let Err(e) = app::metrics::fold_rollup(&app) {
                     tracing::warn!(error = %e, "folding the dashboard's daily sums failed; will try again");
+                }
+                if let Err(e) = app::queue::index_searches(&app) {
+                    tracing::warn!(error = %e, "indexing messages for search failed; will try again");
                 }
             }
             match app::ingest_batch::process_backlog(&app, app::ingest_batch::MAX_BATCH) {

@@ -794,6 +794,66 @@ async fn the_queue_filters_searches_and_pages() {
     );
 }
 
+/// A word search finds a message the moment it is stored. SQLite indexes new messages a
+/// few times a second (and a message written outside a transaction waits for the next
+/// indexing): the search indexes whatever is still queued before it looks, for its rows
+/// and for its total.
+#[actix_web::test]
+async fn a_word_search_finds_a_message_still_waiting_to_be_indexed() {
+    let t = TestApp::with_kb();
+    add_user(&t, "ana@tandem.test", "agent");
+    let n = ticket_number(t.ingest(&email(
+        "tom@example.com",
+        "Invoice",
+        "w1@example.com",
+        "My invoice shows the wrong VAT number for my company, please correct it.",
+    )));
+    let ticket_id = {
+        let mut conn = t.app.conn().unwrap();
+        tandem::store::tickets::get_by_number(&mut conn, n)
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    // A note written by itself, as one statement: no transaction indexes it.
+    let mut conn = t.app.conn().unwrap();
+    tandem::store::messages::insert(
+        &mut conn,
+        &tandem::store::models::MessageRow {
+            id: tandem::store::new_id(),
+            ticket_id,
+            direction: "inbound".into(),
+            author_kind: "customer".into(),
+            author_id: None,
+            channel: "email".into(),
+            internet_message_id: None,
+            sender: Some("tom@example.com".into()),
+            subject: "Invoice".into(),
+            body_text: "Also the zebrafinch logo is missing.".into(),
+            triage_text: "Also the zebrafinch logo is missing.".into(),
+            body_html: None,
+            raw_mail_id: None,
+            created_at: tandem::store::now(),
+        },
+    )
+    .unwrap();
+    drop(conn);
+    let svc = console!(t);
+    let mut b = Browser::default();
+    b.login(&svc, "ana@tandem.test", PASSWORD).await;
+    let found = b.get(&svc, "/queue?view=all&q=zebrafinch").await;
+    assert_eq!(
+        found.body.matches("data-href=").count(),
+        1,
+        "{}",
+        found.body
+    );
+    assert!(found.body.contains(&format!("data-href=\"/tickets/{n}\"")));
+    assert!(found.body.contains("1 ticket"), "the total counts it too");
+    let none = b.get(&svc, "/queue?view=all&q=zebrafinches").await;
+    assert_eq!(none.body.matches("data-href=").count(), 0);
+}
+
 #[actix_web::test]
 async fn the_audit_log_shows_who_saw_and_changed_what() {
     let t = TestApp::with_kb();
