@@ -162,13 +162,13 @@ impl ManageConnection for Manager {
                 // and on disk each page a message first touched was copied to a temp
                 // file (a fifth of the ingest writer's time). A write-ahead log that grew
                 // past 64 MiB in a burst is cut back to that when it next starts over.
-                conn.batch_execute(
+                conn.batch_execute(&format!(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                      PRAGMA temp_store = MEMORY; \
-                     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
+                     PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA foreign_keys = ON; \
                      PRAGMA mmap_size = 268435456; PRAGMA journal_size_limit = 67108864; \
                      PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;",
-                )
+                ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
             }
@@ -394,6 +394,10 @@ fn run_transaction<T, E: From<diesel::result::Error>>(
         }
     }
 }
+
+/// How long a SQLite connection waits for another's write lock before it fails with
+/// "database is locked" (answered "try again").
+pub const SQLITE_BUSY_TIMEOUT_MS: u32 = 5000;
 
 /// How many pages (64 MiB) SQLite's write-ahead log may reach before the ingest writer
 /// checkpoints it itself ([`defer_checkpoints`]).

@@ -854,6 +854,72 @@ async fn a_word_search_finds_a_message_still_waiting_to_be_indexed() {
     assert_eq!(none.body.matches("data-href=").count(), 0);
 }
 
+/// On SQLite a search indexes what is queued only when the write lock is free at once:
+/// while another connection holds it (the ingest writer under a stream of mail), the
+/// search answers from the index without waiting, and finds the queued message once the
+/// lock is free.
+#[actix_web::test]
+async fn a_word_search_answers_while_another_connection_holds_the_write_lock() {
+    use diesel::Connection;
+    use diesel::connection::SimpleConnection;
+    let t = TestApp::with_kb();
+    if t.db.is_postgres() {
+        return;
+    }
+    add_user(&t, "ana@tandem.test", "agent");
+    let indexed = ticket_number(t.ingest(&email(
+        "tom@example.com",
+        "Invoice",
+        "l1@example.com",
+        "The kingfisher invoice shows the wrong VAT number, please correct it.",
+    )));
+    let svc = console!(t);
+    let mut b = Browser::default();
+    b.login(&svc, "ana@tandem.test", PASSWORD).await;
+    // Indexed by that search, before anything holds the lock.
+    let found = b.get(&svc, "/queue?view=all&q=kingfisher").await;
+    assert!(found.body.contains(&format!("data-href=\"/tickets/{indexed}\"")));
+    // Queued and not indexed: a message written as one statement.
+    let ticket_id = {
+        let mut conn = t.app.conn().unwrap();
+        tandem::store::tickets::get_by_number(&mut conn, indexed)
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    tandem::store::messages::insert(
+        &mut t.app.conn().unwrap(),
+        &tandem::store::models::MessageRow {
+            id: tandem::store::new_id(),
+            ticket_id,
+            direction: "inbound".into(),
+            author_kind: "customer".into(),
+            author_id: None,
+            channel: "email".into(),
+            internet_message_id: None,
+            sender: Some("tom@example.com".into()),
+            subject: "Invoice".into(),
+            body_text: "And the nightingale logo too.".into(),
+            triage_text: "And the nightingale logo too.".into(),
+            body_html: None,
+            raw_mail_id: None,
+            created_at: tandem::store::now(),
+        },
+    )
+    .unwrap();
+    let path = t.db.url.trim_start_matches("sqlite://").to_string();
+    let mut holder = diesel::SqliteConnection::establish(&path).unwrap();
+    holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+    let during = b.get(&svc, "/queue?view=all&q=kingfisher").await;
+    assert_eq!(during.status, 200);
+    assert!(during.body.contains(&format!("data-href=\"/tickets/{indexed}\"")));
+    let queued = b.get(&svc, "/queue?view=all&q=nightingale").await;
+    assert_eq!(queued.status, 200, "answered from the index, not 'try again'");
+    holder.batch_execute("ROLLBACK").unwrap();
+    let after = b.get(&svc, "/queue?view=all&q=nightingale").await;
+    assert!(after.body.contains(&format!("data-href=\"/tickets/{indexed}\"")));
+}
+
 #[actix_web::test]
 async fn the_audit_log_shows_who_saw_and_changed_what() {
     let t = TestApp::with_kb();
