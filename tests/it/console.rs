@@ -794,6 +794,36 @@ async fn the_queue_filters_searches_and_pages() {
     );
 }
 
+/// Adds an inbound message to ticket `number` with one statement outside any transaction,
+/// so that on SQLite it waits in the search queue, indexed by nothing yet.
+fn write_outside_a_transaction(t: &TestApp, number: i64, text: &str) {
+    let mut conn = t.app.conn().unwrap();
+    let ticket_id = tandem::store::tickets::get_by_number(&mut conn, number)
+        .unwrap()
+        .unwrap()
+        .id;
+    tandem::store::messages::insert(
+        &mut conn,
+        &tandem::store::models::MessageRow {
+            id: tandem::store::new_id(),
+            ticket_id,
+            direction: "inbound".into(),
+            author_kind: "customer".into(),
+            author_id: None,
+            channel: "email".into(),
+            internet_message_id: None,
+            sender: Some("tom@example.com".into()),
+            subject: "Invoice".into(),
+            body_text: text.into(),
+            triage_text: text.into(),
+            body_html: None,
+            raw_mail_id: None,
+            created_at: tandem::store::now(),
+        },
+    )
+    .unwrap();
+}
+
 /// A word search finds a message the moment it is stored. SQLite indexes new messages a
 /// few times a second (and a message written outside a transaction waits for the next
 /// indexing): the search indexes whatever is still queued before it looks, for its rows
@@ -808,36 +838,8 @@ async fn a_word_search_finds_a_message_still_waiting_to_be_indexed() {
         "w1@example.com",
         "My invoice shows the wrong VAT number for my company, please correct it.",
     )));
-    let ticket_id = {
-        let mut conn = t.app.conn().unwrap();
-        tandem::store::tickets::get_by_number(&mut conn, n)
-            .unwrap()
-            .unwrap()
-            .id
-    };
     // A note written by itself, as one statement: no transaction indexes it.
-    let mut conn = t.app.conn().unwrap();
-    tandem::store::messages::insert(
-        &mut conn,
-        &tandem::store::models::MessageRow {
-            id: tandem::store::new_id(),
-            ticket_id,
-            direction: "inbound".into(),
-            author_kind: "customer".into(),
-            author_id: None,
-            channel: "email".into(),
-            internet_message_id: None,
-            sender: Some("tom@example.com".into()),
-            subject: "Invoice".into(),
-            body_text: "Also the zebrafinch logo is missing.".into(),
-            triage_text: "Also the zebrafinch logo is missing.".into(),
-            body_html: None,
-            raw_mail_id: None,
-            created_at: tandem::store::now(),
-        },
-    )
-    .unwrap();
-    drop(conn);
+    write_outside_a_transaction(&t, n, "Also the zebrafinch logo is missing.");
     let svc = console!(t);
     let mut b = Browser::default();
     b.login(&svc, "ana@tandem.test", PASSWORD).await;
@@ -880,33 +882,7 @@ async fn a_word_search_answers_while_another_connection_holds_the_write_lock() {
     let found = b.get(&svc, "/queue?view=all&q=kingfisher").await;
     assert!(found.body.contains(&format!("data-href=\"/tickets/{indexed}\"")));
     // Queued and not indexed: a message written as one statement.
-    let ticket_id = {
-        let mut conn = t.app.conn().unwrap();
-        tandem::store::tickets::get_by_number(&mut conn, indexed)
-            .unwrap()
-            .unwrap()
-            .id
-    };
-    tandem::store::messages::insert(
-        &mut t.app.conn().unwrap(),
-        &tandem::store::models::MessageRow {
-            id: tandem::store::new_id(),
-            ticket_id,
-            direction: "inbound".into(),
-            author_kind: "customer".into(),
-            author_id: None,
-            channel: "email".into(),
-            internet_message_id: None,
-            sender: Some("tom@example.com".into()),
-            subject: "Invoice".into(),
-            body_text: "And the nightingale logo too.".into(),
-            triage_text: "And the nightingale logo too.".into(),
-            body_html: None,
-            raw_mail_id: None,
-            created_at: tandem::store::now(),
-        },
-    )
-    .unwrap();
+    write_outside_a_transaction(&t, indexed, "And the nightingale logo too.");
     let path = t.db.url.trim_start_matches("sqlite://").to_string();
     let mut holder = diesel::SqliteConnection::establish(&path).unwrap();
     holder.batch_execute("BEGIN IMMEDIATE").unwrap();
