@@ -280,6 +280,16 @@ pub fn index_searches(app: &App) -> Result<(), AppError> {
     Ok(store::search::drain(&mut *app.conn()?)?)
 }
 
+/// PostgreSQL's housekeeping of Tandem's tables when its autovacuum is off (see
+/// `store::upkeep`): the folded deltas' space reused, grown tables analysed.
+pub fn upkeep(app: &App) -> Result<store::upkeep::Upkeep, AppError> {
+    let done = store::upkeep::run(&mut *app.conn()?)?;
+    if !done.analyzed.is_empty() {
+        tracing::info!(tables = ?done.analyzed, "PostgreSQL's autovacuum is off: analysed grown tables");
+    }
+    Ok(done)
+}
+
 fn view_counts(conn: &mut store::DbConn, user_id: &str) -> Result<Vec<ViewCount>, AppError> {
     // Every status at once: each view's count (and "All tickets", no statuses) is a sum.
     let by_status = store::queue::count_by_status(conn, &[])?;

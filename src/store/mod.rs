@@ -29,6 +29,7 @@ pub mod sessions;
 pub mod settings;
 pub mod tickets;
 pub mod triage_models;
+pub mod upkeep;
 pub mod user_tokens;
 pub mod users;
 

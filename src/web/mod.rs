@@ -211,7 +211,8 @@ enum ServeError {
 /// mail `ingest-mail` queued for it (several servers on one PostgreSQL share the queue),
 /// folds PostgreSQL's ticket-count deltas every second, so reading the counts stays cheap,
 /// indexes the messages still queued for SQLite's full-text search every second,
-/// and checkpoints SQLite's write-ahead log five times a second for the ingest writer.
+/// checkpoints SQLite's write-ahead log five times a second for the ingest writer, and
+/// does PostgreSQL's housekeeping every minute when its autovacuum is off.
 pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let id = crate::store::new_id();
@@ -219,7 +220,14 @@ pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread
         let mut last_beat: Option<std::time::Instant> = None;
         let mut last_fold: Option<std::time::Instant> = None;
         let mut last_checkpoint: Option<std::time::Instant> = None;
+        let mut last_upkeep: Option<std::time::Instant> = None;
         while !stop.load(Ordering::SeqCst) {
+            if last_upkeep.is_none_or(|t| t.elapsed() >= UPKEEP_EVERY) {
+                last_upkeep = Some(std::time::Instant::now());
+                if let Err(e) = app::queue::upkeep(&app) {
+                    tracing::warn!(error = %e, "housekeeping of the database failed; will try again");
+                }
+            }
             if last_checkpoint.is_none_or(|t| t.elapsed() >= Duration::from_millis(200)) {
                 last_checkpoint = Some(std::time::Instant::now());
                 if let Err(e) = app::ingest_batch::checkpoint(&app) {
@@ -254,6 +262,10 @@ pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread
         let _ = app::ingest_batch::sign_off(&app, &id);
     })
 }
+
+/// How often `serve` does PostgreSQL's housekeeping (`store::upkeep`) when autovacuum is
+/// off: the delta tables gain about three rows an email, so a minute's worth is small.
+const UPKEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// Retrains the triage engine shortly after people's reviews changed what it should learn.
 pub fn spawn_retrain_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {

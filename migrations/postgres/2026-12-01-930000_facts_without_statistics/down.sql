@@ -1,0 +1,20 @@
+-- The lookup as 2026-12-01-100000_ticket_facts wrote it.
+CREATE OR REPLACE FUNCTION ticket_facts_compute(tid TEXT) RETURNS void AS $$
+BEGIN
+    IF tid IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM 1 FROM tickets WHERE id = tid FOR NO KEY UPDATE;
+    DELETE FROM ticket_facts WHERE ticket_id = tid;
+    INSERT INTO ticket_facts (ticket_id, created_at, intent, language, channel, assignee_id,
+        waiting, waiting_since, first_response_min, resolution_min, automated)
+    SELECT t.id, t.created_at, t.intent, t.language, t.channel, t.assignee_id,
+        CASE WHEN t.status IN ('pending_review', 'escalated', 'in_progress') THEN 1 ELSE 0 END,
+        t.waiting_since,
+        CAST(ROUND(EXTRACT(EPOCH FROM (t.first_response_at - t.created_at)) / 60.0) AS BIGINT),
+        CAST(ROUND(EXTRACT(EPOCH FROM (t.resolved_at - t.created_at)) / 60.0) AS BIGINT),
+        CASE WHEN EXISTS (SELECT 1 FROM drafts a WHERE a.ticket_id = t.id
+            AND a.decision = 'auto_send') THEN 1 ELSE 0 END
+    FROM tickets t WHERE t.id = tid;
+END
+$$ LANGUAGE plpgsql;
