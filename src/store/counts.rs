@@ -92,14 +92,7 @@ pub fn compact(conn: &mut DbConn) -> Result<usize, StoreError> {
         let DbConn::Postgres(c) = conn else {
             return Ok(0);
         };
-        #[derive(QueryableByName)]
-        struct Got {
-            #[diesel(sql_type = diesel::sql_types::Bool)]
-            got: bool,
-        }
-        let lock: Got =
-            diesel::sql_query("SELECT pg_try_advisory_xact_lock(7304151) AS got").get_result(c)?;
-        if !lock.got {
+        if !super::try_solo(c, super::SoloJob::FoldCounts, false)? {
             return Ok(0);
         }
         let counters = diesel::sql_query(

@@ -886,14 +886,7 @@ pub fn fold_rollup(conn: &mut DbConn) -> Result<usize, StoreError> {
         let DbConn::Postgres(c) = conn else {
             return Ok(0);
         };
-        #[derive(QueryableByName)]
-        struct Got {
-            #[diesel(sql_type = diesel::sql_types::Bool)]
-            got: bool,
-        }
-        let lock: Got =
-            diesel::sql_query("SELECT pg_try_advisory_xact_lock(7304152) AS got").get_result(c)?;
-        if !lock.got {
+        if !super::try_solo(c, super::SoloJob::FoldRollup, false)? {
             return Ok(0);
         }
         Ok(diesel::sql_query(

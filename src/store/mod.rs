@@ -441,6 +441,48 @@ pub fn now() -> chrono::NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
 }
 
+/// Jobs that one server at a time does on a shared PostgreSQL, each under its own
+/// advisory lock: the other servers skip their turn.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SoloJob {
+    FoldCounts = 7_304_151,
+    FoldRollup = 7_304_152,
+    Upkeep = 7_304_153,
+}
+
+/// Takes `job`'s lock if no other session holds it: until the transaction ends, or with
+/// `for_session` until [`release_solo`].
+pub(crate) fn try_solo(
+    c: &mut PgConnection,
+    job: SoloJob,
+    for_session: bool,
+) -> diesel::QueryResult<bool> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Got {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        got: bool,
+    }
+    let function = if for_session {
+        "pg_try_advisory_lock"
+    } else {
+        "pg_try_advisory_xact_lock"
+    };
+    let got: Got = diesel::sql_query(format!("SELECT {function}($1) AS got"))
+        .bind::<diesel::sql_types::BigInt, _>(job as i64)
+        .get_result(c)?;
+    Ok(got.got)
+}
+
+/// Gives back a lock [`try_solo`] took for the session.
+pub(crate) fn release_solo(c: &mut PgConnection, job: SoloJob) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query("SELECT pg_advisory_unlock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(job as i64)
+        .execute(c)?;
+    Ok(())
+}
+
 /// A fresh time-ordered id.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

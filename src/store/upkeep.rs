@@ -47,19 +47,12 @@ pub fn run(conn: &mut DbConn) -> Result<Upkeep, StoreError> {
     if autovacuum.value == "on" {
         return Ok(Upkeep::default());
     }
-    #[derive(QueryableByName)]
-    struct Got {
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        got: bool,
-    }
     // A session lock, since VACUUM runs outside any transaction: one server at a time.
-    let lock: Got =
-        diesel::sql_query("SELECT pg_try_advisory_lock(7304152) AS got").get_result(c)?;
-    if !lock.got {
+    if !super::try_solo(c, super::SoloJob::Upkeep, true)? {
         return Ok(Upkeep::default());
     }
     let done = upkeep_locked(c);
-    let unlocked = diesel::sql_query("SELECT pg_advisory_unlock(7304152)").execute(c);
+    let unlocked = super::release_solo(c, super::SoloJob::Upkeep);
     let done = done?;
     unlocked?;
     Ok(done)
