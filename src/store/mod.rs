@@ -442,7 +442,9 @@ pub fn now() -> chrono::NaiveDateTime {
 }
 
 /// Jobs that one server at a time does on a shared PostgreSQL, each under its own
-/// advisory lock: the other servers skip their turn.
+/// advisory lock: the other servers skip their turn. The lock is the job's and the
+/// schema's: installations in other schemas of the database (the test suite's) never
+/// wait for each other.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum SoloJob {
     FoldCounts = 7_304_151,
@@ -468,17 +470,19 @@ pub(crate) fn try_solo(
     } else {
         "pg_try_advisory_xact_lock"
     };
-    let got: Got = diesel::sql_query(format!("SELECT {function}($1) AS got"))
-        .bind::<diesel::sql_types::BigInt, _>(job as i64)
-        .get_result(c)?;
+    let got: Got = diesel::sql_query(format!(
+        "SELECT {function}($1, hashtext(current_schema())) AS got"
+    ))
+    .bind::<diesel::sql_types::Integer, _>(job as i32)
+    .get_result(c)?;
     Ok(got.got)
 }
 
 /// Gives back a lock [`try_solo`] took for the session.
 pub(crate) fn release_solo(c: &mut PgConnection, job: SoloJob) -> diesel::QueryResult<()> {
     use diesel::RunQueryDsl;
-    diesel::sql_query("SELECT pg_advisory_unlock($1)")
-        .bind::<diesel::sql_types::BigInt, _>(job as i64)
+    diesel::sql_query("SELECT pg_advisory_unlock($1, hashtext(current_schema()))")
+        .bind::<diesel::sql_types::Integer, _>(job as i32)
         .execute(c)?;
     Ok(())
 }

@@ -51,9 +51,11 @@ pub fn run(conn: &mut DbConn) -> Result<Upkeep, StoreError> {
     if !super::try_solo(c, super::SoloJob::Upkeep, true)? {
         return Ok(Upkeep::default());
     }
-    let done = upkeep_locked(c);
+    // The lock is given back even after a panic: the connection returns to the pool, and
+    // a lock left on it would stop every server's housekeeping.
+    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| upkeep_locked(c)));
     let unlocked = super::release_solo(c, super::SoloJob::Upkeep);
-    let done = done?;
+    let done = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
     unlocked?;
     Ok(done)
 }

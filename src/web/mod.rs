@@ -165,6 +165,7 @@ pub fn serve(app: Arc<App>, demo: bool) -> Result<(), AppError> {
             spawn_retrain_worker(app2.clone(), stop2.clone()),
             spawn_retention_worker(app2.clone(), stop2.clone()),
             spawn_backlog_worker(app2.clone(), stop2.clone()),
+            spawn_upkeep_worker(app2.clone(), stop2.clone()),
             spawn_imap_worker(app2.clone(), stop2.clone()),
         ];
         if let Some(report) = demo_report {
@@ -211,8 +212,7 @@ enum ServeError {
 /// mail `ingest-mail` queued for it (several servers on one PostgreSQL share the queue),
 /// folds PostgreSQL's ticket-count deltas every second, so reading the counts stays cheap,
 /// indexes the messages still queued for SQLite's full-text search every second,
-/// checkpoints SQLite's write-ahead log five times a second for the ingest writer, and
-/// does PostgreSQL's housekeeping every minute when its autovacuum is off.
+/// and checkpoints SQLite's write-ahead log five times a second for the ingest writer.
 pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let id = crate::store::new_id();
@@ -220,14 +220,7 @@ pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread
         let mut last_beat: Option<std::time::Instant> = None;
         let mut last_fold: Option<std::time::Instant> = None;
         let mut last_checkpoint: Option<std::time::Instant> = None;
-        let mut last_upkeep: Option<std::time::Instant> = None;
         while !stop.load(Ordering::SeqCst) {
-            if last_upkeep.is_none_or(|t| t.elapsed() >= UPKEEP_EVERY) {
-                last_upkeep = Some(std::time::Instant::now());
-                if let Err(e) = app::queue::upkeep(&app) {
-                    tracing::warn!(error = %e, "housekeeping of the database failed; will try again");
-                }
-            }
             if last_checkpoint.is_none_or(|t| t.elapsed() >= Duration::from_millis(200)) {
                 last_checkpoint = Some(std::time::Instant::now());
                 if let Err(e) = app::ingest_batch::checkpoint(&app) {
@@ -263,9 +256,25 @@ pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread
     })
 }
 
-/// How often `serve` does PostgreSQL's housekeeping (`store::upkeep`) when autovacuum is
-/// off: the delta tables gain about three rows an email, so a minute's worth is small.
-const UPKEEP_EVERY: Duration = Duration::from_secs(60);
+/// Does PostgreSQL's housekeeping of Tandem's tables every minute when its autovacuum is
+/// off (`store::upkeep`); the delta tables gain a few rows an email, so a minute's worth
+/// is small. A thread of its own: analysing a big table takes seconds, which the backlog
+/// worker's heartbeat and folds must not wait for.
+pub fn spawn_upkeep_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::SeqCst) {
+            if let Err(e) = app::queue::upkeep(&app) {
+                tracing::warn!(error = %e, "housekeeping of the database failed; will try again");
+            }
+            for _ in 0..60 {
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
+    })
+}
 
 /// Retrains the triage engine shortly after people's reviews changed what it should learn.
 pub fn spawn_retrain_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
