@@ -433,6 +433,17 @@ fn postgres_connections_never_compile_statements() {
     assert_eq!(setting.jit, "off");
 }
 
+/// The one number (a BIGINT named `n`) a PostgreSQL query answers.
+fn pg_number(pg: &mut diesel::PgConnection, sql: &str) -> i64 {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Number {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(sql).get_result::<Number>(pg).unwrap().n
+}
+
 /// Recomputing a ticket's facts reads that ticket's drafts only, also before PostgreSQL
 /// has statistics on a grown table (autovacuum off, or a bulk load not yet analysed): the
 /// planner used to combine the ticket's index with the index of every automated draft,
@@ -463,14 +474,7 @@ fn a_ticket_s_facts_are_refreshed_from_its_own_drafts_before_statistics_exist() 
     let tandem::store::DbConn::Postgres(pg) = &mut *conn else {
         unreachable!()
     };
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let count = |pg: &mut diesel::PgConnection, sql: &str| -> i64 {
-        diesel::sql_query(sql).get_result::<Count>(pg).unwrap().n
-    };
+    let count = pg_number;
     assert_eq!(
         count(
             pg,
@@ -530,19 +534,13 @@ fn a_ticket_s_facts_are_refreshed_from_its_own_drafts_before_statistics_exist() 
 /// count of the queue reads them whole) and gives grown tables statistics.
 #[test]
 fn postgres_housekeeping_reuses_folded_space_and_analyses_grown_tables() {
-    use diesel::RunQueryDsl;
     let t = TestApp::new();
     let mut conn = t.app.conn().unwrap();
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
     let count = |conn: &mut tandem::store::DbConn, sql: &str| -> i64 {
         let tandem::store::DbConn::Postgres(pg) = conn else {
             unreachable!()
         };
-        diesel::sql_query(sql).get_result::<Count>(pg).unwrap().n
+        pg_number(pg, sql)
     };
     if !t.db.is_postgres() {
         eprintln!("skipped here: SQLite analyses when a connection opens (PRAGMA optimize)");
