@@ -96,9 +96,7 @@ pub fn split(
         vip: false,
         created_at: now(),
     };
-    diesel::insert_into(customers::table)
-        .values(&row)
-        .execute(conn)?;
+    Reused(diesel::insert_into(customers::table).values(&row)).execute(conn)?;
     diesel::update(tickets::table.filter(tickets::id.eq_any(tickets_of_address)))
         .set(tickets::customer_id.eq(&row.id))
         .execute(conn)?;
@@ -131,9 +129,7 @@ pub fn find_or_create(
         vip: false,
         created_at: now(),
     };
-    diesel::insert_into(customers::table)
-        .values(&row)
-        .execute(conn)?;
+    Reused(diesel::insert_into(customers::table).values(&row)).execute(conn)?;
     Ok(row)
 }
 

@@ -9,9 +9,7 @@ use super::schema::drafts;
 use super::{DbConn, StoreError};
 
 pub fn insert(conn: &mut DbConn, row: &DraftRow) -> Result<(), StoreError> {
-    diesel::insert_into(drafts::table)
-        .values(row)
-        .execute(conn)?;
+    Reused(diesel::insert_into(drafts::table).values(row)).execute(conn)?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::models::EventRow;
+use super::reused::Reused;
 use super::schema::events;
 use super::{DbConn, StoreError, new_id, now};
 
@@ -55,9 +56,7 @@ pub fn record(
         ip: actor.ip.map(str::to_string),
         created_at: now(),
     };
-    diesel::insert_into(events::table)
-        .values(&row)
-        .execute(conn)?;
+    Reused(diesel::insert_into(events::table).values(&row)).execute(conn)?;
     Ok(())
 }
 

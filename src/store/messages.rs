@@ -4,21 +4,18 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::models::{AttachmentRow, MessageRow};
+use super::reused::Reused;
 use super::schema::{attachments, messages};
 use super::{DbConn, StoreError};
 
 pub fn insert(conn: &mut DbConn, row: &MessageRow) -> Result<(), StoreError> {
-    diesel::insert_into(messages::table)
-        .values(row)
-        .execute(conn)?;
+    Reused(diesel::insert_into(messages::table).values(row)).execute(conn)?;
     Ok(())
 }
 
 pub fn insert_attachments(conn: &mut DbConn, rows: &[AttachmentRow]) -> Result<(), StoreError> {
     for row in rows {
-        diesel::insert_into(attachments::table)
-            .values(row)
-            .execute(conn)?;
+        Reused(diesel::insert_into(attachments::table).values(row)).execute(conn)?;
     }
     Ok(())
 }

@@ -21,9 +21,7 @@ pub const CANCELLED: &str = "cancelled";
 
 /// Queues a message; a second row with the same idempotency key is refused.
 pub fn enqueue(conn: &mut DbConn, row: &OutboxRow) -> Result<(), StoreError> {
-    diesel::insert_into(outbox::table)
-        .values(row)
-        .execute(conn)?;
+    Reused(diesel::insert_into(outbox::table).values(row)).execute(conn)?;
     Ok(())
 }
 

@@ -49,14 +49,12 @@ pub fn store(
     };
     let insert = diesel::insert_into(raw_mail::table).values(&row);
     let inserted = match conn {
-        DbConn::Sqlite(c) => insert
-            .on_conflict(raw_mail::dedup_key)
-            .do_nothing()
-            .execute(c)?,
-        DbConn::Postgres(c) => insert
-            .on_conflict(raw_mail::dedup_key)
-            .do_nothing()
-            .execute(c)?,
+        DbConn::Sqlite(c) => {
+            Reused(insert.on_conflict(raw_mail::dedup_key).do_nothing()).execute(c)?
+        }
+        DbConn::Postgres(c) => {
+            Reused(insert.on_conflict(raw_mail::dedup_key).do_nothing()).execute(c)?
+        }
     };
     if inserted == 1 {
         return Ok(Stored::New(row));

@@ -69,7 +69,55 @@ impl<Q> Reused<Q> {
     pub fn execute<C: RunReused<Q>>(self, conn: &mut C) -> QueryResult<usize> {
         conn.run_reused(self)
     }
+
+    /// Loads the statement's rows, the statement kept prepared as [`Reused::execute`]
+    /// keeps it.
+    pub fn load<U, C: LoadReused<Q, U>>(self, conn: &mut C) -> QueryResult<Vec<U>> {
+        conn.load_reused(self)
+    }
+
+    /// The statement's first row, as `load` reads it.
+    pub fn first<U, C: LoadReused<Q, U>>(self, conn: &mut C) -> QueryResult<U> {
+        conn.load_reused(self)?
+            .into_iter()
+            .next()
+            .ok_or(diesel::result::Error::NotFound)
+    }
 }
+
+/// A connection a [`Reused`] query loads its rows from, with the wrapper seen by the cache.
+pub trait LoadReused<Q, U> {
+    fn load_reused(&mut self, statement: Reused<Q>) -> QueryResult<Vec<U>>;
+}
+
+impl<Q, U> LoadReused<Q, U> for DbConn
+where
+    PgConnection: LoadReused<Q, U>,
+    SqliteConnection: LoadReused<Q, U>,
+{
+    fn load_reused(&mut self, statement: Reused<Q>) -> QueryResult<Vec<U>> {
+        match self {
+            DbConn::Sqlite(c) => c.load_reused(statement),
+            DbConn::Postgres(c) => c.load_reused(statement),
+        }
+    }
+}
+
+macro_rules! load_reused_on {
+    ($conn:ty) => {
+        impl<Q, U> LoadReused<Q, U> for $conn
+        where
+            Reused<Q>: for<'a> diesel::query_dsl::LoadQuery<'a, $conn, U>,
+        {
+            fn load_reused(&mut self, statement: Reused<Q>) -> QueryResult<Vec<U>> {
+                RunQueryDsl::load(statement, self)
+            }
+        }
+    };
+}
+
+load_reused_on!(PgConnection);
+load_reused_on!(SqliteConnection);
 
 /// A connection a [`Reused`] statement runs on, with the wrapper seen by the cache.
 pub trait RunReused<Q> {

@@ -16,10 +16,10 @@ use super::{DbConn, StoreError, now};
 pub fn next_number(conn: &mut DbConn) -> Result<i64, StoreError> {
     if let DbConn::Postgres(c) = conn {
         return Ok(
-            diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            Reused(diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
                 "nextval('ticket_numbers')",
-            ))
-            .get_result(c)?,
+            )))
+            .first(c)?,
         );
     }
     Reused(
@@ -52,9 +52,7 @@ pub fn numbers_continue_after(conn: &mut DbConn, last: i64) -> Result<(), StoreE
 }
 
 pub fn insert(conn: &mut DbConn, row: &TicketRow) -> Result<(), StoreError> {
-    diesel::insert_into(tickets::table)
-        .values(row)
-        .execute(conn)?;
+    Reused(diesel::insert_into(tickets::table).values(row)).execute(conn)?;
     Ok(())
 }
 
