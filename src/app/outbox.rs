@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::mail::transport::{DeliveryError, Transport};
 use crate::store::events::Actor;
+use crate::store::models::OutboxRow;
 use crate::store::{self, StoreError, now};
 
 use super::App;
@@ -37,16 +38,35 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds((5_i64 << exp.min(10)).min(3600))
 }
 
-/// Marks a delivered row sent. The mail is out: if the row stayed "sending", its lease
-/// would run out and another worker send it again. So a busy database (a long write
-/// elsewhere, SQLite's 5 s busy timeout on a loaded machine) is waited out, well inside
-/// the lease, before the error is given up on.
-fn record_sent(conn: &mut store::DbConn, id: &str) -> Result<(), StoreError> {
+/// Marks a delivered row sent, with its event (and, for a mail carrying a sign-in link,
+/// the payload forgotten) in the same commit. The mail is out: if the row stayed
+/// "sending", its lease would run out and another worker send it again. So a busy
+/// database (a long write elsewhere, SQLite's 5 s busy timeout on a loaded machine) is
+/// waited out, well inside the lease, before the error is given up on.
+fn record_sent(conn: &mut store::DbConn, row: &OutboxRow) -> Result<(), StoreError> {
     let deadline =
         std::time::Instant::now() + std::time::Duration::from_secs(LEASE_SECONDS as u64 / 2);
     let mut pause = std::time::Duration::from_millis(50);
+    let mark = |c: &mut store::DbConn| -> Result<(), StoreError> {
+        store::outbox::mark_sent(c, &row.id, now())?;
+        if super::accounts::carries_link(&row.kind) {
+            store::outbox::forget_payload(c, &row.id)?;
+        }
+        store::events::record(
+            c,
+            row.ticket_id.as_deref(),
+            if row.channel == super::webhooks::CHANNEL {
+                "webhook_sent"
+            } else {
+                "mail_sent"
+            },
+            &Actor::SYSTEM,
+            json!({"kind": row.kind, "attempts": row.attempts}),
+        )
+    };
+    let id = &row.id;
     loop {
-        match store::outbox::mark_sent(conn, id, now()) {
+        match store::transaction(conn, &mark) {
             Err(e) if e.is_temporary() && std::time::Instant::now() < deadline => {
                 tracing::warn!(outbox = %id, error = %e, "marking a sent message sent: database busy; trying again");
                 std::thread::sleep(pause);
@@ -85,10 +105,7 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
         let ticket = row.ticket_id.as_deref();
         match result {
             Ok(()) => {
-                record_sent(&mut conn, &row.id)?;
-                if super::accounts::carries_link(&row.kind) {
-                    store::outbox::forget_payload(&mut conn, &row.id)?;
-                }
+                record_sent(&mut conn, &row)?;
                 // The window in which a kill sends this mail twice: the transport has
                 // accepted it, the row does not say so yet (its lease expires and another
                 // worker resends). SMTP allows no smaller window than this commit.
@@ -97,17 +114,6 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
                     window_us = delivered_at.elapsed().as_micros() as u64,
                     "sent; marked sent"
                 );
-                store::events::record(
-                    &mut conn,
-                    ticket,
-                    if row.channel == super::webhooks::CHANNEL {
-                        "webhook_sent"
-                    } else {
-                        "mail_sent"
-                    },
-                    &Actor::SYSTEM,
-                    json!({"kind": row.kind, "attempts": row.attempts}),
-                )?;
                 round.sent += 1;
             }
             Err(e) => {
