@@ -312,7 +312,7 @@ fn view_counts(conn: &mut store::DbConn, user_id: &str) -> Result<Vec<ViewCount>
     counts.push(ViewCount {
         key: AUTOMATED.0,
         label: AUTOMATED.1,
-        count: store::queue::automated_page(conn, &AutomatedFilter::default(), 0, 0)?.1,
+        count: store::queue::count_automated(conn)?,
     });
     Ok(counts)
 }

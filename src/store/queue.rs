@@ -756,6 +756,12 @@ fn automated_query(
     q
 }
 
+/// How many answers were sent automatically (the count of "Sent automatically" beside
+/// every view): the maintained total, without reading a page.
+pub fn count_automated(conn: &mut DbConn) -> Result<i64, StoreError> {
+    total(conn, AUTO_ANSWERS_TOTAL)
+}
+
 /// One page of automated answers, newest first, with their tickets and customers, and how
 /// many match in all (walks the `(decision, created_at)` index).
 #[allow(clippy::type_complexity)]
