@@ -181,12 +181,17 @@ pub fn count_automatic_to(
     kinds: &[&str],
     since: NaiveDateTime,
 ) -> Result<i64, StoreError> {
-    Ok(outbox::table
-        .filter(outbox::recipient.eq(recipient))
-        .filter(outbox::kind.eq_any(kinds))
-        .filter(outbox::created_at.ge(since))
-        .count()
-        .get_result(conn)?)
+    // Every inbound email asks (the auto-reply loop guard), always with the same kinds:
+    // kept prepared, though diesel keeps no `IN` list.
+    let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
+    Ok(Reused(
+        outbox::table
+            .filter(outbox::recipient.eq(recipient.to_string()))
+            .filter(outbox::kind.eq_any(kinds))
+            .filter(outbox::created_at.ge(since))
+            .count(),
+    )
+    .first(conn)?)
 }
 
 pub fn count_by_status(conn: &mut DbConn, status: &str) -> Result<i64, StoreError> {

@@ -798,7 +798,8 @@ fn the_write_ahead_log_stays_bounded_under_a_steady_stream() {
 }
 
 /// What every inbound email writes (its events, its customer, its ticket number) and asks
-/// (the tickets waiting, for the promised reply time) is prepared once per connection,
+/// (the tickets waiting, for the promised reply time; the automatic replies the customer
+/// got this hour, for the loop guard) is prepared once per connection,
 /// not parsed and planned again at every email: on PostgreSQL each unprepared statement
 /// was a second round trip and a fresh plan, 16 % of the database's time in `bench ingest`.
 #[test]
@@ -842,6 +843,14 @@ fn an_email_s_statements_are_prepared_once_per_connection() {
         customers::find_or_create(&mut conn, &format!("c{i}@example.com"), Some("C")).unwrap();
         numbers.push(tickets::next_number(&mut conn).unwrap());
         counts::by_status(&mut conn, counts::CountFilter::default()).unwrap();
+        let recent = tandem::store::outbox::count_automatic_to(
+            &mut conn,
+            &format!("c{i}@example.com"),
+            tandem::domain::AUTOMATIC_KINDS,
+            tandem::store::now() - chrono::Duration::hours(1),
+        )
+        .unwrap();
+        assert_eq!(recent, 0);
     }
     let prepared = prepared.lock().unwrap().clone();
     let prepared_for = |table: &str, verb: &str| {
@@ -858,6 +867,7 @@ fn an_email_s_statements_are_prepared_once_per_connection() {
     assert_eq!(prepared_for("events", "INSERT"), 2, "{prepared:#?}");
     assert_eq!(prepared_for("customers", "INSERT"), 1, "{prepared:#?}");
     assert_eq!(prepared_for("ticket_counts", "SELECT"), 1, "{prepared:#?}");
+    assert_eq!(prepared_for("outbox", "SELECT"), 1, "{prepared:#?}");
     if t.db.is_postgres() {
         assert!(
             prepared
