@@ -316,6 +316,22 @@ pub fn transaction<T, E: From<diesel::result::Error>>(
     }
 }
 
+/// Runs `work` on a connection, then `restore` on it whatever happened, a panic included:
+/// the connection goes back to the pool either way, and a setting or lock left on it would
+/// stay with whoever takes it next. `work`'s panic goes on unwinding after the restore;
+/// `work`'s error comes before the restore's.
+pub(crate) fn then_restore<C, T>(
+    conn: &mut C,
+    work: impl FnOnce(&mut C) -> Result<T, StoreError>,
+    restore: impl FnOnce(&mut C) -> Result<(), StoreError>,
+) -> Result<T, StoreError> {
+    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut *conn)));
+    let restored = restore(conn);
+    let done = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    restored?;
+    Ok(done)
+}
+
 /// How deep in transactions the connection is (`None`: outside any); an error when the
 /// transaction manager is broken (a rollback failed).
 fn transaction_depth(conn: &mut DbConn) -> diesel::QueryResult<Option<std::num::NonZeroU32>> {
@@ -490,4 +506,51 @@ pub(crate) fn release_solo(c: &mut PgConnection, job: SoloJob) -> diesel::QueryR
 /// A fresh time-ordered id.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Stands for a pooled connection's setting: whether it was put back.
+    #[derive(Default)]
+    struct Conn {
+        restored: bool,
+    }
+
+    fn restore(c: &mut Conn) -> Result<(), StoreError> {
+        c.restored = true;
+        Ok(())
+    }
+
+    #[test]
+    fn a_connection_is_restored_after_success_failure_and_panic() {
+        let mut c = Conn::default();
+        assert_eq!(then_restore(&mut c, |_| Ok(7), restore).unwrap(), 7);
+        assert!(c.restored);
+
+        let mut c = Conn::default();
+        let failed = then_restore(&mut c, |_| Err::<(), _>(StoreError::NotFound), restore);
+        assert!(matches!(failed, Err(StoreError::NotFound)));
+        assert!(c.restored);
+
+        let mut c = Conn::default();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            then_restore(
+                &mut c,
+                |_| -> Result<(), StoreError> { panic!("inside") },
+                restore,
+            )
+        }));
+        assert!(panicked.is_err(), "the panic goes on unwinding");
+        assert!(c.restored, "restored before it did");
+
+        // The work's error comes first; the restore's is reported when the work succeeded.
+        let mut c = Conn::default();
+        let broken = |_: &mut Conn| Err(StoreError::Conflict("restore".into()));
+        let both = then_restore(&mut c, |_| Err::<(), _>(StoreError::NotFound), broken);
+        assert!(matches!(both, Err(StoreError::NotFound)));
+        let only_restore = then_restore(&mut c, |_| Ok(()), broken);
+        assert!(matches!(only_restore, Err(StoreError::Conflict(_))));
+    }
 }

@@ -84,23 +84,28 @@ pub fn drain(conn: &mut crate::store::DbConn) -> Result<(), crate::store::StoreE
         return Ok(());
     }
     c.batch_execute("PRAGMA busy_timeout = 0")?;
-    // The usual timeout comes back even after a panic: the connection returns to the
-    // pool, and with no timeout every writer on it would give up at once.
-    let indexed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::store::transaction(conn, |c| {
-            let crate::store::DbConn::Sqlite(c) = c else {
-                unreachable!("the backend does not change")
-            };
-            index_queued(c).map_err(crate::store::StoreError::from)
-        })
-    }));
-    if let crate::store::DbConn::Sqlite(c) = conn {
-        c.batch_execute(&format!(
-            "PRAGMA busy_timeout = {}",
-            crate::store::SQLITE_BUSY_TIMEOUT_MS
-        ))?;
-    }
-    let indexed = indexed.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    // The usual timeout comes back even after a panic: with no timeout every writer on
+    // the pooled connection would give up at once.
+    let indexed = crate::store::then_restore(
+        conn,
+        |conn| {
+            crate::store::transaction(conn, |c| {
+                let crate::store::DbConn::Sqlite(c) = c else {
+                    unreachable!("the backend does not change")
+                };
+                index_queued(c).map_err(crate::store::StoreError::from)
+            })
+        },
+        |conn| {
+            if let crate::store::DbConn::Sqlite(c) = conn {
+                c.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {}",
+                    crate::store::SQLITE_BUSY_TIMEOUT_MS
+                ))?;
+            }
+            Ok(())
+        },
+    );
     match indexed {
         Err(e) if e.is_temporary() => Ok(()),
         other => other,

@@ -51,13 +51,11 @@ pub fn run(conn: &mut DbConn) -> Result<Upkeep, StoreError> {
     if !super::try_solo(c, super::SoloJob::Upkeep, true)? {
         return Ok(Upkeep::default());
     }
-    // The lock is given back even after a panic: the connection returns to the pool, and
-    // a lock left on it would stop every server's housekeeping.
-    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| upkeep_locked(c)));
-    let unlocked = super::release_solo(c, super::SoloJob::Upkeep);
-    let done = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-    unlocked?;
-    Ok(done)
+    // Given back even after a panic: a lock left on a pooled connection would stop every
+    // server's housekeeping.
+    super::then_restore(c, upkeep_locked, |c| {
+        Ok(super::release_solo(c, super::SoloJob::Upkeep)?)
+    })
 }
 
 fn upkeep_locked(c: &mut diesel::PgConnection) -> Result<Upkeep, StoreError> {
