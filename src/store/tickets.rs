@@ -15,12 +15,10 @@ use super::{DbConn, StoreError, now};
 /// A transaction that rolls back leaves its number unused there.
 pub fn next_number(conn: &mut DbConn) -> Result<i64, StoreError> {
     if let DbConn::Postgres(c) = conn {
-        return Ok(
-            Reused(diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
-                "nextval('ticket_numbers')",
-            )))
-            .first(c)?,
-        );
+        return Ok(Reused(diesel::select(
+            diesel::dsl::sql::<diesel::sql_types::BigInt>("nextval('ticket_numbers')"),
+        ))
+        .first(c)?);
     }
     Reused(
         diesel::update(counters::table.find("ticket_number"))
