@@ -159,12 +159,16 @@ impl ManageConnection for Manager {
                     SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers run beside the writer; busy_timeout makes a second
                 // process (an MTA pipe beside `serve`) wait instead of failing at once.
+                // synchronous = FULL: a commit returns once the write-ahead log is on
+                // disk, which a 202 and an `ingest-mail` exit 0 promise. NORMAL synced
+                // only at checkpoints, so a power cut or an OS crash could take back the
+                // last commits' messages after their senders had been told they were kept.
                 // Savepoint journals in memory: the group commit opens one per message,
                 // and on disk each page a message first touched was copied to a temp
                 // file (a fifth of the ingest writer's time). A write-ahead log that grew
                 // past 64 MiB in a burst is cut back to that when it next starts over.
                 conn.batch_execute(&format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                      PRAGMA temp_store = MEMORY; \
                      PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA foreign_keys = ON; \
                      PRAGMA mmap_size = 268435456; PRAGMA journal_size_limit = 67108864; \

@@ -433,6 +433,37 @@ fn postgres_connections_never_compile_statements() {
     assert_eq!(setting.jit, "off");
 }
 
+/// A 202 (and an `ingest-mail` exit 0) promises the message is on disk: every SQLite
+/// connection commits with `synchronous = FULL`, which syncs the write-ahead log at each
+/// commit (NORMAL synced it only at checkpoints, so a power cut could take back messages
+/// already acknowledged). PostgreSQL's commits are durable with its defaults.
+#[test]
+fn sqlite_commits_are_on_disk_before_they_return() {
+    use diesel::RunQueryDsl;
+    let t = TestApp::new();
+    if t.db.is_postgres() {
+        return;
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Synchronous {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        synchronous: i32,
+    }
+    // Every connection of the pool, as the writer and the request threads each get one.
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut conn = t.app.conn().unwrap();
+        let tandem::store::DbConn::Sqlite(c) = &mut *conn else {
+            unreachable!()
+        };
+        let mode: Synchronous = diesel::sql_query("PRAGMA synchronous")
+            .get_result(c)
+            .unwrap();
+        assert_eq!(mode.synchronous, 2, "FULL is 2 (NORMAL 1)");
+        held.push(conn);
+    }
+}
+
 /// The one number (a BIGINT named `n`) a PostgreSQL query answers.
 fn pg_number(pg: &mut diesel::PgConnection, sql: &str) -> i64 {
     use diesel::RunQueryDsl;
