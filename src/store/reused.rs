@@ -3,7 +3,11 @@
 //! diesel never keeps an UPDATE prepared (its SET list could differ from call to call),
 //! so every ticket, draft or outbox update was parsed and planned again, and for those
 //! tables that includes compiling their triggers (the counts and the dashboard's facts):
-//! an eighth of the ingest writer's time in a profile of `bench ingest`.
+//! an eighth of the ingest writer's time in a profile of `bench ingest`. Nor does it keep,
+//! on PostgreSQL, an INSERT whose values may be `DEFAULT` (every insert of an inbound
+//! email: each was two round trips and a fresh plan), a boxed query, or an `IN` list;
+//! wrapped in [`Reused`] (`execute`, or `load`/`first` for queries) such a statement is
+//! kept by its text, one per shape it takes.
 
 use diesel::pg::{Pg, PgConnection};
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
