@@ -409,24 +409,33 @@ impl Segment {
 
     /// How many tickets of this segment match: from the maintained counts unless the
     /// filter names an assignee, a tag, a priority or a search, which the counts do not
-    /// break down by.
-    fn count(self, conn: &mut DbConn, f: &QueueFilter) -> Result<i64, StoreError> {
+    /// break down by. The counts per status are read once a page (`per_status`): the
+    /// segments differ only in their statuses.
+    fn count(
+        self,
+        conn: &mut DbConn,
+        f: &QueueFilter,
+        per_status: &mut Option<std::collections::HashMap<String, i64>>,
+    ) -> Result<i64, StoreError> {
         if search_term(f).is_some() {
             super::search::drain(conn)?;
             let d = Dialect::of(conn);
             return Ok(self.query(d, f).count().get_result(conn)?);
         }
         if f.assignee.is_none() && f.tag.is_none() && f.priority.is_none() {
-            let statuses: Vec<&str> = f.statuses.iter().map(String::as_str).collect();
-            return super::counts::total(
-                conn,
-                CountFilter {
-                    statuses: &statuses,
-                    intent: f.intent.as_deref(),
-                    language: f.language.as_deref(),
-                    channel: f.channel.as_deref(),
-                },
-            );
+            if per_status.is_none() {
+                *per_status = Some(super::counts::by_status(
+                    conn,
+                    CountFilter {
+                        statuses: &[],
+                        intent: f.intent.as_deref(),
+                        language: f.language.as_deref(),
+                        channel: f.channel.as_deref(),
+                    },
+                )?);
+            }
+            let counts = per_status.as_ref().expect("read above");
+            return Ok(f.statuses.iter().filter_map(|s| counts.get(s)).sum());
         }
         let q = ticket_filters!(tickets::table.into_boxed::<super::MultiBackend>(), f);
         Ok(q.count().get_result(conn)?)
@@ -518,11 +527,12 @@ pub fn page(
     let mut rows = Vec::new();
     let mut total = 0;
     let mut skip = offset;
+    let mut per_status = None;
     for segment in SEGMENTS {
         let Some(narrowed) = segment.narrow(f) else {
             continue;
         };
-        let count = segment.count(conn, &narrowed)?;
+        let count = segment.count(conn, &narrowed, &mut per_status)?;
         total += count;
         let wanted = limit - rows.len() as i64;
         if wanted <= 0 || skip >= count {

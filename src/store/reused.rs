@@ -80,7 +80,8 @@ impl<Q> Reused<Q> {
         conn.load_reused(self)
     }
 
-    /// The statement's first row, as `load` reads it.
+    /// The row of a statement that answers one (a count, `nextval`); it reads every row
+    /// the statement answers, so it is not for longer results.
     pub fn first<U, C: LoadReused<Q, U>>(self, conn: &mut C) -> QueryResult<U> {
         conn.load_reused(self)?
             .into_iter()
