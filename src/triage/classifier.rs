@@ -853,7 +853,7 @@ impl KnnIndex {
                 centroid = self
                     .centroids
                     .chunks_exact(dim)
-                    .map(|c| c.iter().zip(&q).map(|(a, b)| a * b).sum::<f32>() / norm)
+                    .map(|c| dot(c, &q) / norm)
                     .collect();
             } else {
                 centroid = vec![0.0; n_class];
@@ -927,6 +927,29 @@ impl Quantised {
     }
 }
 
+/// Dot product of two float vectors. Summed in 8 independent lanes so that the compiler
+/// vectorises it (a plain `sum` must add in order, one value at a time): the class
+/// centroids' cosines were a sixth of a message's triage time summed in order.
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
+    const LANES: usize = 8;
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    let mut lanes = [0f32; LANES];
+    for (x, y) in ca.zip(cb) {
+        for j in 0..LANES {
+            lanes[j] += x[j] * y[j];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
 /// The part of a vector at the inputs `range`, scaled to unit length (zeros when empty).
 fn unit_part(x: &SparseVec, range: std::ops::Range<usize>) -> Vec<f32> {
     let mut part = vec![0f32; range.len()];
@@ -951,6 +974,28 @@ mod tests {
     fn unit(v: &[f32]) -> Vec<f32> {
         let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
         v.iter().map(|x| x / n).collect()
+    }
+
+    #[test]
+    fn lane_dot_product_matches_the_plain_sum() {
+        let mut rng = Rng(11);
+        for n in [0, 1, 7, 8, 9, 128, 383] {
+            let v: Vec<f32> = (0..2 * n)
+                .map(|_| rng.below(2001) as f32 / 1000.0 - 1.0)
+                .collect();
+            let (a, b) = v.split_at(n);
+            let plain: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+            assert!(
+                (dot(a, b) - plain).abs() < 1e-4,
+                "{n}: {} vs {plain}",
+                dot(a, b)
+            );
+        }
+        assert_eq!(
+            dot(&[1.0, 2.0, 3.0], &[4.0]),
+            4.0,
+            "the shorter length counts"
+        );
     }
 
     #[test]
