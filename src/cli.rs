@@ -350,6 +350,16 @@ pub fn run() -> i32 {
             };
         }
     };
+    // Vector files named in the environment are checked as the encoder is: a typo must
+    // not leave the engine on the built-in vectors while the operator believes otherwise.
+    if let Err(message) = crate::triage::embedding::check_overrides() {
+        eprintln!("tandem: triage: {message}");
+        return if matches!(cli.command, Command::IngestMail) {
+            EX_TEMPFAIL
+        } else {
+            EX_CONFIG
+        };
+    }
     // The accurate mode's encoder is loaded before the work starts (and before a
     // database is opened or created), so that a wrong folder stops the command with its
     // reason instead of triaging without it.

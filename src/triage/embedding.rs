@@ -32,16 +32,51 @@ fn bytes_from(var: &str, built_in: &'static [u8]) -> &'static [u8] {
 /// know nothing of any training corpus, so they also place unfamiliar, out-of-scope
 /// text fairly; the engine's similarity-to-intent signals use only these.
 static TABLE: LazyLock<Option<StaticEmbedding>> =
-    LazyLock::new(|| StaticEmbedding::parse(bytes_from("TANDEM_TRIAGE_VECTORS", SEMANTIC)));
+    LazyLock::new(|| StaticEmbedding::parse(bytes_from(VECTORS_ENV, SEMANTIC)));
 
 /// The learned vectors: fitted so that the mean of a sentence's token vectors
 /// reproduces the encoder's vector of the whole sentence on a corpus of support
 /// messages. They carry more of what a word means in context; they share the
 /// vocabulary of [`table`] (token ids are the same).
 static LEARNED_TABLE: LazyLock<Option<StaticEmbedding>> = LazyLock::new(|| {
-    StaticEmbedding::parse(bytes_from("TANDEM_TRIAGE_LEARNED_VECTORS", LEARNED))
+    StaticEmbedding::parse(bytes_from(LEARNED_VECTORS_ENV, LEARNED))
         .filter(|l| TABLE.as_ref().is_some_and(|t| t.n == l.n))
 });
+
+/// Environment variables that name other vector files than the compiled-in ones.
+pub const VECTORS_ENV: &str = "TANDEM_TRIAGE_VECTORS";
+/// See [`VECTORS_ENV`]: the learned table.
+pub const LEARNED_VECTORS_ENV: &str = "TANDEM_TRIAGE_LEARNED_VECTORS";
+
+/// Checks the vector files named in the environment, so that a wrong path or a file that
+/// is not a table stops a command with its reason instead of triaging with other vectors
+/// than the ones asked for. Reads nothing when neither variable is set.
+pub fn check_overrides() -> Result<(), String> {
+    for var in [VECTORS_ENV, LEARNED_VECTORS_ENV] {
+        if let Some(path) = std::env::var_os(var) {
+            let shown = path.to_string_lossy();
+            std::fs::File::open(&path).map_err(|e| format!("{var}={shown}: {e}"))?;
+        }
+    }
+    if let Some(path) = std::env::var_os(VECTORS_ENV)
+        && table().is_none()
+    {
+        return Err(format!(
+            "{VECTORS_ENV}={}: not a vector table made by scripts/distill_embeddings.py",
+            path.to_string_lossy()
+        ));
+    }
+    if let Some(path) = std::env::var_os(LEARNED_VECTORS_ENV)
+        && learned().is_none()
+    {
+        return Err(format!(
+            "{LEARNED_VECTORS_ENV}={}: not a vector table on the vocabulary of the other \
+             table (made by scripts/learn_embeddings.py)",
+            path.to_string_lossy()
+        ));
+    }
+    Ok(())
+}
 
 /// The compiled-in table (None if the bytes are damaged, which tests rule out).
 pub fn table() -> Option<&'static StaticEmbedding> {

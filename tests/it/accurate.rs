@@ -86,6 +86,42 @@ fn eval_with_a_folder_that_holds_no_encoder_stops_and_says_why() {
 }
 
 #[test]
+fn vector_files_that_are_missing_or_not_tables_stop_the_command_and_say_why() {
+    let work = tempfile::tempdir().unwrap();
+    let slice = include_str!("../../src/triage/testdata/clinc_slice.jsonl");
+    std::fs::write(work.path().join("rows.jsonl"), slice).unwrap();
+    std::fs::write(work.path().join("garbage.bin"), b"not a table at all").unwrap();
+    for (var, file, reason) in [
+        (
+            "TANDEM_TRIAGE_LEARNED_VECTORS",
+            "no-such.bin",
+            "No such file",
+        ),
+        (
+            "TANDEM_TRIAGE_LEARNED_VECTORS",
+            "garbage.bin",
+            "not a vector table",
+        ),
+        ("TANDEM_TRIAGE_VECTORS", "garbage.bin", "not a vector table"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_tandem"))
+            .args(["eval", "--train", "rows.jsonl", "--test", "rows.jsonl"])
+            .env_remove("TANDEM_TRIAGE_ENCODER")
+            .env(var, work.path().join(file))
+            .current_dir(work.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(78), "{var}={file}: {err}");
+        assert!(
+            err.contains(var) && err.contains(file) && err.contains(reason),
+            "{var}={file}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "nothing was evaluated: {var}={file}");
+    }
+}
+
+#[test]
 fn eval_in_accurate_mode_reads_with_the_encoder_and_gets_the_held_out_rows_right() {
     let Some(dir) = encoder_dir() else { return };
     let (out, predictions) = eval(Some(&dir));
