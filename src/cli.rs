@@ -350,19 +350,21 @@ pub fn run() -> i32 {
             };
         }
     };
-    // Vector files named in the environment are checked as the encoder is: a typo must
-    // not leave the engine on the built-in vectors while the operator believes otherwise.
-    if let Err(message) = crate::triage::embedding::check_overrides() {
-        eprintln!("tandem: triage: {message}");
-        return if matches!(cli.command, Command::IngestMail) {
-            EX_TEMPFAIL
-        } else {
-            EX_CONFIG
-        };
-    }
     // The accurate mode's encoder is loaded before the work starts (and before a
     // database is opened or created), so that a wrong folder stops the command with its
     // reason instead of triaging without it.
+    // Vector files named in the environment are checked the same way, for every command
+    // that triages (`ingest-mail` checks them when no server does the triage for it): a
+    // typo must not leave the engine on the built-in vectors while the operator believes
+    // otherwise.
+    if matches!(
+        cli.command,
+        Command::Serve { .. } | Command::Bench { .. } | Command::Eval { .. } | Command::Kb { .. }
+    ) && let Err(message) = crate::triage::embedding::check()
+    {
+        eprintln!("tandem: triage: {message}");
+        return EX_CONFIG;
+    }
     if matches!(
         cli.command,
         Command::Serve { .. } | Command::Bench { .. } | Command::Eval { .. }
@@ -937,6 +939,10 @@ fn ingest_mail_inner(config: Config) -> i32 {
             eprintln!("tandem: temporary failure, try again: {e}");
             return EX_TEMPFAIL;
         }
+    }
+    if let Err(message) = crate::triage::embedding::check() {
+        eprintln!("tandem: triage: {message}");
+        return EX_TEMPFAIL;
     }
     let result = app::ingest::ingest_email(&app, &raw);
     tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "ingested");

@@ -14,33 +14,51 @@ static SEMANTIC: &[u8] = include_bytes!("../../triage-data/minilm_static.bin");
 static LEARNED: &[u8] = include_bytes!("../../triage-data/minilm_learned.bin");
 
 /// Vector bytes: the compiled-in file, or the file named by the environment variable
-/// (made by the same script, e.g. from another corpus).
-fn bytes_from(var: &str, built_in: &'static [u8]) -> &'static [u8] {
+/// (made by the same script, e.g. from another corpus). A file that cannot be read is an
+/// error, never a silent fall back to the built-in vectors.
+fn bytes_from(var: &str, built_in: &'static [u8]) -> Result<&'static [u8], String> {
     match std::env::var_os(var) {
-        Some(path) => match std::fs::read(&path) {
-            Ok(b) => Box::leak(b.into_boxed_slice()),
-            Err(e) => {
-                tracing::warn!(path = %path.to_string_lossy(), error = %e, "{var} unreadable; using the built-in vectors");
-                built_in
-            }
-        },
-        None => built_in,
+        Some(path) => std::fs::read(&path)
+            .map(|b| &*Box::leak(b.into_boxed_slice()))
+            .map_err(|e| format!("{var}={}: {e}", path.to_string_lossy())),
+        None => Ok(built_in),
+    }
+}
+
+/// Where a table came from, for an error message.
+fn source(var: &str) -> String {
+    match std::env::var_os(var) {
+        Some(path) => format!("{var}={}", path.to_string_lossy()),
+        None => "the built-in table".to_string(),
     }
 }
 
 /// The decontextualised vectors: each token run through the encoder on its own. They
 /// know nothing of any training corpus, so they also place unfamiliar, out-of-scope
 /// text fairly; the engine's similarity-to-intent signals use only these.
-static TABLE: LazyLock<Option<StaticEmbedding>> =
-    LazyLock::new(|| StaticEmbedding::parse(bytes_from(VECTORS_ENV, SEMANTIC)));
+static TABLE: LazyLock<Result<StaticEmbedding, String>> = LazyLock::new(|| {
+    StaticEmbedding::parse(bytes_from(VECTORS_ENV, SEMANTIC)?).ok_or_else(|| {
+        format!(
+            "{}: not a vector table made by scripts/distill_embeddings.py",
+            source(VECTORS_ENV)
+        )
+    })
+});
 
 /// The learned vectors: fitted so that the mean of a sentence's token vectors
 /// reproduces the encoder's vector of the whole sentence on a corpus of support
 /// messages. They carry more of what a word means in context; they share the
 /// vocabulary of [`table`] (token ids are the same).
-static LEARNED_TABLE: LazyLock<Option<StaticEmbedding>> = LazyLock::new(|| {
-    StaticEmbedding::parse(bytes_from(LEARNED_VECTORS_ENV, LEARNED))
-        .filter(|l| TABLE.as_ref().is_some_and(|t| t.n == l.n))
+static LEARNED_TABLE: LazyLock<Result<StaticEmbedding, String>> = LazyLock::new(|| {
+    StaticEmbedding::parse(bytes_from(LEARNED_VECTORS_ENV, LEARNED)?)
+        .filter(|l| TABLE.as_ref().is_ok_and(|t| t.n == l.n))
+        .ok_or_else(|| {
+            format!(
+                "{}: not a vector table on the vocabulary of the other table (made by \
+                 scripts/learn_embeddings.py)",
+                source(LEARNED_VECTORS_ENV)
+            )
+        })
 });
 
 /// Environment variables that name other vector files than the compiled-in ones.
@@ -48,44 +66,23 @@ pub const VECTORS_ENV: &str = "TANDEM_TRIAGE_VECTORS";
 /// See [`VECTORS_ENV`]: the learned table.
 pub const LEARNED_VECTORS_ENV: &str = "TANDEM_TRIAGE_LEARNED_VECTORS";
 
-/// Checks the vector files named in the environment, so that a wrong path or a file that
-/// is not a table stops a command with its reason instead of triaging with other vectors
-/// than the ones asked for. Reads nothing when neither variable is set.
-pub fn check_overrides() -> Result<(), String> {
-    for var in [VECTORS_ENV, LEARNED_VECTORS_ENV] {
-        if let Some(path) = std::env::var_os(var) {
-            let shown = path.to_string_lossy();
-            std::fs::File::open(&path).map_err(|e| format!("{var}={shown}: {e}"))?;
-        }
-    }
-    if let Some(path) = std::env::var_os(VECTORS_ENV)
-        && table().is_none()
-    {
-        return Err(format!(
-            "{VECTORS_ENV}={}: not a vector table made by scripts/distill_embeddings.py",
-            path.to_string_lossy()
-        ));
-    }
-    if let Some(path) = std::env::var_os(LEARNED_VECTORS_ENV)
-        && learned().is_none()
-    {
-        return Err(format!(
-            "{LEARNED_VECTORS_ENV}={}: not a vector table on the vocabulary of the other \
-             table (made by scripts/learn_embeddings.py)",
-            path.to_string_lossy()
-        ));
-    }
+/// Loads both vector tables now, so that a wrong path or a file that is not a table
+/// stops a command that triages with its reason instead of triaging with other vectors
+/// than the ones asked for.
+pub fn check() -> Result<(), String> {
+    TABLE.as_ref().map_err(Clone::clone)?;
+    LEARNED_TABLE.as_ref().map_err(Clone::clone)?;
     Ok(())
 }
 
-/// The compiled-in table (None if the bytes are damaged, which tests rule out).
+/// The decontextualised table (None when it could not be loaded; [`check`] says why).
 pub fn table() -> Option<&'static StaticEmbedding> {
-    TABLE.as_ref()
+    TABLE.as_ref().ok()
 }
 
-/// The learned table, when present and built on the same vocabulary as [`table`].
+/// The learned table, when it loaded and is built on the same vocabulary as [`table`].
 pub fn learned() -> Option<&'static StaticEmbedding> {
-    LEARNED_TABLE.as_ref()
+    LEARNED_TABLE.as_ref().ok()
 }
 
 /// Dimensions of a sentence vector: the decontextualised part first, then the learned

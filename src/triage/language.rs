@@ -146,14 +146,16 @@ impl LanguageDetector {
             end -= 1;
         }
         let text = &text[..end];
-        if plainly_english(text) {
+        let lower = text.to_lowercase();
+        let words = words(&lower);
+        if plainly_english(text, &words) {
             return "en".to_string();
         }
         let Some(info) = self.detector.detect(text) else {
             return self.fallback.clone();
         };
         if !info.is_reliable()
-            && let Some(code) = function_word_vote(text)
+            && let Some(code) = function_word_vote(&words)
         {
             return code.to_string();
         }
@@ -207,13 +209,16 @@ const FUNCTION_WORDS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// The language whose function words clearly dominate the text, if one does.
-fn function_word_vote(text: &str) -> Option<&'static str> {
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower
+/// The words of a lowercased text, apostrophes kept ("don't").
+fn words(lower: &str) -> Vec<&str> {
+    lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
-        .collect();
+        .collect()
+}
+
+/// The language whose function words clearly dominate the text's `words`, if one does.
+fn function_word_vote(words: &[&str]) -> Option<&'static str> {
     let mut hits: Vec<(&str, usize)> = FUNCTION_WORDS
         .iter()
         .map(|(code, list)| (*code, words.iter().filter(|w| list.contains(w)).count()))
@@ -233,19 +238,14 @@ const ONLY_ENGLISH: &[&str] = &[
     "about", "are", "were", "been", "it", "know", "like", "much", "many", "up",
 ];
 
-/// True for a text in plain ASCII where words only English uses make up at least a quarter
+/// True for a text in plain ASCII where, of its `words`, words only English uses make up at least a quarter
 /// of all words, and no other language's function words appear. Such a text is
 /// English to the trigram statistics too, which cost a fifth of a message's triage time
 /// (English being the language most messages come in).
-fn plainly_english(text: &str) -> bool {
+fn plainly_english(text: &str, words: &[&str]) -> bool {
     if !text.is_ascii() {
         return false;
     }
-    let lower = text.to_ascii_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
     let english = words.iter().filter(|w| ONLY_ENGLISH.contains(w)).count();
     if english == 0 || english * 4 < words.len() {
         return false;
@@ -267,6 +267,10 @@ pub fn detect(text: &str, preferred: &[String], fallback: &str) -> String {
 mod tests {
     use super::*;
 
+    fn is_plainly_english(text: &str) -> bool {
+        plainly_english(text, &words(&text.to_lowercase()))
+    }
+
     #[test]
     fn plain_english_is_settled_by_its_words_and_nothing_else_is() {
         for english in [
@@ -274,7 +278,7 @@ mod tests {
             "What's the weather like where you are?",
             "I need to know how much it costs",
         ] {
-            assert!(plainly_english(english), "{english}");
+            assert!(is_plainly_english(english), "{english}");
             assert_eq!(detect(english, &[], "de"), "en", "{english}");
         }
         for other in [
@@ -292,7 +296,7 @@ mod tests {
             "Où est mon colis ? Where is it?",
             "",
         ] {
-            assert!(!plainly_english(other), "{other}");
+            assert!(!is_plainly_english(other), "{other}");
         }
     }
 

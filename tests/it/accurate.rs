@@ -122,6 +122,36 @@ fn vector_files_that_are_missing_or_not_tables_stop_the_command_and_say_why() {
 }
 
 #[test]
+fn ingest_mail_with_a_missing_vector_file_asks_the_mta_to_retry_and_the_retry_is_stored() {
+    let t = crate::harness::TestApp::new();
+    let raw = b"From: Ana <ana@example.com>\r\nTo: support@example.com\r\n\
+                Subject: Where is my order?\r\nMessage-ID: <vectors-1@example.com>\r\n\r\n\
+                Hello, where is my order 4711? Thanks, Ana\r\n";
+    let mut env = t.env.clone();
+    env.insert(
+        "TANDEM_TRIAGE_LEARNED_VECTORS".into(),
+        "/nonexistent/learned.bin".into(),
+    );
+    let (code, _, err) = crate::harness::run_binary(&env, &["ingest-mail"], raw);
+    assert_eq!(code, 75, "{err}");
+    assert!(
+        err.contains("TANDEM_TRIAGE_LEARNED_VECTORS=/nonexistent/learned.bin"),
+        "{err}"
+    );
+    assert!(
+        tandem::app::tickets::list(&t.app, 10, 0)
+            .unwrap()
+            .is_empty()
+    );
+    // The operator fixes the setting; the MTA's retry is stored and triaged once.
+    let (code, _, err) = t.run_cli(&["ingest-mail"], raw);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = t.run_cli(&["ingest-mail"], raw);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(tandem::app::tickets::list(&t.app, 10, 0).unwrap().len(), 1);
+}
+
+#[test]
 fn eval_in_accurate_mode_reads_with_the_encoder_and_gets_the_held_out_rows_right() {
     let Some(dir) = encoder_dir() else { return };
     let (out, predictions) = eval(Some(&dir));
