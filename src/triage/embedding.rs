@@ -351,19 +351,15 @@ impl StaticEmbedding {
         ids
     }
 
-    /// Adds the vector of token `id` into `acc`.
-    fn add(&self, id: usize, weight: f32, acc: &mut [f32]) {
-        let s = weight
-            * f32::from_le_bytes([
-                self.scales[4 * id],
-                self.scales[4 * id + 1],
-                self.scales[4 * id + 2],
-                self.scales[4 * id + 3],
-            ]);
-        let v = &self.values[id * self.dim..(id + 1) * self.dim];
-        for (a, &q) in acc.iter_mut().zip(v) {
-            *a += s * (q as i8) as f32;
-        }
+    /// The vector of token `id`: its scale and its bytes (each an `i8`).
+    fn row(&self, id: usize) -> (f32, &'static [u8]) {
+        let scale = f32::from_le_bytes([
+            self.scales[4 * id],
+            self.scales[4 * id + 1],
+            self.scales[4 * id + 2],
+            self.scales[4 * id + 3],
+        ]);
+        (scale, &self.values[id * self.dim..(id + 1) * self.dim])
     }
 
     /// The unit-length sentence vector of a text (all zeros when no token is known).
@@ -383,9 +379,11 @@ impl StaticEmbedding {
         weight: impl Fn(usize) -> f32,
     ) -> Vec<f32> {
         let mut acc = vec![0f32; self.dim];
-        for id in ids {
-            self.add(id, weight(id), &mut acc);
-        }
+        let rows = ids.into_iter().map(|id| {
+            let (scale, row) = self.row(id);
+            (weight(id) * scale, row)
+        });
+        super::kernels::add_scaled_rows(&mut acc, rows);
         let norm = acc.iter().map(|v| v * v).sum::<f32>().sqrt();
         if norm > 0.0 {
             for v in acc.iter_mut() {

@@ -11,6 +11,7 @@ pub mod classifier;
 pub mod embedding;
 pub mod encoder;
 pub mod eval;
+mod kernels;
 pub mod language;
 pub mod model;
 mod packed;
