@@ -840,7 +840,6 @@ impl KnnIndex {
             };
         }
         let mut acc = vec![0f32; self.labels.len()];
-        let mut touched: Vec<u32> = Vec::with_capacity(1024);
         let n_feat = self.offsets.len() - 1;
         for (&f, &v) in x.idx.iter().zip(&x.val) {
             if f as usize >= n_feat {
@@ -852,18 +851,16 @@ impl KnnIndex {
             );
             let v = v * x.knn_scale[groups.get(f as usize).copied().unwrap_or(0) as usize];
             for (&d, &w) in self.docs[a..b].iter().zip(&self.vals[a..b]) {
-                let slot = &mut acc[d as usize];
-                if *slot == 0.0 {
-                    touched.push(d);
-                }
-                *slot += v * w;
+                acc[d as usize] += v * w;
             }
         }
-        for &d in &touched {
-            let s = acc[d as usize];
-            let c = self.labels[d as usize] as usize;
-            if s > per_class[c] {
-                per_class[c] = s;
+        // One pass in order over every example is cheaper than keeping a list of the
+        // touched ones: that test in the loop above was a branch the CPU mispredicts
+        // about once in two postings. An untouched example sums to 0 and changes no
+        // class's highest (all values are non-negative).
+        for (&s, &c) in acc.iter().zip(&self.labels) {
+            if s > per_class[c as usize] {
+                per_class[c as usize] = s;
             }
         }
         let mut centroid = Vec::new();

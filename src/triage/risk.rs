@@ -146,14 +146,16 @@ pub fn detects_anger(text: &str) -> bool {
     if ANGER.is_match(text) || text.contains("!!!") {
         return true;
     }
-    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() >= 20 && text.contains('!') {
-        let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-        if upper * 10 >= letters.len() * 7 {
-            return true;
-        }
+    if !text.contains('!') {
+        return false;
     }
-    false
+    let (letters, upper) = text
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .fold((0, 0), |(n, u), c| {
+            (n + 1, u + usize::from(c.is_uppercase()))
+        });
+    letters >= 20 && upper * 10 >= letters * 7
 }
 
 /// Problems a customer can report that a how-to article rarely answers: each is a bit
