@@ -979,6 +979,50 @@ mod tests {
     }
 
     #[test]
+    fn training_compiled_for_avx2_gives_the_baseline_model_to_the_bit() {
+        #[cfg(target_arch = "x86_64")]
+        if kernels::has_avx2() {
+            let mut rng = Rng(3);
+            let (n_feat, n_class) = (300usize, 7usize);
+            let xs: Vec<SparseVec> = (0..400)
+                .map(|_| {
+                    let mut idx: Vec<u32> = (0..12).map(|_| rng.below(n_feat) as u32).collect();
+                    idx.sort_unstable();
+                    idx.dedup();
+                    let val = idx
+                        .iter()
+                        .map(|_| rng.below(1000) as f32 / 1000.0)
+                        .collect();
+                    SparseVec {
+                        idx,
+                        val,
+                        knn_scale: [1.0; GROUPS],
+                    }
+                })
+                .collect();
+            let ys: Vec<Target> = xs
+                .iter()
+                .map(|x| Target {
+                    class: x.idx[0] % n_class as u32,
+                    positive: x.idx.len() % 5 != 0,
+                })
+                .collect();
+            let cfg = Config::default();
+            let plain = train_linear(&xs, &ys, n_feat, n_class, &cfg);
+            // SAFETY: the CPU was just found to have AVX2.
+            let avx2 = unsafe { train_linear_avx2(&xs, &ys, n_feat, n_class, &cfg) };
+            assert!(plain.w.iter().any(|&w| w != 0));
+            assert_eq!(plain.w, avx2.w);
+            let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&plain.scale), bits(&avx2.scale));
+            assert_eq!(bits(&plain.b), bits(&avx2.b));
+            for x in &xs[..20] {
+                assert_eq!(bits(&plain.probabilities(x)), bits(&avx2.probabilities(x)));
+            }
+        }
+    }
+
+    #[test]
     fn quantised_cosines_stay_within_two_thousandths_of_the_float_ones() {
         let mut rng = Rng(7);
         let mut random_unit = || {
