@@ -350,13 +350,10 @@ pub fn run() -> i32 {
             };
         }
     };
-    // The accurate mode's encoder is loaded before the work starts (and before a
-    // database is opened or created), so that a wrong folder stops the command with its
-    // reason instead of triaging without it.
-    // Vector files named in the environment are checked the same way, for every command
-    // that triages (`ingest-mail` checks them when no server does the triage for it): a
-    // typo must not leave the engine on the built-in vectors while the operator believes
-    // otherwise.
+    // Vector files named in the environment are checked before the work starts, for
+    // every command that triages (`ingest-mail` checks them when no server does the
+    // triage for it): a typo must not leave the engine on the built-in vectors while the
+    // operator believes otherwise.
     if matches!(
         cli.command,
         Command::Serve { .. } | Command::Bench { .. } | Command::Eval { .. } | Command::Kb { .. }
@@ -365,6 +362,9 @@ pub fn run() -> i32 {
         eprintln!("tandem: triage: {message}");
         return EX_CONFIG;
     }
+    // The accurate mode's encoder is loaded before the work starts (and before a
+    // database is opened or created), so that a wrong folder stops the command with its
+    // reason instead of triaging without it.
     if matches!(
         cli.command,
         Command::Serve { .. } | Command::Bench { .. } | Command::Eval { .. }

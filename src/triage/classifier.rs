@@ -603,6 +603,7 @@ fn train_linear_avx2(
     train_linear(xs, ys, n_feat, n_class, cfg)
 }
 
+/// The body of [`LinearModel::train`], inlined into both compilations.
 #[inline(always)]
 fn train_linear(
     xs: &[SparseVec],

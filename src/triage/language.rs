@@ -238,8 +238,8 @@ const ONLY_ENGLISH: &[&str] = &[
     "about", "are", "were", "been", "it", "know", "like", "much", "many", "up",
 ];
 
-/// True for a text in plain ASCII where, of its `words`, words only English uses make up at least a quarter
-/// of all words, and no other language's function words appear. Such a text is
+/// True for a text in plain ASCII where words only English uses make up at least a
+/// quarter of its `words`, and no other language's function words appear. Such a text is
 /// English to the trigram statistics too, which cost a fifth of a message's triage time
 /// (English being the language most messages come in).
 fn plainly_english(text: &str, words: &[&str]) -> bool {
