@@ -567,11 +567,6 @@ impl LinearModel {
         n_class: usize,
         cfg: &Config,
     ) -> LinearModel {
-        #[cfg(target_arch = "x86_64")]
-        if kernels::has_avx2() {
-            // SAFETY: the function only needs AVX2, which the CPU was just found to have.
-            return unsafe { train_linear_avx2(xs, ys, n_feat, n_class, cfg) };
-        }
         train_linear(xs, ys, n_feat, n_class, cfg)
     }
 
@@ -589,124 +584,113 @@ impl LinearModel {
     }
 }
 
-/// [`LinearModel::train`] compiled for AVX2 (eight floats an instruction where the
-/// baseline has four; the same arithmetic in the same order, so the same model).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn train_linear_avx2(
-    xs: &[SparseVec],
-    ys: &[Target],
-    n_feat: usize,
-    n_class: usize,
-    cfg: &Config,
-) -> LinearModel {
-    train_linear(xs, ys, n_feat, n_class, cfg)
-}
-
-/// The body of [`LinearModel::train`], inlined into both compilations.
-#[inline(always)]
-fn train_linear(
-    xs: &[SparseVec],
-    ys: &[Target],
-    n_feat: usize,
-    n_class: usize,
-    cfg: &Config,
-) -> LinearModel {
-    let c = n_class;
-    let mut w = vec![0f32; n_feat * c];
-    let mut b = vec![0f32; c];
-    let mut scale = 1.0f32;
-    let mut order: Vec<usize> = (0..xs.len()).collect();
-    let mut rng = Rng(0x5EED);
-    let epochs = cfg
-        .epochs
-        .max(cfg.target_updates.div_ceil(xs.len().max(1)))
-        .min(cfg.max_epochs.max(cfg.epochs));
-    let total = (epochs * xs.len()).max(1) as f32;
-    let mut t = 0usize;
-    let mut z = vec![0f32; c];
-    let mut active: Vec<(usize, f32)> = Vec::with_capacity(c);
-    for _ in 0..epochs {
-        rng.shuffle(&mut order);
-        for &i in &order {
-            let eta = cfg.learning_rate * (1.0 - t as f32 / total).max(0.02);
-            t += 1;
-            let x = &xs[i];
-            z.copy_from_slice(&b);
-            for (&f, &v) in x.idx.iter().zip(&x.val) {
-                let row = &w[f as usize * c..f as usize * c + c];
-                let s = v * scale;
-                for (zz, &ww) in z.iter_mut().zip(row) {
-                    *zz += s * ww;
-                }
-            }
-            softmax_in_place(&mut z);
-            let y = ys[i];
-            let k = y.class as usize;
-            if y.positive {
-                z[k] -= 1.0;
-            } else {
-                // Gradient of -log(1 - p_k).
-                let pk = z[k].min(0.999);
-                let r = pk / (1.0 - pk);
-                for (j, g) in z.iter_mut().enumerate() {
-                    *g = if j == k { pk } else { -*g * r };
-                }
-            }
-            scale *= 1.0 - eta * cfg.l2;
-            for (bb, &g) in b.iter_mut().zip(z.iter()) {
-                *bb -= eta * g;
-            }
-            // Most classes have a negligible gradient once training is under way:
-            // update only the others (a truncated gradient, much cheaper).
-            active.clear();
-            active.extend((0..c).filter(|&j| z[j].abs() > 1e-3).map(|j| (j, z[j])));
-            if active.len() * 3 < c {
+kernels::compiled_twice! {
+    /// The body of [`LinearModel::train`], compiled for AVX2 too (eight floats an
+    /// instruction where the baseline has four; the same arithmetic in the same order, so
+    /// the same model).
+    fn train_linear / train_linear_avx2 / train_linear_plain [] (
+        xs: &[SparseVec],
+        ys: &[Target],
+        n_feat: usize,
+        n_class: usize,
+        cfg: &Config,
+    ) -> LinearModel {
+        let c = n_class;
+        let mut w = vec![0f32; n_feat * c];
+        let mut b = vec![0f32; c];
+        let mut scale = 1.0f32;
+        let mut order: Vec<usize> = (0..xs.len()).collect();
+        let mut rng = Rng(0x5EED);
+        let epochs = cfg
+            .epochs
+            .max(cfg.target_updates.div_ceil(xs.len().max(1)))
+            .min(cfg.max_epochs.max(cfg.epochs));
+        let total = (epochs * xs.len()).max(1) as f32;
+        let mut t = 0usize;
+        let mut z = vec![0f32; c];
+        let mut active: Vec<(usize, f32)> = Vec::with_capacity(c);
+        for _ in 0..epochs {
+            rng.shuffle(&mut order);
+            for &i in &order {
+                let eta = cfg.learning_rate * (1.0 - t as f32 / total).max(0.02);
+                t += 1;
+                let x = &xs[i];
+                z.copy_from_slice(&b);
                 for (&f, &v) in x.idx.iter().zip(&x.val) {
-                    let row = &mut w[f as usize * c..f as usize * c + c];
-                    let s = eta * v / scale;
-                    for &(j, g) in &active {
-                        row[j] -= s * g;
+                    let row = &w[f as usize * c..f as usize * c + c];
+                    let s = v * scale;
+                    for (zz, &ww) in z.iter_mut().zip(row) {
+                        *zz += s * ww;
                     }
                 }
-            } else {
-                for (&f, &v) in x.idx.iter().zip(&x.val) {
-                    let row = &mut w[f as usize * c..f as usize * c + c];
-                    let s = eta * v / scale;
-                    for (ww, &g) in row.iter_mut().zip(z.iter()) {
-                        *ww -= s * g;
+                softmax_in_place(&mut z);
+                let y = ys[i];
+                let k = y.class as usize;
+                if y.positive {
+                    z[k] -= 1.0;
+                } else {
+                    // Gradient of -log(1 - p_k).
+                    let pk = z[k].min(0.999);
+                    let r = pk / (1.0 - pk);
+                    for (j, g) in z.iter_mut().enumerate() {
+                        *g = if j == k { pk } else { -*g * r };
                     }
                 }
-            }
-            if scale < 1e-6 {
-                for ww in w.iter_mut() {
-                    *ww *= scale;
+                scale *= 1.0 - eta * cfg.l2;
+                for (bb, &g) in b.iter_mut().zip(z.iter()) {
+                    *bb -= eta * g;
                 }
-                scale = 1.0;
+                // Most classes have a negligible gradient once training is under way:
+                // update only the others (a truncated gradient, much cheaper).
+                active.clear();
+                active.extend((0..c).filter(|&j| z[j].abs() > 1e-3).map(|j| (j, z[j])));
+                if active.len() * 3 < c {
+                    for (&f, &v) in x.idx.iter().zip(&x.val) {
+                        let row = &mut w[f as usize * c..f as usize * c + c];
+                        let s = eta * v / scale;
+                        for &(j, g) in &active {
+                            row[j] -= s * g;
+                        }
+                    }
+                } else {
+                    for (&f, &v) in x.idx.iter().zip(&x.val) {
+                        let row = &mut w[f as usize * c..f as usize * c + c];
+                        let s = eta * v / scale;
+                        for (ww, &g) in row.iter_mut().zip(z.iter()) {
+                            *ww -= s * g;
+                        }
+                    }
+                }
+                if scale < 1e-6 {
+                    for ww in w.iter_mut() {
+                        *ww *= scale;
+                    }
+                    scale = 1.0;
+                }
             }
         }
-    }
-    let mut q = vec![0i8; w.len()];
-    let mut scales = vec![0f32; n_feat];
-    for (f, (row, qrow)) in w
-        .chunks_exact(c.max(1))
-        .zip(q.chunks_exact_mut(c.max(1)))
-        .enumerate()
-    {
-        let m = row.iter().fold(0f32, |a, &v| a.max(v.abs())) * scale;
-        if m > 0.0 {
-            let k = 127.0 / m;
-            for (qq, &v) in qrow.iter_mut().zip(row) {
-                *qq = (v * scale * k).round().clamp(-127.0, 127.0) as i8;
+        let mut q = vec![0i8; w.len()];
+        let mut scales = vec![0f32; n_feat];
+        for (f, (row, qrow)) in w
+            .chunks_exact(c.max(1))
+            .zip(q.chunks_exact_mut(c.max(1)))
+            .enumerate()
+        {
+            let m = row.iter().fold(0f32, |a, &v| a.max(v.abs())) * scale;
+            if m > 0.0 {
+                let k = 127.0 / m;
+                for (qq, &v) in qrow.iter_mut().zip(row) {
+                    *qq = (v * scale * k).round().clamp(-127.0, 127.0) as i8;
+                }
+                scales[f] = m / 127.0;
             }
-            scales[f] = m / 127.0;
         }
-    }
-    LinearModel {
-        n_class,
-        w: q,
-        scale: scales,
-        b,
+        LinearModel {
+            n_class,
+            w: q,
+            scale: scales,
+            b,
+        }
     }
 }
 
@@ -876,11 +860,10 @@ impl KnnIndex {
             }
             let norm = q.iter().map(|v| v * v).sum::<f32>().sqrt();
             if norm > 0.0 {
-                centroid = self
-                    .centroids
-                    .chunks_exact(dim)
-                    .map(|c| kernels::dot(c, &q) / norm)
-                    .collect();
+                centroid = kernels::dots(&self.centroids, &q);
+                for c in &mut centroid {
+                    *c /= norm;
+                }
             } else {
                 centroid = vec![0.0; n_class];
             }
@@ -1009,7 +992,7 @@ mod tests {
                 })
                 .collect();
             let cfg = Config::default();
-            let plain = train_linear(&xs, &ys, n_feat, n_class, &cfg);
+            let plain = train_linear_plain(&xs, &ys, n_feat, n_class, &cfg);
             // SAFETY: the CPU was just found to have AVX2.
             let avx2 = unsafe { train_linear_avx2(&xs, &ys, n_feat, n_class, &cfg) };
             assert!(plain.w.iter().any(|&w| w != 0));

@@ -42,63 +42,70 @@ pub(crate) fn has_avx2() -> bool {
     }
 }
 
-/// `acc[i] += s * row[i]` for each `(s, row)` of `rows`, over the shorter of `acc` and
-/// each row.
-pub(crate) fn add_scaled_rows<'a, B: SignedByte + 'a>(
-    acc: &mut [f32],
-    rows: impl Iterator<Item = (f32, &'a [B])>,
-) {
-    #[cfg(target_arch = "x86_64")]
-    if has_avx2() {
-        // SAFETY: the function only needs AVX2, which the CPU was just found to have.
-        unsafe { add_scaled_rows_avx2(acc, rows) };
-        return;
-    }
-    add_scaled_rows_plain(acc, rows)
-}
+/// Defines a function whose body is compiled twice, for the baseline instruction set and
+/// for AVX2, and that runs the AVX2 copy when the CPU has it: `$name` is the entry point,
+/// `$avx2` and `$plain` the two copies (the plain one inlined into both, so that both are
+/// the same arithmetic in the same order). Generic parameters go in square brackets.
+macro_rules! compiled_twice {
+    (
+        $(#[$attr:meta])*
+        $vis:vis fn $name:ident / $avx2:ident / $plain:ident
+            [$($generics:tt)*] ($($arg:ident : $ty:ty),* $(,)?) $(-> $ret:ty)?
+        $body:block
+    ) => {
+        $(#[$attr])*
+        $vis fn $name<$($generics)*>($($arg: $ty),*) $(-> $ret)? {
+            #[cfg(target_arch = "x86_64")]
+            if $crate::triage::kernels::has_avx2() {
+                // SAFETY: the function only needs AVX2, which the CPU was just found to
+                // have.
+                return unsafe { $avx2($($arg),*) };
+            }
+            $plain($($arg),*)
+        }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn add_scaled_rows_avx2<'a, B: SignedByte + 'a>(
-    acc: &mut [f32],
-    rows: impl Iterator<Item = (f32, &'a [B])>,
-) {
-    add_scaled_rows_plain(acc, rows)
-}
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2")]
+        fn $avx2<$($generics)*>($($arg: $ty),*) $(-> $ret)? {
+            $plain($($arg),*)
+        }
 
-#[inline(always)]
-fn add_scaled_rows_plain<'a, B: SignedByte + 'a>(
-    acc: &mut [f32],
-    rows: impl Iterator<Item = (f32, &'a [B])>,
-) {
-    for (s, row) in rows {
-        for (a, &b) in acc.iter_mut().zip(row) {
-            *a += s * b.value();
+        #[inline(always)]
+        fn $plain<$($generics)*>($($arg: $ty),*) $(-> $ret)? $body
+    };
+}
+pub(crate) use compiled_twice;
+
+compiled_twice! {
+    /// `acc[i] += s * row[i]` for each `(s, row)` of `rows`, over the shorter of `acc` and
+    /// each row.
+    pub(crate) fn add_scaled_rows / add_scaled_rows_avx2 / add_scaled_rows_plain
+        ['a, B: SignedByte + 'a] (acc: &mut [f32], rows: impl Iterator<Item = (f32, &'a [B])>)
+    {
+        for (s, row) in rows {
+            for (a, &b) in acc.iter_mut().zip(row) {
+                *a += s * b.value();
+            }
         }
     }
 }
 
-/// Dot product of two float vectors (over the shorter length). Summed in 8 independent
-/// lanes so that the compiler vectorises it (a plain `sum` must add in order, one value
-/// at a time): the class centroids' cosines were a sixth of a message's triage time
-/// summed in order.
-pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
-    #[cfg(target_arch = "x86_64")]
-    if has_avx2() {
-        // SAFETY: the function only needs AVX2, which the CPU was just found to have.
-        return unsafe { dot_avx2(a, b) };
+compiled_twice! {
+    /// The dot product of `q` with each row of `rows` (consecutive runs of `q.len()`
+    /// floats; a shorter last run is left out). Each is summed in 8 independent lanes so
+    /// that the compiler vectorises it (a plain `sum` must add in order, one value at a
+    /// time): the class centroids' cosines were a sixth of a message's triage time summed
+    /// in order.
+    pub(crate) fn dots / dots_avx2 / dots_plain [] (rows: &[f32], q: &[f32]) -> Vec<f32> {
+        if q.is_empty() {
+            return Vec::new();
+        }
+        rows.chunks_exact(q.len()).map(|row| dot_in_lanes(row, q)).collect()
     }
-    dot_plain(a, b)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn dot_avx2(a: &[f32], b: &[f32]) -> f32 {
-    dot_plain(a, b)
 }
 
 #[inline(always)]
-fn dot_plain(a: &[f32], b: &[f32]) -> f32 {
+fn dot_in_lanes(a: &[f32], b: &[f32]) -> f32 {
     const LANES: usize = 8;
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
@@ -121,28 +128,30 @@ fn dot_plain(a: &[f32], b: &[f32]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::triage::classifier::Rng;
 
     fn numbers(n: usize, seed: u64) -> Vec<f32> {
-        let mut x = seed;
+        let mut rng = Rng(seed);
         (0..n)
-            .map(|_| {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((x >> 40) % 20_001) as f32 / 10_000.0 - 1.0
-            })
+            .map(|_| rng.below(20_001) as f32 / 10_000.0 - 1.0)
             .collect()
     }
 
     #[test]
-    fn dot_matches_the_plain_sum_and_both_compilations_agree_to_the_bit() {
-        for n in [0, 1, 7, 8, 9, 150, 384, 1001] {
-            let (a, b) = (numbers(n, 1), numbers(n + 3, 2));
-            let plain: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
-            assert!((dot(&a, &b) - plain).abs() < 1e-3, "{n}");
-            assert_eq!(dot(&a, &b).to_bits(), dot_plain(&a, &b).to_bits(), "{n}");
+    fn dots_match_the_plain_sums_and_both_compilations_agree_to_the_bit() {
+        for n in [1, 7, 8, 9, 150, 384, 1001] {
+            let (q, rows) = (numbers(n, 1), numbers(3 * n + n / 2, 2));
+            let got = dots(&rows, &q);
+            assert_eq!(got.len(), 3, "{n}: a shorter last run is left out");
+            for (row, d) in rows.chunks_exact(n).zip(&got) {
+                let plain: f32 = row.iter().zip(&q).map(|(x, y)| x * y).sum();
+                assert!((d - plain).abs() < 1e-3, "{n}");
+            }
+            let baseline: Vec<u32> = dots_plain(&rows, &q).iter().map(|d| d.to_bits()).collect();
+            let chosen: Vec<u32> = got.iter().map(|d| d.to_bits()).collect();
+            assert_eq!(chosen, baseline, "{n}");
         }
-        assert_eq!(dot(&[1.0, 2.0, 3.0], &[4.0]), 4.0);
+        assert!(dots(&[1.0, 2.0], &[]).is_empty());
     }
 
     #[test]
