@@ -280,8 +280,8 @@ pub fn index_searches(app: &App) -> Result<(), AppError> {
     Ok(store::search::drain(&mut *app.conn()?)?)
 }
 
-/// PostgreSQL's housekeeping of Tandem's tables when its autovacuum is off (see
-/// `store::upkeep`): the folded deltas' space reused, grown tables analysed.
+/// The database's housekeeping (see `store::upkeep`): grown tables analysed; on
+/// PostgreSQL with its autovacuum off, also the folded deltas' space reused.
 pub fn upkeep(app: &App) -> Result<store::upkeep::Upkeep, AppError> {
     let done = store::upkeep::run(&mut *app.conn()?)?;
     if !done.analyzed.is_empty() {

@@ -30,11 +30,12 @@ pub struct Upkeep {
 }
 
 /// Vacuums the churning tables and analyses the tables of Tandem's schema that grew since
-/// their statistics were taken; on SQLite (which analyses at connection, `PRAGMA
-/// optimize`), with autovacuum on, or while another server does it, nothing. Must run
-/// outside a transaction (VACUUM cannot run inside one).
+/// their statistics were taken; with autovacuum on, or while another server does it,
+/// nothing. On SQLite, [`super::refresh_statistics`] (its space is reused without
+/// VACUUM). Must run outside a transaction (VACUUM cannot run inside one).
 pub fn run(conn: &mut DbConn) -> Result<Upkeep, StoreError> {
     let DbConn::Postgres(c) = conn else {
+        super::refresh_statistics(conn)?;
         return Ok(Upkeep::default());
     };
     #[derive(QueryableByName)]

@@ -256,9 +256,10 @@ pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread
     })
 }
 
-/// Does PostgreSQL's housekeeping of Tandem's tables every minute when its autovacuum is
-/// off (`store::upkeep`); the delta tables gain a few rows an email, so a minute's worth
-/// is small. A thread of its own: analysing a big table takes seconds, which the backlog
+/// Does the database's housekeeping every minute, first at start (`store::upkeep`): on
+/// SQLite the planner's statistics of grown tables; on PostgreSQL with its autovacuum
+/// off, also the delta tables' space (they gain a few rows an email, so a minute's worth
+/// is small). A thread of its own: analysing a big table takes seconds, which the backlog
 /// worker's heartbeat and folds must not wait for.
 pub fn spawn_upkeep_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
