@@ -19,6 +19,9 @@ fn invalid(e: impl std::fmt::Display) -> AppError {
 }
 
 /// A `tandem serve` child process on a free local port; killed when dropped.
+/// The inbound secret of the servers the benchmarks start.
+pub const BENCH_SECRET: &str = "bench-secret";
+
 pub struct ServerProcess {
     child: Child,
     /// `host:port` it listens on.
@@ -299,7 +302,7 @@ pub fn ingest(app: &App, scratch: &Path, emails: usize, clients: &[usize]) -> Re
     };
     println!("single-row transactions (same store): {single:.0}/s");
     let exe = std::env::current_exe().map_err(invalid)?;
-    let secret = "bench-secret";
+    let secret = BENCH_SECRET;
     let server = ServerProcess::start(&exe, &child_env(app, secret), &scratch.join("serve.log"))?;
     let support = app.config.support_address.clone();
     let mut offset = 0;
@@ -359,10 +362,21 @@ fn process_rss_mb(pid: u32) -> Option<f64> {
 }
 
 /// `tandem bench pipe`: emails per second through `tandem ingest-mail`, one process per
-/// email, `parallel` at a time (an MTA runs several deliveries at once).
-pub fn pipe(app: &App, emails: usize, parallel: usize) -> Result<f64, AppError> {
+/// email, `parallel` at a time (an MTA runs several deliveries at once). Beside a
+/// `server` the pipes share its settings (address and inbound secret), as an MTA's pipe
+/// and the server share one configuration, so they hand their messages to it.
+pub fn pipe(
+    app: &App,
+    emails: usize,
+    parallel: usize,
+    server: Option<&ServerProcess>,
+) -> Result<f64, AppError> {
     let exe = std::env::current_exe().map_err(invalid)?;
-    let env = child_env(app, "unused");
+    let mut env = child_env(app, BENCH_SECRET);
+    match server {
+        Some(server) => env.insert("TANDEM_BIND".into(), server.addr.clone()),
+        None => env.remove("TANDEM_INBOUND_SECRET"),
+    };
     let support = app.config.support_address.clone();
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
@@ -415,7 +429,7 @@ pub fn pipe(app: &App, emails: usize, parallel: usize) -> Result<f64, AppError> 
 /// for `minutes`, printing each minute's latency percentiles and the server's RSS.
 pub fn soak(app: &App, scratch: &Path, minutes: u64, rate: u64) -> Result<(), AppError> {
     let exe = std::env::current_exe().map_err(invalid)?;
-    let secret = "bench-secret";
+    let secret = BENCH_SECRET;
     let server = ServerProcess::start(&exe, &child_env(app, secret), &scratch.join("serve.log"))?;
     let support = app.config.support_address.clone();
     let senders = 8usize;

@@ -665,7 +665,7 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
     config.database_url =
         database_url.unwrap_or_else(|| format!("sqlite://{}", scratch.join("bench.db").display()));
     config.mail_dir = scratch.join("mail-out");
-    config.inbound_secret = Some("bench-secret".into());
+    config.inbound_secret = Some(crate::bench_ingest::BENCH_SECRET.into());
     eprintln!(
         "bench: {} (mail to {})",
         crate::store::DbTarget::parse(&config.database_url)
@@ -691,13 +691,13 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                         std::env::current_exe().map_err(|e| AppError::Invalid(e.to_string()))?;
                     Some(crate::bench_ingest::ServerProcess::start(
                         &exe,
-                        &crate::bench_ingest::child_env(&app, "bench-secret"),
+                        &crate::bench_ingest::child_env(&app, crate::bench_ingest::BENCH_SECRET),
                         &scratch.join("serve.log"),
                     )?)
                 } else {
                     None
                 };
-                let rate = crate::bench_ingest::pipe(&app, emails, parallel)?;
+                let rate = crate::bench_ingest::pipe(&app, emails, parallel, server.as_ref())?;
                 println!(
                     "ingest-mail (one process per email, {parallel} at a time{}): {rate:.0} emails/s over {emails} emails",
                     if with_server { ", serve running" } else { "" }
@@ -914,6 +914,12 @@ fn ingest_mail_inner(config: Config) -> i32 {
         eprintln!("tandem: cannot read stdin: {e}");
         return EX_TEMPFAIL;
     }
+    // A server on this machine stores it with its group commit; opening the database
+    // here would cost more than that whole round trip.
+    match app::handoff::hand_to_local_server(&config, &raw) {
+        Ok(accepted) => return ingest_exit(Ok(handed_over(&accepted))),
+        Err(why) => tracing::debug!(%why, "not handed to a local server"),
+    }
     let app = match App::open_with_pool_size(config, 1) {
         Ok(app) => app,
         Err(e) => {
@@ -969,6 +975,28 @@ fn ingest_mail_for_server(app: &App, raw: &[u8]) -> i32 {
             }
         }),
     )
+}
+
+/// What `ingest-mail` says when the local server took the message.
+fn handed_over(accepted: &app::handoff::Accepted) -> String {
+    match accepted {
+        app::handoff::Accepted {
+            duplicate: true,
+            ticket,
+            ..
+        } => already_received(*ticket),
+        app::handoff::Accepted {
+            ticket: Some(number),
+            new_ticket,
+            decision,
+            ..
+        } => format!(
+            "ticket #{number} ({}), decision {}; stored by the running server",
+            if *new_ticket { "new" } else { "reply" },
+            decision.as_deref().unwrap_or("?")
+        ),
+        _ => "stored by the running server".into(),
+    }
 }
 
 fn already_received(ticket_number: Option<i64>) -> String {

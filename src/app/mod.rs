@@ -11,6 +11,7 @@ pub mod customers;
 pub mod demo;
 pub mod escalation;
 pub mod failed_mail;
+pub mod handoff;
 pub mod imap;
 pub mod ingest;
 pub mod ingest_batch;

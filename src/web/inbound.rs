@@ -1,5 +1,6 @@
 //! `POST /inbound/email`: a raw RFC 5322 message behind a shared secret.
-//! 202 accepted, 400 malformed, 401 bad secret, 503 try again.
+//! 202 accepted, 400 malformed, 401 bad secret, 409 meant for another database (see
+//! `app::handoff`), 503 try again.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -10,7 +11,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 
-use crate::app::{App, AppError, ingest, ingest_batch};
+use crate::app::{App, AppError, handoff, ingest, ingest_batch};
 
 use super::error::WebError;
 use super::metrics;
@@ -100,6 +101,15 @@ pub async fn email(
         return Ok(HttpResponse::Unauthorized()
             .insert_header((header::CONNECTION, "close"))
             .body("bad or missing X-Tandem-Secret\n"));
+    }
+    // `ingest-mail` says which database it stores into; a server on another one (a
+    // second installation on this machine) must not take its mail.
+    if let Some(meant) = req.headers().get(handoff::DATABASE_HEADER)
+        && meant.as_bytes() != handoff::database_fingerprint(&app.config.database_url).as_bytes()
+    {
+        return Ok(HttpResponse::Conflict()
+            .insert_header((header::CONNECTION, "close"))
+            .body("this server stores into another database\n"));
     }
     let gate: &InboundGate = match &gate {
         Some(g) => g.get_ref(),

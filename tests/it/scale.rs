@@ -363,6 +363,81 @@ fn the_pipe_beside_a_running_server_stores_and_the_server_processes() {
     assert_eq!(tandem::app::tickets::list(&t.app, 10, 0).unwrap().len(), 2);
 }
 
+/// With the server's address and inbound secret (one configuration for both), the pipe
+/// hands each message to the running server, which stores it in its group commit and
+/// answers with the ticket; a server on another database or a wrong secret leave the
+/// message to the path through the database. Each message is stored once.
+#[test]
+fn the_pipe_hands_its_message_to_the_server_on_this_machine() {
+    let t = TestApp::with_kb();
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_tandem"));
+    let mut env = t.env.clone();
+    env.insert("TANDEM_INBOUND_SECRET".into(), SECRET.into());
+    env.insert("TANDEM_LOG".into(), "warn".into());
+    let server = ServerProcess::start(&exe, &env, &t.dir.path().join("serve-pipe.log"))
+        .expect("tandem serve starts");
+    env.insert("TANDEM_BIND".into(), server.addr.clone());
+    let tickets = || tandem::app::tickets::list(&t.app, 10, 0).unwrap();
+
+    let (code, _, err) = crate::harness::run_binary(&env, &["ingest-mail"], question(1).as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("stored by the running server"), "{err}");
+    let number = tickets()[0].number;
+    assert!(err.contains(&format!("ticket #{number} (new)")), "{err}");
+    let (code, _, err) = crate::harness::run_binary(&env, &["ingest-mail"], question(1).as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(&format!("already received (ticket #{number})")),
+        "{err}"
+    );
+
+    // A server on another database: refused there, stored here through the database
+    // (queued for this database's server, which is running).
+    let mut other = env.clone();
+    let elsewhere = tempfile::tempdir().unwrap();
+    other.insert(
+        "TANDEM_DATABASE_URL".into(),
+        format!("sqlite://{}", elsewhere.path().join("other.db").display()),
+    );
+    let (code, _, err) = crate::harness::run_binary(&other, &["migrate"], b"");
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) =
+        crate::harness::run_binary(&other, &["ingest-mail"], question(2).as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("stored by the running server"), "{err}");
+    assert_eq!(tickets().len(), 1, "nothing reached the server's database");
+
+    // A wrong secret: the pipe stores it through the database for the server to process.
+    let mut wrong = env.clone();
+    wrong.insert("TANDEM_INBOUND_SECRET".into(), "not the secret".into());
+    let (code, _, err) =
+        crate::harness::run_binary(&wrong, &["ingest-mail"], question(3).as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("the running server processes it"), "{err}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while tickets().len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the queued message was processed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    // Malformed mail is refused as before (the server says 400; the database path
+    // refuses it and keeps it for the record).
+    let (code, _, _) = crate::harness::run_binary(&env, &["ingest-mail"], b"   \r\n");
+    assert_eq!(code, 65);
+
+    let mut customers: Vec<String> = tickets().into_iter().map(|s| s.customer).collect();
+    customers.sort();
+    assert_eq!(
+        customers,
+        ["batch1@example.com", "batch3@example.com"],
+        "each message once"
+    );
+    drop(server);
+}
+
 /// `serve`'s background worker copies SQLite's write-ahead log into the database file
 /// five times a second; PostgreSQL keeps no such log, and there the worker must not take
 /// a connection for nothing: with every pooled connection busy it still returns at once
