@@ -4,6 +4,11 @@
 //! the whole schema, triggers and all, for every new connection: a fifth of a pipe
 //! process's time).
 //!
+//! Before a customer's message or the secret leaves the process, the server proves it
+//! holds the inbound secret: it answers a random challenge with an HMAC keyed by the
+//! secret (`GET /inbound/hello`). Another program that took the port while Tandem was
+//! down learns nothing. The message then goes over the same connection.
+//!
 //! Only a 202 from a server that stores into the same database counts. Anything else
 //! (no server listening, another program on the port, a wrong secret, a server busy or
 //! on another database) leaves the message to the caller's path through the database,
@@ -13,13 +18,19 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::config::Config;
 
 /// The header that names, as a digest, the database the sender stores into. A server
 /// refuses (409) a message meant for another database.
 pub const DATABASE_HEADER: &str = "X-Tandem-Database";
+/// The pipe's random challenge to `GET /inbound/hello` (hex)...
+pub const CHALLENGE_HEADER: &str = "X-Tandem-Challenge";
+/// ...and the server's answer, [`proof`] of it.
+pub const PROOF_HEADER: &str = "X-Tandem-Proof";
 
 /// A local server answers at once or is not there: waiting longer only delays the
 /// fallback.
@@ -47,6 +58,20 @@ pub fn database_fingerprint(database_url: &str) -> String {
     hex::encode(Sha256::digest(database_url.as_bytes()))
 }
 
+/// The server's answer to a challenge: HMAC-SHA256 keyed by the inbound secret, in hex.
+/// Only a holder of the secret can give it; the challenge is fresh each time.
+pub fn proof(secret: &str, challenge: &str) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(b"tandem inbound server\n");
+    mac.update(challenge.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// A challenge as the server accepts it: hex, 32 to 128 characters.
+pub fn is_challenge(value: &str) -> bool {
+    (32..=128).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// The address `serve` listens on, as seen from this machine: a server bound to every
 /// interface (`0.0.0.0`, `[::]`) is reached on the loopback address.
 fn local_address(bind: &str) -> String {
@@ -69,12 +94,29 @@ pub fn hand_to_local_server(config: &Config, raw: &[u8]) -> Result<Accepted, Str
     let Some(secret) = config.inbound_secret.as_deref() else {
         return Err("no inbound secret is configured".into());
     };
-    let url = format!("http://{}/inbound/email", local_address(&config.bind));
+    let base = format!("http://{}", local_address(&config.bind));
+    // One connection for both requests (the agent keeps it alive), so the message goes
+    // to the server that just proved itself.
     let agent = ureq::AgentBuilder::new()
         .timeout_connect(CONNECT_TIMEOUT)
         .timeout(ANSWER_TIMEOUT)
         .redirects(0)
+        .max_idle_connections_per_host(1)
         .build();
+    let challenge = hex::encode(rand::random::<[u8; 32]>());
+    let hello = agent
+        .get(&format!("{base}/inbound/hello"))
+        .set(CHALLENGE_HEADER, &challenge)
+        .call()
+        .map_err(|e| format!("{base}/inbound/hello: {e}"))?;
+    let expected = proof(secret, &challenge);
+    let proven = hello
+        .header(PROOF_HEADER)
+        .is_some_and(|given| bool::from(given.as_bytes().ct_eq(expected.as_bytes())));
+    if !proven {
+        return Err(format!("{base} did not prove it holds the inbound secret"));
+    }
+    let url = format!("{base}/inbound/email");
     let answer = agent
         .post(&url)
         .set("X-Tandem-Secret", secret)
@@ -113,6 +155,19 @@ mod tests {
         );
         assert_eq!(a.len(), 64);
         assert!(!a.contains("s3cret"));
+    }
+
+    #[test]
+    fn only_the_secret_s_holder_answers_a_challenge() {
+        let challenge = "0123456789abcdef0123456789abcdef";
+        assert!(is_challenge(challenge));
+        assert!(!is_challenge("0123"), "too short");
+        assert!(!is_challenge(&"z".repeat(40)), "not hex");
+        let given = proof("s3cret", challenge);
+        assert_eq!(given, proof("s3cret", challenge));
+        assert_ne!(given, proof("another", challenge));
+        assert_ne!(given, proof("s3cret", &challenge.replace('0', "1")));
+        assert!(!given.contains("s3cret"));
     }
 
     #[test]

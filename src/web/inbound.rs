@@ -1,4 +1,5 @@
 //! `POST /inbound/email`: a raw RFC 5322 message behind a shared secret.
+//! `GET /inbound/hello`: the server's proof that it holds the secret (`app::handoff`).
 //! 202 accepted, 400 malformed, 401 bad secret, 409 meant for another database (see
 //! `app::handoff`), 503 try again.
 
@@ -183,6 +184,30 @@ pub async fn email(
             Ok(HttpResponse::BadRequest().body(format!("malformed message: {e}\n")))
         }
         Err(e) => Err(WebError::App(e)),
+    }
+}
+
+/// `GET /inbound/hello`: the server proves to an `ingest-mail` on this machine that it
+/// holds the inbound secret, by answering the pipe's challenge (`app::handoff`), before
+/// the pipe sends it a message. 204 with the proof; 404 when the endpoint is off.
+pub async fn hello(app: web::Data<App>, req: HttpRequest) -> HttpResponse {
+    let Some(secret) = app.config.inbound_secret.as_deref() else {
+        return HttpResponse::NotFound()
+            .body("the inbound endpoint is off: set TANDEM_INBOUND_SECRET\n");
+    };
+    let challenge = req
+        .headers()
+        .get(handoff::CHALLENGE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| handoff::is_challenge(v));
+    match challenge {
+        Some(challenge) => HttpResponse::NoContent()
+            .insert_header((handoff::PROOF_HEADER, handoff::proof(secret, challenge)))
+            .finish(),
+        None => HttpResponse::BadRequest().body(format!(
+            "{} must be 32 to 128 hex digits\n",
+            handoff::CHALLENGE_HEADER
+        )),
     }
 }
 

@@ -106,6 +106,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/healthz", web::get().to(health::healthz))
     .route("/metrics", web::get().to(metrics::metrics))
     .route("/inbound/email", web::post().to(inbound::email))
+    .route("/inbound/hello", web::get().to(inbound::hello))
     .configure(kb::routes)
     .configure(channels::routes)
     .configure(api::routes)

@@ -438,6 +438,52 @@ fn the_pipe_hands_its_message_to_the_server_on_this_machine() {
     drop(server);
 }
 
+/// Another program on the server's port (one that took it while Tandem was down) is never
+/// sent the secret or the message: it cannot answer the pipe's challenge, and the pipe
+/// stores the message itself.
+#[test]
+fn a_program_squatting_the_server_s_port_learns_neither_secret_nor_message() {
+    use std::io::{Read, Write};
+    let t = TestApp::with_kb();
+    let squatter = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = squatter.local_addr().unwrap().to_string();
+    let heard = Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    let ear = heard.clone();
+    std::thread::spawn(move || {
+        for stream in squatter.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(500)));
+            let mut buf = [0u8; 4096];
+            // Answers anything as a server that does not hold the secret would.
+            if let Ok(n) = stream.read(&mut buf) {
+                ear.lock().unwrap().extend_from_slice(&buf[..n]);
+                let _ = stream.write_all(
+                    b"HTTP/1.1 204 No Content\r\nX-Tandem-Proof: 00\r\nContent-Length: 0\r\n\r\n",
+                );
+                while let Ok(n) = stream.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    ear.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            }
+        }
+    });
+    let mut env = t.env.clone();
+    env.insert("TANDEM_INBOUND_SECRET".into(), SECRET.into());
+    env.insert("TANDEM_BIND".into(), addr);
+    let (code, _, err) = crate::harness::run_binary(&env, &["ingest-mail"], question(9).as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("stored by the running server"), "{err}");
+    let heard = String::from_utf8_lossy(&heard.lock().unwrap()).into_owned();
+    assert!(heard.contains("GET /inbound/hello"), "the pipe asked first: {heard}");
+    assert!(!heard.contains(SECRET), "{heard}");
+    assert!(!heard.contains("Invoice 9"), "{heard}");
+    let tickets = tandem::app::tickets::list(&t.app, 10, 0).unwrap();
+    assert_eq!(tickets.len(), 1, "stored by the pipe itself");
+    assert_eq!(tickets[0].customer, "batch9@example.com");
+}
+
 /// `serve`'s background worker copies SQLite's write-ahead log into the database file
 /// five times a second; PostgreSQL keeps no such log, and there the worker must not take
 /// a connection for nothing: with every pooled connection busy it still returns at once
