@@ -362,9 +362,11 @@ fn process_rss_mb(pid: u32) -> Option<f64> {
 }
 
 /// `tandem bench pipe`: emails per second through `tandem ingest-mail`, one process per
-/// email, `parallel` at a time (an MTA runs several deliveries at once). Beside a
-/// `server` the pipes share its settings (address and inbound secret), as an MTA's pipe
-/// and the server share one configuration, so they hand their messages to it.
+/// email, `parallel` at a time (an MTA runs several deliveries at once). Given a
+/// `server`, the pipes share its settings (address and inbound secret), as an MTA's pipe
+/// and the server share one configuration, so they hand their messages to it; without
+/// one they have no inbound secret (a server that runs all the same then processes what
+/// they store).
 pub fn pipe(
     app: &App,
     emails: usize,

@@ -184,9 +184,15 @@ enum BenchCommand {
         /// Processes at once (an MTA delivers several messages at a time).
         #[arg(long, default_value_t = 1)]
         parallel: usize,
-        /// Run a `tandem serve` beside the pipe (it processes what the pipe stored).
+        /// Run a `tandem serve` beside the pipe; the pipes share its address and inbound
+        /// secret and hand their messages to it.
         #[arg(long)]
         with_server: bool,
+        /// With `--with-server`: the pipes get no inbound secret, so each stores its
+        /// message through the database for the server to process (the path before the
+        /// hand-over, and the one taken when the server cannot be reached).
+        #[arg(long, requires = "with_server")]
+        through_database: bool,
     },
     /// A steady rate into a real `tandem serve`: latency percentiles and RSS each minute.
     Soak {
@@ -684,6 +690,7 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                 emails,
                 parallel,
                 with_server,
+                through_database,
             } => {
                 import_sample_kb(&app)?;
                 let server = if with_server {
@@ -697,10 +704,15 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                 } else {
                     None
                 };
-                let rate = crate::bench_ingest::pipe(&app, emails, parallel, server.as_ref())?;
+                let hand_to = server.as_ref().filter(|_| !through_database);
+                let rate = crate::bench_ingest::pipe(&app, emails, parallel, hand_to)?;
                 println!(
                     "ingest-mail (one process per email, {parallel} at a time{}): {rate:.0} emails/s over {emails} emails",
-                    if with_server { ", serve running" } else { "" }
+                    match (with_server, through_database) {
+                        (true, false) => ", handed to the running serve",
+                        (true, true) => ", stored through the database for the running serve",
+                        _ => "",
+                    }
                 );
                 drop(server);
             }
