@@ -969,10 +969,7 @@ fn ingest_mail_inner(config: Config) -> i32 {
             ticket_number,
             new_ticket,
             action,
-        } => format!(
-            "ticket #{ticket_number} ({}), decision {action}",
-            if new_ticket { "new" } else { "reply" }
-        ),
+        } => accepted_line(ticket_number, new_ticket, &action),
         app::ingest::Outcome::Duplicate { ticket_number } => already_received(ticket_number),
     }))
 }
@@ -1003,12 +1000,19 @@ fn handed_over(accepted: &app::handoff::Accepted) -> String {
             decision,
             ..
         } => format!(
-            "ticket #{number} ({}), decision {}; stored by the running server",
-            if *new_ticket { "new" } else { "reply" },
-            decision.as_deref().unwrap_or("?")
+            "{}; stored by the running server",
+            accepted_line(*number, *new_ticket, decision.as_deref().unwrap_or("?"))
         ),
         _ => "stored by the running server".into(),
     }
+}
+
+/// The line an MTA's log keeps for an accepted message, whichever path stored it.
+fn accepted_line(ticket_number: i64, new_ticket: bool, decision: &str) -> String {
+    format!(
+        "ticket #{ticket_number} ({}), decision {decision}",
+        if new_ticket { "new" } else { "reply" }
+    )
 }
 
 fn already_received(ticket_number: Option<i64>) -> String {
