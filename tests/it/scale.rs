@@ -476,12 +476,228 @@ fn a_program_squatting_the_server_s_port_learns_neither_secret_nor_message() {
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("stored by the running server"), "{err}");
     let heard = String::from_utf8_lossy(&heard.lock().unwrap()).into_owned();
-    assert!(heard.contains("GET /inbound/hello"), "the pipe asked first: {heard}");
+    assert!(
+        heard.contains("GET /inbound/hello"),
+        "the pipe asked first: {heard}"
+    );
     assert!(!heard.contains(SECRET), "{heard}");
     assert!(!heard.contains("Invoice 9"), "{heard}");
     let tickets = tandem::app::tickets::list(&t.app, 10, 0).unwrap();
     assert_eq!(tickets.len(), 1, "stored by the pipe itself");
     assert_eq!(tickets[0].customer, "batch9@example.com");
+}
+
+/// A `tandem serve` with the inbound secret, and the environment that makes a pipe hand
+/// its messages to it.
+fn server_for_pipes(
+    t: &TestApp,
+    extra: &[(&str, &str)],
+) -> (ServerProcess, HashMap<String, String>) {
+    let mut env = t.env.clone();
+    env.insert("TANDEM_INBOUND_SECRET".into(), SECRET.into());
+    env.insert("TANDEM_LOG".into(), "warn".into());
+    for (key, value) in extra {
+        env.insert((*key).into(), (*value).into());
+    }
+    let server = ServerProcess::start(
+        &PathBuf::from(env!("CARGO_BIN_EXE_tandem")),
+        &env,
+        &t.dir.path().join("serve-pipes.log"),
+    )
+    .expect("tandem serve starts");
+    env.insert("TANDEM_BIND".into(), server.addr.clone());
+    (server, env)
+}
+
+fn inbound_count(t: &TestApp, number: i64) -> usize {
+    t.show(number)
+        .messages
+        .iter()
+        .filter(|m| m.direction == "inbound")
+        .count()
+}
+
+/// An MTA that delivers one message twice at the same instant (two queue runners, or a
+/// retry racing a slow first try): every pipe is told the message is stored, and it is
+/// one ticket with one inbound message.
+#[test]
+fn copies_of_one_message_handed_over_at_once_make_one_ticket() {
+    let t = TestApp::with_kb();
+    let (server, env) = server_for_pipes(&t, &[]);
+    let barrier = Arc::new(std::sync::Barrier::new(4));
+    let pipes: Vec<_> = (0..4)
+        .map(|_| {
+            let (env, barrier) = (env.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                crate::harness::run_binary(&env, &["ingest-mail"], question(4).as_bytes())
+            })
+        })
+        .collect();
+    let answers: Vec<(i32, String, String)> =
+        pipes.into_iter().map(|p| p.join().unwrap()).collect();
+    for (code, _, err) in &answers {
+        assert_eq!(*code, 0, "{err}");
+    }
+    let tickets = tandem::app::tickets::list(&t.app, 10, 0).unwrap();
+    assert_eq!(tickets.len(), 1, "{answers:?}");
+    let number = tickets[0].number;
+    let new = answers
+        .iter()
+        .filter(|(_, _, err)| err.contains(&format!("ticket #{number} (new)")))
+        .count();
+    assert_eq!(new, 1, "one pipe made the ticket: {answers:?}");
+    assert!(
+        answers.iter().all(
+            |(_, _, err)| err.contains(&format!("ticket #{number} (new)"))
+                || err.contains("already received")
+        ),
+        "{answers:?}"
+    );
+    assert_eq!(inbound_count(&t, number), 1);
+    drop(server);
+}
+
+/// A message larger than the largest accepted is refused by the pipe as before (65: the
+/// MTA bounces it), without sending it to the server first; one just under the limit is
+/// still handed over.
+#[test]
+fn a_message_over_the_size_limit_is_refused_by_the_pipe_and_one_under_it_handed_over() {
+    let t = TestApp::with_kb();
+    let (server, env) = server_for_pipes(&t, &[("TANDEM_MAX_MESSAGE_BYTES", "6000")]);
+    let with_body = |body_bytes: usize| {
+        crate::harness::email(
+            "big@example.com",
+            &format!("Attachment of {body_bytes} bytes"),
+            &format!("big{body_bytes}@example.com"),
+            &format!("Please check the invoice. {}", "x".repeat(body_bytes)),
+        )
+    };
+    let huge = with_body(20_000);
+    let (code, _, err) = crate::harness::run_binary(&env, &["ingest-mail"], huge.as_bytes());
+    assert_eq!(code, 65, "{err}");
+    assert!(err.contains("more than the limit of 6000"), "{err}");
+    assert!(!err.contains("stored by the running server"), "{err}");
+    assert!(
+        tandem::app::tickets::list(&t.app, 10, 0)
+            .unwrap()
+            .is_empty()
+    );
+
+    let under = with_body(4_000);
+    assert!(under.len() < 6000);
+    let (code, _, err) = crate::harness::run_binary(&env, &["ingest-mail"], under.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("stored by the running server"), "{err}");
+    drop(server);
+}
+
+/// The server stores the message, then the connection breaks before its 202 reaches the
+/// pipe (a restart, a killed proxy). The pipe cannot know the message is safe, so it
+/// stores it through the database, which recognises the copy: still one ticket.
+#[test]
+fn a_hand_over_whose_answer_is_lost_is_stored_once() {
+    use std::io::{Read, Write};
+    let t = TestApp::with_kb();
+    let (server, mut env) = server_for_pipes(&t, &[]);
+    // Passes the server's proof through, then swallows its answer to the message and
+    // hangs up. One connection only: a second attempt finds nobody listening.
+    let cutter = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    env.insert(
+        "TANDEM_BIND".into(),
+        cutter.local_addr().unwrap().to_string(),
+    );
+    let upstream_addr = server.addr.clone();
+    let forwarded = Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    let heard = forwarded.clone();
+    let proxy = std::thread::spawn(move || {
+        let (mut client, _) = cutter.accept().unwrap();
+        drop(cutter);
+        let mut upstream = std::net::TcpStream::connect(upstream_addr).unwrap();
+        let (mut to_upstream, mut from_client) =
+            (upstream.try_clone().unwrap(), client.try_clone().unwrap());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = from_client.read(&mut buf) {
+                if n == 0 || to_upstream.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+                heard.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let mut answers = Vec::new();
+        let mut buf = [0u8; 8192];
+        let mut passed = false;
+        while let Ok(n) = upstream.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            answers.extend_from_slice(&buf[..n]);
+            if !passed {
+                // The proof is a body-less 204: its head ends the first answer.
+                if let Some(end) = answers.windows(4).position(|w| w == b"\r\n\r\n") {
+                    client.write_all(&answers[..end + 4]).unwrap();
+                    answers.drain(..end + 4);
+                    passed = true;
+                }
+            }
+            if passed && !answers.is_empty() {
+                break;
+            }
+        }
+        let _ = client.shutdown(std::net::Shutdown::Both);
+        String::from_utf8_lossy(&answers).into_owned()
+    });
+    let (code, _, err) = crate::harness::run_binary(&env, &["ingest-mail"], question(5).as_bytes());
+    let swallowed = proxy.join().unwrap();
+    assert!(
+        swallowed.starts_with("HTTP/1.1 202"),
+        "the server stored it: {swallowed}"
+    );
+    let sent = String::from_utf8_lossy(&forwarded.lock().unwrap()).into_owned();
+    assert!(sent.contains("POST /inbound/email"), "{sent}");
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("stored by the running server"), "{err}");
+    assert!(err.contains("already received"), "{err}");
+    let tickets = tandem::app::tickets::list(&t.app, 10, 0).unwrap();
+    assert_eq!(tickets.len(), 1);
+    assert_eq!(inbound_count(&t, tickets[0].number), 1);
+    drop(server);
+}
+
+/// The database cannot be written (on SQLite, another process holds the write lock past
+/// the busy timeout): the server answers 503, the pipe's own path cannot store either,
+/// and the pipe exits 75 so the MTA keeps the message and tries again; the retry stores
+/// it once. (On PostgreSQL the server's 503 on a lost database is tested over HTTP in
+/// `faults`; a lock there waits without a timeout instead of failing.)
+#[test]
+fn a_hand_over_while_the_database_cannot_be_written_asks_the_mta_to_retry() {
+    use diesel::Connection;
+    use diesel::connection::SimpleConnection;
+    let t = TestApp::with_kb();
+    if t.db.is_postgres() {
+        return;
+    }
+    let (server, env) = server_for_pipes(&t, &[]);
+    let path = t.db.url.trim_start_matches("sqlite://").to_string();
+    let mut holder = diesel::SqliteConnection::establish(&path).unwrap();
+    holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+    let (code, _, err) = crate::harness::run_binary(&env, &["ingest-mail"], question(6).as_bytes());
+    holder.batch_execute("ROLLBACK").unwrap();
+    assert_eq!(code, 75, "{err}");
+    assert!(err.contains("try again"), "{err}");
+    assert!(
+        tandem::app::tickets::list(&t.app, 10, 0)
+            .unwrap()
+            .is_empty()
+    );
+
+    let (code, _, err) = crate::harness::run_binary(&env, &["ingest-mail"], question(6).as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let tickets = tandem::app::tickets::list(&t.app, 10, 0).unwrap();
+    assert_eq!(tickets.len(), 1);
+    assert_eq!(inbound_count(&t, tickets[0].number), 1);
+    drop(server);
 }
 
 /// `serve`'s background worker copies SQLite's write-ahead log into the database file
