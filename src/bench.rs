@@ -66,15 +66,9 @@ pub fn sample_mail(i: usize, support: &str) -> String {
     )
 }
 
-/// Latency of the console's pages, measured over HTTP as a signed-in person would see
-/// them, against the backlog `shape` (seeded first when the store has fewer tickets): the
-/// queue's views with their counts, word search across all statuses, ticket pages as an
-/// agent, the supervisor dashboard as a supervisor and the audit log as an admin.
-pub fn console(
-    app: Arc<App>,
-    shape: &crate::store::seed::Backlog,
-    requests: usize,
-) -> Result<Vec<(String, Latency)>, AppError> {
+/// Seeds the tickets of `shape` that the store lacks (a store seeded by an earlier run
+/// keeps its tickets), then tidies as a running `serve` does.
+pub fn seed_backlog(app: &App, shape: &crate::store::seed::Backlog) -> Result<(), AppError> {
     let have = {
         let mut conn = app.conn()?;
         crate::store::tickets::count_all(&mut conn)?
@@ -97,15 +91,38 @@ pub fn console(
             started.elapsed().as_secs_f64()
         );
     }
-    {
-        // As a running `serve` keeps them (PostgreSQL): the pending deltas folded every
-        // second, the delta tables' space reused. A seeding that stopped early, or one by
-        // an older build, left them for the pages to read.
-        let mut conn = app.conn()?;
-        crate::store::counts::compact(&mut conn)?;
-        crate::store::metrics::fold_rollup(&mut conn)?;
-        crate::store::upkeep::run(&mut conn)?;
+    // As a running `serve` keeps them (PostgreSQL): the pending deltas folded every
+    // second, the delta tables' space reused. A seeding that stopped early, or one by an
+    // older build, left them for the pages to read.
+    let mut conn = app.conn()?;
+    crate::store::counts::compact(&mut conn)?;
+    crate::store::metrics::fold_rollup(&mut conn)?;
+    crate::store::upkeep::run(&mut conn)?;
+    Ok(())
+}
+
+/// The desk the ingest benchmarks write into: a busy week's tickets, half of them still
+/// open, so that customer look-ups, threading and the counts work against a backlog as
+/// they do in production rather than against an empty store.
+pub fn busy_week(tickets: usize) -> crate::store::seed::Backlog {
+    crate::store::seed::Backlog {
+        tickets,
+        open: tickets / 2,
+        events_per_ticket: 6,
+        days: 7,
     }
+}
+
+/// Latency of the console's pages, measured over HTTP as a signed-in person would see
+/// them, against the backlog `shape` (seeded first when the store has fewer tickets): the
+/// queue's views with their counts, word search across all statuses, ticket pages as an
+/// agent, the supervisor dashboard as a supervisor and the audit log as an admin.
+pub fn console(
+    app: Arc<App>,
+    shape: &crate::store::seed::Backlog,
+    requests: usize,
+) -> Result<Vec<(String, Latency)>, AppError> {
+    seed_backlog(&app, shape)?;
     let session = |role: &str| -> Result<String, AppError> {
         let email = format!("bench-{role}-{}@tandem.test", uuid::Uuid::new_v4().simple());
         crate::app::users::add(&app, &email, "Bench", role, "bench-password-123")?;

@@ -176,6 +176,9 @@ enum BenchCommand {
         /// Concurrent senders; a comma-separated list runs each in turn.
         #[arg(long, value_delimiter = ',', default_value = "16")]
         clients: Vec<usize>,
+        /// Tickets of a busy week seeded first, half of them open (0: an empty desk).
+        #[arg(long, default_value_t = 20_000)]
+        backlog: usize,
     },
     /// Emails per second through `tandem ingest-mail`, one process per email.
     Pipe {
@@ -193,6 +196,9 @@ enum BenchCommand {
         /// hand-over, and the one taken when the server cannot be reached).
         #[arg(long, requires = "with_server")]
         through_database: bool,
+        /// Tickets of a busy week seeded first, half of them open (0: an empty desk).
+        #[arg(long, default_value_t = 20_000)]
+        backlog: usize,
     },
     /// A steady rate into a real `tandem serve`: latency percentiles and RSS each minute.
     Soak {
@@ -682,8 +688,13 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
     with_app(config, true, |app| {
         let app = Arc::new(app);
         match command {
-            BenchCommand::Ingest { emails, clients } => {
+            BenchCommand::Ingest {
+                emails,
+                clients,
+                backlog,
+            } => {
                 import_sample_kb(&app)?;
+                crate::bench::seed_backlog(&app, &crate::bench::busy_week(backlog))?;
                 crate::bench_ingest::ingest(&app, &scratch, emails, &clients)?;
             }
             BenchCommand::Pipe {
@@ -691,8 +702,10 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                 parallel,
                 with_server,
                 through_database,
+                backlog,
             } => {
                 import_sample_kb(&app)?;
+                crate::bench::seed_backlog(&app, &crate::bench::busy_week(backlog))?;
                 let server = if with_server {
                     let exe =
                         std::env::current_exe().map_err(|e| AppError::Invalid(e.to_string()))?;
