@@ -323,8 +323,10 @@ pub fn ingest(app: &App, scratch: &Path, emails: usize, clients: &[usize]) -> Re
             .map(|(a, b)| format!(", server CPU {:.2} ms/email", (a - b) * 1e3 / emails as f64))
             .unwrap_or_default();
         let refused: usize = run.refused.values().sum();
+        let (sent, waiting) = outbox_progress(app)?;
         println!(
-            "POST /inbound/email, {n:>3} clients: {:>6.0} emails/s ({:.3} x single-row txn rate), {}{cpu}{}",
+            "POST /inbound/email, {n:>3} clients: {:>6.0} emails/s ({:.3} x single-row txn rate), {}{cpu}{}; \
+             replies sent by then {sent}, still to send {waiting}",
             run.rate(),
             run.rate() / single,
             run.latency,
@@ -335,8 +337,42 @@ pub fn ingest(app: &App, scratch: &Path, emails: usize, clients: &[usize]) -> Re
             }
         );
     }
+    // The replies the bursts queued go out after them: how long until the last one did
+    // says whether the answers keep pace with the mail (a customer waits for that).
+    let started = Instant::now();
+    let (sent_before, _) = outbox_progress(app)?;
+    loop {
+        let (sent, waiting) = outbox_progress(app)?;
+        if waiting == 0 {
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "outbox: the last reply went out {seconds:.1} s after the last email was accepted \
+                 ({:.0} replies/s meanwhile)",
+                (sent - sent_before) as f64 / seconds.max(0.001)
+            );
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(600) {
+            println!("outbox: {waiting} replies still to send after 600 s; stopped waiting");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
     drop(server);
     Ok(())
+}
+
+/// Replies sent so far, and those still waiting to be sent (pending or being sent).
+fn outbox_progress(app: &App) -> Result<(i64, i64), AppError> {
+    let mut conn = app.conn()?;
+    let count = |conn: &mut crate::store::DbConn, status: &str| {
+        crate::store::outbox::count_by_status(conn, status)
+    };
+    Ok((
+        count(&mut conn, crate::store::outbox::SENT)?,
+        count(&mut conn, crate::store::outbox::PENDING)?
+            + count(&mut conn, crate::store::outbox::SENDING)?,
+    ))
 }
 
 /// CPU seconds (user + system) a process used so far, from /proc (Linux only).
