@@ -794,6 +794,76 @@ async fn the_queue_filters_searches_and_pages() {
     );
 }
 
+const PARCEL_QUESTION: &str = "Hello,\n\nwhere is my parcel? I ordered last week and it has not arrived yet. How can I track my order?\n\nThanks, Ana";
+
+/// A word search finds what customers, agents and automatic answers wrote, not the
+/// automatic acknowledgement that every escalated ticket carries (its words would list
+/// them all).
+#[actix_web::test]
+async fn a_word_search_passes_over_the_acknowledgements() {
+    let t = TestApp::with_kb();
+    add_user(&t, "ana@tandem.test", "agent");
+    let escalated = ticket_number(t.ingest(&email(
+        "tom@example.com",
+        "Invoice",
+        "ack1@example.com",
+        "The invoice shows 480 EUR instead of 360 EUR. I want to talk to a human about it.",
+    )));
+    let answered = ticket_number(t.ingest(&email(
+        "ana@example.com",
+        "Where is my parcel?",
+        "ack2@example.com",
+        PARCEL_QUESTION,
+    )));
+    let by_author = |number: i64, author: &str| -> Vec<String> {
+        t.show(number)
+            .messages
+            .into_iter()
+            .filter(|m| m.author == author)
+            .map(|m| m.text)
+            .collect()
+    };
+    let acknowledgement = by_author(escalated, "system").concat();
+    assert!(acknowledgement.contains("personally"), "{acknowledgement}");
+    let automatic = by_author(answered, "ai").concat();
+    assert!(
+        !automatic.is_empty(),
+        "the parcel question was answered automatically"
+    );
+    // A word of the answer the customer did not write.
+    let answer_word = automatic
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 6 && !w.contains(char::is_numeric))
+        .find(|w| {
+            let w = w.to_lowercase();
+            !PARCEL_QUESTION.to_lowercase().contains(&w)
+                && !acknowledgement.to_lowercase().contains(&w)
+        })
+        .expect("the answer has a word of its own")
+        .to_lowercase();
+
+    let svc = console!(t);
+    let mut b = Browser::default();
+    b.login(&svc, "ana@tandem.test", PASSWORD).await;
+    let listed = |body: &str| body.matches("data-href=").count();
+    let page = b.get(&svc, "/queue?view=all&q=personally").await;
+    assert_eq!(listed(&page.body), 0, "{}", page.body);
+    let page = b.get(&svc, "/queue?view=all&q=instead").await;
+    assert_eq!(listed(&page.body), 1);
+    assert!(
+        page.body
+            .contains(&format!("data-href=\"/tickets/{escalated}\""))
+    );
+    let page = b
+        .get(&svc, &format!("/queue?view=all&q={answer_word}"))
+        .await;
+    assert_eq!(listed(&page.body), 1, "{answer_word}: {}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("data-href=\"/tickets/{answered}\""))
+    );
+}
+
 /// Adds an inbound message to ticket `number` with one statement outside any transaction,
 /// so that on SQLite it waits in the search queue, indexed by nothing yet.
 fn write_outside_a_transaction(t: &TestApp, number: i64, text: &str) {
@@ -880,7 +950,11 @@ async fn a_word_search_answers_while_another_connection_holds_the_write_lock() {
     b.login(&svc, "ana@tandem.test", PASSWORD).await;
     // Indexed by that search, before anything holds the lock.
     let found = b.get(&svc, "/queue?view=all&q=kingfisher").await;
-    assert!(found.body.contains(&format!("data-href=\"/tickets/{indexed}\"")));
+    assert!(
+        found
+            .body
+            .contains(&format!("data-href=\"/tickets/{indexed}\""))
+    );
     // Queued and not indexed: a message written as one statement.
     write_outside_a_transaction(&t, indexed, "And the nightingale logo too.");
     let path = t.db.url.trim_start_matches("sqlite://").to_string();
@@ -888,12 +962,23 @@ async fn a_word_search_answers_while_another_connection_holds_the_write_lock() {
     holder.batch_execute("BEGIN IMMEDIATE").unwrap();
     let during = b.get(&svc, "/queue?view=all&q=kingfisher").await;
     assert_eq!(during.status, 200);
-    assert!(during.body.contains(&format!("data-href=\"/tickets/{indexed}\"")));
+    assert!(
+        during
+            .body
+            .contains(&format!("data-href=\"/tickets/{indexed}\""))
+    );
     let queued = b.get(&svc, "/queue?view=all&q=nightingale").await;
-    assert_eq!(queued.status, 200, "answered from the index, not 'try again'");
+    assert_eq!(
+        queued.status, 200,
+        "answered from the index, not 'try again'"
+    );
     holder.batch_execute("ROLLBACK").unwrap();
     let after = b.get(&svc, "/queue?view=all&q=nightingale").await;
-    assert!(after.body.contains(&format!("data-href=\"/tickets/{indexed}\"")));
+    assert!(
+        after
+            .body
+            .contains(&format!("data-href=\"/tickets/{indexed}\""))
+    );
 }
 
 #[actix_web::test]
