@@ -629,3 +629,35 @@ fn short_commands_exit_cleanly() {
         assert_eq!(out.trim(), "[]");
     }
 }
+
+/// The event log tells a message's story in the order it happened, whether the events
+/// were written one by one or together at the end of the message's transaction.
+#[test]
+fn the_event_log_of_an_email_is_in_the_order_things_happened() {
+    let t = TestApp::with_kb();
+    let (number, action) = accepted(&t.ingest(&email(
+        "Bob <bob@example.com>",
+        "Wrong amount",
+        "order1@example.com",
+        INVOICE,
+    )));
+    let kinds: Vec<String> = t.show(number).events.into_iter().map(|e| e.kind).collect();
+    assert_eq!(action, "escalate");
+    assert_eq!(
+        kinds,
+        [
+            "ticket_created",
+            "message_received",
+            "triage_decision",
+            "escalated",
+            "reply_time_promised"
+        ]
+    );
+    let times: Vec<String> = t
+        .show(number)
+        .events
+        .into_iter()
+        .map(|e| e.created_at)
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+}
