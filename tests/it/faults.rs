@@ -39,14 +39,6 @@ fn tickets(t: &TestApp) -> Vec<(i64, String)> {
         .collect()
 }
 
-fn inbound_messages(t: &TestApp, number: i64) -> usize {
-    t.show(number)
-        .messages
-        .iter()
-        .filter(|m| m.direction == "inbound")
-        .count()
-}
-
 fn secret_app(t: &TestApp, pool: u32) -> tandem::app::App {
     let mut config = t.app.config.clone();
     config.inbound_secret = Some("s3cret".into());
@@ -171,7 +163,7 @@ async fn eight_concurrent_copies_over_http_make_one_ticket_and_eight_202s() {
         }
         assert_eq!(numbers.len(), 1, "one ticket number for every copy");
         let number = *numbers.iter().next().unwrap();
-        assert_eq!(inbound_messages(&t, number), 1, "round {round}");
+        assert_eq!(t.inbound_messages(number), 1, "round {round}");
     }
     assert_eq!(tickets(&t).len(), 5);
 }
@@ -203,7 +195,7 @@ async fn copies_of_a_big_message_at_once_over_http_make_one_ticket() {
         numbers.insert(body["ticket"].as_i64().expect("a ticket number"));
     }
     assert_eq!(numbers.len(), 1, "one ticket number for every copy");
-    assert_eq!(inbound_messages(&t, *numbers.iter().next().unwrap()), 1);
+    assert_eq!(t.inbound_messages(*numbers.iter().next().unwrap()), 1);
     assert_eq!(tickets(&t).len(), 2);
 }
 
@@ -255,7 +247,7 @@ fn four_concurrent_ingest_mail_processes_make_one_ticket() {
     let stored = tickets(&t);
     assert_eq!(stored.len(), 3, "{stored:?}");
     for (number, _) in stored {
-        assert_eq!(inbound_messages(&t, number), 1);
+        assert_eq!(t.inbound_messages(number), 1);
     }
 }
 
@@ -543,6 +535,6 @@ async fn mail_arriving_while_the_database_is_unavailable_is_refused_for_a_retry_
     let customers: HashSet<&String> = listed.iter().map(|(_, c)| c).collect();
     assert_eq!(customers.len(), raws.len());
     for (number, _) in &listed {
-        assert_eq!(inbound_messages(&t, *number), 1);
+        assert_eq!(t.inbound_messages(*number), 1);
     }
 }

@@ -155,6 +155,15 @@ impl TestApp {
         tandem::app::tickets::show(&self.app, number).expect("ticket exists")
     }
 
+    /// How many messages from outside a ticket holds (a copy stored twice would show).
+    pub fn inbound_messages(&self, number: i64) -> usize {
+        self.show(number)
+            .messages
+            .iter()
+            .filter(|m| m.direction == "inbound")
+            .count()
+    }
+
     /// Runs the `tandem` binary with this app's environment.
     pub fn run_cli(&self, args: &[&str], stdin: &[u8]) -> (i32, String, String) {
         run_binary(&self.env, args, stdin)

@@ -509,12 +509,15 @@ fn server_for_pipes(
     (server, env)
 }
 
-fn inbound_count(t: &TestApp, number: i64) -> usize {
-    t.show(number)
-        .messages
-        .iter()
-        .filter(|m| m.direction == "inbound")
-        .count()
+/// The pipes' message became exactly one ticket holding it once.
+fn assert_stored_once(t: &TestApp) {
+    let tickets = tandem::app::tickets::list(&t.app, 10, 0).unwrap();
+    assert_eq!(tickets.len(), 1, "one ticket");
+    assert_eq!(
+        t.inbound_messages(tickets[0].number),
+        1,
+        "one inbound message"
+    );
 }
 
 /// An MTA that delivers one message twice at the same instant (two queue runners, or a
@@ -554,7 +557,7 @@ fn copies_of_one_message_handed_over_at_once_make_one_ticket() {
         ),
         "{answers:?}"
     );
-    assert_eq!(inbound_count(&t, number), 1);
+    assert_eq!(t.inbound_messages(number), 1);
     drop(server);
 }
 
@@ -659,9 +662,7 @@ fn a_hand_over_whose_answer_is_lost_is_stored_once() {
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("stored by the running server"), "{err}");
     assert!(err.contains("already received"), "{err}");
-    let tickets = tandem::app::tickets::list(&t.app, 10, 0).unwrap();
-    assert_eq!(tickets.len(), 1);
-    assert_eq!(inbound_count(&t, tickets[0].number), 1);
+    assert_stored_once(&t);
     drop(server);
 }
 
@@ -694,9 +695,7 @@ fn a_hand_over_while_the_database_cannot_be_written_asks_the_mta_to_retry() {
 
     let (code, _, err) = crate::harness::run_binary(&env, &["ingest-mail"], question(6).as_bytes());
     assert_eq!(code, 0, "{err}");
-    let tickets = tandem::app::tickets::list(&t.app, 10, 0).unwrap();
-    assert_eq!(tickets.len(), 1);
-    assert_eq!(inbound_count(&t, tickets[0].number), 1);
+    assert_stored_once(&t);
     drop(server);
 }
 
