@@ -207,6 +207,9 @@ enum BenchCommand {
         /// Emails per second.
         #[arg(long, default_value_t = 200)]
         rate: u64,
+        /// Tickets of a busy week seeded first, half of them open (0: an empty desk).
+        #[arg(long, default_value_t = 20_000)]
+        backlog: usize,
     },
     /// Triage throughput on one core: trains on a JSONL file, triages its texts over and over.
     Triage {
@@ -729,8 +732,13 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                 );
                 drop(server);
             }
-            BenchCommand::Soak { minutes, rate } => {
+            BenchCommand::Soak {
+                minutes,
+                rate,
+                backlog,
+            } => {
                 import_sample_kb(&app)?;
+                crate::bench::seed_backlog(&app, &crate::bench::busy_week(backlog))?;
                 crate::bench_ingest::soak(&app, &scratch, minutes, rate)?;
             }
             BenchCommand::Triage { train, messages } => {
