@@ -530,6 +530,32 @@ pub fn new_id() -> String {
 mod tests {
     use super::*;
 
+    /// SQLite 3.7.0 to 3.51.2 can corrupt a database in WAL mode when one connection's
+    /// commit resets the log while another starts a checkpoint (the "WAL-reset bug",
+    /// sqlite.org/wal.html#walresetbug). Tandem runs exactly that: the ingest writer,
+    /// the outbox worker and the five-a-second background checkpoint, on connections of
+    /// their own. A 3.46.0 build corrupted a 20,000-ticket store within four minutes of
+    /// `bench soak`. The bundled library must be a fixed one.
+    #[test]
+    fn the_bundled_sqlite_has_the_wal_reset_fix() {
+        use diesel::RunQueryDsl;
+        let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+        #[derive(diesel::QueryableByName)]
+        struct Version {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            v: String,
+        }
+        let version: Version = diesel::sql_query("SELECT sqlite_version() AS v")
+            .get_result(&mut conn)
+            .unwrap();
+        let parts: Vec<u32> = version.v.split('.').map(|p| p.parse().unwrap()).collect();
+        assert!(
+            parts.as_slice() >= [3, 51, 3].as_slice(),
+            "SQLite {} has the WAL-reset bug",
+            version.v
+        );
+    }
+
     /// Stands for a pooled connection's setting: whether it was put back.
     #[derive(Default)]
     struct Conn {
