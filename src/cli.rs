@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::app::{self, App, AppError};
 use crate::config::Config;
@@ -176,9 +176,8 @@ enum BenchCommand {
         /// Concurrent senders; a comma-separated list runs each in turn.
         #[arg(long, value_delimiter = ',', default_value = "16")]
         clients: Vec<usize>,
-        /// Tickets of a busy week seeded first, half of them open (0: an empty desk).
-        #[arg(long, default_value_t = 20_000)]
-        backlog: usize,
+        #[command(flatten)]
+        desk: BusyWeek,
     },
     /// Emails per second through `tandem ingest-mail`, one process per email.
     Pipe {
@@ -196,9 +195,8 @@ enum BenchCommand {
         /// hand-over, and the one taken when the server cannot be reached).
         #[arg(long, requires = "with_server")]
         through_database: bool,
-        /// Tickets of a busy week seeded first, half of them open (0: an empty desk).
-        #[arg(long, default_value_t = 20_000)]
-        backlog: usize,
+        #[command(flatten)]
+        desk: BusyWeek,
     },
     /// A steady rate into a real `tandem serve`: latency percentiles and RSS each minute.
     Soak {
@@ -207,9 +205,8 @@ enum BenchCommand {
         /// Emails per second.
         #[arg(long, default_value_t = 200)]
         rate: u64,
-        /// Tickets of a busy week seeded first, half of them open (0: an empty desk).
-        #[arg(long, default_value_t = 20_000)]
-        backlog: usize,
+        #[command(flatten)]
+        desk: BusyWeek,
     },
     /// Triage throughput on one core: trains on a JSONL file, triages its texts over and over.
     Triage {
@@ -280,6 +277,14 @@ enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         requests: usize,
     },
+}
+
+/// The desk the ingest benchmarks write into (`bench::busy_week`).
+#[derive(Args)]
+struct BusyWeek {
+    /// Tickets of a busy week seeded first, half of them open (0: an empty desk).
+    #[arg(long, default_value_t = 20_000)]
+    backlog: usize,
 }
 
 #[derive(Subcommand)]
@@ -694,10 +699,9 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
             BenchCommand::Ingest {
                 emails,
                 clients,
-                backlog,
+                desk,
             } => {
-                import_sample_kb(&app)?;
-                crate::bench::seed_backlog(&app, &crate::bench::busy_week(backlog))?;
+                busy_desk(&app, &desk)?;
                 crate::bench_ingest::ingest(&app, &scratch, emails, &clients)?;
             }
             BenchCommand::Pipe {
@@ -705,10 +709,9 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
                 parallel,
                 with_server,
                 through_database,
-                backlog,
+                desk,
             } => {
-                import_sample_kb(&app)?;
-                crate::bench::seed_backlog(&app, &crate::bench::busy_week(backlog))?;
+                busy_desk(&app, &desk)?;
                 let server = if with_server {
                     let exe =
                         std::env::current_exe().map_err(|e| AppError::Invalid(e.to_string()))?;
@@ -735,10 +738,9 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
             BenchCommand::Soak {
                 minutes,
                 rate,
-                backlog,
+                desk,
             } => {
-                import_sample_kb(&app)?;
-                crate::bench::seed_backlog(&app, &crate::bench::busy_week(backlog))?;
+                busy_desk(&app, &desk)?;
                 crate::bench_ingest::soak(&app, &scratch, minutes, rate)?;
             }
             BenchCommand::Triage { train, messages } => {
@@ -858,6 +860,12 @@ fn bench(mut config: Config, command: BenchCommand, database_url: Option<String>
         }
         Ok(())
     })
+}
+
+/// The sample knowledge base and a busy week of tickets, for the ingest benchmarks.
+fn busy_desk(app: &App, desk: &BusyWeek) -> Result<(), AppError> {
+    import_sample_kb(app)?;
+    crate::bench::seed_backlog(app, &crate::bench::busy_week(desk.backlog))
 }
 
 fn import_sample_kb(app: &App) -> Result<(), AppError> {

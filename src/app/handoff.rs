@@ -94,11 +94,9 @@ pub fn hand_to_local_server(config: &Config, raw: &[u8]) -> Result<Accepted, Str
     let Some(secret) = config.inbound_secret.as_deref() else {
         return Err("no inbound secret is configured".into());
     };
-    // The server would refuse it after reading it all; the pipe's own check refuses it
-    // at once, with the same exit status.
-    if raw.len() > config.max_message_bytes {
-        return Err("larger than the largest message accepted".into());
-    }
+    // The server would refuse it after reading it all; the caller's path refuses it at
+    // once, with the same exit status.
+    crate::mail::parse::precheck(raw, config.max_message_bytes).map_err(|e| e.to_string())?;
     let base = format!("http://{}", local_address(&config.bind));
     // One connection for both requests (the agent keeps it alive), so the message goes
     // to the server that just proved itself.
