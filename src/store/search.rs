@@ -72,9 +72,10 @@ pub(super) fn index_queued_when_due(conn: &mut SqliteConnection) -> diesel::Quer
 /// first; `serve`'s background worker calls it every second, so the queue stays short
 /// when no mail arrives.
 ///
-/// Only when the write lock is free at once: while the ingest writer holds it back to
-/// back, taking it waited 50-850 ms, a delay for an agent's search where the writer
-/// indexes four times a second anyway. The search then finds every message but the
+/// Only when the write lock is free at once (no other thread of the process holds or
+/// waits for a turn at it, no other process holds it): while the ingest writer held it
+/// back to back, taking it waited 50-850 ms, a delay for an agent's search where the
+/// writer indexes four times a second anyway. The search then finds every message but the
 /// last quarter second's.
 pub fn drain(conn: &mut crate::store::DbConn) -> Result<(), crate::store::StoreError> {
     let crate::store::DbConn::Sqlite(c) = conn else {
@@ -89,7 +90,7 @@ pub fn drain(conn: &mut crate::store::DbConn) -> Result<(), crate::store::StoreE
     let indexed = crate::store::then_restore(
         conn,
         |conn| {
-            crate::store::transaction(conn, |c| {
+            crate::store::transaction_waiting(conn, crate::store::write_turns::Wait::IfFree, |c| {
                 let crate::store::DbConn::Sqlite(c) = c else {
                     unreachable!("the backend does not change")
                 };
