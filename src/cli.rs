@@ -82,6 +82,13 @@ enum Command {
     },
     /// Deliver queued outgoing mail now (normally `serve` does this; `ingest-mail` never does).
     Deliver,
+    /// Check the store: whether the database file is intact, migrations wait, and how much
+    /// mail waits to be processed or sent. Exit 0 sound, 65 problems found.
+    Check {
+        /// Also check every index against its table (SQLite's integrity_check; slower).
+        #[arg(long)]
+        full: bool,
+    },
     /// List inbound messages parked as failed: stored, but they can never be processed.
     FailedMail {
         #[arg(long)]
@@ -608,6 +615,15 @@ pub fn run() -> i32 {
             }
             Ok(())
         }),
+        Command::Check { full } => with_app(config, false, |app| {
+            let health = app::health::check(&app, full)?;
+            print!("{}", health_report(&health));
+            if health.is_sound() {
+                Ok(())
+            } else {
+                Err(AppError::Invalid("the store has problems (above)".into()))
+            }
+        }),
         Command::Deliver => with_app(config, true, |app| {
             let transport =
                 app::outbox::transport(&app).map_err(|e| AppError::Invalid(e.to_string()))?;
@@ -892,6 +908,53 @@ fn init_tracing(serving: bool) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// `tandem check`'s report, one finding a line.
+fn health_report(h: &app::health::Health) -> String {
+    use crate::store::health::Integrity;
+    let mut out = format!("database: {}\n", h.database);
+    match &h.integrity {
+        Integrity::Sound => out.push_str("integrity: ok\n"),
+        Integrity::NotChecked => {
+            out.push_str("integrity: not checked (PostgreSQL guards its own files; see pg_amcheck)\n")
+        }
+        Integrity::Problems(problems) => {
+            out.push_str(&format!(
+                "integrity: DAMAGED, {} problem(s) found; stop the servers, keep a copy of the \
+                 file and restore the last backup\n",
+                problems.len()
+            ));
+            for line in problems.iter().flat_map(|p| p.lines()) {
+                out.push_str(&format!("  {line}\n"));
+            }
+            return out;
+        }
+    }
+    if !h.pending_migrations.is_empty() {
+        out.push_str(&format!(
+            "migrations: {} waiting (tandem migrate): {}\n",
+            h.pending_migrations.len(),
+            h.pending_migrations.join(", ")
+        ));
+        return out;
+    }
+    out.push_str("migrations: all applied\n");
+    out.push_str(&format!(
+        "inbound: {} waiting to be processed, {} parked as failed{}\n",
+        h.inbound_waiting,
+        h.inbound_failed,
+        if h.inbound_failed > 0 { " (tandem failed-mail)" } else { "" }
+    ));
+    let oldest = h
+        .outbox_oldest_due
+        .map(|t| format!(", the oldest due since {} UTC", t.format("%Y-%m-%d %H:%M:%S")))
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "outbox: {} waiting to be sent{oldest}, {} failed for good\n",
+        h.outbox_waiting, h.outbox_failed
+    ));
+    out
 }
 
 fn with_app(config: Config, migrate: bool, f: impl FnOnce(App) -> Result<(), AppError>) -> i32 {

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod escalation;
 pub mod failed_mail;
 pub mod handoff;
+pub mod health;
 pub mod imap;
 pub mod ingest;
 pub mod ingest_batch;

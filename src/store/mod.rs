@@ -9,6 +9,7 @@ pub mod counts;
 pub mod customers;
 pub mod drafts;
 pub mod events;
+pub mod health;
 pub mod kb;
 pub mod messages;
 pub mod metrics;

@@ -35,25 +35,44 @@ pub fn claim_next(
     if let DbConn::Postgres(pg) = conn {
         return claim_next_skip_locked(pg, at, lease);
     }
+    // Nothing due is the common answer of an idle outbox, read without the write lock.
+    if due_candidate(conn, at)?.is_none() {
+        return Ok(None);
+    }
+    // One write transaction, so that the claim waits for its turn at the write lock
+    // (`write_turns`) instead of losing the lock to the ingest writer's next group.
+    crate::store::transaction(conn, |c| claim_due(c, at, lease))
+}
+
+/// The oldest row due for sending: a pending one whose time came, else one whose lease
+/// ran out. Two queries, each an index range (status, next_attempt_at): one query with
+/// OR made SQLite scan the whole table, rendered mails and all, for every claim.
+fn due_candidate(conn: &mut DbConn, at: NaiveDateTime) -> Result<Option<OutboxRow>, StoreError> {
+    let pending = outbox::table
+        .filter(outbox::status.eq(PENDING))
+        .filter(outbox::next_attempt_at.le(at))
+        .order(outbox::next_attempt_at.asc())
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()?;
+    if pending.is_some() {
+        return Ok(pending);
+    }
+    Ok(outbox::table
+        .filter(outbox::status.eq(SENDING))
+        .filter(outbox::locked_until.lt(at))
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+fn claim_due(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    lease: Duration,
+) -> Result<Option<OutboxRow>, StoreError> {
     for _ in 0..5 {
-        // Two queries, each an index range (status, next_attempt_at): one query with OR
-        // made SQLite scan the whole table, rendered mails and all, for every claim.
-        let candidate: Option<OutboxRow> = match outbox::table
-            .filter(outbox::status.eq(PENDING))
-            .filter(outbox::next_attempt_at.le(at))
-            .order(outbox::next_attempt_at.asc())
-            .select(OutboxRow::as_select())
-            .first(conn)
-            .optional()?
-        {
-            Some(row) => Some(row),
-            None => outbox::table
-                .filter(outbox::status.eq(SENDING))
-                .filter(outbox::locked_until.lt(at))
-                .select(OutboxRow::as_select())
-                .first(conn)
-                .optional()?,
-        };
+        let candidate = due_candidate(conn, at)?;
         let Some(row) = candidate else {
             return Ok(None);
         };
@@ -199,6 +218,18 @@ pub fn count_by_status(conn: &mut DbConn, status: &str) -> Result<i64, StoreErro
         .filter(outbox::status.eq(status))
         .count()
         .get_result(conn)?)
+}
+
+/// When the longest-waiting row due for sending became due (`None`: nothing due).
+pub fn oldest_due(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+) -> Result<Option<NaiveDateTime>, StoreError> {
+    Ok(outbox::table
+        .filter(outbox::status.eq(PENDING))
+        .filter(outbox::next_attempt_at.le(at))
+        .select(diesel::dsl::min(outbox::next_attempt_at))
+        .first(conn)?)
 }
 
 /// Delivery status of each outgoing message of a ticket: (message id, status). Only the

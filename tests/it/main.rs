@@ -9,6 +9,7 @@ mod contact;
 mod escalation;
 mod faults;
 mod harness;
+mod health;
 mod i18n;
 mod identities;
 mod imap;
