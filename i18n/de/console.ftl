@@ -197,6 +197,8 @@ queue-mark-wrong = Falsch
 queue-mark-wrong-label = Die Antwort auf #{ $number } als falsch markieren
 queue-empty = Hier wartet nichts.
 queue-empty-note-html = Neue Tickets erscheinen von selbst. Antworten, bei denen die KI sicher war, gingen automatisch hinaus; siehe <a href="/queue?view=automated">automatisch gesendet</a> und <a href="/queue?view=all">alle Tickets</a>. Zum Ausprobieren leiten Sie eine E-Mail in <code>tandem ingest-mail</code> oder starten Sie mit <code>tandem serve --demo</code>.
+queue-no-match = Kein Ticket in dieser Ansicht passt zur Suche und zu den Filtern.
+queue-no-match-clear = Suche und Filter zurücksetzen
 queue-count = { $count ->
     [one] { $count } Ticket, das am längsten wartende zuerst.
    *[other] { $count } Tickets, die am längsten wartenden zuerst.

@@ -198,6 +198,8 @@ queue-mark-wrong = Wrong
 queue-mark-wrong-label = Mark the answer on #{ $number } wrong
 queue-empty = Nothing waits here.
 queue-empty-note-html = New tickets appear by themselves. Answers the AI was sure of went out automatically; see <a href="/queue?view=automated">sent automatically</a> and <a href="/queue?view=all">all tickets</a>. To try it, pipe an email into <code>tandem ingest-mail</code> or start with <code>tandem serve --demo</code>.
+queue-no-match = No ticket in this view matches the search and filters.
+queue-no-match-clear = Clear the search and filters
 queue-count = { $count ->
     [one] { $count } ticket, longest waiting first.
    *[other] { $count } tickets, longest waiting first.

@@ -57,6 +57,23 @@ impl QueueParams {
         }
         parts.join("&")
     }
+
+    /// Whether a search or a filter narrows the view (an empty result then says that
+    /// nothing matched, not that nothing waits).
+    fn narrowed(&self) -> bool {
+        [
+            &self.intent,
+            &self.language,
+            &self.channel,
+            &self.assignee,
+            &self.q,
+            &self.band,
+            &self.tag,
+            &self.priority,
+        ]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
+    }
 }
 
 #[derive(Template)]
@@ -81,6 +98,7 @@ struct QueuePage {
     bulk: Option<(usize, Vec<i64>)>,
     /// For queue_results.html, which is also rendered alone.
     ui: Ui,
+    narrowed: bool,
 }
 
 #[derive(Template)]
@@ -91,6 +109,7 @@ struct QueueResults {
     can_mark: bool,
     csrf: String,
     ui: Ui,
+    narrowed: bool,
 }
 
 pub async fn queue(
@@ -122,6 +141,7 @@ pub async fn queue(
             can_mark: user.role.allows(Role::Supervisor),
             csrf: user.csrf_token.clone(),
             ui: user.ui(),
+            narrowed: p.narrowed(),
         });
     }
     let layout = Layout::new(&user, "queue").with_notice(p.notice.as_deref());
@@ -129,6 +149,7 @@ pub async fn queue(
         ui: layout.ui,
         layout,
         query: p.base_query(),
+        narrowed: p.narrowed(),
         search: p.q.clone().unwrap_or_default(),
         intent: p.intent.clone().unwrap_or_default(),
         language: p.language.clone().unwrap_or_default(),

@@ -864,6 +864,46 @@ async fn a_word_search_passes_over_the_acknowledgements() {
     );
 }
 
+/// A search that finds nothing says so and offers the way back; it does not claim the
+/// queue is empty, which would tell an agent there is no work while tickets wait.
+#[actix_web::test]
+async fn a_search_that_finds_nothing_says_so_and_offers_to_clear_it() {
+    let t = TestApp::with_kb();
+    add_user(&t, "ana@tandem.test", "agent");
+    let escalated = ticket_number(t.ingest(&email(
+        "tom@example.com",
+        "Invoice",
+        "nomatch1@example.com",
+        "The invoice shows 480 EUR instead of 360 EUR. I want to talk to a human about it.",
+    )));
+    let svc = console!(t);
+    let mut b = Browser::default();
+    b.login(&svc, "ana@tandem.test", PASSWORD).await;
+
+    let page = b.get(&svc, "/queue?view=all&q=zeppelin").await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("data-href="), "{}", page.body);
+    assert!(
+        page.body
+            .contains("No ticket in this view matches the search and filters."),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Nothing waits here."));
+    assert!(page.body.contains("href=\"/queue?view=all\""));
+
+    // A filter alone narrows the view too.
+    let page = b.get(&svc, "/queue?view=all&language=ja").await;
+    assert!(page.body.contains("No ticket in this view matches"));
+
+    // The way back lists the ticket again.
+    let page = b.get(&svc, "/queue?view=all").await;
+    assert!(
+        page.body
+            .contains(&format!("data-href=\"/tickets/{escalated}\""))
+    );
+}
+
 /// Adds an inbound message to ticket `number` with one statement outside any transaction,
 /// so that on SQLite it waits in the search queue, indexed by nothing yet.
 fn write_outside_a_transaction(t: &TestApp, number: i64, text: &str) {
