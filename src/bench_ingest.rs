@@ -323,7 +323,7 @@ pub fn ingest(app: &App, scratch: &Path, emails: usize, clients: &[usize]) -> Re
             .map(|(a, b)| format!(", server CPU {:.2} ms/email", (a - b) * 1e3 / emails as f64))
             .unwrap_or_default();
         let refused: usize = run.refused.values().sum();
-        let (sent, waiting) = outbox_progress(app)?;
+        let (sent, waiting) = crate::app::outbox::progress(app)?;
         println!(
             "POST /inbound/email, {n:>3} clients: {:>6.0} emails/s ({:.3} x single-row txn rate), {}{cpu}{}; \
              replies sent by then {sent}, still to send {waiting}",
@@ -340,9 +340,9 @@ pub fn ingest(app: &App, scratch: &Path, emails: usize, clients: &[usize]) -> Re
     // The replies the bursts queued go out after them: how long until the last one did
     // says whether the answers keep pace with the mail (a customer waits for that).
     let started = Instant::now();
-    let (sent_before, _) = outbox_progress(app)?;
+    let (sent_before, _) = crate::app::outbox::progress(app)?;
     loop {
-        let (sent, waiting) = outbox_progress(app)?;
+        let (sent, waiting) = crate::app::outbox::progress(app)?;
         if waiting == 0 {
             let seconds = started.elapsed().as_secs_f64();
             println!(
@@ -360,19 +360,6 @@ pub fn ingest(app: &App, scratch: &Path, emails: usize, clients: &[usize]) -> Re
     }
     drop(server);
     Ok(())
-}
-
-/// Replies sent so far, and those still waiting to be sent (pending or being sent).
-fn outbox_progress(app: &App) -> Result<(i64, i64), AppError> {
-    let mut conn = app.conn()?;
-    let count = |conn: &mut crate::store::DbConn, status: &str| {
-        crate::store::outbox::count_by_status(conn, status)
-    };
-    Ok((
-        count(&mut conn, crate::store::outbox::SENT)?,
-        count(&mut conn, crate::store::outbox::PENDING)?
-            + count(&mut conn, crate::store::outbox::SENDING)?,
-    ))
 }
 
 /// CPU seconds (user + system) a process used so far, from /proc (Linux only).

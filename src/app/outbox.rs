@@ -38,55 +38,141 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds((5_i64 << exp.min(10)).min(3600))
 }
 
-/// Marks a delivered row sent, with its event (and, for a mail carrying a sign-in link,
-/// the payload forgotten) in the same commit. The mail is out: if the row stayed
-/// "sending", its lease would run out and another worker send it again. So a busy
-/// database (a long write elsewhere, SQLite's 5 s busy timeout on a loaded machine) is
-/// waited out, well inside the lease, before the error is given up on.
-fn record_sent(conn: &mut store::DbConn, row: &OutboxRow) -> Result<(), StoreError> {
+/// A delivery whose outcome is not recorded yet.
+struct Delivered {
+    row: OutboxRow,
+    result: Result<(), DeliveryError>,
+    at: std::time::Instant,
+}
+
+/// How a recorded outcome counts in the round.
+#[derive(Clone, Copy)]
+enum Counted {
+    Sent,
+    Retrying,
+    Failed,
+}
+
+/// Records a delivery's outcome: a sent row marked sent with its event (and, for a mail
+/// carrying a sign-in link, the payload forgotten); a failed one due again later, or
+/// failed for good with its event.
+fn record(c: &mut store::DbConn, d: &Delivered) -> Result<Counted, StoreError> {
+    let row = &d.row;
+    let webhook = row.channel == super::webhooks::CHANNEL;
+    match &d.result {
+        Ok(()) => {
+            store::outbox::mark_sent(c, &row.id, now())?;
+            if super::accounts::carries_link(&row.kind) {
+                store::outbox::forget_payload(c, &row.id)?;
+            }
+            store::events::record(
+                c,
+                row.ticket_id.as_deref(),
+                if webhook { "webhook_sent" } else { "mail_sent" },
+                &Actor::SYSTEM,
+                json!({"kind": row.kind, "attempts": row.attempts}),
+            )?;
+            Ok(Counted::Sent)
+        }
+        Err(e) => {
+            let permanent =
+                matches!(e, DeliveryError::Permanent(_)) || row.attempts >= MAX_ATTEMPTS;
+            let retry_at = (!permanent).then(|| now() + backoff(row.attempts));
+            store::outbox::mark_attempt_failed(c, &row.id, &e.to_string(), retry_at)?;
+            if !permanent {
+                return Ok(Counted::Retrying);
+            }
+            store::events::record(
+                c,
+                row.ticket_id.as_deref(),
+                if webhook {
+                    "webhook_failed"
+                } else {
+                    "mail_failed"
+                },
+                &Actor::SYSTEM,
+                json!({"kind": row.kind, "error": e.to_string()}),
+            )?;
+            Ok(Counted::Failed)
+        }
+    }
+}
+
+/// Records the last delivery's outcome and claims the next due row, in one commit: one
+/// turn at SQLite's write lock a mail instead of two, which under a burst is what the
+/// outbox gets between two of the ingest writer's groups (`store::write_turns`).
+///
+/// The outcome must not be lost: a sent row left "sending" is sent again when its lease
+/// runs out. So a busy database (a long write elsewhere, SQLite's 5 s busy timeout on a
+/// loaded machine) is waited out, well inside the lease, and a claim that fails leaves
+/// the outcome's commit alone (its own savepoint).
+fn settle_then_claim(
+    conn: &mut store::DbConn,
+    last: Option<&Delivered>,
+    claim: bool,
+) -> Result<(Option<Counted>, Option<OutboxRow>), StoreError> {
     let deadline =
         std::time::Instant::now() + std::time::Duration::from_secs(LEASE_SECONDS as u64 / 2);
     let mut pause = std::time::Duration::from_millis(50);
-    let mark = |c: &mut store::DbConn| -> Result<(), StoreError> {
-        store::outbox::mark_sent(c, &row.id, now())?;
-        if super::accounts::carries_link(&row.kind) {
-            store::outbox::forget_payload(c, &row.id)?;
+    let work = |c: &mut store::DbConn| -> Result<_, StoreError> {
+        let counted = last.map(|d| record(c, d)).transpose()?;
+        if !claim {
+            return Ok((counted, Ok(None)));
         }
-        store::events::record(
-            c,
-            row.ticket_id.as_deref(),
-            if row.channel == super::webhooks::CHANNEL {
-                "webhook_sent"
-            } else {
-                "mail_sent"
-            },
-            &Actor::SYSTEM,
-            json!({"kind": row.kind, "attempts": row.attempts}),
-        )
+        let claim = |c: &mut store::DbConn| {
+            store::outbox::claim_next(c, now(), Duration::seconds(LEASE_SECONDS))
+        };
+        let next = if last.is_some() {
+            store::transaction(c, claim)
+        } else {
+            claim(c)
+        };
+        Ok((counted, next))
     };
-    let id = &row.id;
     loop {
-        match store::transaction(conn, &mark) {
+        let done = if last.is_some() {
+            store::transaction(conn, &work)
+        } else {
+            // Nothing to record: an idle outbox's look for due rows takes no write turn.
+            work(conn)
+        };
+        match done {
             Err(e) if e.is_temporary() && std::time::Instant::now() < deadline => {
-                tracing::warn!(outbox = %id, error = %e, "marking a sent message sent: database busy; trying again");
+                let id = last.map(|d| d.row.id.as_str()).unwrap_or_default();
+                tracing::warn!(outbox = %id, error = %e, "recording a delivery: database busy; trying again");
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(std::time::Duration::from_secs(2));
             }
-            other => return other,
+            Err(e) => return Err(e),
+            Ok((counted, next)) => return Ok((counted, next?)),
         }
     }
+}
+
+/// Replies sent so far, and those still waiting to be sent (pending or being sent).
+pub fn progress(app: &App) -> Result<(i64, i64), StoreError> {
+    let mut conn = app.conn()?;
+    let mut count = |status: &str| store::outbox::count_by_status(&mut conn, status);
+    let sent = count(store::outbox::SENT)?;
+    let waiting = count(store::outbox::PENDING)? + count(store::outbox::SENDING)?;
+    Ok((sent, waiting))
 }
 
 /// Delivers due messages until none is left or `limit` were tried.
 pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Round, StoreError> {
     let mut round = Round::default();
     let mut conn = app.conn()?;
-    for _ in 0..limit {
-        let Some(row) =
-            store::outbox::claim_next(&mut conn, now(), Duration::seconds(LEASE_SECONDS))?
-        else {
-            break;
+    let mut last: Option<Delivered> = None;
+    let mut tried = 0;
+    loop {
+        let (counted, next) = settle_then_claim(&mut conn, last.as_ref(), tried < limit)?;
+        if let (Some(d), Some(counted)) = (last.take(), counted) {
+            note(&d, counted, &mut round);
+        }
+        let Some(row) = next else {
+            return Ok(round);
         };
+        tried += 1;
         let name = format!(
             "{}-{}",
             row.kind,
@@ -101,48 +187,39 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
         } else {
             transport.deliver(&row.sender, &row.recipient, &row.payload, &name)
         };
-        let delivered_at = std::time::Instant::now();
-        let ticket = row.ticket_id.as_deref();
-        match result {
-            Ok(()) => {
-                record_sent(&mut conn, &row)?;
-                // The window in which a kill sends this mail twice: the transport has
-                // accepted it, the row does not say so yet (its lease expires and another
-                // worker resends). SMTP allows no smaller window than this commit.
-                tracing::debug!(
-                    outbox = %row.id,
-                    window_us = delivered_at.elapsed().as_micros() as u64,
-                    "sent; marked sent"
-                );
-                round.sent += 1;
-            }
-            Err(e) => {
-                let permanent =
-                    matches!(e, DeliveryError::Permanent(_)) || row.attempts >= MAX_ATTEMPTS;
-                let retry_at = (!permanent).then(|| now() + backoff(row.attempts));
-                store::outbox::mark_attempt_failed(&mut conn, &row.id, &e.to_string(), retry_at)?;
-                if permanent {
-                    tracing::error!(outbox = %row.id, error = %super::privacy::log_safe(&e.to_string()), "delivery failed for good");
-                    store::events::record(
-                        &mut conn,
-                        ticket,
-                        if row.channel == super::webhooks::CHANNEL {
-                            "webhook_failed"
-                        } else {
-                            "mail_failed"
-                        },
-                        &Actor::SYSTEM,
-                        json!({"kind": row.kind, "error": e.to_string()}),
-                    )?;
-                    round.failed += 1;
-                } else {
-                    tracing::warn!(outbox = %row.id, attempts = row.attempts, error = %super::privacy::log_safe(&e.to_string()), "delivery failed; will retry");
-                    round.retrying += 1;
-                }
-            }
+        last = Some(Delivered {
+            row,
+            result,
+            at: std::time::Instant::now(),
+        });
+    }
+}
+
+/// Counts and logs a recorded outcome.
+fn note(d: &Delivered, counted: Counted, round: &mut Round) {
+    let row = &d.row;
+    match (counted, &d.result) {
+        (Counted::Sent, _) => {
+            // The window in which a kill sends this mail twice: the transport has
+            // accepted it, the row does not say so yet (its lease expires and another
+            // worker resends). SMTP allows no smaller window than this commit.
+            tracing::debug!(
+                outbox = %row.id,
+                window_us = d.at.elapsed().as_micros() as u64,
+                "sent; marked sent"
+            );
+            round.sent += 1;
+        }
+        (Counted::Failed, Err(e)) => {
+            tracing::error!(outbox = %row.id, error = %super::privacy::log_safe(&e.to_string()), "delivery failed for good");
+            round.failed += 1;
+        }
+        (_, e) => {
+            let error = e.as_ref().err().map(|e| e.to_string()).unwrap_or_default();
+            tracing::warn!(outbox = %row.id, attempts = row.attempts, error = %super::privacy::log_safe(&error), "delivery failed; will retry");
+            round.retrying += 1;
         }
     }
-    Ok(round)
 }
 
 #[cfg(test)]
