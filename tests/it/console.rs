@@ -864,6 +864,46 @@ async fn a_word_search_passes_over_the_acknowledgements() {
     );
 }
 
+/// A store filled before the acknowledgements left the search index: the migration takes
+/// out their entries and nothing else (the customer's words are still found).
+#[actix_web::test]
+async fn the_upgrade_takes_the_acknowledgements_out_of_the_index_and_nothing_else() {
+    let t = TestApp::with_kb();
+    add_user(&t, "ana@tandem.test", "agent");
+    {
+        let mut conn = t.app.conn().unwrap();
+        tandem::store::revert_through(
+            &mut conn,
+            "2026-12-02-100000_search_without_acknowledgements",
+        )
+        .unwrap();
+    }
+    let escalated = ticket_number(t.ingest(&email(
+        "tom@example.com",
+        "Invoice",
+        "upgrade1@example.com",
+        "The invoice shows 480 EUR instead of 360 EUR. I want to talk to a human about it.",
+    )));
+    let svc = console!(t);
+    let mut b = Browser::default();
+    b.login(&svc, "ana@tandem.test", PASSWORD).await;
+    let listed = |body: &str| body.matches("data-href=").count();
+    // Under the old schema the acknowledgement's words are found.
+    let page = b.get(&svc, "/queue?view=all&q=personally").await;
+    assert_eq!(listed(&page.body), 1, "{}", page.body);
+
+    assert!(t.app.migrate().unwrap() >= 1);
+    let page = b.get(&svc, "/queue?view=all&q=personally").await;
+    assert_eq!(listed(&page.body), 0, "{}", page.body);
+    let page = b.get(&svc, "/queue?view=all&q=instead").await;
+    assert!(
+        page.body
+            .contains(&format!("data-href=\"/tickets/{escalated}\"")),
+        "{}",
+        page.body
+    );
+}
+
 /// A search that finds nothing says so and offers the way back; it does not claim the
 /// queue is empty, which would tell an agent there is no work while tickets wait.
 #[actix_web::test]
