@@ -400,8 +400,9 @@ pub fn session(app: &App, token: &str) -> Result<Option<Session>, AppError> {
         return Ok(None);
     }
     // Touch at most once a minute to keep reads cheap.
+    // In a transaction, to take a turn at SQLite's write lock (`store::write_turns`).
     if at - row.last_seen_at > Duration::minutes(1) {
-        store::sessions::touch(&mut conn, &hash, at)?;
+        store::transaction(&mut conn, |c| store::sessions::touch(c, &hash, at))?;
     }
     Ok(Some(Session {
         user,
