@@ -460,7 +460,9 @@ pub fn soak(app: &App, scratch: &Path, minutes: u64, rate: u64) -> Result<(), Ap
     let senders = 8usize;
     let interval = Duration::from_secs_f64(senders as f64 / rate.max(1) as f64);
     let mut first_rss = None;
-    println!("minute  emails  p50 ms  p99 ms  max ms  RSS MB");
+    // The replies too: at a steady rate they must keep pace with the mail, or customers
+    // wait minutes for answers already decided.
+    println!("minute  emails  p50 ms  p99 ms  max ms  RSS MB  replies sent  still to send");
     for minute in 1..=minutes {
         let until = Instant::now() + Duration::from_secs(60);
         let next = Arc::new(AtomicUsize::new(0));
@@ -510,8 +512,9 @@ pub fn soak(app: &App, scratch: &Path, minutes: u64, rate: u64) -> Result<(), Ap
         if minute == 2 {
             first_rss = Some(rss);
         }
+        let (sent, waiting) = crate::app::outbox::progress(app)?;
         println!(
-            "{minute:>6}  {:>6}  {:>6.2}  {:>6.2}  {:>6.1}  {rss:>6.1}",
+            "{minute:>6}  {:>6}  {:>6.2}  {:>6.2}  {:>6.1}  {rss:>6.1}  {sent:>12}  {waiting:>13}",
             latency.n, latency.p50, latency.p99, latency.max
         );
     }
