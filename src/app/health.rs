@@ -41,40 +41,36 @@ impl Health {
 
 /// Looks at the store; `full` checks every index against its table too (SQLite).
 pub fn check(app: &App, full: bool) -> Result<Health, StoreError> {
-    let mut conn = app.conn()?;
     let depth = if full { Depth::Full } else { Depth::Quick };
-    let integrity = health::integrity(&mut conn, depth, PROBLEMS_SHOWN)?;
-    if matches!(integrity, Integrity::Problems(_)) {
-        // Counting rows of a broken file may fail or mislead: report what is known.
-        return Ok(Health {
-            database: describe(app),
-            integrity,
-            pending_migrations: Vec::new(),
-            inbound_waiting: 0,
-            inbound_failed: 0,
-            outbox_waiting: 0,
-            outbox_oldest_due: None,
-            outbox_failed: 0,
-        });
-    }
-    let pending_migrations = health::pending_migrations(&mut conn)?;
-    if !pending_migrations.is_empty() {
-        return Ok(Health {
-            database: describe(app),
-            integrity,
-            pending_migrations,
-            inbound_waiting: 0,
-            inbound_failed: 0,
-            outbox_waiting: 0,
-            outbox_oldest_due: None,
-            outbox_failed: 0,
-        });
-    }
-    use store::{outbox, raw_mail};
-    Ok(Health {
+    // A connection of its own: SQLite's check of the search index (FTS5) reads the index's
+    // structure as the connection cached it, and a pooled connection that wrote to the
+    // index before others did reported a checksum mismatch the file did not have.
+    let integrity = {
+        let mut fresh = store::connect(&app.config.database_url, 1)?.get()?;
+        health::integrity(&mut fresh, depth, PROBLEMS_SHOWN)?
+    };
+    let mut conn = app.conn()?;
+    let found = |integrity, pending_migrations| Health {
         database: describe(app),
         integrity,
         pending_migrations,
+        inbound_waiting: 0,
+        inbound_failed: 0,
+        outbox_waiting: 0,
+        outbox_oldest_due: None,
+        outbox_failed: 0,
+    };
+    // Counting rows of a broken file, or of a schema this build does not know, may fail
+    // or mislead: report what is known.
+    if matches!(integrity, Integrity::Problems(_)) {
+        return Ok(found(integrity, Vec::new()));
+    }
+    let pending_migrations = health::pending_migrations(&mut conn)?;
+    if !pending_migrations.is_empty() {
+        return Ok(found(integrity, pending_migrations));
+    }
+    use store::{outbox, raw_mail};
+    Ok(Health {
         inbound_waiting: raw_mail::count_by_status(&mut conn, raw_mail::RECEIVED)?
             + raw_mail::count_by_status(&mut conn, raw_mail::QUEUED)?,
         inbound_failed: raw_mail::count_by_status(&mut conn, raw_mail::FAILED)?,
@@ -82,6 +78,7 @@ pub fn check(app: &App, full: bool) -> Result<Health, StoreError> {
             + outbox::count_by_status(&mut conn, outbox::SENDING)?,
         outbox_oldest_due: outbox::oldest_due(&mut conn, store::now())?,
         outbox_failed: outbox::count_by_status(&mut conn, outbox::FAILED)?,
+        ..found(integrity, pending_migrations)
     })
 }
 
