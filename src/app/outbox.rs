@@ -119,14 +119,9 @@ fn settle_then_claim(
         if !claim {
             return Ok((counted, Ok(None)));
         }
-        let claim = |c: &mut store::DbConn| {
-            store::outbox::claim_next(c, now(), Duration::seconds(LEASE_SECONDS))
-        };
-        let next = if last.is_some() {
-            store::transaction(c, claim)
-        } else {
-            claim(c)
-        };
+        // `claim_next` writes in a transaction of its own (a savepoint here), so its
+        // failure is kept apart from the outcome's commit.
+        let next = store::outbox::claim_next(c, now(), Duration::seconds(LEASE_SECONDS));
         Ok((counted, next))
     };
     loop {

@@ -66,39 +66,25 @@ fn due_candidate(conn: &mut DbConn, at: NaiveDateTime) -> Result<Option<OutboxRo
         .optional()?)
 }
 
+/// Inside the write transaction no other connection can take the row between the read
+/// and the update, so one look is enough.
 fn claim_due(
     conn: &mut DbConn,
     at: NaiveDateTime,
     lease: Duration,
 ) -> Result<Option<OutboxRow>, StoreError> {
-    for _ in 0..5 {
-        let candidate = due_candidate(conn, at)?;
-        let Some(row) = candidate else {
-            return Ok(None);
-        };
-        let claimed = Reused(
-            diesel::update(
-                outbox::table
-                    .find(&row.id)
-                    .filter(outbox::status.eq(&row.status))
-                    .filter(outbox::attempts.eq(row.attempts)),
-            )
-            .set((
-                outbox::status.eq(SENDING),
-                outbox::locked_until.eq(at + lease),
-                outbox::attempts.eq(row.attempts + 1),
-            )),
-        )
-        .execute(conn)?;
-        if claimed == 1 {
-            let mut row = row;
-            row.status = SENDING.into();
-            row.attempts += 1;
-            return Ok(Some(row));
-        }
-        // Another worker won this row; look for the next one.
-    }
-    Ok(None)
+    let Some(mut row) = due_candidate(conn, at)? else {
+        return Ok(None);
+    };
+    Reused(diesel::update(outbox::table.find(&row.id)).set((
+        outbox::status.eq(SENDING),
+        outbox::locked_until.eq(at + lease),
+        outbox::attempts.eq(row.attempts + 1),
+    )))
+    .execute(conn)?;
+    row.status = SENDING.into();
+    row.attempts += 1;
+    Ok(Some(row))
 }
 
 /// PostgreSQL: the oldest due row no other worker holds, locked and marked in one short
