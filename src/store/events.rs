@@ -56,7 +56,11 @@ pub fn record(
         ip: actor.ip.map(str::to_string),
         created_at: now(),
     };
-    Reused(diesel::insert_into(events::table).values(&row)).execute(conn)?;
+    // A person's page records what they saw or did outside any transaction: it takes
+    // its turn at the write lock then.
+    super::write_alone(conn, |c| {
+        Reused(diesel::insert_into(events::table).values(&row)).execute(c)
+    })?;
     Ok(())
 }
 

@@ -349,6 +349,22 @@ pub fn transaction<T, E: From<diesel::result::Error>>(
     transaction_waiting(conn, write_turns::Wait::UpTo(busy_timeout), f)
 }
 
+/// A write on its own (an event, a touch): outside a transaction it is made one, so that
+/// on SQLite it waits for its turn at the write lock ([`write_turns`]) like every other
+/// writer of the process, instead of sleeping in SQLite's back-off (1 to 100 ms at a
+/// time) while an ingest burst hands the lock from one group to the next; inside a
+/// transaction it is part of it.
+pub fn write_alone<T, E: From<diesel::result::Error>>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E> {
+    if !in_transaction(conn) {
+        transaction(conn, f)
+    } else {
+        f(conn)
+    }
+}
+
 /// [`transaction`], waiting for this process's turn at SQLite's write lock as `wait`
 /// says (see [`write_turns`]); PostgreSQL has no such wait.
 pub fn transaction_waiting<T, E: From<diesel::result::Error>>(
@@ -382,6 +398,12 @@ pub(crate) fn then_restore<C, T>(
     let done = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
     restored?;
     Ok(done)
+}
+
+/// Whether the connection is inside a transaction (a broken transaction manager counts
+/// as inside: nothing should be written on it as if it were free).
+pub(crate) fn in_transaction(conn: &mut DbConn) -> bool {
+    !matches!(transaction_depth(conn), Ok(None))
 }
 
 /// How deep in transactions the connection is (`None`: outside any); an error when the

@@ -36,7 +36,9 @@ pub fn claim_next(
         return claim_next_skip_locked(pg, at, lease);
     }
     // Nothing due is the common answer of an idle outbox, read without the write lock.
-    if due_candidate(conn, at)?.is_none() {
+    // (Inside a transaction, as when the last delivery's outcome is recorded in the same
+    // commit, the lock is held already and the claim looks once.)
+    if !crate::store::in_transaction(conn) && due_candidate(conn, at)?.is_none() {
         return Ok(None);
     }
     // One write transaction, so that the claim waits for its turn at the write lock

@@ -538,3 +538,69 @@ async fn mail_arriving_while_the_database_is_unavailable_is_refused_for_a_retry_
         assert_eq!(t.inbound_messages(*number), 1);
     }
 }
+
+/// A worker that claimed a mail and was killed before it went out leaves the row
+/// "sending" under a lease. While the lease runs no other worker sends it (the dead one
+/// might still); once it has run out, the next round sends it, once.
+#[test]
+fn a_mail_claimed_by_a_worker_killed_before_sending_goes_out_once_its_lease_ran_out() {
+    use diesel::prelude::*;
+    use tandem::store::schema::outbox;
+
+    let t = TestApp::with_kb();
+    let answered = t.ingest(&email(
+        "Ana <ana@example.com>",
+        "Where is my parcel?",
+        "lease-1@example.com",
+        "Hello,\n\nwhere is my parcel? I ordered last week and it has not arrived yet. \
+         How can I track my order?\n\nThanks, Ana",
+    ));
+    let Outcome::Accepted {
+        ticket_number,
+        action,
+        ..
+    } = answered
+    else {
+        panic!("not accepted: {answered:?}");
+    };
+    assert_eq!(action, "auto_send");
+
+    let mut conn = t.app.conn().unwrap();
+    let claimed = tandem::store::outbox::claim_next(
+        &mut conn,
+        tandem::store::now(),
+        chrono::Duration::seconds(120),
+    )
+    .unwrap()
+    .expect("the answer is due");
+    // ...and the worker is gone.
+
+    assert_eq!(
+        t.deliver().sent,
+        0,
+        "sent while another worker's lease runs"
+    );
+    assert!(t.sent_mail().is_empty());
+
+    // Two minutes later.
+    diesel::update(outbox::table.find(&claimed.id))
+        .set(outbox::locked_until.eq(tandem::store::now() - chrono::Duration::seconds(1)))
+        .execute(&mut *conn)
+        .unwrap();
+    assert_eq!(t.deliver().sent, 1);
+    assert_eq!(t.deliver().sent, 0, "a sent mail is never due again");
+    let sent = t.sent_mail();
+    assert_eq!(sent.len(), 1, "one mail out: {sent:?}");
+    assert_eq!(sent[0].to, "ana@example.com");
+    assert!(sent[0].subject.contains(&format!("[#{ticket_number}]")));
+    let row: (String, i32) = outbox::table
+        .find(&claimed.id)
+        .select((outbox::status, outbox::attempts))
+        .first(&mut *conn)
+        .unwrap();
+    assert_eq!(row, ("sent".to_string(), 2), "claimed twice, sent once");
+    assert_eq!(
+        tandem::store::events::count_kind(&mut conn, "mail_sent").unwrap(),
+        1
+    );
+}

@@ -694,7 +694,10 @@ fn a_hand_over_while_the_database_cannot_be_written_asks_the_mta_to_retry() {
     let (server, env) = server_for_pipes(&t, &[]);
     let path = t.db.url.trim_start_matches("sqlite://").to_string();
     let mut holder = diesel::SqliteConnection::establish(&path).unwrap();
-    holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+    // The server writes now and then (its heartbeat, housekeeping): wait for a moment free.
+    holder
+        .batch_execute("PRAGMA busy_timeout = 10000; BEGIN IMMEDIATE")
+        .unwrap();
     let (code, _, err) = crate::harness::run_binary(&env, &["ingest-mail"], question(6).as_bytes());
     holder.batch_execute("ROLLBACK").unwrap();
     assert_eq!(code, 75, "{err}");
