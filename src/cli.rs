@@ -417,6 +417,8 @@ pub fn run() -> i32 {
     );
     if !matches!(cli.command, Command::Bench { .. } | Command::Eval { .. }) {
         match database_check(&config.database_url, creates) {
+            // `check` names the database first in its own report.
+            Ok(_) if matches!(cli.command, Command::Check { .. }) => {}
             Ok(described) => eprintln!("tandem: database: {described}"),
             Err(message) => {
                 eprintln!("tandem: {message}");

@@ -30,9 +30,18 @@ fn key(app: &App, conn: &mut DbConn) -> Result<Vec<u8>, AppError> {
     if let Some(secret) = app.config.secret_key.as_deref() {
         return Ok(Sha256::digest(format!("tandem status links\0{secret}")).to_vec());
     }
+    if let Some(key) = app.status_link_key.get() {
+        return Ok(key.clone());
+    }
     let fresh = hex::encode(rand::random::<[u8; 32]>());
     let stored = store::settings::get_or_insert(conn, "status_link_key", &fresh)?;
-    Ok(hex::decode(stored).unwrap_or_else(|_| fresh.into_bytes()))
+    let key = hex::decode(&stored).unwrap_or_else(|_| stored.clone().into_bytes());
+    // A key this call made is kept only once it is read back committed: the transaction
+    // that inserted it may still roll back.
+    if stored != fresh {
+        let _ = app.status_link_key.set(key.clone());
+    }
+    Ok(key)
 }
 
 /// The address of ticket `number`'s status page, valid for [`status_link::VALID_DAYS`].

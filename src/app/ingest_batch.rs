@@ -160,9 +160,10 @@ pub fn ingest_read(
     raws: &[&[u8]],
     reads: &[Option<&ingest::Reading>],
 ) -> Vec<Result<Outcome, AppError>> {
-    // A configured LLM is asked outside any transaction, message by message; a lone
-    // message gains nothing from a batch.
-    if raws.len() == 1 || app.llm.is_some() {
+    // A configured LLM is asked outside any transaction, message by message. A lone
+    // message takes the group's path too: one commit instead of two (the raw bytes, then
+    // the processing), and the reading made on the request's thread is used, not redone.
+    if app.llm.is_some() {
         return raws.iter().map(|r| ingest::ingest_email(app, r)).collect();
     }
     let mut results: Vec<Option<Result<Outcome, AppError>>> = raws

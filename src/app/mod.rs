@@ -51,6 +51,9 @@ pub struct App {
     pub retrain_requested: std::sync::atomic::AtomicBool,
     /// The group-commit writer of inbound mail (started on the first message).
     pub ingest_writer: ingest_batch::Writer,
+    /// The key that signs status links, once read as stored (it never changes; reading
+    /// it for every acknowledgement was a settings query inside the ingest writer).
+    pub(crate) status_link_key: std::sync::OnceLock<Vec<u8>>,
 }
 
 impl App {
@@ -77,6 +80,7 @@ impl App {
             triage: triage::TriageHandle::default(),
             retrain_requested: Default::default(),
             ingest_writer: Default::default(),
+            status_link_key: Default::default(),
         })
     }
 
