@@ -93,7 +93,8 @@ impl From<diesel::result::Error> for StoreError {
             }
             E::DatabaseError(_, ref info)
                 if info.message().contains("database is locked")
-                    || info.message().contains("database is busy") =>
+                    || info.message().contains("database is busy")
+                    || info.message().contains("due to lock timeout") =>
             {
                 StoreError::Unavailable(info.message().to_string())
             }
@@ -188,8 +189,14 @@ impl ManageConnection for Manager {
                 // planner's estimates for the facts triggers' statements crossed
                 // `jit_above_cost`, and compiling them took 100 ms a call for statements
                 // that run in a fraction of a millisecond (found with auto_explain).
-                conn.batch_execute("SET jit = off")
-                    .map_err(r2d2::Error::QueryError)?;
+                // A lock held elsewhere (an administrator's ALTER TABLE or VACUUM FULL, a
+                // stuck session) is waited for as long as SQLite's busy timeout, then the
+                // statement fails as "unavailable": the sender is told to try again
+                // instead of hanging until its own time runs out.
+                conn.batch_execute(&format!(
+                    "SET jit = off; SET lock_timeout = {SQLITE_BUSY_TIMEOUT_MS}"
+                ))
+                .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Postgres(conn))
             }
         }
@@ -256,9 +263,17 @@ pub fn refresh_statistics(conn: &mut DbConn) -> Result<(), StoreError> {
 pub fn migrate(conn: &mut DbConn) -> Result<usize, StoreError> {
     let applied = match conn {
         DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        DbConn::Postgres(c) => c
-            .run_pending_migrations(POSTGRES_MIGRATIONS)
-            .map(|v| v.len()),
+        // A migration waits for the locks it needs however long the running servers'
+        // statements take (the lock timeout is for the work that has a sender waiting).
+        DbConn::Postgres(c) => {
+            use diesel::connection::SimpleConnection;
+            c.batch_execute("SET lock_timeout = 0")?;
+            let applied = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len());
+            c.batch_execute(&format!("SET lock_timeout = {SQLITE_BUSY_TIMEOUT_MS}"))?;
+            applied
+        }
     };
     applied.map_err(|e| StoreError::Migration(e.to_string()))
 }
@@ -518,7 +533,8 @@ fn database_file(conn: &mut SqliteConnection) -> diesel::QueryResult<String> {
 }
 
 /// How long a SQLite connection waits for another's write lock before it fails with
-/// "database is locked" (answered "try again").
+/// "database is locked" (answered "try again"); PostgreSQL connections wait as long for a
+/// lock held elsewhere (`lock_timeout`).
 pub const SQLITE_BUSY_TIMEOUT_MS: u32 = 5000;
 
 /// How many pages (64 MiB) SQLite's write-ahead log may reach before the ingest writer

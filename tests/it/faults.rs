@@ -604,3 +604,60 @@ fn a_mail_claimed_by_a_worker_killed_before_sending_goes_out_once_its_lease_ran_
         1
     );
 }
+
+/// PostgreSQL: a table locked elsewhere (an administrator's ALTER TABLE or VACUUM FULL, a
+/// stuck session) makes the sender try again after a few seconds, as SQLite's busy lock
+/// does, instead of hanging until its own time runs out; once the lock is gone the message
+/// is stored, once.
+#[test]
+fn a_message_meeting_a_table_locked_elsewhere_is_refused_for_a_retry_then_stored_once() {
+    use diesel::Connection;
+    use diesel::connection::SimpleConnection;
+    let t = TestApp::with_kb();
+    let Some((base, schema)) = t.db.postgres() else {
+        return; // SQLite's locked database: `mail_arriving_while_the_database_is_unavailable…`
+    };
+    let (locked_tx, locked) = std::sync::mpsc::channel();
+    let (release, release_rx) = std::sync::mpsc::channel::<()>();
+    let holder = {
+        let (base, schema) = (base.to_string(), schema.to_string());
+        std::thread::spawn(move || {
+            let mut holder = diesel::PgConnection::establish(&base).unwrap();
+            holder
+                .batch_execute(&format!(
+                    "SET search_path TO {schema}; BEGIN; \
+                     LOCK TABLE raw_mail IN ACCESS EXCLUSIVE MODE"
+                ))
+                .unwrap();
+            locked_tx.send(()).unwrap();
+            // Held until the sender gave up, or at most 20 s (a sender that waits for ever
+            // then gets through, and the test fails instead of hanging).
+            let _ = release_rx.recv_timeout(std::time::Duration::from_secs(20));
+            holder.batch_execute("ROLLBACK").unwrap();
+        })
+    };
+    locked.recv().unwrap();
+    let raw = ordinary(1);
+    let started = std::time::Instant::now();
+    let refused = tandem::app::ingest::ingest_email(&t.app, raw.as_bytes());
+    let waited = started.elapsed();
+    let _ = release.send(());
+    holder.join().unwrap();
+    match refused {
+        Err(e) => assert!(e.is_temporary(), "a retry can help: {e}"),
+        Ok(o) => panic!("stored past a lock held elsewhere: {o:?}"),
+    }
+    assert!(
+        waited < std::time::Duration::from_secs(15),
+        "waited {waited:?} for the lock"
+    );
+    assert!(tickets(&t).is_empty(), "nothing half-stored");
+
+    let Outcome::Accepted { ticket_number, .. } =
+        tandem::app::ingest::ingest_email(&t.app, raw.as_bytes()).unwrap()
+    else {
+        panic!("not stored once the lock was gone");
+    };
+    assert_eq!(tickets(&t).len(), 1);
+    assert_eq!(t.inbound_messages(ticket_number), 1);
+}
