@@ -373,10 +373,10 @@ pub fn write_alone<T, E: From<diesel::result::Error>>(
     conn: &mut DbConn,
     f: impl FnOnce(&mut DbConn) -> Result<T, E>,
 ) -> Result<T, E> {
-    if !in_transaction(conn) {
-        transaction(conn, f)
-    } else {
-        f(conn)
+    match transaction_depth(conn) {
+        Ok(Some(_)) => f(conn),
+        // A broken transaction manager fails here with its reason, before any write.
+        _ => transaction(conn, f),
     }
 }
 
@@ -415,8 +415,8 @@ pub(crate) fn then_restore<C, T>(
     Ok(done)
 }
 
-/// Whether the connection is inside a transaction (a broken transaction manager counts
-/// as inside: nothing should be written on it as if it were free).
+/// Whether the connection is inside a transaction, or its transaction manager is broken
+/// (a rollback failed; the pool discards such a connection).
 pub(crate) fn in_transaction(conn: &mut DbConn) -> bool {
     !matches!(transaction_depth(conn), Ok(None))
 }
