@@ -193,10 +193,8 @@ impl ManageConnection for Manager {
                 // stuck session) is waited for as long as SQLite's busy timeout, then the
                 // statement fails as "unavailable": the sender is told to try again
                 // instead of hanging until its own time runs out.
-                conn.batch_execute(&format!(
-                    "SET jit = off; SET lock_timeout = {SQLITE_BUSY_TIMEOUT_MS}"
-                ))
-                .map_err(r2d2::Error::QueryError)?;
+                conn.batch_execute(&format!("SET jit = off; {}", postgres_lock_timeout()))
+                    .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Postgres(conn))
             }
         }
@@ -261,21 +259,36 @@ pub fn refresh_statistics(conn: &mut DbConn) -> Result<(), StoreError> {
 
 /// Applies pending migrations for the connection's backend.
 pub fn migrate(conn: &mut DbConn) -> Result<usize, StoreError> {
-    let applied = match conn {
-        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    let migrated =
+        |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migration(e.to_string());
+    match conn {
+        DbConn::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.len())
+            .map_err(migrated),
         // A migration waits for the locks it needs however long the running servers'
-        // statements take (the lock timeout is for the work that has a sender waiting).
+        // statements take (the lock timeout is for the work that has a sender waiting);
+        // the connection gets its timeout back whatever happens, a panic included.
         DbConn::Postgres(c) => {
             use diesel::connection::SimpleConnection;
             c.batch_execute("SET lock_timeout = 0")?;
-            let applied = c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len());
-            c.batch_execute(&format!("SET lock_timeout = {SQLITE_BUSY_TIMEOUT_MS}"))?;
-            applied
+            then_restore(
+                c,
+                |c| {
+                    c.run_pending_migrations(POSTGRES_MIGRATIONS)
+                        .map(|v| v.len())
+                        .map_err(migrated)
+                },
+                |c| Ok(c.batch_execute(&postgres_lock_timeout())?),
+            )
         }
-    };
-    applied.map_err(|e| StoreError::Migration(e.to_string()))
+    }
+}
+
+/// The session setting that bounds a PostgreSQL connection's wait for a lock held
+/// elsewhere to SQLite's busy timeout.
+fn postgres_lock_timeout() -> String {
+    format!("SET lock_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 }
 
 /// Reverts migrations, newest first, down to and including `name` (tests that upgrade a
