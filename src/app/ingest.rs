@@ -373,9 +373,49 @@ fn process(
     let customer =
         store::customers::find_or_create(conn, &mail.from_address, mail.from_name.as_deref())?;
     let existing = find_thread(conn, mail, &customer)?;
-    let new_ticket = existing.is_none();
-    let mut ticket = match existing {
-        Some(t) => t,
+    let triage_text = mail.triage_text();
+    // A new ticket is written once, in the state triage leaves it in: written as `new`
+    // and then updated, its row and every index over status, intent and language were
+    // written twice (a twelfth of a busy group commit's work). So it, and the rows that
+    // refer to it, are stored only after the decision; nothing before that needs them.
+    let (mut ticket, stored, after_reply, earlier_contacts) = match existing {
+        Some(ticket) => {
+            // A sender who is neither the customer nor a participant speaks for nobody.
+            let stranger = super::participants::screen(app, conn, &ticket, &customer, mail, false)?;
+            let message = store_message(conn, raw, mail, &ticket, &triage_text)?;
+            note_reused_message_id(conn, raw, mail, &ticket)?;
+            let status = Status::parse(&ticket.status).unwrap_or(Status::New);
+            // Reopening clears `resolved_at`; earlier contacts are counted from the last
+            // resolution, so it is kept before the ticket moves.
+            let last_resolved = ticket.resolved_at;
+            let moved = lifecycle::apply(
+                status,
+                Transition::CustomerReplied {
+                    assigned: ticket.assignee_id.is_some(),
+                },
+            )?;
+            store::events::record(
+                conn,
+                Some(&ticket.id),
+                moved.event,
+                &Actor::CUSTOMER,
+                json!({"from": status.as_str()}),
+            )?;
+            let mut ticket = ticket;
+            if moved.status != status {
+                let mut update = TicketUpdate::status(moved.status.as_str());
+                if status == Status::Resolved {
+                    update.resolved_at = Some(None);
+                }
+                ticket = store::tickets::update(conn, &ticket, &update)?;
+            }
+            if stranger {
+                return super::participants::keep_from_stranger(conn, raw, &ticket, &message);
+            }
+            let earlier =
+                store::messages::count_inbound_since(conn, &ticket.id, last_resolved)? - 1;
+            (ticket, Some(message), moved.status, earlier.max(0))
+        }
         None => {
             let row = TicketRow {
                 id: new_id(),
@@ -394,64 +434,10 @@ fn process(
                 first_response_at: None,
                 resolved_at: None,
             };
-            store::tickets::insert(conn, &row)?;
-            store::events::record(
-                conn,
-                Some(&row.id),
-                "ticket_created",
-                &Actor::CUSTOMER,
-                json!({"channel": channel_of(raw)}),
-            )?;
-            row
+            (row, None, Status::New, 0)
         }
     };
-    // A sender who is neither the customer nor a participant speaks for nobody.
-    let stranger = super::participants::screen(app, conn, &ticket, &customer, mail, new_ticket)?;
-    let message = store_message(conn, raw, mail, &ticket)?;
-    if let Some(id) = &mail.message_id
-        && store::raw_mail::others_with_message_id(conn, id, &raw.id)? > 0
-    {
-        // Another message already carried this Message-ID: kept, and marked for people.
-        store::events::record(
-            conn,
-            Some(&ticket.id),
-            "message_id_reused",
-            &Actor::SYSTEM,
-            json!({"message_id": id}),
-        )?;
-    }
-    let status = Status::parse(&ticket.status).unwrap_or(Status::New);
-    // Reopening clears `resolved_at`; earlier contacts are counted from the last
-    // resolution, so it is kept before the ticket moves.
-    let last_resolved = ticket.resolved_at;
-    let after_reply = if new_ticket {
-        status
-    } else {
-        let moved = lifecycle::apply(
-            status,
-            Transition::CustomerReplied {
-                assigned: ticket.assignee_id.is_some(),
-            },
-        )?;
-        store::events::record(
-            conn,
-            Some(&ticket.id),
-            moved.event,
-            &Actor::CUSTOMER,
-            json!({"from": status.as_str()}),
-        )?;
-        if moved.status != status {
-            let mut update = TicketUpdate::status(moved.status.as_str());
-            if status == Status::Resolved {
-                update.resolved_at = Some(None);
-            }
-            ticket = store::tickets::update(conn, &ticket, &update)?;
-        }
-        moved.status
-    };
-    if stranger {
-        return super::participants::keep_from_stranger(conn, raw, &ticket, &message);
-    }
+    let new_ticket = stored.is_none();
 
     let loading = std::time::Instant::now();
     let engine = match ahead.engine_since {
@@ -463,9 +449,6 @@ fn process(
         "triage engine ready"
     );
     let settings = super::triage::settings(&app.config, conn)?;
-    let earlier_contacts =
-        store::messages::count_inbound_since(conn, &ticket.id, last_resolved)? - 1;
-    let triage_text = message.triage_text.clone();
     let recent_auto_intents = store::drafts::recent_auto_intents(
         conn,
         &customer.id,
@@ -475,7 +458,7 @@ fn process(
     let message_for_triage = crate::triage::Message {
         subject: &mail.subject,
         text: &triage_text,
-        prior_unresolved_contacts: earlier_contacts.max(0) as u32,
+        prior_unresolved_contacts: earlier_contacts as u32,
         vip: customer.vip,
         recent_auto_intents: &recent_auto_intents,
     };
@@ -485,9 +468,7 @@ fn process(
         }
         _ => engine.triage(&message_for_triage, &settings),
     };
-    if let Some(outcome) = llm {
-        apply_llm(conn, &ticket, &mut decision, outcome)?;
-    }
+    let llm_event = llm.and_then(|outcome| apply_llm(&mut decision, outcome));
     if customer.language.as_deref() != Some(decision.language.as_str()) {
         store::customers::set_language(conn, &customer.id, &decision.language)?;
     }
@@ -505,15 +486,6 @@ fn process(
         app.config.auto_reply_cap_per_hour,
     )
     .err();
-    if let Some(s) = &suppressed {
-        store::events::record(
-            conn,
-            Some(&ticket.id),
-            "auto_reply_suppressed",
-            &Actor::SYSTEM,
-            json!({"reason": s.describe()}),
-        )?;
-    }
     let already_auto_answered =
         !new_ticket && store::outbox::ticket_has_kind(conn, &ticket.id, domain::OUT_AUTO_ANSWER)?;
     if already_auto_answered && !decision.risk_flags.contains(&RiskFlag::RepeatContact) {
@@ -526,7 +498,9 @@ fn process(
         already_auto_answered,
         after_reply,
     );
-    let human_requested = super::escalation::note_human_request(conn, &ticket, &decision)?;
+    let asks_for_person = decision.risk_flags.contains(&RiskFlag::HumanRequested);
+    let human_requested =
+        asks_for_person || (!new_ticket && store::tickets::human_requested(conn, &ticket.id)?);
     let (action, reason) = super::escalation::hold_for_person(action, reason, human_requested);
 
     // Drafts and answers read like a person's: greeting by name, sign-off, the
@@ -547,12 +521,94 @@ fn process(
         decision.draft = Some(letter.text);
     }
 
+    let lang = decision.language.as_str();
+    let mut update_status = after_reply;
+    let mut moves = Vec::new();
+    if after_reply == Status::New {
+        let triaged = lifecycle::apply(Status::New, Transition::Triage)?;
+        let decided = lifecycle::apply(
+            triaged.status,
+            match action {
+                Action::AutoSend => Transition::AutoAnswer,
+                Action::Review => Transition::QueueForReview,
+                Action::Escalate => Transition::Escalate,
+            },
+        )?;
+        moves.push(decided.event);
+        update_status = decided.status;
+    } else if after_reply == Status::PendingReview && action == Action::Escalate {
+        let moved = lifecycle::apply(after_reply, Transition::Escalate)?;
+        moves.push(moved.event);
+        update_status = moved.status;
+    }
+    // A language the knowledge base does not cover goes to someone who speaks it.
+    let speaker = if decision.risk_flags.contains(&RiskFlag::LanguageNotCovered)
+        && ticket.assignee_id.is_none()
+    {
+        store::users::least_busy_speaker(conn, &decision.language)?
+    } else {
+        None
+    };
+    let waiting_since = if update_status.waits_for_person() {
+        Some(ticket.waiting_since.or(Some(at)))
+    } else {
+        Some(None)
+    };
+    let update = TicketUpdate {
+        status: update_status.as_str(),
+        language: Some(lang),
+        intent: decision.intent.as_deref(),
+        assignee_id: speaker.as_deref().map(Some),
+        waiting_since,
+        first_response_at: (action == Action::AutoSend).then_some(at),
+        resolved_at: None,
+    };
+
+    let message = match stored {
+        Some(message) => {
+            ticket = store::tickets::update(conn, &ticket, &update)?;
+            message
+        }
+        None => {
+            ticket = update.applied_to(&ticket, at);
+            store::tickets::insert(conn, &ticket)?;
+            store::events::record(
+                conn,
+                Some(&ticket.id),
+                "ticket_created",
+                &Actor::CUSTOMER,
+                json!({"channel": channel_of(raw)}),
+            )?;
+            super::participants::screen(app, conn, &ticket, &customer, mail, true)?;
+            let message = store_message(conn, raw, mail, &ticket, &triage_text)?;
+            note_reused_message_id(conn, raw, mail, &ticket)?;
+            message
+        }
+    };
+    if let Some((kind, data)) = llm_event {
+        store::events::record(conn, Some(&ticket.id), kind, &Actor::AI, data)?;
+    }
+    if let Some(s) = &suppressed {
+        store::events::record(
+            conn,
+            Some(&ticket.id),
+            "auto_reply_suppressed",
+            &Actor::SYSTEM,
+            json!({"reason": s.describe()}),
+        )?;
+    }
+    if asks_for_person {
+        store::tickets::set_human_requested(conn, &ticket.id)?;
+    }
+
     let draft_status = if action == Action::AutoSend {
         "sent"
     } else {
         "pending"
     };
-    store::drafts::supersede_pending(conn, &ticket.id)?;
+    if !new_ticket {
+        store::drafts::supersede_pending(conn, &ticket.id)?;
+    }
     store::drafts::insert(
         conn,
         &DraftRow {
@@ -603,46 +659,15 @@ fn process(
             "risk_flags": decision.risk_flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
         }),
     )?;
-
-    let lang = decision.language.as_str();
-    let mut update_status = after_reply;
-    if after_reply == Status::New {
-        let triaged = lifecycle::apply(Status::New, Transition::Triage)?;
-        let decided = lifecycle::apply(
-            triaged.status,
-            match action {
-                Action::AutoSend => Transition::AutoAnswer,
-                Action::Review => Transition::QueueForReview,
-                Action::Escalate => Transition::Escalate,
-            },
-        )?;
+    for event in moves {
         store::events::record(
             conn,
             Some(&ticket.id),
-            decided.event,
+            event,
             &Actor::AI,
             json!({"reason": reason}),
         )?;
-        update_status = decided.status;
-    } else if after_reply == Status::PendingReview && action == Action::Escalate {
-        let moved = lifecycle::apply(after_reply, Transition::Escalate)?;
-        store::events::record(
-            conn,
-            Some(&ticket.id),
-            moved.event,
-            &Actor::AI,
-            json!({"reason": reason}),
-        )?;
-        update_status = moved.status;
     }
-    // A language the knowledge base does not cover goes to someone who speaks it.
-    let speaker = if decision.risk_flags.contains(&RiskFlag::LanguageNotCovered)
-        && ticket.assignee_id.is_none()
-    {
-        store::users::least_busy_speaker(conn, &decision.language)?
-    } else {
-        None
-    };
     if let Some(id) = &speaker {
         store::events::record(
             conn,
@@ -652,24 +677,6 @@ fn process(
             json!({"to": id, "reason": "speaks the customer's language"}),
         )?;
     }
-    let waiting_since = if update_status.waits_for_person() {
-        Some(ticket.waiting_since.or(Some(at)))
-    } else {
-        Some(None)
-    };
-    ticket = store::tickets::update(
-        conn,
-        &ticket,
-        &TicketUpdate {
-            status: update_status.as_str(),
-            language: Some(lang),
-            intent: decision.intent.as_deref(),
-            assignee_id: speaker.as_deref().map(Some),
-            waiting_since,
-            first_response_at: (action == Action::AutoSend).then_some(at),
-            resolved_at: None,
-        },
-    )?;
 
     if suppressed.is_none() {
         if action == Action::AutoSend {
@@ -705,14 +712,34 @@ fn process(
     })
 }
 
+/// Another message already carried this Message-ID: kept, and marked for people.
+fn note_reused_message_id(
+    conn: &mut DbConn,
+    raw: &RawMailRow,
+    mail: &InboundMail,
+    ticket: &TicketRow,
+) -> Result<(), AppError> {
+    if let Some(id) = &mail.message_id
+        && store::raw_mail::others_with_message_id(conn, id, &raw.id)? > 0
+    {
+        store::events::record(
+            conn,
+            Some(&ticket.id),
+            "message_id_reused",
+            &Actor::SYSTEM,
+            json!({"message_id": id}),
+        )?;
+    }
+    Ok(())
+}
+
 /// Puts the LLM's draft in place of the built-in one. An LLM draft that cites none of the
 /// retrieved articles is never sent without review; a failed call keeps the built-in draft.
+/// Returns the event that tells which happened, if anything did.
 fn apply_llm(
-    conn: &mut DbConn,
-    ticket: &TicketRow,
     decision: &mut Decision,
     outcome: &LlmOutcome,
-) -> Result<(), AppError> {
+) -> Option<(&'static str, serde_json::Value)> {
     match outcome {
         Ok((draft, retrieved)) if decision.draft.is_some() => {
             let grounded = draft.cited.iter().any(|c| retrieved.contains(c));
@@ -722,27 +749,17 @@ fn apply_llm(
                 decision.reason =
                     "review: the LLM draft cites no retrieved knowledge-base article".into();
             }
-            store::events::record(
-                conn,
-                Some(&ticket.id),
+            Some((
                 "llm_draft",
-                &Actor::AI,
                 json!({"cited": draft.cited, "grounded": grounded}),
-            )?;
+            ))
         }
-        Ok(_) => {}
+        Ok(_) => None,
         Err(e) => {
             tracing::warn!(error = %super::privacy::log_safe(&e.to_string()), "LLM draft failed; using the built-in draft");
-            store::events::record(
-                conn,
-                Some(&ticket.id),
-                "llm_fallback",
-                &Actor::AI,
-                json!({"error": e.to_string()}),
-            )?;
+            Some(("llm_fallback", json!({"error": e.to_string()})))
         }
     }
-    Ok(())
 }
 
 /// The engine's decision, narrowed by what the engine cannot know: loop protection and
@@ -862,6 +879,7 @@ fn store_message(
     raw: &RawMailRow,
     mail: &InboundMail,
     ticket: &TicketRow,
+    triage_text: &str,
 ) -> Result<MessageRow, AppError> {
     let row = MessageRow {
         id: new_id(),
@@ -874,7 +892,7 @@ fn store_message(
         sender: Some(mail.from_address.clone()),
         subject: mail.subject.clone(),
         body_text: mail.text.clone(),
-        triage_text: mail.triage_text(),
+        triage_text: triage_text.to_string(),
         body_html: mail.html.clone(),
         raw_mail_id: Some(raw.id.clone()),
         created_at: now(),

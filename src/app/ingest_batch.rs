@@ -115,11 +115,27 @@ pub const POSTGRES_WRITERS: usize = 3;
 /// Takes whatever is waiting (up to [`MAX_BATCH`]) and commits it, until the queue is
 /// dropped. Several writers share one queue: the one holding the lock waits for the next
 /// message and takes what came with it.
+///
+/// On SQLite, while messages keep coming, the writer keeps a connection of its own (outside
+/// the pool, which may be as small as one) from one group to the next. SQLite empties a
+/// connection's page cache whenever another connection committed since it last read, so
+/// a writer handed a different pool connection for each group read every page it touched
+/// again (a tenth of its time under a stream of mail). It is closed after [`WRITER_IDLE`]
+/// without a message.
 fn run(rx: &Mutex<mpsc::Receiver<Job>>) {
+    let mut held: Option<DbConn> = None;
     loop {
         let jobs = {
             let Ok(rx) = rx.lock() else { return };
-            let Ok(first) = rx.recv() else { return };
+            let first = match rx.recv_timeout(WRITER_IDLE) {
+                Ok(job) => job,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    held = None;
+                    let Ok(job) = rx.recv() else { return };
+                    job
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            };
             let mut jobs = vec![first];
             while jobs.len() < MAX_BATCH {
                 match rx.try_recv() {
@@ -133,7 +149,11 @@ fn run(rx: &Mutex<mpsc::Receiver<Job>>) {
         let raws: Vec<&[u8]> = jobs.iter().map(|j| j.raw.as_slice()).collect();
         let reads: Vec<Option<&ingest::Reading>> = jobs.iter().map(|j| j.read.as_ref()).collect();
         let started = std::time::Instant::now();
-        let results = ingest_read(&app, &raws, &reads);
+        let own = matches!(
+            store::DbTarget::parse(&app.config.database_url),
+            Ok(store::DbTarget::Sqlite(_))
+        );
+        let results = ingest_read_on(&app, own.then_some(&mut held), &raws, &reads);
         tracing::debug!(
             messages = jobs.len(),
             ms = started.elapsed().as_secs_f64() * 1e3,
@@ -146,6 +166,9 @@ fn run(rx: &Mutex<mpsc::Receiver<Job>>) {
     }
 }
 
+/// How long the SQLite writer keeps its connection without a message to write.
+const WRITER_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Ingests messages together: one transaction for all of them when possible. Returns one
 /// result per message, in order, with the meaning of [`ingest::ingest_email`]'s.
 pub fn ingest_many(app: &App, raws: &[&[u8]]) -> Vec<Result<Outcome, AppError>> {
@@ -157,6 +180,18 @@ pub fn ingest_many(app: &App, raws: &[&[u8]]) -> Vec<Result<Outcome, AppError>> 
 /// ignored: the message is read again by the newest.
 pub fn ingest_read(
     app: &App,
+    raws: &[&[u8]],
+    reads: &[Option<&ingest::Reading>],
+) -> Vec<Result<Outcome, AppError>> {
+    ingest_read_on(app, None, raws, reads)
+}
+
+/// [`ingest_read`] on the connection in `held` when given (one is opened and left there
+/// when it holds none), else on one from the pool. A connection whose group failed is
+/// closed: it may be broken.
+fn ingest_read_on(
+    app: &App,
+    mut held: Option<&mut Option<DbConn>>,
     raws: &[&[u8]],
     reads: &[Option<&ingest::Reading>],
 ) -> Vec<Result<Outcome, AppError>> {
@@ -176,11 +211,19 @@ pub fn ingest_read(
         .collect();
     let todo: Vec<usize> = (0..raws.len()).filter(|&i| results[i].is_none()).collect();
     let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut conn = app.conn()?;
-        store::defer_checkpoints(&mut conn)?;
+        let mut pooled;
+        let conn: &mut DbConn = match held.as_deref_mut() {
+            Some(Some(conn)) => conn,
+            Some(slot) => slot.insert(store::open_one(&app.config.database_url)?),
+            None => {
+                pooled = app.conn()?;
+                &mut pooled
+            }
+        };
+        store::defer_checkpoints(conn)?;
         // The newest triage model is looked up once for the whole group.
         let since = std::time::Instant::now();
-        store::transaction(&mut conn, |c| {
+        store::transaction(conn, |c| {
             let mut done = Vec::with_capacity(todo.len());
             for &i in &todo {
                 done.push(ingest_one(
@@ -196,6 +239,11 @@ pub fn ingest_read(
             Ok::<_, StoreError>(done)
         })
     }));
+    if !matches!(batch, Ok(Ok(_)))
+        && let Some(slot) = held
+    {
+        *slot = None;
+    }
     match batch {
         Ok(Ok(done)) => {
             for (&i, result) in todo.iter().zip(done) {

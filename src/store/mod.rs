@@ -216,6 +216,16 @@ impl ManageConnection for Manager {
 pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
 
+/// Opens one connection outside any pool, set up as the pool's are: for a thread that keeps
+/// its own (the SQLite ingest writer).
+pub fn open_one(url: &str) -> Result<DbConn, StoreError> {
+    Manager {
+        target: DbTarget::parse(url)?,
+    }
+    .connect()
+    .map_err(|e| StoreError::Unavailable(e.to_string()))
+}
+
 /// Opens a pool; fails fast (a few seconds) when the database cannot be reached.
 pub fn connect(url: &str, max_size: u32) -> Result<Pool, StoreError> {
     let target = DbTarget::parse(url)?;

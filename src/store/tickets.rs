@@ -98,6 +98,33 @@ pub struct TicketUpdate<'a> {
 }
 
 impl<'a> TicketUpdate<'a> {
+    /// The ticket as this update leaves it at `at` (its version one higher).
+    pub fn applied_to(&self, ticket: &TicketRow, at: NaiveDateTime) -> TicketRow {
+        let mut next = ticket.clone();
+        next.status = self.status.to_string();
+        if let Some(l) = self.language {
+            next.language = Some(l.to_string());
+        }
+        if let Some(i) = self.intent {
+            next.intent = Some(i.to_string());
+        }
+        if let Some(a) = self.assignee_id {
+            next.assignee_id = a.map(str::to_string);
+        }
+        if let Some(w) = self.waiting_since {
+            next.waiting_since = w;
+        }
+        if let Some(f) = self.first_response_at {
+            next.first_response_at.get_or_insert(f);
+        }
+        if let Some(r) = self.resolved_at {
+            next.resolved_at = r;
+        }
+        next.version = ticket.version + 1;
+        next.updated_at = at;
+        next
+    }
+
     pub fn status(status: &'a str) -> Self {
         TicketUpdate {
             status,
@@ -118,28 +145,7 @@ pub fn update(
     ticket: &TicketRow,
     update: &TicketUpdate,
 ) -> Result<TicketRow, StoreError> {
-    let mut next = ticket.clone();
-    next.status = update.status.to_string();
-    if let Some(l) = update.language {
-        next.language = Some(l.to_string());
-    }
-    if let Some(i) = update.intent {
-        next.intent = Some(i.to_string());
-    }
-    if let Some(a) = update.assignee_id {
-        next.assignee_id = a.map(str::to_string);
-    }
-    if let Some(w) = update.waiting_since {
-        next.waiting_since = w;
-    }
-    if let Some(f) = update.first_response_at {
-        next.first_response_at.get_or_insert(f);
-    }
-    if let Some(r) = update.resolved_at {
-        next.resolved_at = r;
-    }
-    next.version = ticket.version + 1;
-    next.updated_at = now();
+    let next = update.applied_to(ticket, now());
     let changed = Reused(
         diesel::update(
             tickets::table
