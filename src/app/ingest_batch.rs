@@ -37,7 +37,20 @@ pub type Answer = oneshot::Receiver<Result<Outcome, AppError>>;
 /// The queue in front of the process's ingest writers (started on the first message).
 #[derive(Default)]
 pub struct Writer {
-    sender: Mutex<Option<mpsc::Sender<Job>>>,
+    sender: Mutex<Option<mpsc::Sender<Item>>>,
+}
+
+/// What the writers' queue carries.
+enum Item {
+    Message(Job),
+    Errand(Errand),
+}
+
+/// Other write work done on the SQLite writer's own connection between its groups
+/// ([`on_writer`]).
+struct Errand {
+    database_url: String,
+    work: Box<dyn FnOnce(Result<&mut DbConn, StoreError>) + Send>,
 }
 
 struct Job {
@@ -64,10 +77,11 @@ pub fn submit(app: &Arc<App>, raw: Vec<u8>) -> Answer {
     };
     let mut sender = app.ingest_writer.sender.lock().expect("ingest writer lock");
     let job = match sender.as_ref() {
-        Some(s) => match s.send(job) {
+        Some(s) => match s.send(Item::Message(job)) {
             Ok(()) => return answer,
             // Every writer died (they never should): start others.
-            Err(mpsc::SendError(job)) => job,
+            Err(mpsc::SendError(Item::Message(job))) => job,
+            Err(mpsc::SendError(Item::Errand(_))) => unreachable!("a message was sent"),
         },
         None => job,
     };
@@ -93,7 +107,7 @@ pub fn submit(app: &Arc<App>, raw: Vec<u8>) -> Answer {
         return answer;
     }
     // The receiver is alive: the threads own it.
-    let _ = tx.send(job);
+    let _ = tx.send(Item::Message(job));
     *sender = Some(tx);
     answer
 }
@@ -112,34 +126,89 @@ fn writers(database_url: &str) -> usize {
 /// Writers on PostgreSQL; each holds a pool connection while it commits a group.
 pub const POSTGRES_WRITERS: usize = 3;
 
+/// Whether write work can be handed to the SQLite ingest writer ([`on_writer`]): the store
+/// is SQLite and the writer is running (it starts with the first message).
+pub fn writer_takes_errands(app: &App) -> bool {
+    matches!(
+        store::DbTarget::parse(&app.config.database_url),
+        Ok(store::DbTarget::Sqlite(_))
+    ) && app
+        .ingest_writer
+        .sender
+        .lock()
+        .map(|s| s.is_some())
+        .unwrap_or(false)
+}
+
+/// Runs `work` on the SQLite ingest writer's thread and connection, between two of its
+/// groups, and returns its result; `None` when no writer took it (none is running, or it
+/// panicked).
+///
+/// Every commit by another connection empties the writer's page cache (SQLite starts each
+/// transaction by checking whether anyone else wrote), and under a stream of mail the
+/// outbox committed between any two groups: the writer then read every page it touched
+/// again. Work that would commit beside the writer is better done by it.
+pub fn on_writer<T: Send + 'static>(
+    app: &App,
+    work: impl FnOnce(Result<&mut DbConn, StoreError>) -> T + Send + 'static,
+) -> Option<T> {
+    let (reply, answer) = mpsc::sync_channel(1);
+    let errand = Errand {
+        database_url: app.config.database_url.clone(),
+        work: Box::new(move |conn| {
+            let _ = reply.send(work(conn));
+        }),
+    };
+    {
+        let sender = app.ingest_writer.sender.lock().ok()?;
+        sender.as_ref()?.send(Item::Errand(errand)).ok()?;
+    }
+    answer.recv().ok()
+}
+
 /// Takes whatever is waiting (up to [`MAX_BATCH`]) and commits it, until the queue is
 /// dropped. Several writers share one queue: the one holding the lock waits for the next
-/// message and takes what came with it.
+/// message and takes what came with it. An errand ([`on_writer`]) ends the group taken
+/// so far and is done after it.
 ///
 /// On SQLite, while messages keep coming, the writer keeps a connection of its own (outside
 /// the pool, which may be as small as one) from one group to the next. SQLite empties a
 /// connection's page cache whenever another connection committed since it last read, so
 /// a writer handed a different pool connection for each group read every page it touched
-/// again (a tenth of its time under a stream of mail). It is closed after [`WRITER_IDLE`]
-/// without a message.
-fn run(rx: &Mutex<mpsc::Receiver<Job>>) {
+/// again. It is closed after [`WRITER_IDLE`] without work.
+fn run(rx: &Mutex<mpsc::Receiver<Item>>) {
     let mut held: Option<DbConn> = None;
+    let mut after_group: Option<Errand> = None;
     loop {
+        if let Some(errand) = after_group.take() {
+            run_errand(&mut held, errand);
+        }
         let jobs = {
             let Ok(rx) = rx.lock() else { return };
             let first = match rx.recv_timeout(WRITER_IDLE) {
-                Ok(job) => job,
+                Ok(item) => item,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     held = None;
-                    let Ok(job) = rx.recv() else { return };
-                    job
+                    let Ok(item) = rx.recv() else { return };
+                    item
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            };
+            let first = match first {
+                Item::Message(job) => job,
+                Item::Errand(errand) => {
+                    after_group = Some(errand);
+                    continue;
+                }
             };
             let mut jobs = vec![first];
             while jobs.len() < MAX_BATCH {
                 match rx.try_recv() {
-                    Ok(job) => jobs.push(job),
+                    Ok(Item::Message(job)) => jobs.push(job),
+                    Ok(Item::Errand(errand)) => {
+                        after_group = Some(errand);
+                        break;
+                    }
                     Err(_) => break,
                 }
             }
@@ -166,7 +235,25 @@ fn run(rx: &Mutex<mpsc::Receiver<Job>>) {
     }
 }
 
-/// How long the SQLite writer keeps its connection without a message to write.
+/// Does an errand on the writer's connection. A connection left inside a transaction (the
+/// errand panicked) is closed, which rolls the transaction back.
+fn run_errand(held: &mut Option<DbConn>, errand: Errand) {
+    let conn = match held {
+        Some(conn) => Ok(conn),
+        None => store::open_one(&errand.database_url).map(|c| held.insert(c)),
+    };
+    let opened = conn.is_ok();
+    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (errand.work)(conn)));
+    let sound = match held.as_mut() {
+        Some(c) => !store::in_transaction(c),
+        None => true,
+    };
+    if done.is_err() || !sound || !opened {
+        *held = None;
+    }
+}
+
+/// How long the SQLite writer keeps its connection without work.
 const WRITER_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Ingests messages together: one transaction for all of them when possible. Returns one

@@ -105,14 +105,16 @@ fn record(c: &mut store::DbConn, d: &Delivered) -> Result<Counted, StoreError> {
 /// The outcome must not be lost: a sent row left "sending" is sent again when its lease
 /// runs out. So a busy database (a long write elsewhere, SQLite's 5 s busy timeout on a
 /// loaded machine) is waited out, well inside the lease, and a claim that fails leaves
-/// the outcome's commit alone (its own savepoint).
+/// the outcome's commit alone (its own savepoint). `patience` says for how long: a lone
+/// attempt when zero. The outer error: nothing was recorded; the inner one: the outcome
+/// was recorded, the claim failed.
 fn settle_then_claim(
     conn: &mut store::DbConn,
     last: Option<&Delivered>,
     claim: bool,
-) -> Result<(Option<Counted>, Option<OutboxRow>), StoreError> {
-    let deadline =
-        std::time::Instant::now() + std::time::Duration::from_secs(LEASE_SECONDS as u64 / 2);
+    patience: std::time::Duration,
+) -> Result<(Option<Counted>, Result<Option<OutboxRow>, StoreError>), StoreError> {
+    let deadline = std::time::Instant::now() + patience;
     let mut pause = std::time::Duration::from_millis(50);
     let work = |c: &mut store::DbConn| -> Result<_, StoreError> {
         let counted = last.map(|d| record(c, d)).transpose()?;
@@ -139,10 +141,14 @@ fn settle_then_claim(
                 pause = (pause * 2).min(std::time::Duration::from_secs(2));
             }
             Err(e) => return Err(e),
-            Ok((counted, next)) => return Ok((counted, next?)),
+            Ok(settled) => return Ok(settled),
         }
     }
 }
+
+/// How long recording a delivery's outcome waits out a busy database: well inside the lease.
+const RECORD_PATIENCE: std::time::Duration =
+    std::time::Duration::from_secs(LEASE_SECONDS as u64 / 2);
 
 /// Replies sent so far, and those still waiting to be sent (pending or being sent).
 pub fn progress(app: &App) -> Result<(i64, i64), StoreError> {
@@ -160,7 +166,32 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
     let mut last: Option<Delivered> = None;
     let mut tried = 0;
     loop {
-        let (counted, next) = settle_then_claim(&mut conn, last.as_ref(), tried < limit)?;
+        let claim = tried < limit;
+        let (counted, next) = if last.is_some() && super::ingest_batch::writer_takes_errands(app) {
+            // Beside a stream of mail on SQLite, the ingest writer records and claims on
+            // its own connection: a commit of this one between two of its groups made it
+            // read every page again (see `ingest_batch::on_writer`). It tries once, so
+            // that mail never waits behind the outbox; a busy database is waited out here.
+            // (A look for due rows with nothing to record commits nothing: done here.)
+            let recorded = last.take();
+            let (settled, recorded) = super::ingest_batch::on_writer(app, move |conn| {
+                let settled = conn.and_then(|c| {
+                    settle_then_claim(c, recorded.as_ref(), claim, std::time::Duration::ZERO)
+                });
+                (settled, recorded)
+            })
+            .ok_or_else(|| StoreError::Unavailable("the ingest writer stopped".into()))?;
+            last = recorded;
+            match settled {
+                Err(e) if e.is_temporary() => {
+                    settle_then_claim(&mut conn, last.as_ref(), claim, RECORD_PATIENCE)?
+                }
+                other => other?,
+            }
+        } else {
+            settle_then_claim(&mut conn, last.as_ref(), claim, RECORD_PATIENCE)?
+        };
+        let next = next?;
         if let (Some(d), Some(counted)) = (last.take(), counted) {
             note(&d, counted, &mut round);
         }

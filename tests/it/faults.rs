@@ -661,3 +661,88 @@ fn a_message_meeting_a_table_locked_elsewhere_is_refused_for_a_retry_then_stored
     assert_eq!(tickets(&t).len(), 1);
     assert_eq!(t.inbound_messages(ticket_number), 1);
 }
+
+/// The outbox delivering while a stream of mail is being ingested: on SQLite its outcomes
+/// are recorded by the ingest writer ([`tandem::app::ingest_batch::on_writer`]). Every
+/// message is stored once and every reply goes out once, none left behind.
+#[test]
+fn replies_sent_while_a_stream_of_mail_is_ingested_go_out_once_each() {
+    use diesel::prelude::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tandem::store::schema::outbox;
+
+    let t = TestApp::with_kb();
+    let app = Arc::new(secret_app(&t, 4));
+    let transport = tandem::app::outbox::transport(&app).unwrap();
+    // The writer is running before the outbox starts.
+    let first = tandem::app::ingest_batch::submit(&app, ordinary(0).into_bytes());
+    assert!(matches!(
+        first.blocking_recv().unwrap(),
+        Ok(Outcome::Accepted { .. })
+    ));
+
+    let streaming = Arc::new(AtomicBool::new(true));
+    let outbox_worker = {
+        let (app, streaming) = (app.clone(), streaming.clone());
+        std::thread::spawn(move || {
+            let mut sent = 0;
+            while streaming.load(Ordering::SeqCst) {
+                sent += tandem::app::outbox::deliver_due(&app, &transport, 5)
+                    .unwrap()
+                    .sent;
+            }
+            sent
+        })
+    };
+    let senders: Vec<_> = (0..4)
+        .map(|k| {
+            let app = app.clone();
+            std::thread::spawn(move || {
+                // One message after another from each of four senders: the groups
+                // commit while the outbox records its deliveries.
+                (0..30)
+                    .map(|i| 1 + k * 30 + i)
+                    .map(|i| {
+                        tandem::app::ingest_batch::submit(&app, ordinary(i).into_bytes())
+                            .blocking_recv()
+                            .expect("answered")
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    for sender in senders {
+        for result in sender.join().unwrap() {
+            assert!(matches!(result, Ok(Outcome::Accepted { .. })), "{result:?}");
+        }
+    }
+    streaming.store(false, Ordering::SeqCst);
+    let mut sent = outbox_worker.join().unwrap();
+    // What was still due when the stream ended (a round sends at most 100).
+    loop {
+        let round = t.deliver().sent;
+        if round == 0 {
+            break;
+        }
+        sent += round;
+    }
+
+    assert_eq!(tickets(&t).len(), 121, "every message is one ticket");
+    let mut conn = t.app.conn().unwrap();
+    let rows: Vec<(String, String)> = outbox::table
+        .select((outbox::recipient, outbox::status))
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(rows.len(), 121, "one reply a message");
+    assert!(rows.iter().all(|(_, s)| s == "sent"), "{rows:?}");
+    assert_eq!(sent, 121);
+    let mail = t.sent_mail();
+    assert_eq!(mail.len(), 121, "one mail out a reply");
+    let recipients: HashSet<&str> = mail.iter().map(|m| m.to.as_str()).collect();
+    assert_eq!(recipients.len(), 121, "each customer answered once");
+    assert_eq!(
+        tandem::store::events::count_kind(&mut conn, "mail_sent").unwrap(),
+        121
+    );
+}
