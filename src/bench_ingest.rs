@@ -373,10 +373,17 @@ fn process_cpu(pid: u32) -> Option<f64> {
 
 /// Resident memory of a process in MB, from /proc (Linux only).
 fn process_rss_mb(pid: u32) -> Option<f64> {
+    process_memory_mb(pid, "VmRSS:")
+}
+
+/// A `/proc/<pid>/status` memory line in MB: `VmRSS:` (all resident pages) or `RssAnon:`
+/// (the process's own memory, without the pages of mapped files such as SQLite's memory
+/// map of the database, which the kernel may drop at any time).
+fn process_memory_mb(pid: u32, field: &str) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let kb = status
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
+        .find(|l| l.starts_with(field))?
         .split_whitespace()
         .nth(1)?
         .parse::<f64>()
@@ -451,7 +458,9 @@ pub fn pipe(
 }
 
 /// `tandem bench soak`: a steady `rate` of emails a second into a real `tandem serve`
-/// for `minutes`, printing each minute's latency percentiles and the server's RSS.
+/// for `minutes`, printing each minute's latency percentiles and the server's RSS, and
+/// apart from it the anonymous memory: under a growing database the RSS also counts the
+/// pages of SQLite's memory map, a leak shows in the anonymous part.
 pub fn soak(app: &App, scratch: &Path, minutes: u64, rate: u64) -> Result<(), AppError> {
     let exe = std::env::current_exe().map_err(invalid)?;
     let secret = BENCH_SECRET;
@@ -460,9 +469,12 @@ pub fn soak(app: &App, scratch: &Path, minutes: u64, rate: u64) -> Result<(), Ap
     let senders = 8usize;
     let interval = Duration::from_secs_f64(senders as f64 / rate.max(1) as f64);
     let mut first_rss = None;
+    let mut first_anon = None;
     // The replies too: at a steady rate they must keep pace with the mail, or customers
     // wait minutes for answers already decided.
-    println!("minute  emails  p50 ms  p99 ms  max ms  RSS MB  replies sent  still to send");
+    println!(
+        "minute  emails  p50 ms  p99 ms  max ms  RSS MB  anon MB  replies sent  still to send"
+    );
     for minute in 1..=minutes {
         let until = Instant::now() + Duration::from_secs(60);
         let next = Arc::new(AtomicUsize::new(0));
@@ -509,18 +521,26 @@ pub fn soak(app: &App, scratch: &Path, minutes: u64, rate: u64) -> Result<(), Ap
         }
         let latency = Latency::of(samples);
         let rss = process_rss_mb(server.pid()).unwrap_or(0.0);
+        let anon = process_memory_mb(server.pid(), "RssAnon:").unwrap_or(0.0);
         if minute == 2 {
             first_rss = Some(rss);
+            first_anon = Some(anon);
         }
         let (sent, waiting) = crate::app::outbox::progress(app)?;
         println!(
-            "{minute:>6}  {:>6}  {:>6.2}  {:>6.2}  {:>6.1}  {rss:>6.1}  {sent:>12}  {waiting:>13}",
+            "{minute:>6}  {:>6}  {:>6.2}  {:>6.2}  {:>6.1}  {rss:>6.1}  {anon:>7.1}  {sent:>12}  {waiting:>13}",
             latency.n, latency.p50, latency.p99, latency.max
         );
     }
     if let (Some(warm), Some(last)) = (first_rss, process_rss_mb(server.pid())) {
         println!(
             "RSS growth after warm-up (minute 2 to the end): {:+.1} %",
+            (last - warm) / warm * 100.0
+        );
+    }
+    if let (Some(warm), Some(last)) = (first_anon, process_memory_mb(server.pid(), "RssAnon:")) {
+        println!(
+            "anonymous memory growth after warm-up (minute 2 to the end): {:+.1} %",
             (last - warm) / warm * 100.0
         );
     }
