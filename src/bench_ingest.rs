@@ -371,12 +371,7 @@ fn process_cpu(pid: u32) -> Option<f64> {
     Some(ticks / 100.0)
 }
 
-/// Resident memory of a process in MB, from /proc (Linux only).
-fn process_rss_mb(pid: u32) -> Option<f64> {
-    process_memory_mb(pid, "VmRSS:")
-}
-
-/// A `/proc/<pid>/status` memory line in MB: `VmRSS:` (all resident pages) or `RssAnon:`
+/// A process's memory in MB from a `/proc/<pid>/status` line (Linux only): `VmRSS:` (all resident pages) or `RssAnon:`
 /// (the process's own memory, without the pages of mapped files such as SQLite's memory
 /// map of the database, which the kernel may drop at any time).
 fn process_memory_mb(pid: u32, field: &str) -> Option<f64> {
@@ -520,7 +515,7 @@ pub fn soak(app: &App, scratch: &Path, minutes: u64, rate: u64) -> Result<(), Ap
             );
         }
         let latency = Latency::of(samples);
-        let rss = process_rss_mb(server.pid()).unwrap_or(0.0);
+        let rss = process_memory_mb(server.pid(), "VmRSS:").unwrap_or(0.0);
         let anon = process_memory_mb(server.pid(), "RssAnon:").unwrap_or(0.0);
         if minute == 2 {
             first_rss = Some(rss);
@@ -532,17 +527,16 @@ pub fn soak(app: &App, scratch: &Path, minutes: u64, rate: u64) -> Result<(), Ap
             latency.n, latency.p50, latency.p99, latency.max
         );
     }
-    if let (Some(warm), Some(last)) = (first_rss, process_rss_mb(server.pid())) {
-        println!(
-            "RSS growth after warm-up (minute 2 to the end): {:+.1} %",
-            (last - warm) / warm * 100.0
-        );
-    }
-    if let (Some(warm), Some(last)) = (first_anon, process_memory_mb(server.pid(), "RssAnon:")) {
-        println!(
-            "anonymous memory growth after warm-up (minute 2 to the end): {:+.1} %",
-            (last - warm) / warm * 100.0
-        );
+    for (what, warm, field) in [
+        ("RSS", first_rss, "VmRSS:"),
+        ("anonymous memory", first_anon, "RssAnon:"),
+    ] {
+        if let (Some(warm), Some(last)) = (warm, process_memory_mb(server.pid(), field)) {
+            println!(
+                "{what} growth after warm-up (minute 2 to the end): {:+.1} %",
+                (last - warm) / warm * 100.0
+            );
+        }
     }
     Ok(())
 }
