@@ -125,7 +125,7 @@ impl DbTarget {
             }
             Ok(DbTarget::Sqlite(path.to_string()))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(DbTarget::Postgres(url.to_string()))
+            Ok(DbTarget::Postgres(without_tls_on_this_machine(url)))
         } else {
             Err(StoreError::BadUrl(format!(
                 "{url:?}: use sqlite://PATH or postgres://USER@HOST/DB"
@@ -143,6 +143,42 @@ impl DbTarget {
             }
         }
     }
+}
+
+/// A URL naming this machine by address (`localhost`, `127.0.0.1`, `::1`) without an
+/// `sslmode` gets `sslmode=disable`. libpq's default (`prefer`) encrypts whenever the server
+/// offers TLS, as Debian's does out of the box; over loopback that protects nothing (the
+/// bytes never leave the machine) and cost a fifth of the server's CPU in `bench ingest`,
+/// every statement encrypted and decrypted. An `sslmode` in the URL is always kept, and
+/// any other host keeps libpq's default.
+fn without_tls_on_this_machine(url: &str) -> String {
+    let (_, rest) = url.split_once("://").unwrap_or(("", url));
+    let (authority, query) = match rest.find(['/', '?']) {
+        Some(i) => (&rest[..i], rest[i..].split_once('?').map(|(_, q)| q)),
+        None => (rest, None),
+    };
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let params = query.unwrap_or_default();
+    let names_its_own = params
+        .split('&')
+        .any(|p| p.starts_with("sslmode=") || p.starts_with("host=") || p.starts_with("hostaddr="));
+    if !loopback || names_its_own {
+        return url.to_string();
+    }
+    let joiner = match query {
+        None => "?",
+        Some("") => "",
+        Some(_) => "&",
+    };
+    format!("{url}{joiner}sslmode=disable")
 }
 
 /// r2d2 manager that opens the backend named by the URL and applies per-connection settings.
@@ -663,6 +699,40 @@ pub fn new_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_database_on_this_machine_is_reached_without_tls_unless_the_url_asks_for_it() {
+        let target = |url: &str| match DbTarget::parse(url).unwrap() {
+            DbTarget::Postgres(u) => u,
+            DbTarget::Sqlite(_) => unreachable!(),
+        };
+        for (given, used) in [
+            (
+                "postgres://postgres@127.0.0.1:5432/test",
+                "postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
+            ),
+            (
+                "postgresql://u:p%40ss@localhost/db?application_name=tandem",
+                "postgresql://u:p%40ss@localhost/db?application_name=tandem&sslmode=disable",
+            ),
+            ("postgres://[::1]:5433/db", "postgres://[::1]:5433/db?sslmode=disable"),
+            ("postgres://127.0.0.2/db?", "postgres://127.0.0.2/db?sslmode=disable"),
+            // The URL's own choice, another machine, or a socket named apart: unchanged.
+            (
+                "postgres://u@127.0.0.1/db?sslmode=require",
+                "postgres://u@127.0.0.1/db?sslmode=require",
+            ),
+            ("postgres://u@db.example.com/db", "postgres://u@db.example.com/db"),
+            ("postgres://u@10.0.0.5:5432/db", "postgres://u@10.0.0.5:5432/db"),
+            ("postgres://localhost.example.com/db", "postgres://localhost.example.com/db"),
+            (
+                "postgres://u@localhost/db?host=/var/run/postgresql",
+                "postgres://u@localhost/db?host=/var/run/postgresql",
+            ),
+        ] {
+            assert_eq!(target(given), used, "{given}");
+        }
+    }
 
     /// SQLite 3.7.0 to 3.51.2 can corrupt a database in WAL mode when one connection's
     /// commit resets the log while another starts a checkpoint (the "WAL-reset bug",
