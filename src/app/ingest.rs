@@ -254,6 +254,40 @@ pub struct Ahead<'a> {
     /// The store confirmed the newest triage model at or after this instant need not be
     /// asked again (a group commit asks once for all its messages).
     pub engine_since: Option<std::time::Instant>,
+    /// The raw message was stored by this transaction: no copy of it can have been
+    /// processed, and no other writer can reach its row before the commit.
+    pub stored_here: bool,
+    /// Reads shared by the messages of one group commit.
+    pub group: Option<&'a GroupReads>,
+}
+
+/// What a group commit reads once for all its messages instead of once for each (on
+/// PostgreSQL every statement is a round trip, the larger part of a message's cost): the
+/// stored settings (the supervisors' dial and wording) and the number of active agents. A
+/// change committed while a group is written applies from the next group on, as if it
+/// had been committed just after.
+#[derive(Default)]
+pub struct GroupReads {
+    settings: std::cell::OnceCell<Vec<(String, String)>>,
+    agents: std::cell::OnceCell<i64>,
+}
+
+impl GroupReads {
+    fn settings(&self, conn: &mut DbConn) -> Result<&[(String, String)], StoreError> {
+        if self.settings.get().is_none() {
+            let _ = self.settings.set(store::settings::all(conn)?);
+        }
+        Ok(self.settings.get().map(Vec::as_slice).unwrap_or_default())
+    }
+
+    fn agents(&self, conn: &mut DbConn) -> Result<i64, StoreError> {
+        if let Some(&n) = self.agents.get() {
+            return Ok(n);
+        }
+        let n = store::users::count_active_agents(conn)?;
+        let _ = self.agents.set(n);
+        Ok(n)
+    }
 }
 
 /// Inside the processing transaction (or a batch's savepoint): processes the stored
@@ -273,11 +307,13 @@ pub(super) fn process_locked(
         cfg!(debug_assertions) && raw.windows(24).any(|w| w == b"\nX-Tandem-Fault: panic\r\n");
     // Copies of this message processed concurrently wait here for the first; then they
     // find it processed and answer with its ticket.
-    let (status, ticket_id) = store::raw_mail::lock_status(c, &row.id)?;
-    if status == store::raw_mail::PROCESSED {
-        return duplicate(c, ticket_id.as_deref());
+    if !ahead.stored_here {
+        let (status, ticket_id) = store::raw_mail::lock_status(c, &row.id)?;
+        if status == store::raw_mail::PROCESSED {
+            return duplicate(c, ticket_id.as_deref());
+        }
     }
-    let outcome = process(app, c, row, mail, llm, ahead);
+    let outcome = store::events::batched(c, |c| process(app, c, row, mail, llm, ahead));
     if inject_panic {
         panic!("fault injected by X-Tandem-Fault");
     }
@@ -370,6 +406,8 @@ fn process(
     ahead: Ahead,
 ) -> Result<Outcome, AppError> {
     let at = now();
+    let own_reads = GroupReads::default();
+    let group = ahead.group.unwrap_or(&own_reads);
     let customer =
         store::customers::find_or_create(conn, &mail.from_address, mail.from_name.as_deref())?;
     let existing = find_thread(conn, mail, &customer)?;
@@ -448,7 +486,7 @@ fn process(
         ms = loading.elapsed().as_secs_f64() * 1e3,
         "triage engine ready"
     );
-    let settings = super::triage::settings(&app.config, conn)?;
+    let settings = super::triage::settings_from(&app.config, group.settings(conn)?);
     let recent_auto_intents = store::drafts::recent_auto_intents(
         conn,
         &customer.id,
@@ -505,7 +543,7 @@ fn process(
 
     // Drafts and answers read like a person's: greeting by name, sign-off, the
     // customer's language (the supervisor's wording overrides apply).
-    let texts = super::wording::texts(conn, &decision.language)?;
+    let texts = super::wording::texts(group.settings(conn)?, &decision.language);
     let recipient = wording::Recipient {
         name: customer.name.as_deref().or(mail.from_name.as_deref()),
         offset: mail.date.as_deref().and_then(reply_time::customer_offset),
@@ -701,7 +739,7 @@ fn process(
                 },
             )?;
         } else if after_reply == Status::New {
-            acknowledge(app, conn, &ticket, &customer, &texts, &recipient)?;
+            acknowledge(app, conn, group, &ticket, &customer, &texts, &recipient)?;
         }
     }
     store::raw_mail::mark_processed(conn, &raw.id, &ticket.id)?;
@@ -801,6 +839,7 @@ fn effective_action(
 fn acknowledge(
     app: &App,
     conn: &mut DbConn,
+    group: &GroupReads,
     ticket: &TicketRow,
     customer: &CustomerRow,
     texts: &wording::Texts,
@@ -808,7 +847,7 @@ fn acknowledge(
 ) -> Result<(), AppError> {
     let load = reply_time::Workload {
         waiting_tickets: (store::tickets::count_waiting_for_person(conn)? - 1).max(0),
-        agents: store::users::count_active_agents(conn)?,
+        agents: group.agents(conn)?,
         minutes_per_ticket: app.config.minutes_per_ticket,
     };
     let eta = reply_time::expected_reply(Utc::now(), &app.config.business_hours, &load);

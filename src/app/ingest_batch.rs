@@ -311,6 +311,7 @@ fn ingest_read_on(
         // The newest triage model is looked up once for the whole group.
         let since = std::time::Instant::now();
         store::transaction(conn, |c| {
+            let group = ingest::GroupReads::default();
             let mut done = Vec::with_capacity(todo.len());
             for &i in &todo {
                 done.push(ingest_one(
@@ -320,6 +321,8 @@ fn ingest_read_on(
                     ingest::Ahead {
                         read: reads[i],
                         engine_since: Some(since),
+                        stored_here: false,
+                        group: Some(&group),
                     },
                 )?);
             }
@@ -376,7 +379,18 @@ fn ingest_one(
         identity.message_id.as_deref(),
         raw,
     )? {
-        store::raw_mail::Stored::New(row) => row,
+        store::raw_mail::Stored::New(row) => {
+            return process_row(
+                app,
+                c,
+                &row,
+                raw,
+                ingest::Ahead {
+                    stored_here: true,
+                    ..ahead
+                },
+            );
+        }
         store::raw_mail::Stored::Seen(row) if row.status == store::raw_mail::PROCESSED => {
             return Ok(ingest::duplicate(c, row.ticket_id.as_deref()));
         }
@@ -499,12 +513,15 @@ pub fn process_backlog(app: &App, limit: usize) -> Result<usize, AppError> {
         let since = std::time::Instant::now();
         store::transaction(&mut conn, |c| {
             let rows = store::raw_mail::claim_queued(c, limit as i64)?;
+            let group = ingest::GroupReads::default();
             for row in &rows {
                 // Each message's outcome is recorded on its row (processed, rejected,
                 // parked, or queued again for a retry); nobody waits for it.
                 let ahead = ingest::Ahead {
                     read: None,
                     engine_since: Some(since),
+                    stored_here: false,
+                    group: Some(&group),
                 };
                 let _ = process_row(app, c, row, &row.raw, ahead)?;
             }

@@ -126,6 +126,11 @@ fn learned_examples(conn: &mut DbConn) -> Result<Vec<LabeledExample>, StoreError
 /// The policy in force: defaults chosen from validation data, then the configuration,
 /// then the supervisors' dial (stored settings).
 pub fn settings(config: &crate::config::Config, conn: &mut DbConn) -> Result<Settings, StoreError> {
+    Ok(settings_from(config, &store::settings::all(conn)?))
+}
+
+/// [`settings`] from settings rows already read.
+pub fn settings_from(config: &crate::config::Config, stored: &[(String, String)]) -> Settings {
     let mut s = Settings::default();
     if let Some(a) = config.auto_threshold {
         s.auto_threshold = a;
@@ -133,7 +138,7 @@ pub fn settings(config: &crate::config::Config, conn: &mut DbConn) -> Result<Set
     if let Some(r) = config.review_threshold {
         s.review_threshold = r;
     }
-    for (key, value) in store::settings::all(conn)? {
+    for (key, value) in stored {
         let num = value
             .parse::<f32>()
             .ok()
@@ -141,9 +146,9 @@ pub fn settings(config: &crate::config::Config, conn: &mut DbConn) -> Result<Set
         match (key.as_str(), num) {
             ("auto_threshold", Some(v)) => s.auto_threshold = v,
             ("review_threshold", Some(v)) => s.review_threshold = v,
-            ("disabled_intents", _) => s.disabled_intents = split_list(&value),
-            ("disabled_languages", _) => s.disabled_languages = split_list(&value),
-            ("never_auto_intents", _) => s.never_auto_intents = split_list(&value),
+            ("disabled_intents", _) => s.disabled_intents = split_list(value),
+            ("disabled_languages", _) => s.disabled_languages = split_list(value),
+            ("never_auto_intents", _) => s.never_auto_intents = split_list(value),
             (k, Some(v)) if k.starts_with("auto_threshold:") => {
                 s.per_intent_auto_threshold
                     .insert(k["auto_threshold:".len()..].to_string(), v);
@@ -151,7 +156,7 @@ pub fn settings(config: &crate::config::Config, conn: &mut DbConn) -> Result<Set
             _ => {}
         }
     }
-    Ok(s)
+    s
 }
 
 fn split_list(v: &str) -> Vec<String> {

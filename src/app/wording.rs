@@ -3,7 +3,7 @@
 //! source) taking precedence.
 
 use crate::domain::wording::Texts;
-use crate::store::{self, DbConn, StoreError};
+use crate::store;
 
 use super::{App, AppError};
 
@@ -12,15 +12,16 @@ fn key(language: &str) -> String {
     format!("wording:{language}")
 }
 
-/// The texts for a customer writing in `language`, with the supervisor's overrides.
-pub fn texts(conn: &mut DbConn, language: &str) -> Result<Texts, StoreError> {
+/// The texts for a customer writing in `language`, with the supervisor's overrides
+/// found in the settings rows `stored`.
+pub fn texts(stored: &[(String, String)], language: &str) -> Texts {
     let resolved = crate::i18n::resolve(language);
     let k = key(resolved);
-    let overrides = store::settings::all(conn)?
-        .into_iter()
+    let overrides = stored
+        .iter()
         .find(|(name, _)| *name == k)
-        .map(|(_, v)| v);
-    Ok(Texts::new(resolved, overrides.as_deref()))
+        .map(|(_, v)| v.as_str());
+    Texts::new(resolved, overrides)
 }
 
 /// A language's catalogue text and the supervisor's current overrides (empty when none).

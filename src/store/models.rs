@@ -151,8 +151,10 @@ pub struct DraftRow {
     pub decided_by: Option<String>,
 }
 
+/// A missing value is written as NULL, not DEFAULT: the insert's text is then the same
+/// for every row, so the statement stays prepared and several rows go in one statement.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = events)]
+#[diesel(table_name = events, treat_none_as_default_value = false)]
 pub struct EventRow {
     pub id: String,
     pub ticket_id: Option<String>,

@@ -746,3 +746,60 @@ fn replies_sent_while_a_stream_of_mail_is_ingested_go_out_once_each() {
         121
     );
 }
+
+/// Processing a message records its events in one statement at its end (a round trip
+/// each on PostgreSQL). They must behave as if written one by one: kept with the message,
+/// dropped with its failure or panic, none held back for whatever runs next.
+#[test]
+fn events_held_for_one_statement_are_kept_with_their_message_and_dropped_with_its_failure() {
+    use tandem::store::events::{self, Actor};
+    use tandem::store::{self, StoreError};
+    let t = TestApp::new();
+    let mut conn = t.app.conn().unwrap();
+    let record = |c: &mut store::DbConn, kind: &str| {
+        events::record(c, None, kind, &Actor::SYSTEM, serde_json::json!({}))
+    };
+    store::transaction(&mut conn, |c| {
+        events::batched(c, |c| {
+            record(c, "kept_first")?;
+            record(c, "kept_second")
+        })?;
+        let failed: Result<(), StoreError> = store::transaction(c, |c| {
+            events::batched(c, |c| {
+                record(c, "dropped_with_failure")?;
+                Err(StoreError::NotFound)
+            })
+        });
+        assert!(failed.is_err());
+        // More than one statement's worth.
+        events::batched(c, |c| (0..40).try_for_each(|_| record(c, "many")))?;
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        store::transaction(&mut conn, |c| {
+            events::batched(c, |c| {
+                record(c, "dropped_with_panic")?;
+                panic!("a fault inside the processing");
+                #[allow(unreachable_code)]
+                Ok::<_, StoreError>(())
+            })
+        })
+    }));
+    assert!(panicked.is_err());
+    drop(conn);
+    // Nothing is held for the next writer on this thread after the panic.
+    let mut conn = t.app.conn().unwrap();
+    record(&mut conn, "after_the_panic").unwrap();
+    let mut other = t.app.conn().unwrap();
+    for (kind, n) in [
+        ("kept_first", 1),
+        ("kept_second", 1),
+        ("many", 40),
+        ("dropped_with_failure", 0),
+        ("dropped_with_panic", 0),
+        ("after_the_panic", 1),
+    ] {
+        assert_eq!(events::count_kind(&mut other, kind).unwrap(), n, "{kind}");
+    }
+}
