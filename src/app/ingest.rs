@@ -408,8 +408,10 @@ fn process(
     let at = now();
     let own_reads = GroupReads::default();
     let group = ahead.group.unwrap_or(&own_reads);
-    let customer =
-        store::customers::find_or_create(conn, &mail.from_address, mail.from_name.as_deref())?;
+    let store::customers::Found {
+        row: customer,
+        first_contact,
+    } = store::customers::find_or_create(conn, &mail.from_address, mail.from_name.as_deref())?;
     let existing = find_thread(conn, mail, &customer)?;
     let triage_text = mail.triage_text();
     // A new ticket is written once, in the state triage leaves it in: written as `new`
@@ -487,12 +489,16 @@ fn process(
         "triage engine ready"
     );
     let settings = super::triage::settings_from(&app.config, group.settings(conn)?);
-    let recent_auto_intents = store::drafts::recent_auto_intents(
-        conn,
-        &customer.id,
-        &ticket.id,
-        at - Duration::days(crate::triage::REPEAT_CONTACT_DAYS),
-    )?;
+    let recent_auto_intents = if first_contact {
+        Vec::new()
+    } else {
+        store::drafts::recent_auto_intents(
+            conn,
+            &customer.id,
+            &ticket.id,
+            at - Duration::days(crate::triage::REPEAT_CONTACT_DAYS),
+        )?
+    };
     let message_for_triage = crate::triage::Message {
         subject: &mail.subject,
         text: &triage_text,

@@ -37,10 +37,15 @@ pub fn screen(
     } else {
         store::customers::get(conn, &ticket.customer_id)?.email
     };
-    let known: Vec<String> = store::participants::list(conn, &ticket.id)?
-        .into_iter()
-        .map(|(a, _)| a)
-        .collect();
+    // A ticket this message opens is not stored yet and has nobody on it.
+    let known: Vec<String> = if new_ticket {
+        Vec::new()
+    } else {
+        store::participants::list(conn, &ticket.id)?
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect()
+    };
     if !new_ticket && !rules::is_known(&sender.email, &customer_email, &known) {
         return Ok(true);
     }
