@@ -53,15 +53,27 @@ enum Counted {
     Failed,
 }
 
-/// Records a delivery's outcome: a sent row marked sent with its event (and, for a mail
-/// carrying a sign-in link, the payload forgotten); a failed one due again later, or
-/// failed for good with its event.
-fn record(c: &mut store::DbConn, d: &Delivered) -> Result<Counted, StoreError> {
+/// Records deliveries' outcomes: sent rows marked sent together, with their events (and,
+/// for a mail carrying a sign-in link, the payload forgotten); a failed one due again
+/// later, or failed for good with its event. One count per delivery, in order.
+fn record(c: &mut store::DbConn, delivered: &[Delivered]) -> Result<Vec<Counted>, StoreError> {
+    store::events::batched(c, |c| {
+        let sent: Vec<&str> = delivered
+            .iter()
+            .filter(|d| d.result.is_ok())
+            .map(|d| d.row.id.as_str())
+            .collect();
+        store::outbox::mark_all_sent(c, &sent, now())?;
+        delivered.iter().map(|d| record_one(c, d)).collect()
+    })
+}
+
+/// What [`record`] does for one delivery besides marking it sent.
+fn record_one(c: &mut store::DbConn, d: &Delivered) -> Result<Counted, StoreError> {
     let row = &d.row;
     let webhook = row.channel == super::webhooks::CHANNEL;
     match &d.result {
         Ok(()) => {
-            store::outbox::mark_sent(c, &row.id, now())?;
             if super::accounts::carries_link(&row.kind) {
                 store::outbox::forget_payload(c, &row.id)?;
             }
@@ -98,45 +110,48 @@ fn record(c: &mut store::DbConn, d: &Delivered) -> Result<Counted, StoreError> {
     }
 }
 
-/// Records the last delivery's outcome and claims the next due row, in one commit: one
-/// turn at SQLite's write lock a mail instead of two, which under a burst is what the
-/// outbox gets between two of the ingest writer's groups (`store::write_turns`).
+/// Records the last deliveries' outcomes and claims up to `claim` due rows, in one
+/// commit: one turn at SQLite's write lock a group of mails instead of two a mail, which
+/// under a burst is what the outbox gets between two of the ingest writer's groups
+/// (`store::write_turns`), and on PostgreSQL a few statements a group instead of eight
+/// a reply.
 ///
-/// The outcome must not be lost: a sent row left "sending" is sent again when its lease
+/// The outcomes must not be lost: a sent row left "sending" is sent again when its lease
 /// runs out. So a busy database (a long write elsewhere, SQLite's 5 s busy timeout on a
 /// loaded machine) is waited out, well inside the lease, and a claim that fails leaves
-/// the outcome's commit alone (its own savepoint). `patience` says for how long: a lone
-/// attempt when zero. The outer error: nothing was recorded; the inner one: the outcome
-/// was recorded, the claim failed.
+/// the outcomes' commit alone (its own savepoint). `patience` says for how long: a lone
+/// attempt when zero. The outer error: nothing was recorded; the inner one: the outcomes
+/// were recorded, the claim failed.
 fn settle_then_claim(
     conn: &mut store::DbConn,
-    last: Option<&Delivered>,
-    claim: bool,
+    last: &[Delivered],
+    claim: usize,
     patience: std::time::Duration,
-) -> Result<(Option<Counted>, Result<Option<OutboxRow>, StoreError>), StoreError> {
+) -> Result<(Vec<Counted>, Result<Vec<OutboxRow>, StoreError>), StoreError> {
     let deadline = std::time::Instant::now() + patience;
     let mut pause = std::time::Duration::from_millis(50);
     let work = |c: &mut store::DbConn| -> Result<_, StoreError> {
-        let counted = last.map(|d| record(c, d)).transpose()?;
-        if !claim {
-            return Ok((counted, Ok(None)));
-        }
-        // `claim_next` writes in a transaction of its own (a savepoint here), so its
-        // failure is kept apart from the outcome's commit.
-        let next = store::outbox::claim_next(c, now(), Duration::seconds(LEASE_SECONDS));
+        let counted = if last.is_empty() {
+            Vec::new()
+        } else {
+            record(c, last)?
+        };
+        // `claim_due` writes in a transaction of its own (a savepoint here), so its
+        // failure is kept apart from the outcomes' commit.
+        let next = store::outbox::claim_due(c, now(), Duration::seconds(LEASE_SECONDS), claim);
         Ok((counted, next))
     };
     loop {
-        let done = if last.is_some() {
-            store::transaction(conn, &work)
-        } else {
+        let done = if last.is_empty() {
             // Nothing to record: an idle outbox's look for due rows takes no write turn.
             work(conn)
+        } else {
+            store::transaction(conn, &work)
         };
         match done {
             Err(e) if e.is_temporary() && std::time::Instant::now() < deadline => {
-                let id = last.map(|d| d.row.id.as_str()).unwrap_or_default();
-                tracing::warn!(outbox = %id, error = %e, "recording a delivery: database busy; trying again");
+                let ids: Vec<&str> = last.iter().map(|d| d.row.id.as_str()).collect();
+                tracing::warn!(outbox = ?ids, error = %e, "recording deliveries: database busy; trying again");
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(std::time::Duration::from_secs(2));
             }
@@ -149,6 +164,16 @@ fn settle_then_claim(
 /// How long recording a delivery's outcome waits out a busy database: well inside the lease.
 const RECORD_PATIENCE: std::time::Duration =
     std::time::Duration::from_secs(LEASE_SECONDS as u64 / 2);
+
+/// Most rows claimed at once. Their outcomes are recorded together too (one events
+/// statement on PostgreSQL holds 16 rows).
+const CLAIM_AT_ONCE: usize = 16;
+
+/// How long a delivered mail may wait for its outcome to be recorded while the rest of
+/// its group is sent. A kill in that time sends it again once its lease runs out, so it
+/// is kept short: the file transport delivers a group well inside it, a slow SMTP server
+/// makes each mail recorded on its own.
+const RECORD_WITHIN: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// Replies sent so far, and those still waiting to be sent (pending or being sent).
 pub fn progress(app: &App) -> Result<(i64, i64), StoreError> {
@@ -163,39 +188,27 @@ pub fn progress(app: &App) -> Result<(i64, i64), StoreError> {
 pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Round, StoreError> {
     let mut round = Round::default();
     let mut conn = app.conn()?;
-    let mut last: Option<Delivered> = None;
+    let mut claimed: std::collections::VecDeque<OutboxRow> = Default::default();
+    let mut delivered: Vec<Delivered> = Vec::new();
     let mut tried = 0;
     loop {
-        let claim = tried < limit;
-        let (counted, next) = if last.is_some() && super::ingest_batch::writer_takes_errands(app) {
-            // Beside a stream of mail on SQLite, the ingest writer records and claims on
-            // its own connection: a commit of this one between two of its groups made it
-            // read every page again (see `ingest_batch::on_writer`). It tries once, so
-            // that mail never waits behind the outbox; a busy database is waited out here.
-            // (A look for due rows with nothing to record commits nothing: done here.)
-            let recorded = last.take();
-            let (settled, recorded) = super::ingest_batch::on_writer(app, move |conn| {
-                let settled = conn.and_then(|c| {
-                    settle_then_claim(c, recorded.as_ref(), claim, std::time::Duration::ZERO)
-                });
-                (settled, recorded)
-            })
-            .ok_or_else(|| StoreError::Unavailable("the ingest writer stopped".into()))?;
-            last = recorded;
-            match settled {
-                Err(e) if e.is_temporary() => {
-                    settle_then_claim(&mut conn, last.as_ref(), claim, RECORD_PATIENCE)?
-                }
-                other => other?,
-            }
+        let claim = if claimed.is_empty() {
+            CLAIM_AT_ONCE.min(limit - tried)
         } else {
-            settle_then_claim(&mut conn, last.as_ref(), claim, RECORD_PATIENCE)?
+            0
         };
-        let next = next?;
-        if let (Some(d), Some(counted)) = (last.take(), counted) {
-            note(&d, counted, &mut round);
+        let due = delivered
+            .first()
+            .is_some_and(|d| claimed.is_empty() || d.at.elapsed() >= RECORD_WITHIN);
+        if claim > 0 || due {
+            let recording = if due {
+                std::mem::take(&mut delivered)
+            } else {
+                Vec::new()
+            };
+            claimed.extend(settle(app, &mut conn, recording, claim, &mut round)??);
         }
-        let Some(row) = next else {
+        let Some(row) = claimed.pop_front() else {
             return Ok(round);
         };
         tried += 1;
@@ -213,12 +226,52 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
         } else {
             transport.deliver(&row.sender, &row.recipient, &row.payload, &name)
         };
-        last = Some(Delivered {
+        delivered.push(Delivered {
             row,
             result,
             at: std::time::Instant::now(),
         });
     }
+}
+
+/// Records `recording`'s outcomes (counted in `round`) and claims up to `claim` due rows.
+/// The outer error: the outcomes were not recorded; the inner one: the claim failed.
+fn settle(
+    app: &App,
+    conn: &mut store::DbConn,
+    recording: Vec<Delivered>,
+    claim: usize,
+    round: &mut Round,
+) -> Result<Result<Vec<OutboxRow>, StoreError>, StoreError> {
+    let (counted, next, recorded) = if !recording.is_empty()
+        && super::ingest_batch::writer_takes_errands(app)
+    {
+        // Beside a stream of mail on SQLite, the ingest writer records and claims on
+        // its own connection: a commit of this one between two of its groups made it
+        // read every page again (see `ingest_batch::on_writer`). It tries once, so
+        // that mail never waits behind the outbox; a busy database is waited out here.
+        // (A look for due rows with nothing to record commits nothing: done here.)
+        let (settled, recorded) = super::ingest_batch::on_writer(app, move |c| {
+            let settled =
+                c.and_then(|c| settle_then_claim(c, &recording, claim, std::time::Duration::ZERO));
+            (settled, recording)
+        })
+        .ok_or_else(|| StoreError::Unavailable("the ingest writer stopped".into()))?;
+        let (counted, next) = match settled {
+            Err(e) if e.is_temporary() => {
+                settle_then_claim(conn, &recorded, claim, RECORD_PATIENCE)?
+            }
+            other => other?,
+        };
+        (counted, next, recorded)
+    } else {
+        let (counted, next) = settle_then_claim(conn, &recording, claim, RECORD_PATIENCE)?;
+        (counted, next, recording)
+    };
+    for (d, counted) in recorded.iter().zip(counted) {
+        note(d, counted, round);
+    }
+    Ok(next)
 }
 
 /// Counts and logs a recorded outcome.

@@ -32,109 +32,120 @@ pub fn claim_next(
     at: NaiveDateTime,
     lease: Duration,
 ) -> Result<Option<OutboxRow>, StoreError> {
-    if let DbConn::Postgres(pg) = conn {
-        return claim_next_skip_locked(pg, at, lease);
-    }
-    // Nothing due is the common answer of an idle outbox, read without the write lock.
-    // (Inside a transaction, as when the last delivery's outcome is recorded in the same
-    // commit, the lock is held already and the claim looks once.)
-    if !crate::store::in_transaction(conn) && due_candidate(conn, at)?.is_none() {
-        return Ok(None);
-    }
-    // One write transaction, so that the claim waits for its turn at the write lock
-    // (`write_turns`) instead of losing the lock to the ingest writer's next group.
-    crate::store::transaction(conn, |c| claim_due(c, at, lease))
+    Ok(claim_due(conn, at, lease, 1)?.pop())
 }
 
-/// The oldest row due for sending: a pending one whose time came, else one whose lease
-/// ran out. Two queries, each an index range (status, next_attempt_at): one query with
-/// OR made SQLite scan the whole table, rendered mails and all, for every claim.
-fn due_candidate(conn: &mut DbConn, at: NaiveDateTime) -> Result<Option<OutboxRow>, StoreError> {
-    let pending = outbox::table
-        .filter(outbox::status.eq(PENDING))
-        .filter(outbox::next_attempt_at.le(at))
-        .order(outbox::next_attempt_at.asc())
-        .select(OutboxRow::as_select())
-        .first(conn)
-        .optional()?;
-    if pending.is_some() {
-        return Ok(pending);
-    }
-    Ok(outbox::table
-        .filter(outbox::status.eq(SENDING))
-        .filter(outbox::locked_until.lt(at))
-        .select(OutboxRow::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-/// Inside the write transaction no other connection can take the row between the read
-/// and the update, so one look is enough.
-fn claim_due(
+/// Claims up to `most` due rows for `lease`, oldest first (see [`claim_next`]), in one
+/// short transaction: under a stream of replies a worker takes what is due together, so
+/// that claiming costs a few statements a group instead of a few a reply.
+pub fn claim_due(
     conn: &mut DbConn,
     at: NaiveDateTime,
     lease: Duration,
-) -> Result<Option<OutboxRow>, StoreError> {
-    let Some(mut row) = due_candidate(conn, at)? else {
-        return Ok(None);
-    };
-    Reused(diesel::update(outbox::table.find(&row.id)).set((
-        outbox::status.eq(SENDING),
-        outbox::locked_until.eq(at + lease),
-        outbox::attempts.eq(row.attempts + 1),
-    )))
-    .execute(conn)?;
-    row.status = SENDING.into();
-    row.attempts += 1;
-    Ok(Some(row))
-}
-
-/// PostgreSQL: the oldest due row no other worker holds, locked and marked in one short
-/// transaction; rows another worker is claiming are skipped, not waited for.
-fn claim_next_skip_locked(
-    pg: &mut diesel::pg::PgConnection,
-    at: NaiveDateTime,
-    lease: Duration,
-) -> Result<Option<OutboxRow>, StoreError> {
-    pg.transaction(|pg| {
-        let candidate: Option<OutboxRow> = match outbox::table
-            .filter(outbox::status.eq(PENDING))
-            .filter(outbox::next_attempt_at.le(at))
-            .order(outbox::next_attempt_at.asc())
-            .select(OutboxRow::as_select())
-            .for_update()
-            .skip_locked()
-            .first(pg)
-            .optional()?
-        {
-            Some(row) => Some(row),
-            None => outbox::table
-                .filter(outbox::status.eq(SENDING))
-                .filter(outbox::locked_until.lt(at))
-                .select(OutboxRow::as_select())
-                .for_update()
-                .skip_locked()
-                .first(pg)
-                .optional()?,
-        };
-        let Some(mut row) = candidate else {
-            return Ok(None);
-        };
-        Reused(diesel::update(outbox::table.find(&row.id)).set((
-            outbox::status.eq(SENDING),
-            outbox::locked_until.eq(at + lease),
-            outbox::attempts.eq(row.attempts + 1),
-        )))
-        .execute(pg)?;
-        row.status = SENDING.into();
-        row.attempts += 1;
-        Ok(Some(row))
+    most: usize,
+) -> Result<Vec<OutboxRow>, StoreError> {
+    if most == 0 {
+        return Ok(Vec::new());
+    }
+    let most = most as i64;
+    if let DbConn::Sqlite(_) = conn
+        && !crate::store::in_transaction(conn)
+        && due_candidates(conn, at, 1)?.is_empty()
+    {
+        // Nothing due is the common answer of an idle outbox, read without SQLite's
+        // write lock. (Inside a transaction, as when the last deliveries' outcomes are
+        // recorded in the same commit, the lock is held already and the claim looks once.)
+        return Ok(Vec::new());
+    }
+    // On SQLite one write transaction, so that the claim waits for its turn at the write
+    // lock (`write_turns`) instead of losing it to the ingest writer's next group; no
+    // other connection can take a row between the read and the update. On PostgreSQL the
+    // rows are locked as they are read, and rows another worker is claiming are skipped,
+    // not waited for.
+    crate::store::transaction(conn, |c| {
+        let rows = due_candidates(c, at, most)?;
+        mark_claimed(c, rows, at, lease)
     })
 }
 
-pub fn mark_sent(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
+/// The oldest rows due for sending: pending ones whose time came, then ones whose lease
+/// ran out. Two queries, each an index range (status, next_attempt_at): one query with
+/// OR made SQLite scan the whole table, rendered mails and all, for every claim. On
+/// PostgreSQL each row is locked for the transaction (`FOR UPDATE SKIP LOCKED`).
+fn due_candidates(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    most: i64,
+) -> Result<Vec<OutboxRow>, StoreError> {
+    macro_rules! due {
+        ($c:expr $(, $lock:ident)*) => {{
+            let mut rows: Vec<OutboxRow> = outbox::table
+                .filter(outbox::status.eq(PENDING))
+                .filter(outbox::next_attempt_at.le(at))
+                .order(outbox::next_attempt_at.asc())
+                .select(OutboxRow::as_select())
+                .limit(most)
+                $(.$lock())*
+                .load($c)?;
+            if (rows.len() as i64) < most {
+                rows.extend(
+                    outbox::table
+                        .filter(outbox::status.eq(SENDING))
+                        .filter(outbox::locked_until.lt(at))
+                        .select(OutboxRow::as_select())
+                        .limit(most - rows.len() as i64)
+                        $(.$lock())*
+                        .load::<OutboxRow>($c)?,
+                );
+            }
+            rows
+        }};
+    }
+    Ok(match conn {
+        DbConn::Sqlite(c) => due!(c),
+        DbConn::Postgres(c) => due!(c, for_update, skip_locked),
+    })
+}
+
+/// Marks claimed rows as being sent, one attempt more each, in one statement.
+fn mark_claimed(
+    conn: &mut DbConn,
+    mut rows: Vec<OutboxRow>,
+    at: NaiveDateTime,
+    lease: Duration,
+) -> Result<Vec<OutboxRow>, StoreError> {
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     Reused(
-        diesel::update(outbox::table.find(id).filter(outbox::status.eq(SENDING))).set((
+        diesel::update(outbox::table.filter(outbox::id.eq_any(ids))).set((
+            outbox::status.eq(SENDING),
+            outbox::locked_until.eq(at + lease),
+            outbox::attempts.eq(outbox::attempts + 1),
+        )),
+    )
+    .execute(conn)?;
+    for row in &mut rows {
+        row.status = SENDING.into();
+        row.attempts += 1;
+    }
+    Ok(rows)
+}
+
+/// Marks rows sent at `at`, in one statement (a worker records a group of deliveries
+/// together). Only rows still being sent change: a row is never sent twice.
+pub fn mark_all_sent(conn: &mut DbConn, ids: &[&str], at: NaiveDateTime) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    Reused(
+        diesel::update(
+            outbox::table
+                .filter(outbox::id.eq_any(ids))
+                .filter(outbox::status.eq(SENDING)),
+        )
+        .set((
             outbox::status.eq(SENT),
             outbox::sent_at.eq(at),
             outbox::locked_until.eq(None::<NaiveDateTime>),

@@ -564,6 +564,66 @@ fn several_workers_deliver_each_message_exactly_once() {
     assert_eq!(recipients.len(), 30, "no customer got two answers");
 }
 
+/// A worker takes the replies that are due together (several at a claim) and records
+/// their outcomes together: with four of them at a burst at once, every reply still goes
+/// out once, is marked sent, and has its one `mail_sent` event.
+#[test]
+fn workers_taking_due_replies_together_send_and_record_each_once() {
+    use diesel::prelude::*;
+    use tandem::store::schema::outbox;
+
+    let t = TestApp::with_kb();
+    for i in 0..40 {
+        t.ingest(&email(
+            &format!("g{i}@example.com"),
+            "Where is my parcel?",
+            &format!("g{i}@example.com"),
+            PARCEL,
+        ));
+    }
+    let start = std::sync::Arc::new(std::sync::Barrier::new(4));
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let app = tandem::app::App::open(t.app.config.clone()).unwrap();
+            let start = start.clone();
+            std::thread::spawn(move || {
+                let transport = tandem::app::outbox::transport(&app).unwrap();
+                start.wait();
+                tandem::app::outbox::deliver_due(&app, &transport, usize::MAX)
+                    .unwrap()
+                    .sent
+            })
+        })
+        .collect();
+    let sent: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    assert_eq!(sent, 40, "every reply delivered once in total");
+    let mails = t.sent_mail();
+    let mut recipients: Vec<_> = mails.iter().map(|m| m.to.clone()).collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(
+        (mails.len(), recipients.len()),
+        (40, 40),
+        "no customer got two answers"
+    );
+    let mut conn = t.app.conn().unwrap();
+    let statuses: Vec<(String, i32)> = outbox::table
+        .select((outbox::status, outbox::attempts))
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(statuses.len(), 40);
+    assert!(
+        statuses.iter().all(|(s, a)| s == "sent" && *a == 1),
+        "each sent at its first attempt: {statuses:?}"
+    );
+    assert_eq!(
+        tandem::store::events::count_kind(&mut conn, "mail_sent").unwrap(),
+        40,
+        "one mail_sent event a reply"
+    );
+    assert_eq!(t.deliver().sent, 0, "nothing is due again");
+}
+
 #[test]
 fn a_language_the_knowledge_base_lacks_goes_to_an_agent_who_speaks_it() {
     let t = TestApp::with_kb();
