@@ -409,10 +409,18 @@ fn process(
     let own_reads = GroupReads::default();
     let group = ahead.group.unwrap_or(&own_reads);
     let store::customers::Found {
-        row: customer,
+        row: mut customer,
         first_contact,
-    } = store::customers::find_or_create(conn, &mail.from_address, mail.from_name.as_deref())?;
+    } = store::customers::find_or_new(conn, &mail.from_address, mail.from_name.as_deref())?;
     let existing = find_thread(conn, mail, &customer)?;
+    // A new customer is stored once the language they write in is known, with it (an
+    // insert, not an insert and an update); one who writes into an existing thread (an
+    // address the customer copied in) at once, as the rows that follow refer to them.
+    let mut customer_stored = !first_contact;
+    if existing.is_some() && !customer_stored {
+        store::customers::insert(conn, &customer)?;
+        customer_stored = true;
+    }
     let triage_text = mail.triage_text();
     // A new ticket is written once, in the state triage leaves it in: written as `new`
     // and then updated, its row and every index over status, intent and language were
@@ -514,7 +522,13 @@ fn process(
     };
     let llm_event = llm.and_then(|outcome| apply_llm(&mut decision, outcome));
     if customer.language.as_deref() != Some(decision.language.as_str()) {
-        store::customers::set_language(conn, &customer.id, &decision.language)?;
+        if customer_stored {
+            store::customers::set_language(conn, &customer.id, &decision.language)?;
+        }
+        customer.language = Some(decision.language.clone());
+    }
+    if !customer_stored {
+        store::customers::insert(conn, &customer)?;
     }
 
     let sent_last_hour = store::outbox::count_automatic_to(
@@ -722,7 +736,18 @@ fn process(
         )?;
     }
 
-    if suppressed.is_none() {
+    let replying = action == Action::AutoSend || after_reply == Status::New;
+    if suppressed.is_none() && replying {
+        // A ticket created just now holds one message, the one being processed.
+        let thread = if new_ticket {
+            vec![store::messages::ThreadHeader {
+                direction: domain::INBOUND.into(),
+                internet_message_id: message.internet_message_id.clone(),
+                subject: message.subject.clone(),
+            }]
+        } else {
+            store::messages::thread_headers(conn, &ticket.id)?
+        };
         if action == Action::AutoSend {
             let draft = decision.draft.clone().unwrap_or_default();
             let body = format!(
@@ -731,7 +756,7 @@ fn process(
                 wording::automated_disclosure(&texts, ticket.number)
             );
             let language = wording::content_language(&[lang, texts.language()]);
-            replies::enqueue(
+            replies::enqueue_in_thread(
                 conn,
                 &app.config,
                 Reply {
@@ -743,9 +768,12 @@ fn process(
                     body,
                     language: &language,
                 },
+                &thread,
             )?;
         } else if after_reply == Status::New {
-            acknowledge(app, conn, group, &ticket, &customer, &texts, &recipient)?;
+            acknowledge(
+                app, conn, group, &ticket, &customer, &texts, &recipient, &thread,
+            )?;
         }
     }
     store::raw_mail::mark_processed(conn, &raw.id, &ticket.id)?;
@@ -850,6 +878,7 @@ fn acknowledge(
     customer: &CustomerRow,
     texts: &wording::Texts,
     recipient: &wording::Recipient,
+    thread: &[store::messages::ThreadHeader],
 ) -> Result<(), AppError> {
     let load = reply_time::Workload {
         waiting_tickets: (store::tickets::count_waiting_for_person(conn)? - 1).max(0),
@@ -874,7 +903,7 @@ fn acknowledge(
         Some(&link),
         super::social::network_of(&ticket.channel).is_some(),
     );
-    replies::enqueue(
+    replies::enqueue_in_thread(
         conn,
         &app.config,
         Reply {
@@ -886,6 +915,7 @@ fn acknowledge(
             body: letter.text,
             language: &letter.language,
         },
+        thread,
     )?;
     Ok(())
 }

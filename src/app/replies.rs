@@ -31,6 +31,18 @@ fn undo_window(config: &Config, kind: &str) -> Option<chrono::Duration> {
 /// Stores the reply in the thread and queues it for delivery; returns the stored message.
 pub fn enqueue(conn: &mut DbConn, config: &Config, reply: Reply) -> Result<MessageRow, AppError> {
     let thread = store::messages::thread_headers(conn, &reply.ticket.id)?;
+    enqueue_in_thread(conn, config, reply, &thread)
+}
+
+/// [`enqueue`] into a conversation whose messages the caller knows (`thread`, oldest
+/// first, as [`store::messages::thread_headers`] reads it): the first answer to a ticket
+/// created in the same transaction need not read back the one message it was told.
+pub fn enqueue_in_thread(
+    conn: &mut DbConn,
+    config: &Config,
+    reply: Reply,
+    thread: &[store::messages::ThreadHeader],
+) -> Result<MessageRow, AppError> {
     let parent = thread
         .iter()
         .rev()

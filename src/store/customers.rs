@@ -144,25 +144,45 @@ pub fn find_or_create(
     email: &str,
     name: Option<&str>,
 ) -> Result<Found, StoreError> {
+    let found = find_or_new(conn, email, name)?;
+    if found.first_contact {
+        insert(conn, &found.row)?;
+    }
+    Ok(found)
+}
+
+/// Returns the customer with this address (their own or a linked one), or on first
+/// contact a new customer's row, not stored yet: the caller stores it with
+/// [`insert`] once it knows more (the language it writes in), one statement instead
+/// of an insert and an update.
+pub fn find_or_new(
+    conn: &mut DbConn,
+    email: &str,
+    name: Option<&str>,
+) -> Result<Found, StoreError> {
     if let Some(found) = find_by_address(conn, email)? {
         return Ok(Found {
             row: found,
             first_contact: false,
         });
     }
-    let row = CustomerRow {
-        id: new_id(),
-        email: email.to_string(),
-        name: name.map(str::to_string),
-        language: None,
-        vip: false,
-        created_at: now(),
-    };
-    Reused(diesel::insert_into(customers::table).values(&row)).execute(conn)?;
     Ok(Found {
-        row,
+        row: CustomerRow {
+            id: new_id(),
+            email: email.to_string(),
+            name: name.map(str::to_string),
+            language: None,
+            vip: false,
+            created_at: now(),
+        },
         first_contact: true,
     })
+}
+
+/// Stores a customer's row (a second one with the same address is refused).
+pub fn insert(conn: &mut DbConn, row: &CustomerRow) -> Result<(), StoreError> {
+    Reused(diesel::insert_into(customers::table).values(row)).execute(conn)?;
+    Ok(())
 }
 
 pub fn set_language(conn: &mut DbConn, id: &str, language: &str) -> Result<(), StoreError> {
