@@ -243,31 +243,41 @@ fn settle(
     claim: usize,
     round: &mut Round,
 ) -> Result<Result<Vec<OutboxRow>, StoreError>, StoreError> {
-    let (counted, next, recorded) = if !recording.is_empty()
-        && super::ingest_batch::writer_takes_errands(app)
-    {
-        // Beside a stream of mail on SQLite, the ingest writer records and claims on
-        // its own connection: a commit of this one between two of its groups made it
-        // read every page again (see `ingest_batch::on_writer`). It tries once, so
-        // that mail never waits behind the outbox; a busy database is waited out here.
-        // (A look for due rows with nothing to record commits nothing: done here.)
-        let (settled, recorded) = super::ingest_batch::on_writer(app, move |c| {
-            let settled =
-                c.and_then(|c| settle_then_claim(c, &recording, claim, std::time::Duration::ZERO));
-            (settled, recording)
-        })
-        .ok_or_else(|| StoreError::Unavailable("the ingest writer stopped".into()))?;
-        let (counted, next) = match settled {
-            Err(e) if e.is_temporary() => {
-                settle_then_claim(conn, &recorded, claim, RECORD_PATIENCE)?
-            }
-            other => other?,
+    let (counted, next, recorded) =
+        if !recording.is_empty() && super::ingest_batch::writer_takes_errands(app) {
+            // Beside a stream of mail on SQLite, the ingest writer records and claims on
+            // its own connection: a commit of this one between two of its groups made it
+            // read every page again (see `ingest_batch::on_writer`). It tries once, so
+            // that mail never waits behind the outbox; a busy database is waited out here.
+            // (A look for due rows with nothing to record commits nothing: done here.)
+            // The deliveries stay here while the writer works on them: should it stop or
+            // panic first, they are still recorded (here), not sent again after their lease.
+            let held = std::sync::Arc::new(std::sync::Mutex::new(recording));
+            let lent = held.clone();
+            let settled = super::ingest_batch::on_writer(app, move |c| {
+                let recording = lent
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                c.and_then(|c| settle_then_claim(c, &recording, claim, std::time::Duration::ZERO))
+            });
+            let recorded = std::mem::take(
+                &mut *held
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            );
+            let (counted, next) = match settled {
+                Some(Err(e)) if e.is_temporary() => {
+                    settle_then_claim(conn, &recorded, claim, RECORD_PATIENCE)?
+                }
+                // The writer stopped, or panicked (its transaction rolled back).
+                None => settle_then_claim(conn, &recorded, claim, RECORD_PATIENCE)?,
+                Some(other) => other?,
+            };
+            (counted, next, recorded)
+        } else {
+            let (counted, next) = settle_then_claim(conn, &recording, claim, RECORD_PATIENCE)?;
+            (counted, next, recording)
         };
-        (counted, next, recorded)
-    } else {
-        let (counted, next) = settle_then_claim(conn, &recording, claim, RECORD_PATIENCE)?;
-        (counted, next, recording)
-    };
     for (d, counted) in recorded.iter().zip(counted) {
         note(d, counted, round);
     }
