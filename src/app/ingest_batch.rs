@@ -123,8 +123,13 @@ fn writers(database_url: &str) -> usize {
     }
 }
 
-/// Writers on PostgreSQL; each holds a pool connection while it commits a group.
-pub const POSTGRES_WRITERS: usize = 3;
+/// Writers on PostgreSQL; each holds a pool connection while it commits a group. Two,
+/// not three: once PostgreSQL's own work an email was what filled the machine, a third
+/// writer only split the waiting messages into smaller groups, each paying its commit
+/// (`bench ingest --database-url postgres://… --clients 16`: 1,095-1,145 emails/s with
+/// two against 838-1,058 with three in five of six alternating pairs; one writer
+/// left the machine idle, 455-534).
+pub const POSTGRES_WRITERS: usize = 2;
 
 /// Whether write work can be handed to the SQLite ingest writer ([`on_writer`]): the store
 /// is SQLite and the writer is running (it starts with the first message).
