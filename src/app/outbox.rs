@@ -266,12 +266,11 @@ fn settle(
                     .unwrap_or_else(std::sync::PoisonError::into_inner),
             );
             let (counted, next) = match settled {
-                Some(Err(e)) if e.is_temporary() => {
-                    settle_then_claim(conn, &recorded, claim, RECORD_PATIENCE)?
-                }
-                // The writer stopped, or panicked (its transaction rolled back).
-                None => settle_then_claim(conn, &recorded, claim, RECORD_PATIENCE)?,
-                Some(other) => other?,
+                Some(Ok(settled)) => settled,
+                Some(Err(e)) if !e.is_temporary() => return Err(e),
+                // The database was busy, or the writer stopped or panicked (its
+                // transaction rolled back): recorded here, with patience.
+                _ => settle_then_claim(conn, &recorded, claim, RECORD_PATIENCE)?,
             };
             (counted, next, recorded)
         } else {

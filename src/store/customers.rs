@@ -137,20 +137,6 @@ pub struct Found {
     pub first_contact: bool,
 }
 
-/// Returns the customer with this address (their own or a linked one), creating it on
-/// first contact.
-pub fn find_or_create(
-    conn: &mut DbConn,
-    email: &str,
-    name: Option<&str>,
-) -> Result<Found, StoreError> {
-    let found = find_or_new(conn, email, name)?;
-    if found.first_contact {
-        insert(conn, &found.row)?;
-    }
-    Ok(found)
-}
-
 /// Returns the customer with this address (their own or a linked one), or on first
 /// contact a new customer's row, not stored yet: the caller stores it with
 /// [`insert`] once it knows more (the language it writes in), one statement instead

@@ -113,13 +113,12 @@ pub fn batched<T, E: From<StoreError>>(
         }
     }
     HELD.with(|held| *held.borrow_mut() = Some((key, Vec::new())));
-    let release = Release;
+    let _release = Release;
     let done = f(conn)?;
     let rows = HELD
         .with(|held| held.borrow_mut().take())
         .map(|(_, rows)| rows)
         .unwrap_or_default();
-    drop(release);
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         insert_rows(conn, chunk).map_err(StoreError::from)?;
     }
