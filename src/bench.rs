@@ -96,6 +96,7 @@ pub fn seed_backlog(app: &App, shape: &crate::store::seed::Backlog) -> Result<()
     // older build, left them for the pages to read.
     let mut conn = app.conn()?;
     crate::store::counts::compact(&mut conn)?;
+    crate::store::metrics::settle_facts(&mut conn, true)?;
     crate::store::metrics::fold_rollup(&mut conn)?;
     crate::store::upkeep::run(&mut conn)?;
     Ok(())

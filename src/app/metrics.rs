@@ -465,6 +465,12 @@ pub fn fold_rollup(app: &App) -> Result<usize, AppError> {
     Ok(store::metrics::fold_rollup(&mut *app.conn()?)?)
 }
 
+/// Recomputes the facts PostgreSQL's triggers marked stale, unless another server is
+/// at it (see `store::metrics::settle_facts`).
+pub fn settle_facts(app: &App) -> Result<usize, AppError> {
+    Ok(store::metrics::settle_facts(&mut *app.conn()?, false)?)
+}
+
 /// Computes the dashboard for a period, the queries one after the other on one
 /// connection ([`overview`], what the page calls, spreads them over connections).
 pub fn dashboard(app: &App, period: Period) -> Result<Dashboard, AppError> {
@@ -483,6 +489,7 @@ pub fn dashboard_in(
     period: Period,
     now: NaiveDateTime,
 ) -> Result<Dashboard, AppError> {
+    store::metrics::settle_facts(conn, true)?;
     let mut raw = Raw::default();
     for g in 0..3 {
         fetch(conn, period, g, &mut raw)?;
@@ -687,7 +694,9 @@ pub fn overview(app: &App, period: Period) -> Result<(Dashboard, Calibration), A
         ));
     }
     // PostgreSQL serves connections in parallel: the three query groups run side by side
-    // on pooled connections while this one computes the calibration.
+    // on pooled connections while this one computes the calibration. The facts are
+    // settled first, so that no group reads them before the others do.
+    store::metrics::settle_facts(&mut conn, true)?;
     let (raw, c) = std::thread::scope(|scope| {
         let groups: Vec<_> = (0..3u8)
             .map(|g| {
@@ -779,6 +788,7 @@ pub fn calibration_in(
     settings: &Settings,
     period: Period,
 ) -> Result<Calibration, AppError> {
+    store::metrics::settle_facts(conn, true)?;
     let rows = q::draft_scores(conn, period.from, period.to)?;
     Ok(calibrate(&rows, settings))
 }
@@ -1092,6 +1102,7 @@ pub fn what_if_in(
     period: Period,
     dial: &Dial,
 ) -> Result<(WhatIf, WhatIf), AppError> {
+    store::metrics::settle_facts(conn, true)?;
     let rows = q::draft_scores(conn, period.from, period.to)?;
     Ok((
         replay(&rows, current),

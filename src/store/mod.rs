@@ -651,6 +651,7 @@ pub(crate) enum SoloJob {
     FoldCounts = 7_304_151,
     FoldRollup = 7_304_152,
     Upkeep = 7_304_153,
+    SettleFacts = 7_304_154,
 }
 
 /// Takes `job`'s lock if no other session holds it: until the transaction ends, or with
@@ -677,6 +678,15 @@ pub(crate) fn try_solo(
     .bind::<diesel::sql_types::Integer, _>(job as i32)
     .get_result(c)?;
     Ok(got.got)
+}
+
+/// Takes `job`'s lock until the transaction ends, waiting while another session holds it.
+pub(crate) fn wait_solo(c: &mut PgConnection, job: SoloJob) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
+        .bind::<diesel::sql_types::Integer, _>(job as i32)
+        .execute(c)?;
+    Ok(())
 }
 
 /// Gives back a lock [`try_solo`] took for the session.

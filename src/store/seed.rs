@@ -277,6 +277,7 @@ pub fn tickets(
 pub fn analyze(conn: &mut DbConn) -> Result<(), StoreError> {
     use diesel::connection::SimpleConnection;
     super::counts::compact(conn)?;
+    super::metrics::settle_facts(conn, true)?;
     super::metrics::fold_rollup(conn)?;
     match conn {
         DbConn::Sqlite(c) => c.batch_execute("ANALYZE")?,

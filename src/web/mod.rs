@@ -239,6 +239,9 @@ pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread
                 if let Err(e) = app::queue::fold_counts(&app) {
                     tracing::warn!(error = %e, "folding ticket counts failed; will try again");
                 }
+                if let Err(e) = app::metrics::settle_facts(&app) {
+                    tracing::warn!(error = %e, "settling the dashboard's facts failed; will try again");
+                }
                 if let Err(e) = app::metrics::fold_rollup(&app) {
                     tracing::warn!(error = %e, "folding the dashboard's daily sums failed; will try again");
                 }

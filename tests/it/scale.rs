@@ -826,6 +826,93 @@ fn pg_number(pg: &mut diesel::PgConnection, sql: &str) -> i64 {
     diesel::sql_query(sql).get_result::<Number>(pg).unwrap().n
 }
 
+/// On PostgreSQL an ingest transaction only marks its tickets' dashboard facts stale; they
+/// are recomputed after the commit, by `serve`'s round or by the next reader. A ticket
+/// another transaction holds stays marked for a later round (the settler never waits on a
+/// ticket, so it cannot deadlock with a writer), and the dashboard counts it as soon as
+/// it is free.
+#[test]
+fn facts_are_settled_after_the_commit_and_a_held_ticket_is_settled_later() {
+    use diesel::RunQueryDsl;
+    use tandem::store::DbConn;
+    let t = TestApp::new();
+    if !t.db.is_postgres() {
+        eprintln!("skipped here: SQLite's triggers keep the facts in the writing transaction");
+        return;
+    }
+    let outcome = t.ingest(&crate::harness::email(
+        "ada@example.com",
+        "Invoice",
+        "facts-1@example.com",
+        "My invoice shows the wrong VAT number. Please send a corrected one.",
+    ));
+    let (number, _) = crate::harness::accepted(&outcome);
+    let mut conn = t.app.conn().unwrap();
+    let DbConn::Postgres(pg) = &mut *conn else {
+        unreachable!()
+    };
+    let ticket: String = {
+        #[derive(diesel::QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            id: String,
+        }
+        diesel::sql_query("SELECT id FROM tickets WHERE number = $1")
+            .bind::<diesel::sql_types::BigInt, _>(number)
+            .get_result::<Id>(pg)
+            .unwrap()
+            .id
+    };
+    let facts_of = |pg: &mut diesel::PgConnection, table: &str| {
+        pg_number(
+            pg,
+            &format!("SELECT COUNT(*) AS n FROM {table} WHERE ticket_id = '{ticket}'"),
+        )
+    };
+    assert!(pg_number(pg, "SELECT COUNT(*) AS n FROM facts_stale") >= 2);
+    assert_eq!(facts_of(pg, "ticket_facts"), 0, "not yet settled");
+
+    // Another transaction holds the ticket while serve's round runs.
+    let mut holder = t.app.conn().unwrap();
+    let DbConn::Postgres(h) = &mut *holder else {
+        unreachable!()
+    };
+    diesel::sql_query("BEGIN").execute(h).unwrap();
+    diesel::sql_query("SELECT id FROM tickets WHERE id = $1 FOR UPDATE")
+        .bind::<diesel::sql_types::Text, _>(&ticket)
+        .execute(h)
+        .unwrap();
+    let settled = tandem::app::metrics::settle_facts(&t.app).unwrap();
+    assert!(settled >= 2, "the marks were taken ({settled})");
+    let DbConn::Postgres(pg) = &mut *conn else {
+        unreachable!()
+    };
+    assert_eq!(
+        facts_of(pg, "ticket_facts"),
+        0,
+        "a held ticket is not waited for"
+    );
+    assert_eq!(
+        facts_of(pg, "facts_stale"),
+        2,
+        "and stays marked, once a kind"
+    );
+    diesel::sql_query("ROLLBACK").execute(h).unwrap();
+    drop(holder);
+
+    // The next reader settles what is left before reading.
+    let today = tandem::app::metrics::Period::last_days(tandem::store::now(), 1);
+    let dashboard = tandem::app::metrics::dashboard(&t.app, today).unwrap();
+    assert_eq!(dashboard.total.tickets_in, 1);
+    assert_eq!(dashboard.total.decisions, 1);
+    let DbConn::Postgres(pg) = &mut *conn else {
+        unreachable!()
+    };
+    assert_eq!(facts_of(pg, "ticket_facts"), 1);
+    assert_eq!(facts_of(pg, "draft_facts"), 1);
+    assert_eq!(pg_number(pg, "SELECT COUNT(*) AS n FROM facts_stale"), 0);
+}
+
 /// Recomputing a ticket's facts reads that ticket's drafts only, also before PostgreSQL
 /// has statistics on a grown table (autovacuum off, or a bulk load not yet analysed): the
 /// planner used to combine the ticket's index with the index of every automated draft,
@@ -853,6 +940,8 @@ fn a_ticket_s_facts_are_refreshed_from_its_own_drafts_before_statistics_exist() 
         .execute(pg)
         .unwrap();
     tandem::store::seed::tickets(&mut conn, &shape, |_, _| {}).unwrap();
+    // The seeded tickets' facts, settled as serve would (it takes no statistics).
+    tandem::store::metrics::settle_facts(&mut conn, true).unwrap();
     let tandem::store::DbConn::Postgres(pg) = &mut *conn else {
         unreachable!()
     };
@@ -894,11 +983,16 @@ fn a_ticket_s_facts_are_refreshed_from_its_own_drafts_before_statistics_exist() 
     .get_result(pg)
     .unwrap();
     let before = drafts_index_reads(pg);
-    // The facts triggers run when this statement's transaction commits.
+    // The facts triggers mark the ticket when this statement's transaction commits; the
+    // settling recomputes it.
     diesel::sql_query("UPDATE tickets SET intent = 'facts_probe' WHERE id = $1")
         .bind::<diesel::sql_types::Text, _>(&answered.id)
         .execute(pg)
         .unwrap();
+    tandem::store::metrics::settle_facts(&mut conn, true).unwrap();
+    let tandem::store::DbConn::Postgres(pg) = &mut *conn else {
+        unreachable!()
+    };
     let read = drafts_index_reads(pg) - before;
     let refreshed = count(
         pg,
@@ -1010,7 +1104,8 @@ fn postgres_housekeeping_reuses_folded_space_and_analyses_grown_tables() {
             &format!("SELECT (pg_relation_size('{table}') / 8192)::BIGINT AS n"),
         )
     };
-    // Ten rounds of tickets (each writes its count and sum deltas), each folded as
+    // Ten rounds of tickets (each writes its count deltas and marks its facts stale; the
+    // settling writes the sum deltas), each folded as
     // `serve` folds them every second. A round gives the pages its deltas filled before
     // the fold: what the tables may keep with housekeeping (a VACUUM may also truncate
     // them to nothing, when no other transaction still sees the folded rows).
@@ -1022,9 +1117,12 @@ fn postgres_housekeeping_reuses_folded_space_and_analyses_grown_tables() {
             days: 30,
         };
         tandem::store::seed::tickets(conn, &shape, |_, _| {}).unwrap();
+        let marks = pages(conn, "facts_stale");
+        tandem::store::metrics::settle_facts(conn, true).unwrap();
         let written = (
             pages(conn, "ticket_count_deltas"),
             pages(conn, "facts_rollup_deltas"),
+            marks,
         );
         tandem::store::counts::compact(conn).unwrap();
         tandem::store::metrics::fold_rollup(conn).unwrap();
@@ -1036,7 +1134,10 @@ fn postgres_housekeeping_reuses_folded_space_and_analyses_grown_tables() {
         (written, done)
     };
     let (one_round, first) = round(&mut conn, true);
-    assert!(one_round.0 > 0 && one_round.1 > 0, "{one_round:?}");
+    assert!(
+        one_round.0 > 0 && one_round.1 > 0 && one_round.2 > 0,
+        "{one_round:?}"
+    );
     assert!(first.vacuumed);
     assert!(
         first.analyzed.iter().any(|t| t == "drafts"),
@@ -1063,9 +1164,12 @@ fn postgres_housekeeping_reuses_folded_space_and_analyses_grown_tables() {
     let after_ten = (
         pages(&mut conn, "ticket_count_deltas"),
         pages(&mut conn, "facts_rollup_deltas"),
+        pages(&mut conn, "facts_stale"),
     );
     assert!(
-        after_ten.0 <= one_round.0 + 2 && after_ten.1 <= one_round.1 + 2,
+        after_ten.0 <= one_round.0 + 2
+            && after_ten.1 <= one_round.1 + 2
+            && after_ten.2 <= one_round.2 + 2,
         "with housekeeping: one round fills {one_round:?} pages, {after_ten:?} after ten"
     );
     // Without it the folded rows' space is never reused.
