@@ -275,9 +275,10 @@ pub fn fold_counts(app: &App) -> Result<usize, AppError> {
     Ok(store::counts::compact(&mut *app.conn()?)?)
 }
 
-/// Indexes the messages still queued for SQLite's full-text index (see `store::search`).
+/// Indexes the messages still waiting for the search index: SQLite's queue, PostgreSQL's marks
+/// (see `store::search`).
 pub fn index_searches(app: &App) -> Result<(), AppError> {
-    Ok(store::search::drain(&mut *app.conn()?)?)
+    Ok(store::search::drain_in_background(&mut *app.conn()?)?)
 }
 
 /// The database's housekeeping (see `store::upkeep`): grown tables analysed; on

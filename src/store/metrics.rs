@@ -833,53 +833,14 @@ pub fn user_names(conn: &mut DbConn) -> Result<Vec<(String, String)>, StoreError
         .load::<(String, String)>(conn)?)
 }
 
-/// Marks `serve`'s background round settles in one transaction: more than a second's
-/// ingest at the rates measured, and a bound on how long it holds its tickets.
-const SETTLE_AT_ONCE: i32 = 5_000;
-
 /// Recomputes the facts of the tickets PostgreSQL's triggers marked stale (migration
 /// `2026-12-04-100000_facts_settled_after_commit`; SQLite's triggers keep the facts
-/// themselves); returns how many marks it settled. One settler at a time. With `wait`
-/// (a reader, who must see every committed write, or a bulk load) the caller waits for
-/// another settler to finish, then settles every mark in one statement; without it
-/// (`serve`'s background round) it skips when another is at it, and settles in chunks
-/// that each commit on their own.
+/// themselves); returns how many marks it settled. With `wait` (a reader, who must see
+/// every committed write, or a bulk load) the caller waits for another settler to finish
+/// and settles every mark; without it (`serve`'s background round) it skips when another
+/// is at it (see [`super::settle_marks`]).
 pub fn settle_facts(conn: &mut DbConn, wait: bool) -> Result<usize, StoreError> {
-    #[derive(QueryableByName)]
-    struct Settled {
-        #[diesel(sql_type = diesel::sql_types::Integer)]
-        n: i32,
-    }
-    if !matches!(conn, DbConn::Postgres(_)) {
-        return Ok(0);
-    }
-    let most = (!wait).then_some(SETTLE_AT_ONCE);
-    let mut total = 0;
-    loop {
-        let settled = super::transaction(conn, |conn| -> Result<Option<i32>, StoreError> {
-            let DbConn::Postgres(c) = conn else {
-                return Ok(None);
-            };
-            if wait {
-                super::wait_solo(c, super::SoloJob::SettleFacts)?;
-            } else if !super::try_solo(c, super::SoloJob::SettleFacts, false)? {
-                return Ok(None);
-            }
-            let settled: Settled = diesel::sql_query("SELECT facts_settle($1) AS n")
-                .bind::<Nullable<diesel::sql_types::Integer>, _>(most)
-                .get_result(c)?;
-            Ok(Some(settled.n))
-        })?;
-        let Some(n) = settled else {
-            return Ok(total);
-        };
-        total += n as usize;
-        // Fewer than asked: none are left but those of tickets another transaction
-        // holds, marked again for the next round.
-        if most.is_none_or(|most| n < most) {
-            return Ok(total);
-        }
-    }
+    super::settle_marks(conn, super::SoloJob::SettleFacts, "facts_settle", wait)
 }
 
 /// Recomputes every row of `ticket_facts` and `draft_facts` from the tickets, drafts,

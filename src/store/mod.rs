@@ -370,7 +370,12 @@ pub fn revert_all(conn: &mut DbConn) -> Result<(), StoreError> {
     result.map_err(|e| StoreError::Migration(e.to_string()))
 }
 
-/// Tables and their columns as the live database reports them, for comparing backends.
+/// PostgreSQL's marks of work settled after the commit (see [`settle_marks`]); SQLite does
+/// that work in the writing transaction, as FTS5's own shadow tables are its alone.
+const POSTGRES_ONLY: &str = "'facts_stale', 'search_stale'";
+
+/// Tables and their columns as the live database reports them, for comparing backends
+/// (each backend's own work tables left out).
 pub fn describe_schema(conn: &mut DbConn) -> Result<Vec<(String, Vec<String>)>, StoreError> {
     use diesel::RunQueryDsl;
     use diesel::sql_types::Text;
@@ -392,12 +397,13 @@ pub fn describe_schema(conn: &mut DbConn) -> Result<Vec<(String, Vec<String>)>, 
              ORDER BY m.name, p.cid",
         )
         .load(c)?,
-        DbConn::Postgres(c) => diesel::sql_query(
+        DbConn::Postgres(c) => diesel::sql_query(format!(
             "SELECT table_name::text AS table_name, column_name::text AS column_name \
              FROM information_schema.columns WHERE table_schema = current_schema() \
              AND table_name != '__diesel_schema_migrations' \
-             ORDER BY table_name, ordinal_position",
-        )
+             AND table_name NOT IN ({POSTGRES_ONLY}) \
+             ORDER BY table_name, ordinal_position"
+        ))
         .load(c)?,
     };
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
@@ -652,6 +658,7 @@ pub(crate) enum SoloJob {
     FoldRollup = 7_304_152,
     Upkeep = 7_304_153,
     SettleFacts = 7_304_154,
+    SettleSearch = 7_304_155,
 }
 
 /// Takes `job`'s lock if no other session holds it: until the transaction ends, or with
@@ -687,6 +694,61 @@ pub(crate) fn wait_solo(c: &mut PgConnection, job: SoloJob) -> diesel::QueryResu
         .bind::<diesel::sql_types::Integer, _>(job as i32)
         .execute(c)?;
     Ok(())
+}
+
+/// Marks `serve`'s background round settles in one transaction: more than a second's
+/// ingest at the rates measured, and a bound on how long it holds what it locks.
+const SETTLE_AT_ONCE: i32 = 5_000;
+
+/// Work PostgreSQL's triggers left marked for after the commit (the dashboard's facts,
+/// the search documents), done by `function(most)`, which returns how many marks it took:
+/// one settler at a time (`job`'s lock). With `wait` the caller waits for another settler
+/// to finish, then settles every mark in one statement (a reader, who must see every
+/// committed write); without it, it skips when another is at it and settles in chunks
+/// that each commit on their own (`serve`'s background round). Returns the marks settled;
+/// on SQLite, which keeps this work in the writing transaction, nothing to do.
+pub(crate) fn settle_marks(
+    conn: &mut DbConn,
+    job: SoloJob,
+    function: &str,
+    wait: bool,
+) -> Result<usize, StoreError> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Settled {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        n: i32,
+    }
+    if !matches!(conn, DbConn::Postgres(_)) {
+        return Ok(0);
+    }
+    let most = (!wait).then_some(SETTLE_AT_ONCE);
+    let sql = format!("SELECT {function}($1) AS n");
+    let mut total = 0;
+    loop {
+        let settled = transaction(conn, |conn| -> Result<Option<i32>, StoreError> {
+            let DbConn::Postgres(c) = conn else {
+                return Ok(None);
+            };
+            if wait {
+                wait_solo(c, job)?;
+            } else if !try_solo(c, job, false)? {
+                return Ok(None);
+            }
+            let settled: Settled = diesel::sql_query(&sql)
+                .bind::<diesel::sql_types::Nullable<diesel::sql_types::Integer>, _>(most)
+                .get_result(c)?;
+            Ok(Some(settled.n))
+        })?;
+        let Some(n) = settled else {
+            return Ok(total);
+        };
+        total += n as usize;
+        // Fewer than asked: none are left (but those committed since, for the next round).
+        if most.is_none_or(|most| n < most) {
+            return Ok(total);
+        }
+    }
 }
 
 /// Gives back a lock [`try_solo`] took for the session.

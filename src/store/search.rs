@@ -2,7 +2,10 @@
 //! `message_search_queue` until a transaction indexes them, so FTS5 gets one segment per
 //! indexing, not one per savepoint. Transactions index what is queued at most every
 //! [`INDEX_EVERY`] ([`index_queued_when_due`]); a search first indexes everything queued
-//! when the write lock is free ([`drain`]). PostgreSQL indexes in place.
+//! when the write lock is free ([`drain`]). PostgreSQL's trigger marks the message in
+//! `search_stale` (migration `2026-12-04-200000_search_settled_after_commit`); `serve`
+//! settles the marks every second ([`drain_in_background`]) and a search settles what is
+//! left before it reads.
 //!
 //! Why not at every commit: writing FTS5's new segment (and merging older ones) cost the
 //! ingest group commit about 0.8 ms whatever the group's size, a quarter of its time for
@@ -45,6 +48,29 @@ fn index_queued(conn: &mut SqliteConnection) -> diesel::QueryResult<()> {
     )
 }
 
+/// `serve`'s round: [`drain`] on SQLite; on PostgreSQL the marks are settled in chunks,
+/// unless another server is at it.
+pub fn drain_in_background(
+    conn: &mut crate::store::DbConn,
+) -> Result<(), crate::store::StoreError> {
+    match conn {
+        crate::store::DbConn::Sqlite(_) => drain(conn),
+        crate::store::DbConn::Postgres(_) => settle_postgres(conn, false).map(|_| ()),
+    }
+}
+
+fn settle_postgres(
+    conn: &mut crate::store::DbConn,
+    wait: bool,
+) -> Result<usize, crate::store::StoreError> {
+    crate::store::settle_marks(
+        conn,
+        crate::store::SoloJob::SettleSearch,
+        "search_settle",
+        wait,
+    )
+}
+
 /// How often transactions index the queued messages.
 pub const INDEX_EVERY: Duration = Duration::from_millis(250);
 
@@ -77,8 +103,12 @@ pub(super) fn index_queued_when_due(conn: &mut SqliteConnection) -> diesel::Quer
 /// back to back, taking it waited 50-850 ms, a delay for an agent's search where the
 /// writer indexes four times a second anyway. The search then finds every message but the
 /// last quarter second's.
+///
+/// On PostgreSQL it waits for another server's settling to finish, then settles every
+/// mark: the search sees every message committed before it.
 pub fn drain(conn: &mut crate::store::DbConn) -> Result<(), crate::store::StoreError> {
     let crate::store::DbConn::Sqlite(c) = conn else {
+        settle_postgres(conn, true)?;
         return Ok(());
     };
     if !anything_queued(c)? {

@@ -888,9 +888,10 @@ async fn the_upgrade_takes_the_acknowledgements_out_of_the_index_and_nothing_els
     let mut b = Browser::default();
     b.login(&svc, "ana@tandem.test", PASSWORD).await;
     let listed = |body: &str| body.matches("data-href=").count();
-    // Under the old schema the acknowledgement's words are found.
-    let page = b.get(&svc, "/queue?view=all&q=personally").await;
-    assert_eq!(listed(&page.body), 1, "{}", page.body);
+    // Under the old schema the acknowledgement's words are in the index. Asked of the
+    // index itself: this build's search first settles what PostgreSQL's trigger marked,
+    // and that schema has no marks.
+    assert_eq!(tickets_indexed_with(&t, "personally"), 1);
 
     assert!(t.app.migrate().unwrap() >= 1);
     let page = b.get(&svc, "/queue?view=all&q=personally").await;
@@ -902,6 +903,33 @@ async fn the_upgrade_takes_the_acknowledgements_out_of_the_index_and_nothing_els
         "{}",
         page.body
     );
+}
+
+/// How many tickets the search index holds `word` for, asked of the index directly.
+fn tickets_indexed_with(t: &TestApp, word: &str) -> i64 {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Number {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = t.app.conn().unwrap();
+    let sql = match &mut *conn {
+        tandem::store::DbConn::Sqlite(_) => {
+            tandem::store::search::drain(&mut conn).unwrap();
+            "SELECT COUNT(DISTINCT ticket_id) AS n FROM message_search \
+             WHERE message_search MATCH $1"
+        }
+        tandem::store::DbConn::Postgres(_) => {
+            "SELECT COUNT(DISTINCT ticket_id) AS n FROM message_search \
+             WHERE doc @@ to_tsquery('simple', $1)"
+        }
+    };
+    let found: Number = diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Text, _>(word)
+        .get_result(&mut *conn)
+        .unwrap();
+    found.n
 }
 
 /// A search that finds nothing says so and offers the way back; it does not claim the

@@ -827,12 +827,11 @@ fn pg_number(pg: &mut diesel::PgConnection, sql: &str) -> i64 {
 }
 
 /// On PostgreSQL an ingest transaction only marks its tickets' dashboard facts stale; they
-/// are recomputed after the commit, by `serve`'s round or by the next reader. A ticket
-/// another transaction holds stays marked for a later round (the settler never waits on a
-/// ticket, so it cannot deadlock with a writer), and the dashboard counts it as soon as
-/// it is free.
+/// are recomputed after the commit, by `serve`'s round or by the next reader. The round
+/// locks no ticket: it goes on while another transaction holds the ticket (so it cannot
+/// deadlock with a writer that holds tickets and waits for more).
 #[test]
-fn facts_are_settled_after_the_commit_and_a_held_ticket_is_settled_later() {
+fn facts_are_settled_after_the_commit_without_waiting_for_a_held_ticket() {
     use diesel::RunQueryDsl;
     use tandem::store::DbConn;
     let t = TestApp::new();
@@ -840,37 +839,31 @@ fn facts_are_settled_after_the_commit_and_a_held_ticket_is_settled_later() {
         eprintln!("skipped here: SQLite's triggers keep the facts in the writing transaction");
         return;
     }
-    let outcome = t.ingest(&crate::harness::email(
-        "ada@example.com",
-        "Invoice",
-        "facts-1@example.com",
-        "My invoice shows the wrong VAT number. Please send a corrected one.",
-    ));
-    let (number, _) = crate::harness::accepted(&outcome);
+    let ingest = |n: usize| {
+        crate::harness::accepted(&t.ingest(&crate::harness::email(
+            &format!("ada{n}@example.com"),
+            "Invoice",
+            &format!("facts-{n}@example.com"),
+            "My invoice shows the wrong VAT number. Please send a corrected one.",
+        )))
+        .0
+    };
+    let first = ingest(1);
     let mut conn = t.app.conn().unwrap();
     let DbConn::Postgres(pg) = &mut *conn else {
         unreachable!()
     };
-    let ticket: String = {
-        #[derive(diesel::QueryableByName)]
-        struct Id {
-            #[diesel(sql_type = diesel::sql_types::Text)]
-            id: String,
-        }
-        diesel::sql_query("SELECT id FROM tickets WHERE number = $1")
-            .bind::<diesel::sql_types::BigInt, _>(number)
-            .get_result::<Id>(pg)
-            .unwrap()
-            .id
-    };
-    let facts_of = |pg: &mut diesel::PgConnection, table: &str| {
+    let facts_of = |pg: &mut diesel::PgConnection, number: i64| {
         pg_number(
             pg,
-            &format!("SELECT COUNT(*) AS n FROM {table} WHERE ticket_id = '{ticket}'"),
+            &format!(
+                "SELECT COUNT(*) AS n FROM ticket_facts f JOIN tickets t ON t.id = f.ticket_id \
+                 WHERE t.number = {number}"
+            ),
         )
     };
     assert!(pg_number(pg, "SELECT COUNT(*) AS n FROM facts_stale") >= 2);
-    assert_eq!(facts_of(pg, "ticket_facts"), 0, "not yet settled");
+    assert_eq!(facts_of(pg, first), 0, "not yet settled");
 
     // Another transaction holds the ticket while serve's round runs.
     let mut holder = t.app.conn().unwrap();
@@ -878,8 +871,8 @@ fn facts_are_settled_after_the_commit_and_a_held_ticket_is_settled_later() {
         unreachable!()
     };
     diesel::sql_query("BEGIN").execute(h).unwrap();
-    diesel::sql_query("SELECT id FROM tickets WHERE id = $1 FOR UPDATE")
-        .bind::<diesel::sql_types::Text, _>(&ticket)
+    diesel::sql_query("SELECT id FROM tickets WHERE number = $1 FOR UPDATE")
+        .bind::<diesel::sql_types::BigInt, _>(first)
         .execute(h)
         .unwrap();
     let settled = tandem::app::metrics::settle_facts(&t.app).unwrap();
@@ -887,30 +880,63 @@ fn facts_are_settled_after_the_commit_and_a_held_ticket_is_settled_later() {
     let DbConn::Postgres(pg) = &mut *conn else {
         unreachable!()
     };
-    assert_eq!(
-        facts_of(pg, "ticket_facts"),
-        0,
-        "a held ticket is not waited for"
-    );
-    assert_eq!(
-        facts_of(pg, "facts_stale"),
-        2,
-        "and stays marked, once a kind"
-    );
+    assert_eq!(facts_of(pg, first), 1, "settled beside the holder");
+    assert_eq!(pg_number(pg, "SELECT COUNT(*) AS n FROM facts_stale"), 0);
     diesel::sql_query("ROLLBACK").execute(h).unwrap();
     drop(holder);
 
-    // The next reader settles what is left before reading.
+    // A reader settles what is left before it reads.
+    let second = ingest(2);
     let today = tandem::app::metrics::Period::last_days(tandem::store::now(), 1);
     let dashboard = tandem::app::metrics::dashboard(&t.app, today).unwrap();
-    assert_eq!(dashboard.total.tickets_in, 1);
-    assert_eq!(dashboard.total.decisions, 1);
+    assert_eq!(dashboard.total.tickets_in, 2);
+    assert_eq!(dashboard.total.decisions, 2);
     let DbConn::Postgres(pg) = &mut *conn else {
         unreachable!()
     };
-    assert_eq!(facts_of(pg, "ticket_facts"), 1);
-    assert_eq!(facts_of(pg, "draft_facts"), 1);
+    assert_eq!(facts_of(pg, second), 1);
+    assert_eq!(
+        pg_number(pg, "SELECT COUNT(*) AS n FROM draft_facts"),
+        2,
+        "one draft each"
+    );
     assert_eq!(pg_number(pg, "SELECT COUNT(*) AS n FROM facts_stale"), 0);
+}
+
+/// On PostgreSQL a message's search document is built after the commit that stored it: the
+/// ingest only marks the message, and a search settles the marks before it reads, so a
+/// word is found the moment its email was accepted.
+#[test]
+fn a_search_right_after_the_commit_finds_a_message_whose_document_waited() {
+    let t = TestApp::new();
+    if !t.db.is_postgres() {
+        eprintln!("skipped here: SQLite queues its messages for FTS5 in store::search");
+        return;
+    }
+    t.ingest(&crate::harness::email(
+        "ada@example.com",
+        "Kettle",
+        "search-1@example.com",
+        "The zeppelinshaped kettle I ordered has not arrived.",
+    ));
+    let mut conn = t.app.conn().unwrap();
+    let tandem::store::DbConn::Postgres(pg) = &mut *conn else {
+        unreachable!()
+    };
+    assert!(pg_number(pg, "SELECT COUNT(*) AS n FROM search_stale") >= 1);
+    assert_eq!(
+        pg_number(pg, "SELECT COUNT(*) AS n FROM message_search"),
+        0,
+        "no document is built in the ingest transaction"
+    );
+    let found =
+        tandem::store::queue::tickets_with_words(&mut conn, &["zeppelinshaped".to_string()])
+            .unwrap();
+    assert_eq!(found.len(), 1);
+    let tandem::store::DbConn::Postgres(pg) = &mut *conn else {
+        unreachable!()
+    };
+    assert_eq!(pg_number(pg, "SELECT COUNT(*) AS n FROM search_stale"), 0);
 }
 
 /// Recomputing a ticket's facts reads that ticket's drafts only, also before PostgreSQL

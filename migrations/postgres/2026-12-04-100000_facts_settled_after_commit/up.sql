@@ -117,19 +117,16 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 
--- Settles up to `most` marks (NULL: all); returns how many it took (fewer than `most`:
--- none are left but those marked again). The caller
--- holds the settling lock (one settler at a time, store::SoloJob::SettleFacts). A ticket
--- whose row another transaction holds (a concurrent erasure, say) is marked again and
--- left for the next call: a settler never waits on a ticket lock, so it cannot deadlock
--- with a writer that holds tickets and waits for another. Marks committed after this
--- statement's snapshot stay for the next call, and the facts are read with a later
--- snapshot than the marks: no write is ever left out.
+-- Settles up to `most` marks (NULL: all); returns how many it took. The caller holds the
+-- settling lock (store::SoloJob::SettleFacts): one settler at a time. Marks committed
+-- after this statement's snapshot stay for the next call, and the sources are read with
+-- later snapshots than the marks: no committed write is left out. No ticket row is
+-- locked (a lock is a write of the row): tickets are never deleted, only blanked in
+-- place by an erasure, which changes no fact.
 CREATE FUNCTION facts_settle(most INT) RETURNS INT AS $$
 DECLARE
     due_tickets TEXT[];
     due_drafts TEXT[];
-    held TEXT[];
     taken_marks INT;
 BEGIN
     WITH taken AS (
@@ -143,25 +140,15 @@ BEGIN
     IF taken_marks = 0 THEN
         RETURN 0;
     END IF;
-    WITH due AS (SELECT unnest(due_tickets || due_drafts) AS id),
-    locked AS MATERIALIZED (
-        SELECT t.id FROM tickets t WHERE t.id IN (SELECT id FROM due)
-        ORDER BY t.id FOR NO KEY UPDATE SKIP LOCKED)
-    SELECT COALESCE(array_agg(DISTINCT t.id), '{}') INTO held
-      FROM tickets t WHERE t.id IN (SELECT id FROM due) AND t.id NOT IN (SELECT id FROM locked);
-    IF cardinality(held) > 0 THEN
-        INSERT INTO facts_stale (ticket_id, kind)
-        SELECT id, 't' FROM unnest(due_tickets) id WHERE id = ANY (held)
-        UNION ALL
-        SELECT id, 'd' FROM unnest(due_drafts) id WHERE id = ANY (held);
-        due_tickets := ARRAY(SELECT unnest(due_tickets) EXCEPT SELECT unnest(held));
-        due_drafts := ARRAY(SELECT unnest(due_drafts) EXCEPT SELECT unnest(held));
-    END IF;
     PERFORM ticket_facts_compute_all(due_tickets);
     PERFORM draft_facts_compute_all(due_drafts);
     RETURN taken_marks;
 END
-$$ LANGUAGE plpgsql;
+$$ LANGUAGE plpgsql
+-- Every row is reached through its key, whatever share of a table the marks name: a plan
+-- that scans whole tables (chosen once a chunk names a few percent of the rows) would
+-- cost each round the size of the store.
+SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
 
 -- The daily sums' deltas were written by a row trigger on the facts tables, a function
 -- call and an insert for every facts row. The settling writes thousands of facts rows in
