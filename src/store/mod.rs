@@ -697,7 +697,7 @@ pub(crate) fn wait_solo(c: &mut PgConnection, job: SoloJob) -> diesel::QueryResu
 }
 
 /// Marks `serve`'s background round settles in one transaction: more than a second's
-/// ingest at the rates measured, and a bound on how long it holds what it locks.
+/// ingest at the rates measured, and a bound on how long one round takes.
 const SETTLE_AT_ONCE: i32 = 5_000;
 
 /// Work PostgreSQL's triggers left marked for after the commit (the dashboard's facts,

@@ -2,9 +2,10 @@
 //!
 //! Autovacuum gives PostgreSQL two things Tandem relies on: the space of deleted rows
 //! made reusable, and statistics for the planner. The delta tables (`ticket_count_deltas`,
-//! `counter_deltas`, `facts_rollup_deltas`) and the stale facts' marks (`facts_stale`) are
-//! written with every email and emptied every second by the fold, so without VACUUM each grows by every row it ever held, and every
-//! count of the queue reads all those pages. Without ANALYZE a table keeps the estimates
+//! `counter_deltas`, `facts_rollup_deltas`) and the marks of work settled after the commit
+//! (`facts_stale`, `search_stale`) are written with every email and emptied every second,
+//! so without VACUUM each grows by every row it ever held, and every count of the queue
+//! reads all those pages. Without ANALYZE a table keeps the estimates
 //! of an empty one however much it grows, and the planner's guesses get costly (a bulk
 //! load slowed ninefold before the facts lookup was made safe from them). With
 //! autovacuum on, as PostgreSQL ships, [`run`] does nothing.
@@ -14,7 +15,8 @@ use diesel::prelude::*;
 use super::{DbConn, StoreError};
 
 /// Tables emptied as fast as they are written: vacuumed at every run.
-const CHURNING: &str = "ticket_count_deltas, counter_deltas, facts_rollup_deltas, facts_stale";
+const CHURNING: &str =
+    "ticket_count_deltas, counter_deltas, facts_rollup_deltas, facts_stale, search_stale";
 
 /// A table is analysed again once it grew by this share since its statistics were taken
 /// (autovacuum's own default is a tenth of the rows changed).

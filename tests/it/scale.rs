@@ -1130,9 +1130,9 @@ fn postgres_housekeeping_reuses_folded_space_and_analyses_grown_tables() {
             &format!("SELECT (pg_relation_size('{table}') / 8192)::BIGINT AS n"),
         )
     };
-    // Ten rounds of tickets (each writes its count deltas and marks its facts stale; the
-    // settling writes the sum deltas), each folded as
-    // `serve` folds them every second. A round gives the pages its deltas filled before
+    // Ten rounds of tickets (each writes its count deltas and marks its facts and
+    // messages; the settling writes the sum deltas), each folded as `serve` folds them
+    // every second. A round gives the pages its deltas filled before
     // the fold: what the tables may keep with housekeeping (a VACUUM may also truncate
     // them to nothing, when no other transaction still sees the folded rows).
     let round = |conn: &mut tandem::store::DbConn, upkeep: bool| {
@@ -1143,8 +1143,9 @@ fn postgres_housekeeping_reuses_folded_space_and_analyses_grown_tables() {
             days: 30,
         };
         tandem::store::seed::tickets(conn, &shape, |_, _| {}).unwrap();
-        let marks = pages(conn, "facts_stale");
+        let marks = pages(conn, "facts_stale") + pages(conn, "search_stale");
         tandem::store::metrics::settle_facts(conn, true).unwrap();
+        tandem::store::search::drain(conn).unwrap();
         let written = (
             pages(conn, "ticket_count_deltas"),
             pages(conn, "facts_rollup_deltas"),
@@ -1190,7 +1191,7 @@ fn postgres_housekeeping_reuses_folded_space_and_analyses_grown_tables() {
     let after_ten = (
         pages(&mut conn, "ticket_count_deltas"),
         pages(&mut conn, "facts_rollup_deltas"),
-        pages(&mut conn, "facts_stale"),
+        pages(&mut conn, "facts_stale") + pages(&mut conn, "search_stale"),
     );
     assert!(
         after_ten.0 <= one_round.0 + 2
