@@ -176,11 +176,13 @@ pub fn on_writer<T: Send + 'static>(
 /// message and takes what came with it. An errand ([`on_writer`]) ends the group taken
 /// so far and is done after it.
 ///
-/// On SQLite, while messages keep coming, the writer keeps a connection of its own (outside
-/// the pool, which may be as small as one) from one group to the next. SQLite empties a
+/// While messages keep coming, the writer keeps a connection of its own (outside the pool,
+/// which may be as small as one) from one group to the next. SQLite empties a
 /// connection's page cache whenever another connection committed since it last read, so
 /// a writer handed a different pool connection for each group read every page it touched
-/// again. It is closed after [`WRITER_IDLE`] without work.
+/// again; on PostgreSQL the pool tests a connection it hands out with a round trip of its
+/// own, one more statement a group. It is closed after [`WRITER_IDLE`] without work, and
+/// after any group that failed.
 fn run(rx: &Mutex<mpsc::Receiver<Item>>) {
     let mut held: Option<DbConn> = None;
     let mut after_group: Option<Errand> = None;
@@ -223,11 +225,7 @@ fn run(rx: &Mutex<mpsc::Receiver<Item>>) {
         let raws: Vec<&[u8]> = jobs.iter().map(|j| j.raw.as_slice()).collect();
         let reads: Vec<Option<&ingest::Reading>> = jobs.iter().map(|j| j.read.as_ref()).collect();
         let started = std::time::Instant::now();
-        let own = matches!(
-            store::DbTarget::parse(&app.config.database_url),
-            Ok(store::DbTarget::Sqlite(_))
-        );
-        let results = ingest_read_on(&app, own.then_some(&mut held), &raws, &reads);
+        let results = ingest_read_on(&app, Some(&mut held), &raws, &reads);
         tracing::debug!(
             messages = jobs.len(),
             ms = started.elapsed().as_secs_f64() * 1e3,
@@ -258,7 +256,7 @@ fn run_errand(held: &mut Option<DbConn>, errand: Errand) {
     }
 }
 
-/// How long the SQLite writer keeps its connection without work.
+/// How long a writer keeps its connection without work.
 const WRITER_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Ingests messages together: one transaction for all of them when possible. Returns one
@@ -302,38 +300,57 @@ fn ingest_read_on(
         })
         .collect();
     let todo: Vec<usize> = (0..raws.len()).filter(|&i| results[i].is_none()).collect();
-    let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut pooled;
-        let conn: &mut DbConn = match held.as_deref_mut() {
-            Some(Some(conn)) => conn,
-            Some(slot) => slot.insert(store::open_one(&app.config.database_url)?),
-            None => {
-                pooled = app.conn()?;
-                &mut pooled
-            }
-        };
-        store::defer_checkpoints(conn)?;
-        // The newest triage model is looked up once for the whole group.
-        let since = std::time::Instant::now();
-        store::transaction(conn, |c| {
-            let group = ingest::GroupReads::default();
-            let mut done = Vec::with_capacity(todo.len());
-            for &i in &todo {
-                done.push(ingest_one(
-                    app,
-                    c,
-                    raws[i],
-                    ingest::Ahead {
+    let group = |held: &mut Option<&mut Option<DbConn>>, careful: bool| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut pooled;
+            let conn: &mut DbConn = match held.as_deref_mut() {
+                Some(Some(conn)) => conn,
+                Some(slot) => slot.insert(store::open_one(&app.config.database_url)?),
+                None => {
+                    pooled = app.conn()?;
+                    &mut pooled
+                }
+            };
+            store::defer_checkpoints(conn)?;
+            // The newest triage model is looked up once for the whole group.
+            let since = std::time::Instant::now();
+            store::transaction(conn, |c| {
+                let group = ingest::GroupReads::default();
+                let mut done = Vec::with_capacity(todo.len());
+                for &i in &todo {
+                    let ahead = ingest::Ahead {
                         read: reads[i],
                         engine_since: Some(since),
                         stored_here: false,
                         group: Some(&group),
-                    },
-                )?);
-            }
-            Ok::<_, StoreError>(done)
+                    };
+                    done.push(ingest_one(app, c, raws[i], ahead, careful)?);
+                }
+                Ok::<_, GroupFailure>(done)
+            })
+        }))
+    };
+    // Optimistic first: without a savepoint around each message (two round trips each on
+    // PostgreSQL, a ninth of a message's statements). Should any message fail or panic,
+    // the whole group is rolled back and written again with the savepoints, so that the
+    // failing message is rolled back and parked alone while the others commit.
+    let mut batch = group(&mut held, false);
+    if matches!(batch, Ok(Err(GroupFailure::Redo)) | Err(_)) {
+        if batch.is_err()
+            && let Some(slot) = held.as_deref_mut()
+        {
+            // A panic went through the held connection: open a fresh one.
+            *slot = None;
+        }
+        batch = group(&mut held, true);
+    }
+    let batch = batch.map(|b| {
+        b.map_err(|failure| match failure {
+            GroupFailure::Store(e) => e,
+            // Never returned by a careful group; were it, the messages go one by one.
+            GroupFailure::Redo => StoreError::Conflict("a group failed with its savepoints".into()),
         })
-    }));
+    });
     if !matches!(batch, Ok(Ok(_)))
         && let Some(slot) = held
     {
@@ -368,15 +385,37 @@ fn ingest_read_on(
         .collect()
 }
 
+/// Why a group's transaction ends without a commit.
+enum GroupFailure {
+    /// The store failed: the group's messages are answered "try again" or run one by one.
+    Store(StoreError),
+    /// A message failed or panicked in an optimistic group (no savepoint around each
+    /// message): write the group again, carefully.
+    Redo,
+}
+
+impl From<StoreError> for GroupFailure {
+    fn from(e: StoreError) -> Self {
+        GroupFailure::Store(e)
+    }
+}
+
+impl From<diesel::result::Error> for GroupFailure {
+    fn from(e: diesel::result::Error) -> Self {
+        GroupFailure::Store(e.into())
+    }
+}
+
 /// Stores and processes one message inside the batch transaction. The outer error
-/// aborts the whole batch (its messages are then retried one by one); the inner result
-/// is this message's answer.
+/// aborts the whole batch; the inner result is this message's answer. `careful`: inside a
+/// savepoint of its own (see [`process_row`]).
 fn ingest_one(
     app: &App,
     c: &mut DbConn,
     raw: &[u8],
     ahead: ingest::Ahead,
-) -> Result<Result<Outcome, AppError>, StoreError> {
+    careful: bool,
+) -> Result<Result<Outcome, AppError>, GroupFailure> {
     let identity = parse::identity(raw);
     let row = match store::raw_mail::store(
         c,
@@ -385,23 +424,48 @@ fn ingest_one(
         raw,
     )? {
         store::raw_mail::Stored::New(row) => {
-            return process_row(
-                app,
-                c,
-                &row,
-                raw,
-                ingest::Ahead {
-                    stored_here: true,
-                    ..ahead
-                },
-            );
+            let ahead = ingest::Ahead {
+                stored_here: true,
+                ..ahead
+            };
+            return if careful {
+                Ok(process_row(app, c, &row, raw, ahead)?)
+            } else {
+                process_row_optimistically(app, c, &row, raw, ahead)
+            };
         }
         store::raw_mail::Stored::Seen(row) if row.status == store::raw_mail::PROCESSED => {
             return Ok(ingest::duplicate(c, row.ticket_id.as_deref()));
         }
         store::raw_mail::Stored::Seen(row) => row,
     };
-    process_row(app, c, &row, raw, ahead)
+    if careful {
+        Ok(process_row(app, c, &row, raw, ahead)?)
+    } else {
+        process_row_optimistically(app, c, &row, raw, ahead)
+    }
+}
+
+/// [`process_row`] without a savepoint: any failure asks for the group to be redone
+/// carefully (a panic goes on unwinding, to the same end).
+fn process_row_optimistically(
+    app: &App,
+    c: &mut DbConn,
+    row: &RawMailRow,
+    raw: &[u8],
+    ahead: ingest::Ahead,
+) -> Result<Result<Outcome, AppError>, GroupFailure> {
+    let mail = match ahead.read {
+        Some(r) => &r.mail,
+        // Parsing (and recording a refusal) is the careful path's work too.
+        None => return Ok(process_row(app, c, row, raw, ahead)?),
+    };
+    match ingest::process_locked(app, c, row, mail, None, raw, ahead) {
+        Ok(outcome) => Ok(Ok(outcome)),
+        // The database is gone: writing the group again would only fail again.
+        Err(AppError::Store(e)) if e.is_temporary() => Err(GroupFailure::Store(e)),
+        Err(_) => Err(GroupFailure::Redo),
+    }
 }
 
 /// Processes a stored message inside the current transaction, in a savepoint of its own.

@@ -234,9 +234,23 @@ fn question(i: usize) -> String {
 
 #[test]
 fn one_group_commit_answers_each_message_as_if_it_came_alone() {
+    group_commit_answers_each_message_alone(false);
+}
+
+/// As the server sends them: every message read by the engine before the writer takes it,
+/// so the group is first written without a savepoint per message; the panic rolls the
+/// whole group back, and it is written again carefully.
+#[test]
+fn a_message_that_fails_in_an_optimistic_group_is_parked_alone() {
+    group_commit_answers_each_message_alone(true);
+}
+
+fn group_commit_answers_each_message_alone(read_ahead: bool) {
     use tandem::app::AppError;
     use tandem::app::ingest::Outcome;
     let t = TestApp::with_kb();
+    // The engine the requests read with is the one loaded.
+    t.app.triage.engine(&mut t.app.conn().unwrap()).unwrap();
     let panicking = question(3).replacen("\r\n", "\r\nX-Tandem-Fault: panic\r\n", 1);
     let raws: Vec<Vec<u8>> = vec![
         question(1).into_bytes(),
@@ -248,7 +262,26 @@ fn one_group_commit_answers_each_message_as_if_it_came_alone() {
         question(4).into_bytes(),
     ];
     let refs: Vec<&[u8]> = raws.iter().map(|r| r.as_slice()).collect();
-    let results = tandem::app::ingest_batch::ingest_many(&t.app, &refs);
+    let readings: Vec<Option<tandem::app::ingest::Reading>> = refs
+        .iter()
+        .map(|r| {
+            // The fault also strikes the reading; read without it, it strikes only in the
+            // writer's transaction.
+            let clean = String::from_utf8_lossy(r).replace("X-Tandem-Fault: panic\r\n", "");
+            read_ahead
+                .then(|| tandem::app::ingest::read(&t.app, clean.as_bytes()))
+                .flatten()
+        })
+        .collect();
+    if read_ahead {
+        assert!(
+            readings[..4].iter().all(Option::is_some),
+            "read before the writer"
+        );
+    }
+    let reads: Vec<Option<&tandem::app::ingest::Reading>> =
+        readings.iter().map(Option::as_ref).collect();
+    let results = tandem::app::ingest_batch::ingest_read(&t.app, &refs, &reads);
     let number = |r: &Result<Outcome, AppError>| match r {
         Ok(Outcome::Accepted { ticket_number, .. }) => Some(*ticket_number),
         Ok(Outcome::Duplicate { ticket_number }) => *ticket_number,
