@@ -413,6 +413,18 @@ fn process(
         first_contact,
     } = store::customers::find_or_new(conn, &mail.from_address, mail.from_name.as_deref())?;
     let existing = find_thread(conn, mail, &customer)?;
+    let around = store::arrival::look(
+        conn,
+        &store::arrival::Ask {
+            new_ticket: existing.is_none(),
+            sender: &customer.email,
+            automatic_kinds: domain::AUTOMATIC_KINDS,
+            since: at - Duration::hours(1),
+            message_id: mail.message_id.as_deref(),
+            raw_mail_id: &raw.id,
+            waiting_statuses: crate::domain::ticket::WAITING_FOR_PERSON,
+        },
+    )?;
     // A new customer is stored once the language they write in is known, with it (an
     // insert, not an insert and an update); one who writes into an existing thread (an
     // address the customer copied in) at once, as the rows that follow refer to them.
@@ -431,7 +443,7 @@ fn process(
             // A sender who is neither the customer nor a participant speaks for nobody.
             let stranger = super::participants::screen(app, conn, &ticket, &customer, mail, false)?;
             let message = store_message(conn, raw, mail, &ticket, &triage_text)?;
-            note_reused_message_id(conn, raw, mail, &ticket)?;
+            note_reused_message_id(conn, mail, &ticket, &around)?;
             let status = Status::parse(&ticket.status).unwrap_or(Status::New);
             // Reopening clears `resolved_at`; earlier contacts are counted from the last
             // resolution, so it is kept before the ticket moves.
@@ -467,7 +479,10 @@ fn process(
         None => {
             let row = TicketRow {
                 id: new_id(),
-                number: store::tickets::next_number(conn)?,
+                number: match around.ticket_number {
+                    Some(n) => n,
+                    None => store::tickets::next_number(conn)?,
+                },
                 customer_id: customer.id.clone(),
                 subject: threading::clean_subject(&mail.subject),
                 status: Status::New.as_str().into(),
@@ -531,12 +546,7 @@ fn process(
         store::customers::insert(conn, &customer)?;
     }
 
-    let sent_last_hour = store::outbox::count_automatic_to(
-        conn,
-        &customer.email,
-        domain::AUTOMATIC_KINDS,
-        at - Duration::hours(1),
-    )?;
+    let sent_last_hour = around.automatic_to_sender;
     let suppressed = loop_guard::check(
         &mail.provenance(),
         &app.config.support_address,
@@ -639,7 +649,7 @@ fn process(
             )?;
             super::participants::screen(app, conn, &ticket, &customer, mail, true)?;
             let message = store_message(conn, raw, mail, &ticket, &triage_text)?;
-            note_reused_message_id(conn, raw, mail, &ticket)?;
+            note_reused_message_id(conn, mail, &ticket, &around)?;
             message
         }
     };
@@ -772,7 +782,15 @@ fn process(
             )?;
         } else if after_reply == Status::New {
             acknowledge(
-                app, conn, group, &ticket, &customer, &texts, &recipient, &thread,
+                app,
+                conn,
+                group,
+                &ticket,
+                &customer,
+                &texts,
+                &recipient,
+                &thread,
+                around.waiting_for_person,
             )?;
         }
     }
@@ -787,12 +805,12 @@ fn process(
 /// Another message already carried this Message-ID: kept, and marked for people.
 fn note_reused_message_id(
     conn: &mut DbConn,
-    raw: &RawMailRow,
     mail: &InboundMail,
     ticket: &TicketRow,
+    around: &store::arrival::Arrival,
 ) -> Result<(), AppError> {
     if let Some(id) = &mail.message_id
-        && store::raw_mail::others_with_message_id(conn, id, &raw.id)? > 0
+        && around.others_with_message_id > 0
     {
         store::events::record(
             conn,
@@ -870,6 +888,7 @@ fn effective_action(
 }
 
 /// Queues the acknowledgement with the ticket number and an honest expected reply time.
+#[allow(clippy::too_many_arguments)]
 fn acknowledge(
     app: &App,
     conn: &mut DbConn,
@@ -879,9 +898,16 @@ fn acknowledge(
     texts: &wording::Texts,
     recipient: &wording::Recipient,
     thread: &[store::messages::ThreadHeader],
+    waiting_before: Option<i64>,
 ) -> Result<(), AppError> {
+    // Tickets ahead of this one: counted before it was written when it is new, else now
+    // less itself.
+    let ahead = match waiting_before {
+        Some(n) => n,
+        None => store::tickets::count_waiting_for_person(conn)? - 1,
+    };
     let load = reply_time::Workload {
-        waiting_tickets: (store::tickets::count_waiting_for_person(conn)? - 1).max(0),
+        waiting_tickets: ahead.max(0),
         agents: group.agents(conn)?,
         minutes_per_ticket: app.config.minutes_per_ticket,
     };

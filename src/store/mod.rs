@@ -2,6 +2,7 @@
 //! SQLite (the default) and PostgreSQL, through a diesel `MultiConnection`.
 
 pub mod api_tokens;
+pub mod arrival;
 pub mod audit;
 pub mod bench_rows;
 pub mod contact;

@@ -721,3 +721,43 @@ fn the_event_log_of_an_email_is_in_the_order_things_happened() {
         .collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
 }
+
+/// The promised reply time counts the tickets already waiting for a person, and not the
+/// new ticket itself, whether its message came alone or in a group commit with others.
+#[test]
+fn each_acknowledgement_counts_the_tickets_waiting_before_it() {
+    let t = TestApp::with_kb();
+    let from = |i: usize| format!("queue{i}@example.com");
+    let invoice = |i: usize| email(&from(i), "Wrong amount on my invoice", &from(i), INVOICE);
+    let (first, _) = accepted(&t.ingest(&invoice(0)));
+    t.app.triage.engine(&mut t.app.conn().unwrap()).unwrap();
+    let raws: Vec<String> = (1..4).map(invoice).collect();
+    let refs: Vec<&[u8]> = raws.iter().map(|r| r.as_bytes()).collect();
+    let readings: Vec<_> = refs
+        .iter()
+        .map(|r| tandem::app::ingest::read(&t.app, r))
+        .collect();
+    let reads: Vec<_> = readings.iter().map(Option::as_ref).collect();
+    let mut numbers = vec![first];
+    for r in tandem::app::ingest_batch::ingest_read(&t.app, &refs, &reads) {
+        numbers.push(accepted(&r.unwrap()).0);
+    }
+    let queues: Vec<i64> = numbers
+        .iter()
+        .map(|&n| {
+            let ticket = t.show(n);
+            assert!(
+                ["escalated", "pending_review"].contains(&ticket.summary.status.as_str()),
+                "waits for a person: {}",
+                ticket.summary.status
+            );
+            let promised = ticket
+                .events
+                .iter()
+                .find(|e| e.kind == "reply_time_promised")
+                .expect("an acknowledgement promised a time");
+            promised.data["queue"].as_i64().unwrap()
+        })
+        .collect();
+    assert_eq!(queues, [0, 1, 2, 3], "tickets ahead of each");
+}
