@@ -4,7 +4,9 @@
 use chrono::Duration;
 use diesel::prelude::*;
 
-use super::models::{CustomerRow, DraftRow, EventRow, MessageRow, TicketRow};
+use super::models::{
+    CustomerRow, DraftRow, EventRow, MessageRow, OutboxRow, RawMailRow, TicketRow,
+};
 use super::schema;
 use super::{DbConn, StoreError, new_id, now};
 
@@ -67,8 +69,9 @@ const STATUSES: &[(&str, u64)] = &[
 ];
 
 /// The shape of a synthetic help desk: `tickets` in all over `days`, of which `open` still
-/// wait for someone (a backlog), each with a message, a draft and `events_per_ticket`
-/// events.
+/// wait for someone (a backlog), each with the raw mail that opened it, its message, a
+/// draft, the reply sent (an answer or an acknowledgement, with its outbox row) and
+/// `events_per_ticket` events.
 pub struct Backlog {
     pub tickets: usize,
     pub open: usize,
@@ -173,10 +176,15 @@ pub fn tickets(
         let n = batch.min(tickets - done);
         let (mut ts, mut ms, mut ds, mut es) = (
             Vec::with_capacity(n),
-            Vec::with_capacity(n),
+            Vec::with_capacity(2 * n),
             Vec::with_capacity(n),
             Vec::new(),
         );
+        // What a desk that received these tickets keeps besides: the raw mail of each and
+        // the reply that went out. Without them the store's raw mail and outbox tables
+        // start empty, and PostgreSQL plans their look-ups (kept prepared for the whole
+        // run) as scans of tables it believes tiny, which they are not for long.
+        let (mut rs, mut os) = (Vec::with_capacity(n), Vec::with_capacity(n));
         for i in 0..n {
             let r = rng.next();
             let created = at - Duration::seconds((r % (days.max(1) as u64 * 86_400)) as i64);
@@ -206,6 +214,82 @@ pub fn tickets(
                     .then_some(created + Duration::hours(5)),
             });
             let message_id = new_id();
+            let subject = format!("Question about {}", intent.replace('_', " "));
+            let raw = format!(
+                "From: {name} <{email}>\r\nTo: support@bench.example\r\nSubject: {subject}\r\n\
+                 Message-ID: <{message_id}@bench.example>\r\nDate: {date}\r\n\
+                 MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+                 Hello, I have a question about my order. Could you help me, please?\r\n\r\nThanks\r\n",
+                name = customer.name.as_deref().unwrap_or_default(),
+                email = customer.email,
+                date = created.and_utc().to_rfc2822(),
+            )
+            .into_bytes();
+            let raw_id = new_id();
+            rs.push(RawMailRow {
+                id: raw_id.clone(),
+                dedup_key: format!("seed:{raw_id}"),
+                size: raw.len() as i64,
+                raw,
+                status: super::raw_mail::PROCESSED.into(),
+                error: None,
+                ticket_id: Some(id.clone()),
+                received_at: created,
+                processed_at: Some(created),
+                message_id: Some(format!("{message_id}@bench.example")),
+                attempts: 1,
+            });
+            let auto = status == "auto_answered";
+            let reply_id = new_id();
+            let reply = if auto {
+                "Thank you for writing. You can follow your order on the Orders page of your account."
+            } else {
+                "Thank you for writing. Your ticket number is in the subject; we will answer soon."
+            };
+            ms.push(MessageRow {
+                id: reply_id.clone(),
+                ticket_id: id.clone(),
+                direction: crate::domain::OUTBOUND.into(),
+                author_kind: if auto {
+                    crate::domain::AUTHOR_AI
+                } else {
+                    crate::domain::AUTHOR_SYSTEM
+                }
+                .into(),
+                author_id: None,
+                channel: "email".into(),
+                internet_message_id: Some(format!("{reply_id}@tandem.bench.example")),
+                sender: None,
+                subject: format!("Re: {subject}"),
+                body_text: reply.into(),
+                triage_text: String::new(),
+                body_html: None,
+                raw_mail_id: None,
+                created_at: created + Duration::seconds(1),
+            });
+            os.push(OutboxRow {
+                id: new_id(),
+                ticket_id: Some(id.clone()),
+                message_id: Some(reply_id),
+                channel: "email".into(),
+                kind: if auto {
+                    crate::domain::OUT_AUTO_ANSWER
+                } else {
+                    crate::domain::OUT_ACKNOWLEDGEMENT
+                }
+                .into(),
+                recipient: customer.email.clone(),
+                sender: "support@bench.example".into(),
+                idempotency_key: new_id(),
+                payload: reply.as_bytes().to_vec(),
+                status: super::outbox::SENT.into(),
+                attempts: 1,
+                next_attempt_at: created + Duration::seconds(1),
+                locked_until: None,
+                last_error: None,
+                created_at: created + Duration::seconds(1),
+                sent_at: Some(created + Duration::seconds(2)),
+            });
             ms.push(MessageRow {
                 id: message_id.clone(),
                 ticket_id: id.clone(),
@@ -222,7 +306,7 @@ pub fn tickets(
                 triage_text: "Hello, I have a question about my order. Could you help me, please?"
                     .into(),
                 body_html: None,
-                raw_mail_id: None,
+                raw_mail_id: Some(raw_id),
                 created_at: created,
             });
             ds.push(DraftRow {
@@ -259,8 +343,10 @@ pub fn tickets(
         }
         super::transaction(conn, |c| -> Result<(), StoreError> {
             insert_all!(c, schema::tickets::table, &ts);
+            insert_all!(c, schema::raw_mail::table, &rs);
             insert_all!(c, schema::messages::table, &ms);
             insert_all!(c, schema::drafts::table, &ds);
+            insert_all!(c, schema::outbox::table, &os);
             insert_all!(c, schema::events::table, &es);
             Ok(())
         })?;
