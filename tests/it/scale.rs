@@ -972,6 +972,92 @@ fn a_search_right_after_the_commit_finds_a_message_whose_document_waited() {
     assert_eq!(pg_number(pg, "SELECT COUNT(*) AS n FROM search_stale"), 0);
 }
 
+/// A settler killed midway (its server, or its connection, gone before the commit) loses
+/// nothing: the marks it had taken come back with its rollback, and the next round
+/// settles the facts and the search documents they name.
+#[test]
+fn a_settle_killed_before_its_commit_leaves_every_mark_for_the_next() {
+    use diesel::RunQueryDsl;
+    use tandem::store::DbConn;
+    let t = TestApp::new();
+    if !t.db.is_postgres() {
+        eprintln!("skipped here: SQLite settles nothing after the commit");
+        return;
+    }
+    let (number, _) = crate::harness::accepted(&t.ingest(&crate::harness::email(
+        "ada@example.com",
+        "Kettle",
+        "killed-settle@example.com",
+        "The quinoashaped kettle I ordered arrived broken.",
+    )));
+    let count = |sql: &str| {
+        let mut conn = t.app.conn().unwrap();
+        let DbConn::Postgres(pg) = &mut *conn else {
+            unreachable!()
+        };
+        pg_number(pg, sql)
+    };
+    let marks = || {
+        (
+            count("SELECT COUNT(*) AS n FROM facts_stale"),
+            count("SELECT COUNT(*) AS n FROM search_stale"),
+        )
+    };
+    let before = marks();
+    assert!(before.0 >= 2 && before.1 >= 1, "marked: {before:?}");
+
+    // A settler takes every mark and writes what they name, then is killed.
+    let mut settler = t.app.conn().unwrap();
+    let DbConn::Postgres(s) = &mut *settler else {
+        unreachable!()
+    };
+    let pid = pg_number(s, "SELECT CAST(pg_backend_pid() AS BIGINT) AS n");
+    diesel::sql_query("BEGIN").execute(s).unwrap();
+    assert!(pg_number(s, "SELECT CAST(facts_settle(NULL) AS BIGINT) AS n") >= 2);
+    assert!(pg_number(s, "SELECT CAST(search_settle(NULL) AS BIGINT) AS n") >= 1);
+    assert_eq!(
+        pg_number(s, "SELECT COUNT(*) AS n FROM facts_stale"),
+        0,
+        "taken, in the settler's own view"
+    );
+    assert_eq!(
+        count(&format!(
+            "SELECT COUNT(*) AS n FROM (SELECT pg_terminate_backend({pid}, 10000) AS killed) AS k \
+             WHERE killed"
+        )),
+        1,
+        "killed, and gone"
+    );
+    assert!(
+        diesel::sql_query("COMMIT").execute(s).is_err(),
+        "the killed settler cannot commit"
+    );
+    drop(settler);
+
+    assert_eq!(marks(), before, "every mark is back");
+    assert_eq!(
+        count(&format!(
+            "SELECT COUNT(*) AS n FROM ticket_facts f JOIN tickets t ON t.id = f.ticket_id \
+             WHERE t.number = {number}"
+        )),
+        0,
+        "nothing of the killed settle is left"
+    );
+    assert_eq!(count("SELECT COUNT(*) AS n FROM message_search"), 0);
+
+    // The next round settles them all, and a search finds the word.
+    assert!(tandem::app::metrics::settle_facts(&t.app).unwrap() >= 2);
+    let mut conn = t.app.conn().unwrap();
+    let found =
+        tandem::store::queue::tickets_with_words(&mut conn, &["quinoashaped".to_string()]).unwrap();
+    assert_eq!(found.len(), 1);
+    drop(conn);
+    assert_eq!(marks(), (0, 0));
+    let today = tandem::app::metrics::Period::last_days(tandem::store::now(), 1);
+    let dashboard = tandem::app::metrics::dashboard(&t.app, today).unwrap();
+    assert_eq!(dashboard.total.tickets_in, 1);
+}
+
 /// Recomputing a ticket's facts reads that ticket's drafts only, also before PostgreSQL
 /// has statistics on a grown table (autovacuum off, or a bulk load not yet analysed): the
 /// planner used to combine the ticket's index with the index of every automated draft,
