@@ -708,7 +708,8 @@ pub fn overview(app: &App, period: Period) -> Result<(Dashboard, Calibration), A
                 })
             })
             .collect();
-        let c = calibration_in(&mut conn, &settings, period);
+        // Settled above: read without settling again (four round trips).
+        let c = calibration_settled(&mut conn, &settings, period);
         let mut raw = Raw::default();
         for handle in groups {
             raw.absorb(handle.join().expect("metrics query thread")?);
@@ -789,6 +790,15 @@ pub fn calibration_in(
     period: Period,
 ) -> Result<Calibration, AppError> {
     store::metrics::settle_facts(conn, true)?;
+    calibration_settled(conn, settings, period)
+}
+
+/// [`calibration_in`] once the facts were settled by the caller.
+fn calibration_settled(
+    conn: &mut DbConn,
+    settings: &Settings,
+    period: Period,
+) -> Result<Calibration, AppError> {
     let rows = q::draft_scores(conn, period.from, period.to)?;
     Ok(calibrate(&rows, settings))
 }
