@@ -279,18 +279,18 @@ pub fn erase_tickets(
             // A settler indexing these messages' old words right now would write them
             // back after this commit: wait for it, and keep the next one out until then.
             super::wait_solo(c, super::SoloJob::SettleSearch)?;
-            for id in ticket_ids {
-                diesel::sql_query("DELETE FROM message_search WHERE ticket_id = $1")
-                    .bind::<Text, _>(id)
-                    .execute(c)?;
-                // Nor marked to be indexed again after the commit.
-                diesel::sql_query(
-                    "DELETE FROM search_stale WHERE message_id IN \
-                     (SELECT id FROM messages WHERE ticket_id = $1)",
-                )
-                .bind::<Text, _>(id)
+            // Two statements for all the tickets, however many a customer had.
+            let ids: Vec<&str> = ticket_ids.iter().map(String::as_str).collect();
+            diesel::sql_query("DELETE FROM message_search WHERE ticket_id = ANY($1)")
+                .bind::<diesel::sql_types::Array<Text>, _>(&ids)
                 .execute(c)?;
-            }
+            // Nor marked to be indexed again after the commit.
+            diesel::sql_query(
+                "DELETE FROM search_stale WHERE message_id IN \
+                 (SELECT id FROM messages WHERE ticket_id = ANY($1))",
+            )
+            .bind::<diesel::sql_types::Array<Text>, _>(&ids)
+            .execute(c)?;
         }
     }
     Ok(out)
