@@ -315,18 +315,28 @@ fn ingest_read_on(
             // The newest triage model is looked up once for the whole group.
             let since = std::time::Instant::now();
             store::transaction(conn, |c| {
-                let group = ingest::GroupReads::default();
-                let mut done = Vec::with_capacity(todo.len());
-                for &i in &todo {
-                    let ahead = ingest::Ahead {
-                        read: reads[i],
-                        engine_since: Some(since),
-                        stored_here: false,
-                        group: Some(&group),
-                    };
-                    done.push(ingest_one(app, c, raws[i], ahead, careful)?);
+                let write = |c: &mut DbConn| {
+                    let group = ingest::GroupReads::default();
+                    let mut done = Vec::with_capacity(todo.len());
+                    for &i in &todo {
+                        let ahead = ingest::Ahead {
+                            read: reads[i],
+                            engine_since: Some(since),
+                            stored_here: false,
+                            group: Some(&group),
+                        };
+                        done.push(ingest_one(app, c, raws[i], ahead, careful)?);
+                    }
+                    Ok::<_, GroupFailure>(done)
+                };
+                if careful {
+                    // Each message's events are written with it, inside its savepoint.
+                    write(c)
+                } else {
+                    // Nothing of an optimistic group is rolled back alone: its events
+                    // are written together at its end, a statement for up to 16.
+                    store::events::batched(c, write)
                 }
-                Ok::<_, GroupFailure>(done)
             })
         }))
     };
@@ -455,10 +465,18 @@ fn process_row_optimistically(
     raw: &[u8],
     ahead: ingest::Ahead,
 ) -> Result<Result<Outcome, AppError>, GroupFailure> {
+    let parsed;
     let mail = match ahead.read {
         Some(r) => &r.mail,
-        // Parsing (and recording a refusal) is the careful path's work too.
-        None => return Ok(process_row(app, c, row, raw, ahead)?),
+        None => match parse::parse(raw) {
+            Ok(mail) => {
+                parsed = mail;
+                &parsed
+            }
+            // Refused as the careful path refuses it: recorded on its raw row (no event,
+            // nothing rolled back).
+            Err(_) => return Ok(process_row(app, c, row, raw, ahead)?),
+        },
     };
     match ingest::process_locked(app, c, row, mail, None, raw, ahead) {
         Ok(outcome) => Ok(Ok(outcome)),

@@ -343,6 +343,16 @@ fn group_commit_answers_each_message_alone(read_ahead: bool) {
             .filter(|m| m.direction == "inbound")
             .count();
         assert_eq!(inbound, 1, "ticket {}", s.number);
+        // Its events, written with the group's, on its own ticket and once each.
+        let events = t.show(s.number).events;
+        for kind in ["message_received", "triage_decision"] {
+            assert_eq!(
+                events.iter().filter(|e| e.kind == kind).count(),
+                1,
+                "{kind} on ticket {}",
+                s.number
+            );
+        }
     }
     let failed = tandem::app::failed_mail::list(&t.app, 10).unwrap();
     assert_eq!(failed.len(), 1, "the panicking message is parked");
