@@ -465,24 +465,38 @@ fn process_row_optimistically(
     raw: &[u8],
     ahead: ingest::Ahead,
 ) -> Result<Result<Outcome, AppError>, GroupFailure> {
-    let parsed;
-    let mail = match ahead.read {
-        Some(r) => &r.mail,
-        None => match parse::parse(raw) {
-            Ok(mail) => {
-                parsed = mail;
-                &parsed
-            }
-            // Refused as the careful path refuses it: recorded on its raw row (no event,
-            // nothing rolled back).
-            Err(_) => return Ok(process_row(app, c, row, raw, ahead)?),
-        },
+    let mut parsed = None;
+    let mail = match mail_of(c, row, raw, ahead.read, &mut parsed)? {
+        Ok(mail) => mail,
+        // Refused on its raw row: no event, nothing to roll back.
+        Err(refused) => return Ok(Err(refused)),
     };
     match ingest::process_locked(app, c, row, mail, None, raw, ahead) {
         Ok(outcome) => Ok(Ok(outcome)),
         // The database is gone: writing the group again would only fail again.
         Err(AppError::Store(e)) if e.is_temporary() => Err(GroupFailure::Store(e)),
         Err(_) => Err(GroupFailure::Redo),
+    }
+}
+
+/// The message's mail: the reading's, else parsed now (kept in `parsed`). One that does
+/// not parse is marked rejected on its raw row; the inner error is the sender's answer.
+fn mail_of<'a>(
+    c: &mut DbConn,
+    row: &RawMailRow,
+    raw: &[u8],
+    read: Option<&'a ingest::Reading>,
+    parsed: &'a mut Option<parse::InboundMail>,
+) -> Result<Result<&'a parse::InboundMail, AppError>, StoreError> {
+    if let Some(r) = read {
+        return Ok(Ok(&r.mail));
+    }
+    match parse::parse(raw) {
+        Ok(mail) => Ok(Ok(parsed.insert(mail))),
+        Err(e) => {
+            store::raw_mail::mark_rejected(c, &row.id, &e.to_string())?;
+            Ok(Err(e.into()))
+        }
     }
 }
 
@@ -494,19 +508,10 @@ fn process_row(
     raw: &[u8],
     ahead: ingest::Ahead,
 ) -> Result<Result<Outcome, AppError>, StoreError> {
-    let parsed;
-    let mail = match ahead.read {
-        Some(r) => &r.mail,
-        None => match parse::parse(raw) {
-            Ok(mail) => {
-                parsed = mail;
-                &parsed
-            }
-            Err(e) => {
-                store::raw_mail::mark_rejected(c, &row.id, &e.to_string())?;
-                return Ok(Err(e.into()));
-            }
-        },
+    let mut parsed = None;
+    let mail = match mail_of(c, row, raw, ahead.read, &mut parsed)? {
+        Ok(mail) => mail,
+        Err(refused) => return Ok(Err(refused)),
     };
     let mut attempt = 0;
     let processed = loop {
