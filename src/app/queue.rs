@@ -291,6 +291,11 @@ pub fn upkeep(app: &App) -> Result<store::upkeep::Upkeep, AppError> {
     Ok(done)
 }
 
+/// The churning tables' space reused (see `store::upkeep::vacuum_churning`).
+pub fn vacuum_churning(app: &App) -> Result<bool, AppError> {
+    Ok(store::upkeep::vacuum_churning(&mut *app.conn()?)?)
+}
+
 fn view_counts(conn: &mut store::DbConn, user_id: &str) -> Result<Vec<ViewCount>, AppError> {
     // Every status at once: each view's count (and "All tickets", no statuses) is a sum.
     let by_status = store::queue::count_by_status(conn, &[])?;

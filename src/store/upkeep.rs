@@ -36,8 +36,37 @@ pub struct Upkeep {
 /// nothing. On SQLite, [`super::refresh_statistics`] (its space is reused without
 /// VACUUM). Must run outside a transaction (VACUUM cannot run inside one).
 pub fn run(conn: &mut DbConn) -> Result<Upkeep, StoreError> {
-    let DbConn::Postgres(c) = conn else {
+    if !matches!(conn, DbConn::Postgres(_)) {
         super::refresh_statistics(conn)?;
+        return Ok(Upkeep::default());
+    }
+    solo(conn, upkeep_locked)
+}
+
+/// Vacuums the churning tables alone, on PostgreSQL with its autovacuum off; as [`run`]
+/// otherwise. `serve` does this every few seconds: a minute of an ingest's deltas and
+/// marks left unvacuumed is tens of thousands of dead rows, and the count every
+/// acknowledgement asks for reads every page of them.
+pub fn vacuum_churning(conn: &mut DbConn) -> Result<bool, StoreError> {
+    if !matches!(conn, DbConn::Postgres(_)) {
+        return Ok(false);
+    }
+    Ok(solo(conn, |c| {
+        vacuum(c)?;
+        Ok(Upkeep {
+            vacuumed: true,
+            analyzed: Vec::new(),
+        })
+    })?
+    .vacuumed)
+}
+
+/// Runs `work` when autovacuum is off and no other server holds the housekeeping's lock.
+fn solo(
+    conn: &mut DbConn,
+    work: fn(&mut diesel::PgConnection) -> Result<Upkeep, StoreError>,
+) -> Result<Upkeep, StoreError> {
+    let DbConn::Postgres(c) = conn else {
         return Ok(Upkeep::default());
     };
     #[derive(QueryableByName)]
@@ -56,13 +85,18 @@ pub fn run(conn: &mut DbConn) -> Result<Upkeep, StoreError> {
     }
     // Given back even after a panic: a lock left on a pooled connection would stop every
     // server's housekeeping.
-    super::then_restore(c, upkeep_locked, |c| {
+    super::then_restore(c, work, |c| {
         Ok(super::release_solo(c, super::SoloJob::Upkeep)?)
     })
 }
 
-fn upkeep_locked(c: &mut diesel::PgConnection) -> Result<Upkeep, StoreError> {
+fn vacuum(c: &mut diesel::PgConnection) -> Result<(), StoreError> {
     diesel::sql_query(format!("VACUUM {CHURNING}")).execute(c)?;
+    Ok(())
+}
+
+fn upkeep_locked(c: &mut diesel::PgConnection) -> Result<Upkeep, StoreError> {
+    vacuum(c)?;
     #[derive(QueryableByName)]
     struct Table {
         #[diesel(sql_type = diesel::sql_types::Text)]

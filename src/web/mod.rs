@@ -262,20 +262,28 @@ pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread
 
 /// Does the database's housekeeping every minute, first at start (`store::upkeep`): on
 /// SQLite the planner's statistics of grown tables; on PostgreSQL with its autovacuum
-/// off, also the delta tables' space (they gain a few rows an email, so a minute's worth
-/// is small). A thread of its own: analysing a big table takes seconds, which the backlog
-/// worker's heartbeat and folds must not wait for.
+/// off, also the delta tables' space, and that alone every two seconds between (they gain
+/// a few rows an email: at a thousand emails a second a minute's worth is tens of
+/// thousands of dead rows that every count reads). A thread of its own: analysing a big
+/// table takes seconds, which the backlog worker's heartbeat and folds must not wait for.
 pub fn spawn_upkeep_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    const VACUUM_EVERY_SECONDS: u64 = 2;
     std::thread::spawn(move || {
         while !stop.load(Ordering::SeqCst) {
             if let Err(e) = app::queue::upkeep(&app) {
                 tracing::warn!(error = %e, "housekeeping of the database failed; will try again");
             }
-            for _ in 0..60 {
+            for second in 1..=60 {
                 if stop.load(Ordering::SeqCst) {
                     return;
                 }
                 std::thread::sleep(Duration::from_secs(1));
+                if second % VACUUM_EVERY_SECONDS == 0
+                    && second < 60
+                    && let Err(e) = app::queue::vacuum_churning(&app)
+                {
+                    tracing::warn!(error = %e, "vacuuming the delta tables failed; will try again");
+                }
             }
         }
     })

@@ -1337,6 +1337,29 @@ fn postgres_housekeeping_reuses_folded_space_and_analyses_grown_tables() {
         without >= after_ten.0 + 2 * one_round.0,
         "without housekeeping: {after_ten:?} -> {without} pages (a round fills {one_round:?})"
     );
+    // `serve`'s vacuum every two seconds between the minute's runs: the space is reused
+    // again, and no table is analysed for it.
+    let analysed_before = count(
+        &mut conn,
+        "SELECT COALESCE(SUM(analyze_count), 0)::BIGINT AS n FROM pg_stat_user_tables",
+    );
+    for _ in 0..4 {
+        round(&mut conn, false);
+        assert!(tandem::store::upkeep::vacuum_churning(&mut conn).unwrap());
+    }
+    let vacuumed = pages(&mut conn, "ticket_count_deltas");
+    assert!(
+        vacuumed <= without + 2,
+        "vacuumed every round: {without} -> {vacuumed} pages (a round fills {one_round:?})"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COALESCE(SUM(analyze_count), 0)::BIGINT AS n FROM pg_stat_user_tables",
+        ),
+        analysed_before,
+        "the frequent vacuum analyses nothing"
+    );
 }
 
 /// Two writers that both find a setting missing (the key that signs status links, made on
