@@ -8,7 +8,8 @@
 //! reads all those pages. Without ANALYZE a table keeps the estimates
 //! of an empty one however much it grows, and the planner's guesses get costly (a bulk
 //! load slowed ninefold before the facts lookup was made safe from them). With
-//! autovacuum on, as PostgreSQL ships, [`run`] does nothing.
+//! autovacuum on, as PostgreSQL ships, [`run`] does nothing; [`vacuum_churning`] still
+//! vacuums the churning tables, more often than autovacuum would.
 
 use diesel::prelude::*;
 
@@ -40,18 +41,18 @@ pub fn run(conn: &mut DbConn) -> Result<Upkeep, StoreError> {
         super::refresh_statistics(conn)?;
         return Ok(Upkeep::default());
     }
-    solo(conn, upkeep_locked)
+    solo(conn, false, upkeep_locked)
 }
 
-/// Vacuums the churning tables alone, on PostgreSQL with its autovacuum off; as [`run`]
-/// otherwise. `serve` does this every few seconds: a minute of an ingest's deltas and
-/// marks left unvacuumed is tens of thousands of dead rows, and the count every
-/// acknowledgement asks for reads every page of them.
+/// Vacuums the churning tables alone, on PostgreSQL (with its autovacuum on too: that
+/// looks at a table at most once a minute). `serve` does this every few seconds: a
+/// minute of an ingest's deltas and marks left unvacuumed is tens of thousands of dead
+/// rows, and the count every acknowledgement asks for reads every page of them.
 pub fn vacuum_churning(conn: &mut DbConn) -> Result<bool, StoreError> {
     if !matches!(conn, DbConn::Postgres(_)) {
         return Ok(false);
     }
-    Ok(solo(conn, |c| {
+    Ok(solo(conn, true, |c| {
         vacuum(c)?;
         Ok(Upkeep {
             vacuumed: true,
@@ -61,9 +62,11 @@ pub fn vacuum_churning(conn: &mut DbConn) -> Result<bool, StoreError> {
     .vacuumed)
 }
 
-/// Runs `work` when autovacuum is off and no other server holds the housekeeping's lock.
+/// Runs `work` when no other server holds the housekeeping's lock, and autovacuum is off
+/// unless `with_autovacuum`.
 fn solo(
     conn: &mut DbConn,
+    with_autovacuum: bool,
     work: fn(&mut diesel::PgConnection) -> Result<Upkeep, StoreError>,
 ) -> Result<Upkeep, StoreError> {
     let DbConn::Postgres(c) = conn else {
@@ -76,7 +79,7 @@ fn solo(
     }
     let autovacuum: Setting =
         diesel::sql_query("SELECT current_setting('autovacuum') AS value").get_result(c)?;
-    if autovacuum.value == "on" {
+    if autovacuum.value == "on" && !with_autovacuum {
         return Ok(Upkeep::default());
     }
     // A session lock, since VACUUM runs outside any transaction: one server at a time.
