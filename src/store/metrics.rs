@@ -840,7 +840,13 @@ pub fn user_names(conn: &mut DbConn) -> Result<Vec<(String, String)>, StoreError
 /// and settles every mark; without it (`serve`'s background round) it skips when another
 /// is at it (see [`super::settle_marks`]).
 pub fn settle_facts(conn: &mut DbConn, wait: bool) -> Result<usize, StoreError> {
-    super::settle_marks(conn, super::SoloJob::SettleFacts, "facts_settle", wait)
+    super::settle_marks(
+        conn,
+        super::SoloJob::SettleFacts,
+        "facts_settle",
+        "facts_stale",
+        wait,
+    )
 }
 
 /// Recomputes every row of `ticket_facts` and `draft_facts` from the tickets, drafts,

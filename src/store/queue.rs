@@ -418,7 +418,11 @@ impl Segment {
         per_status: &mut Option<std::collections::HashMap<String, i64>>,
     ) -> Result<i64, StoreError> {
         if search_term(f).is_some() {
-            super::search::drain(conn)?;
+            // Only words are looked up in the search documents: a number or an address is
+            // not, and settling the marks again for each segment was a transaction each.
+            if f.search_hits.is_none() && word_search(f.search.as_deref()).is_some() {
+                super::search::drain(conn)?;
+            }
             let d = Dialect::of(conn);
             return Ok(self.query(d, f).count().get_result(conn)?);
         }

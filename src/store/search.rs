@@ -67,6 +67,7 @@ fn settle_postgres(
         conn,
         crate::store::SoloJob::SettleSearch,
         "search_settle",
+        "search_stale",
         wait,
     )
 }
