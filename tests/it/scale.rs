@@ -1341,7 +1341,8 @@ fn postgres_housekeeping_reuses_folded_space_and_analyses_grown_tables() {
     // again, and no table is analysed for it.
     let analysed_before = count(
         &mut conn,
-        "SELECT COALESCE(SUM(analyze_count), 0)::BIGINT AS n FROM pg_stat_user_tables",
+        "SELECT COALESCE(SUM(analyze_count), 0)::BIGINT AS n FROM pg_stat_user_tables \
+         WHERE schemaname = current_schema()",
     );
     for _ in 0..4 {
         round(&mut conn, false);
@@ -1355,7 +1356,8 @@ fn postgres_housekeeping_reuses_folded_space_and_analyses_grown_tables() {
     assert_eq!(
         count(
             &mut conn,
-            "SELECT COALESCE(SUM(analyze_count), 0)::BIGINT AS n FROM pg_stat_user_tables",
+            "SELECT COALESCE(SUM(analyze_count), 0)::BIGINT AS n FROM pg_stat_user_tables \
+         WHERE schemaname = current_schema()",
         ),
         analysed_before,
         "the frequent vacuum analyses nothing"
