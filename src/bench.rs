@@ -98,6 +98,7 @@ pub fn seed_backlog(app: &App, shape: &crate::store::seed::Backlog) -> Result<()
     crate::store::counts::compact(&mut conn)?;
     crate::store::metrics::settle_facts(&mut conn, true)?;
     crate::store::metrics::fold_rollup(&mut conn)?;
+    crate::store::search::drain(&mut conn)?;
     crate::store::upkeep::run(&mut conn)?;
     Ok(())
 }
