@@ -95,10 +95,7 @@ pub fn seed_backlog(app: &App, shape: &crate::store::seed::Backlog) -> Result<()
     // second, the delta tables' space reused. A seeding that stopped early, or one by an
     // older build, left them for the pages to read.
     let mut conn = app.conn()?;
-    crate::store::counts::compact(&mut conn)?;
-    crate::store::metrics::settle_facts(&mut conn, true)?;
-    crate::store::metrics::fold_rollup(&mut conn)?;
-    crate::store::search::drain(&mut conn)?;
+    crate::store::seed::settle(&mut conn)?;
     crate::store::upkeep::run(&mut conn)?;
     Ok(())
 }

@@ -427,27 +427,23 @@ fn ingest_one(
     careful: bool,
 ) -> Result<Result<Outcome, AppError>, GroupFailure> {
     let identity = parse::identity(raw);
-    let row = match store::raw_mail::store(
+    let (row, ahead) = match store::raw_mail::store(
         c,
         &identity.dedup_key,
         identity.message_id.as_deref(),
         raw,
     )? {
-        store::raw_mail::Stored::New(row) => {
-            let ahead = ingest::Ahead {
+        store::raw_mail::Stored::New(row) => (
+            row,
+            ingest::Ahead {
                 stored_here: true,
                 ..ahead
-            };
-            return if careful {
-                Ok(process_row(app, c, &row, raw, ahead)?)
-            } else {
-                process_row_optimistically(app, c, &row, raw, ahead)
-            };
-        }
+            },
+        ),
         store::raw_mail::Stored::Seen(row) if row.status == store::raw_mail::PROCESSED => {
             return Ok(ingest::duplicate(c, row.ticket_id.as_deref()));
         }
-        store::raw_mail::Stored::Seen(row) => row,
+        store::raw_mail::Stored::Seen(row) => (row, ahead),
     };
     if careful {
         Ok(process_row(app, c, &row, raw, ahead)?)

@@ -358,16 +358,24 @@ pub fn tickets(
     Ok(())
 }
 
+/// Does what a running `serve` keeps done after the commit (on PostgreSQL): the count
+/// deltas folded, the dashboard's facts settled and their daily sums folded, the search
+/// documents written. After a bulk load, before anyone reads.
+pub fn settle(conn: &mut DbConn) -> Result<(), StoreError> {
+    super::counts::compact(conn)?;
+    super::metrics::settle_facts(conn, true)?;
+    super::metrics::fold_rollup(conn)?;
+    // Left marked, the first word search had to settle a million messages' marks itself
+    // (93 s at 1M tickets) and its request timed out.
+    super::search::drain(conn)?;
+    Ok(())
+}
+
 /// Refreshes the planner's statistics (and, on PostgreSQL, the visibility map that lets
 /// counts read indexes only) after a bulk load, as autovacuum would a little later.
 pub fn analyze(conn: &mut DbConn) -> Result<(), StoreError> {
     use diesel::connection::SimpleConnection;
-    super::counts::compact(conn)?;
-    super::metrics::settle_facts(conn, true)?;
-    super::metrics::fold_rollup(conn)?;
-    // PostgreSQL's search documents too: left marked, the first word search had to settle
-    // a million messages' marks itself (93 s at 1M tickets) and its request timed out.
-    super::search::drain(conn)?;
+    settle(conn)?;
     match conn {
         DbConn::Sqlite(c) => c.batch_execute("ANALYZE")?,
         DbConn::Postgres(c) => c.batch_execute("VACUUM ANALYZE")?,
