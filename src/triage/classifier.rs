@@ -62,6 +62,11 @@ pub struct Config {
     /// Class centroids over the whole sentence vector (both tables) instead of the
     /// decontextualised part only.
     pub centroid_full: bool,
+    /// Without a sentence encoder, the nearest-example cosine of the static sentence
+    /// vectors is searched among the examples of this many classes, those the linear
+    /// model likes best (a query reading every example would cost six times the rest of
+    /// the scoring); 0 = every class. The accurate mode always searches every class.
+    pub dense_candidates: usize,
 }
 
 impl Default for Config {
@@ -87,6 +92,7 @@ impl Default for Config {
             centroid_weight: 0.0,
             encoded_weight: 6.0,
             centroid_full: true,
+            dense_candidates: 5,
         }
     }
 }
@@ -136,6 +142,7 @@ impl Config {
                 "centroid_weight" => self.centroid_weight = f(v)?,
                 "centroid_full" => self.centroid_full = b(v)?,
                 "encoded_weight" => self.encoded_weight = f(v)?,
+                "dense_candidates" => self.dense_candidates = u(v)?,
                 other => return Err(format!("unknown triage setting {other}")),
             }
         }
@@ -394,14 +401,18 @@ impl FeatureSpace {
         }
     }
 
-    /// The inputs that hold the sentence encoder's vector (the tail of the dense part;
-    /// empty outside the accurate mode).
+    /// The inputs the nearest-example cosine of sentence vectors is taken over: the
+    /// sentence encoder's vector in the accurate mode (the tail of the dense part), the
+    /// whole static sentence vector otherwise; empty without dense features.
     pub fn encoder_inputs(&self) -> std::ops::Range<usize> {
         let end = self.n_inputs();
         if self.dense_dim == 0 {
             return end..end;
         }
-        let static_dims = embedding::sentence_dim() - encoder::configured().map_or(0, |e| e.dim());
+        let static_dims = match encoder::configured() {
+            Some(e) => embedding::sentence_dim() - e.dim(),
+            None => 0,
+        };
         self.len() + static_dims.min(self.dense_dim as usize)..end
     }
 
@@ -713,6 +724,13 @@ pub struct KnnIndex {
     pub(crate) encoded_scale: Vec<f32>,
     /// The first input of the encoder's part of a vector ([`FeatureSpace::encoder_inputs`]).
     pub(crate) encoded_from: u32,
+    /// Classes whose examples a query's encoded cosines are searched among, the linear
+    /// model's likeliest first ([`Config::dense_candidates`]; 0 = all).
+    pub(crate) candidates: u32,
+    /// The examples' indices grouped by class, and where each class's group starts
+    /// (derived from `labels`).
+    pub(crate) by_class: Vec<u32>,
+    pub(crate) class_start: Vec<u32>,
 }
 
 /// What the nearest-example index says about a query.
@@ -732,6 +750,7 @@ impl KnnIndex {
     /// Indexes the vectors (labelled with classes below `n_class`), skipping features
     /// present in more than `max_df` of them; class centroids over the leading
     /// decontextualised dimensions of the sentence vector, or all of it (`full`).
+    /// `candidates` as in [`Config::dense_candidates`].
     pub fn build(
         xs: &[SparseVec],
         labels: &[u32],
@@ -739,6 +758,7 @@ impl KnnIndex {
         space: &FeatureSpace,
         max_df: f32,
         full: bool,
+        candidates: usize,
     ) -> KnnIndex {
         let n_feat = space.len();
         let limit = ((xs.len() as f32) * max_df).max(8.0) as u32;
@@ -801,6 +821,7 @@ impl KnnIndex {
                 encoded_scale.push(q.scale);
             }
         }
+        let (by_class, class_start) = rows_by_class(labels);
         KnnIndex {
             offsets: counts,
             docs,
@@ -810,12 +831,17 @@ impl KnnIndex {
             encoded,
             encoded_scale,
             encoded_from: enc.start as u32,
+            candidates: candidates as u32,
+            by_class,
+            class_start,
         }
     }
 
     /// Similarities of the query to the indexed examples, summarised per class.
-    /// `groups` is the feature group of each vocabulary entry ([`FeatureSpace`]).
-    pub fn query(&self, x: &SparseVec, n_class: usize, groups: &[u8]) -> Neighbours {
+    /// `groups` is the feature group of each vocabulary entry ([`FeatureSpace`]);
+    /// `probs`, the linear model's class probabilities, choose the classes whose encoded
+    /// cosines are searched (the others read -1, as if absent).
+    pub fn query(&self, x: &SparseVec, n_class: usize, groups: &[u8], probs: &[f32]) -> Neighbours {
         let mut per_class = vec![0f32; n_class];
         if self.labels.is_empty() {
             return Neighbours {
@@ -875,11 +901,28 @@ impl KnnIndex {
             let q = Quantised::of(&unit_part(x, start..start + dim));
             if q.scale > 0.0 {
                 encoded = vec![-1f32; n_class];
-                let rows = self.encoded.chunks_exact(dim).zip(&self.encoded_scale);
-                for ((row, &scale), &c) in rows.zip(&self.labels) {
-                    let s = q.dot(row) as f32 * q.scale * scale;
-                    if s > encoded[c as usize] {
-                        encoded[c as usize] = s;
+                let k = self.candidates as usize;
+                let classes: Vec<usize> = if k == 0 || k >= n_class || probs.len() != n_class {
+                    (0..n_class).collect()
+                } else {
+                    top_classes(probs, k)
+                };
+                for c in classes {
+                    if let (Some(&a), Some(&b)) =
+                        (self.class_start.get(c), self.class_start.get(c + 1))
+                    {
+                        let rows = &self.by_class[a as usize..b as usize];
+                        let best = kernels::best_scaled_dot(
+                            &q.values,
+                            &self.encoded,
+                            &self.encoded_scale,
+                            rows,
+                        );
+                        encoded[c] = if rows.is_empty() {
+                            -1.0
+                        } else {
+                            best * q.scale
+                        };
                     }
                 }
             }
@@ -890,6 +933,39 @@ impl KnnIndex {
             encoded,
         }
     }
+}
+
+/// The examples' indices grouped by class (a stable counting sort) and the start of
+/// each class's group, with one more entry for the end.
+pub(crate) fn rows_by_class(labels: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let n_class = labels.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+    let mut start = vec![0u32; n_class + 1];
+    for &c in labels {
+        start[c as usize + 1] += 1;
+    }
+    for c in 0..n_class {
+        start[c + 1] += start[c];
+    }
+    let mut next = start.clone();
+    let mut rows = vec![0u32; labels.len()];
+    for (d, &c) in labels.iter().enumerate() {
+        rows[next[c as usize] as usize] = d as u32;
+        next[c as usize] += 1;
+    }
+    (rows, start)
+}
+
+/// The `k` classes of highest probability (ties: the lower index first).
+fn top_classes(probs: &[f32], k: usize) -> Vec<usize> {
+    let mut top: Vec<usize> = Vec::with_capacity(k + 1);
+    for (c, &p) in probs.iter().enumerate() {
+        let at = top.partition_point(|&t| probs[t] >= p);
+        if at < k {
+            top.insert(at, c);
+            top.truncate(k);
+        }
+    }
+    top
 }
 
 /// A vector as bytes: each value is `values[i] * scale`, the largest magnitude 127.
@@ -914,25 +990,10 @@ impl Quantised {
         }
     }
 
-    /// Dot product of the byte values, summed in 32 bits. Written as 32 independent
-    /// lanes so that the compiler vectorises it: three times the speed of the plain sum
-    /// on this build's baseline instruction set (a query reads every indexed example).
+    /// Dot product of the byte values, summed exactly in 32 bits.
+    #[cfg(test)]
     fn dot(&self, other: &[i8]) -> i32 {
-        const LANES: usize = 32;
-        let (a, b) = (self.values.chunks_exact(LANES), other.chunks_exact(LANES));
-        let tail: i32 = a
-            .remainder()
-            .iter()
-            .zip(b.remainder())
-            .map(|(&x, &y)| x as i32 * y as i32)
-            .sum();
-        let mut lanes = [0i32; LANES];
-        for (x, y) in a.zip(b) {
-            for j in 0..LANES {
-                lanes[j] += x[j] as i32 * y[j] as i32;
-            }
-        }
-        lanes.iter().sum::<i32>() + tail
+        kernels::byte_dot_in_lanes(&self.values, other)
     }
 }
 
@@ -1025,7 +1086,7 @@ mod tests {
         assert_eq!(Quantised::of(&[0.0; 4]).scale, 0.0);
     }
 
-    /// An index of three examples (classes 0, 1, 1) with only encoder vectors.
+    /// An index of examples of classes 0, 1, 1, 2, … with only encoder vectors.
     fn encoder_index(rows: &[Vec<f32>]) -> KnnIndex {
         let (mut encoded, mut encoded_scale) = (Vec::new(), Vec::new());
         for r in rows {
@@ -1033,11 +1094,15 @@ mod tests {
             encoded.extend(q.values);
             encoded_scale.push(q.scale);
         }
+        let labels: Vec<u32> = [0, 1, 1, 2, 3].into_iter().take(rows.len()).collect();
+        let (by_class, class_start) = rows_by_class(&labels);
         KnnIndex {
             offsets: vec![0],
-            labels: vec![0, 1, 1],
+            labels,
             encoded,
             encoded_scale,
+            by_class,
+            class_start,
             ..KnnIndex::default()
         }
     }
@@ -1058,22 +1123,59 @@ mod tests {
             vec![0.6, 0.8, 0.0],
         ]);
         // Scaled queries: only the direction counts.
-        let nb = index.query(&dense(&[3.0, 0.0, 4.0]), 2, &[]);
+        let nb = index.query(&dense(&[3.0, 0.0, 4.0]), 2, &[], &[]);
         assert!((nb.encoded[0] - 0.6).abs() < 0.01, "{:?}", nb.encoded);
         // Class 1's closest is the third example (0.36), not the second (0).
         assert!((nb.encoded[1] - 0.36).abs() < 0.01, "{:?}", nb.encoded);
         // A text the encoder did not read (no vector) has no encoder neighbours.
         assert!(
             index
-                .query(&dense(&[0.0, 0.0, 0.0]), 2, &[])
+                .query(&dense(&[0.0, 0.0, 0.0]), 2, &[], &[])
                 .encoded
                 .is_empty()
         );
         assert!(
             KnnIndex::default()
-                .query(&dense(&[1.0, 0.0, 0.0]), 2, &[])
+                .query(&dense(&[1.0, 0.0, 0.0]), 2, &[], &[])
                 .encoded
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn without_an_encoder_only_the_likeliest_classes_examples_are_searched() {
+        let mut index = encoder_index(&[
+            vec![1.0, 0.0, 0.0],
+            vec![0.0, 1.0, 0.0],
+            vec![0.6, 0.8, 0.0],
+            vec![0.0, 0.0, 1.0],
+            vec![0.0, 0.6, 0.8],
+        ]);
+        let query = dense(&[0.0, 0.6, 0.8]);
+        let probs = [0.1, 0.6, 0.05, 0.25];
+        let every = index.query(&query, 4, &[], &probs).encoded;
+        index.candidates = 2;
+        let two = index.query(&query, 4, &[], &probs).encoded;
+        // Classes 1 and 3 are the likeliest: their cosines are the full search's...
+        for c in [1, 3] {
+            assert_eq!(two[c].to_bits(), every[c].to_bits(), "class {c}");
+        }
+        assert!(
+            (two[3] - 1.0).abs() < 0.01 && (two[1] - 0.6).abs() < 0.01,
+            "{two:?}"
+        );
+        // ...the others read as absent, although class 2's example is close.
+        assert!((every[2] - 0.8).abs() < 0.01, "{every:?}");
+        assert_eq!((two[0], two[2]), (-1.0, -1.0));
+        // Without probabilities every class is searched.
+        assert_eq!(index.query(&query, 4, &[], &[]).encoded, every);
+    }
+
+    #[test]
+    fn rows_grouped_by_class_keep_their_order_within_a_class() {
+        let (rows, start) = rows_by_class(&[2, 0, 2, 1, 0]);
+        assert_eq!(rows, vec![1, 4, 3, 0, 2]);
+        assert_eq!(start, vec![0, 2, 3, 5]);
+        assert_eq!(rows_by_class(&[]), (vec![], vec![0]));
     }
 }

@@ -104,6 +104,49 @@ compiled_twice! {
     }
 }
 
+compiled_twice! {
+    /// The highest `dot(q, row) * scales[r]` over the rows `r` of `rows` in `table`
+    /// (consecutive runs of `q.len()` bytes), or -1 when `rows` is empty. The byte
+    /// products are summed exactly in 32 bits, so both compilations agree to the bit; with
+    /// AVX2 a row of 256 bytes takes about half the time.
+    pub(crate) fn best_scaled_dot / best_scaled_dot_avx2 / best_scaled_dot_plain
+        [] (q: &[i8], table: &[i8], scales: &[f32], rows: &[u32]) -> f32
+    {
+        let dim = q.len();
+        let mut best = -1f32;
+        for &r in rows {
+            let r = r as usize;
+            let row = &table[r * dim..(r + 1) * dim];
+            let s = byte_dot_in_lanes(q, row) as f32 * scales[r];
+            if s > best {
+                best = s;
+            }
+        }
+        best
+    }
+}
+
+/// Dot product of two byte vectors in 32 independent lanes, so that the compiler
+/// vectorises it.
+#[inline(always)]
+pub(crate) fn byte_dot_in_lanes(a: &[i8], b: &[i8]) -> i32 {
+    const LANES: usize = 32;
+    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let tail: i32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(&x, &y)| x as i32 * y as i32)
+        .sum();
+    let mut lanes = [0i32; LANES];
+    for (x, y) in ca.zip(cb) {
+        for j in 0..LANES {
+            lanes[j] += x[j] as i32 * y[j] as i32;
+        }
+    }
+    lanes.iter().sum::<i32>() + tail
+}
+
 #[inline(always)]
 fn dot_in_lanes(a: &[f32], b: &[f32]) -> f32 {
     const LANES: usize = 8;
@@ -152,6 +195,30 @@ mod tests {
             assert_eq!(chosen, baseline, "{n}");
         }
         assert!(dots(&[1.0, 2.0], &[]).is_empty());
+    }
+
+    #[test]
+    fn the_best_scaled_byte_dot_is_the_plain_one_among_the_rows_asked_for() {
+        let dim = 70;
+        let q: Vec<i8> = (0..dim).map(|i| ((i * 53 + 7) % 255) as i8).collect();
+        let table: Vec<i8> = (0..dim * 6).map(|i| ((i * 29 + 3) % 255) as i8).collect();
+        let scales = [0.5f32, 2.0, 0.25, 1.0, 3.0, 0.001];
+        let plain = |r: usize| -> f32 {
+            let row = &table[r * dim..(r + 1) * dim];
+            let d: i32 = q.iter().zip(row).map(|(&x, &y)| x as i32 * y as i32).sum();
+            d as f32 * scales[r]
+        };
+        for rows in [vec![0u32, 2, 5], vec![4], vec![1, 3], (0..6).collect()] {
+            let want = rows
+                .iter()
+                .map(|&r| plain(r as usize))
+                .fold(-1f32, f32::max);
+            let got = best_scaled_dot(&q, &table, &scales, &rows);
+            assert_eq!(got.to_bits(), want.to_bits(), "{rows:?}");
+            let baseline = best_scaled_dot_plain(&q, &table, &scales, &rows);
+            assert_eq!(got.to_bits(), baseline.to_bits(), "{rows:?}");
+        }
+        assert_eq!(best_scaled_dot(&q, &table, &scales, &[]), -1.0);
     }
 
     #[test]

@@ -86,7 +86,20 @@ fn fit(feats: &[&Analyzed], targets: &[Target], n_class: usize, cfg: &Config) ->
         .filter(|(_, t)| t.positive)
         .map(|(x, t)| (x, t.class))
         .unzip();
-    let knn = KnnIndex::build(&kx, &kl, n_class, &space, cfg.knn_max_df, cfg.centroid_full);
+    // The accurate mode's encoder costs far more than reading every example.
+    let candidates = match super::encoder::configured() {
+        Some(_) => 0,
+        None => cfg.dense_candidates,
+    };
+    let knn = KnnIndex::build(
+        &kx,
+        &kl,
+        n_class,
+        &space,
+        cfg.knn_max_df,
+        cfg.centroid_full,
+        candidates,
+    );
     Fitted { space, linear, knn }
 }
 
@@ -101,13 +114,15 @@ fn signals(
     removed: Option<usize>,
 ) -> (usize, Signals) {
     let mut probs = linear.probabilities(x);
-    let mut nb = knn.query(x, linear.n_class, groups);
     if let Some(r) = removed {
         let rest = (1.0 - probs[r]).max(1e-6);
         probs[r] = 0.0;
         for p in probs.iter_mut() {
             *p /= rest;
         }
+    }
+    let mut nb = knn.query(x, linear.n_class, groups, &probs);
+    if let Some(r) = removed {
         nb.per_class[r] = 0.0;
         if let Some(c) = nb.centroid.get_mut(r) {
             *c = -1.0;

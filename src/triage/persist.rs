@@ -7,7 +7,7 @@ use super::classifier::{FeatureSpace, KnnIndex, LinearModel, SparseVec};
 use super::model::IntentModel;
 use super::{Engine, IndexedArticle, KnowledgeArticle, TriageError};
 
-const MAGIC: &[u8; 8] = b"TNDTRG\x00\x09";
+const MAGIC: &[u8; 8] = b"TNDTRG\x00\x0a";
 
 struct Writer(Vec<u8>);
 
@@ -141,6 +141,7 @@ pub(crate) fn write(e: &Engine) -> Vec<u8> {
     w.bytes(&m.knn.encoded.iter().map(|&v| v as u8).collect::<Vec<u8>>());
     w.f32s(&m.knn.encoded_scale);
     w.u32(m.knn.encoded_from);
+    w.u32(m.knn.candidates);
     w.f32(m.knn_weight);
     w.f32(m.centroid_weight);
     w.f32(m.encoded_weight);
@@ -206,6 +207,7 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
     let encoded: Vec<i8> = r.array::<1, _>(|b| b[0] as i8)?;
     let encoded_scale = r.f32s()?;
     let encoded_from = r.u32()?;
+    let candidates = r.u32()?;
     let knn_weight = r.f32()?;
     let centroid_weight = r.f32()?;
     let encoded_weight = r.f32()?;
@@ -291,6 +293,7 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
     if let Some((what, _)) = checks.iter().find(|c| !c.1) {
         return Err(corrupt(&format!("inconsistent sizes ({what})")));
     }
+    let (by_class, class_start) = super::classifier::rows_by_class(&klabels);
     let mut group_weight = [0f32; super::tokenize::GROUPS];
     group_weight.copy_from_slice(&gw);
     let mut languages: Vec<String> = indexed.iter().map(|a| a.article.language.clone()).collect();
@@ -327,6 +330,9 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
                 encoded,
                 encoded_scale,
                 encoded_from,
+                candidates,
+                by_class,
+                class_start,
             },
             calibrator,
             knn_weight,
