@@ -51,6 +51,9 @@ pub struct IntentModel {
     /// Positive training examples per class, a signal of the calibration (empty: not
     /// used).
     pub(crate) class_counts: Vec<u32>,
+    /// Added to each class's score when choosing the intent
+    /// ([`Config::prior_correction`]; empty: nothing).
+    pub(crate) class_bias: Vec<f32>,
 }
 
 /// How the signals of a prediction are computed (the parts of a model besides its
@@ -62,6 +65,8 @@ struct Scoring<'a> {
     encoded_weight: f32,
     /// Training examples per class (empty: not a signal).
     counts: &'a [u32],
+    /// Added to each class's score when choosing the intent (empty: nothing).
+    bias: &'a [f32],
 }
 
 struct Fitted {
@@ -144,6 +149,9 @@ fn signals_from(probs: &[f32], nb: &Neighbours, sc: Scoring) -> (usize, Signals)
     let mut best = f32::NEG_INFINITY;
     for (i, (&p, &k)) in probs.iter().zip(knn).enumerate() {
         let mut s = p.max(1e-30).ln() + sc.knn_weight * k;
+        if let Some(&b) = sc.bias.get(i) {
+            s += b;
+        }
         if sc.centroid_weight != 0.0
             && let Some(&c) = centroid.get(i)
         {
@@ -186,6 +194,22 @@ fn signals_from(probs: &[f32], nb: &Neighbours, sc: Scoring) -> (usize, Signals)
             n_examples: 0,
         },
     )
+}
+
+/// Each class's correction for its share of the positive training examples
+/// ([`Config::prior_correction`]); empty when there is none to make.
+fn class_bias(in_scope: &[(usize, Target)], n_class: usize, strength: f32) -> Vec<f32> {
+    if strength == 0.0 {
+        return Vec::new();
+    }
+    let mut n = vec![0u32; n_class];
+    for (_, t) in in_scope.iter().filter(|(_, t)| t.positive) {
+        n[t.class as usize] += 1;
+    }
+    let total = n.iter().map(|&c| c as f32).sum::<f32>().max(1.0);
+    n.iter()
+        .map(|&c| -strength * (c.max(1) as f32 / total).ln())
+        .collect()
 }
 
 impl IntentModel {
@@ -257,11 +281,13 @@ impl IntentModel {
         } else {
             Vec::new()
         };
+        let bias = class_bias(&in_scope, n_class, cfg.prior_correction);
         let scoring = Scoring {
             knn_weight: cfg.knn_weight,
             centroid_weight: cfg.centroid_weight,
             encoded_weight: cfg.encoded_weight,
             counts: &counts,
+            bias: &bias,
         };
         // The calibration fit and the final fit are independent: run them side by side.
         let calibrate = || {
@@ -324,6 +350,7 @@ impl IntentModel {
             centroid_weight: cfg.centroid_weight,
             encoded_weight: cfg.encoded_weight,
             class_counts: counts,
+            class_bias: bias,
         }
     }
 
@@ -362,6 +389,7 @@ impl IntentModel {
                 centroid_weight: self.centroid_weight,
                 encoded_weight: self.encoded_weight,
                 counts: &self.class_counts,
+                bias: &self.class_bias,
             },
             None,
         );

@@ -146,6 +146,7 @@ pub(crate) fn write(e: &Engine) -> Vec<u8> {
     w.f32(m.centroid_weight);
     w.f32(m.encoded_weight);
     w.u32s(&m.class_counts);
+    w.f32s(&m.class_bias);
     w.u32s(&e.coverage);
 
     w.0
@@ -212,11 +213,16 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
     let centroid_weight = r.f32()?;
     let encoded_weight = r.f32()?;
     let class_counts = r.u32s()?;
+    let class_bias = r.f32s()?;
     let coverage = r.u32s()?;
 
     let n_feat = idf.len();
     let n_inputs = n_feat + dense_dim as usize;
-    let checks: [(&str, bool); 16] = [
+    let checks: [(&str, bool); 17] = [
+        (
+            "class bias",
+            class_bias.is_empty() || class_bias.len() == labels.len(),
+        ),
         ("problem coverage", coverage.len() == labels.len()),
         (
             "class counts",
@@ -339,6 +345,7 @@ pub(crate) fn read(b: &[u8]) -> Result<Engine, TriageError> {
             centroid_weight,
             encoded_weight,
             class_counts,
+            class_bias,
         },
         articles: indexed,
         coverage,
