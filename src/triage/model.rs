@@ -197,7 +197,9 @@ fn signals_from(probs: &[f32], nb: &Neighbours, sc: Scoring) -> (usize, Signals)
 }
 
 /// Each class's correction for its share of the positive training examples
-/// ([`Config::prior_correction`]); empty when there is none to make.
+/// ([`Config::prior_correction`]); empty when there is none to make. A class known only
+/// from texts said not to be of it (rejected drafts) gets none: its lack of examples
+/// must not make it likelier.
 fn class_bias(in_scope: &[(usize, Target)], n_class: usize, strength: f32) -> Vec<f32> {
     if strength == 0.0 {
         return Vec::new();
@@ -208,7 +210,10 @@ fn class_bias(in_scope: &[(usize, Target)], n_class: usize, strength: f32) -> Ve
     }
     let total = n.iter().map(|&c| c as f32).sum::<f32>().max(1.0);
     n.iter()
-        .map(|&c| -strength * (c.max(1) as f32 / total).ln())
+        .map(|&c| match c {
+            0 => 0.0,
+            c => -strength * (c as f32 / total).ln(),
+        })
         .collect()
 }
 
@@ -399,5 +404,35 @@ impl IntentModel {
             confidence: self.calibrator.confidence(&s),
             signals: s,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn examples(per_class: &[(u32, bool, usize)]) -> Vec<(usize, Target)> {
+        per_class
+            .iter()
+            .flat_map(|&(class, positive, n)| {
+                std::iter::repeat_n((0, Target { class, positive }), n)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rarer_intents_are_lifted_by_the_log_of_their_share_and_unknown_ones_not_at_all() {
+        // Class 0: 30 examples, class 1: 10, class 2: only rejected drafts.
+        let ex = examples(&[(0, true, 30), (1, true, 10), (2, false, 5)]);
+        let bias = class_bias(&ex, 3, 1.0);
+        assert!((bias[0] - (40f32 / 30.0).ln()).abs() < 1e-5, "{bias:?}");
+        assert!((bias[1] - 4f32.ln()).abs() < 1e-5, "{bias:?}");
+        // The lift of a rarer class over a commoner one is the log of their ratio.
+        assert!((bias[1] - bias[0] - 3f32.ln()).abs() < 1e-5, "{bias:?}");
+        assert_eq!(bias[2], 0.0);
+        assert!(bias[2] < bias[0], "no example must not mean most lifted");
+        assert!(class_bias(&ex, 3, 0.0).is_empty());
+        let half = class_bias(&ex, 3, 0.5);
+        assert!((half[1] - 0.5 * bias[1]).abs() < 1e-5);
     }
 }
