@@ -758,7 +758,8 @@ impl KnnIndex {
     /// Indexes the vectors (labelled with classes below `n_class`), skipping features
     /// present in more than `max_df` of them; class centroids over the leading
     /// decontextualised dimensions of the sentence vector, or all of it (`full`).
-    /// `candidates` as in [`Config::dense_candidates`].
+    /// `candidates` as in [`Config::dense_candidates`] (the accurate mode searches every
+    /// class: its encoder costs far more than reading every example).
     pub fn build(
         xs: &[SparseVec],
         labels: &[u32],
@@ -839,7 +840,11 @@ impl KnnIndex {
             encoded,
             encoded_scale,
             encoded_from: enc.start as u32,
-            candidates: candidates as u32,
+            candidates: if encoder::configured().is_some() {
+                0
+            } else {
+                candidates as u32
+            },
             by_class,
             class_start,
         }

@@ -91,11 +91,6 @@ fn fit(feats: &[&Analyzed], targets: &[Target], n_class: usize, cfg: &Config) ->
         .filter(|(_, t)| t.positive)
         .map(|(x, t)| (x, t.class))
         .unzip();
-    // The accurate mode's encoder costs far more than reading every example.
-    let candidates = match super::encoder::configured() {
-        Some(_) => 0,
-        None => cfg.dense_candidates,
-    };
     let knn = KnnIndex::build(
         &kx,
         &kl,
@@ -103,7 +98,7 @@ fn fit(feats: &[&Analyzed], targets: &[Target], n_class: usize, cfg: &Config) ->
         &space,
         cfg.knn_max_df,
         cfg.centroid_full,
-        candidates,
+        cfg.dense_candidates,
     );
     Fitted { space, linear, knn }
 }

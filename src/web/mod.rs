@@ -265,8 +265,8 @@ pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread
 /// off, also the delta tables' space. On PostgreSQL those tables alone are vacuumed every
 /// two seconds between, autovacuum or not (they gain a few rows an email: at a thousand
 /// emails a second a minute's worth is tens of thousands of dead rows that every count
-/// reads). A thread of its own: analysing a big
-/// table takes seconds, which the backlog worker's heartbeat and folds must not wait for.
+/// reads). A thread of its own: analysing a big table takes seconds, which the backlog
+/// worker's heartbeat and folds must not wait for.
 pub fn spawn_upkeep_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
     const VACUUM_EVERY_SECONDS: u64 = 2;
     std::thread::spawn(move || {
