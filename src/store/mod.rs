@@ -697,16 +697,18 @@ pub(crate) fn wait_solo(c: &mut PgConnection, job: SoloJob) -> diesel::QueryResu
     Ok(())
 }
 
-/// Marks `serve`'s background round settles in one transaction: more than a second's
-/// ingest at the rates measured, and a bound on how long one round takes.
+/// Marks settled in one transaction: more than a second's ingest at the rates measured,
+/// and a bound on how long one transaction (and the settling lock) is held.
 const SETTLE_AT_ONCE: i32 = 5_000;
 
 /// Work PostgreSQL's triggers left marked for after the commit (the dashboard's facts,
 /// the search documents), done by `function(most)`, which returns how many marks it took:
-/// one settler at a time (`job`'s lock). With `wait` the caller waits for another settler
-/// to finish, then settles every mark in one statement (a reader, who must see every
-/// committed write); without it, it skips when another is at it and settles in chunks
-/// that each commit on their own (`serve`'s background round). Returns the marks settled;
+/// one settler at a time (`job`'s lock), in chunks that each commit on their own. With
+/// `wait` the caller waits for another settler to finish and goes on until no mark is
+/// left (a reader, who must see every committed write); without it, it skips when another
+/// is at it (`serve`'s background round). A reader meeting a large backlog (a batch
+/// ingest while no `serve` ran) so holds no transaction and no lock for its whole length,
+/// and the chunks it settled stay settled if it is cut off. Returns the marks settled;
 /// on SQLite, which keeps this work in the writing transaction, nothing to do.
 pub(crate) fn settle_marks(
     conn: &mut DbConn,
@@ -741,7 +743,7 @@ pub(crate) fn settle_marks(
             return Ok(0);
         }
     }
-    let most = (!wait).then_some(SETTLE_AT_ONCE);
+    let most = SETTLE_AT_ONCE;
     let sql = format!("SELECT {function}($1) AS n");
     let mut total = 0;
     loop {
@@ -755,7 +757,7 @@ pub(crate) fn settle_marks(
                 return Ok(None);
             }
             let settled: Settled = diesel::sql_query(&sql)
-                .bind::<diesel::sql_types::Nullable<diesel::sql_types::Integer>, _>(most)
+                .bind::<diesel::sql_types::Integer, _>(most)
                 .get_result(c)?;
             Ok(Some(settled.n))
         })?;
@@ -764,7 +766,7 @@ pub(crate) fn settle_marks(
         };
         total += n as usize;
         // Fewer than asked: none are left (but those committed since, for the next round).
-        if most.is_none_or(|most| n < most) {
+        if n < most {
             return Ok(total);
         }
     }

@@ -946,6 +946,55 @@ fn facts_are_settled_after_the_commit_without_waiting_for_a_held_ticket() {
     assert_eq!(pg_number(pg, "SELECT COUNT(*) AS n FROM facts_stale"), 0);
 }
 
+/// A reader that meets a backlog of marks larger than one settling chunk (a batch ingest
+/// while no `serve` ran) works through every chunk before it reads: nothing is left marked
+/// and the dashboard counts the ticket.
+#[test]
+fn a_reader_settles_a_backlog_of_many_chunks_before_it_reads() {
+    use diesel::RunQueryDsl;
+    use tandem::store::DbConn;
+    let t = TestApp::new();
+    if !t.db.is_postgres() {
+        eprintln!("skipped here: SQLite's triggers keep the facts in the writing transaction");
+        return;
+    }
+    crate::harness::accepted(&t.ingest(&crate::harness::email(
+        "ada@example.com",
+        "Invoice",
+        "backlog-1@example.com",
+        "My invoice shows the wrong VAT number. Please send a corrected one.",
+    )));
+    let mut conn = t.app.conn().unwrap();
+    let DbConn::Postgres(pg) = &mut *conn else {
+        unreachable!()
+    };
+    // The same ticket marked again and again, as thousands of writes to it would.
+    diesel::sql_query(
+        "INSERT INTO facts_stale (ticket_id, kind) \
+         SELECT t.id, k.kind FROM tickets t, generate_series(1, 6001) g, \
+              (VALUES ('t'), ('d')) AS k(kind)",
+    )
+    .execute(pg)
+    .unwrap();
+    assert!(pg_number(pg, "SELECT COUNT(*) AS n FROM facts_stale") > 12_000);
+    drop(conn);
+
+    let today = tandem::app::metrics::Period::last_days(tandem::store::now(), 1);
+    let dashboard = tandem::app::metrics::dashboard(&t.app, today).unwrap();
+    assert_eq!(dashboard.total.tickets_in, 1);
+    assert_eq!(dashboard.total.decisions, 1);
+    let mut conn = t.app.conn().unwrap();
+    let DbConn::Postgres(pg) = &mut *conn else {
+        unreachable!()
+    };
+    assert_eq!(
+        pg_number(pg, "SELECT COUNT(*) AS n FROM facts_stale"),
+        0,
+        "every chunk was settled"
+    );
+    assert_eq!(pg_number(pg, "SELECT COUNT(*) AS n FROM ticket_facts"), 1);
+}
+
 /// On PostgreSQL a message's search document is built after the commit that stored it: the
 /// ingest only marks the message, and a search settles the marks before it reads, so a
 /// word is found the moment its email was accepted.
