@@ -73,6 +73,12 @@ pub struct Config {
     /// share: on xSID, where a quarter of the examples ask for the weather, restaurant and
     /// music requests naming a place were taken for weather questions.
     pub prior_correction: f32,
+    /// Share of a training text's features left out, at random, of each SGD step (the
+    /// others scaled up to keep their expected sum): the model cannot lean on one strong
+    /// feature alone and gives weight to the ones that come with it, as "money back" with
+    /// "refund", and so reads a new wording of a known question better. Training is no
+    /// slower: each step updates fewer rows.
+    pub feature_dropout: f32,
 }
 
 impl Default for Config {
@@ -100,6 +106,7 @@ impl Default for Config {
             centroid_full: true,
             dense_candidates: 5,
             prior_correction: 1.0,
+            feature_dropout: 0.5,
         }
     }
 }
@@ -151,6 +158,7 @@ impl Config {
                 "encoded_weight" => self.encoded_weight = f(v)?,
                 "dense_candidates" => self.dense_candidates = u(v)?,
                 "prior_correction" => self.prior_correction = f(v)?,
+                "feature_dropout" => self.feature_dropout = f(v)?,
                 other => return Err(format!("unknown triage setting {other}")),
             }
         }
@@ -628,14 +636,30 @@ kernels::compiled_twice! {
         let mut t = 0usize;
         let mut z = vec![0f32; c];
         let mut active: Vec<(usize, f32)> = Vec::with_capacity(c);
+        let keep = 1.0 - cfg.feature_dropout.clamp(0.0, 0.95);
+        // A feature is kept when a uniform 64-bit draw is at most this.
+        let keep_at_most = (keep as f64 * u64::MAX as f64) as u64;
+        let (mut kept_idx, mut kept_val) = (Vec::<u32>::new(), Vec::<f32>::new());
         for _ in 0..epochs {
             rng.shuffle(&mut order);
             for &i in &order {
                 let eta = cfg.learning_rate * (1.0 - t as f32 / total).max(0.02);
                 t += 1;
-                let x = &xs[i];
+                let (idx, val): (&[u32], &[f32]) = if keep < 1.0 {
+                    kept_idx.clear();
+                    kept_val.clear();
+                    for (&f, &v) in xs[i].idx.iter().zip(&xs[i].val) {
+                        if rng.next_u64() <= keep_at_most {
+                            kept_idx.push(f);
+                            kept_val.push(v / keep);
+                        }
+                    }
+                    (&kept_idx, &kept_val)
+                } else {
+                    (&xs[i].idx, &xs[i].val)
+                };
                 z.copy_from_slice(&b);
-                for (&f, &v) in x.idx.iter().zip(&x.val) {
+                for (&f, &v) in idx.iter().zip(val) {
                     let row = &w[f as usize * c..f as usize * c + c];
                     let s = v * scale;
                     for (zz, &ww) in z.iter_mut().zip(row) {
@@ -664,7 +688,7 @@ kernels::compiled_twice! {
                 active.clear();
                 active.extend((0..c).filter(|&j| z[j].abs() > 1e-3).map(|j| (j, z[j])));
                 if active.len() * 3 < c {
-                    for (&f, &v) in x.idx.iter().zip(&x.val) {
+                    for (&f, &v) in idx.iter().zip(val) {
                         let row = &mut w[f as usize * c..f as usize * c + c];
                         let s = eta * v / scale;
                         for &(j, g) in &active {
@@ -672,7 +696,7 @@ kernels::compiled_twice! {
                         }
                     }
                 } else {
-                    for (&f, &v) in x.idx.iter().zip(&x.val) {
+                    for (&f, &v) in idx.iter().zip(val) {
                         let row = &mut w[f as usize * c..f as usize * c + c];
                         let s = eta * v / scale;
                         for (ww, &g) in row.iter_mut().zip(z.iter()) {
@@ -1078,6 +1102,61 @@ mod tests {
                 assert_eq!(bits(&plain.probabilities(x)), bits(&avx2.probabilities(x)));
             }
         }
+    }
+
+    /// Class 0's texts always have feature 0 and half of them feature 1 too; class 1's
+    /// always feature 2 and half of them feature 3; all have noise. Feature 0 alone
+    /// separates the classes, so a model that sees every feature leans on it; one that
+    /// loses half of them each step learns what feature 1 says as well, and a text with
+    /// feature 1 alone (a new wording) is read as class 0 with more confidence.
+    #[test]
+    fn dropping_features_in_training_teaches_the_weaker_feature_that_comes_with_a_strong_one() {
+        let mut rng = Rng(11);
+        let (n_feat, n_class) = (40usize, 2usize);
+        let mut xs = Vec::new();
+        let mut ys = Vec::new();
+        for i in 0..400 {
+            let class = (i % 2) as u32;
+            let mut idx = vec![2 * class];
+            if i % 4 < 2 {
+                idx.push(2 * class + 1);
+            }
+            idx.extend((0..3).map(|_| 4 + rng.below(n_feat - 4) as u32));
+            idx.sort_unstable();
+            idx.dedup();
+            let val = vec![0.5; idx.len()];
+            xs.push(SparseVec {
+                idx,
+                val,
+                knn_scale: [1.0; GROUPS],
+            });
+            ys.push(Target {
+                class,
+                positive: true,
+            });
+        }
+        let trained = |dropout: f32| {
+            let cfg = Config {
+                feature_dropout: dropout,
+                ..Config::default()
+            };
+            LinearModel::train(&xs, &ys, n_feat, n_class, &cfg)
+        };
+        // How much feature `f` alone says for class `to` over the other class.
+        let says = |m: &LinearModel, f: usize, to: usize| {
+            (m.w[f * n_class + to] as f32 - m.w[f * n_class + 1 - to] as f32) * m.scale[f]
+        };
+        let (every, dropped) = (trained(0.0), trained(0.5));
+        let weak = [
+            (says(&every, 1, 0), says(&dropped, 1, 0)),
+            (says(&every, 3, 1), says(&dropped, 3, 1)),
+        ];
+        for (every, dropped) in weak {
+            assert!(every > 0.0 && dropped > 2.0 * every, "{weak:?}");
+        }
+        // The strong feature still says the most.
+        assert!(says(&dropped, 0, 0) > says(&dropped, 1, 0));
+        assert!(says(&dropped, 2, 1) > says(&dropped, 3, 1));
     }
 
     #[test]
