@@ -75,6 +75,10 @@ struct Fitted {
     knn: KnnIndex,
 }
 
+/// Held-out examples needed to fit the calibration; with fewer the hand-set prior
+/// ([`Calibrator::default`]) is used.
+const MIN_HELD_OUT: usize = 30;
+
 fn fit(feats: &[&Analyzed], targets: &[Target], n_class: usize, cfg: &Config) -> Fitted {
     let pos_feats: Vec<&Analyzed> = feats
         .iter()
@@ -291,7 +295,7 @@ impl IntentModel {
         };
         // The calibration fit and the final fit are independent: run them side by side.
         let calibrate = || {
-            if n_held < 30 {
+            if n_held < MIN_HELD_OUT {
                 return Calibrator::default();
             }
             let tr: Vec<usize> = (0..in_scope.len()).filter(|&k| !held[k]).collect();
@@ -330,10 +334,22 @@ impl IntentModel {
             }
             Calibrator::fit(&data, cfg.confidence_margin)
         };
+        // Too few examples to fit a calibration: the hand-set prior reads the linear
+        // model's probabilities as a model trained on every feature gives them (dropout
+        // makes them bolder: on small xSID knowledge bases it sent 12.1 % at 97.0 %
+        // precision instead of 9.6 % at 98.1 %).
+        let final_cfg = if n_held < MIN_HELD_OUT {
+            Config {
+                feature_dropout: 0.0,
+                ..cfg.clone()
+            }
+        } else {
+            cfg.clone()
+        };
         let final_fit = || {
             let f: Vec<&Analyzed> = in_scope.iter().map(|(i, _)| &feats[*i]).collect();
             let t: Vec<Target> = in_scope.iter().map(|(_, t)| *t).collect();
-            fit(&f, &t, n_class, cfg)
+            fit(&f, &t, n_class, &final_cfg)
         };
         let (calibrator, fitted) = std::thread::scope(|sc| {
             let cal = sc.spawn(calibrate);
@@ -413,6 +429,65 @@ mod tests {
                 std::iter::repeat_n((0, Target { class, positive }), n)
             })
             .collect()
+    }
+
+    fn knowledge_base(per_intent: usize) -> Vec<(String, &'static str)> {
+        let topics = [
+            ("parcel", "where is my parcel"),
+            ("invoice", "my invoice is wrong"),
+            ("password", "I cannot log in to my account"),
+        ];
+        let extras = [
+            "please help",
+            "today",
+            "urgent",
+            "thanks",
+            "since monday",
+            "again",
+        ];
+        topics
+            .iter()
+            .flat_map(|&(intent, text)| {
+                (0..per_intent)
+                    .map(move |i| (format!("{text} {}", extras[i % extras.len()]), intent))
+            })
+            .collect()
+    }
+
+    fn confidences(kb: &[(String, &str)], dropout: f32) -> Vec<f32> {
+        let texts: Vec<TrainText> = kb
+            .iter()
+            .map(|(text, intent)| TrainText {
+                text,
+                intent,
+                positive: true,
+            })
+            .collect();
+        let model = IntentModel::train(
+            &texts,
+            &Config {
+                feature_dropout: dropout,
+                ..Config::default()
+            },
+        );
+        [
+            "where is the parcel I ordered",
+            "the invoice shows a wrong amount",
+        ]
+        .iter()
+        .map(|q| model.score(q).confidence)
+        .collect()
+    }
+
+    /// The hand-set prior calibration of a small knowledge base reads the probabilities
+    /// of a model trained on every feature; dropout is for the models whose calibration
+    /// is fitted.
+    #[test]
+    fn a_knowledge_base_too_small_to_fit_a_calibration_is_trained_on_every_feature() {
+        let small = knowledge_base(5);
+        assert_eq!(confidences(&small, 0.5), confidences(&small, 0.0));
+        let large = knowledge_base(60);
+        assert_ne!(confidences(&large, 0.5), confidences(&large, 0.0));
     }
 
     #[test]
