@@ -1107,8 +1107,8 @@ mod tests {
     /// Class 0's texts always have feature 0 and half of them feature 1 too; class 1's
     /// always feature 2 and half of them feature 3; all have noise. Feature 0 alone
     /// separates the classes, so a model that sees every feature leans on it; one that
-    /// loses half of them each step learns what feature 1 says as well, and a text with
-    /// feature 1 alone (a new wording) is read as class 0 with more confidence.
+    /// loses half of them each step learns what feature 1 says as well, so that a text
+    /// with feature 1 alone (a new wording) is read as class 0 more surely.
     #[test]
     fn dropping_features_in_training_teaches_the_weaker_feature_that_comes_with_a_strong_one() {
         let mut rng = Rng(11);
