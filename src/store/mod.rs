@@ -743,7 +743,6 @@ pub(crate) fn settle_marks(
             return Ok(0);
         }
     }
-    let most = SETTLE_AT_ONCE;
     let sql = format!("SELECT {function}($1) AS n");
     let mut total = 0;
     loop {
@@ -757,7 +756,7 @@ pub(crate) fn settle_marks(
                 return Ok(None);
             }
             let settled: Settled = diesel::sql_query(&sql)
-                .bind::<diesel::sql_types::Integer, _>(most)
+                .bind::<diesel::sql_types::Integer, _>(SETTLE_AT_ONCE)
                 .get_result(c)?;
             Ok(Some(settled.n))
         })?;
@@ -766,7 +765,7 @@ pub(crate) fn settle_marks(
         };
         total += n as usize;
         // Fewer than asked: none are left (but those committed since, for the next round).
-        if n < most {
+        if n < SETTLE_AT_ONCE {
             return Ok(total);
         }
     }

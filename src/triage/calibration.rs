@@ -31,6 +31,10 @@ pub struct Signals {
     pub n_examples: u32,
 }
 
+/// Fewest rows a calibration is fitted on; with fewer the hand-set prior
+/// ([`Calibrator::default`]) is used.
+pub const MIN_FIT_ROWS: usize = 30;
+
 /// Number of inputs of the calibration model (including the constant).
 pub const N_INPUTS: usize = 12;
 
@@ -127,7 +131,7 @@ impl Calibrator {
     /// one outcome. `margin`: see [`Calibrator`].
     pub fn fit(data: &[(Signals, bool, f32)], margin: f32) -> Calibrator {
         let pos = data.iter().filter(|d| d.1).count();
-        if data.len() < 30 || pos == 0 || pos == data.len() {
+        if data.len() < MIN_FIT_ROWS || pos == 0 || pos == data.len() {
             return Calibrator::default();
         }
         const N: usize = N_INPUTS;

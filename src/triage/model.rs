@@ -75,10 +75,6 @@ struct Fitted {
     knn: KnnIndex,
 }
 
-/// Held-out examples needed to fit the calibration; with fewer the hand-set prior
-/// ([`Calibrator::default`]) is used.
-const MIN_HELD_OUT: usize = 30;
-
 fn fit(feats: &[&Analyzed], targets: &[Target], n_class: usize, cfg: &Config) -> Fitted {
     let pos_feats: Vec<&Analyzed> = feats
         .iter()
@@ -295,7 +291,7 @@ impl IntentModel {
         };
         // The calibration fit and the final fit are independent: run them side by side.
         let calibrate = || {
-            if n_held < MIN_HELD_OUT {
+            if n_held < super::calibration::MIN_FIT_ROWS {
                 return Calibrator::default();
             }
             let tr: Vec<usize> = (0..in_scope.len()).filter(|&k| !held[k]).collect();
@@ -338,7 +334,7 @@ impl IntentModel {
         // model's probabilities as a model trained on every feature gives them (dropout
         // makes them bolder: on small xSID knowledge bases it sent 12.1 % at 97.0 %
         // precision instead of 9.6 % at 98.1 %).
-        let final_cfg = if n_held < MIN_HELD_OUT {
+        let final_cfg = if n_held < super::calibration::MIN_FIT_ROWS {
             Config {
                 feature_dropout: 0.0,
                 ..cfg.clone()
