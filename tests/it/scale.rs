@@ -85,6 +85,10 @@ fn three_servers_on_one_database_answer_every_email_once() {
         );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
+    assert!(
+        servers.iter_mut().all(|s| s.running()),
+        "a server stopped while sending"
+    );
     drop(servers);
     let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut by_recipient: HashMap<String, usize> = HashMap::new();
@@ -114,10 +118,16 @@ fn three_servers_on_one_database_answer_every_email_once() {
         by_recipient.values().all(|&n| n == 1),
         "a customer got two answers"
     );
-    assert!(
-        per_server.iter().filter(|&&n| n > 0).count() >= 2,
-        "the servers shared the sending: {per_server:?}"
-    );
+    // On PostgreSQL a worker skips the rows another is claiming and takes the next ones,
+    // so the three share the sending. SQLite's write lock is not fair between processes:
+    // on a loaded machine one server may win every claim while the others wait (measured:
+    // from [329, 264, 407] to [1000, 0, 0]); what holds there is that each answer leaves once.
+    if t.db.is_postgres() {
+        assert!(
+            per_server.iter().filter(|&&n| n > 0).count() >= 2,
+            "the servers shared the sending: {per_server:?}"
+        );
+    }
     let mut conn = t.app.conn().unwrap();
     assert_eq!(
         tandem::store::outbox::count_by_status(&mut conn, "sent").unwrap(),
