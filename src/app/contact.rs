@@ -268,10 +268,14 @@ pub fn status(app: &App, token: &str) -> Result<StatusView, AppError> {
         .map(|u| u.1)
         .collect();
     let delivery = store::outbox::delivery_by_message(&mut conn, &ticket.id)?;
+    // A stranger's mail that threaded onto the ticket is for the team to read, not the
+    // customer's to be shown as their own (nor the stranger's, should the ticket be theirs).
+    let strangers = store::participants::new_participant_messages(&mut conn, &ticket.id)?;
     let mut answered = false;
     let messages = store::messages::for_ticket(&mut conn, &ticket.id)?
         .into_iter()
         .filter(|m| m.direction != domain::NOTE)
+        .filter(|m| !strangers.contains(&m.id))
         .filter(|m| {
             m.direction == domain::INBOUND
                 || (!unreleased.contains(&Some(m.id.clone()))

@@ -953,7 +953,8 @@ fn find_thread(
     mail: &InboundMail,
     customer: &CustomerRow,
 ) -> Result<Option<TicketRow>, AppError> {
-    let by_reference = store::tickets::find_by_message_ids(conn, &mail.thread_ids)?;
+    let by_reference =
+        store::tickets::find_by_message_ids(conn, &mail.thread_ids, &mail.from_address)?;
     let found = match by_reference {
         Some(t) => Some(t),
         None => match threading::ticket_number_in_subject(&mail.subject) {

@@ -195,7 +195,10 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
     let mut references = push_ids(msg.references());
     references.reverse();
     for id in in_reply_to.into_iter().chain(references) {
-        if !id.is_empty() && !thread_ids.contains(&id) {
+        if thread_ids.len() == MOST_THREAD_IDS {
+            break;
+        }
+        if !id.is_empty() && id.len() <= MOST_ID_BYTES && !thread_ids.contains(&id) {
             thread_ids.push(id);
         }
     }
@@ -248,7 +251,10 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, MalformedMail> {
                 .any(|p| matches!(p.trim(), "all" | "autoreply"))
         });
     Ok(InboundMail {
-        message_id: msg.message_id().map(clean_id).filter(|id| !id.is_empty()),
+        message_id: msg
+            .message_id()
+            .map(clean_id)
+            .filter(|id| !id.is_empty() && id.len() <= MOST_ID_BYTES),
         thread_ids,
         from_address,
         from_name,
@@ -284,6 +290,14 @@ fn is_plausible_address(a: &str) -> bool {
     }
 }
 
+/// Longest Message-ID kept (RFC 5322 sets no limit; real ones are under 100 bytes). A
+/// longer one is treated as absent: it would make our replies' header lines too long.
+const MOST_ID_BYTES: usize = 250;
+
+/// Most Message-IDs a reply is threaded by: its In-Reply-To, then the newest References.
+/// (A References header of 40,000 IDs made every attempt to file the mail fail.)
+const MOST_THREAD_IDS: usize = 50;
+
 /// A Message-ID as stored: visible characters only.
 fn clean_id(id: &str) -> String {
     id.chars()
@@ -309,6 +323,24 @@ fn sanitize_filename(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A References header of 40,000 IDs made every attempt to file the mail fail; an ID
+    /// of thousands of bytes went into our replies' header lines.
+    #[test]
+    fn a_reply_is_threaded_by_its_in_reply_to_and_newest_references_of_sane_length() {
+        let long = format!("{}@x", "a".repeat(3000));
+        let references: String = (0..40_000).map(|i| format!(" <r{i}@x>")).collect();
+        let raw = format!(
+            "From: ana@example.com\r\nSubject: Re: hi\r\nMessage-ID: <{long}>\r\n\
+             In-Reply-To: <out-1@tandem>\r\nReferences:{references} <{long}>\r\n\r\nhi\r\n"
+        );
+        let m = parse(raw.as_bytes()).unwrap();
+        assert_eq!(m.message_id, None);
+        assert_eq!(m.thread_ids.len(), 50);
+        assert_eq!(m.thread_ids[0], "out-1@tandem");
+        assert_eq!(m.thread_ids[1], "r39999@x");
+        assert_eq!(m.thread_ids[49], "r39951@x");
+    }
 
     #[test]
     fn multipart_with_charset_and_attachment() {

@@ -69,22 +69,53 @@ pub fn get_by_number(conn: &mut DbConn, number: i64) -> Result<Option<TicketRow>
         .optional()?)
 }
 
-/// The ticket that holds any of these RFC 5322 Message-IDs, newest message first.
+/// The ticket a reply from `sender` belongs to, by the RFC 5322 Message-IDs it refers
+/// to, `ids` in order of preference (its In-Reply-To, then its References newest first).
+/// Anyone can put any Message-ID on a new mail, so among the messages that carry an ID,
+/// one of our own comes first, then one the sender wrote, then the oldest: a stranger's
+/// mail that reused (or took first) a customer's Message-ID does not draw the customer's
+/// replies onto the stranger's ticket.
 pub fn find_by_message_ids(
     conn: &mut DbConn,
     ids: &[String],
+    sender: &str,
 ) -> Result<Option<TicketRow>, StoreError> {
     if ids.is_empty() {
         return Ok(None);
     }
-    Ok(tickets::table
+    // Oldest first and bounded: the messages that first carried an ID are among those
+    // read however many later mails reused it.
+    let carriers: Vec<(TicketRow, Option<String>, String, Option<String>)> = tickets::table
         .inner_join(messages::table)
         .filter(messages::internet_message_id.eq_any(ids))
-        .order(messages::created_at.desc())
-        .select(TicketRow::as_select())
-        .first(conn)
-        .optional()?)
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .limit(MOST_CARRIERS_READ)
+        .select((
+            TicketRow::as_select(),
+            messages::internet_message_id,
+            messages::direction,
+            messages::sender,
+        ))
+        .load(conn)?;
+    // `min_by_key` keeps the first of equals, the oldest.
+    Ok(carriers
+        .into_iter()
+        .min_by_key(|(_, id, direction, from)| {
+            let rank = ids.iter().position(|i| Some(i) == id.as_ref());
+            let carrier = if direction == crate::domain::OUTBOUND {
+                0
+            } else if from.as_deref() == Some(sender) {
+                1
+            } else {
+                2
+            };
+            (rank.unwrap_or(usize::MAX), carrier)
+        })
+        .map(|(ticket, ..)| ticket))
 }
+
+/// Most messages read when threading a reply by its Message-IDs.
+const MOST_CARRIERS_READ: i64 = 256;
 
 /// Fields that change as a ticket moves through its lifecycle.
 pub struct TicketUpdate<'a> {

@@ -288,6 +288,129 @@ fn a_message_reusing_a_known_message_id_is_stored_and_marked() {
     assert_eq!(tickets(&t).len(), 2);
 }
 
+/// A mail with threading headers (`references` newest last, as mail clients write them).
+fn threaded(from: &str, message_id: &str, in_reply_to: &str, references: &[&str]) -> String {
+    let references: Vec<String> = references.iter().map(|r| format!("<{r}>")).collect();
+    format!(
+        "From: {from}\r\nTo: {}\r\nSubject: Re: my invoice\r\nMessage-ID: <{message_id}>\r\n\
+         In-Reply-To: <{in_reply_to}>\r\nReferences: {}\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\nMy card number ends in 4242, {message_id}.\r\n",
+        crate::harness::SUPPORT,
+        references.join(" ")
+    )
+}
+
+/// A stranger who sends a mail with a customer's Message-ID, after the customer or before
+/// (an ID that can be guessed), gets none of the customer's replies on their ticket, and
+/// a status page shows only what its own customer and the team wrote.
+#[test]
+fn a_reused_message_id_does_not_draw_a_customers_replies_to_a_strangers_ticket() {
+    let t = TestApp::new();
+    let stranger = "mal@evil.example";
+    let ana = "ana@customer.example";
+    let (ana_first, _) = crate::harness::accepted(&t.ingest(&email(
+        ana,
+        "My invoice is wrong",
+        "a1@customer.example",
+        QUESTION,
+    )));
+    let (squatted, _) = crate::harness::accepted(&t.ingest(&email(
+        stranger,
+        "hello",
+        "a2@customer.example",
+        "nothing",
+    )));
+    let (reused, _) = crate::harness::accepted(&t.ingest(&email(
+        stranger,
+        "hello",
+        "a1@customer.example",
+        "nothing",
+    )));
+    let (ana_second, _) = crate::harness::accepted(&t.ingest(&email(
+        ana,
+        "Another invoice",
+        "a2@customer.example",
+        QUESTION,
+    )));
+    t.deliver();
+    let ack_to_ana = t
+        .sent_mail()
+        .into_iter()
+        .find(|m| m.to.contains(ana) && m.in_reply_to.as_deref() == Some("a1@customer.example"))
+        .expect("Ana's acknowledgement")
+        .message_id;
+
+    // Replies to our acknowledgement, to her own first mail, to her second one.
+    let replies = [
+        (
+            threaded(
+                ana,
+                "r1@customer.example",
+                &ack_to_ana,
+                &["a1@customer.example", &ack_to_ana],
+            ),
+            ana_first,
+        ),
+        (
+            threaded(
+                ana,
+                "r2@customer.example",
+                "a1@customer.example",
+                &["a1@customer.example"],
+            ),
+            ana_first,
+        ),
+        (
+            threaded(
+                ana,
+                "r3@customer.example",
+                "a2@customer.example",
+                &["a2@customer.example"],
+            ),
+            ana_second,
+        ),
+    ];
+    for (raw, ticket) in &replies {
+        let (number, _) = crate::harness::accepted(&t.ingest(raw));
+        assert_eq!(number, *ticket, "threaded onto Ana's ticket");
+    }
+    for ticket in [squatted, reused] {
+        assert_eq!(
+            t.inbound_messages(ticket),
+            1,
+            "the stranger's ticket #{ticket}"
+        );
+    }
+
+    // A stranger who replies to a mail of Ana's reaches her ticket, for the team; her
+    // status page shows her words and ours, not the stranger's.
+    let (number, _) = crate::harness::accepted(&t.ingest(&threaded(
+        stranger,
+        "m1@evil.example",
+        "r1@customer.example",
+        &["r1@customer.example"],
+    )));
+    assert_eq!(number, ana_first);
+    t.deliver();
+    let ack = t
+        .sent_mail()
+        .into_iter()
+        .find(|m| m.message_id == ack_to_ana)
+        .unwrap();
+    let at = ack.body.find("/status/").expect("a status link") + "/status/".len();
+    let token = ack.body[at..].split_whitespace().next().unwrap();
+    let page = tandem::app::contact::status(&t.app, token).expect("Ana's status page");
+    let texts: Vec<&str> = page.messages.iter().map(|m| m.3.as_str()).collect();
+    assert!(
+        texts.iter().any(|m| m.contains("r1@customer.example")),
+        "{texts:?}"
+    );
+    assert!(
+        !texts.iter().any(|m| m.contains("m1@evil.example")),
+        "{texts:?}"
+    );
+}
+
 #[test]
 fn a_copy_relayed_with_other_trace_headers_is_still_one_message() {
     let t = TestApp::new();
