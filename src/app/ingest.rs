@@ -444,6 +444,9 @@ fn process(
             let stranger = super::participants::screen(app, conn, &ticket, &customer, mail, false)?;
             let message = store_message(conn, raw, mail, &ticket, &triage_text)?;
             note_reused_message_id(conn, mail, &ticket, &around)?;
+            if let Some(machine) = machine_written(app, mail) {
+                return keep_machine_written(conn, raw, &ticket, &message, stranger, &machine);
+            }
             let status = Status::parse(&ticket.status).unwrap_or(Status::New);
             // Reopening clears `resolved_at`; earlier contacts are counted from the last
             // resolution, so it is kept before the ticket moves.
@@ -801,6 +804,47 @@ fn process(
         action: action.as_str().into(),
     })
 }
+
+/// Why a machine, not a person, wrote this mail (an out-of-office reply, a bounce), if
+/// one did.
+fn machine_written(app: &App, mail: &InboundMail) -> Option<loop_guard::Suppressed> {
+    loop_guard::check(&mail.provenance(), &app.config.support_address, 0, i64::MAX)
+        .err()
+        .filter(loop_guard::Suppressed::machine_written)
+}
+
+/// Keeps a machine-written mail that threaded onto a ticket (an out-of-office reply, a
+/// bounce) on the ticket for people to read, and does nothing else: it does not reopen a
+/// resolved ticket or hand one back to a person, replace the draft waiting for review
+/// with one that answers the machine, or get an answer.
+fn keep_machine_written(
+    conn: &mut DbConn,
+    raw: &RawMailRow,
+    ticket: &TicketRow,
+    message: &MessageRow,
+    stranger: bool,
+    why: &loop_guard::Suppressed,
+) -> Result<Outcome, AppError> {
+    if stranger {
+        store::participants::mark_new_participant(conn, &message.id)?;
+    }
+    store::events::record(
+        conn,
+        Some(&ticket.id),
+        "machine_mail_kept",
+        &Actor::SYSTEM,
+        json!({"message": message.id, "reason": why.describe()}),
+    )?;
+    store::raw_mail::mark_processed(conn, &raw.id, &ticket.id)?;
+    Ok(Outcome::Accepted {
+        ticket_number: ticket.number,
+        new_ticket: false,
+        action: KEPT.into(),
+    })
+}
+
+/// The outcome's action for a mail kept on its ticket without triage.
+pub const KEPT: &str = "kept";
 
 /// Another message already carried this Message-ID: kept, and marked for people.
 fn note_reused_message_id(

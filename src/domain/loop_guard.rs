@@ -25,6 +25,17 @@ pub enum Suppressed {
 }
 
 impl Suppressed {
+    /// Whether a machine wrote the message (an out-of-office reply, a bounce, a bulk
+    /// mailing, our own mail come back), not a person: true for every reason but a busy
+    /// sender's cap and a mailing list (where people write too).
+    pub fn machine_written(&self) -> bool {
+        match self {
+            Suppressed::RateLimited { .. } | Suppressed::MailingList => false,
+            Suppressed::Precedence(v) => v != "list",
+            _ => true,
+        }
+    }
+
     /// The reason in words, for the event log and the console.
     pub fn describe(&self) -> String {
         match self {
@@ -176,5 +187,28 @@ mod tests {
                 cap: 5
             })
         );
+    }
+
+    /// A busy sender and a mailing list are people writing; the rest are machines.
+    #[test]
+    fn only_a_busy_sender_and_a_list_count_as_people() {
+        let machines = [
+            Suppressed::AutoSubmitted("auto-replied".into()),
+            Suppressed::Precedence("bulk".into()),
+            Suppressed::VendorAutoReply,
+            Suppressed::DaemonSender,
+            Suppressed::NoReplySender,
+            Suppressed::OwnAddress,
+        ];
+        assert!(machines.iter().all(Suppressed::machine_written));
+        let people = [
+            Suppressed::RateLimited {
+                sent_last_hour: 5,
+                cap: 5,
+            },
+            Suppressed::MailingList,
+            Suppressed::Precedence("list".into()),
+        ];
+        assert!(!people.iter().any(Suppressed::machine_written));
     }
 }

@@ -344,6 +344,89 @@ fn machines_and_lists_get_no_automatic_reply() {
     );
 }
 
+/// An out-of-office reply or a bounce that threads onto a ticket is kept there for people
+/// to read, and changes nothing: the draft waiting for review stays, a resolved ticket
+/// stays resolved, nothing is sent.
+#[test]
+fn machine_written_replies_are_kept_on_their_ticket_and_change_nothing() {
+    let t = TestApp::with_kb();
+    let (number, _) = accepted(&t.ingest(&email(
+        "bob@example.com",
+        "Wrong amount on my invoice",
+        "b1@example.com",
+        INVOICE,
+    )));
+    t.deliver();
+    let ack = t.sent_mail()[0].message_id.clone();
+    let before = t.show(number);
+    let out_of_office = |id: &str, header: &str| {
+        format!(
+            "{header}\r\n{}",
+            reply(
+                "bob@example.com",
+                "Automatic reply: Wrong amount on my invoice",
+                id,
+                &ack,
+                "I am out of the office until Monday and will read your mail then."
+            )
+        )
+    };
+    let (n, action) = accepted(&t.ingest(&out_of_office(
+        "o1@example.com",
+        "Auto-Submitted: auto-replied",
+    )));
+    assert_eq!((n, action.as_str()), (number, "kept"));
+    let after = t.show(number);
+    assert_eq!(after.summary.status, before.summary.status);
+    assert_eq!(
+        after
+            .drafts
+            .iter()
+            .map(|d| (&d.id, &d.status))
+            .collect::<Vec<_>>(),
+        before
+            .drafts
+            .iter()
+            .map(|d| (&d.id, &d.status))
+            .collect::<Vec<_>>(),
+        "the draft waiting for review stays"
+    );
+    assert_eq!(t.inbound_messages(number), 2, "the reply is kept");
+    assert!(after.events.iter().any(|e| e.kind == "machine_mail_kept"));
+
+    let agent = ActingUser {
+        id: create_agent(&t),
+        ip: None,
+    };
+    actions::transition(&t.app, number, Transition::Resolve, &agent).unwrap();
+    let bounce = reply(
+        "MAILER-DAEMON@example.com",
+        "Undelivered Mail Returned to Sender",
+        "d1@example.com",
+        &ack,
+        "This is the mail system. Your message could not be delivered.",
+    );
+    for raw in [out_of_office("o2@example.com", "X-Autoreply: yes"), bounce] {
+        let (n, action) = accepted(&t.ingest(&raw));
+        assert_eq!((n, action.as_str()), (number, "kept"));
+        assert_eq!(t.show(number).summary.status, "resolved");
+    }
+    assert_eq!(t.inbound_messages(number), 4);
+    let sent = t.sent_mail().len();
+    t.deliver();
+    assert_eq!(t.sent_mail().len(), sent, "nothing answers a machine");
+
+    // A person's reply still reopens it.
+    accepted(&t.ingest(&reply(
+        "bob@example.com",
+        "Re: Wrong amount on my invoice",
+        "b2@example.com",
+        &ack,
+        "The corrected invoice still shows the wrong VAT amount.",
+    )));
+    assert_ne!(t.show(number).summary.status, "resolved");
+}
+
 #[test]
 fn automatic_replies_to_one_sender_are_capped_per_hour() {
     let t = TestApp::with_kb();
