@@ -54,19 +54,34 @@ pub fn header_text(value: &str) -> String {
         .join(" ")
 }
 
-/// A Message-ID safe to write between angle brackets: visible ASCII without brackets.
+/// A Message-ID safe to write between angle brackets: visible ASCII without brackets,
+/// short enough for a header line (a longer one is left out).
 fn message_id_text(id: &str) -> Option<String> {
     let clean: String = id
         .chars()
         .filter(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>'))
         .collect();
-    (!clean.is_empty()).then_some(clean)
+    (!clean.is_empty() && clean.len() <= MOST_ID_BYTES).then_some(clean)
+}
+
+/// Longest Message-ID written, longest subject and name (in characters): a header line may not
+/// pass 998 bytes (RFC 5322), and a word without spaces cannot be folded. A customer's
+/// subject of 3,000 letters made a line strict servers refuse.
+const MOST_ID_BYTES: usize = 250;
+const MOST_SUBJECT_CHARS: usize = 200;
+const MOST_NAME_CHARS: usize = 100;
+
+fn at_most_chars(text: &str, most: usize) -> String {
+    match text.char_indices().nth(most) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
 }
 
 /// The complete RFC 5322 bytes of the mail.
 pub fn compose(o: &Outgoing) -> Result<Vec<u8>, ComposeError> {
     let from = Mailbox::new(
-        Some(header_text(&o.from_name)),
+        Some(at_most_chars(&header_text(&o.from_name), MOST_NAME_CHARS)),
         o.from_address
             .parse()
             .map_err(|_| ComposeError::Address(o.from_address.clone()))?,
@@ -74,7 +89,7 @@ pub fn compose(o: &Outgoing) -> Result<Vec<u8>, ComposeError> {
     let to = Mailbox::new(
         o.to_name
             .as_deref()
-            .map(header_text)
+            .map(|n| at_most_chars(&header_text(n), MOST_NAME_CHARS))
             .filter(|n| !n.is_empty()),
         o.to_address
             .parse()
@@ -83,7 +98,7 @@ pub fn compose(o: &Outgoing) -> Result<Vec<u8>, ComposeError> {
     let mut builder = Message::builder()
         .from(from)
         .to(to)
-        .subject(header_text(&o.subject))
+        .subject(at_most_chars(&header_text(&o.subject), MOST_SUBJECT_CHARS))
         .message_id(Some(format!("<{}>", o.message_id)))
         .header(ContentLanguage(header_text(&o.language)));
     if let Some(parent) = o.in_reply_to.as_deref().and_then(message_id_text) {
@@ -232,6 +247,42 @@ mod tests {
         let to = parsed.to().and_then(|a| a.first()).unwrap();
         assert_eq!(to.address(), Some("eve@evil.example"));
         assert_eq!(to.name(), Some("Eve Bcc: attacker@evil.example"));
+    }
+
+    #[test]
+    fn every_header_line_stays_within_998_bytes() {
+        let word = "A".repeat(3000);
+        let o = Outgoing {
+            from_name: "Support".into(),
+            from_address: "support@localhost".into(),
+            to_address: "eve@example.com".into(),
+            to_name: Some(word.clone()),
+            subject: format!("Re: {word} {}", "é".repeat(3000)),
+            body: "body".into(),
+            message_id: "m1@localhost".into(),
+            in_reply_to: Some(format!("{word}@x")),
+            references: vec![format!("{word}@x"), "c1@x".into()],
+            auto_submitted: true,
+            language: "en".into(),
+        };
+        let text = String::from_utf8(compose(&o).unwrap()).unwrap();
+        let headers = text.split("\r\n\r\n").next().unwrap();
+        for line in headers.split("\r\n") {
+            assert!(line.len() <= 998, "{} bytes: {}", line.len(), &line[..80]);
+        }
+        let parsed = mail_parser::MessageParser::default()
+            .parse(text.as_bytes())
+            .unwrap();
+        let subject = parsed.subject().unwrap();
+        assert!(
+            subject.starts_with("Re: AAAA") && subject.ends_with('…'),
+            "{subject}"
+        );
+        assert_eq!(subject.chars().count(), MOST_SUBJECT_CHARS + 1);
+        assert_eq!(
+            parsed.references().as_text_list().unwrap_or_default(),
+            ["c1@x"]
+        );
     }
 
     #[test]
