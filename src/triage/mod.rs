@@ -533,7 +533,12 @@ impl Engine {
             .map(|c| self.unanswered_problems(&full, c))
             .unwrap_or(0);
         let mut words = Vec::new();
-        if risk::detects_human_request(&full) {
+        // The word the disclosure line asks for ("human") counts in a short reply; the
+        // subject before it ("Re: [#1001] Where is my parcel?") made no reply short.
+        let short_body_with_subject = full.len() != text.len() && text.trim().len() <= 96;
+        if risk::detects_human_request(&full)
+            || (short_body_with_subject && risk::detects_human_request(text))
+        {
             words.push(RiskFlag::HumanRequested);
         }
         if risk::detects_legal_threat(&full) {

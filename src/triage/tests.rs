@@ -179,6 +179,36 @@ fn human_request_escalates_in_four_languages() {
     assert_eq!(d.reason, "escalated: customer asked for a person");
 }
 
+/// The disclosure line of an automatic answer says "reply with human"; the reply comes
+/// with the answer's subject.
+#[test]
+fn the_disclosure_word_alone_under_a_reply_subject_asks_for_a_person() {
+    let e = Engine::train(&kb(), &[]);
+    for (subject, text) in [
+        ("Re: [#1001] Where is my parcel?", "human"),
+        ("AW: [#1002] Wo ist mein Paket?", "Mensch"),
+    ] {
+        let m = Message {
+            subject,
+            text,
+            ..Default::default()
+        };
+        let d = e.triage(&m, &lenient());
+        assert!(
+            d.risk_flags.contains(&RiskFlag::HumanRequested),
+            "{subject} / {text}"
+        );
+        assert_eq!(d.action, Action::Escalate, "{text}");
+    }
+    let m = Message {
+        subject: "Re: [#1004] Where is my parcel?",
+        text: "human resources",
+        ..Default::default()
+    };
+    let d = e.triage(&m, &lenient());
+    assert!(!d.risk_flags.contains(&RiskFlag::HumanRequested));
+}
+
 #[test]
 fn language_not_covered_escalates() {
     // Agents labelled German delivery questions, but there is no German delivery article.
