@@ -1043,9 +1043,15 @@ impl WhatIf {
     }
 }
 
-/// A share as a percentage with at most one decimal: "64 %", "1.8 %".
+/// A share as a percentage with at most one decimal: "64 %", "1.8 %". Only all reads
+/// "100 %" and only none "0 %": 2,499 of 2,500 is "99.9 %", 1 of 2,500 "0.1 %".
 pub fn pct(r: f64) -> String {
-    let v = (r * 1000.0).round() / 10.0;
+    let mut v = (r * 1000.0).round() / 10.0;
+    if v >= 100.0 && r < 1.0 {
+        v = 99.9;
+    } else if v <= 0.0 && r > 0.0 {
+        v = 0.1;
+    }
     if (v - v.round()).abs() < 1e-9 {
         format!("{:.0} %", v)
     } else {
@@ -1588,4 +1594,19 @@ pub fn bench_dashboard_over(
         p99_ms: at(0.99),
         max_ms: *times.last().unwrap_or(&0.0),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pct;
+
+    #[test]
+    fn only_all_reads_100_and_only_none_reads_0() {
+        assert_eq!(pct(1.0), "100 %");
+        assert_eq!(pct(0.0), "0 %");
+        assert_eq!(pct(2499.0 / 2500.0), "99.9 %");
+        assert_eq!(pct(1.0 / 2500.0), "0.1 %");
+        assert_eq!(pct(0.64), "64 %");
+        assert_eq!(pct(0.018), "1.8 %");
+    }
 }
