@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::models::DraftRow;
 use super::reused::Reused;
-use super::schema::drafts;
+use super::schema::{drafts, messages};
 use super::{DbConn, StoreError};
 
 pub fn insert(conn: &mut DbConn, row: &DraftRow) -> Result<(), StoreError> {
@@ -75,8 +75,10 @@ pub fn decide(
 
 /// Puts back to `pending` the draft a person approved or edited into the message `sent`,
 /// when that send was undone: the draft decided last on the ticket, by the message's
-/// author, no later than the message was written (both happen in one transaction).
-/// Nothing changes when another draft is pending meanwhile (a newer message came in).
+/// author, no later than the message was written (both happen in one transaction) and
+/// after the ticket's message before it: a draft sent earlier is not offered again when a
+/// later plain reply is undone (it was, and one click sent it twice). Nothing changes
+/// when another draft is pending meanwhile (a newer message came in).
 pub fn reopen_for_undone_send(
     conn: &mut DbConn,
     ticket_id: &str,
@@ -94,11 +96,22 @@ pub fn reopen_for_undone_send(
     if pending > 0 {
         return Ok(None);
     }
-    let Some(id) = drafts::table
+    let previous_sent: Option<NaiveDateTime> = messages::table
+        .filter(messages::ticket_id.eq(ticket_id))
+        .filter(messages::direction.eq(crate::domain::OUTBOUND))
+        .filter(messages::created_at.lt(sent_at))
+        .select(diesel::dsl::max(messages::created_at))
+        .first(conn)?;
+    let mut sent_draft = drafts::table
         .filter(drafts::ticket_id.eq(ticket_id))
         .filter(drafts::status.eq_any(["approved", "edited"]))
         .filter(drafts::decided_by.eq(author_id))
         .filter(drafts::decided_at.le(sent_at))
+        .into_boxed();
+    if let Some(previous) = previous_sent {
+        sent_draft = sent_draft.filter(drafts::decided_at.gt(previous));
+    }
+    let Some(id) = sent_draft
         .order(drafts::decided_at.desc())
         .select(drafts::id)
         .first::<String>(conn)

@@ -236,6 +236,53 @@ async fn after_the_window_the_reply_is_sent_once_and_cannot_be_undone() {
     assert_eq!(t.show(n).summary.status, "waiting_on_customer");
 }
 
+/// Undoing a plain reply does not bring back a draft whose answer went out before it
+/// (it came back as pending, and one click sent it a second time).
+#[actix_web::test]
+async fn undoing_a_later_reply_does_not_offer_an_answer_already_sent() {
+    let t = kb_app(&[("TANDEM_UNDO_SECONDS", "2")]);
+    let ana = add_user(&t, "ana@tandem.test", "agent");
+    let (n, _) = accepted(&t.ingest(&email(
+        "tom@example.com",
+        "Refund",
+        "r1@example.com",
+        REFUND,
+    )));
+    let by = ActingUser { id: ana, ip: None };
+    let draft = t.show(n).drafts[0].id.clone();
+    tandem::app::review::edit_and_send(
+        &t.app,
+        n,
+        &draft,
+        "Hi Tom, your refund is on its way.",
+        true,
+        &by,
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2300));
+    t.deliver();
+    assert_eq!(agent_mail(&t).len(), 1, "the edited draft went out");
+
+    tandem::app::review::reply(&t.app, n, "One more thing: it takes three days.", &by).unwrap();
+    let (outbox_id, _) = tandem::app::review::undoable_send(&t.app, n)
+        .unwrap()
+        .expect("the reply can be undone");
+    tandem::app::review::undo(&t.app, n, &outbox_id, &by).unwrap();
+    let shown = t.show(n);
+    assert!(
+        shown.drafts.iter().all(|d| d.status != "pending"),
+        "nothing is offered again: {:?}",
+        shown
+            .drafts
+            .iter()
+            .map(|d| (&d.id, &d.status))
+            .collect::<Vec<_>>()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(2300));
+    t.deliver();
+    assert_eq!(agent_mail(&t).len(), 1, "nothing more went out");
+}
+
 #[actix_web::test]
 async fn a_strangers_threaded_message_is_marked_answered_by_nobody_and_changes_nothing() {
     let t = TestApp::with_kb();
