@@ -72,7 +72,18 @@ struct ExportDocument {
     profile: Profile,
     vip_and_consent: VipAndConsent,
     tickets: Vec<ExportTicket>,
+    /// What the customer wrote on others' tickets (replies into someone else's thread).
+    messages_on_other_tickets: Vec<MessageElsewhere>,
     raw_messages: Vec<RawFile>,
+}
+
+#[derive(Serialize)]
+struct MessageElsewhere {
+    ticket: i64,
+    created_at: String,
+    subject: String,
+    text: String,
+    attachment_files: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -175,7 +186,48 @@ pub fn export(app: &App, email: &str, by: Option<&ActingUser>) -> Result<Export,
             attachment_files,
         });
     }
+    let elsewhere =
+        store::privacy::messages_written_elsewhere(&mut conn, &customer.email, &ticket_ids)?;
+    let mut messages_on_other_tickets = Vec::new();
+    let mut raw_elsewhere = Vec::new();
+    for m in &elsewhere {
+        let ticket = store::tickets::get(&mut conn, &m.ticket_id)?.number;
+        let mut attachment_files = Vec::new();
+        for a in store::privacy::attachments_with_content(&mut conn, std::slice::from_ref(&m.id))? {
+            let path = format!(
+                "attachments/other-{ticket}/{}-{}",
+                &a.id[a.id.len().saturating_sub(8)..],
+                safe_name(&a.filename)
+            );
+            attachment_files.push(path.clone());
+            files.push((path, a.content));
+            attachments += 1;
+        }
+        messages_on_other_tickets.push(MessageElsewhere {
+            ticket,
+            created_at: ts(m.created_at),
+            subject: m.subject.clone(),
+            text: m.body_text.clone(),
+            attachment_files,
+        });
+        if let Some(raw) = &m.raw_mail_id {
+            raw_elsewhere.push((raw.clone(), ticket));
+        }
+    }
+    messages += elsewhere.len();
     let mut raw_messages = Vec::new();
+    for (id, ticket) in raw_elsewhere {
+        if let Some(r) = store::privacy::raw_mail_by_id(&mut conn, &id)? {
+            let file = format!("raw/other-{ticket}-{}.eml", r.id);
+            raw_messages.push(RawFile {
+                file: file.clone(),
+                received_at: ts(r.received_at),
+                status: r.status,
+                ticket: Some(ticket),
+            });
+            files.push((file, r.raw));
+        }
+    }
     for r in store::privacy::raw_mail_of(&mut conn, &ticket_ids, &customer.email)? {
         let ticket = r.ticket_id.as_ref().and_then(|id| numbers.get(id)).copied();
         let file = format!(
@@ -217,6 +269,7 @@ pub fn export(app: &App, email: &str, by: Option<&ActingUser>) -> Result<Export,
             consent: Vec::new(),
         },
         tickets: doc_tickets,
+        messages_on_other_tickets,
         raw_messages,
     };
     let json = serde_json::to_vec_pretty(&doc).map_err(|e| AppError::Invalid(e.to_string()))?;
@@ -392,7 +445,19 @@ pub fn erase(
         let pseudonym = pseudonym(&customer.id);
         let scrub = scrubber_for(c, &customer, &ids, &pseudonym)?;
         let at = now();
-        let done = store::privacy::erase_tickets(c, &ids, &pseudonym, &|s| scrub.scrub(s), at)?;
+        let mut done = store::privacy::erase_tickets(c, &ids, &pseudonym, &|s| scrub.scrub(s), at)?;
+        // What they wrote into others' threads, and their place among others' participants.
+        let elsewhere = store::privacy::messages_written_elsewhere(c, &customer.email, &ids)?;
+        let others = store::privacy::erase_messages_written_elsewhere(
+            c,
+            &elsewhere,
+            &customer.email,
+            &pseudonym,
+            &|s| scrub.scrub(s),
+        )?;
+        done.messages += others.messages;
+        done.attachments += others.attachments;
+        done.raw_mail += others.raw_mail;
         let unfiled = store::privacy::raw_mail_of(c, &[], &customer.email)?;
         let unfiled: Vec<String> = unfiled.into_iter().map(|r| r.id).collect();
         let unfiled_deleted = store::privacy::delete_raw_mail(c, &unfiled)?;

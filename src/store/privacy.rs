@@ -13,7 +13,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Binary, Text};
 
-use super::models::{AttachmentRow, EventRow, RawMailRow, TicketRow};
+use super::models::{AttachmentRow, EventRow, MessageRow, RawMailRow, TicketRow};
 use super::schema::{
     attachments, customers, drafts, events, job_leases, messages, outbox, participants, raw_mail,
     ticket_privacy, tickets,
@@ -73,6 +73,15 @@ pub fn raw_mail_of(
 struct IdRow {
     #[diesel(sql_type = Text)]
     id: String,
+}
+
+/// One raw message by id.
+pub fn raw_mail_by_id(conn: &mut DbConn, id: &str) -> Result<Option<RawMailRow>, StoreError> {
+    Ok(raw_mail::table
+        .find(id)
+        .select(RawMailRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// Ids of raw mail on no ticket whose bytes contain `address` (case as stored).
@@ -291,6 +300,100 @@ pub fn erase_tickets(
             )
             .bind::<diesel::sql_types::Array<Text>, _>(&ids)
             .execute(c)?;
+        }
+    }
+    Ok(out)
+}
+
+/// What a person wrote on tickets that are not theirs (a reply into someone else's
+/// thread, kept as from a new participant), oldest first: theirs to export and to erase.
+pub fn messages_written_elsewhere(
+    conn: &mut DbConn,
+    address: &str,
+    own_tickets: &[String],
+) -> Result<Vec<MessageRow>, StoreError> {
+    if address.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(messages::table
+        .filter(messages::sender.eq(address))
+        .filter(messages::direction.eq("inbound"))
+        .filter(messages::ticket_id.ne_all(own_tickets))
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .select(MessageRow::as_select())
+        .load(conn)?)
+}
+
+/// Erases the given messages (written by `address` on others' tickets) in place, as
+/// [`erase_tickets`] erases a ticket's: texts, sender, attachments, raw mail and search
+/// rows; the address leaves every ticket's participants, and `scrub` rewrites the events
+/// of the tickets they are on. The tickets themselves, and their customers' words, stay.
+pub fn erase_messages_written_elsewhere(
+    conn: &mut DbConn,
+    messages_of: &[MessageRow],
+    address: &str,
+    pseudonym: &str,
+    scrub: &dyn Fn(&str) -> String,
+) -> Result<Erased, StoreError> {
+    let mut out = Erased::default();
+    diesel::delete(participants::table.filter(participants::address.eq(address))).execute(conn)?;
+    if messages_of.is_empty() {
+        return Ok(out);
+    }
+    let ids: Vec<String> = messages_of.iter().map(|m| m.id.clone()).collect();
+    let raw_ids: Vec<String> = messages_of
+        .iter()
+        .filter_map(|m| m.raw_mail_id.clone())
+        .collect();
+    out.messages = ids.len();
+    out.attachments =
+        diesel::delete(attachments::table.filter(attachments::message_id.eq_any(&ids)))
+            .execute(conn)?;
+    diesel::update(messages::table.filter(messages::id.eq_any(&ids)))
+        .set((
+            messages::sender.eq(pseudonym),
+            messages::subject.eq(ERASED_SUBJECT),
+            messages::body_text.eq(""),
+            messages::triage_text.eq(""),
+            messages::body_html.eq(None::<String>),
+            messages::internet_message_id.eq(None::<String>),
+            messages::raw_mail_id.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    out.raw_mail =
+        diesel::delete(raw_mail::table.filter(raw_mail::id.eq_any(&raw_ids))).execute(conn)?;
+    let mut tickets_on: Vec<String> = messages_of.iter().map(|m| m.ticket_id.clone()).collect();
+    tickets_on.sort();
+    tickets_on.dedup();
+    for e in events::table
+        .filter(events::ticket_id.eq_any(&tickets_on))
+        .select(EventRow::as_select())
+        .load::<EventRow>(conn)?
+    {
+        redact_event(conn, &e, scrub)?;
+    }
+    match conn {
+        DbConn::Sqlite(c) => {
+            for id in &ids {
+                diesel::sql_query("DELETE FROM message_search WHERE message_id = ?")
+                    .bind::<Text, _>(id)
+                    .execute(c)?;
+                diesel::sql_query("DELETE FROM message_search_queue WHERE message_id = ?")
+                    .bind::<Text, _>(id)
+                    .execute(c)?;
+            }
+            diesel::sql_query("INSERT INTO message_search(message_search) VALUES ('optimize')")
+                .execute(c)?;
+        }
+        DbConn::Postgres(c) => {
+            super::wait_solo(c, super::SoloJob::SettleSearch)?;
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            diesel::sql_query("DELETE FROM message_search WHERE message_id = ANY($1)")
+                .bind::<diesel::sql_types::Array<Text>, _>(&ids)
+                .execute(c)?;
+            diesel::sql_query("DELETE FROM search_stale WHERE message_id = ANY($1)")
+                .bind::<diesel::sql_types::Array<Text>, _>(&ids)
+                .execute(c)?;
         }
     }
     Ok(out)

@@ -351,6 +351,70 @@ fn erasure_leaves_no_trace_and_keeps_the_figures() {
     assert!(!tickets.contains(&n));
 }
 
+/// Someone who wrote into another customer's thread (kept there as from a new
+/// participant): their export holds that message, and their erasure leaves no byte of
+/// them, while the ticket's own customer keeps every word.
+#[test]
+fn a_person_who_wrote_into_anothers_ticket_is_exported_and_erased_there_too() {
+    const EVE: &str = "eve.stranger@example.net";
+    const EVE_NAME: &str = "Eve Stranger";
+    const IBAN: &str = "NL91ABNA0417164300";
+    let t = TestApp::with_kb();
+    seed(&t);
+    let ack = t
+        .sent_mail()
+        .into_iter()
+        .find(|m| m.to.contains(BOB))
+        .expect("Bob's acknowledgement")
+        .message_id;
+    let bobs = number(t.ingest(&format!(
+        "From: {EVE_NAME} <{EVE}>\r\nTo: {SUPPORT}\r\nCc: {HATTER}\r\nSubject: Re: Sale\r\n\
+         Message-ID: <e1@example.net>\r\nIn-Reply-To: <{ack}>\r\nReferences: <{ack}>\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\nI pay for Bob: my IBAN is {IBAN}.\r\n"
+    )));
+    assert!(
+        t.show(bobs).messages.iter().any(|m| m.text.contains(IBAN)),
+        "kept on Bob's ticket"
+    );
+
+    let out = t.dir.path().join("eve.zip");
+    let (code, stdout, stderr) = t.run_cli(
+        &["customer", "export", EVE, "--out", out.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let files = unzip(&std::fs::read(&out).unwrap());
+    let (_, json) = files.iter().find(|(n, _)| n == "customer.json").unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(json).unwrap();
+    let elsewhere = doc["messages_on_other_tickets"].as_array().unwrap();
+    assert_eq!(elsewhere.len(), 1, "{doc}");
+    assert_eq!(elsewhere[0]["ticket"], bobs);
+    assert!(elsewhere[0]["text"].as_str().unwrap().contains(IBAN));
+    assert!(
+        files
+            .iter()
+            .any(|(n, bytes)| n.starts_with("raw/") && contains(bytes, IBAN)),
+        "the raw mail is in the archive"
+    );
+    assert!(!contains(json, BOB_SENTENCE), "nothing of Bob's");
+
+    let (code, stdout, stderr) = t.run_cli(&["customer", "erase", EVE, "--reason", "request"], b"");
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    tandem::store::search::drain(&mut t.app.conn().unwrap()).unwrap();
+    let (after, hex) = database_bytes(&t);
+    for n in [EVE, EVE_NAME, IBAN, "e1@example.net"] {
+        assert!(!found_in(&after, hex, n), "{n} is still in the database");
+    }
+    for n in [BOB, BOB_SENTENCE] {
+        assert!(found_in(&after, hex, n), "{n} was lost");
+    }
+    assert_eq!(
+        t.show(bobs).messages.len(),
+        3,
+        "Bob's message, our acknowledgement and the erased one stay"
+    );
+}
+
 /// The supervisor scenario's customer erased: every figure of the period is the same.
 #[test]
 fn erasure_keeps_every_supervisor_figure_of_the_scenario() {
