@@ -188,10 +188,31 @@ pub struct CustomerView {
     pub tickets: Vec<i64>,
 }
 
-pub fn customer(app: &App, email: &str) -> Result<CustomerView, AppError> {
+/// The integration that reads, as the audit log names it.
+fn actor_of(client: &ApiClient) -> Actor<'_> {
+    Actor {
+        kind: "api",
+        id: Some(&client.id),
+        ip: None,
+    }
+}
+
+/// One ticket as an integration reads it: audited (`ticket_viewed`, by the token) as a
+/// person's view in the console is.
+pub fn ticket(app: &App, client: &ApiClient, number: i64) -> Result<super::tickets::TicketDetail, AppError> {
+    let detail = super::tickets::show(app, number)?;
+    let mut conn = app.conn()?;
+    let ticket = super::actions::load_ticket(&mut conn, number)?;
+    store::events::record(&mut conn, Some(&ticket.id), "ticket_viewed", &actor_of(client), json!({"via": "api"}))?;
+    Ok(detail)
+}
+
+/// A customer as an integration reads them: audited (`customer_viewed`, by the token).
+pub fn customer(app: &App, client: &ApiClient, email: &str) -> Result<CustomerView, AppError> {
     let mut conn = app.conn()?;
     let c = store::customers::find_by_email(&mut conn, &email.trim().to_lowercase())?
         .ok_or_else(|| AppError::NotFound("customer".into()))?;
+    store::events::record(&mut conn, None, "customer_viewed", &actor_of(client), json!({"customer": c.id, "via": "api"}))?;
     let tickets = store::tickets::for_customer(&mut conn, &c.id, 100)?
         .into_iter()
         .map(|t| t.number)

@@ -117,11 +117,12 @@ pub async fn list_tickets(app: web::Data<App>, req: HttpRequest, p: web::Query<P
 }
 
 pub async fn get_ticket(app: web::Data<App>, req: HttpRequest, number: web::Path<i64>) -> HttpResponse {
-    if let Err(r) = caller(&app, &req, "tickets:read").await {
-        return r;
-    }
+    let client = match caller(&app, &req, "tickets:read").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
     let number = number.into_inner();
-    run(StatusCode::OK, move || crate::app::tickets::show(&app, number)).await
+    run(StatusCode::OK, move || api::ticket(&app, &client, number)).await
 }
 
 pub async fn create_ticket(app: web::Data<App>, req: HttpRequest, body: web::Json<NewTicket>) -> HttpResponse {
@@ -148,10 +149,11 @@ pub async fn add_message(
 }
 
 pub async fn get_customer(app: web::Data<App>, req: HttpRequest, email: web::Path<String>) -> HttpResponse {
-    if let Err(r) = caller(&app, &req, "customers:read").await {
-        return r;
-    }
-    run(StatusCode::OK, move || api::customer(&app, &email)).await
+    let client = match caller(&app, &req, "customers:read").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    run(StatusCode::OK, move || api::customer(&app, &client, &email)).await
 }
 
 #[derive(Deserialize)]

@@ -72,6 +72,16 @@ async fn tokens_scopes_and_tickets_through_the_api() {
     let (_, detail) = call(&svc, "get", &format!("/api/v1/tickets/{number}"), Some(&writer), None, None).await;
     let inbound = detail["messages"].as_array().unwrap().iter().filter(|m| m["direction"] == "inbound").count();
     assert_eq!(inbound, 2);
+    // The read is in the audit trail, by the token, as a person's view in the console is.
+    let viewed: Vec<_> = t.show(number).events.into_iter().filter(|e| e.kind == "ticket_viewed").collect();
+    assert_eq!(viewed.len(), 1, "one read, one record");
+    assert_eq!(viewed[0].actor, "api");
+    let (_, crm) = tandem::app::api::create_token(&t.app, "crm", &scopes(&["customers:read"])).unwrap();
+    let (s, customer) = call(&svc, "get", "/api/v1/customers/zoe@example.com", Some(&crm), None, None).await;
+    assert_eq!((s, customer["tickets"].clone()), (200, json!([number])));
+    let mut conn = t.app.conn().unwrap();
+    assert_eq!(tandem::store::events::count_kind(&mut conn, "customer_viewed").unwrap(), 1);
+    drop(conn);
     assert_eq!(call(&svc, "get", "/api/v1/tickets/999999", Some(&writer), None, None).await.0, 404);
     let (s, kb) = call(&svc, "get", "/api/v1/kb?language=de", Some(&reader), None, None).await;
     assert_eq!(s, 200);
