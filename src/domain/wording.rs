@@ -41,13 +41,22 @@ pub fn content_language(parts: &[&str]) -> String {
     }
 }
 
-/// A display name fit to greet with: trimmed, without quotes, not an address.
+/// A display name fit to greet with: trimmed, without quotes, not an address, not a web
+/// address (a mail from our address greeting "Hello https://evil.example/reset," makes a
+/// link of it: anyone who forges the From of a mail could send one).
 fn usable_name(name: Option<&str>) -> Option<String> {
     let n = name?
         .trim()
         .trim_matches(|c: char| c == '"' || c == '\'')
         .trim();
-    if n.is_empty() || n.contains('@') || n.chars().any(char::is_control) || n.len() > 80 {
+    let lower = n.to_lowercase();
+    if n.is_empty()
+        || n.contains('@')
+        || lower.contains("://")
+        || lower.contains("www.")
+        || n.chars().any(char::is_control)
+        || n.len() > 80
+    {
         return None;
     }
     Some(n.to_string())
@@ -279,5 +288,11 @@ mod tests {
             "Hello Ana Souza,"
         );
         assert_eq!(greeting(&t("en"), Some("")), "Hello,");
+        for link in [
+            "Please reset at https://evil.example/reset",
+            "Visit WWW.evil.example now",
+        ] {
+            assert_eq!(greeting(&t("en"), Some(link)), "Hello,");
+        }
     }
 }
