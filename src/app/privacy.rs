@@ -169,18 +169,9 @@ pub fn export(app: &App, email: &str, by: Option<&ActingUser>) -> Result<Export,
             .into_iter()
             .map(|m| m.id)
             .collect();
-        let mut attachment_files = Vec::new();
-        for a in store::privacy::attachments_with_content(&mut conn, &message_ids)? {
-            let path = format!(
-                "attachments/{}/{}-{}",
-                t.number,
-                &a.id[a.id.len().saturating_sub(8)..],
-                safe_name(&a.filename)
-            );
-            attachment_files.push(path.clone());
-            files.push((path, a.content));
-            attachments += 1;
-        }
+        let attachment_files =
+            archive_attachments(&mut conn, &message_ids, &t.number.to_string(), &mut files)?;
+        attachments += attachment_files.len();
         doc_tickets.push(ExportTicket {
             detail,
             attachment_files,
@@ -192,17 +183,13 @@ pub fn export(app: &App, email: &str, by: Option<&ActingUser>) -> Result<Export,
     let mut raw_elsewhere = Vec::new();
     for m in &elsewhere {
         let ticket = store::tickets::get(&mut conn, &m.ticket_id)?.number;
-        let mut attachment_files = Vec::new();
-        for a in store::privacy::attachments_with_content(&mut conn, std::slice::from_ref(&m.id))? {
-            let path = format!(
-                "attachments/other-{ticket}/{}-{}",
-                &a.id[a.id.len().saturating_sub(8)..],
-                safe_name(&a.filename)
-            );
-            attachment_files.push(path.clone());
-            files.push((path, a.content));
-            attachments += 1;
-        }
+        let attachment_files = archive_attachments(
+            &mut conn,
+            std::slice::from_ref(&m.id),
+            &format!("other-{ticket}"),
+            &mut files,
+        )?;
+        attachments += attachment_files.len();
         messages_on_other_tickets.push(MessageElsewhere {
             ticket,
             created_at: ts(m.created_at),
@@ -289,6 +276,26 @@ pub fn export(app: &App, email: &str, by: Option<&ActingUser>) -> Result<Export,
         json!({"customer": customer.id, "tickets": report.tickets, "messages": report.messages}),
     )?;
     Ok(report)
+}
+
+/// Puts the messages' attachments into the archive's `attachments/{folder}/`; their paths.
+fn archive_attachments(
+    conn: &mut store::DbConn,
+    message_ids: &[String],
+    folder: &str,
+    files: &mut Vec<(String, Vec<u8>)>,
+) -> Result<Vec<String>, AppError> {
+    let mut paths = Vec::new();
+    for a in store::privacy::attachments_with_content(conn, message_ids)? {
+        let path = format!(
+            "attachments/{folder}/{}-{}",
+            &a.id[a.id.len().saturating_sub(8)..],
+            safe_name(&a.filename)
+        );
+        paths.push(path.clone());
+        files.push((path, a.content));
+    }
+    Ok(paths)
 }
 
 fn write_zip(json: &[u8], files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
