@@ -631,6 +631,11 @@ pub fn undo(app: &App, number: i64, outbox_id: &str, by: &ActingUser) -> Result<
             }
             None => None,
         };
+        let draft = if row.2 == domain::OUT_AUTO_ANSWER {
+            store::drafts::reopen_undone_automatic(c, &ticket.id)?.or(draft)
+        } else {
+            draft
+        };
         store::events::record(
             c,
             Some(&ticket.id),

@@ -128,6 +128,41 @@ pub fn reopen_for_undone_send(
     Ok(Some(id))
 }
 
+/// Turns the ticket's automatic answer whose send was undone into a draft for review,
+/// pending, for the person who stopped it: nothing went out, so the automation figures and
+/// "Sent automatically" no longer count it. `None` when the ticket has no sent automatic
+/// answer (or another draft is pending meanwhile).
+pub fn reopen_undone_automatic(
+    conn: &mut DbConn,
+    ticket_id: &str,
+) -> Result<Option<String>, StoreError> {
+    let pending: i64 = drafts::table
+        .filter(drafts::ticket_id.eq(ticket_id))
+        .filter(drafts::status.eq("pending"))
+        .count()
+        .get_result(conn)?;
+    if pending > 0 {
+        return Ok(None);
+    }
+    let Some(id) = drafts::table
+        .filter(drafts::ticket_id.eq(ticket_id))
+        .filter(drafts::decision.eq("auto_send"))
+        .filter(drafts::status.eq("sent"))
+        .order(drafts::created_at.desc())
+        .select(drafts::id)
+        .first::<String>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    Reused(diesel::update(drafts::table.find(&id)).set((
+        drafts::decision.eq("review"),
+        drafts::status.eq("pending"),
+    )))
+    .execute(conn)?;
+    Ok(Some(id))
+}
+
 /// (customer text, intent, positive) for every draft a person reviewed, including
 /// automated answers marked wrong.
 pub fn reviewed_examples(conn: &mut DbConn) -> Result<Vec<(String, String, bool)>, StoreError> {

@@ -236,6 +236,58 @@ async fn after_the_window_the_reply_is_sent_once_and_cannot_be_undone() {
     assert_eq!(t.show(n).summary.status, "waiting_on_customer");
 }
 
+/// An automatic answer undone in its window went to nobody: it is a draft for the person
+/// who stopped it, and neither "Sent automatically" nor the automation rate counts it.
+#[actix_web::test]
+async fn an_undone_automatic_answer_is_a_draft_for_review_not_an_automated_answer() {
+    let t = kb_app(&[("TANDEM_UNDO_SECONDS", "600")]);
+    let ana = add_user(&t, "ana@tandem.test", "agent");
+    let (n, action) = accepted(&t.ingest(&email(
+        "zoe@example.com",
+        "Where is my parcel?",
+        "p1@example.com",
+        PARCEL,
+    )));
+    assert_eq!(action, "auto_send");
+    let automated = || {
+        let mut conn = t.app.conn().unwrap();
+        tandem::store::queue::count_automated(&mut conn).unwrap()
+    };
+    assert_eq!(automated(), 1);
+    let by = ActingUser { id: ana, ip: None };
+    let (outbox_id, _) = tandem::app::review::undoable_send(&t.app, n)
+        .unwrap()
+        .expect("the automatic answer can be undone");
+    tandem::app::review::undo(&t.app, n, &outbox_id, &by).unwrap();
+    let shown = t.show(n);
+    assert_eq!(shown.summary.status, "in_progress");
+    assert_eq!(
+        shown
+            .drafts
+            .iter()
+            .map(|d| (d.decision.as_str(), d.status.as_str()))
+            .collect::<Vec<_>>(),
+        [("review", "pending")]
+    );
+    assert_eq!(automated(), 0, "Sent automatically counts it no more");
+    let mut conn = t.app.conn().unwrap();
+    let period = tandem::app::metrics::Period::new(
+        tandem::store::now() - chrono::Duration::days(1),
+        tandem::store::now() + chrono::Duration::days(1),
+    );
+    let d = tandem::app::metrics::dashboard_in(&mut conn, 15, period, period.to).unwrap();
+    assert_eq!((d.total.auto_sent, d.total.decisions), (0, 1), "not automated");
+    drop(conn);
+    t.deliver();
+    assert!(
+        agent_mail(&t).is_empty()
+            && !t
+                .sent_mail()
+                .iter()
+                .any(|m| m.file.to_string_lossy().contains("auto_answer"))
+    );
+}
+
 /// Undoing a plain reply does not bring back a draft whose answer went out before it
 /// (it came back as pending, and one click sent it a second time).
 #[actix_web::test]
