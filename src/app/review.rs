@@ -650,6 +650,24 @@ pub fn undo(app: &App, number: i64, outbox_id: &str, by: &ActingUser) -> Result<
         {
             actions::transition_in(c, number, Transition::TakeOver, by)?;
         }
+        // The undone send may have been the ticket's first response: the first response
+        // is the first one still going out (none: the ticket waits for its first again).
+        let ticket = load_ticket(c, number)?;
+        let first = store::outbox::first_queued_at(
+            c,
+            &ticket.id,
+            &[domain::OUT_AUTO_ANSWER, domain::OUT_AGENT_REPLY],
+        )?;
+        // Compared with a second's slack: the ticket's time and the row's are two reads of
+        // the clock in one transaction.
+        let moved_later = match (ticket.first_response_at, first) {
+            (Some(_), None) => true,
+            (Some(was), Some(is)) => is - was > chrono::Duration::seconds(1),
+            (None, _) => false,
+        };
+        if moved_later {
+            store::tickets::set_first_response(c, &ticket, first)?;
+        }
         Ok(Done { notice: "undone" })
     })
 }

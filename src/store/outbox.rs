@@ -277,6 +277,21 @@ pub fn cancel_unreleased(
     Ok(n == 1)
 }
 
+/// When the first row of one of `kinds` for a ticket was queued, leaving out undone ones:
+/// a ticket's first response once a send is undone.
+pub fn first_queued_at(
+    conn: &mut DbConn,
+    ticket_id: &str,
+    kinds: &[&str],
+) -> Result<Option<NaiveDateTime>, StoreError> {
+    Ok(outbox::table
+        .filter(outbox::ticket_id.eq(ticket_id))
+        .filter(outbox::kind.eq_any(kinds))
+        .filter(outbox::status.ne(CANCELLED))
+        .select(diesel::dsl::min(outbox::created_at))
+        .first(conn)?)
+}
+
 /// A row in its undo window: (outbox id, message id, kind, release time).
 pub type Unreleased = (String, Option<String>, String, NaiveDateTime);
 

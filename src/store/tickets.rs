@@ -205,6 +205,39 @@ pub fn update(
     Ok(next)
 }
 
+/// Sets (or clears) when the ticket was first answered, version-checked like [`update`]:
+/// [`TicketUpdate`] only ever sets it once, and an undone send must take it back.
+pub fn set_first_response(
+    conn: &mut DbConn,
+    ticket: &TicketRow,
+    at: Option<NaiveDateTime>,
+) -> Result<TicketRow, StoreError> {
+    let mut next = ticket.clone();
+    next.first_response_at = at;
+    next.version = ticket.version + 1;
+    next.updated_at = now();
+    let changed = Reused(
+        diesel::update(
+            tickets::table
+                .find(&ticket.id)
+                .filter(tickets::version.eq(ticket.version)),
+        )
+        .set((
+            tickets::first_response_at.eq(next.first_response_at),
+            tickets::version.eq(next.version),
+            tickets::updated_at.eq(next.updated_at),
+        )),
+    )
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(StoreError::Conflict(format!(
+            "ticket #{} was changed by someone else",
+            ticket.number
+        )));
+    }
+    Ok(next)
+}
+
 /// Tickets with their customers, newest first.
 pub fn list(
     conn: &mut DbConn,

@@ -254,6 +254,19 @@ async fn an_undone_automatic_answer_is_a_draft_for_review_not_an_automated_answe
         tandem::store::queue::count_automated(&mut conn).unwrap()
     };
     assert_eq!(automated(), 1);
+    let period = tandem::app::metrics::Period::new(
+        tandem::store::now() - chrono::Duration::days(1),
+        tandem::store::now() + chrono::Duration::days(1),
+    );
+    let first_responses = || {
+        let mut conn = t.app.conn().unwrap();
+        let d = tandem::app::metrics::dashboard_in(&mut conn, 15, period, period.to).unwrap();
+        (
+            d.total.first_response_auto.count(),
+            d.total.first_response_human.count(),
+        )
+    };
+    assert_eq!(first_responses(), (1, 0));
     let by = ActingUser { id: ana, ip: None };
     let (outbox_id, _) = tandem::app::review::undoable_send(&t.app, n)
         .unwrap()
@@ -270,11 +283,8 @@ async fn an_undone_automatic_answer_is_a_draft_for_review_not_an_automated_answe
         [("review", "pending")]
     );
     assert_eq!(automated(), 0, "Sent automatically counts it no more");
+    assert_eq!(first_responses(), (0, 0), "the ticket has had no response yet");
     let mut conn = t.app.conn().unwrap();
-    let period = tandem::app::metrics::Period::new(
-        tandem::store::now() - chrono::Duration::days(1),
-        tandem::store::now() + chrono::Duration::days(1),
-    );
     let d = tandem::app::metrics::dashboard_in(&mut conn, 15, period, period.to).unwrap();
     assert_eq!((d.total.auto_sent, d.total.decisions), (0, 1), "not automated");
     drop(conn);
@@ -286,6 +296,8 @@ async fn an_undone_automatic_answer_is_a_draft_for_review_not_an_automated_answe
                 .iter()
                 .any(|m| m.file.to_string_lossy().contains("auto_answer"))
     );
+    tandem::app::review::reply(&t.app, n, "Hi Zoe, it left our depot today.", &by).unwrap();
+    assert_eq!(first_responses(), (0, 1), "the person's reply is the first response");
 }
 
 /// Undoing a plain reply does not bring back a draft whose answer went out before it
