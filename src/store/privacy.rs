@@ -266,42 +266,9 @@ pub fn erase_tickets(
         mark_ticket(conn, id, None, Some(at))?;
     }
     // The search index: the update above re-indexed the blanked messages; drop those rows
-    // too, and on SQLite merge the FTS5 segments so no old token survives in them.
-    match conn {
-        DbConn::Sqlite(c) => {
-            for id in ticket_ids {
-                diesel::sql_query("DELETE FROM message_search WHERE ticket_id = ?")
-                    .bind::<Text, _>(id)
-                    .execute(c)?;
-                // Nor queued to be indexed again at commit.
-                diesel::sql_query(
-                    "DELETE FROM message_search_queue WHERE message_id IN \
-                     (SELECT id FROM messages WHERE ticket_id = ?)",
-                )
-                .bind::<Text, _>(id)
-                .execute(c)?;
-            }
-            diesel::sql_query("INSERT INTO message_search(message_search) VALUES ('optimize')")
-                .execute(c)?;
-        }
-        DbConn::Postgres(c) => {
-            // A settler indexing these messages' old words right now would write them
-            // back after this commit: wait for it, and keep the next one out until then.
-            super::wait_solo(c, super::SoloJob::SettleSearch)?;
-            // Two statements for all the tickets, however many a customer had.
-            let ids: Vec<&str> = ticket_ids.iter().map(String::as_str).collect();
-            diesel::sql_query("DELETE FROM message_search WHERE ticket_id = ANY($1)")
-                .bind::<diesel::sql_types::Array<Text>, _>(&ids)
-                .execute(c)?;
-            // Nor marked to be indexed again after the commit.
-            diesel::sql_query(
-                "DELETE FROM search_stale WHERE message_id IN \
-                 (SELECT id FROM messages WHERE ticket_id = ANY($1))",
-            )
-            .bind::<diesel::sql_types::Array<Text>, _>(&ids)
-            .execute(c)?;
-        }
-    }
+    // too.
+    let ids: Vec<&str> = ticket_ids.iter().map(String::as_str).collect();
+    drop_search_rows(conn, SearchRowsOf::Tickets, &ids)?;
     Ok(out)
 }
 
@@ -372,31 +339,61 @@ pub fn erase_messages_written_elsewhere(
     {
         redact_event(conn, &e, scrub)?;
     }
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    drop_search_rows(conn, SearchRowsOf::Messages, &ids)?;
+    Ok(out)
+}
+
+/// Whose search rows [`drop_search_rows`] drops: those of whole tickets, or of messages.
+#[derive(Clone, Copy)]
+enum SearchRowsOf {
+    Tickets,
+    Messages,
+}
+
+/// Drops the search rows of erased tickets or messages, and their marks to be indexed again
+/// at commit; on SQLite it merges the FTS5 segments so that no old token survives in them.
+fn drop_search_rows(conn: &mut DbConn, of: SearchRowsOf, ids: &[&str]) -> Result<(), StoreError> {
+    // The messages' own rows are found by `column`; their marks (keyed by message) by
+    // `queued`, with `{}` for the placeholder.
+    let (column, queued) = match of {
+        SearchRowsOf::Tickets => (
+            "ticket_id",
+            "message_id IN (SELECT id FROM messages WHERE ticket_id = {})",
+        ),
+        SearchRowsOf::Messages => ("message_id", "message_id = {}"),
+    };
     match conn {
         DbConn::Sqlite(c) => {
-            for id in &ids {
-                diesel::sql_query("DELETE FROM message_search WHERE message_id = ?")
-                    .bind::<Text, _>(id)
+            for id in ids {
+                diesel::sql_query(format!("DELETE FROM message_search WHERE {column} = ?"))
+                    .bind::<Text, _>(*id)
                     .execute(c)?;
-                diesel::sql_query("DELETE FROM message_search_queue WHERE message_id = ?")
-                    .bind::<Text, _>(id)
+                let queued = queued.replace("{}", "?");
+                diesel::sql_query(format!("DELETE FROM message_search_queue WHERE {queued}"))
+                    .bind::<Text, _>(*id)
                     .execute(c)?;
             }
             diesel::sql_query("INSERT INTO message_search(message_search) VALUES ('optimize')")
                 .execute(c)?;
         }
         DbConn::Postgres(c) => {
+            // A settler indexing these messages' old words right now would write them
+            // back after this commit: wait for it, and keep the next one out until then.
             super::wait_solo(c, super::SoloJob::SettleSearch)?;
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            diesel::sql_query("DELETE FROM message_search WHERE message_id = ANY($1)")
-                .bind::<diesel::sql_types::Array<Text>, _>(&ids)
-                .execute(c)?;
-            diesel::sql_query("DELETE FROM search_stale WHERE message_id = ANY($1)")
-                .bind::<diesel::sql_types::Array<Text>, _>(&ids)
+            // Two statements however many tickets or messages.
+            diesel::sql_query(format!(
+                "DELETE FROM message_search WHERE {column} = ANY($1)"
+            ))
+            .bind::<diesel::sql_types::Array<Text>, _>(ids)
+            .execute(c)?;
+            let queued = queued.replace("{}", "ANY($1)");
+            diesel::sql_query(format!("DELETE FROM search_stale WHERE {queued}"))
+                .bind::<diesel::sql_types::Array<Text>, _>(ids)
                 .execute(c)?;
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Rewrites an event's details with `scrub`, marking them `"redacted": true` (the only
