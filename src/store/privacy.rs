@@ -365,14 +365,16 @@ fn drop_search_rows(conn: &mut DbConn, of: SearchRowsOf, ids: &[&str]) -> Result
     };
     match conn {
         DbConn::Sqlite(c) => {
+            let (rows, marks) = (
+                format!("DELETE FROM message_search WHERE {column} = ?"),
+                format!(
+                    "DELETE FROM message_search_queue WHERE {}",
+                    queued.replace("{}", "?")
+                ),
+            );
             for id in ids {
-                diesel::sql_query(format!("DELETE FROM message_search WHERE {column} = ?"))
-                    .bind::<Text, _>(*id)
-                    .execute(c)?;
-                let queued = queued.replace("{}", "?");
-                diesel::sql_query(format!("DELETE FROM message_search_queue WHERE {queued}"))
-                    .bind::<Text, _>(*id)
-                    .execute(c)?;
+                diesel::sql_query(&rows).bind::<Text, _>(*id).execute(c)?;
+                diesel::sql_query(&marks).bind::<Text, _>(*id).execute(c)?;
             }
             diesel::sql_query("INSERT INTO message_search(message_search) VALUES ('optimize')")
                 .execute(c)?;
