@@ -164,6 +164,19 @@ impl Config {
                 "expected smtp://host:port or smtps://user:pass@host",
             ));
         }
+        // Every acknowledgement is sent from it and every message of the form, the API and
+        // the social channels is addressed to it: a typo must stop the start, not fail each
+        // of those later.
+        if let Some(address) = get("TANDEM_SUPPORT_ADDRESS")
+            && let Err(e) = address.parse::<lettre::message::Mailbox>()
+        {
+            return Err(invalid(
+                "TANDEM_SUPPORT_ADDRESS",
+                &format!(
+                    "not an address ({e}); expected support@example.com or \"Support <support@example.com>\""
+                ),
+            ));
+        }
         Ok(Config {
             database_url: get("TANDEM_DATABASE_URL").unwrap_or_else(|| "sqlite://tandem.db".into()),
             public_url: get("TANDEM_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}")),
@@ -301,6 +314,16 @@ mod tests {
         let v = HashMap::from([("TANDEM_AUTO_THRESHOLD".to_string(), "1.5".to_string())]);
         let err = Config::from_values(&v).unwrap_err().to_string();
         assert!(err.contains("TANDEM_AUTO_THRESHOLD"), "{err}");
+        for bad in ["support", "support@", "a b@example.com"] {
+            let v = HashMap::from([("TANDEM_SUPPORT_ADDRESS".to_string(), bad.to_string())]);
+            let err = Config::from_values(&v).unwrap_err().to_string();
+            assert!(err.contains("TANDEM_SUPPORT_ADDRESS"), "{bad}: {err}");
+        }
+        let v = HashMap::from([(
+            "TANDEM_SUPPORT_ADDRESS".to_string(),
+            "Help Desk <help@example.com>".to_string(),
+        )]);
+        assert!(Config::from_values(&v).is_ok());
     }
 
     #[test]

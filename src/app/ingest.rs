@@ -81,11 +81,16 @@ pub fn ingest_composed(
     key: &str,
 ) -> Result<Outcome, AppError> {
     let mut identity = parse::identity(raw);
-    identity.dedup_key = format!(
+    identity.dedup_key = composed_key(prefix, key);
+    settled_answer(ingest_stored(app, raw, identity))
+}
+
+/// The stored key of a message composed for another channel.
+pub fn composed_key(prefix: &str, key: &str) -> String {
+    format!(
         "{prefix}{}",
         hex::encode(<sha2::Sha256 as sha2::Digest>::digest(key.as_bytes()))
-    );
-    settled_answer(ingest_stored(app, raw, identity))
+    )
 }
 
 /// The channel a stored message came in on.
@@ -412,7 +417,7 @@ fn process(
         row: mut customer,
         first_contact,
     } = store::customers::find_or_new(conn, &mail.from_address, mail.from_name.as_deref())?;
-    let existing = find_thread(conn, mail, &customer)?;
+    let existing = find_thread(conn, mail, &customer, first_contact, channel_of(raw))?;
     let around = store::arrival::look(
         conn,
         &store::arrival::Ask {
@@ -996,6 +1001,8 @@ fn find_thread(
     conn: &mut DbConn,
     mail: &InboundMail,
     customer: &CustomerRow,
+    first_contact: bool,
+    channel: &str,
 ) -> Result<Option<TicketRow>, AppError> {
     let by_reference =
         store::tickets::find_by_message_ids(conn, &mail.thread_ids, &mail.from_address)?;
@@ -1017,7 +1024,19 @@ fn find_thread(
         };
         found = store::tickets::get_by_number(conn, into)?;
     }
-    Ok(found.filter(|t| t.status != Status::Closed.as_str()))
+    let found = found.filter(|t| t.status != Status::Closed.as_str());
+    // A conversation on a social network is one thread, however its messages were
+    // composed: two messages of one user arriving at once continue one open ticket. The
+    // customer's row is locked first, so a concurrent transaction of the same user waits
+    // here and then sees the ticket the first one opened (a new customer's second copy
+    // loses the race for the address and runs again).
+    if found.is_none() && !first_contact && super::social::network_of(channel).is_some() {
+        store::customers::lock(conn, &customer.id)?;
+        return Ok(store::tickets::for_customer(conn, &customer.id, 20)?
+            .into_iter()
+            .find(|t| t.channel == channel && t.status != Status::Closed.as_str()));
+    }
+    Ok(found)
 }
 
 fn store_message(

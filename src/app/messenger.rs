@@ -56,34 +56,43 @@ pub fn verify(app: &App, mode: &str, token: &str, challenge: &str) -> Option<Str
     (mode == "subscribe" && same).then(|| challenge.to_string())
 }
 
-/// What a delivery held.
-#[derive(Debug, Default, PartialEq)]
-pub struct Received {
-    pub stored: usize,
-    pub duplicates: usize,
-    /// Events that are no messages of a user (echoes of our own, reads, deliveries).
-    pub skipped: usize,
+/// What the user sent, as text: the words, then a line for each attachment (a photo of
+/// the damage, a file, a location, a sticker) with its link, so that a message without
+/// words is kept too.
+fn message_text(message: &Value) -> String {
+    let mut text = message["text"].as_str().unwrap_or_default().trim().to_string();
+    for a in message["attachments"].as_array().into_iter().flatten() {
+        let kind = a["type"].as_str().filter(|k| !k.is_empty()).unwrap_or("attachment");
+        let payload = &a["payload"];
+        let detail = match (payload["url"].as_str(), &payload["coordinates"]) {
+            (Some(url), _) => url.to_string(),
+            (None, c) if c.is_object() => format!("{}, {}", c["lat"], c["long"]),
+            _ => a["title"].as_str().unwrap_or_default().to_string(),
+        };
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(format!("[{kind}] {detail}").trim_end());
+    }
+    text
 }
 
 /// Stores every user message of a (signature-checked) delivery. Returns an error only
 /// when a retry can help (Messenger delivers again).
-pub fn receive(app: &App, body: &[u8]) -> Result<Received, AppError> {
+pub fn receive(app: &App, body: &[u8]) -> Result<super::social::Received, AppError> {
     let v: Value = serde_json::from_slice(body).map_err(|e| AppError::Invalid(format!("not JSON: {e}")))?;
-    let mut r = Received::default();
+    let mut r = super::social::Received::default();
     for entry in v["entry"].as_array().into_iter().flatten() {
         for event in entry["messaging"].as_array().into_iter().flatten() {
             let psid = event["sender"]["id"].as_str().unwrap_or_default();
             let message = &event["message"];
             let mid = message["mid"].as_str().unwrap_or_default();
-            let text = message["text"].as_str().unwrap_or_default();
+            let text = message_text(message);
             if psid.is_empty() || mid.is_empty() || message["is_echo"].as_bool() == Some(true) || text.trim().is_empty() {
                 r.skipped += 1;
                 continue;
             }
-            match super::social::MESSENGER.store_message(app, psid, mid, text)? {
-                super::ingest::Outcome::Accepted { .. } => r.stored += 1,
-                super::ingest::Outcome::Duplicate { .. } => r.duplicates += 1,
-            }
+            super::social::MESSENGER.take(app, psid, mid, &text, &mut r)?;
         }
     }
     Ok(r)

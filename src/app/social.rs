@@ -33,7 +33,40 @@ pub const X: Network = Network {
     key_prefix: super::ingest::X_KEY_PREFIX,
 };
 
+/// What a webhook delivery held.
+#[derive(Debug, Default, PartialEq, serde::Serialize)]
+pub struct Received {
+    /// Messages stored (parked ones included: they wait for an administrator).
+    pub stored: usize,
+    pub duplicates: usize,
+    /// Events that are no messages of a user (echoes of our own, reads, deliveries).
+    pub skipped: usize,
+    /// Messages that can never be stored (a sender id no address can be made of); each
+    /// is logged with its reason. Redelivering them could not help, so the delivery is
+    /// still answered 200 and the events after them are stored.
+    pub refused: usize,
+}
+
 impl Network {
+    /// Stores one user message of a delivery and counts what became of it. Only a failure
+    /// that a redelivery can mend (the database busy or down) ends the delivery early, as
+    /// an error: the events before it are stored and come back as duplicates.
+    pub fn take(&self, app: &App, user: &str, message_id: &str, text: &str, tally: &mut Received) -> Result<(), AppError> {
+        match self.store_message(app, user, message_id, text) {
+            Ok(super::ingest::Outcome::Accepted { .. }) => tally.stored += 1,
+            Ok(super::ingest::Outcome::Duplicate { .. }) => tally.duplicates += 1,
+            // Stored and parked as failed: an administrator sees it; a redelivery would
+            // only find it again.
+            Err(AppError::Unprocessable(_)) => tally.stored += 1,
+            Err(e) if e.is_temporary() => return Err(e),
+            Err(e) => {
+                tracing::warn!(channel = self.channel, message = %message_id, error = %super::privacy::log_safe(&e.to_string()), "a message of a delivery cannot be stored");
+                tally.refused += 1;
+            }
+        }
+        Ok(())
+    }
+
     /// The address standing for a user.
     pub fn address_of(&self, user: &str) -> String {
         format!("{user}@{}", self.domain)

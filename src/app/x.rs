@@ -37,25 +37,37 @@ pub fn signature_ok(secret: &str, body: &[u8], header: &str) -> bool {
     m.verify_slice(&given).is_ok()
 }
 
-/// Stores every DM a user sent us in a (signature-checked) delivery: (stored, duplicates,
-/// skipped: our own messages and other events).
-pub fn receive(app: &App, body: &[u8]) -> Result<(usize, usize, usize), AppError> {
+/// What the user sent, as text: the words, then a line with the link of an attached
+/// photo or video, so that a DM without words is kept too.
+fn dm_text(data: &Value) -> String {
+    let mut text = data["text"].as_str().unwrap_or_default().trim().to_string();
+    let media = &data["attachment"]["media"];
+    if let Some(url) = media["media_url_https"].as_str().or(media["url"].as_str()) {
+        let kind = media["type"].as_str().unwrap_or("media");
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&format!("[{kind}] {url}"));
+    }
+    text
+}
+
+/// Stores every DM a user sent us in a (signature-checked) delivery; our own messages and
+/// other events are skipped.
+pub fn receive(app: &App, body: &[u8]) -> Result<super::social::Received, AppError> {
     let v: Value = serde_json::from_slice(body).map_err(|e| AppError::Invalid(format!("not JSON: {e}")))?;
     let us = v["for_user_id"].as_str().unwrap_or_default();
-    let mut r = (0, 0, 0);
+    let mut r = super::social::Received::default();
     for e in v["direct_message_events"].as_array().into_iter().flatten() {
         let id = e["id"].as_str().unwrap_or_default();
         let create = &e["message_create"];
         let sender = create["sender_id"].as_str().unwrap_or_default();
-        let text = create["message_data"]["text"].as_str().unwrap_or_default();
+        let text = dm_text(&create["message_data"]);
         if e["type"] != "message_create" || id.is_empty() || sender.is_empty() || sender == us || text.trim().is_empty() {
-            r.2 += 1;
+            r.skipped += 1;
             continue;
         }
-        match super::social::X.store_message(app, sender, id, text)? {
-            super::ingest::Outcome::Accepted { .. } => r.0 += 1,
-            super::ingest::Outcome::Duplicate { .. } => r.1 += 1,
-        }
+        super::social::X.take(app, sender, id, &text, &mut r)?;
     }
     Ok(r)
 }

@@ -165,6 +165,14 @@ pub fn find_or_new(
     })
 }
 
+/// Locks a customer's row until the transaction ends (an update that changes nothing:
+/// the same on both stores), so that concurrent transactions for one customer take turns.
+pub fn lock(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
+    Reused(diesel::update(customers::table.find(id)).set(customers::vip.eq(customers::vip)))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Stores a customer's row (a second one with the same address is refused).
 pub fn insert(conn: &mut DbConn, row: &CustomerRow) -> Result<(), StoreError> {
     Reused(diesel::insert_into(customers::table).values(row)).execute(conn)?;

@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use crate::app::social::Received;
 use crate::app::{App, AppError, messenger, x};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -41,7 +42,7 @@ pub async fn messenger_receive(app: web::Data<App>, req: HttpRequest, body: web:
         setting: "TANDEM_MESSENGER_APP_SECRET",
         header: "X-Hub-Signature-256",
         check: messenger::signature_ok,
-        store: |app, body| messenger::receive(app, body).map(|r| (r.stored, r.duplicates, r.skipped)),
+        store: messenger::receive,
     })
     .await
 }
@@ -53,12 +54,13 @@ struct Delivery {
     setting: &'static str,
     header: &'static str,
     check: fn(&str, &[u8], &str) -> bool,
-    /// Stores a checked delivery: (stored, duplicates, skipped).
-    store: fn(&App, &[u8]) -> Result<(usize, usize, usize), AppError>,
+    /// Stores a checked delivery.
+    store: fn(&App, &[u8]) -> Result<Received, AppError>,
 }
 
-/// A webhook delivery: refused unsigned (401) or forged (403), else stored; 503 when it
-/// could not be stored (the network delivers again).
+/// A webhook delivery: refused unsigned (401) or forged (403), else stored; 503 only when
+/// a redelivery can help (the database busy or down): every other failure would come
+/// back the same on every retry and hold up the deliveries after it.
 async fn signed_delivery(app: web::Data<App>, req: &HttpRequest, body: web::Bytes, d: Delivery) -> HttpResponse {
     let Some(secret) = d.secret else {
         return HttpResponse::NotFound().body(format!("{} is not set up ({})", d.network, d.setting));
@@ -73,10 +75,11 @@ async fn signed_delivery(app: web::Data<App>, req: &HttpRequest, body: web::Byte
     }
     let store = d.store;
     match web::block(move || store(&app, &body)).await {
-        Ok(Ok((stored, duplicates, skipped))) => HttpResponse::Ok().json(serde_json::json!({
-            "stored": stored, "duplicates": duplicates, "skipped": skipped
-        })),
-        Ok(Err(AppError::Invalid(m))) => HttpResponse::build(StatusCode::BAD_REQUEST).body(m),
+        Ok(Ok(received)) => HttpResponse::Ok().json(received),
+        Ok(Err(e)) if !e.is_temporary() => {
+            tracing::warn!(network = d.network, error = %e, "delivery refused");
+            HttpResponse::build(StatusCode::BAD_REQUEST).body(e.to_string())
+        }
         Ok(Err(e)) => {
             tracing::warn!(network = d.network, error = %e, "delivery not stored; the sender retries");
             HttpResponse::ServiceUnavailable().body("not stored; try again")

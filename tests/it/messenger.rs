@@ -247,3 +247,105 @@ async fn x_direct_messages_come_in_signed_and_go_out_once() {
     assert!(replies[0].0.starts_with("POST /2/dm_conversations/with/777/messages"), "{}", replies[0].0);
     assert!(t.sent_mail().iter().all(|m| !m.to.contains("x.invalid")));
 }
+
+fn messenger_app() -> TestApp {
+    let t = TestApp::with(&[("TANDEM_MESSENGER_APP_SECRET", "app-secret"), ("TANDEM_UNDO_SECONDS", "0")]);
+    t.import_kb();
+    t
+}
+
+async fn post_messenger<S, B>(svc: &S, body: &str) -> (u16, String)
+where
+    S: actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
+    B::Error: std::fmt::Debug,
+{
+    let req = test::TestRequest::post()
+        .uri("/channels/messenger/webhook")
+        .insert_header(("Content-Type", "application/json"))
+        .insert_header(("X-Hub-Signature-256", signed(body)))
+        .set_payload(body.to_string())
+        .to_request();
+    let resp = test::call_service(svc, req).await;
+    let status = resp.status().as_u16();
+    (status, String::from_utf8_lossy(&test::read_body(resp).await).into_owned())
+}
+
+#[actix_web::test]
+async fn a_photo_without_words_and_the_events_after_an_unusable_one_are_kept() {
+    let t = messenger_app();
+    let svc = console!(t);
+    // A photo of the damage with no words, a sender id no address can be made of, then a
+    // message after it: one delivery.
+    let body = serde_json::json!({"object": "page", "entry": [{"id": "page-1", "time": 1, "messaging": [
+        {"sender": {"id": "psid-9"}, "recipient": {"id": "page-1"}, "timestamp": 1, "message": {"mid": "m_photo",
+            "attachments": [{"type": "image", "payload": {"url": "https://cdn.example/damage.jpg"}}]}},
+        {"sender": {"id": "bad id\r\nBcc: x@evil.example"}, "recipient": {"id": "page-1"}, "timestamp": 2, "message": {"mid": "m_bad", "text": "hello"}},
+        {"sender": {"id": "psid-10"}, "recipient": {"id": "page-1"}, "timestamp": 3, "message": {"mid": "m_after", "text": "Where is my parcel?"}}
+    ]}]})
+    .to_string();
+    let (status, answer) = post_messenger(&svc, &body).await;
+    assert_eq!(status, 200, "a redelivery could not help, so it must not be asked for: {answer}");
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!((answer["stored"].as_i64(), answer["refused"].as_i64()), (Some(2), Some(1)), "{answer}");
+
+    let list = tickets_json(&t);
+    assert_eq!(list.len(), 2, "{list:?}");
+    let texts: Vec<String> = list
+        .iter()
+        .flat_map(|l| t.show(l["number"].as_i64().unwrap()).messages)
+        .filter(|m| m.direction == "inbound")
+        .map(|m| m.text)
+        .collect();
+    assert!(texts.iter().any(|b| b.contains("[image] https://cdn.example/damage.jpg")), "{texts:?}");
+    assert!(texts.iter().any(|b| b.contains("Where is my parcel?")), "{texts:?}");
+    assert!(texts.iter().all(|b| !b.contains("evil.example")), "{texts:?}");
+
+    // The network delivers again (it never saw our 200): nothing twice.
+    let (status, answer) = post_messenger(&svc, &body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer.contains("\"duplicates\":2"), "{answer}");
+    assert_eq!(tickets_json(&t).len(), 2);
+}
+
+#[actix_web::test]
+async fn a_new_users_messages_arriving_at_once_continue_one_ticket() {
+    let t = messenger_app();
+    for user in 0..4 {
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        std::thread::scope(|s| {
+            for part in 0..2 {
+                let barrier = barrier.clone();
+                let app = &t.app;
+                s.spawn(move || {
+                    let body = delivery(&format!("psid-new-{user}"), &format!("m_{user}_{part}"), &format!("Part {part} of my question about my parcel."));
+                    barrier.wait();
+                    let r = tandem::app::messenger::receive(app, body.as_bytes()).expect("stored");
+                    assert_eq!(r.stored, 1, "{r:?}");
+                });
+            }
+        });
+    }
+    let list = tickets_json(&t);
+    assert_eq!(list.len(), 4, "one ticket per user, however fast they write: {list:?}");
+    for l in &list {
+        assert_eq!(t.inbound_messages(l["number"].as_i64().unwrap()), 2);
+    }
+}
+
+#[actix_web::test]
+async fn a_dm_with_only_a_photo_is_kept() {
+    let t = TestApp::with(&[("TANDEM_X_CONSUMER_SECRET", "consumer-secret"), ("TANDEM_UNDO_SECONDS", "0")]);
+    let body = serde_json::json!({"for_user_id": "4242", "direct_message_events": [
+        {"type": "message_create", "id": "dm-photo", "created_timestamp": "1", "message_create": {
+            "target": {"recipient_id": "4242"}, "sender_id": "888", "message_data": {"text": "",
+                "attachment": {"type": "media", "media": {"type": "photo", "media_url_https": "https://pbs.example/broken.jpg"}}}}}
+    ]})
+    .to_string();
+    let r = tandem::app::x::receive(&t.app, body.as_bytes()).unwrap();
+    assert_eq!(r.stored, 1, "{r:?}");
+    let list = tickets_json(&t);
+    assert_eq!(list.len(), 1);
+    let shown = t.show(list[0]["number"].as_i64().unwrap());
+    assert!(shown.messages.iter().any(|m| m.text.contains("[photo] https://pbs.example/broken.jpg")), "{:?}", shown.messages);
+}
