@@ -148,10 +148,50 @@ pub fn create_ticket(app: &App, client: &ApiClient, t: &NewTicket, idempotency_k
     }
     let name = t.name.as_deref().map(one_line).filter(|n| !n.is_empty());
     let subject = one_line(&t.subject);
-    let key = idempotency_key.map(str::to_string).unwrap_or_else(new_id);
-    let nonce = hex::encode(Sha256::digest(format!("{}\0{key}", client.id)));
-    let raw = super::contact::compose(app, Mailbox::new(name, address), &subject, &nonce, None, &t.body)?;
-    Ok(outcome(super::ingest::ingest_composed(app, &raw, super::ingest::API_KEY_PREFIX, &nonce)?))
+    let request = Request::new(client, idempotency_key, &["tickets", &address.to_string(), name.as_deref().unwrap_or_default(), &subject, &t.body]);
+    let raw = super::contact::compose(app, Mailbox::new(name, address), &subject, &request.message_nonce, None, &t.body)?;
+    request.ingest(app, &raw)
+}
+
+/// One write through the API, kept once per client and idempotency key. The key names
+/// one request: sent again with another body or to another ticket, it is refused (409)
+/// rather than answered as if that other request had been stored.
+struct Request {
+    /// The message's stored key: the client and the idempotency key.
+    key: String,
+    /// What the request asked (route, ticket, body), in its composed Message-ID: the
+    /// stored copy's Message-ID tells whether a repeated key asked the same.
+    message_nonce: String,
+}
+
+impl Request {
+    fn new(client: &ApiClient, idempotency_key: Option<&str>, fields: &[&str]) -> Request {
+        let key = idempotency_key.map(str::to_string).unwrap_or_else(new_id);
+        let key = hex::encode(Sha256::digest(format!("{}\0{key}", client.id)));
+        let mut asked = Sha256::new();
+        asked.update(key.as_bytes());
+        for f in fields {
+            // Lengths first, so that no two lists of fields run together the same way.
+            asked.update((f.len() as u64).to_be_bytes());
+            asked.update(f.as_bytes());
+        }
+        Request { message_nonce: hex::encode(asked.finalize())[..32].to_string(), key }
+    }
+
+    fn ingest(&self, app: &App, raw: &[u8]) -> Result<Written, AppError> {
+        let ingested = super::ingest::ingest_composed(app, raw, super::ingest::API_KEY_PREFIX, &self.key)?;
+        if let super::ingest::Outcome::Duplicate { .. } = ingested {
+            let mut conn = app.conn()?;
+            let stored = store::raw_mail::get_by_key(&mut conn, &super::ingest::composed_key(super::ingest::API_KEY_PREFIX, &self.key))?;
+            let same = stored.and_then(|r| r.message_id).is_some_and(|id| id.contains(&self.message_nonce));
+            if !same {
+                return Err(AppError::Conflict(
+                    "this Idempotency-Key was used for a different request (another body or another ticket); use a new key for a new message".into(),
+                ));
+            }
+        }
+        Ok(outcome(ingested))
+    }
 }
 
 /// Adds a customer's message to ticket `number` (threaded as their reply).
@@ -171,11 +211,10 @@ pub fn add_message(app: &App, client: &ApiClient, number: i64, m: &NewMessage, i
         .email
         .parse()
         .map_err(|_| AppError::Invalid("the ticket's customer has no usable address".into()))?;
-    let key = idempotency_key.map(str::to_string).unwrap_or_else(new_id);
-    let nonce = hex::encode(Sha256::digest(format!("{}\0{key}", client.id)));
+    let request = Request::new(client, idempotency_key, &["messages", &ticket.number.to_string(), &m.body]);
     let subject = format!("Re: [#{}] {}", ticket.number, ticket.subject);
-    let raw = super::contact::compose(app, Mailbox::new(customer.name.clone(), address), &subject, &nonce, last_id.as_deref(), &m.body)?;
-    Ok(outcome(super::ingest::ingest_composed(app, &raw, super::ingest::API_KEY_PREFIX, &nonce)?))
+    let raw = super::contact::compose(app, Mailbox::new(customer.name.clone(), address), &subject, &request.message_nonce, last_id.as_deref(), &m.body)?;
+    request.ingest(app, &raw)
 }
 
 /// A customer and their tickets, newest first.

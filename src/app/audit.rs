@@ -51,9 +51,12 @@ pub fn page_filtered(
     page: i64,
 ) -> Result<(Vec<AuditRow>, bool), AppError> {
     let mut conn = app.conn()?;
-    let page = page.max(1);
-    let mut rows =
-        store::audit::filtered(&mut conn, filter, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)?;
+    let mut rows = store::audit::filtered(
+        &mut conn,
+        filter,
+        PAGE_SIZE + 1,
+        super::page_offset(page, PAGE_SIZE),
+    )?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     Ok((rows.into_iter().map(row).collect(), more))

@@ -255,7 +255,7 @@ pub fn list(
     page: i64,
 ) -> Result<(Vec<store::kb::Article>, i64), AppError> {
     let mut conn = app.conn()?;
-    let offset = (page.max(1) - 1) * KB_PAGE_SIZE;
+    let offset = super::page_offset(page, KB_PAGE_SIZE);
     Ok(store::kb::list(&mut conn, search, language, KB_PAGE_SIZE, offset)?)
 }
 

@@ -146,6 +146,13 @@ pub enum AppError {
     Refused(String),
 }
 
+/// The number of rows before page `page` (counted from 1) of `size` rows. Pages come from
+/// links and query strings, so any number may arrive: below 1 is the first page, and a
+/// huge one lands past the end (an empty page) instead of overflowing.
+pub fn page_offset(page: i64, size: i64) -> i64 {
+    (page.max(1) - 1).saturating_mul(size)
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         AppError::Store(e.into())

@@ -179,11 +179,11 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
     };
     let requested = q.page.max(1);
     let (mut rows, total) =
-        store::queue::page(&mut conn, &filter, PAGE_SIZE, (requested - 1) * PAGE_SIZE)?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+        store::queue::page(&mut conn, &filter, PAGE_SIZE, super::page_offset(requested, PAGE_SIZE))?;
+    let pages = pages_of(total);
     let page = requested.min(pages);
     if page != requested {
-        rows = store::queue::page(&mut conn, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)?.0;
+        rows = store::queue::page(&mut conn, &filter, PAGE_SIZE, super::page_offset(page, PAGE_SIZE))?.0;
     }
     let ids: Vec<String> = rows.iter().map(|(t, _)| t.id.clone()).collect();
     let drafts = store::queue::pending_drafts(&mut conn, &ids)?;
@@ -340,11 +340,11 @@ fn load_automated(
     };
     let requested = q.page.max(1);
     let (mut rows, total) =
-        store::queue::automated_page(conn, &filter, PAGE_SIZE, (requested - 1) * PAGE_SIZE)?;
+        store::queue::automated_page(conn, &filter, PAGE_SIZE, super::page_offset(requested, PAGE_SIZE))?;
     let pages = pages_of(total);
     let page = requested.min(pages);
     if page != requested {
-        rows = store::queue::automated_page(conn, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)?.0;
+        rows = store::queue::automated_page(conn, &filter, PAGE_SIZE, super::page_offset(page, PAGE_SIZE))?.0;
     }
     let automated = rows
         .into_iter()

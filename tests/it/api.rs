@@ -93,6 +93,51 @@ async fn tokens_scopes_and_tickets_through_the_api() {
 }
 
 #[actix_web::test]
+async fn an_idempotency_key_names_one_request_and_never_swallows_another() {
+    let t = TestApp::with_kb();
+    let scopes = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let (_, writer) = tandem::app::api::create_token(&t.app, "shop", &scopes(&["tickets:read", "tickets:write", "kb:read"])).unwrap();
+    let svc = console!(t);
+    let open = |who: &str| json!({"email": format!("{who}@example.com"), "subject": "Lamp", "body": format!("{who}: the lamp arrived broken.")});
+    let (_, a) = call(&svc, "post", "/api/v1/tickets", Some(&writer), Some(open("ann")), Some("open-a")).await;
+    let (_, b) = call(&svc, "post", "/api/v1/tickets", Some(&writer), Some(open("bob")), Some("open-b")).await;
+    let (a, b) = (a["ticket"].as_i64().unwrap(), b["ticket"].as_i64().unwrap());
+    let post_message = |number: i64, body: &str| (format!("/api/v1/tickets/{number}/messages"), json!({"body": body}));
+
+    let (path, body) = post_message(a, "Here is the photo of the crack.");
+    let (s, first) = call(&svc, "post", &path, Some(&writer), Some(body.clone()), Some("msg-1")).await;
+    assert_eq!((s, first["created"].clone()), (201, json!(true)), "{first}");
+    // The same request again (a retry): one message.
+    let (s, again) = call(&svc, "post", &path, Some(&writer), Some(body), Some("msg-1")).await;
+    assert_eq!((s, again["created"].clone()), (201, json!(false)), "{again}");
+    assert_eq!(t.inbound_messages(a), 2);
+
+    // The key again on another ticket, or with another text: refused, and said so, never
+    // answered "201" for a message that was not stored.
+    let (path_b, body_b) = post_message(b, "A different message for another ticket.");
+    let (s, other) = call(&svc, "post", &path_b, Some(&writer), Some(body_b.clone()), Some("msg-1")).await;
+    assert_eq!(s, 409, "{other}");
+    assert!(other["error"].as_str().unwrap_or_default().contains("Idempotency-Key"), "{other}");
+    let (s, changed) = call(&svc, "post", &path, Some(&writer), Some(json!({"body": "Another text altogether."})), Some("msg-1")).await;
+    assert_eq!(s, 409, "{changed}");
+    let (s, opened) = call(&svc, "post", "/api/v1/tickets", Some(&writer), Some(open("cid")), Some("msg-1")).await;
+    assert_eq!(s, 409, "a key of a message does not open a ticket: {opened}");
+    assert_eq!((t.inbound_messages(a), t.inbound_messages(b)), (2, 1));
+    // With a key of its own the other message is stored.
+    let (s, _) = call(&svc, "post", &path_b, Some(&writer), Some(body_b), Some("msg-2")).await;
+    assert_eq!(s, 201);
+    assert_eq!(t.inbound_messages(b), 2);
+
+    // Pages from a query string: any number answers, none overflows.
+    for page in ["0", "-5", "9223372036854775807"] {
+        let (s, kb) = call(&svc, "get", &format!("/api/v1/kb?page={page}"), Some(&writer), None, None).await;
+        assert_eq!(s, 200, "page {page}: {kb}");
+    }
+    let (_, last) = call(&svc, "get", "/api/v1/kb?page=9223372036854775807", Some(&writer), None, None).await;
+    assert_eq!(last, json!([]));
+}
+
+#[actix_web::test]
 async fn the_openapi_document_lists_every_route_and_each_asks_for_a_token() {
     let t = TestApp::new();
     let svc = console!(t);

@@ -773,6 +773,10 @@ async fn the_queue_filters_searches_and_pages() {
     assert!(first.body.contains("Page 1 of 2"));
     let second = b.get(&svc, "/queue?page=2").await;
     assert_eq!(second.body.matches("data-href=").count(), 5);
+    // A page past the end (any number in a link) shows the last page, never an error.
+    let past = b.get(&svc, "/queue?page=9223372036854775807").await;
+    assert_eq!(past.status, 200);
+    assert_eq!(past.body.matches("data-href=").count(), 5);
     let found = b.get(&svc, "/queue?view=all&q=c17%40example.com").await;
     assert_eq!(found.body.matches("data-href=").count(), 1);
     assert!(found.body.contains("Invoice question 17"));
