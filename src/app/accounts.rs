@@ -23,6 +23,9 @@ pub const RESET: &str = "reset";
 pub const INVITE: &str = "invite";
 /// The purposes whose link opens `/reset/{token}`.
 pub const SETS_PASSWORD: &[&str] = &[RESET, INVITE];
+/// The links and pending sign-ins a new password ends: a sign-in begun with the old
+/// password must not be finished with a code after it changed.
+const ENDED_BY_NEW_PASSWORD: &[&str] = &[RESET, INVITE, super::auth::SECOND_FACTOR];
 
 /// How long a reset link works.
 pub const RESET_HOURS: i64 = 24;
@@ -340,7 +343,7 @@ pub fn complete_link(
         }
         store::users::set_password_hash(c, &user.id, &hash)?;
         store::sessions::delete_for_user(c, &user.id)?;
-        store::user_tokens::delete_unused_for_user(c, &user.id, SETS_PASSWORD)?;
+        store::user_tokens::delete_unused_for_user(c, &user.id, ENDED_BY_NEW_PASSWORD)?;
         store::events::record(
             c,
             None,
@@ -373,11 +376,12 @@ pub fn change_password(
         let mut conn = app.conn()?;
         store::users::get(&mut conn, &by.id)?
     };
-    if !super::users::verify_password(&user.password_hash, current) {
-        return Err(AppError::Refused(
-            "the current password is not right".into(),
-        ));
-    }
+    super::auth::recheck_password(app, &user, current, by.ip.as_deref()).map_err(|e| match e {
+        AppError::Refused(m) if m == "the password is not right" => {
+            AppError::Refused("the current password is not right".into())
+        }
+        other => other,
+    })?;
     if current == new {
         return Err(AppError::Invalid(
             "the new password must differ from the current one".into(),
@@ -393,7 +397,7 @@ pub fn change_password(
             }
             None => store::sessions::delete_for_user(c, &user.id)?,
         };
-        store::user_tokens::delete_unused_for_user(c, &user.id, SETS_PASSWORD)?;
+        store::user_tokens::delete_unused_for_user(c, &user.id, ENDED_BY_NEW_PASSWORD)?;
         store::events::record(
             c,
             None,
@@ -420,7 +424,7 @@ pub fn set_password_by_operator(
             .ok_or_else(|| AppError::NotFound(format!("user {email}")))?;
         store::users::set_password_hash(c, &user.id, &hash)?;
         store::sessions::delete_for_user(c, &user.id)?;
-        store::user_tokens::delete_unused_for_user(c, &user.id, SETS_PASSWORD)?;
+        store::user_tokens::delete_unused_for_user(c, &user.id, ENDED_BY_NEW_PASSWORD)?;
         store::events::record(
             c,
             None,

@@ -169,6 +169,12 @@ pub enum LoginError {
     App(#[from] AppError),
 }
 
+impl From<diesel::result::Error> for LoginError {
+    fn from(e: diesel::result::Error) -> Self {
+        LoginError::App(e.into())
+    }
+}
+
 impl From<store::StoreError> for LoginError {
     fn from(e: store::StoreError) -> Self {
         LoginError::App(e.into())
@@ -222,6 +228,49 @@ fn limits_for(
     Ok(throttle_from(&recent, email, ip, at, own_address))
 }
 
+/// What a password or code checked under the throttle turned out to be.
+enum Checked {
+    Right,
+    Wrong,
+}
+
+/// Checks a password or a code (`check`) for `email` under the sign-in throttle, one
+/// check of an account at a time: the throttle is read, the check made and a failure
+/// recorded before the next check of that account starts (in this process by a lock per
+/// account, across servers on PostgreSQL by the account's row). So attempts sent in
+/// parallel each see the failures of those before them, and no burst gets more guesses
+/// than the back-off allows. An address that is no account takes the same road.
+fn throttled_check(
+    conn: &mut store::DbConn,
+    email: &str,
+    user: Option<&UserRow>,
+    ip: Option<&str>,
+    check: impl FnOnce(&mut store::DbConn) -> Result<bool, LoginError>,
+) -> Result<Checked, LoginError> {
+    static TURNS: [std::sync::Mutex<()>; 64] = [const { std::sync::Mutex::new(()) }; 64];
+    let turn = Sha256::digest(email.as_bytes())[0] as usize % TURNS.len();
+    let _turn = TURNS[turn]
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let outcome = store::users::with_account_locked(conn, user.map(|u| u.id.as_str()), |c| {
+        let limits = limits_for(c, email, user, ip, now())?;
+        if limits.refuse_secs > 0 {
+            return Ok(Err(limits.refuse_secs));
+        }
+        let right = check(c)?;
+        if !right {
+            record_failure(c, email, user.is_some(), ip)?;
+        }
+        Ok::<_, LoginError>(Ok((right, limits.noisy_secs)))
+    })?;
+    match outcome {
+        Err(wait) => Err(LoginError::Throttled(wait)),
+        Ok((true, _)) => Ok(Checked::Right),
+        Ok((false, noisy)) if noisy > 0 => Err(LoginError::Throttled(noisy)),
+        Ok((false, _)) => Ok(Checked::Wrong),
+    }
+}
+
 fn record_failure(
     conn: &mut store::DbConn,
     email: &str,
@@ -247,6 +296,31 @@ fn record_failure(
     Ok(())
 }
 
+/// Checks a signed-in user's password again (changing it, turning the second factor on
+/// or off) under the same throttle as signing in: a session left open on a shared
+/// computer must not become a way to guess the password.
+pub fn recheck_password(
+    app: &App,
+    user: &UserRow,
+    password: &str,
+    ip: Option<&str>,
+) -> Result<(), AppError> {
+    let mut conn = app.conn()?;
+    let hash = user.password_hash.clone();
+    let password = password.to_string();
+    match throttled_check(&mut conn, &user.email, Some(user), ip, move |_| {
+        Ok(super::users::verify_password(&hash, &password))
+    }) {
+        Ok(Checked::Right) => Ok(()),
+        Ok(Checked::Wrong) => Err(AppError::Refused("the password is not right".into())),
+        Err(LoginError::Throttled(secs)) => Err(AppError::Refused(format!(
+            "too many wrong passwords; wait {secs} seconds and try again"
+        ))),
+        Err(LoginError::App(e)) => Err(e),
+        Err(e) => Err(AppError::Refused(e.to_string())),
+    }
+}
+
 /// Checks the password; opens a session, or for an account with a second factor a
 /// pending sign-in that a code completes.
 pub fn sign_in(
@@ -259,32 +333,19 @@ pub fn sign_in(
     let mut conn = app.conn()?;
     let at = now();
     let user = store::users::find_by_email(&mut conn, &email)?;
-    let limits = limits_for(&mut conn, &email, user.as_ref(), ip, at)?;
-    if limits.refuse_secs > 0 {
-        return Err(LoginError::Throttled(limits.refuse_secs));
-    }
-    let known = user.is_some();
-    let ok = match &user {
-        // An invited user without a password yet is checked against the dummy too, so
-        // timing does not tell such accounts apart.
-        Some(u) if !u.password_hash.is_empty() => {
-            u.active && super::users::verify_password(&u.password_hash, password)
-        }
-        _ => {
-            // Spend the same time as a real check so timing does not reveal accounts.
-            let _ = super::users::verify_password(dummy_hash(), password);
-            false
-        }
+    // An invited user without a password yet, and an address that is no account, are
+    // checked against the dummy hash: timing does not tell them apart.
+    let hash = match &user {
+        Some(u) if !u.password_hash.is_empty() && u.active => u.password_hash.clone(),
+        _ => dummy_hash().to_string(),
     };
-    let Some(user) = user.filter(|_| ok) else {
-        // On a noisy address further unknown-account failures are not recorded: they
-        // would only lengthen the noise's own back-off.
-        if limits.noisy_secs == 0 || known {
-            record_failure(&mut conn, &email, known, ip)?;
-        }
-        if limits.noisy_secs > 0 {
-            return Err(LoginError::Throttled(limits.noisy_secs));
-        }
+    let real = user
+        .as_ref()
+        .is_some_and(|u| !u.password_hash.is_empty() && u.active);
+    let checked = throttled_check(&mut conn, &email, user.as_ref(), ip, |_| {
+        Ok(super::users::verify_password(&hash, password) && real)
+    })?;
+    let (Checked::Right, Some(user)) = (checked, user) else {
         return Err(LoginError::BadCredentials);
     };
     if super::two_factor::enabled(&mut conn, &user.id)? {
@@ -325,12 +386,16 @@ pub fn complete_second_factor(
     if !user.active {
         return Err(LoginError::Expired);
     }
-    let limits = limits_for(&mut conn, &user.email, Some(&user), ip, at)?;
-    if limits.refuse_secs > 0 {
-        return Err(LoginError::Throttled(limits.refuse_secs));
-    }
-    if !super::two_factor::verify(app, &mut conn, &user.id, &user.email, code)? {
-        record_failure(&mut conn, &user.email, true, ip)?;
+    let checked = throttled_check(&mut conn, &user.email, Some(&user), ip, |c| {
+        Ok(super::two_factor::verify(
+            app,
+            c,
+            &user.id,
+            &user.email,
+            code,
+        )?)
+    })?;
+    if let Checked::Wrong = checked {
         return Err(LoginError::BadCode);
     }
     if store::user_tokens::consume(&mut conn, &hash, &[SECOND_FACTOR], at)?.is_none() {
@@ -428,6 +493,10 @@ pub fn logout(app: &App, token: &str, user_id: &str, ip: Option<&str>) -> Result
 }
 
 const SETUP_KEY: &str = "setup_token_hash";
+const SETUP_CREATED_KEY: &str = "setup_token_created_at";
+/// How long the set-up link printed by `serve` works: it sits in a terminal or a log,
+/// and whoever opens it becomes admin. Each start of `serve` prints a new one.
+pub const SETUP_LINK_MINUTES: i64 = 60;
 
 /// On a database without users, creates a one-time set-up token (printed by `serve`).
 pub fn setup_token_if_needed(app: &App) -> Result<Option<String>, AppError> {
@@ -436,21 +505,36 @@ pub fn setup_token_if_needed(app: &App) -> Result<Option<String>, AppError> {
         return Ok(None);
     }
     let token = random_token();
-    store::settings::set(&mut conn, SETUP_KEY, &hash_token(&token))?;
+    store::transaction(&mut conn, |c| -> Result<(), AppError> {
+        store::settings::set(c, SETUP_KEY, &hash_token(&token))?;
+        store::settings::set(
+            c,
+            SETUP_CREATED_KEY,
+            &now().and_utc().timestamp().to_string(),
+        )?;
+        Ok(())
+    })?;
     Ok(Some(token))
 }
 
-/// Whether the set-up token is the live one (and no user exists yet).
+/// Whether the set-up token is the live one, made less than [`SETUP_LINK_MINUTES`] ago
+/// (and no user exists yet).
 pub fn setup_token_valid(app: &App, token: &str) -> Result<bool, AppError> {
     let mut conn = app.conn()?;
     if store::users::count(&mut conn)? > 0 {
         return Ok(false);
     }
-    let stored = store::settings::all(&mut conn)?
-        .into_iter()
-        .find(|(k, _)| k == SETUP_KEY)
-        .map(|(_, v)| v);
-    Ok(stored.is_some_and(|h| h == hash_token(token)))
+    let settings = store::settings::all(&mut conn)?;
+    let value = |key: &str| {
+        settings
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let fresh = value(SETUP_CREATED_KEY)
+        .and_then(|v| v.parse::<i64>().ok())
+        .is_some_and(|made| now().and_utc().timestamp() - made < SETUP_LINK_MINUTES * 60);
+    Ok(fresh && value(SETUP_KEY).is_some_and(|h| h == hash_token(token)))
 }
 
 /// Creates the first admin with the one-time token, which is spent in the same

@@ -138,11 +138,9 @@ pub fn enable(
     secret_b32: &str,
     code: &str,
 ) -> Result<(), AppError> {
+    let user = store::users::get(&mut *app.conn()?, &by.id)?;
+    super::auth::recheck_password(app, &user, password, by.ip.as_deref())?;
     let mut conn = app.conn()?;
-    let user = store::users::get(&mut conn, &by.id)?;
-    if !super::users::verify_password(&user.password_hash, password) {
-        return Err(AppError::Refused("the password is not right".into()));
-    }
     let Some(step) = matching_step(secret_b32, &user.email, code, unix_now()) else {
         return Err(AppError::Refused(
             "that code does not match: check the secret in your app and the clock of your phone"
@@ -166,11 +164,9 @@ pub fn enable(
 
 /// Turns the second factor off (the password is asked again).
 pub fn disable(app: &App, by: &ActingUser, password: &str) -> Result<(), AppError> {
+    let user = store::users::get(&mut *app.conn()?, &by.id)?;
+    super::auth::recheck_password(app, &user, password, by.ip.as_deref())?;
     let mut conn = app.conn()?;
-    let user = store::users::get(&mut conn, &by.id)?;
-    if !super::users::verify_password(&user.password_hash, password) {
-        return Err(AppError::Refused("the password is not right".into()));
-    }
     store::transaction(&mut conn, |c| turn_off(c, &user.id, &by.actor()))
 }
 

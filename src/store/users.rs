@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::models::UserRow;
 use super::schema::users;
+use super::reused::Reused;
 use super::{DbConn, StoreError};
 
 pub fn insert(conn: &mut DbConn, row: &UserRow) -> Result<(), StoreError> {
@@ -19,6 +20,25 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<Option<UserRow>, 
         .select(UserRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// Runs `f` while no other server checks the same account: on PostgreSQL (several servers
+/// share it) in a transaction holding the user's row, which `f`'s writes are part of; on
+/// SQLite, whose file has one server, as it is (the caller orders its own threads).
+pub fn with_account_locked<T, E: From<diesel::result::Error> + From<StoreError>>(
+    conn: &mut DbConn,
+    user_id: Option<&str>,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E> {
+    match (user_id, &*conn) {
+        (Some(id), DbConn::Postgres(_)) => super::transaction(conn, |c| {
+            Reused(diesel::update(users::table.find(id)).set(users::active.eq(users::active)))
+                .execute(c)
+                .map_err(StoreError::from)?;
+            f(c)
+        }),
+        _ => f(conn),
+    }
 }
 
 pub fn get(conn: &mut DbConn, id: &str) -> Result<UserRow, StoreError> {

@@ -215,7 +215,7 @@ pub async fn setup_form(
         return Ok(super::pages::error_page_in(
             super::pages::browser_ui(&req),
             actix_web::http::StatusCode::NOT_FOUND,
-            "This set-up link was used already or is not valid. Sign in instead, or create users with `tandem user add`.",
+            "This set-up link was used already, is older than an hour, or is not valid. Restart `tandem serve` to print a new one, sign in if an admin exists, or create users with `tandem user add`.",
         ));
     }
     let (csrf, fresh) = login_csrf(&req);

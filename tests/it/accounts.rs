@@ -1029,3 +1029,128 @@ async fn accounts_single_letter_shortcuts_can_be_turned_off_per_person() {
         .await;
     assert!(!ana.get(&svc, "/queue").await.body.contains(OFF));
 }
+
+/// Guesses sent all at once must meet the same back-off as guesses sent one after
+/// another: each reads the failures of those before it.
+#[core::prelude::v1::test]
+fn accounts_guesses_sent_at_once_get_no_more_tries_than_one_after_another() {
+    use tandem::app::auth::LoginError;
+    let t = TestApp::new();
+    add_user(&t, "ana@tandem.test", "agent");
+    let tries = 24;
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(tries));
+    let results: Vec<Result<(), LoginError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..tries)
+            .map(|i| {
+                let barrier = barrier.clone();
+                let app = &t.app;
+                s.spawn(move || {
+                    barrier.wait();
+                    tandem::app::auth::login(
+                        app,
+                        "ana@tandem.test",
+                        &format!("guess number {i}"),
+                        Some("203.0.113.9"),
+                    )
+                    .map(|_| ())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let checked = results
+        .iter()
+        .filter(|r| matches!(r, Err(LoginError::BadCredentials)))
+        .count();
+    let refused = results
+        .iter()
+        .filter(|r| matches!(r, Err(LoginError::Throttled(_))))
+        .count();
+    let free = tandem::app::auth::PER_ACCOUNT_AND_ADDRESS.free;
+    assert_eq!((checked, refused), (free, tries - free), "{results:?}");
+    assert_eq!(
+        events_of(&t, "login_failed") as usize,
+        free,
+        "only checked guesses count"
+    );
+
+    // Ana, elsewhere, signs in; and right passwords are no failures: signing in again and
+    // again never slows her down.
+    for _ in 0..free + 2 {
+        assert!(
+            tandem::app::auth::login(&t.app, "ana@tandem.test", PASSWORD, Some("198.51.100.7"))
+                .is_ok()
+        );
+    }
+    assert_eq!(events_of(&t, "login_failed") as usize, free);
+}
+
+/// A password asked again while signed in (changing it, turning the second factor off)
+/// cannot be guessed faster than at the sign-in page.
+#[core::prelude::v1::test]
+fn accounts_password_rechecks_back_off_like_sign_ins() {
+    let t = TestApp::new();
+    let id = add_user(&t, "ana@tandem.test", "agent");
+    let by = tandem::app::actions::ActingUser {
+        id,
+        ip: Some("203.0.113.10".into()),
+    };
+    let free = tandem::app::auth::PER_ACCOUNT_AND_ADDRESS.free;
+    for i in 0..free {
+        let e = tandem::app::accounts::change_password(
+            &t.app,
+            &by,
+            &format!("guess {i} guess"),
+            NEW_PASSWORD,
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("current password is not right"),
+            "{e}"
+        );
+    }
+    let e = tandem::app::two_factor::disable(&t.app, &by, "another guess").unwrap_err();
+    assert!(e.to_string().contains("too many wrong passwords"), "{e}");
+    let e = tandem::app::accounts::change_password(&t.app, &by, PASSWORD, NEW_PASSWORD, None)
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("wait"),
+        "even the right one waits now: {e}"
+    );
+    assert!(
+        can_sign_in(&t, "ana@tandem.test", PASSWORD),
+        "the password did not change"
+    );
+}
+
+/// A sign-in begun with the old password cannot be finished with a code once the
+/// password was reset.
+#[core::prelude::v1::test]
+fn accounts_a_new_password_ends_sign_ins_waiting_for_a_code() {
+    use tandem::app::auth::{LoginError, SignIn};
+    let t = TestApp::new();
+    let id = add_user(&t, "ana@tandem.test", "agent");
+    let by = tandem::app::actions::ActingUser { id, ip: None };
+    let secret = tandem::app::two_factor::new_secret();
+    let now = unix_now();
+    tandem::app::two_factor::enable(
+        &t.app,
+        &by,
+        PASSWORD,
+        &secret,
+        &totp_code(&secret, "ana@tandem.test", now),
+    )
+    .unwrap();
+    let Ok(SignIn::NeedsCode(pending)) =
+        tandem::app::auth::sign_in(&t.app, "ana@tandem.test", PASSWORD, Some("203.0.113.11"))
+    else {
+        panic!("a code is asked for");
+    };
+    tandem::app::accounts::set_password_by_operator(&t.app, "ana@tandem.test", NEW_PASSWORD)
+        .unwrap();
+    let next = totp_code(&secret, "ana@tandem.test", now + 30);
+    let r =
+        tandem::app::auth::complete_second_factor(&t.app, &pending, &next, Some("203.0.113.11"));
+    assert!(matches!(r, Err(LoginError::Expired)), "{:?}", r.map(|_| ()));
+}

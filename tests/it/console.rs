@@ -689,6 +689,47 @@ MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
     assert!(!queue.body.contains("<script>alert"));
 }
 
+/// The set-up link makes whoever opens it admin: it stops working after an hour, and
+/// the page says how to get a new one.
+#[actix_web::test]
+async fn a_set_up_link_older_than_an_hour_makes_no_admin() {
+    let t = TestApp::new();
+    let token = tandem::app::auth::setup_token_if_needed(&t.app)
+        .unwrap()
+        .expect("a token on an empty database");
+    let svc = console!(t);
+    let mut b = Browser::default();
+    assert_eq!(b.get(&svc, &format!("/setup/{token}")).await.status, 200);
+    let made =
+        tandem::store::now().and_utc().timestamp() - 60 * tandem::app::auth::SETUP_LINK_MINUTES - 1;
+    let mut conn = t.app.conn().unwrap();
+    tandem::store::settings::set(&mut conn, "setup_token_created_at", &made.to_string()).unwrap();
+    drop(conn);
+    let stale = b.get(&svc, &format!("/setup/{token}")).await;
+    assert_eq!(stale.status, 404);
+    assert!(stale.body.contains("Restart"), "{}", stale.body);
+    let p = b
+        .submit(
+            &svc,
+            &format!("/setup/{token}"),
+            &[
+                ("name", "Root"),
+                ("email", "root@tandem.test"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_ne!(p.status, 303, "{}", p.body);
+    let mut conn = t.app.conn().unwrap();
+    assert_eq!(tandem::store::users::count(&mut conn).unwrap(), 0);
+    drop(conn);
+    // A new start of `serve` prints a new link, which works.
+    let fresh = tandem::app::auth::setup_token_if_needed(&t.app)
+        .unwrap()
+        .unwrap();
+    assert_eq!(b.get(&svc, &format!("/setup/{fresh}")).await.status, 200);
+}
+
 #[actix_web::test]
 async fn the_first_admin_comes_from_a_one_time_link() {
     let t = TestApp::new();
