@@ -446,6 +446,23 @@ fn open_session(
     ))
 }
 
+/// Makes the browser's form token (the sign-in form's double-submit cookie, which stays
+/// the same across sign-ins) the token of the session just opened, so that signing in
+/// again in one tab leaves the forms of the browser's other tabs valid. From then on the
+/// session's own stored token is the only one its forms are checked against: a cookie
+/// set later by someone else (a sibling subdomain can set cookies for this host) does not
+/// change it. A token not of our making (64 hex digits) leaves the random one in place.
+pub fn bind_form_token(app: &App, session_token: &str, browser_token: &str) -> Result<(), AppError> {
+    if browser_token.len() != 64 || !browser_token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(());
+    }
+    let mut conn = app.conn()?;
+    store::write_alone(&mut conn, |c| {
+        store::sessions::set_csrf(c, &hash_token(session_token), browser_token)
+    })?;
+    Ok(())
+}
+
 /// The session behind a cookie token, if it is live and its user is active.
 pub fn session(app: &App, token: &str) -> Result<Option<Session>, AppError> {
     let mut conn = app.conn()?;

@@ -29,6 +29,14 @@ pub fn touch(conn: &mut DbConn, token_hash: &str, at: NaiveDateTime) -> Result<(
     Ok(())
 }
 
+/// Sets the token the session's forms must carry.
+pub fn set_csrf(conn: &mut DbConn, token_hash: &str, csrf: &str) -> Result<(), StoreError> {
+    diesel::update(sessions::table.find(token_hash))
+        .set(sessions::csrf_token.eq(csrf))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn delete(conn: &mut DbConn, token_hash: &str) -> Result<(), StoreError> {
     diesel::delete(sessions::table.find(token_hash)).execute(conn)?;
     Ok(())

@@ -265,8 +265,13 @@ pub async fn code(
     };
     let ip = session::client_ip(&req);
     let app2 = app.clone();
+    let (browser_token, _) = login_csrf(&req);
     let result = web::block(move || {
-        auth::complete_second_factor(&app2, &pending, &form.code, ip.as_deref())
+        let signed_in = auth::complete_second_factor(&app2, &pending, &form.code, ip.as_deref());
+        if let Ok((token, _)) = &signed_in {
+            auth::bind_form_token(&app2, token, &browser_token)?;
+        }
+        signed_in
     })
     .await?;
     match result {

@@ -128,9 +128,15 @@ pub async fn login(
     let ip = session::client_ip(&req);
     let email = form.email.clone();
     let app2 = app.clone();
-    let result =
-        web::block(move || auth::sign_in(&app2, &form.email, &form.password, ip.as_deref()))
-            .await?;
+    let browser_token = csrf.clone();
+    let result = web::block(move || {
+        let signed_in = auth::sign_in(&app2, &form.email, &form.password, ip.as_deref());
+        if let Ok(auth::SignIn::Done(token, _)) = &signed_in {
+            auth::bind_form_token(&app2, token, &browser_token)?;
+        }
+        signed_in
+    })
+    .await?;
     match result {
         Ok(auth::SignIn::Done(token, _)) => Ok(HttpResponse::SeeOther()
             .cookie(session::session_cookie(&token, app.config.secure_cookies))

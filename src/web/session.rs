@@ -22,12 +22,9 @@ pub struct CurrentUser {
     pub email: String,
     pub name: String,
     pub role: Role,
-    /// The token forms carry: the browser's (the `tandem_login_csrf` cookie, which stays
-    /// the same across sign-ins, so signing in again in one tab leaves the forms of other
-    /// tabs valid), or the session's when the browser has none.
+    /// The token forms carry: the session's own, stored with it (at sign-in the browser's
+    /// form token becomes it, see `auth::bind_form_token`).
     pub csrf_token: String,
-    /// The session's own token, also accepted (clients that hold only the session).
-    pub session_csrf: String,
     pub ip: Option<String>,
     pub languages: String,
     /// The single-letter keyboard shortcuts are on (a setting of the person's).
@@ -181,9 +178,7 @@ impl CurrentUser {
 
     /// 403 unless `token` is this session's CSRF token.
     pub fn check_csrf(&self, token: &str) -> Result<(), AuthError> {
-        if constant_time_eq(token.as_bytes(), self.csrf_token.as_bytes())
-            || constant_time_eq(token.as_bytes(), self.session_csrf.as_bytes())
-        {
+        if constant_time_eq(token.as_bytes(), self.csrf_token.as_bytes()) {
             Ok(())
         } else {
             Err(AuthError::BadCsrf(self.ui()))
@@ -208,10 +203,6 @@ impl FromRequest for CurrentUser {
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
-        let browser_csrf = req
-            .cookie(LOGIN_CSRF_COOKIE)
-            .map(|c| c.value().to_string())
-            .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
         let app = req.app_data::<web::Data<App>>().cloned();
         let next = return_path(req);
         let htmx = req.headers().contains_key("HX-Request");
@@ -248,8 +239,7 @@ impl FromRequest for CurrentUser {
                 single_keys: s.user.single_keys,
                 open_next: s.user.open_next,
                 console_language: s.user.console_language,
-                csrf_token: browser_csrf.unwrap_or_else(|| s.csrf_token.clone()),
-                session_csrf: s.csrf_token,
+                csrf_token: s.csrf_token,
                 ip,
             })
         })

@@ -433,6 +433,23 @@ async fn signing_in_again_in_one_tab_keeps_other_tabs_forms_valid() {
     )
     .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    // Nor does a form token cookie planted after the sign-in (a sibling subdomain can set
+    // cookies for this host) open the session's forms: its token was fixed at sign-in.
+    let planted = "ab".repeat(32);
+    let resp = test::call_service(
+        &svc.service,
+        test::TestRequest::post()
+            .uri(&format!("/tickets/{c}/note"))
+            .cookie(actix_web::cookie::Cookie::new(
+                tandem::web::session::LOGIN_CSRF_COOKIE,
+                planted.clone(),
+            ))
+            .cookie(cookie(&tab_b))
+            .set_form([("csrf_token", planted.as_str()), ("body", "planted")])
+            .to_request(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
 }
 
 /// Messages stored together in one group commit (a savepoint each) are all searchable,
