@@ -184,11 +184,15 @@ pub fn submit(app: &App, form: &ContactForm, client: &str) -> Result<Submitted, 
     };
     let from = Mailbox::new(Some(name).filter(|n| !n.is_empty()), address);
     let raw = compose(app, from, &subject, &nonce, None, &message)?;
-    match super::ingest::ingest_form(app, &raw, &nonce)? {
-        super::ingest::Outcome::Accepted { ticket_number, .. } => Ok(Submitted::Stored(ticket_number)),
-        super::ingest::Outcome::Duplicate { ticket_number } => {
+    match super::ingest::ingest_form(app, &raw, &nonce) {
+        Ok(super::ingest::Outcome::Accepted { ticket_number, .. }) => Ok(Submitted::Stored(ticket_number)),
+        Ok(super::ingest::Outcome::Duplicate { ticket_number }) => {
             Ok(Submitted::Stored(ticket_number.unwrap_or_default()))
         }
+        // Stored, and kept for an administrator (it could not be processed): the sender
+        // is thanked without a number, and sending it again would change nothing.
+        Err(AppError::Unprocessable(_)) => Ok(Submitted::Stored(0)),
+        Err(e) => Err(e),
     }
 }
 

@@ -51,6 +51,11 @@ fn app_error(e: AppError) -> HttpResponse {
         e @ AppError::Malformed(_) => error(StatusCode::BAD_REQUEST, &e.to_string()),
         AppError::Refused(m) => error(StatusCode::UNPROCESSABLE_ENTITY, &m),
         AppError::Conflict(m) => error(StatusCode::CONFLICT, &m),
+        // Stored, but it could not be processed: kept for an administrator, so a retry
+        // would change nothing.
+        e @ AppError::Unprocessable(_) => HttpResponse::Accepted().json(json!({
+            "ticket": null, "created": true, "kept_for_an_administrator": e.to_string(),
+        })),
         e if e.is_temporary() => error(StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable; try again"),
         e => {
             tracing::error!(error = %e, "api");
@@ -180,6 +185,8 @@ pub fn document() -> Value {
             "x-scope": e.scope,
             "responses": {
                 "200": {"description": "OK (201 for a write)"},
+                "202": {"description": "A write stored but not processed: kept for an administrator (`kept_for_an_administrator` says why); sending it again changes nothing"},
+                "409": {"$ref": "#/components/responses/Error"},
                 "400": {"$ref": "#/components/responses/Error"},
                 "401": {"$ref": "#/components/responses/Error"},
                 "403": {"$ref": "#/components/responses/Error"},

@@ -149,6 +149,12 @@ pub async fn submit(
         Ok(Submitted::Ignored) => (StatusCode::OK, None, Some(0)),
         Err(e @ AppError::Invalid(_)) => (StatusCode::BAD_REQUEST, Some(e.to_string()), None),
         Err(e @ AppError::Refused(_)) => (StatusCode::TOO_MANY_REQUESTS, Some(e.to_string()), None),
+        // The database busy or down: the form comes back with the text in it.
+        Err(e) if e.is_temporary() => {
+            tracing::warn!(error = %e, "contact form not stored; shown again");
+            let again = "We could not take your message just now. Your text is below: please send it again in a minute.";
+            (StatusCode::SERVICE_UNAVAILABLE, Some(again.to_string()), None)
+        }
         Err(e) => return Err(e.into()),
     };
     let page = ContactPage { words: Words::of_browser(&req), csrf: csrf.clone(), token, form: fields, error, sent };

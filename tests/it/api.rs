@@ -137,6 +137,25 @@ async fn an_idempotency_key_names_one_request_and_never_swallows_another() {
     assert_eq!(last, json!([]));
 }
 
+/// A message that cannot be processed is stored and kept for an administrator: the
+/// integration hears 202, not a 500 that has it send the message again and again.
+#[actix_web::test]
+async fn a_message_that_cannot_be_processed_is_accepted_and_kept() {
+    let t = TestApp::with_kb();
+    let scopes = ["tickets:write".to_string()];
+    let (_, writer) = tandem::app::api::create_token(&t.app, "shop", &scopes).unwrap();
+    let svc = console!(t);
+    let body = json!({"email": "zoe@example.com", "subject": "Lamp", "body": "First line\r\nX-Tandem-Fault: panic\r\nThe lamp is broken."});
+    for _ in 0..2 {
+        let (s, answer) = call(&svc, "post", "/api/v1/tickets", Some(&writer), Some(body.clone()), Some("k-1")).await;
+        assert_eq!(s, 202, "{answer}");
+        assert!(answer["kept_for_an_administrator"].is_string(), "{answer}");
+    }
+    let mut conn = t.app.conn().unwrap();
+    let failed = tandem::store::raw_mail::count_by_status(&mut conn, tandem::store::raw_mail::FAILED).unwrap();
+    assert_eq!(failed, 1, "one stored copy, parked");
+}
+
 #[actix_web::test]
 async fn the_openapi_document_lists_every_route_and_each_asks_for_a_token() {
     let t = TestApp::new();

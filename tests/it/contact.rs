@@ -228,3 +228,52 @@ async fn the_form_and_the_status_page_speak_the_customers_language() {
     assert!(page.body.contains("担当者が対応しています。"), "{}", page.body);
     assert!(page.body.contains("までにお返事する予定です"));
 }
+
+/// A form message that cannot be processed is still stored (kept for an administrator):
+/// the sender is thanked, not shown an error that invites them to send it again.
+#[actix_web::test]
+async fn a_form_message_that_cannot_be_processed_is_kept_and_the_sender_thanked() {
+    let t = test_app();
+    let svc = console!(t);
+    let mut b = Browser::default();
+    let sent = send_form(
+        &svc,
+        &mut b,
+        &[("email", "zoe@example.com"), ("message", "First line\r\nX-Tandem-Fault: panic\r\nThe lamp is broken.")],
+    )
+    .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert!(sent.body.contains("id=\"contact-sent\""), "{}", sent.body);
+    let mut conn = t.app.conn().unwrap();
+    let failed = tandem::store::raw_mail::count_by_status(&mut conn, tandem::store::raw_mail::FAILED).unwrap();
+    assert_eq!(failed, 1, "stored and parked for an administrator");
+}
+
+/// The database busy or down: the form comes back with the customer's text in it.
+#[actix_web::test]
+async fn a_form_sent_while_the_database_is_unavailable_comes_back_with_its_text() {
+    let t = test_app();
+    if t.db.postgres().is_some() {
+        return; // the lock below is SQLite's; PostgreSQL's outage is tested in faults::
+    }
+    let svc = console!(t);
+    let mut b = Browser::default();
+    let page = b.get(&svc, "/contact").await;
+    let token = form_token(&page.body);
+    use diesel::Connection;
+    use diesel::connection::SimpleConnection;
+    let path = t.db.url.trim_start_matches("sqlite://").to_string();
+    let mut holder = diesel::SqliteConnection::establish(&path).unwrap();
+    holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+    let text = "My parcel 4711 never came; please look into it.";
+    let refused = b.submit(&svc, "/contact", &[("form_token", &token), ("email", "zoe@example.com"), ("message", text)]).await;
+    holder.batch_execute("ROLLBACK").unwrap();
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert!(refused.body.contains(text), "the text is kept in the form: {}", refused.body);
+    assert!(tickets_json(&t).is_empty());
+    // Sent again, it is stored once.
+    let token = form_token(&refused.body);
+    let sent = b.submit(&svc, "/contact", &[("form_token", &token), ("email", "zoe@example.com"), ("message", text)]).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert_eq!(tickets_json(&t).len(), 1);
+}
