@@ -349,3 +349,23 @@ async fn a_dm_with_only_a_photo_is_kept() {
     let shown = t.show(list[0]["number"].as_i64().unwrap());
     assert!(shown.messages.iter().any(|m| m.text.contains("[photo] https://pbs.example/broken.jpg")), "{:?}", shown.messages);
 }
+
+/// Whatever characters a user's message holds (control characters, a NUL, a lone line
+/// break, a subject line of right-to-left marks), it is stored: none of it can make the
+/// message impossible to compose.
+#[actix_web::test]
+async fn hostile_characters_in_a_message_do_not_lose_it() {
+    let t = messenger_app();
+    let texts = [
+        "Null\u{0}byte and escape \u{1b}[31m in my order",
+        "\r\n\r\nBcc: x@evil.example\r\n\r\nlamp broken",
+        "\u{202e}\u{202e}\u{202e} reversed subject line",
+        "=?utf-8?b?Zm9v?= encoded-looking words",
+    ];
+    for (i, text) in texts.iter().enumerate() {
+        let body = delivery(&format!("psid-h{i}"), &format!("m_h{i}"), text);
+        let r = tandem::app::messenger::receive(&t.app, body.as_bytes()).unwrap();
+        assert_eq!((r.stored, r.refused), (1, 0), "{text:?}: {r:?}");
+    }
+    assert_eq!(tickets_json(&t).len(), texts.len());
+}
