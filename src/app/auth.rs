@@ -209,16 +209,25 @@ pub fn login(
     }
 }
 
-/// The throttle for this attempt, from the recent failures and the owner's addresses.
+/// The throttle for this attempt, from the recent failures, the checks of other accounts
+/// from the same address still running (`checking_from_ip`, counted as failures until
+/// they end) and the owner's addresses.
 fn limits_for(
     conn: &mut store::DbConn,
     email: &str,
     user: Option<&UserRow>,
     ip: Option<&str>,
     at: chrono::NaiveDateTime,
+    checking_from_ip: usize,
 ) -> Result<Throttle, LoginError> {
     let since = at - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let recent = store::events::recent_failed_logins(conn, email, ip, since, 2_000)?;
+    let mut recent = store::events::recent_failed_logins(conn, email, ip, since, 2_000)?;
+    recent.extend((0..checking_from_ip).map(|_| store::events::FailedLogin {
+        email: String::new(),
+        ip: ip.map(str::to_string),
+        known_account: true,
+        at,
+    }));
     let own_address = match (user, ip) {
         (Some(u), Some(ip)) => {
             store::events::signed_in_from(conn, &u.id, ip, at - Duration::days(OWN_ADDRESS_DAYS))?
@@ -252,8 +261,12 @@ fn throttled_check(
     let _turn = TURNS[turn]
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // Checks of other accounts from the same address are not ordered by the lock above:
+    // those running now count as failures of the address, so spraying many accounts at
+    // once meets the address's back-off too.
+    let (_checking, others_from_ip) = CheckingFrom::start(ip.filter(|_| user.is_some()));
     let outcome = store::users::with_account_locked(conn, user.map(|u| u.id.as_str()), |c| {
-        let limits = limits_for(c, email, user, ip, now())?;
+        let limits = limits_for(c, email, user, ip, now(), others_from_ip)?;
         if limits.refuse_secs > 0 {
             return Ok(Err(limits.refuse_secs));
         }
@@ -268,6 +281,43 @@ fn throttled_check(
         Ok((true, _)) => Ok(Checked::Right),
         Ok((false, noisy)) if noisy > 0 => Err(LoginError::Throttled(noisy)),
         Ok((false, _)) => Ok(Checked::Wrong),
+    }
+}
+
+/// A check of a known account running in this process, counted for its client address
+/// until it ends (dropped).
+struct CheckingFrom(Option<String>);
+
+static CHECKING_FROM: std::sync::Mutex<std::collections::BTreeMap<String, usize>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+impl CheckingFrom {
+    /// Counts a check from `ip`; returns it with the number of other checks from there.
+    fn start(ip: Option<&str>) -> (CheckingFrom, usize) {
+        let Some(ip) = ip else {
+            return (CheckingFrom(None), 0);
+        };
+        let mut all = CHECKING_FROM
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let n = all.entry(ip.to_string()).or_insert(0);
+        *n += 1;
+        (CheckingFrom(Some(ip.to_string())), *n - 1)
+    }
+}
+
+impl Drop for CheckingFrom {
+    fn drop(&mut self) {
+        let Some(ip) = &self.0 else { return };
+        let mut all = CHECKING_FROM
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(n) = all.get_mut(ip) {
+            *n -= 1;
+            if *n == 0 {
+                all.remove(ip);
+            }
+        }
     }
 }
 
@@ -452,7 +502,11 @@ fn open_session(
 /// session's own stored token is the only one its forms are checked against: a cookie
 /// set later by someone else (a sibling subdomain can set cookies for this host) does not
 /// change it. A token not of our making (64 hex digits) leaves the random one in place.
-pub fn bind_form_token(app: &App, session_token: &str, browser_token: &str) -> Result<(), AppError> {
+pub fn bind_form_token(
+    app: &App,
+    session_token: &str,
+    browser_token: &str,
+) -> Result<(), AppError> {
     if browser_token.len() != 64 || !browser_token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(());
     }

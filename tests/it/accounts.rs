@@ -1154,3 +1154,44 @@ fn accounts_a_new_password_ends_sign_ins_waiting_for_a_code() {
         tandem::app::auth::complete_second_factor(&t.app, &pending, &next, Some("203.0.113.11"));
     assert!(matches!(r, Err(LoginError::Expired)), "{:?}", r.map(|_| ()));
 }
+
+/// One address guessing many accounts at once meets the address's back-off as if it had
+/// guessed them one after another.
+#[core::prelude::v1::test]
+fn accounts_spraying_many_accounts_at_once_meets_the_address_back_off() {
+    use tandem::app::auth::LoginError;
+    let t = TestApp::new();
+    let tries = 30;
+    for i in 0..tries {
+        add_user(&t, &format!("agent{i}@tandem.test"), "agent");
+    }
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(tries));
+    let results: Vec<Result<(), LoginError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..tries)
+            .map(|i| {
+                let barrier = barrier.clone();
+                let app = &t.app;
+                s.spawn(move || {
+                    barrier.wait();
+                    tandem::app::auth::login(
+                        app,
+                        &format!("agent{i}@tandem.test"),
+                        "Summer2026!",
+                        Some("203.0.113.44"),
+                    )
+                    .map(|_| ())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let checked = results
+        .iter()
+        .filter(|r| matches!(r, Err(LoginError::BadCredentials)))
+        .count();
+    let free = tandem::app::auth::PER_ADDRESS.free;
+    assert_eq!(checked, free, "{results:?}");
+    assert_eq!(events_of(&t, "login_failed") as usize, free);
+    // Their owners, at their own desks, sign in.
+    assert!(can_sign_in(&t, "agent0@tandem.test", PASSWORD));
+}
