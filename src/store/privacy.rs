@@ -572,7 +572,9 @@ pub fn customer_erased(conn: &mut DbConn, customer_id: &str) -> Result<bool, Sto
 }
 
 /// Raw mail past retention: (id, received at, ticket number), oldest first. Raw mail of a
-/// ticket under a legal hold, or of a held customer's ticket, stays.
+/// ticket under a legal hold, or of a held customer's ticket, stays; so does a message
+/// parked as failed, which may be the only copy of something that never became a ticket:
+/// it waits for an administrator, however old.
 pub fn expired_raw_mail(
     conn: &mut DbConn,
     processed_before: NaiveDateTime,
@@ -592,6 +594,7 @@ pub fn expired_raw_mail(
             customers::table.on(customers::id.nullable().eq(tickets::customer_id.nullable())),
         )
         .filter(raw_mail::processed_at.lt(processed_before))
+        .filter(raw_mail::status.ne(super::raw_mail::FAILED))
         .order((raw_mail::received_at.asc(), raw_mail::id.asc()))
         .select((
             raw_mail::id,

@@ -882,3 +882,53 @@ mod console_flows {
         );
     }
 }
+
+/// A message parked as failed may be the only copy of something that never became a
+/// ticket: retention leaves it for an administrator, however old, and removes the
+/// processed mail beside it.
+#[core::prelude::v1::test]
+fn retention_keeps_mail_parked_for_an_administrator() {
+    let t = TestApp::with(&[("TANDEM_RETENTION_RAW_DAYS", "30")]);
+    t.import_kb();
+    t.ingest(&mail(
+        "done@example.com",
+        "",
+        "Done",
+        "d1@x",
+        "A question about my invoice",
+    ));
+    t.ingest(&mail(
+        "parked@example.com",
+        "",
+        "Parked",
+        "p1@x",
+        "A message that failed",
+    ));
+    let long_ago = tandem::store::now() - Duration::days(40);
+    let mut conn = t.app.conn().unwrap();
+    diesel::update(schema::raw_mail::table)
+        .set(schema::raw_mail::processed_at.eq(long_ago))
+        .execute(&mut conn)
+        .unwrap();
+    // The second one is parked, as a message that panicked in processing would be.
+    diesel::update(schema::raw_mail::table.filter(schema::raw_mail::message_id.eq("p1@x")))
+        .set((
+            schema::raw_mail::status.eq(tandem::store::raw_mail::FAILED),
+            schema::raw_mail::ticket_id.eq(None::<String>),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    drop(conn);
+    let (code, out, err) = t.run_cli(&["retention"], b"");
+    assert_eq!(code, 0, "{err}");
+    let mut conn = t.app.conn().unwrap();
+    let left: Vec<Option<String>> = schema::raw_mail::table
+        .select(schema::raw_mail::message_id)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(left, vec![Some("p1@x".to_string())], "{out}");
+    let parked =
+        tandem::store::raw_mail::count_by_status(&mut conn, tandem::store::raw_mail::FAILED)
+            .unwrap();
+    assert_eq!(parked, 1);
+}
