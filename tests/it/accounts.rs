@@ -1030,6 +1030,30 @@ async fn accounts_single_letter_shortcuts_can_be_turned_off_per_person() {
     assert!(!ana.get(&svc, "/queue").await.body.contains(OFF));
 }
 
+/// Signs in `tries` times at once from `ip`, attempt `i` with `guess(i)` (address and
+/// password); the answers.
+fn guesses_at_once(
+    t: &TestApp,
+    tries: usize,
+    ip: &str,
+    guess: impl Fn(usize) -> (String, String) + Sync,
+) -> Vec<Result<(), tandem::app::auth::LoginError>> {
+    let barrier = std::sync::Barrier::new(tries);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..tries)
+            .map(|i| {
+                let (barrier, guess) = (&barrier, &guess);
+                s.spawn(move || {
+                    let (email, password) = guess(i);
+                    barrier.wait();
+                    tandem::app::auth::login(&t.app, &email, &password, Some(ip)).map(|_| ())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
 /// Guesses sent all at once must meet the same back-off as guesses sent one after
 /// another: each reads the failures of those before it.
 #[core::prelude::v1::test]
@@ -1038,25 +1062,8 @@ fn accounts_guesses_sent_at_once_get_no_more_tries_than_one_after_another() {
     let t = TestApp::new();
     add_user(&t, "ana@tandem.test", "agent");
     let tries = 24;
-    let barrier = std::sync::Arc::new(std::sync::Barrier::new(tries));
-    let results: Vec<Result<(), LoginError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..tries)
-            .map(|i| {
-                let barrier = barrier.clone();
-                let app = &t.app;
-                s.spawn(move || {
-                    barrier.wait();
-                    tandem::app::auth::login(
-                        app,
-                        "ana@tandem.test",
-                        &format!("guess number {i}"),
-                        Some("203.0.113.9"),
-                    )
-                    .map(|_| ())
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    let results = guesses_at_once(&t, tries, "203.0.113.9", |i| {
+        ("ana@tandem.test".into(), format!("guess number {i}"))
     });
     let checked = results
         .iter()
@@ -1165,25 +1172,8 @@ fn accounts_spraying_many_accounts_at_once_meets_the_address_back_off() {
     for i in 0..tries {
         add_user(&t, &format!("agent{i}@tandem.test"), "agent");
     }
-    let barrier = std::sync::Arc::new(std::sync::Barrier::new(tries));
-    let results: Vec<Result<(), LoginError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..tries)
-            .map(|i| {
-                let barrier = barrier.clone();
-                let app = &t.app;
-                s.spawn(move || {
-                    barrier.wait();
-                    tandem::app::auth::login(
-                        app,
-                        &format!("agent{i}@tandem.test"),
-                        "Summer2026!",
-                        Some("203.0.113.44"),
-                    )
-                    .map(|_| ())
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    let results = guesses_at_once(&t, tries, "203.0.113.44", |i| {
+        (format!("agent{i}@tandem.test"), "Summer2026!".into())
     });
     let checked = results
         .iter()
