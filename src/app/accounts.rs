@@ -376,12 +376,13 @@ pub fn change_password(
         let mut conn = app.conn()?;
         store::users::get(&mut conn, &by.id)?
     };
-    super::auth::recheck_password(app, &user, current, by.ip.as_deref()).map_err(|e| match e {
-        AppError::Refused(m) if m == "the password is not right" => {
-            AppError::Refused("the current password is not right".into())
-        }
-        other => other,
-    })?;
+    super::auth::recheck_password(
+        app,
+        &user,
+        current,
+        by.ip.as_deref(),
+        "the current password is not right",
+    )?;
     if current == new {
         return Err(AppError::Invalid(
             "the new password must differ from the current one".into(),

@@ -348,12 +348,14 @@ fn record_failure(
 
 /// Checks a signed-in user's password again (changing it, turning the second factor on
 /// or off) under the same throttle as signing in: a session left open on a shared
-/// computer must not become a way to guess the password.
+/// computer must not become a way to guess the password. A wrong one is refused with
+/// `wrong`, the words of the page that asked.
 pub fn recheck_password(
     app: &App,
     user: &UserRow,
     password: &str,
     ip: Option<&str>,
+    wrong: &str,
 ) -> Result<(), AppError> {
     let mut conn = app.conn()?;
     let hash = user.password_hash.clone();
@@ -362,7 +364,7 @@ pub fn recheck_password(
         Ok(super::users::verify_password(&hash, &password))
     }) {
         Ok(Checked::Right) => Ok(()),
-        Ok(Checked::Wrong) => Err(AppError::Refused("the password is not right".into())),
+        Ok(Checked::Wrong) => Err(AppError::Refused(wrong.into())),
         Err(LoginError::Throttled(secs)) => Err(AppError::Refused(format!(
             "too many wrong passwords; wait {secs} seconds and try again"
         ))),

@@ -69,10 +69,7 @@ fn message_text(message: &Value) -> String {
             (None, c) if c.is_object() => format!("{}, {}", c["lat"], c["long"]),
             _ => a["title"].as_str().unwrap_or_default().to_string(),
         };
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(format!("[{kind}] {detail}").trim_end());
+        super::social::add_attachment_line(&mut text, kind, &detail);
     }
     text
 }

@@ -47,6 +47,15 @@ pub struct Received {
     pub refused: usize,
 }
 
+/// Adds a line for an attachment (`[image] https://…`) to a message's text, so that a
+/// message of only a photo, a file or a place is kept as text too.
+pub fn add_attachment_line(text: &mut String, kind: &str, detail: &str) {
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(format!("[{kind}] {detail}").trim_end());
+}
+
 impl Network {
     /// Stores one user message of a delivery and counts what became of it. Only a failure
     /// that a redelivery can mend (the database busy or down) ends the delivery early, as

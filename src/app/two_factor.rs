@@ -139,7 +139,13 @@ pub fn enable(
     code: &str,
 ) -> Result<(), AppError> {
     let user = store::users::get(&mut *app.conn()?, &by.id)?;
-    super::auth::recheck_password(app, &user, password, by.ip.as_deref())?;
+    super::auth::recheck_password(
+        app,
+        &user,
+        password,
+        by.ip.as_deref(),
+        "the password is not right",
+    )?;
     let mut conn = app.conn()?;
     let Some(step) = matching_step(secret_b32, &user.email, code, unix_now()) else {
         return Err(AppError::Refused(
@@ -165,7 +171,13 @@ pub fn enable(
 /// Turns the second factor off (the password is asked again).
 pub fn disable(app: &App, by: &ActingUser, password: &str) -> Result<(), AppError> {
     let user = store::users::get(&mut *app.conn()?, &by.id)?;
-    super::auth::recheck_password(app, &user, password, by.ip.as_deref())?;
+    super::auth::recheck_password(
+        app,
+        &user,
+        password,
+        by.ip.as_deref(),
+        "the password is not right",
+    )?;
     let mut conn = app.conn()?;
     store::transaction(&mut conn, |c| turn_off(c, &user.id, &by.actor()))
 }

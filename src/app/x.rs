@@ -43,11 +43,7 @@ fn dm_text(data: &Value) -> String {
     let mut text = data["text"].as_str().unwrap_or_default().trim().to_string();
     let media = &data["attachment"]["media"];
     if let Some(url) = media["media_url_https"].as_str().or(media["url"].as_str()) {
-        let kind = media["type"].as_str().unwrap_or("media");
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(&format!("[{kind}] {url}"));
+        super::social::add_attachment_line(&mut text, media["type"].as_str().unwrap_or("media"), url);
     }
     text
 }
