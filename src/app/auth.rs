@@ -209,25 +209,16 @@ pub fn login(
     }
 }
 
-/// The throttle for this attempt, from the recent failures, the checks of other accounts
-/// from the same address still running (`checking_from_ip`, counted as failures until
-/// they end) and the owner's addresses.
+/// The throttle for this attempt, from the recent failures and the owner's addresses.
 fn limits_for(
     conn: &mut store::DbConn,
     email: &str,
     user: Option<&UserRow>,
     ip: Option<&str>,
     at: chrono::NaiveDateTime,
-    checking_from_ip: usize,
 ) -> Result<Throttle, LoginError> {
     let since = at - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let mut recent = store::events::recent_failed_logins(conn, email, ip, since, 2_000)?;
-    recent.extend((0..checking_from_ip).map(|_| store::events::FailedLogin {
-        email: String::new(),
-        ip: ip.map(str::to_string),
-        known_account: true,
-        at,
-    }));
+    let recent = store::events::recent_failed_logins(conn, email, ip, since, 2_000)?;
     let own_address = match (user, ip) {
         (Some(u), Some(ip)) => {
             store::events::signed_in_from(conn, &u.id, ip, at - Duration::days(OWN_ADDRESS_DAYS))?
@@ -244,10 +235,11 @@ enum Checked {
 }
 
 /// Checks a password or a code (`check`) for `email` under the sign-in throttle, one
-/// check of an account at a time: the throttle is read, the check made and a failure
-/// recorded before the next check of that account starts (in this process by a lock per
-/// account, across servers on PostgreSQL by the account's row). So attempts sent in
-/// parallel each see the failures of those before them, and no burst gets more guesses
+/// check of an account and one check from a client address at a time: the throttle is
+/// read, the check made and a failure recorded before the next such check starts (in
+/// this process by a lock per account and one per address; across servers on PostgreSQL
+/// by the account's row). So attempts sent in parallel each see the failures of those
+/// before them, and no burst, at one account or sprayed over many, gets more guesses
 /// than the back-off allows. An address that is no account takes the same road.
 fn throttled_check(
     conn: &mut store::DbConn,
@@ -256,17 +248,18 @@ fn throttled_check(
     ip: Option<&str>,
     check: impl FnOnce(&mut store::DbConn) -> Result<bool, LoginError>,
 ) -> Result<Checked, LoginError> {
-    static TURNS: [std::sync::Mutex<()>; 64] = [const { std::sync::Mutex::new(()) }; 64];
-    let turn = Sha256::digest(email.as_bytes())[0] as usize % TURNS.len();
-    let _turn = TURNS[turn]
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    // Checks of other accounts from the same address are not ordered by the lock above:
-    // those running now count as failures of the address, so spraying many accounts at
-    // once meets the address's back-off too.
-    let (_checking, others_from_ip) = CheckingFrom::start(ip.filter(|_| user.is_some()));
+    static ACCOUNT_TURNS: [std::sync::Mutex<()>; 64] = [const { std::sync::Mutex::new(()) }; 64];
+    static ADDRESS_TURNS: [std::sync::Mutex<()>; 64] = [const { std::sync::Mutex::new(()) }; 64];
+    fn turn<'a>(turns: &'a [std::sync::Mutex<()>; 64], key: &str) -> std::sync::MutexGuard<'a, ()> {
+        turns[Sha256::digest(key.as_bytes())[0] as usize % turns.len()]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+    // Always the account's turn first, then the address's: one order, no deadlock.
+    let _account = turn(&ACCOUNT_TURNS, email);
+    let _address = ip.map(|ip| turn(&ADDRESS_TURNS, ip));
     let outcome = store::users::with_account_locked(conn, user.map(|u| u.id.as_str()), |c| {
-        let limits = limits_for(c, email, user, ip, now(), others_from_ip)?;
+        let limits = limits_for(c, email, user, ip, now())?;
         if limits.refuse_secs > 0 {
             return Ok(Err(limits.refuse_secs));
         }
@@ -281,43 +274,6 @@ fn throttled_check(
         Ok((true, _)) => Ok(Checked::Right),
         Ok((false, noisy)) if noisy > 0 => Err(LoginError::Throttled(noisy)),
         Ok((false, _)) => Ok(Checked::Wrong),
-    }
-}
-
-/// A check of a known account running in this process, counted for its client address
-/// until it ends (dropped).
-struct CheckingFrom(Option<String>);
-
-static CHECKING_FROM: std::sync::Mutex<std::collections::BTreeMap<String, usize>> =
-    std::sync::Mutex::new(std::collections::BTreeMap::new());
-
-impl CheckingFrom {
-    /// Counts a check from `ip`; returns it with the number of other checks from there.
-    fn start(ip: Option<&str>) -> (CheckingFrom, usize) {
-        let Some(ip) = ip else {
-            return (CheckingFrom(None), 0);
-        };
-        let mut all = CHECKING_FROM
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let n = all.entry(ip.to_string()).or_insert(0);
-        *n += 1;
-        (CheckingFrom(Some(ip.to_string())), *n - 1)
-    }
-}
-
-impl Drop for CheckingFrom {
-    fn drop(&mut self) {
-        let Some(ip) = &self.0 else { return };
-        let mut all = CHECKING_FROM
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(n) = all.get_mut(ip) {
-            *n -= 1;
-            if *n == 0 {
-                all.remove(ip);
-            }
-        }
     }
 }
 
