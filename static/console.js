@@ -169,6 +169,22 @@
     });
   }
 
+  // A form that sends to the customer goes once: a second click while the first is on its
+  // way is ignored (the server also sends a reply form's text only once).
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.querySelector || !form.querySelector("[data-replying]")) return;
+    if (form.dataset.sending) { ev.preventDefault(); return; }
+    form.dataset.sending = "1";
+  });
+  // Back to this page from the browser's cache: its forms may be sent again.
+  window.addEventListener("pageshow", function (ev) {
+    if (!ev.persisted) return;
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-sending]"), function (f) {
+      delete f.dataset.sending;
+    });
+  });
+
   // Tell colleagues when this agent is writing a reply on this ticket.
   document.addEventListener("input", function (ev) {
     if (!ev.target.hasAttribute || !ev.target.hasAttribute("data-replying")) return;

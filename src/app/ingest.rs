@@ -443,7 +443,7 @@ fn process(
     // and then updated, its row and every index over status, intent and language were
     // written twice (a twelfth of a busy group commit's work). So it, and the rows that
     // refer to it, are stored only after the decision; nothing before that needs them.
-    let (mut ticket, stored, after_reply, earlier_contacts) = match existing {
+    let (mut ticket, stored, after_reply, earlier_contacts, answer_withdrawn) = match existing {
         Some(ticket) => {
             // A sender who is neither the customer nor a participant speaks for nobody.
             let stranger = super::participants::screen(app, conn, &ticket, &customer, mail, false)?;
@@ -480,9 +480,10 @@ fn process(
             if stranger {
                 return super::participants::keep_from_stranger(conn, raw, &ticket, &message);
             }
+            let (ticket, withdrawn) = withdraw_unreleased_answer(conn, ticket, &message, at)?;
             let earlier =
                 store::messages::count_inbound_since(conn, &ticket.id, last_resolved)? - 1;
-            (ticket, Some(message), moved.status, earlier.max(0))
+            (ticket, Some(message), moved.status, earlier.max(0), withdrawn)
         }
         None => {
             let row = TicketRow {
@@ -505,7 +506,7 @@ fn process(
                 first_response_at: None,
                 resolved_at: None,
             };
-            (row, None, Status::New, 0)
+            (row, None, Status::New, 0, false)
         }
     };
     let new_ticket = stored.is_none();
@@ -572,6 +573,7 @@ fn process(
         &decision,
         suppressed.as_ref(),
         already_auto_answered,
+        answer_withdrawn,
         after_reply,
     );
     let asks_for_person = decision.risk_flags.contains(&RiskFlag::HumanRequested);
@@ -785,6 +787,7 @@ fn process(
                     author_id: None,
                     body,
                     language: &language,
+                    once_key: None,
                 },
                 &thread,
             )?;
@@ -907,8 +910,15 @@ fn effective_action(
     decision: &Decision,
     suppressed: Option<&loop_guard::Suppressed>,
     already_auto_answered: bool,
+    answer_withdrawn: bool,
     status: Status,
 ) -> (Action, String) {
+    if answer_withdrawn {
+        return match decision.action {
+            Action::AutoSend => (Action::Review, format!("review: {WITHDRAWN}")),
+            held => (held, format!("{}; {WITHDRAWN}", decision.reason)),
+        };
+    }
     if decision.action != Action::AutoSend {
         return (decision.action, decision.reason.clone());
     }
@@ -934,6 +944,45 @@ fn effective_action(
         );
     }
     (Action::AutoSend, decision.reason.clone())
+}
+
+/// Said on the draft of a message that came while the automatic answer to the one before
+/// waited in its undo window (the message goes to a person).
+pub const WITHDRAWN: &str =
+    "the customer wrote again before the automatic answer went out; it was held back";
+
+/// The customer wrote again while the automatic answer to their last message still waited
+/// in its undo window: that answer no longer answers everything they said (they may even
+/// ask for a person), so it is held back, and a person sees both messages. Returns the
+/// ticket as it is now and whether an answer was held back. Releases that already began
+/// stand: they may be on their way.
+fn withdraw_unreleased_answer(
+    conn: &mut DbConn,
+    ticket: TicketRow,
+    message: &MessageRow,
+    at: chrono::NaiveDateTime,
+) -> Result<(TicketRow, bool), AppError> {
+    let mut withdrawn = Vec::new();
+    for (outbox_id, answer, kind, _) in store::outbox::unreleased_for_ticket(conn, &ticket.id, at)? {
+        if kind == domain::OUT_AUTO_ANSWER && store::outbox::cancel_unreleased(conn, &outbox_id, at)? {
+            withdrawn.push(json!({"outbox": outbox_id, "message": answer}));
+        }
+    }
+    if withdrawn.is_empty() {
+        return Ok((ticket, false));
+    }
+    // Nothing went out: the automation figures and "Sent automatically" no longer count it
+    // (the new message's draft takes its place).
+    store::drafts::reopen_undone_automatic(conn, &ticket.id)?;
+    store::events::record(
+        conn,
+        Some(&ticket.id),
+        "auto_answer_withdrawn",
+        &Actor::SYSTEM,
+        json!({"answers": withdrawn, "because_of": message.id}),
+    )?;
+    let ticket = replies::recount_first_response(conn, ticket)?;
+    Ok((ticket, true))
 }
 
 /// Queues the acknowledgement with the ticket number and an honest expected reply time.
@@ -989,6 +1038,7 @@ fn acknowledge(
             author_id: None,
             body: letter.text,
             language: &letter.language,
+            once_key: None,
         },
         thread,
     )?;

@@ -19,6 +19,9 @@ pub struct Reply<'a> {
     pub author_id: Option<&'a str>,
     pub body: String,
     pub language: &'a str,
+    /// Names this send so that it is queued once however often it is asked for (a person
+    /// pressing Send twice); `None`: every call is a new message.
+    pub once_key: Option<String>,
 }
 
 /// How long a reply of this kind waits so that a person can undo it: answers (a person's
@@ -132,7 +135,7 @@ pub fn enqueue_in_thread(
             kind: reply.kind.into(),
             recipient: social.map_or(reply.customer.email.as_str(), |(_, user)| user).to_string(),
             sender: config.support_address.clone(),
-            idempotency_key: message_id,
+            idempotency_key: reply.once_key.clone().unwrap_or(message_id),
             payload,
             status: store::outbox::PENDING.into(),
             attempts: 0,
@@ -145,4 +148,27 @@ pub fn enqueue_in_thread(
         },
     )?;
     Ok(message)
+}
+
+/// After a send was cancelled (undone, or held back because the customer wrote again): the
+/// ticket's first response is the first one still going out (none: the ticket waits for
+/// its first again). Returns the ticket as it is now.
+pub fn recount_first_response(conn: &mut DbConn, ticket: TicketRow) -> Result<TicketRow, AppError> {
+    let first = store::outbox::first_queued_at(
+        conn,
+        &ticket.id,
+        &[domain::OUT_AUTO_ANSWER, domain::OUT_AGENT_REPLY],
+    )?;
+    // Compared with a second's slack: the ticket's time and the row's are two reads of
+    // the clock in one transaction.
+    let moved_later = match (ticket.first_response_at, first) {
+        (Some(_), None) => true,
+        (Some(was), Some(is)) => is - was > chrono::Duration::seconds(1),
+        (None, _) => false,
+    };
+    Ok(if moved_later {
+        store::tickets::set_first_response(conn, &ticket, first)?
+    } else {
+        ticket
+    })
 }

@@ -5,6 +5,7 @@
 
 use chrono::NaiveDateTime;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 use crate::domain::ticket::{Status, Transition};
 use crate::domain::{self, reasons};
@@ -315,13 +316,15 @@ fn pending_draft(c: &mut DbConn, ticket: &TicketRow, draft_id: &str) -> Result<D
     Ok(draft)
 }
 
-/// Sends `body` to the customer as the agent's reply and moves the ticket to waiting.
+/// Sends `body` to the customer as the agent's reply and moves the ticket to waiting;
+/// `once_key` names the send so that it is queued once (see [`reply`]).
 fn send_reply(
     app: &App,
     c: &mut DbConn,
     ticket: &TicketRow,
     body: String,
     language: &str,
+    once_key: Option<String>,
     by: &ActingUser,
 ) -> Result<(), AppError> {
     if body.trim().is_empty() {
@@ -339,6 +342,7 @@ fn send_reply(
             author_id: Some(&by.id),
             body,
             language,
+            once_key,
         },
     )?;
     let moved = actions::transition_in(c, ticket.number, Transition::AgentReplied, by)?;
@@ -370,7 +374,7 @@ pub fn approve(app: &App, number: i64, draft_id: &str, by: &ActingUser) -> Resul
             &by.actor(),
             json!({"draft": draft.id, "confidence": draft.confidence, "intent": draft.intent}),
         )?;
-        send_reply(app, c, &ticket, draft.body.clone(), &draft.language, by)?;
+        send_reply(app, c, &ticket, draft.body.clone(), &draft.language, None, by)?;
         Ok(Done { notice: "approved" })
     })?;
     app.request_retrain();
@@ -407,7 +411,7 @@ pub fn edit_and_send(
                 "draft": draft.id, "edit_distance": distance, "draft_len": draft.body.chars().count(), "intent": draft.intent,
             }),
         )?;
-        send_reply(app, c, &ticket, body.to_string(), &draft.language, by)?;
+        send_reply(app, c, &ticket, body.to_string(), &draft.language, None, by)?;
         Ok(Done { notice: "edited" })
     })?;
     app.request_retrain();
@@ -475,18 +479,58 @@ pub fn take_over(app: &App, number: i64, by: &ActingUser) -> Result<Done, AppErr
     })
 }
 
-pub fn reply(app: &App, number: i64, body: &str, by: &ActingUser) -> Result<Done, AppError> {
+/// How long the same text sent again to one ticket is taken for a slip (a second tab, the
+/// text restored in the reply box) rather than meant.
+pub const SAME_REPLY_MINUTES: i64 = 10;
+
+/// Sends the agent's own reply. `send_key` comes with the reply form, one per page shown:
+/// the same form sent twice (a double click, a resend after a slow answer) queues one
+/// message and answers as the first did. The same text sent again to the ticket within
+/// [`SAME_REPLY_MINUTES`] is refused, so a second tab cannot repeat a reply either.
+pub fn reply(
+    app: &App,
+    number: i64,
+    body: &str,
+    send_key: Option<&str>,
+    by: &ActingUser,
+) -> Result<Done, AppError> {
+    let replied = || Done { notice: "replied" };
+    let once_key = send_key
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(|k| format!("reply:{number}:{}", hex::encode(Sha256::digest(k.as_bytes()))));
     let done = in_tx(app, |c| {
         let ticket = load_ticket(c, number)?;
+        if let Some(key) = &once_key
+            && store::outbox::has_key(c, key)?
+        {
+            return Ok(replied());
+        }
+        let since = now() - chrono::Duration::minutes(SAME_REPLY_MINUTES);
+        if let Some(at) =
+            store::outbox::same_text_queued_since(c, &ticket.id, domain::OUT_AGENT_REPLY, body, since)?
+        {
+            return Err(AppError::Refused(format!(
+                "this same reply was already sent to the customer at {} UTC; it was not sent again",
+                at.format("%H:%M:%S")
+            )));
+        }
         set_aside(c, &ticket, by)?;
         let language = ticket.language.clone().unwrap_or_else(|| "en".into());
-        send_reply(app, c, &ticket, body.to_string(), &language, by)?;
-        Ok(Done { notice: "replied" })
+        send_reply(app, c, &ticket, body.to_string(), &language, once_key.clone(), by)?;
+        Ok(replied())
     });
     if let Err(AppError::Refused(why)) = &done
         && why == super::messenger::WINDOW_CLOSED
     {
         super::messenger::note_window_closed(app, number, by)?;
+    }
+    // The same form sent twice at once: the later one met the first one's key or its
+    // change to the ticket; the first one's send stands for both.
+    if let (Err(AppError::Conflict(_)), Some(key)) = (&done, &once_key)
+        && store::outbox::has_key(&mut *app.conn()?, key)?
+    {
+        return Ok(replied());
     }
     done
 }
@@ -650,24 +694,8 @@ pub fn undo(app: &App, number: i64, outbox_id: &str, by: &ActingUser) -> Result<
         {
             actions::transition_in(c, number, Transition::TakeOver, by)?;
         }
-        // The undone send may have been the ticket's first response: the first response
-        // is the first one still going out (none: the ticket waits for its first again).
         let ticket = load_ticket(c, number)?;
-        let first = store::outbox::first_queued_at(
-            c,
-            &ticket.id,
-            &[domain::OUT_AUTO_ANSWER, domain::OUT_AGENT_REPLY],
-        )?;
-        // Compared with a second's slack: the ticket's time and the row's are two reads of
-        // the clock in one transaction.
-        let moved_later = match (ticket.first_response_at, first) {
-            (Some(_), None) => true,
-            (Some(was), Some(is)) => is - was > chrono::Duration::seconds(1),
-            (None, _) => false,
-        };
-        if moved_later {
-            store::tickets::set_first_response(c, &ticket, first)?;
-        }
+        replies::recount_first_response(c, ticket)?;
         Ok(Done { notice: "undone" })
     })
 }

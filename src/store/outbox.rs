@@ -25,6 +25,37 @@ pub fn enqueue(conn: &mut DbConn, row: &OutboxRow) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Whether a row with this idempotency key was queued.
+pub fn has_key(conn: &mut DbConn, key: &str) -> Result<bool, StoreError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        outbox::table.filter(outbox::idempotency_key.eq(key)),
+    ))
+    .get_result(conn)?)
+}
+
+/// When a `kind` message with exactly `body` was last queued to the ticket since `since`
+/// and not undone.
+pub fn same_text_queued_since(
+    conn: &mut DbConn,
+    ticket_id: &str,
+    kind: &str,
+    body: &str,
+    since: NaiveDateTime,
+) -> Result<Option<NaiveDateTime>, StoreError> {
+    use super::schema::messages;
+    Ok(outbox::table
+        .inner_join(messages::table.on(outbox::message_id.eq(messages::id.nullable())))
+        .filter(outbox::ticket_id.eq(ticket_id))
+        .filter(outbox::kind.eq(kind))
+        .filter(outbox::status.ne(CANCELLED))
+        .filter(outbox::created_at.ge(since))
+        .filter(messages::body_text.eq(body))
+        .select(outbox::created_at)
+        .order(outbox::created_at.desc())
+        .first(conn)
+        .optional()?)
+}
+
 /// Claims the oldest due row for `lease`; rows whose lease ran out (a worker died while
 /// sending) are due again. A new row in its undo window has `next_attempt_at` ahead.
 pub fn claim_next(

@@ -31,6 +31,8 @@ struct TicketTemplate {
     view: String,
     /// The reply box's text: a saved reply with its placeholders filled.
     prefill: String,
+    /// Names this reply form's send (see `review::reply`).
+    send_key: String,
     /// A send on the ticket the console came from that can still be undone:
     /// (ticket number, outbox id, seconds left).
     previous_send: Option<(i64, String, i64)>,
@@ -138,6 +140,7 @@ pub async fn show(
         can_mark_vip: user.role.allows(Role::Supervisor),
         view,
         prefill,
+        send_key: crate::store::new_id(),
         previous_send,
         priorities: crate::domain::organize::PRIORITIES,
     })
@@ -191,6 +194,8 @@ pub struct ActionForm {
     tag: Option<String>,
     /// The ticket number to merge into.
     into: Option<String>,
+    /// One per reply form shown: the same form sent twice sends once.
+    send_key: Option<String>,
     /// The article to add the customer's words to.
     article_id: Option<String>,
 }
@@ -276,7 +281,7 @@ pub async fn act(
                 &by,
             ),
             "take-over" => review::take_over(&app, number, &by),
-            "reply" => review::reply(&app, number, body, &by),
+            "reply" => review::reply(&app, number, body, form.send_key.as_deref(), &by),
             "note" => review::note(&app, number, body, &by),
             "assign" => review::assign(
                 &app,

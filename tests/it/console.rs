@@ -1262,3 +1262,65 @@ async fn a_supervisor_marks_a_vip_whose_next_message_goes_to_a_person() {
         log.body
     );
 }
+
+fn send_key_in(body: &str) -> String {
+    let at = body.find("name=\"send_key\" value=\"").expect("the reply form names its send");
+    let rest = &body[at + 23..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+/// A reply pressed twice (a double click, a resend after a slow answer) or sent again from
+/// a second tab goes to the customer once; a different reply still goes.
+#[actix_web::test]
+async fn a_reply_sent_twice_reaches_the_customer_once() {
+    let t = TestApp::with(&[("TANDEM_UNDO_SECONDS", "0")]);
+    add_user(&t, "ana@tandem.test", "agent");
+    let svc = console!(t);
+    let n = ticket_number(t.ingest(&email(
+        "Uma <uma@example.com>",
+        "Refund",
+        "twice-1@x",
+        REFUND,
+    )));
+    let mut ana = Browser::default();
+    ana.login(&svc, "ana@tandem.test", PASSWORD).await;
+    let page = ana.get(&svc, &format!("/tickets/{n}")).await;
+    let key = send_key_in(&page.body);
+    let text = "Hello Uma, I have started your refund.";
+    for press in 0..2 {
+        let sent = ana
+            .submit(&svc, &format!("/tickets/{n}/reply"), &[("body", text), ("send_key", &key)])
+            .await;
+        assert_eq!(sent.status, 303, "press {press}: {}", sent.body);
+        assert!(sent.location.contains("notice=replied"), "press {press}: {}", sent.location);
+    }
+    // A second tab, opened before the send, with the same text in its box.
+    let other_tab = ana.get(&svc, &format!("/tickets/{n}")).await;
+    let other_key = send_key_in(&other_tab.body);
+    assert_ne!(other_key, key, "each page shown names its own send");
+    let again = ana
+        .submit(&svc, &format!("/tickets/{n}/reply"), &[("body", text), ("send_key", &other_key)])
+        .await;
+    assert_eq!(again.status, 422, "{}", again.body);
+    assert!(again.body.contains("already sent"), "{}", again.body);
+    // Something else to say goes.
+    let more = ana
+        .submit(
+            &svc,
+            &format!("/tickets/{n}/reply"),
+            &[("body", "One more thing: it takes three days."), ("send_key", &other_key)],
+        )
+        .await;
+    assert_eq!(more.status, 303, "{}", more.body);
+    t.deliver();
+    let sent = t.sent_mail();
+    assert_eq!(sent.iter().filter(|m| m.body.contains("started your refund")).count(), 1);
+    assert_eq!(sent.iter().filter(|m| m.body.contains("three days")).count(), 1);
+    let replies = t
+        .show(n)
+        .messages
+        .iter()
+        .filter(|m| m.direction == "outbound" && m.text.contains("started your refund"))
+        .count();
+    assert_eq!(replies, 1, "one message in the thread");
+}

@@ -225,7 +225,7 @@ async fn after_the_window_the_reply_is_sent_once_and_cannot_be_undone() {
         REFUND,
     )));
     let by = ActingUser { id: ana, ip: None };
-    tandem::app::review::reply(&t.app, n, "Hi Tom, refund is on its way.", &by).unwrap();
+    tandem::app::review::reply(&t.app, n, "Hi Tom, refund is on its way.", None, &by).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1300));
     t.deliver();
     t.deliver();
@@ -296,7 +296,7 @@ async fn an_undone_automatic_answer_is_a_draft_for_review_not_an_automated_answe
                 .iter()
                 .any(|m| m.file.to_string_lossy().contains("auto_answer"))
     );
-    tandem::app::review::reply(&t.app, n, "Hi Zoe, it left our depot today.", &by).unwrap();
+    tandem::app::review::reply(&t.app, n, "Hi Zoe, it left our depot today.", None, &by).unwrap();
     assert_eq!(first_responses(), (0, 1), "the person's reply is the first response");
 }
 
@@ -327,7 +327,7 @@ async fn undoing_a_later_reply_does_not_offer_an_answer_already_sent() {
     t.deliver();
     assert_eq!(agent_mail(&t).len(), 1, "the edited draft went out");
 
-    tandem::app::review::reply(&t.app, n, "One more thing: it takes three days.", &by).unwrap();
+    tandem::app::review::reply(&t.app, n, "One more thing: it takes three days.", None, &by).unwrap();
     let (outbox_id, _) = tandem::app::review::undoable_send(&t.app, n)
         .unwrap()
         .expect("the reply can be undone");
@@ -480,7 +480,7 @@ async fn a_customer_who_asked_for_a_person_gets_no_further_automatic_answer() {
     )));
     assert_eq!(action, "escalate");
     let by = ActingUser { id: ana, ip: None };
-    tandem::app::review::reply(&t.app, n, "Hi Bob, Ana here. It ships today.", &by).unwrap();
+    tandem::app::review::reply(&t.app, n, "Hi Bob, Ana here. It ships today.", None, &by).unwrap();
     tandem::app::review::set_status(&t.app, n, "resolved", &by).unwrap();
     t.deliver();
     let ours = agent_mail(&t)[0].message_id.clone();
@@ -510,5 +510,119 @@ async fn a_customer_who_asked_for_a_person_gets_no_further_automatic_answer() {
     assert_eq!(
         draft.not_recommended.as_deref(),
         Some("Not recommended: the customer asked for a person")
+    );
+}
+
+/// The customer writes again while the automatic answer to their first message still
+/// waits in its undo window (here: asking for a person). That answer no longer answers
+/// what they said: it is held back, never sent, not counted as automated, and a person
+/// sees both messages.
+#[actix_web::test]
+async fn a_customer_who_writes_again_before_the_automatic_answer_goes_gets_a_person() {
+    let t = kb_app(&[("TANDEM_UNDO_SECONDS", "600")]);
+    let (n, action) = accepted(&t.ingest(&email(
+        "zoe@example.com",
+        "Where is my parcel?",
+        "p1@example.com",
+        PARCEL,
+    )));
+    assert_eq!(action, "auto_send");
+    let (again, action) = accepted(&t.ingest(&reply(
+        "zoe@example.com",
+        "Re: Where is my parcel?",
+        "p2@example.com",
+        "p1@example.com",
+        HUMAN,
+    )));
+    assert_eq!(again, n, "the same ticket");
+    assert_ne!(action, "auto_send");
+    let shown = t.show(n);
+    assert!(
+        shown.events.iter().any(|e| e.kind == "auto_answer_withdrawn"),
+        "{:?}",
+        shown.events.iter().map(|e| &e.kind).collect::<Vec<_>>()
+    );
+    assert!(
+        ["pending_review", "escalated"].contains(&shown.summary.status.as_str()),
+        "a person's turn: {}",
+        shown.summary.status
+    );
+    assert_eq!(
+        shown.drafts.iter().filter(|d| d.status == "pending").count(),
+        1,
+        "one draft waits for a person"
+    );
+    assert!(tandem::app::review::undoable_send(&t.app, n).unwrap().is_none());
+    let mut conn = t.app.conn().unwrap();
+    assert_eq!(tandem::store::queue::count_automated(&mut conn).unwrap(), 0);
+    {
+        // Long after the window would have ended.
+        use diesel::prelude::*;
+        use tandem::store::schema::outbox;
+        diesel::update(outbox::table)
+            .set(outbox::next_attempt_at.eq(tandem::store::now() - chrono::Duration::hours(1)))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    drop(conn);
+    t.deliver();
+    assert!(
+        !t.sent_mail()
+            .iter()
+            .any(|m| m.file.to_string_lossy().contains("auto_answer")),
+        "the held-back answer never goes"
+    );
+}
+
+/// The same question sent again still holds the waiting answer back, with the reason shown
+/// on the draft; an answer already released is not touched.
+#[actix_web::test]
+async fn a_follow_up_holds_the_waiting_answer_back_and_says_why() {
+    let t = kb_app(&[("TANDEM_UNDO_SECONDS", "600")]);
+    let (n, _) = accepted(&t.ingest(&email(
+        "zoe@example.com",
+        "Where is my parcel?",
+        "p1@example.com",
+        PARCEL,
+    )));
+    accepted(&t.ingest(&reply(
+        "zoe@example.com",
+        "Re: Where is my parcel?",
+        "p2@example.com",
+        "p1@example.com",
+        PARCEL,
+    )));
+    let shown = t.show(n);
+    let pending: Vec<_> = shown.drafts.iter().filter(|d| d.status == "pending").collect();
+    assert_eq!(pending.len(), 1);
+    assert!(
+        pending[0].reason.contains(tandem::app::ingest::WITHDRAWN),
+        "{}",
+        pending[0].reason
+    );
+
+    // Without an undo window the answer went at once: a follow-up leaves it alone.
+    let t = kb_app(&[("TANDEM_UNDO_SECONDS", "0")]);
+    let (n, _) = accepted(&t.ingest(&email(
+        "zoe@example.com",
+        "Where is my parcel?",
+        "p1@example.com",
+        PARCEL,
+    )));
+    accepted(&t.ingest(&reply(
+        "zoe@example.com",
+        "Re: Where is my parcel?",
+        "p2@example.com",
+        "p1@example.com",
+        "Thanks!",
+    )));
+    assert!(!t.show(n).events.iter().any(|e| e.kind == "auto_answer_withdrawn"));
+    t.deliver();
+    assert_eq!(
+        t.sent_mail()
+            .iter()
+            .filter(|m| m.file.to_string_lossy().contains("auto_answer"))
+            .count(),
+        1
     );
 }
