@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::schema::{drafts, messages, ticket_marks, ticket_tags};
+use super::schema::{drafts, messages, outbox, ticket_marks, ticket_tags};
 use super::{DbConn, StoreError, now};
 
 pub fn priority(conn: &mut DbConn, ticket_id: &str) -> Result<String, StoreError> {
@@ -128,7 +128,7 @@ pub fn merged_into(conn: &mut DbConn, ticket_id: &str) -> Result<Option<i64>, St
         .flatten())
 }
 
-/// Moves every message of `from` to `into`, marks `from` as merged into ticket number
+/// Moves every message of `from` (with its sends) to `into`, marks `from` as merged into ticket number
 /// `into_number`, carries its tags and participants over and lays its pending drafts aside (the merged
 /// ticket's messages are answered on the other one). Returns how many messages moved.
 pub fn merge(
@@ -140,6 +140,15 @@ pub fn merge(
     let moved = diesel::update(messages::table.filter(messages::ticket_id.eq(from)))
         .set(messages::ticket_id.eq(into))
         .execute(conn)?;
+    // A message's sends follow it: its delivery state, its undo and what the customer's
+    // page may show are read by ticket.
+    diesel::update(
+        outbox::table
+            .filter(outbox::ticket_id.eq(from))
+            .filter(outbox::message_id.is_not_null()),
+    )
+    .set(outbox::ticket_id.eq(into))
+    .execute(conn)?;
     let updated = diesel::update(ticket_marks::table.find(from))
         .set(ticket_marks::merged_into.eq(Some(into_number)))
         .execute(conn)?;

@@ -506,3 +506,54 @@ async fn two_merges_the_opposite_way_at_once_leave_one_merge() {
     assert_eq!(ticket(&t, merged).status, "closed");
     assert_ne!(ticket(&t, kept).status, "closed");
 }
+
+/// A reply still in its undo window on a ticket merged into another: the customer's page
+/// of the merged ticket does not show it before it is released, the undo is there on the
+/// merged ticket, and an undone reply never shows or goes.
+#[core::prelude::v1::test]
+fn a_merge_carries_a_waiting_reply_with_its_undo() {
+    let t = TestApp::with(&[("TANDEM_UNDO_SECONDS", "600")]);
+    let ana = add_user(&t, "ana@tandem.test", "agent");
+    let by = tandem::app::actions::ActingUser { id: ana, ip: None };
+    let (a, _) = accepted(&t.ingest(&email("kim@example.com", "Invoice 77", "m1@x", "My invoice 77 shows the wrong amount, I am very angry.")));
+    let (b, _) = accepted(&t.ingest(&email("kim@example.com", "About invoice 77 again", "m2@x", "Still about invoice 77: the VAT is wrong too.")));
+    tandem::app::review::reply(&t.app, a, "Hello Kim, a corrected invoice 77 follows.", None, &by).unwrap();
+    tandem::app::organize::merge(&t.app, a, b, &by).unwrap();
+
+    let token = {
+        let mut conn = t.app.conn().unwrap();
+        let link = tandem::app::contact::status_link(&t.app, &mut conn, b).unwrap();
+        link.rsplit('/').next().unwrap().to_string()
+    };
+    let shown_to_customer = || {
+        tandem::app::contact::status(&t.app, &token)
+            .unwrap()
+            .messages
+            .iter()
+            .any(|m| m.3.contains("corrected invoice"))
+    };
+    assert!(!shown_to_customer(), "not released yet");
+    let (outbox_id, _) = tandem::app::review::undoable_send(&t.app, b)
+        .unwrap()
+        .expect("the undo follows the reply to the merged ticket");
+    tandem::app::review::undo(&t.app, b, &outbox_id, &by).unwrap();
+    assert!(!shown_to_customer(), "undone: never shown");
+    let undone = t
+        .show(b)
+        .messages
+        .into_iter()
+        .find(|m| m.text.contains("corrected invoice"))
+        .unwrap();
+    assert_eq!(undone.delivery.as_deref(), Some("cancelled"), "the console says it was undone");
+    {
+        use diesel::prelude::*;
+        use tandem::store::schema::outbox;
+        let mut conn = t.app.conn().unwrap();
+        diesel::update(outbox::table)
+            .set(outbox::next_attempt_at.eq(tandem::store::now() - chrono::Duration::hours(1)))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    t.deliver();
+    assert!(!t.sent_mail().iter().any(|m| m.body.contains("corrected invoice")));
+}
