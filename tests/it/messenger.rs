@@ -369,3 +369,45 @@ async fn hostile_characters_in_a_message_do_not_lose_it() {
     }
     assert_eq!(tickets_json(&t).len(), texts.len());
 }
+
+/// The hourly cap on automatic messages to one sender holds on Messenger as on mail:
+/// another bot chatting with ours, ticket after ticket, must not make a loop.
+#[core::prelude::v1::test]
+fn the_cap_on_automatic_replies_holds_on_messenger() {
+    let t = TestApp::with(&[("TANDEM_AUTO_REPLY_CAP", "2")]);
+    t.import_kb();
+    let ana = add_user(&t, "ana@tandem.test", "agent");
+    let by = tandem::app::actions::ActingUser { id: ana, ip: None };
+    let messenger = tandem::app::social::network_of("messenger").unwrap();
+    let mut numbers = Vec::new();
+    for i in 0..4 {
+        let stored = messenger
+            .store_message(
+                &t.app,
+                "7001",
+                &format!("m_cap_{i}"),
+                "Where is my parcel? I ordered last week and it has not arrived yet. How can I track my order?",
+            )
+            .unwrap();
+        let (n, _) = crate::harness::accepted(&stored);
+        numbers.push(n);
+        tandem::app::review::set_status(&t.app, n, "closed", &by).unwrap();
+    }
+    numbers.dedup();
+    assert_eq!(numbers.len(), 4, "a new ticket each time");
+    let mut conn = t.app.conn().unwrap();
+    let automatic = tandem::store::outbox::count_automatic_to(
+        &mut conn,
+        "7001",
+        tandem::domain::AUTOMATIC_KINDS,
+        tandem::store::now() - chrono::Duration::hours(1),
+    )
+    .unwrap();
+    drop(conn);
+    assert!(automatic <= 2, "{automatic} automatic messages in an hour");
+    let suppressed = numbers
+        .iter()
+        .filter(|n| t.show(**n).events.iter().any(|e| e.kind == "auto_reply_suppressed"))
+        .count();
+    assert!(suppressed >= 2, "the later tickets say why nothing automatic went");
+}
