@@ -110,7 +110,14 @@ fn record_one(c: &mut store::DbConn, d: &Delivered) -> Result<Counted, StoreErro
     }
 }
 
-/// Records the last deliveries' outcomes and claims up to `claim` due rows, in one
+/// How many due rows to claim, and for how long.
+#[derive(Clone, Copy)]
+struct Claim {
+    most: usize,
+    lease: Duration,
+}
+
+/// Records the last deliveries' outcomes and claims up to `claim.most` due rows, in one
 /// commit: one turn at SQLite's write lock a group of mails instead of two a mail, which
 /// under a burst is what the outbox gets between two of the ingest writer's groups
 /// (`store::write_turns`), and on PostgreSQL a few statements a group instead of eight
@@ -125,7 +132,7 @@ fn record_one(c: &mut store::DbConn, d: &Delivered) -> Result<Counted, StoreErro
 fn settle_then_claim(
     conn: &mut store::DbConn,
     last: &[Delivered],
-    claim: usize,
+    claim: Claim,
     patience: std::time::Duration,
 ) -> Result<(Vec<Counted>, Result<Vec<OutboxRow>, StoreError>), StoreError> {
     let deadline = std::time::Instant::now() + patience;
@@ -138,7 +145,7 @@ fn settle_then_claim(
         };
         // `claim_due` writes in a transaction of its own (a savepoint here), so its
         // failure is kept apart from the outcomes' commit.
-        let next = store::outbox::claim_due(c, now(), Duration::seconds(LEASE_SECONDS), claim);
+        let next = store::outbox::claim_due(c, now(), claim.lease, claim.most);
         Ok((counted, next))
     };
     loop {
@@ -186,6 +193,22 @@ pub fn progress(app: &App) -> Result<(i64, i64), StoreError> {
 
 /// Delivers due messages until none is left or `limit` were tried.
 pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Round, StoreError> {
+    deliver_due_leased(app, transport, limit, Duration::seconds(LEASE_SECONDS))
+}
+
+/// [`deliver_due`] with claims that hold for `lease` (tests shorten it).
+///
+/// A claimed row is sent only while its claim has a third of the lease left at least, time
+/// for the send and for recording it: once the claim runs out, another worker may take
+/// the row and send it too. Rows claimed together whose time is short (a slow mail server
+/// took long over the ones before) are given back at once, for the next claim.
+#[doc(hidden)]
+pub fn deliver_due_leased(
+    app: &App,
+    transport: &Transport,
+    limit: usize,
+    lease: Duration,
+) -> Result<Round, StoreError> {
     let mut round = Round::default();
     let mut conn = app.conn()?;
     let mut claimed: std::collections::VecDeque<OutboxRow> = Default::default();
@@ -206,11 +229,17 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
             } else {
                 Vec::new()
             };
+            let claim = Claim { most: claim, lease };
             claimed.extend(settle(app, &mut conn, recording, claim, &mut round)??);
         }
         let Some(row) = claimed.pop_front() else {
             return Ok(round);
         };
+        if row.locked_until.is_none_or(|until| until - now() < lease / 3) {
+            claimed.push_front(row);
+            give_back(&mut conn, std::mem::take(&mut claimed));
+            continue;
+        }
         tried += 1;
         let name = format!(
             "{}-{}",
@@ -234,13 +263,26 @@ pub fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<Rou
     }
 }
 
-/// Records `recording`'s outcomes (counted in `round`) and claims up to `claim` due rows.
+/// Gives claimed rows back unsent, due again at once. Should that fail, their claim runs
+/// out in a while and they are due then.
+fn give_back(conn: &mut store::DbConn, rows: std::collections::VecDeque<OutboxRow>) {
+    let claims: Vec<(&str, chrono::NaiveDateTime)> = rows
+        .iter()
+        .filter_map(|r| Some((r.id.as_str(), r.locked_until?)))
+        .collect();
+    match store::write_alone(conn, |c| store::outbox::release_claims(c, &claims)) {
+        Ok(()) => tracing::debug!(rows = claims.len(), "claims running short; given back unsent"),
+        Err(e) => tracing::warn!(rows = claims.len(), error = %e, "claims running short; left to run out"),
+    }
+}
+
+/// Records `recording`'s outcomes (counted in `round`) and claims up to `claim.most` due rows.
 /// The outer error: the outcomes were not recorded; the inner one: the claim failed.
 fn settle(
     app: &App,
     conn: &mut store::DbConn,
     recording: Vec<Delivered>,
-    claim: usize,
+    claim: Claim,
     round: &mut Round,
 ) -> Result<Result<Vec<OutboxRow>, StoreError>, StoreError> {
     let (counted, next, recorded) =

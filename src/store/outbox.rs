@@ -160,8 +160,34 @@ fn mark_claimed(
     for row in &mut rows {
         row.status = SENDING.into();
         row.attempts += 1;
+        row.locked_until = Some(at + lease);
     }
     Ok(rows)
+}
+
+/// Gives claimed rows back unsent (each with the end of its claim, so that a row claimed
+/// by another worker meanwhile is left alone): due again at once, the attempt not counted.
+pub fn release_claims(
+    conn: &mut DbConn,
+    claims: &[(&str, NaiveDateTime)],
+) -> Result<(), StoreError> {
+    for (id, until) in claims {
+        Reused(
+            diesel::update(
+                outbox::table
+                    .find(*id)
+                    .filter(outbox::status.eq(SENDING))
+                    .filter(outbox::locked_until.eq(*until)),
+            )
+            .set((
+                outbox::status.eq(PENDING),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+                outbox::attempts.eq(outbox::attempts - 1),
+            )),
+        )
+        .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Marks rows sent at `at`, in one statement (a worker records a group of deliveries

@@ -411,3 +411,78 @@ fn the_cap_on_automatic_replies_holds_on_messenger() {
         .count();
     assert!(suppressed >= 2, "the later tickets say why nothing automatic went");
 }
+
+/// A Send API that takes `delay` over every post (each on its own thread); keeps the bodies.
+fn slow_send_api(delay: std::time::Duration) -> (String, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Seen = Arc::new(Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let kept = kept.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut first = String::new();
+                reader.read_line(&mut first).unwrap();
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                std::thread::sleep(delay);
+                kept.lock().unwrap().push((first.trim_end().to_string(), body));
+                let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}");
+            });
+        }
+    });
+    (url, seen)
+}
+
+/// Two workers and a slow network: rows one worker claimed wait behind its slow sends
+/// past their claim, and the other worker takes them. Each reply still goes once.
+#[core::prelude::v1::test]
+fn replies_claimed_by_a_slow_worker_go_once_when_another_joins() {
+    let (api, seen) = slow_send_api(std::time::Duration::from_millis(300));
+    let t = TestApp::with(&[
+        ("TANDEM_MESSENGER_PAGE_TOKEN", "page-token"),
+        ("TANDEM_MESSENGER_API_URL", api.as_str()),
+        ("TANDEM_UNDO_SECONDS", "0"),
+        ("TANDEM_AUTO_REPLY_CAP", "0"),
+    ]);
+    let ana = add_user(&t, "ana@tandem.test", "agent");
+    let by = tandem::app::actions::ActingUser { id: ana, ip: None };
+    let messenger = tandem::app::social::network_of("messenger").unwrap();
+    let replies = 16;
+    for i in 0..replies {
+        let stored = messenger
+            .store_message(&t.app, &format!("80{i:02}"), &format!("m_slow_{i}"), "My lamp arrived broken, I am angry.")
+            .unwrap();
+        let (n, _) = crate::harness::accepted(&stored);
+        tandem::app::review::reply(&t.app, n, &format!("Reply number {i}: a new lamp is on its way."), None, &by).unwrap();
+    }
+    let lease = chrono::Duration::milliseconds(3_000);
+    let transport = tandem::app::outbox::transport(&t.app).unwrap();
+    std::thread::scope(|s| {
+        let first = s.spawn(|| tandem::app::outbox::deliver_due_leased(&t.app, &transport, 100, lease).unwrap());
+        // The second worker starts once the first one's claims have run out.
+        std::thread::sleep(std::time::Duration::from_millis(3_300));
+        let second = s.spawn(|| tandem::app::outbox::deliver_due_leased(&t.app, &transport, 100, lease).unwrap());
+        first.join().unwrap();
+        second.join().unwrap();
+    });
+    let posts = seen.lock().unwrap().clone();
+    for i in 0..replies {
+        let text = format!("Reply number {i}:");
+        let times = posts.iter().filter(|(_, b)| String::from_utf8_lossy(b).contains(&text)).count();
+        assert_eq!(times, 1, "reply {i} was posted {times} times");
+    }
+}
