@@ -575,7 +575,11 @@ pub fn store_for_server(app: &App, raw: &[u8]) -> Result<Stored, AppError> {
     let stored = store::transaction(&mut conn, |c| {
         let stored =
             store::raw_mail::store(c, &identity.dedup_key, identity.message_id.as_deref(), raw)?;
-        if let store::raw_mail::Stored::New(row) = &stored {
+        // A message stored before and never finished (its processing failed for a while,
+        // and its sender's server tries again) is the server's to finish too.
+        if let store::raw_mail::Stored::New(row) | store::raw_mail::Stored::Seen(row) = &stored
+            && row.status == store::raw_mail::RECEIVED
+        {
             store::raw_mail::mark_queued(c, &row.id)?;
         }
         Ok::<_, StoreError>(stored)
@@ -590,6 +594,23 @@ pub fn store_for_server(app: &App, raw: &[u8]) -> Result<Stored, AppError> {
         }
         _ => Ok(Stored::Queued),
     }
+}
+
+/// How long a stored message may stay unfinished (`received`) before the servers' backlog
+/// worker takes it: far longer than processing one takes.
+pub const STRANDED_MINUTES: i64 = 5;
+
+/// Queues for the backlog the messages stored over [`STRANDED_MINUTES`] ago and never
+/// finished: nothing a customer sent is left unprocessed because its sender's server gave
+/// up retrying. Returns how many.
+pub fn queue_stranded(app: &App) -> Result<usize, AppError> {
+    let mut conn = app.conn()?;
+    let before = store::now() - chrono::Duration::minutes(STRANDED_MINUTES);
+    let n = store::write_alone(&mut conn, |c| store::raw_mail::queue_stranded(c, before))?;
+    if n > 0 {
+        tracing::warn!(messages = n, "mail stored but never processed; queued for processing now");
+    }
+    Ok(n)
 }
 
 /// Processes messages `ingest-mail` queued for a server, oldest first, up to `limit`, in one

@@ -178,6 +178,22 @@ pub fn mark_queued(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Queues for the servers' backlog worker the messages stored before `before` whose
+/// processing never finished (left `received`: the process stopped, or the database
+/// failed, and the sender's server did not try again, or handed it over when a server ran).
+/// Returns how many.
+pub fn queue_stranded(conn: &mut DbConn, before: NaiveDateTime) -> Result<usize, StoreError> {
+    Ok(Reused(
+        diesel::update(
+            raw_mail::table
+                .filter(raw_mail::status.eq(RECEIVED))
+                .filter(raw_mail::received_at.lt(before)),
+        )
+        .set(raw_mail::status.eq(QUEUED)),
+    )
+    .execute(conn)?)
+}
+
 pub fn mark_rejected(conn: &mut DbConn, id: &str, error: &str) -> Result<(), StoreError> {
     mark_done(conn, id, REJECTED, error)
 }

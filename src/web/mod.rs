@@ -213,7 +213,8 @@ enum ServeError {
 /// mail `ingest-mail` queued for it (several servers on one PostgreSQL share the queue),
 /// folds PostgreSQL's ticket-count deltas every second, so reading the counts stays cheap,
 /// indexes the messages still queued for SQLite's full-text search every second,
-/// and checkpoints SQLite's write-ahead log five times a second for the ingest writer.
+/// checkpoints SQLite's write-ahead log five times a second for the ingest writer, and
+/// once a minute queues mail stored but left unfinished (`ingest_batch::queue_stranded`).
 pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let id = crate::store::new_id();
@@ -221,7 +222,14 @@ pub fn spawn_backlog_worker(app: Arc<App>, stop: Arc<AtomicBool>) -> std::thread
         let mut last_beat: Option<std::time::Instant> = None;
         let mut last_fold: Option<std::time::Instant> = None;
         let mut last_checkpoint: Option<std::time::Instant> = None;
+        let mut last_sweep: Option<std::time::Instant> = None;
         while !stop.load(Ordering::SeqCst) {
+            if last_sweep.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
+                last_sweep = Some(std::time::Instant::now());
+                if let Err(e) = app::ingest_batch::queue_stranded(&app) {
+                    tracing::warn!(error = %e, "looking for unfinished mail failed; will try again");
+                }
+            }
             if last_checkpoint.is_none_or(|t| t.elapsed() >= Duration::from_millis(200)) {
                 last_checkpoint = Some(std::time::Instant::now());
                 if let Err(e) = app::ingest_batch::checkpoint(&app) {

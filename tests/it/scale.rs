@@ -1708,3 +1708,49 @@ fn an_email_s_statements_are_prepared_once_per_connection() {
         assert_eq!(found.map(|c| c.email), Some(format!("c{i}@example.com")));
     }
 }
+
+/// A message stored but never finished (its processing failed for a while): when its
+/// sender's server tries again beside a running server, the server finishes it; when the
+/// sender's server never tries again, the server's worker finds it after five minutes.
+#[test]
+fn a_message_stored_but_never_finished_is_processed() {
+    let t = TestApp::with_kb();
+    let leave_unfinished = |raw: &str| {
+        let identity = tandem::mail::parse::identity(raw.as_bytes());
+        let mut conn = t.app.conn().unwrap();
+        tandem::store::raw_mail::store(&mut conn, &identity.dedup_key, identity.message_id.as_deref(), raw.as_bytes())
+            .unwrap();
+    };
+    {
+        let mut conn = t.app.conn().unwrap();
+        tandem::store::servers::beat(&mut conn, "srv-1", "here", 1, tandem::store::now()).unwrap();
+    }
+    let retried = question(21);
+    leave_unfinished(&retried);
+    let (code, _, err) = t.run_cli(&["ingest-mail"], retried.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(tandem::app::ingest_batch::process_backlog(&t.app, 64).unwrap(), 1);
+    let customers = |t: &TestApp| -> Vec<String> {
+        tandem::app::tickets::list(&t.app, 10, 0).unwrap().into_iter().map(|s| s.customer).collect()
+    };
+    assert_eq!(customers(&t), ["batch21@example.com"]);
+
+    // Never tried again: left alone while it may still be under way, taken after five minutes.
+    let abandoned = question(22);
+    leave_unfinished(&abandoned);
+    assert_eq!(tandem::app::ingest_batch::queue_stranded(&t.app).unwrap(), 0, "too fresh");
+    {
+        use diesel::prelude::*;
+        use tandem::store::schema::raw_mail;
+        let mut conn = t.app.conn().unwrap();
+        diesel::update(raw_mail::table.filter(raw_mail::status.eq("received")))
+            .set(raw_mail::received_at.eq(tandem::store::now() - chrono::Duration::minutes(6)))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    assert_eq!(tandem::app::ingest_batch::queue_stranded(&t.app).unwrap(), 1);
+    assert_eq!(tandem::app::ingest_batch::process_backlog(&t.app, 64).unwrap(), 1);
+    assert_eq!(customers(&t).len(), 2);
+    assert!(customers(&t).contains(&"batch22@example.com".to_string()));
+    assert_eq!(t.deliver().sent, 2, "each answered once");
+}
