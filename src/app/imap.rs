@@ -1,9 +1,11 @@
 //! IMAP mailboxes (`TANDEM_IMAP_URL`, several separated by spaces): `serve` polls each,
 //! fetching only the messages after the last UID it stored (per mailbox, with the
-//! mailbox's UIDVALIDITY: when that changes, it starts over and the ingest's duplicate
-//! check keeps each message once). A message is marked seen only after it is stored, and
+//! mailbox's UIDVALIDITY: when that changes, or on the first poll, it starts over from the
+//! unseen messages, and the ingest's duplicate check keeps each message once). A message is marked seen only after it is stored, and
 //! the UID is remembered after each message, so a restart in the middle fetches the rest,
 //! nothing twice and nothing missed.
+
+use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
@@ -152,32 +154,118 @@ pub fn wait_for_mail(mailbox: &MailboxUrl, at_most: std::time::Duration) -> Resu
     Ok(matches!(outcome, imap::extensions::idle::WaitOutcome::MailboxChanged))
 }
 
+/// How often fetching one message may fail before the mailbox moves past it (left in the
+/// mailbox for a person, said in the log): a message the server cannot give must not keep
+/// every later one from being read.
+const FETCH_TRIES: u32 = 3;
+
+/// Failed fetches per (mailbox, UID) in this process.
+static FETCH_FAILURES: std::sync::Mutex<BTreeMap<(String, u32), u32>> =
+    std::sync::Mutex::new(BTreeMap::new());
+
+/// Counts a failed fetch of `uid`: an error for this round (the next one tries again)
+/// until it failed [`FETCH_TRIES`] times; then the mailbox moves past it (`Ok`).
+fn fetch_failed(
+    app: &App,
+    key: &str,
+    validity: u32,
+    uid: u32,
+    why: &str,
+) -> Result<(), AppError> {
+    let tries = {
+        let mut failures = FETCH_FAILURES
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let tries = failures.entry((key.to_string(), uid)).or_insert(0);
+        *tries += 1;
+        let n = *tries;
+        if n >= FETCH_TRIES {
+            failures.remove(&(key.to_string(), uid));
+        }
+        n
+    };
+    if tries < FETCH_TRIES {
+        return Err(temporary(format!("fetching message UID {uid}: {why}")));
+    }
+    tracing::error!(uid, tries, error = %why, "IMAP message could not be fetched; left in the mailbox for a person, moving on");
+    remember(app, key, validity, uid)
+}
+
 /// Fetches and stores the mailbox's new messages, at most `limit` this time.
+///
+/// A mailbox read for the first time, or renumbered by its server (a new UIDVALIDITY), is
+/// read from its unseen messages only: what was read before is not taken again, neither
+/// years of mail already answered in a newly connected mailbox nor mail whose stored copy
+/// retention has since removed.
 pub fn poll(app: &App, mailbox: &MailboxUrl, limit: usize) -> Result<Polled, AppError> {
     let mut session = session(mailbox)?;
     let selected = session.select(&mailbox.folder).map_err(temporary)?;
     let validity = selected.uid_validity.unwrap_or(0);
     let key = mailbox.state_key();
     let (known_validity, mut last) = position(app, &key)?;
-    if known_validity != validity {
-        // A new mailbox, or the server renumbered it: from the start; stored messages are
-        // recognised as duplicates.
+    let starting_over = known_validity != validity;
+    let query = if starting_over {
         last = 0;
-    }
+        "UID 1:* UNSEEN".to_string()
+    } else {
+        format!("UID {}:*", last + 1)
+    };
     let mut uids: Vec<u32> = session
-        .uid_search(format!("UID {}:*", last + 1))
+        .uid_search(query)
         .map_err(temporary)?
         .into_iter()
         .filter(|u| *u > last)
         .collect();
     uids.sort_unstable();
+    let all_this_round = uids.len() <= limit;
+    uids.truncate(limit);
     let mut polled = Polled::default();
-    for uid in uids.into_iter().take(limit) {
-        let fetches = session.uid_fetch(uid.to_string(), "BODY.PEEK[]").map_err(temporary)?;
-        let Some(raw) = fetches.iter().find_map(|f| f.body().map(|b| b.to_vec())) else {
-            continue;
+    let mut whole_round = true;
+    for uid in uids {
+        // The size first: a message over the limit is never fetched whole. One command per
+        // message, so that a message the server cannot give fails alone.
+        let fetched = session
+            .uid_fetch(uid.to_string(), "RFC822.SIZE")
+            .map(|f| f.iter().find_map(|f| f.size))
+            .and_then(|size| match size {
+                Some(bytes) if bytes as usize > app.config.max_message_bytes => Ok(Err(bytes)),
+                _ => session
+                    .uid_fetch(uid.to_string(), "BODY.PEEK[]")
+                    .map(|f| Ok(f.iter().find_map(|f| f.body().map(<[u8]>::to_vec)))),
+            });
+        let raw = match fetched {
+            Ok(Ok(Some(raw))) => raw,
+            Ok(Err(bytes)) => {
+                tracing::warn!(mailbox = %mailbox.describe(), uid, bytes, "IMAP message larger than TANDEM_MAX_MESSAGE_BYTES; left unseen");
+                polled.refused += 1;
+                remember(app, &key, validity, uid)?;
+                continue;
+            }
+            Ok(Ok(None)) => {
+                fetch_failed(app, &key, validity, uid, "the server sent no message")?;
+                polled.refused += 1;
+                continue;
+            }
+            Err(e) => {
+                fetch_failed(app, &key, validity, uid, &e.to_string())?;
+                polled.refused += 1;
+                if matches!(e, imap::Error::No(_) | imap::Error::Bad(_)) {
+                    continue;
+                }
+                // The connection is gone with the message that broke it: the next round
+                // starts on a new one.
+                whole_round = false;
+                break;
+            }
         };
-        match super::ingest::ingest_email(app, &raw) {
+        // A panic here (a parser meeting bytes it cannot bear) must not end the poller.
+        let ingested = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::ingest::ingest_email(app, &raw)
+        }))
+            .unwrap_or_else(|panic| {
+                Err(AppError::Unprocessable(super::ingest::panic_message(&*panic)))
+            });
+        match ingested {
             Ok(super::ingest::Outcome::Accepted { .. }) => polled.stored += 1,
             Ok(super::ingest::Outcome::Duplicate { .. }) => polled.duplicates += 1,
             Err(e) if e.is_temporary() => return Err(e),
@@ -188,12 +276,18 @@ pub fn poll(app: &App, mailbox: &MailboxUrl, limit: usize) -> Result<Polled, App
                 continue;
             }
         }
-        // Stored: only now is it marked seen, and the position moves past it.
-        session.uid_store(uid.to_string(), "+FLAGS (\\Seen)").map_err(temporary)?;
+        // Stored: only now is it marked seen, and the position moves past it. Marking it
+        // seen is for the people reading the mailbox: the message is safe without it.
+        if let Err(e) = session.uid_store(uid.to_string(), "+FLAGS (\\Seen)") {
+            tracing::warn!(mailbox = %mailbox.describe(), uid, error = %e, "IMAP message stored but not marked seen");
+        }
         remember(app, &key, validity, uid)?;
+        last = uid;
     }
-    if known_validity != validity && polled == Polled::default() {
-        remember(app, &key, validity, last)?;
+    if starting_over && all_this_round && whole_round {
+        // Everything unseen is read: the read messages after it are not new either.
+        let newest = selected.uid_next.map_or(last, |next| next.saturating_sub(1));
+        remember(app, &key, validity, newest.max(last))?;
     }
     let _ = session.logout();
     Ok(polled)

@@ -81,6 +81,14 @@ impl Dovecot {
         std::fs::rename(self.maildir("tmp").join(&name), self.maildir("new").join(&name)).unwrap();
     }
 
+    /// A message a person already read in their mail program: in `cur/`, flagged seen.
+    fn deliver_seen(&self, n: usize, raw: &str) {
+        let name = format!("{}.{n}.tandem-test:2,S", 1_700_000_000 + n);
+        std::fs::write(self.maildir("tmp").join(&name), raw).unwrap();
+        std::os::unix::fs::chown(self.maildir("tmp").join(&name), Some(NOBODY), Some(NOBODY)).unwrap();
+        std::fs::rename(self.maildir("tmp").join(&name), self.maildir("cur").join(&name)).unwrap();
+    }
+
     fn url(&self) -> String {
         format!("imap://support:secret-pass@127.0.0.1:{}/INBOX", self.port)
     }
@@ -164,4 +172,90 @@ fn a_mailbox_is_read_once_across_restarts_and_crashes() {
     // A wrong password is a temporary error: nothing is lost, the next round tries again.
     let wrong = tandem::app::imap::MailboxUrl::parse(&dovecot.url().replace("secret-pass", "nope")).unwrap();
     assert!(tandem::app::imap::poll(&restarted, &wrong, 500).unwrap_err().is_temporary());
+}
+
+/// A mailbox connected for the first time is read from its unseen messages: mail people
+/// already read and answered is not taken again. After retention removed the stored copies
+/// and the server renumbered the mailbox, nothing read before becomes a ticket again.
+#[test]
+fn a_new_or_renumbered_mailbox_is_read_from_its_unseen_messages() {
+    let Some(dovecot) = Dovecot::start() else {
+        return;
+    };
+    let t = TestApp::with_kb();
+    dovecot.deliver_seen(1, &mail(1));
+    dovecot.deliver(2, &mail(2));
+    let mailbox = tandem::app::imap::MailboxUrl::parse(&dovecot.url()).unwrap();
+    let first = tandem::app::imap::poll(&t.app, &mailbox, 500).unwrap();
+    assert_eq!((first.stored, first.duplicates), (1, 0), "only the unread message");
+    assert_eq!(tandem::app::imap::poll(&t.app, &mailbox, 500).unwrap(), Default::default());
+    dovecot.deliver(3, &mail(3));
+    assert_eq!(tandem::app::imap::poll(&t.app, &mailbox, 500).unwrap().stored, 1);
+    assert_eq!(tickets(&t), 2);
+
+    // Retention removes the stored copies after 30 days …
+    {
+        use diesel::prelude::*;
+        use tandem::store::schema::raw_mail;
+        let mut conn = t.app.conn().unwrap();
+        diesel::update(raw_mail::table)
+            .set(raw_mail::processed_at.eq(tandem::store::now() - chrono::Duration::days(40)))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let (code, _, err) = t.run_cli(&["retention"], b"");
+    assert_eq!(code, 0, "{err}");
+    // … and the server renumbers the mailbox (a new UIDVALIDITY).
+    {
+        let mut conn = t.app.conn().unwrap();
+        let (key, value): (String, String) = tandem::store::settings::all(&mut conn)
+            .unwrap()
+            .into_iter()
+            .find(|(k, _)| k.starts_with("imap:"))
+            .expect("the mailbox's position is kept");
+        let uid = value.split(':').nth(1).unwrap();
+        tandem::store::settings::set(&mut conn, &key, &format!("424242:{uid}")).unwrap();
+    }
+    let renumbered = tandem::app::imap::poll(&t.app, &mailbox, 500).unwrap();
+    assert_eq!(renumbered, Default::default(), "nothing read before is taken again");
+    assert_eq!(tickets(&t), 2);
+    dovecot.deliver(4, &mail(4));
+    assert_eq!(tandem::app::imap::poll(&t.app, &mailbox, 500).unwrap().stored, 1);
+    assert_eq!(tickets(&t), 3);
+}
+
+/// A message the server cannot give (here a file it may not read: `UID FETCH` answers NO)
+/// is tried again on the next rounds, then left in the mailbox for a person: the messages
+/// after it are read, not kept waiting behind it for ever.
+#[test]
+fn a_message_the_server_cannot_give_does_not_block_the_mailbox() {
+    let Some(dovecot) = Dovecot::start() else {
+        return;
+    };
+    let t = TestApp::with_kb();
+    let mailbox = tandem::app::imap::MailboxUrl::parse(&dovecot.url()).unwrap();
+    assert_eq!(tandem::app::imap::poll(&t.app, &mailbox, 500).unwrap(), Default::default());
+    dovecot.deliver(1, &mail(1));
+    dovecot.deliver(2, &mail(2));
+    dovecot.deliver(3, &mail(3));
+    // The second one's file becomes unreadable to the server.
+    let unreadable = std::fs::read_dir(dovecot.maildir("new"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().contains(".2.tandem-test"))
+        .unwrap()
+        .path();
+    std::os::unix::fs::chown(&unreadable, Some(0), Some(0)).unwrap();
+    std::fs::set_permissions(&unreadable, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    let mut rounds = 0;
+    while tickets(&t) < 2 && rounds < 5 {
+        rounds += 1;
+        match tandem::app::imap::poll(&t.app, &mailbox, 500) {
+            Ok(_) => {}
+            Err(e) => assert!(e.is_temporary(), "{e}"),
+        }
+    }
+    assert_eq!(tickets(&t), 2, "the messages around it are read");
+    assert!(rounds <= 4, "{rounds} rounds");
+    assert_eq!(dovecot.seen(), 2, "the unreadable one stays unseen, for a person");
 }
