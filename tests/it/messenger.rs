@@ -486,3 +486,48 @@ fn replies_claimed_by_a_slow_worker_go_once_when_another_joins() {
         assert_eq!(times, 1, "reply {i} was posted {times} times");
     }
 }
+
+/// A Messenger delivery that meets the database busy (SQLite's write lock held by another
+/// connection) is answered 503, so the network delivers it again; nothing of it is half
+/// kept. Delivered again, it is stored once. A message whose processing breaks midway (a
+/// panic) is kept once for an administrator and answered as stored, redelivered or not.
+#[actix_web::test]
+async fn a_delivery_meeting_a_busy_database_or_a_panic_is_kept_once() {
+    let t = messenger_app();
+    let svc = console!(t);
+    let body = serde_json::json!({"object": "page", "entry": [{"id": "page-1", "time": 1, "messaging": [
+        {"sender": {"id": "psid-21"}, "recipient": {"id": "page-1"}, "timestamp": 1, "message": {"mid": "m_busy_1", "text": "My parcel 4711 never came."}},
+        {"sender": {"id": "psid-22"}, "recipient": {"id": "page-1"}, "timestamp": 2, "message": {"mid": "m_busy_2", "text": "Where is my refund?"}}
+    ]}]})
+    .to_string();
+    if t.db.postgres().is_none() {
+        use diesel::Connection;
+        use diesel::connection::SimpleConnection;
+        let path = t.db.url.trim_start_matches("sqlite://").to_string();
+        let mut holder = diesel::SqliteConnection::establish(&path).unwrap();
+        holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+        let (status, answer) = post_messenger(&svc, &body).await;
+        holder.batch_execute("ROLLBACK").unwrap();
+        assert_eq!(status, 503, "a redelivery helps, so it is asked for: {answer}");
+        assert!(tickets_json(&t).is_empty());
+    }
+    for round in 0..2 {
+        let (status, answer) = post_messenger(&svc, &body).await;
+        assert_eq!(status, 200, "round {round}: {answer}");
+    }
+    assert_eq!(tickets_json(&t).len(), 2, "each stored once");
+
+    let breaks = delivery("psid-23", "m_breaks", "Hello\nX-Tandem-Fault: panic\r\nmy order is late");
+    for round in 0..2 {
+        let (status, answer) = post_messenger(&svc, &breaks).await;
+        // Kept either way: a redelivery tries the parked message once more (a newer
+        // version may mend it), never as a second copy.
+        assert_eq!(status, 200, "round {round}: {answer}");
+        assert!(answer.contains("\"stored\":1"), "round {round}: {answer}");
+    }
+    let mut conn = t.app.conn().unwrap();
+    let parked = tandem::store::raw_mail::count_by_status(&mut conn, tandem::store::raw_mail::FAILED).unwrap();
+    assert_eq!(parked, 1, "kept once, for an administrator");
+    drop(conn);
+    assert_eq!(tickets_json(&t).len(), 2, "no ticket half made");
+}
