@@ -521,11 +521,29 @@ pub fn logout(app: &App, token: &str, user_id: &str, ip: Option<&str>) -> Result
     Ok(())
 }
 
-const SETUP_KEY: &str = "setup_token_hash";
-const SETUP_CREATED_KEY: &str = "setup_token_created_at";
+/// Each set-up token is a setting of its own, named by its hash, its value the Unix time
+/// it was made: several `serve` processes starting at once on one empty database each
+/// print a link that works (one setting would let the last one replace the others').
+const SETUP_PREFIX: &str = "setup_token:";
+/// The row set-up completions take turns on.
+const SETUP_TURN: &str = "setup_turn";
+/// What a spent token's setting holds.
+const SETUP_SPENT: &str = "spent";
 /// How long the set-up link printed by `serve` works: it sits in a terminal or a log,
-/// and whoever opens it becomes admin. Each start of `serve` prints a new one.
+/// and whoever opens it becomes admin. Each start of `serve` prints a new one; the first
+/// admin made ends them all.
 pub const SETUP_LINK_MINUTES: i64 = 60;
+
+fn setup_key(token: &str) -> String {
+    format!("{SETUP_PREFIX}{}", hash_token(token))
+}
+
+/// Whether a set-up token's setting says it is unspent and younger than the limit.
+fn setup_fresh(value: Option<&str>) -> bool {
+    value
+        .and_then(|v| v.parse::<i64>().ok())
+        .is_some_and(|made| now().and_utc().timestamp() - made < SETUP_LINK_MINUTES * 60)
+}
 
 /// On a database without users, creates a one-time set-up token (printed by `serve`).
 pub fn setup_token_if_needed(app: &App) -> Result<Option<String>, AppError> {
@@ -534,40 +552,27 @@ pub fn setup_token_if_needed(app: &App) -> Result<Option<String>, AppError> {
         return Ok(None);
     }
     let token = random_token();
-    store::transaction(&mut conn, |c| -> Result<(), AppError> {
-        store::settings::set(c, SETUP_KEY, &hash_token(&token))?;
-        store::settings::set(
-            c,
-            SETUP_CREATED_KEY,
-            &now().and_utc().timestamp().to_string(),
-        )?;
-        Ok(())
-    })?;
+    store::settings::set(
+        &mut conn,
+        &setup_key(&token),
+        &now().and_utc().timestamp().to_string(),
+    )?;
     Ok(Some(token))
 }
 
-/// Whether the set-up token is the live one, made less than [`SETUP_LINK_MINUTES`] ago
+/// Whether the set-up token is a live one, made less than [`SETUP_LINK_MINUTES`] ago
 /// (and no user exists yet).
 pub fn setup_token_valid(app: &App, token: &str) -> Result<bool, AppError> {
     let mut conn = app.conn()?;
     if store::users::count(&mut conn)? > 0 {
         return Ok(false);
     }
-    let settings = store::settings::all(&mut conn)?;
-    let value = |key: &str| {
-        settings
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    };
-    let fresh = value(SETUP_CREATED_KEY)
-        .and_then(|v| v.parse::<i64>().ok())
-        .is_some_and(|made| now().and_utc().timestamp() - made < SETUP_LINK_MINUTES * 60);
-    Ok(fresh && value(SETUP_KEY).is_some_and(|h| h == hash_token(token)))
+    Ok(setup_fresh(store::settings::get(&mut conn, &setup_key(token))?.as_deref()))
 }
 
 /// Creates the first admin with the one-time token, which is spent in the same
-/// transaction: however many requests race with the link, one admin is created.
+/// transaction: however many requests race with the link (or with another server's), one
+/// admin is created.
 pub fn complete_setup(
     app: &App,
     token: &str,
@@ -582,9 +587,19 @@ pub fn complete_setup(
     // Checked (and the password hashed) first, so a refused form leaves the link usable.
     let new = super::users::NewUser::check(email, name, "admin", password)?;
     let mut conn = app.conn()?;
+    let key = setup_key(token);
     store::transaction(&mut conn, |c| {
+        // Completions with different tokens take turns on one row (on PostgreSQL the next
+        // waits for this commit, then finds the row changed): the users are counted after.
+        let turn = store::settings::get_or_insert(c, SETUP_TURN, "0")?;
+        let next = turn.parse::<i64>().unwrap_or(0) + 1;
+        if !store::settings::replace_if(c, SETUP_TURN, &turn, &next.to_string())? {
+            return Err(AppError::Forbidden);
+        }
+        let made = store::settings::get(c, &key)?;
         if store::users::count(c)? > 0
-            || !store::settings::replace_if(c, SETUP_KEY, &hash_token(token), "")?
+            || !setup_fresh(made.as_deref())
+            || !store::settings::replace_if(c, &key, made.as_deref().unwrap_or_default(), SETUP_SPENT)?
         {
             return Err(AppError::Forbidden);
         }

@@ -703,7 +703,11 @@ async fn a_set_up_link_older_than_an_hour_makes_no_admin() {
     let made =
         tandem::store::now().and_utc().timestamp() - 60 * tandem::app::auth::SETUP_LINK_MINUTES - 1;
     let mut conn = t.app.conn().unwrap();
-    tandem::store::settings::set(&mut conn, "setup_token_created_at", &made.to_string()).unwrap();
+    for (key, _) in tandem::store::settings::all(&mut conn).unwrap() {
+        if key.starts_with("setup_token:") {
+            tandem::store::settings::set(&mut conn, &key, &made.to_string()).unwrap();
+        }
+    }
     drop(conn);
     let stale = b.get(&svc, &format!("/setup/{token}")).await;
     assert_eq!(stale.status, 404);
@@ -1323,4 +1327,39 @@ async fn a_reply_sent_twice_reaches_the_customer_once() {
         .filter(|m| m.direction == "outbound" && m.text.contains("started your refund"))
         .count();
     assert_eq!(replies, 1, "one message in the thread");
+}
+
+/// Two servers starting at once on one empty database each print a set-up link: each
+/// works (neither replaces the other's), and the first admin made ends both; links used
+/// at once from both make one admin.
+#[core::prelude::v1::test]
+fn set_up_links_of_servers_starting_together_each_work_once() {
+    let t = TestApp::new();
+    let first = tandem::app::auth::setup_token_if_needed(&t.app).unwrap().unwrap();
+    let second = tandem::app::auth::setup_token_if_needed(&t.app).unwrap().unwrap();
+    assert_ne!(first, second);
+    assert!(tandem::app::auth::setup_token_valid(&t.app, &first).unwrap());
+    assert!(tandem::app::auth::setup_token_valid(&t.app, &second).unwrap());
+    let barrier = std::sync::Barrier::new(2);
+    let made: Vec<bool> = std::thread::scope(|s| {
+        let handles: Vec<_> = [(&first, "one@tandem.test"), (&second, "two@tandem.test")]
+            .into_iter()
+            .map(|(token, email)| {
+                let barrier = &barrier;
+                let app = &t.app;
+                s.spawn(move || {
+                    barrier.wait();
+                    tandem::app::auth::complete_setup(app, token, email, "Root", "a long enough password", None)
+                        .is_ok()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(made.iter().filter(|m| **m).count(), 1, "{made:?}");
+    let mut conn = t.app.conn().unwrap();
+    assert_eq!(tandem::store::users::count(&mut conn).unwrap(), 1);
+    drop(conn);
+    assert!(!tandem::app::auth::setup_token_valid(&t.app, &first).unwrap());
+    assert!(!tandem::app::auth::setup_token_valid(&t.app, &second).unwrap());
 }
