@@ -228,6 +228,38 @@ fn limits_for(
     Ok(throttle_from(&recent, email, ip, at, own_address))
 }
 
+/// Locks that order sign-in checks in one process: a few dozen per kind, chosen by hash
+/// (two accounts or addresses sharing one merely wait for each other).
+pub(crate) struct SignInTurns {
+    accounts: [std::sync::Mutex<()>; 64],
+    addresses: [std::sync::Mutex<()>; 64],
+}
+
+impl Default for SignInTurns {
+    fn default() -> Self {
+        SignInTurns {
+            accounts: std::array::from_fn(|_| std::sync::Mutex::new(())),
+            addresses: std::array::from_fn(|_| std::sync::Mutex::new(())),
+        }
+    }
+}
+
+impl SignInTurns {
+    fn turn<'a>(turns: &'a [std::sync::Mutex<()>; 64], key: &str) -> std::sync::MutexGuard<'a, ()> {
+        turns[Sha256::digest(key.as_bytes())[0] as usize % turns.len()]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn account(&self, email: &str) -> std::sync::MutexGuard<'_, ()> {
+        Self::turn(&self.accounts, email)
+    }
+
+    fn address(&self, ip: &str) -> std::sync::MutexGuard<'_, ()> {
+        Self::turn(&self.addresses, ip)
+    }
+}
+
 /// What a password or code checked under the throttle turned out to be.
 enum Checked {
     Right,
@@ -238,27 +270,21 @@ enum Checked {
 /// check of an account and one check from a client address at a time: the throttle is
 /// read, the check made and a failure recorded before the next such check starts (in
 /// this process by a lock per account and one per address; across servers on PostgreSQL
-/// by the account's row). So attempts sent in parallel each see the failures of those
+/// by the account's row and a lock per address). So attempts sent in parallel each see the failures of those
 /// before them, and no burst, at one account or sprayed over many, gets more guesses
 /// than the back-off allows. An address that is no account takes the same road.
 fn throttled_check(
+    app: &App,
     conn: &mut store::DbConn,
     email: &str,
     user: Option<&UserRow>,
     ip: Option<&str>,
     check: impl FnOnce(&mut store::DbConn) -> Result<bool, LoginError>,
 ) -> Result<Checked, LoginError> {
-    static ACCOUNT_TURNS: [std::sync::Mutex<()>; 64] = [const { std::sync::Mutex::new(()) }; 64];
-    static ADDRESS_TURNS: [std::sync::Mutex<()>; 64] = [const { std::sync::Mutex::new(()) }; 64];
-    fn turn<'a>(turns: &'a [std::sync::Mutex<()>; 64], key: &str) -> std::sync::MutexGuard<'a, ()> {
-        turns[Sha256::digest(key.as_bytes())[0] as usize % turns.len()]
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
     // Always the account's turn first, then the address's: one order, no deadlock.
-    let _account = turn(&ACCOUNT_TURNS, email);
-    let _address = ip.map(|ip| turn(&ADDRESS_TURNS, ip));
-    let outcome = store::users::with_account_locked(conn, user.map(|u| u.id.as_str()), |c| {
+    let _account = app.sign_in_turns.account(email);
+    let _address = ip.map(|ip| app.sign_in_turns.address(ip));
+    let outcome = store::users::with_sign_in_locked(conn, user.map(|u| u.id.as_str()), ip, |c| {
         let limits = limits_for(c, email, user, ip, now())?;
         if limits.refuse_secs > 0 {
             return Ok(Err(limits.refuse_secs));
@@ -316,7 +342,7 @@ pub fn recheck_password(
     let mut conn = app.conn()?;
     let hash = user.password_hash.clone();
     let password = password.to_string();
-    match throttled_check(&mut conn, &user.email, Some(user), ip, move |_| {
+    match throttled_check(app, &mut conn, &user.email, Some(user), ip, move |_| {
         Ok(super::users::verify_password(&hash, &password))
     }) {
         Ok(Checked::Right) => Ok(()),
@@ -350,7 +376,7 @@ pub fn sign_in(
     let real = user
         .as_ref()
         .is_some_and(|u| !u.password_hash.is_empty() && u.active);
-    let checked = throttled_check(&mut conn, &email, user.as_ref(), ip, |_| {
+    let checked = throttled_check(app, &mut conn, &email, user.as_ref(), ip, |_| {
         Ok(super::users::verify_password(&hash, password) && real)
     })?;
     let (Checked::Right, Some(user)) = (checked, user) else {
@@ -394,7 +420,7 @@ pub fn complete_second_factor(
     if !user.active {
         return Err(LoginError::Expired);
     }
-    let checked = throttled_check(&mut conn, &user.email, Some(&user), ip, |c| {
+    let checked = throttled_check(app, &mut conn, &user.email, Some(&user), ip, |c| {
         Ok(super::two_factor::verify(
             app,
             c,
@@ -567,7 +593,9 @@ pub fn setup_token_valid(app: &App, token: &str) -> Result<bool, AppError> {
     if store::users::count(&mut conn)? > 0 {
         return Ok(false);
     }
-    Ok(setup_fresh(store::settings::get(&mut conn, &setup_key(token))?.as_deref()))
+    Ok(setup_fresh(
+        store::settings::get(&mut conn, &setup_key(token))?.as_deref(),
+    ))
 }
 
 /// Creates the first admin with the one-time token, which is spent in the same
@@ -599,7 +627,12 @@ pub fn complete_setup(
         let made = store::settings::get(c, &key)?;
         if store::users::count(c)? > 0
             || !setup_fresh(made.as_deref())
-            || !store::settings::replace_if(c, &key, made.as_deref().unwrap_or_default(), SETUP_SPENT)?
+            || !store::settings::replace_if(
+                c,
+                &key,
+                made.as_deref().unwrap_or_default(),
+                SETUP_SPENT,
+            )?
         {
             return Err(AppError::Forbidden);
         }

@@ -54,6 +54,8 @@ pub struct App {
     /// The key that signs status links, once read as stored (it never changes; reading
     /// it for every acknowledgement was a settings query inside the ingest writer).
     pub(crate) status_link_key: std::sync::OnceLock<Vec<u8>>,
+    /// Sign-in checks take turns per account and per client address (`auth`).
+    pub(crate) sign_in_turns: auth::SignInTurns,
 }
 
 impl App {
@@ -81,6 +83,7 @@ impl App {
             retrain_requested: Default::default(),
             ingest_writer: Default::default(),
             status_link_key: Default::default(),
+            sign_in_turns: Default::default(),
         })
     }
 

@@ -22,23 +22,36 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<Option<UserRow>, 
         .optional()?)
 }
 
-/// Runs `f` while no other server checks the same account: on PostgreSQL (several servers
-/// share it) in a transaction holding the user's row, which `f`'s writes are part of; on
-/// SQLite, whose file has one server, as it is (the caller orders its own threads).
-pub fn with_account_locked<T, E: From<diesel::result::Error> + From<StoreError>>(
+/// Runs `f` while no other sign-in check of the account (`user_id`) or from the client
+/// address (`address`) runs on another server: on PostgreSQL in one transaction holding
+/// the account's row and a lock named by the address (in that order everywhere, so they
+/// never wait on each other in a circle). SQLite is one machine's: the process's own
+/// locks order it.
+pub fn with_sign_in_locked<T, E: From<diesel::result::Error> + From<StoreError>>(
     conn: &mut DbConn,
     user_id: Option<&str>,
+    address: Option<&str>,
     f: impl FnOnce(&mut DbConn) -> Result<T, E>,
 ) -> Result<T, E> {
-    match (user_id, &*conn) {
-        (Some(id), DbConn::Postgres(_)) => super::transaction(conn, |c| {
+    if !matches!(conn, DbConn::Postgres(_)) || (user_id.is_none() && address.is_none()) {
+        return f(conn);
+    }
+    super::transaction(conn, |c| {
+        if let Some(id) = user_id {
             Reused(diesel::update(users::table.find(id)).set(users::active.eq(users::active)))
                 .execute(c)
                 .map_err(StoreError::from)?;
-            f(c)
-        }),
-        _ => f(conn),
-    }
+        }
+        if let Some(address) = address {
+            diesel::sql_query(
+                "SELECT pg_advisory_xact_lock(hashtext($1), hashtext(current_schema()))",
+            )
+            .bind::<diesel::sql_types::Text, _>(format!("tandem sign-in from {address}"))
+            .execute(c)
+            .map_err(StoreError::from)?;
+        }
+        f(c)
+    })
 }
 
 pub fn get(conn: &mut DbConn, id: &str) -> Result<UserRow, StoreError> {

@@ -1038,15 +1038,26 @@ fn guesses_at_once(
     ip: &str,
     guess: impl Fn(usize) -> (String, String) + Sync,
 ) -> Vec<Result<(), tandem::app::auth::LoginError>> {
+    guesses_at_once_through(&[&t.app], tries, ip, guess)
+}
+
+/// [`guesses_at_once`] through several servers (`apps`, taken in turn).
+fn guesses_at_once_through(
+    apps: &[&tandem::app::App],
+    tries: usize,
+    ip: &str,
+    guess: impl Fn(usize) -> (String, String) + Sync,
+) -> Vec<Result<(), tandem::app::auth::LoginError>> {
     let barrier = std::sync::Barrier::new(tries);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..tries)
             .map(|i| {
                 let (barrier, guess) = (&barrier, &guess);
+                let app = apps[i % apps.len()];
                 s.spawn(move || {
                     let (email, password) = guess(i);
                     barrier.wait();
-                    tandem::app::auth::login(&t.app, &email, &password, Some(ip)).map(|_| ())
+                    tandem::app::auth::login(app, &email, &password, Some(ip)).map(|_| ())
                 })
             })
             .collect();
@@ -1184,4 +1195,28 @@ fn accounts_spraying_many_accounts_at_once_meets_the_address_back_off() {
     assert_eq!(events_of(&t, "login_failed") as usize, free);
     // Their owners, at their own desks, sign in.
     assert!(can_sign_in(&t, "agent0@tandem.test", PASSWORD));
+}
+
+/// Spraying through two servers sharing one PostgreSQL at once meets the address's
+/// back-off as through one: the servers take turns per address through the database.
+#[core::prelude::v1::test]
+fn accounts_spraying_through_two_servers_meets_the_address_back_off() {
+    use tandem::app::auth::LoginError;
+    let t = TestApp::new();
+    if t.db.postgres().is_none() {
+        return; // one SQLite file is one machine's: its server orders its own checks
+    }
+    let tries = 30;
+    for i in 0..tries {
+        add_user(&t, &format!("agent{i}@tandem.test"), "agent");
+    }
+    let other_server = tandem::app::App::open(t.app.config.clone()).unwrap();
+    let results = guesses_at_once_through(&[&t.app, &other_server], tries, "203.0.113.45", |i| {
+        (format!("agent{i}@tandem.test"), "Summer2026!".into())
+    });
+    let checked = results
+        .iter()
+        .filter(|r| matches!(r, Err(LoginError::BadCredentials)))
+        .count();
+    assert_eq!(checked, tandem::app::auth::PER_ADDRESS.free, "{results:?}");
 }
