@@ -488,7 +488,13 @@ fn process(
             let (ticket, withdrawn) = withdraw_unreleased_answer(conn, ticket, &message, at)?;
             let earlier =
                 store::messages::count_inbound_since(conn, &ticket.id, last_resolved)? - 1;
-            (ticket, Some(message), moved.status, earlier.max(0), withdrawn)
+            (
+                ticket,
+                Some(message),
+                moved.status,
+                earlier.max(0),
+                withdrawn,
+            )
         }
         None => {
             let row = TicketRow {
@@ -968,8 +974,11 @@ fn withdraw_unreleased_answer(
     at: chrono::NaiveDateTime,
 ) -> Result<(TicketRow, bool), AppError> {
     let mut withdrawn = Vec::new();
-    for (outbox_id, answer, kind, _) in store::outbox::unreleased_for_ticket(conn, &ticket.id, at)? {
-        if kind == domain::OUT_AUTO_ANSWER && store::outbox::cancel_unreleased(conn, &outbox_id, at)? {
+    for (outbox_id, answer, kind, _) in store::outbox::unreleased_for_ticket(conn, &ticket.id, at)?
+    {
+        if kind == domain::OUT_AUTO_ANSWER
+            && store::outbox::cancel_unreleased(conn, &outbox_id, at)?
+        {
             withdrawn.push(json!({"outbox": outbox_id, "message": answer}));
         }
     }

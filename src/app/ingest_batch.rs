@@ -608,7 +608,10 @@ pub fn queue_stranded(app: &App) -> Result<usize, AppError> {
     let before = store::now() - chrono::Duration::minutes(STRANDED_MINUTES);
     let n = store::write_alone(&mut conn, |c| store::raw_mail::queue_stranded(c, before))?;
     if n > 0 {
-        tracing::warn!(messages = n, "mail stored but never processed; queued for processing now");
+        tracing::warn!(
+            messages = n,
+            "mail stored but never processed; queued for processing now"
+        );
     }
     Ok(n)
 }

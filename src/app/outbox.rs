@@ -235,7 +235,10 @@ pub fn deliver_due_leased(
         let Some(row) = claimed.pop_front() else {
             return Ok(round);
         };
-        if row.locked_until.is_none_or(|until| until - now() < lease / 3) {
+        if row
+            .locked_until
+            .is_none_or(|until| until - now() < lease / 3)
+        {
             claimed.push_front(row);
             give_back(&mut conn, std::mem::take(&mut claimed));
             continue;
@@ -271,8 +274,13 @@ fn give_back(conn: &mut store::DbConn, rows: std::collections::VecDeque<OutboxRo
         .filter_map(|r| Some((r.id.as_str(), r.locked_until?)))
         .collect();
     match store::write_alone(conn, |c| store::outbox::release_claims(c, &claims)) {
-        Ok(()) => tracing::debug!(rows = claims.len(), "claims running short; given back unsent"),
-        Err(e) => tracing::warn!(rows = claims.len(), error = %e, "claims running short; left to run out"),
+        Ok(()) => tracing::debug!(
+            rows = claims.len(),
+            "claims running short; given back unsent"
+        ),
+        Err(e) => {
+            tracing::warn!(rows = claims.len(), error = %e, "claims running short; left to run out")
+        }
     }
 }
 

@@ -1268,7 +1268,9 @@ async fn a_supervisor_marks_a_vip_whose_next_message_goes_to_a_person() {
 }
 
 fn send_key_in(body: &str) -> String {
-    let at = body.find("name=\"send_key\" value=\"").expect("the reply form names its send");
+    let at = body
+        .find("name=\"send_key\" value=\"")
+        .expect("the reply form names its send");
     let rest = &body[at + 23..];
     rest[..rest.find('"').unwrap()].to_string()
 }
@@ -1293,17 +1295,29 @@ async fn a_reply_sent_twice_reaches_the_customer_once() {
     let text = "Hello Uma, I have started your refund.";
     for press in 0..2 {
         let sent = ana
-            .submit(&svc, &format!("/tickets/{n}/reply"), &[("body", text), ("send_key", &key)])
+            .submit(
+                &svc,
+                &format!("/tickets/{n}/reply"),
+                &[("body", text), ("send_key", &key)],
+            )
             .await;
         assert_eq!(sent.status, 303, "press {press}: {}", sent.body);
-        assert!(sent.location.contains("notice=replied"), "press {press}: {}", sent.location);
+        assert!(
+            sent.location.contains("notice=replied"),
+            "press {press}: {}",
+            sent.location
+        );
     }
     // A second tab, opened before the send, with the same text in its box.
     let other_tab = ana.get(&svc, &format!("/tickets/{n}")).await;
     let other_key = send_key_in(&other_tab.body);
     assert_ne!(other_key, key, "each page shown names its own send");
     let again = ana
-        .submit(&svc, &format!("/tickets/{n}/reply"), &[("body", text), ("send_key", &other_key)])
+        .submit(
+            &svc,
+            &format!("/tickets/{n}/reply"),
+            &[("body", text), ("send_key", &other_key)],
+        )
         .await;
     assert_eq!(again.status, 422, "{}", again.body);
     assert!(again.body.contains("already sent"), "{}", again.body);
@@ -1312,14 +1326,27 @@ async fn a_reply_sent_twice_reaches_the_customer_once() {
         .submit(
             &svc,
             &format!("/tickets/{n}/reply"),
-            &[("body", "One more thing: it takes three days."), ("send_key", &other_key)],
+            &[
+                ("body", "One more thing: it takes three days."),
+                ("send_key", &other_key),
+            ],
         )
         .await;
     assert_eq!(more.status, 303, "{}", more.body);
     t.deliver();
     let sent = t.sent_mail();
-    assert_eq!(sent.iter().filter(|m| m.body.contains("started your refund")).count(), 1);
-    assert_eq!(sent.iter().filter(|m| m.body.contains("three days")).count(), 1);
+    assert_eq!(
+        sent.iter()
+            .filter(|m| m.body.contains("started your refund"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        sent.iter()
+            .filter(|m| m.body.contains("three days"))
+            .count(),
+        1
+    );
     let replies = t
         .show(n)
         .messages
@@ -1335,8 +1362,12 @@ async fn a_reply_sent_twice_reaches_the_customer_once() {
 #[core::prelude::v1::test]
 fn set_up_links_of_servers_starting_together_each_work_once() {
     let t = TestApp::new();
-    let first = tandem::app::auth::setup_token_if_needed(&t.app).unwrap().unwrap();
-    let second = tandem::app::auth::setup_token_if_needed(&t.app).unwrap().unwrap();
+    let first = tandem::app::auth::setup_token_if_needed(&t.app)
+        .unwrap()
+        .unwrap();
+    let second = tandem::app::auth::setup_token_if_needed(&t.app)
+        .unwrap()
+        .unwrap();
     assert_ne!(first, second);
     assert!(tandem::app::auth::setup_token_valid(&t.app, &first).unwrap());
     assert!(tandem::app::auth::setup_token_valid(&t.app, &second).unwrap());
@@ -1349,8 +1380,15 @@ fn set_up_links_of_servers_starting_together_each_work_once() {
                 let app = &t.app;
                 s.spawn(move || {
                     barrier.wait();
-                    tandem::app::auth::complete_setup(app, token, email, "Root", "a long enough password", None)
-                        .is_ok()
+                    tandem::app::auth::complete_setup(
+                        app,
+                        token,
+                        email,
+                        "Root",
+                        "a long enough password",
+                        None,
+                    )
+                    .is_ok()
                 })
             })
             .collect();

@@ -1718,8 +1718,13 @@ fn a_message_stored_but_never_finished_is_processed() {
     let leave_unfinished = |raw: &str| {
         let identity = tandem::mail::parse::identity(raw.as_bytes());
         let mut conn = t.app.conn().unwrap();
-        tandem::store::raw_mail::store(&mut conn, &identity.dedup_key, identity.message_id.as_deref(), raw.as_bytes())
-            .unwrap();
+        tandem::store::raw_mail::store(
+            &mut conn,
+            &identity.dedup_key,
+            identity.message_id.as_deref(),
+            raw.as_bytes(),
+        )
+        .unwrap();
     };
     {
         let mut conn = t.app.conn().unwrap();
@@ -1729,16 +1734,27 @@ fn a_message_stored_but_never_finished_is_processed() {
     leave_unfinished(&retried);
     let (code, _, err) = t.run_cli(&["ingest-mail"], retried.as_bytes());
     assert_eq!(code, 0, "{err}");
-    assert_eq!(tandem::app::ingest_batch::process_backlog(&t.app, 64).unwrap(), 1);
+    assert_eq!(
+        tandem::app::ingest_batch::process_backlog(&t.app, 64).unwrap(),
+        1
+    );
     let customers = |t: &TestApp| -> Vec<String> {
-        tandem::app::tickets::list(&t.app, 10, 0).unwrap().into_iter().map(|s| s.customer).collect()
+        tandem::app::tickets::list(&t.app, 10, 0)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.customer)
+            .collect()
     };
     assert_eq!(customers(&t), ["batch21@example.com"]);
 
     // Never tried again: left alone while it may still be under way, taken after five minutes.
     let abandoned = question(22);
     leave_unfinished(&abandoned);
-    assert_eq!(tandem::app::ingest_batch::queue_stranded(&t.app).unwrap(), 0, "too fresh");
+    assert_eq!(
+        tandem::app::ingest_batch::queue_stranded(&t.app).unwrap(),
+        0,
+        "too fresh"
+    );
     {
         use diesel::prelude::*;
         use tandem::store::schema::raw_mail;
@@ -1748,8 +1764,14 @@ fn a_message_stored_but_never_finished_is_processed() {
             .execute(&mut *conn)
             .unwrap();
     }
-    assert_eq!(tandem::app::ingest_batch::queue_stranded(&t.app).unwrap(), 1);
-    assert_eq!(tandem::app::ingest_batch::process_backlog(&t.app, 64).unwrap(), 1);
+    assert_eq!(
+        tandem::app::ingest_batch::queue_stranded(&t.app).unwrap(),
+        1
+    );
+    assert_eq!(
+        tandem::app::ingest_batch::process_backlog(&t.app, 64).unwrap(),
+        1
+    );
     assert_eq!(customers(&t).len(), 2);
     assert!(customers(&t).contains(&"batch22@example.com".to_string()));
     assert_eq!(t.deliver().sent, 2, "each answered once");
