@@ -11,7 +11,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{Binary, Text};
+use diesel::sql_types::Text;
 
 use super::models::{AttachmentRow, EventRow, MessageRow, RawMailRow, TicketRow};
 use super::schema::{
@@ -69,12 +69,6 @@ pub fn raw_mail_of(
     Ok(rows)
 }
 
-#[derive(QueryableByName)]
-struct IdRow {
-    #[diesel(sql_type = Text)]
-    id: String,
-}
-
 /// One raw message by id.
 pub fn raw_mail_by_id(conn: &mut DbConn, id: &str) -> Result<Option<RawMailRow>, StoreError> {
     Ok(raw_mail::table
@@ -84,25 +78,41 @@ pub fn raw_mail_by_id(conn: &mut DbConn, id: &str) -> Result<Option<RawMailRow>,
         .optional()?)
 }
 
-/// Ids of raw mail on no ticket whose bytes contain `address` (case as stored).
+/// Ids of raw mail that reached no ticket, rejected or parked as failed, whose headers
+/// name `address` (in any case, as a whole address: `bob@` is not `jimbob@`). Mail still
+/// waiting to be processed is not among them: it is not lost to an erasure, and becomes
+/// the customer's (or nobody's) once processed.
 fn unlinked_raw_mail_ids(conn: &mut DbConn, address: &str) -> Result<Vec<String>, StoreError> {
     if address.is_empty() {
         return Ok(Vec::new());
     }
-    let needle = address.as_bytes().to_vec();
-    let rows: Vec<IdRow> = match conn {
-        DbConn::Sqlite(c) => diesel::sql_query(
-            "SELECT id FROM raw_mail WHERE ticket_id IS NULL AND instr(raw, ?) > 0",
-        )
-        .bind::<Binary, _>(needle)
-        .load(c)?,
-        DbConn::Postgres(c) => diesel::sql_query(
-            "SELECT id FROM raw_mail WHERE ticket_id IS NULL AND position($1 in raw) > 0",
-        )
-        .bind::<Binary, _>(needle)
-        .load(c)?,
-    };
-    Ok(rows.into_iter().map(|r| r.id).collect())
+    let rows: Vec<(String, Vec<u8>)> = raw_mail::table
+        .filter(raw_mail::ticket_id.is_null())
+        .filter(raw_mail::status.eq_any([super::raw_mail::REJECTED, super::raw_mail::FAILED]))
+        .select((raw_mail::id, raw_mail::raw))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, raw)| headers_name(raw, address))
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// Whether the header block of `raw` names `address` as a whole address, in any case.
+fn headers_name(raw: &[u8], address: &str) -> bool {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .or_else(|| raw.windows(2).position(|w| w == b"\n\n"))
+        .unwrap_or(raw.len());
+    let headers = String::from_utf8_lossy(&raw[..end]).to_lowercase();
+    let address = address.to_lowercase();
+    let part_of_address = |c: char| c.is_alphanumeric() || "._%+-".contains(c);
+    headers.match_indices(&address).any(|(at, found)| {
+        let before = headers[..at].chars().next_back();
+        let after = headers[at + found.len()..].chars().next();
+        !before.is_some_and(part_of_address) && !after.is_some_and(part_of_address)
+    })
 }
 
 /// Events about no ticket whose details mention `needle` (a customer's VIP changes).

@@ -520,22 +520,7 @@ async fn a_customer_who_asked_for_a_person_gets_no_further_automatic_answer() {
 #[actix_web::test]
 async fn a_customer_who_writes_again_before_the_automatic_answer_goes_gets_a_person() {
     let t = kb_app(&[("TANDEM_UNDO_SECONDS", "600")]);
-    let (n, action) = accepted(&t.ingest(&email(
-        "zoe@example.com",
-        "Where is my parcel?",
-        "p1@example.com",
-        PARCEL,
-    )));
-    assert_eq!(action, "auto_send");
-    let (again, action) = accepted(&t.ingest(&reply(
-        "zoe@example.com",
-        "Re: Where is my parcel?",
-        "p2@example.com",
-        "p1@example.com",
-        HUMAN,
-    )));
-    assert_eq!(again, n, "the same ticket");
-    assert_ne!(action, "auto_send");
+    let n = parcel_then(&t, HUMAN);
     let shown = t.show(n);
     assert!(
         shown.events.iter().any(|e| e.kind == "auto_answer_withdrawn"),
@@ -579,19 +564,7 @@ async fn a_customer_who_writes_again_before_the_automatic_answer_goes_gets_a_per
 #[actix_web::test]
 async fn a_follow_up_holds_the_waiting_answer_back_and_says_why() {
     let t = kb_app(&[("TANDEM_UNDO_SECONDS", "600")]);
-    let (n, _) = accepted(&t.ingest(&email(
-        "zoe@example.com",
-        "Where is my parcel?",
-        "p1@example.com",
-        PARCEL,
-    )));
-    accepted(&t.ingest(&reply(
-        "zoe@example.com",
-        "Re: Where is my parcel?",
-        "p2@example.com",
-        "p1@example.com",
-        PARCEL,
-    )));
+    let n = parcel_then(&t, PARCEL);
     let shown = t.show(n);
     let pending: Vec<_> = shown.drafts.iter().filter(|d| d.status == "pending").collect();
     assert_eq!(pending.len(), 1);
@@ -603,19 +576,7 @@ async fn a_follow_up_holds_the_waiting_answer_back_and_says_why() {
 
     // Without an undo window the answer went at once: a follow-up leaves it alone.
     let t = kb_app(&[("TANDEM_UNDO_SECONDS", "0")]);
-    let (n, _) = accepted(&t.ingest(&email(
-        "zoe@example.com",
-        "Where is my parcel?",
-        "p1@example.com",
-        PARCEL,
-    )));
-    accepted(&t.ingest(&reply(
-        "zoe@example.com",
-        "Re: Where is my parcel?",
-        "p2@example.com",
-        "p1@example.com",
-        "Thanks!",
-    )));
+    let n = parcel_then(&t, "Thanks!");
     assert!(!t.show(n).events.iter().any(|e| e.kind == "auto_answer_withdrawn"));
     t.deliver();
     assert_eq!(
@@ -625,4 +586,24 @@ async fn a_follow_up_holds_the_waiting_answer_back_and_says_why() {
             .count(),
         1
     );
+}
+
+/// Zoe asks where her parcel is, then writes `again` in reply; returns the ticket number.
+fn parcel_then(t: &TestApp, again: &str) -> i64 {
+    let (n, action) = accepted(&t.ingest(&email(
+        "zoe@example.com",
+        "Where is my parcel?",
+        "p1@example.com",
+        PARCEL,
+    )));
+    assert_eq!(action, "auto_send");
+    let (same, _) = accepted(&t.ingest(&reply(
+        "zoe@example.com",
+        "Re: Where is my parcel?",
+        "p2@example.com",
+        "p1@example.com",
+        again,
+    )));
+    assert_eq!(same, n, "the same ticket");
+    n
 }

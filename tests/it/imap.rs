@@ -111,6 +111,18 @@ fn mail(n: usize) -> String {
     )
 }
 
+/// Rewrites the mailbox's saved position ("UIDVALIDITY:UID") as `to(validity, uid)` says.
+fn move_position(t: &TestApp, to: impl Fn(&str, &str) -> String) {
+    let mut conn = t.app.conn().unwrap();
+    let (key, value): (String, String) = tandem::store::settings::all(&mut conn)
+        .unwrap()
+        .into_iter()
+        .find(|(k, _)| k.starts_with("imap:"))
+        .expect("the mailbox's position is kept");
+    let (validity, uid) = value.split_once(':').unwrap();
+    tandem::store::settings::set(&mut conn, &key, &to(validity, uid)).unwrap();
+}
+
 fn tickets(t: &TestApp) -> usize {
     let (code, out, err) = t.run_cli(&["ticket", "list", "--json"], b"");
     assert_eq!(code, 0, "{err}");
@@ -141,16 +153,7 @@ fn a_mailbox_is_read_once_across_restarts_and_crashes() {
     assert_eq!(tandem::app::imap::poll(&restarted, &mailbox, 500).unwrap(), Default::default());
 
     // A crash after storing but before the position was saved: the position is behind.
-    {
-        let mut conn = t.app.conn().unwrap();
-        let (key, value): (String, String) = tandem::store::settings::all(&mut conn)
-            .unwrap()
-            .into_iter()
-            .find(|(k, _)| k.starts_with("imap:"))
-            .expect("the mailbox's position is kept");
-        let validity = value.split(':').next().unwrap();
-        tandem::store::settings::set(&mut conn, &key, &format!("{validity}:0")).unwrap();
-    }
+    move_position(&t, |validity, _| format!("{validity}:0"));
     let again = tandem::app::imap::poll(&restarted, &mailbox, 500).unwrap();
     assert_eq!((again.stored, again.duplicates), (0, 3), "fetched again, kept once");
     assert_eq!(tickets(&t), 3);
@@ -206,16 +209,7 @@ fn a_new_or_renumbered_mailbox_is_read_from_its_unseen_messages() {
     let (code, _, err) = t.run_cli(&["retention"], b"");
     assert_eq!(code, 0, "{err}");
     // … and the server renumbers the mailbox (a new UIDVALIDITY).
-    {
-        let mut conn = t.app.conn().unwrap();
-        let (key, value): (String, String) = tandem::store::settings::all(&mut conn)
-            .unwrap()
-            .into_iter()
-            .find(|(k, _)| k.starts_with("imap:"))
-            .expect("the mailbox's position is kept");
-        let uid = value.split(':').nth(1).unwrap();
-        tandem::store::settings::set(&mut conn, &key, &format!("424242:{uid}")).unwrap();
-    }
+    move_position(&t, |_, uid| format!("424242:{uid}"));
     let renumbered = tandem::app::imap::poll(&t.app, &mailbox, 500).unwrap();
     assert_eq!(renumbered, Default::default(), "nothing read before is taken again");
     assert_eq!(tickets(&t), 2);

@@ -25,24 +25,10 @@ pub(crate) fn send_api(failures: usize) -> (String, Seen) {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut first = String::new();
-            reader.read_line(&mut first).unwrap();
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap();
-                }
-            }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
+            let (first, body) = read_request(&stream);
             let n = {
                 let mut all = kept.lock().unwrap();
-                all.push((first.trim_end().to_string(), body));
+                all.push((first, body));
                 all.len()
             };
             let status = if n <= failures { "500 Internal Server Error" } else { "200 OK" };
@@ -50,6 +36,26 @@ pub(crate) fn send_api(failures: usize) -> (String, Seen) {
         }
     });
     (url, seen)
+}
+
+/// Reads one HTTP request: its request line and its body.
+fn read_request(stream: &std::net::TcpStream) -> (String, Vec<u8>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    (first.trim_end().to_string(), body)
 }
 
 pub(crate) fn signed(body: &str) -> String {
@@ -423,23 +429,9 @@ fn slow_send_api(delay: std::time::Duration) -> (String, Seen) {
             let Ok(mut stream) = stream else { continue };
             let kept = kept.clone();
             std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut first = String::new();
-                reader.read_line(&mut first).unwrap();
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap();
-                    }
-                }
-                let mut body = vec![0; length];
-                reader.read_exact(&mut body).unwrap();
+                let request = read_request(&stream);
                 std::thread::sleep(delay);
-                kept.lock().unwrap().push((first.trim_end().to_string(), body));
+                kept.lock().unwrap().push(request);
                 let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}");
             });
         }

@@ -932,3 +932,45 @@ fn retention_keeps_mail_parked_for_an_administrator() {
             .unwrap();
     assert_eq!(parked, 1);
 }
+
+/// Mail that reached no ticket is the customer's when its headers name their address in
+/// any case, as a whole address: an erasure takes their parked mail (written in capitals
+/// too) and leaves another sender's (`jimbob.builder@…`), and never touches mail still
+/// waiting to be processed, which is then processed as if nothing happened.
+#[test]
+fn erasure_takes_the_customers_parked_mail_and_nobody_elses() {
+    let t = TestApp::new();
+    t.ingest(&crate::harness::email(BOB, "Shelf", "first@x", "Where is my shelf?"));
+    let keep = |raw: String, parked: bool| -> String {
+        let identity = tandem::mail::parse::identity(raw.as_bytes());
+        let mut conn = t.app.conn().unwrap();
+        let (tandem::store::raw_mail::Stored::New(row) | tandem::store::raw_mail::Stored::Seen(row)) =
+            tandem::store::raw_mail::store(&mut conn, &identity.dedup_key, identity.message_id.as_deref(), raw.as_bytes()).unwrap();
+        if parked {
+            tandem::store::raw_mail::mark_failed(&mut conn, &row.id, "test").unwrap();
+        } else {
+            tandem::store::raw_mail::mark_queued(&mut conn, &row.id).unwrap();
+        }
+        row.id
+    };
+    let mail = |from: &str, id: &str, text: &str| {
+        format!("From: {from}\r\nTo: {SUPPORT}\r\nSubject: Hi\r\nMessage-ID: <{id}>\r\n\r\n{text}\r\n")
+    };
+    let shouted = keep(mail(&BOB.to_uppercase(), "shouted@x", "parked"), true);
+    let other = keep(mail(&format!("jim{BOB}"), "jim@x", "someone else's parked mail"), true);
+    let waiting = keep(mail(BOB, "waiting@x", "My shelf is still missing, please check."), false);
+
+    let export = tandem::app::privacy::export(&t.app, BOB, None).unwrap();
+    assert_eq!(export.raw_messages, 2, "the filed message and the parked one, not jim's");
+    tandem::app::privacy::erase(&t.app, BOB, "asked", None).unwrap();
+    let mut conn = t.app.conn().unwrap();
+    let left: Vec<String> = schema::raw_mail::table
+        .select(schema::raw_mail::id)
+        .load(&mut *conn)
+        .unwrap();
+    drop(conn);
+    assert!(!left.contains(&shouted), "the customer's parked mail is erased");
+    assert!(left.contains(&other), "another sender's is not");
+    assert!(left.contains(&waiting), "mail waiting to be processed is never lost");
+    assert_eq!(tandem::app::ingest_batch::process_backlog(&t.app, 10).unwrap(), 1);
+}
