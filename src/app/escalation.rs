@@ -23,14 +23,31 @@ pub fn note_human_request(
 
 /// The ingest decision, narrowed: a ticket where the customer asked for a person is never
 /// answered automatically again.
-pub fn hold_for_person(action: Action, reason: String, human_requested: bool) -> (Action, String) {
-    if action == Action::AutoSend && human_requested {
-        return (
+pub fn hold_for_person(action: Action, reason: String, asked: PersonAsked) -> (Action, String) {
+    if action != Action::AutoSend {
+        return (action, reason);
+    }
+    match asked {
+        PersonAsked::No => (action, reason),
+        PersonAsked::Here => (
             Action::Escalate,
             "escalated: the customer asked for a person earlier on this ticket".into(),
-        );
+        ),
+        PersonAsked::OnOpenTicket(number) => (
+            Action::Escalate,
+            format!("escalated: the customer asked for a person on ticket #{number}, still open"),
+        ),
     }
-    (action, reason)
+}
+
+/// Whether, and where, the customer asked for a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonAsked {
+    No,
+    /// In this message or earlier on this ticket.
+    Here,
+    /// On another of their tickets, still open (its number).
+    OnOpenTicket(i64),
 }
 
 #[cfg(test)]
@@ -39,16 +56,24 @@ mod tests {
 
     #[test]
     fn a_ticket_where_a_person_was_asked_for_is_never_answered_automatically() {
-        let (action, reason) = hold_for_person(Action::AutoSend, "auto-sent: sure".into(), true);
+        let (action, reason) = hold_for_person(
+            Action::AutoSend,
+            "auto-sent: sure".into(),
+            PersonAsked::Here,
+        );
         assert_eq!(action, Action::Escalate);
         assert!(reason.contains("asked for a person"));
         assert_eq!(
-            hold_for_person(Action::AutoSend, "auto-sent".into(), false).0,
+            hold_for_person(Action::AutoSend, "auto-sent".into(), PersonAsked::No).0,
             Action::AutoSend
         );
         assert_eq!(
-            hold_for_person(Action::Review, "review".into(), true).0,
+            hold_for_person(Action::Review, "review".into(), PersonAsked::Here).0,
             Action::Review
         );
+        let (action, reason) =
+            hold_for_person(Action::AutoSend, "auto-sent".into(), PersonAsked::OnOpenTicket(1042));
+        assert_eq!(action, Action::Escalate);
+        assert!(reason.contains("#1042"), "{reason}");
     }
 }

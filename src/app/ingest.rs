@@ -582,15 +582,37 @@ fn process(
     }
     let (action, reason) = effective_action(
         &decision,
-        suppressed.as_ref(),
-        already_auto_answered,
-        answer_withdrawn,
-        after_reply,
+        &Circumstances {
+            suppressed: suppressed.as_ref(),
+            already_auto_answered,
+            answer_withdrawn,
+            status: after_reply,
+            assigned: ticket.assignee_id.is_some(),
+            attachment_only: attachment_only(mail, &triage_text),
+        },
     );
     let asks_for_person = decision.risk_flags.contains(&RiskFlag::HumanRequested);
-    let human_requested =
-        asks_for_person || (!new_ticket && store::tickets::human_requested(conn, &ticket.id)?);
-    let (action, reason) = super::escalation::hold_for_person(action, reason, human_requested);
+    let person_asked =
+        if asks_for_person || (!new_ticket && store::tickets::human_requested(conn, &ticket.id)?) {
+            super::escalation::PersonAsked::Here
+        } else if first_contact {
+            super::escalation::PersonAsked::No
+        } else {
+            // A person is one reply away on every ticket of a customer who asked for one and
+            // still waits: a new ticket from them is not answered by the machine either.
+            match store::tickets::open_ticket_where_person_asked(conn, &customer.id, &ticket.id)? {
+                Some(number) => super::escalation::PersonAsked::OnOpenTicket(number),
+                None => super::escalation::PersonAsked::No,
+            }
+        };
+    // A person asked for outranks every other reason the machine held back for.
+    let (action, reason) = match person_asked {
+        super::escalation::PersonAsked::No => (action, reason),
+        asked if decision.action == Action::AutoSend => {
+            super::escalation::hold_for_person(Action::AutoSend, reason, asked)
+        }
+        _ => (action, reason),
+    };
 
     // Drafts and answers read like a person's: greeting by name, sign-off, the
     // customer's language (the supervisor's wording overrides apply).
@@ -915,15 +937,48 @@ fn apply_llm(
     }
 }
 
+/// What the engine cannot know about a message, and may keep it from going out alone.
+struct Circumstances<'a> {
+    /// Loop protection said no.
+    suppressed: Option<&'a loop_guard::Suppressed>,
+    already_auto_answered: bool,
+    /// An automatic answer to the message before was held back because of this one.
+    answer_withdrawn: bool,
+    /// The ticket's status once the message is on it.
+    status: Status,
+    /// A person owns the ticket.
+    assigned: bool,
+    /// The message is only attachments (a photo, a file), which triage cannot read.
+    attachment_only: bool,
+}
+
+/// Whether the message says nothing but its attachments: no words of its own in mail with
+/// files attached, or only the attachment lines a social message is made of.
+fn attachment_only(mail: &InboundMail, text: &str) -> bool {
+    let words: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if words.is_empty() {
+        return !mail.attachments.is_empty();
+    }
+    words
+        .iter()
+        .all(|line| super::social::is_attachment_line(line))
+}
+
 /// The engine's decision, narrowed by what the engine cannot know: loop protection and
 /// what already happened on this ticket.
-fn effective_action(
-    decision: &Decision,
-    suppressed: Option<&loop_guard::Suppressed>,
-    already_auto_answered: bool,
-    answer_withdrawn: bool,
-    status: Status,
-) -> (Action, String) {
+fn effective_action(decision: &Decision, facts: &Circumstances) -> (Action, String) {
+    let Circumstances {
+        suppressed,
+        already_auto_answered,
+        answer_withdrawn,
+        status,
+        assigned,
+        attachment_only,
+    } = *facts;
     if answer_withdrawn {
         return match decision.action {
             Action::AutoSend => (Action::Review, format!("review: {WITHDRAWN}")),
@@ -952,6 +1007,18 @@ fn effective_action(
                 "review: a person is already handling this ticket ({})",
                 status.label()
             ),
+        );
+    }
+    if assigned {
+        return (
+            Action::Review,
+            "review: the ticket is assigned to a person, who answers it".into(),
+        );
+    }
+    if attachment_only {
+        return (
+            Action::Review,
+            "review: the message is only an attachment, which is not read automatically".into(),
         );
     }
     (Action::AutoSend, decision.reason.clone())

@@ -49,6 +49,13 @@ pub struct Received {
 
 /// Adds a line for an attachment (`[image] https://…`) to a message's text, so that a
 /// message of only a photo, a file or a place is kept as text too.
+/// Whether `line` is one [`add_attachment_line`] wrote: `[kind] detail`.
+pub fn is_attachment_line(line: &str) -> bool {
+    line.strip_prefix('[')
+        .and_then(|rest| rest.split_once("] "))
+        .is_some_and(|(kind, _)| !kind.is_empty() && kind.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+}
+
 pub fn add_attachment_line(text: &mut String, kind: &str, detail: &str) {
     if !text.is_empty() {
         text.push('\n');
@@ -126,4 +133,20 @@ impl Network {
 /// The network of a ticket's channel, if it is a social one.
 pub fn network_of(channel: &str) -> Option<&'static Network> {
     [&MESSENGER, &X].into_iter().find(|n| n.channel == channel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachment_lines_are_told_from_words() {
+        let mut text = String::new();
+        add_attachment_line(&mut text, "image", "https://cdn.example/damage.jpg");
+        add_attachment_line(&mut text, "location", "52.5,13.4");
+        assert!(text.lines().all(is_attachment_line), "{text}");
+        assert!(!is_attachment_line("My lamp [the blue one] arrived broken"));
+        assert!(!is_attachment_line("[] nothing"));
+        assert!(!is_attachment_line("Where is my parcel?"));
+    }
 }

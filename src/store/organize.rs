@@ -128,9 +128,10 @@ pub fn merged_into(conn: &mut DbConn, ticket_id: &str) -> Result<Option<i64>, St
         .flatten())
 }
 
-/// Moves every message of `from` (with its sends) to `into`, marks `from` as merged into ticket number
-/// `into_number`, carries its tags and participants over and lays its pending drafts aside (the merged
-/// ticket's messages are answered on the other one). Returns how many messages moved.
+/// Moves every message of `from` (with its sends) to `into`, marks `from` as merged into
+/// ticket number `into_number`, carries its tags, participants and a request for a person
+/// over, and lays its pending drafts aside (the merged ticket's messages are answered on
+/// the other one). Returns how many messages moved.
 pub fn merge(
     conn: &mut DbConn,
     from: &str,
@@ -162,6 +163,10 @@ pub fn merge(
     }
     for tag in tags(conn, from)? {
         add_tag(conn, into, &tag)?;
+    }
+    // A customer who asked for a person still has: the merged thread is answered there.
+    if super::tickets::human_requested(conn, from)? {
+        super::tickets::set_human_requested(conn, into)?;
     }
     // Whoever could write on the merged thread still can.
     for (address, source) in super::participants::list(conn, from)? {

@@ -345,6 +345,25 @@ pub fn set_human_requested(conn: &mut DbConn, ticket_id: &str) -> Result<(), Sto
     Ok(())
 }
 
+/// The number of another ticket of the customer (not `except`), still open, on which they
+/// asked for a person.
+pub fn open_ticket_where_person_asked(
+    conn: &mut DbConn,
+    customer_id: &str,
+    except: &str,
+) -> Result<Option<i64>, StoreError> {
+    use crate::domain::ticket::Status;
+    Ok(tickets::table
+        .filter(tickets::customer_id.eq(customer_id))
+        .filter(tickets::id.ne(except))
+        .filter(tickets::human_requested.eq(true))
+        .filter(tickets::status.ne_all([Status::Resolved.as_str(), Status::Closed.as_str()]))
+        .select(tickets::number)
+        .order(tickets::number.desc())
+        .first(conn)
+        .optional()?)
+}
+
 /// Whether the customer asked for a person on this ticket.
 pub fn human_requested(conn: &mut DbConn, ticket_id: &str) -> Result<bool, StoreError> {
     Ok(tickets::table

@@ -607,3 +607,94 @@ fn parcel_then(t: &TestApp, again: &str) -> i64 {
     assert_eq!(same, n, "the same ticket");
     n
 }
+
+/// A customer who asked for a person on a ticket still open gets a person on a new ticket
+/// too: the machine does not answer them elsewhere meanwhile.
+#[actix_web::test]
+async fn a_customer_waiting_for_a_person_is_not_answered_automatically_on_a_new_ticket() {
+    let t = kb_app(&[]);
+    let (first, action) = accepted(&t.ingest(&email("zoe@example.com", "Parcel", "h1@example.com", HUMAN)));
+    assert_ne!(action, "auto_send");
+    let (second, action) = accepted(&t.ingest(&email(
+        "zoe@example.com",
+        "Where is my parcel?",
+        "h2@example.com",
+        PARCEL,
+    )));
+    assert_ne!(second, first, "a ticket of its own");
+    assert_ne!(action, "auto_send");
+    let draft = t.show(second).drafts.into_iter().next().unwrap();
+    assert!(draft.reason.contains(&format!("#{first}")), "{}", draft.reason);
+
+    // Once that ticket is resolved, a new question may be answered by the machine again.
+    let ana = add_user(&t, "ana@tandem.test", "agent");
+    let by = ActingUser { id: ana, ip: None };
+    tandem::app::review::set_status(&t.app, second, "resolved", &by).unwrap();
+    tandem::app::review::take_over(&t.app, first, &by).unwrap();
+    tandem::app::review::set_status(&t.app, first, "resolved", &by).unwrap();
+    let (third, action) = accepted(&t.ingest(&email("zoe@example.com", "Where is my parcel?", "h3@example.com", PARCEL)));
+    assert_eq!(action, "auto_send", "{:?}", t.show(third).drafts.first().map(|d| d.reason.clone()));
+}
+
+/// A resolved ticket a person owns, reopened by the customer's reply, goes back to that
+/// person instead of being answered by the machine (it left their "Mine" view that way).
+#[actix_web::test]
+async fn a_reopened_ticket_with_an_owner_goes_to_its_owner() {
+    let t = kb_app(&[("TANDEM_UNDO_SECONDS", "0")]);
+    let ana = add_user(&t, "ana@tandem.test", "agent");
+    let by = ActingUser { id: ana, ip: None };
+    let (n, _) = accepted(&t.ingest(&email(
+        "kim@example.com",
+        "Invoice 77",
+        "i1@example.com",
+        "My invoice 77 shows the wrong amount, I am very angry.",
+    )));
+    tandem::app::review::take_over(&t.app, n, &by).unwrap();
+    tandem::app::review::reply(&t.app, n, "Hello Kim, the corrected invoice is attached.", None, &by).unwrap();
+    tandem::app::review::set_status(&t.app, n, "resolved", &by).unwrap();
+    let (again, action) = accepted(&t.ingest(&reply(
+        "kim@example.com",
+        "Re: Invoice 77",
+        "i2@example.com",
+        "i1@example.com",
+        PARCEL,
+    )));
+    assert_eq!(again, n);
+    assert_ne!(action, "auto_send");
+    let shown = t.show(n);
+    let draft = shown.drafts.iter().find(|d| d.status == "pending").expect("a draft for Ana");
+    assert!(draft.reason.contains("assigned"), "{}", draft.reason);
+}
+
+/// Merging keeps a customer's request for a person: the merged-into ticket is not
+/// answered by the machine either.
+#[actix_web::test]
+async fn a_merge_keeps_the_request_for_a_person() {
+    let t = kb_app(&[]);
+    let ana = add_user(&t, "ana@tandem.test", "agent");
+    let by = ActingUser { id: ana, ip: None };
+    let (asked, _) = accepted(&t.ingest(&email("zoe@example.com", "Parcel", "m1@example.com", HUMAN)));
+    let (other, _) = accepted(&t.ingest(&email("zoe@example.com", "Parcel again", "m2@example.com", "Hello, I have a question about my parcel.")));
+    tandem::app::organize::merge(&t.app, asked, other, &by).unwrap();
+    let mut conn = t.app.conn().unwrap();
+    let into = tandem::store::tickets::get_by_number(&mut conn, other).unwrap().unwrap();
+    assert!(tandem::store::tickets::human_requested(&mut conn, &into.id).unwrap());
+    drop(conn);
+    let (n, action) = accepted(&t.ingest(&reply("zoe@example.com", "Re: Parcel", "m3@example.com", "m1@example.com", PARCEL)));
+    assert_eq!(n, other, "the reply follows the merge");
+    assert_ne!(action, "auto_send");
+}
+
+/// A message that is only a photo (no words, or the subject alone) is not answered by
+/// the machine: triage cannot see what the photo shows.
+#[actix_web::test]
+async fn a_message_that_is_only_a_photo_goes_to_a_person() {
+    let t = kb_app(&[]);
+    let raw = "From: zoe@example.com\r\nSubject: Where is my parcel? How can I track my order?\r\nMessage-ID: <photo@example.com>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: image/png\r\n\
+Content-Disposition: attachment; filename=\"box.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n";
+    let (n, action) = accepted(&t.ingest(raw));
+    assert_ne!(action, "auto_send");
+    let draft = t.show(n).drafts.into_iter().next().unwrap();
+    assert!(draft.reason.contains("attachment"), "{}", draft.reason);
+}
