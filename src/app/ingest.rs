@@ -420,14 +420,18 @@ fn process(
     let existing = find_thread(conn, mail, &customer, first_contact, channel_of(raw))?;
     // Automatic messages are counted where they went: a social network's user by their
     // bare id there (as the outbox names them), anyone else by address.
-    let answered_at = super::social::network_of(channel_of(raw))
+    let answered_at = match super::social::network_of(channel_of(raw))
         .and_then(|n| n.user_of(&mail.from_address))
-        .unwrap_or(&customer.email);
+    {
+        Some(user) => user.to_string(),
+        None if first_contact => customer.email.clone(),
+        None => replies::mail_address(conn, &customer)?,
+    };
     let around = store::arrival::look(
         conn,
         &store::arrival::Ask {
             new_ticket: existing.is_none(),
-            sender: answered_at,
+            sender: &answered_at,
             automatic_kinds: domain::AUTOMATIC_KINDS,
             since: at - Duration::hours(1),
             message_id: mail.message_id.as_deref(),

@@ -79,6 +79,10 @@ pub fn enqueue_in_thread(
             .find_map(|a| n.user_of(a))
             .map(|user| (n.channel, user))
     });
+    let mail_to = match social {
+        Some(_) => reply.customer.email.clone(),
+        None => mail_address(conn, reply.customer)?,
+    };
     let payload = if let Some((channel, user)) = social {
         if channel == domain::CHANNEL_X {
             super::x::reply_payload(&reply.body)
@@ -89,7 +93,7 @@ pub fn enqueue_in_thread(
         compose::compose(&Outgoing {
         from_name: config.support_name.clone(),
         from_address: config.support_address.clone(),
-        to_address: reply.customer.email.clone(),
+        to_address: mail_to.clone(),
         to_name: reply.customer.name.clone(),
         subject: subject.clone(),
         body: reply.body.clone(),
@@ -133,7 +137,7 @@ pub fn enqueue_in_thread(
             }
             .to_string(),
             kind: reply.kind.into(),
-            recipient: social.map_or(reply.customer.email.as_str(), |(_, user)| user).to_string(),
+            recipient: social.map_or(mail_to.as_str(), |(_, user)| user).to_string(),
             sender: config.support_address.clone(),
             idempotency_key: reply.once_key.clone().unwrap_or(message_id),
             payload,
@@ -148,6 +152,19 @@ pub fn enqueue_in_thread(
         },
     )?;
     Ok(message)
+}
+
+/// Where mail to `customer` goes: their address, or, when that is a social network's
+/// stand-in (a mail customer was merged into a Messenger one), a real address linked to
+/// them; no mail server takes the stand-in.
+pub fn mail_address(conn: &mut DbConn, customer: &CustomerRow) -> Result<String, AppError> {
+    if !super::social::is_social_address(&customer.email) {
+        return Ok(customer.email.clone());
+    }
+    Ok(store::customers::identities(conn, &customer.id)?
+        .into_iter()
+        .find(|a| !super::social::is_social_address(a))
+        .unwrap_or_else(|| customer.email.clone()))
 }
 
 /// After a send was cancelled (undone, or held back because the customer wrote again): the

@@ -135,6 +135,11 @@ pub fn network_of(channel: &str) -> Option<&'static Network> {
     [&MESSENGER, &X].into_iter().find(|n| n.channel == channel)
 }
 
+/// Whether `address` stands for a social network's user (no mailbox behind it).
+pub fn is_social_address(address: &str) -> bool {
+    [&MESSENGER, &X].into_iter().any(|n| n.user_of(address).is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,3 +70,31 @@ async fn a_messenger_user_merged_into_a_mail_customer_keeps_one_history() {
     assert!(tandem::store::customers::find_by_address(&mut conn, "psid-9@messenger.invalid").unwrap().is_none());
     assert!(tandem::store::customers::find_by_address(&mut conn, "kim@example.com").unwrap().is_none());
 }
+
+/// A mail customer merged into a Messenger user (the Messenger ticket's customer stays):
+/// their next mail is still answered by mail, at their mail address, never at the
+/// Messenger stand-in address no mail server takes.
+#[core::prelude::v1::test]
+fn a_mail_customer_merged_into_a_messenger_user_is_answered_at_their_mail_address() {
+    let t = TestApp::with(&[("TANDEM_UNDO_SECONDS", "0")]);
+    t.import_kb();
+    let ana = add_user(&t, "ana@tandem.test", "agent");
+    let by = tandem::app::actions::ActingUser { id: ana, ip: None };
+    let messenger = tandem::app::social::network_of("messenger").unwrap();
+    let (on_messenger, _) = accepted(&messenger.store_message(&t.app, "psid-30", "m_30", "Hi, my lamp arrived broken.").unwrap());
+    accepted(&t.ingest(&email("Kim Lee <kim@example.com>", "Lamp", "k1@x", "About my broken lamp, I wrote on Messenger too.")));
+    tandem::app::customers::merge_into_ticket_customer(&t.app, on_messenger, "kim@example.com", &by).unwrap();
+    t.deliver();
+    let before = t.sent_mail().len();
+    accepted(&t.ingest(&email(
+        "Kim Lee <kim@example.com>",
+        "Where is my parcel?",
+        "k2@x",
+        "Where is my parcel? I ordered last week and it has not arrived yet. How can I track my order?",
+    )));
+    t.deliver();
+    let sent = t.sent_mail();
+    assert!(sent.len() > before, "the new mail is answered");
+    assert!(sent.iter().all(|m| !m.to.contains(".invalid")), "{:?}", sent.iter().map(|m| &m.to).collect::<Vec<_>>());
+    assert!(sent[before..].iter().all(|m| m.to.contains("kim@example.com")));
+}
