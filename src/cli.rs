@@ -63,7 +63,7 @@ enum Command {
         #[command(subcommand)]
         command: CustomerCommand,
     },
-    /// Storage limitation: remove raw mail and closed tickets' personal data past their
+    /// Storage limitation: remove raw mail and settled tickets' personal data past their
     /// retention (`TANDEM_RETENTION_RAW_DAYS`, `TANDEM_RETENTION_CLOSED_DAYS`).
     Retention {
         /// Only list what would go.
@@ -571,7 +571,7 @@ pub fn run() -> i32 {
                 println!("{line}");
             }
             eprintln!(
-                "tandem: {} {} raw message(s) and {} closed ticket(s)",
+                "tandem: {} {} raw message(s) and {} settled ticket(s)",
                 if dry_run { "would remove" } else { "removed" },
                 plan.raw_mail.len(),
                 plan.tickets.len()

@@ -57,7 +57,8 @@ pub struct Config {
     /// Days raw mail is kept after it was processed (`TANDEM_RETENTION_RAW_DAYS`, default
     /// 30; `off` keeps it for ever).
     pub retention_raw_days: Option<i64>,
-    /// Days a closed ticket keeps its personal data (`TANDEM_RETENTION_CLOSED_DAYS`,
+    /// Days a settled ticket (closed, resolved, answered automatically or waiting on the
+    /// customer) keeps its personal data (`TANDEM_RETENTION_CLOSED_DAYS`,
     /// default 365; `off` keeps it for ever).
     pub retention_closed_days: Option<i64>,
     /// The key that seals credentials stored in the database (`TANDEM_SECRET_KEY`: a long

@@ -407,7 +407,7 @@ privacy-hold-target = E-Mail des Kunden oder Ticketnummer
 privacy-hold-on = Zurückhalten (zum Aufheben abwählen)
 privacy-nothing-held = Nichts wird zurückgehalten.
 privacy-retention-heading = Aufbewahrung
-privacy-retention-html = Rohmails: { $raw } nach der Verarbeitung. Geschlossene Tickets: { $closed } nach ihrer letzten Änderung (<code>TANDEM_RETENTION_RAW_DAYS</code>, <code>TANDEM_RETENTION_CLOSED_DAYS</code>). Ein Server führt das einmal täglich aus.
+privacy-retention-html = Rohmails: { $raw } nach der Verarbeitung. Geschlossene, gelöste, automatisch beantwortete und auf den Kunden wartende Tickets: { $closed } nach ihrer letzten Änderung (<code>TANDEM_RETENTION_RAW_DAYS</code>, <code>TANDEM_RETENTION_CLOSED_DAYS</code>). Ein Server führt das einmal täglich aus.
 privacy-nothing-due = Nichts steht zur Entfernung an.
 privacy-due = Fällig beim nächsten Lauf:
 

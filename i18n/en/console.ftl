@@ -408,7 +408,7 @@ privacy-hold-target = Customer's email or ticket number
 privacy-hold-on = Hold (clear to lift)
 privacy-nothing-held = Nothing is held.
 privacy-retention-heading = Retention
-privacy-retention-html = Raw mail: { $raw } after processing. Closed tickets: { $closed } after their last change (<code>TANDEM_RETENTION_RAW_DAYS</code>, <code>TANDEM_RETENTION_CLOSED_DAYS</code>). A server runs it once a day.
+privacy-retention-html = Raw mail: { $raw } after processing. Closed, resolved, automatically answered tickets and those waiting on the customer: { $closed } after their last change (<code>TANDEM_RETENTION_RAW_DAYS</code>, <code>TANDEM_RETENTION_CLOSED_DAYS</code>). A server runs it once a day.
 privacy-nothing-due = Nothing is due for removal.
 privacy-due = Due at the next run:
 

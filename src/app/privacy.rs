@@ -1,5 +1,5 @@
 //! Privacy by design: a customer's data exported (right of access) and erased (right to
-//! erasure), raw mail and closed tickets expired (storage limitation), legal holds that
+//! erasure), raw mail and settled tickets expired (storage limitation), legal holds that
 //! stop both, all of it audited. The command line and the admin console call these.
 
 use std::collections::HashMap;
@@ -641,7 +641,7 @@ fn plan_in(
         plan.raw_mail = store::privacy::expired_raw_mail(c, at - Duration::days(days))?;
     }
     if let Some(days) = config.retention_closed_days {
-        plan.tickets = store::privacy::expired_closed_tickets(c, at - Duration::days(days))?;
+        plan.tickets = store::privacy::expired_settled_tickets(c, at - Duration::days(days))?;
     }
     Ok(plan)
 }

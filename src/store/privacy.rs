@@ -621,9 +621,14 @@ pub fn expired_raw_mail(
         .collect())
 }
 
-/// Closed tickets not changed since `before`, not erased yet and not held: (id, number,
-/// customer id, last change), oldest first.
-pub fn expired_closed_tickets(
+/// The statuses of tickets whose conversation is over, or waits on the customer alone:
+/// retention may take their personal data once they are idle long enough. A ticket still
+/// waiting for a person keeps it, however old: its customer waits for an answer.
+pub const SETTLED: [&str; 4] = ["closed", "resolved", "auto_answered", "waiting_on_customer"];
+
+/// Settled tickets ([`SETTLED`]) not changed since `before`, not erased yet and not held:
+/// (id, number, customer id, last change), oldest first.
+pub fn expired_settled_tickets(
     conn: &mut DbConn,
     before: NaiveDateTime,
 ) -> Result<Vec<(String, i64, String, NaiveDateTime)>, StoreError> {
@@ -636,7 +641,7 @@ pub fn expired_closed_tickets(
         .select(ticket_privacy::ticket_id);
     Ok(tickets::table
         .inner_join(customers::table)
-        .filter(tickets::status.eq("closed"))
+        .filter(tickets::status.eq_any(SETTLED))
         .filter(tickets::updated_at.lt(before))
         .filter(tickets::id.ne_all(spared))
         .filter(customers::legal_hold.eq(false))

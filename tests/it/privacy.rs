@@ -974,3 +974,35 @@ fn erasure_takes_the_customers_parked_mail_and_nobody_elses() {
     assert!(left.contains(&waiting), "mail waiting to be processed is never lost");
     assert_eq!(tandem::app::ingest_batch::process_backlog(&t.app, 10).unwrap(), 1);
 }
+
+/// Retention takes the personal data of every settled ticket idle past its days, not only
+/// of closed ones (nothing closes a resolved or automatically answered ticket by itself),
+/// and never of a ticket still waiting for a person.
+#[test]
+fn retention_takes_settled_tickets_of_any_kind_and_spares_those_waiting_for_a_person() {
+    let t = TestApp::with(&[("TANDEM_RETENTION_CLOSED_DAYS", "365")]);
+    t.import_kb();
+    let answered = crate::harness::accepted(&t.ingest(&crate::harness::email(
+        "zoe@example.com",
+        "Where is my parcel?",
+        "r1@x",
+        "Where is my parcel? I ordered last week and it has not arrived yet. How can I track my order?",
+    )));
+    assert_eq!(answered.1, "auto_send");
+    let waiting = crate::harness::accepted(&t.ingest(&crate::harness::email(
+        "kim@example.com",
+        "Invoice 77",
+        "r2@x",
+        "My invoice 77 shows the wrong amount, I am very angry. I want a person.",
+    )));
+    assert_ne!(waiting.1, "auto_send");
+    let mut conn = t.app.conn().unwrap();
+    diesel::update(schema::tickets::table)
+        .set(schema::tickets::updated_at.eq(tandem::store::now() - Duration::days(400)))
+        .execute(&mut *conn)
+        .unwrap();
+    drop(conn);
+    let plan = tandem::app::privacy::retention_plan(&t.app, tandem::store::now()).unwrap();
+    let due: Vec<i64> = plan.tickets.iter().map(|p| p.1).collect();
+    assert_eq!(due, [answered.0], "the answered ticket, not the one waiting for a person");
+}
