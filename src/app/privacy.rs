@@ -177,8 +177,15 @@ pub fn export(app: &App, email: &str, by: Option<&ActingUser>) -> Result<Export,
             attachment_files,
         });
     }
-    let elsewhere =
-        store::privacy::messages_written_elsewhere(&mut conn, &customer.email, &ticket_ids)?;
+    let addresses = addresses_of(&mut conn, &customer)?;
+    let mut elsewhere = Vec::new();
+    for address in &addresses {
+        elsewhere.extend(store::privacy::messages_written_elsewhere(
+            &mut conn,
+            address,
+            &ticket_ids,
+        )?);
+    }
     let mut messages_on_other_tickets = Vec::new();
     let mut raw_elsewhere = Vec::new();
     for m in &elsewhere {
@@ -215,7 +222,13 @@ pub fn export(app: &App, email: &str, by: Option<&ActingUser>) -> Result<Export,
             files.push((file, r.raw));
         }
     }
-    for r in store::privacy::raw_mail_of(&mut conn, &ticket_ids, &customer.email)? {
+    let mut unfiled = store::privacy::raw_mail_of(&mut conn, &ticket_ids, &customer.email)?;
+    for address in &addresses[1..] {
+        unfiled.extend(store::privacy::raw_mail_of(&mut conn, &[], address)?);
+    }
+    let mut seen = std::collections::HashSet::new();
+    unfiled.retain(|r| seen.insert(r.id.clone()));
+    for r in unfiled {
         let ticket = r.ticket_id.as_ref().and_then(|id| numbers.get(id)).copied();
         let file = format!(
             "raw/{}-{}.eml",
@@ -230,7 +243,13 @@ pub fn export(app: &App, email: &str, by: Option<&ActingUser>) -> Result<Export,
         });
         files.push((file, r.raw));
     }
-    let vip_changes = store::privacy::loose_events_mentioning(&mut conn, &customer.email)?
+    let mut loose = Vec::new();
+    for address in &addresses {
+        loose.extend(store::privacy::loose_events_mentioning(&mut conn, address)?);
+    }
+    let mut seen = std::collections::HashSet::new();
+    loose.retain(|e| seen.insert(e.id.clone()));
+    let vip_changes = loose
         .into_iter()
         .filter(|e| e.kind == "customer_vip_changed")
         .map(|e| super::tickets::EventView {
@@ -453,23 +472,28 @@ pub fn erase(
         let scrub = scrubber_for(c, &customer, &ids, &pseudonym)?;
         let at = now();
         let mut done = store::privacy::erase_tickets(c, &ids, &pseudonym, &|s| scrub.scrub(s), at)?;
-        // What they wrote into others' threads, and their place among others' participants.
-        let elsewhere = store::privacy::messages_written_elsewhere(c, &customer.email, &ids)?;
-        let others = store::privacy::erase_messages_written_elsewhere(
-            c,
-            &elsewhere,
-            &customer.email,
-            &pseudonym,
-            &|s| scrub.scrub(s),
-        )?;
-        done.messages += others.messages;
-        done.attachments += others.attachments;
-        done.raw_mail += others.raw_mail;
-        let unfiled = store::privacy::raw_mail_of(c, &[], &customer.email)?;
-        let unfiled: Vec<String> = unfiled.into_iter().map(|r| r.id).collect();
-        let unfiled_deleted = store::privacy::delete_raw_mail(c, &unfiled)?;
-        for e in store::privacy::loose_events_mentioning(c, &customer.email)? {
-            store::privacy::redact_event(c, &e, &|s| scrub.scrub(s))?;
+        // What they wrote into others' threads, their place among others' participants,
+        // their mail that reached no ticket and events naming them: under every address of
+        // theirs (one merged in, a Messenger or X user linked to them), not only the first.
+        let mut unfiled_deleted = 0;
+        for address in addresses_of(c, &customer)? {
+            let elsewhere = store::privacy::messages_written_elsewhere(c, &address, &ids)?;
+            let others = store::privacy::erase_messages_written_elsewhere(
+                c,
+                &elsewhere,
+                &address,
+                &pseudonym,
+                &|s| scrub.scrub(s),
+            )?;
+            done.messages += others.messages;
+            done.attachments += others.attachments;
+            done.raw_mail += others.raw_mail;
+            let unfiled = store::privacy::raw_mail_of(c, &[], &address)?;
+            let unfiled: Vec<String> = unfiled.into_iter().map(|r| r.id).collect();
+            unfiled_deleted += store::privacy::delete_raw_mail(c, &unfiled)?;
+            for e in store::privacy::loose_events_mentioning(c, &address)? {
+                store::privacy::redact_event(c, &e, &|s| scrub.scrub(s))?;
+            }
         }
         store::customers::forget_identities(c, &customer.id)?;
         store::privacy::pseudonymise_customer(c, &customer.id, &pseudonym, at)?;
@@ -623,6 +647,21 @@ impl RetentionPlan {
     pub fn is_empty(&self) -> bool {
         self.raw_mail.is_empty() && self.tickets.is_empty()
     }
+}
+
+/// Every address of the customer: their own first, then those linked to them (merged in,
+/// or a social network's user).
+fn addresses_of(
+    conn: &mut DbConn,
+    customer: &store::models::CustomerRow,
+) -> Result<Vec<String>, AppError> {
+    let mut addresses = vec![customer.email.clone()];
+    for linked in store::customers::identities(conn, &customer.id)? {
+        if !addresses.contains(&linked) {
+            addresses.push(linked);
+        }
+    }
+    Ok(addresses)
 }
 
 /// The retention plan as of `at`.

@@ -1006,3 +1006,30 @@ fn retention_takes_settled_tickets_of_any_kind_and_spares_those_waiting_for_a_pe
     let due: Vec<i64> = plan.tickets.iter().map(|p| p.1).collect();
     assert_eq!(due, [answered.0], "the answered ticket, not the one waiting for a person");
 }
+
+/// A customer with a second address merged in: export and erasure cover what reached no
+/// ticket under that address too (before: only under the first).
+#[test]
+fn erasure_and_export_cover_every_address_merged_into_the_customer() {
+    let t = TestApp::new();
+    let ana = add_user(&t, "ana@tandem.test", "agent");
+    let by = ActingUser { id: ana, ip: None };
+    let (home, _) = crate::harness::accepted(&t.ingest(&crate::harness::email(BOB, "Shelf", "home@x", "Where is my shelf?")));
+    crate::harness::accepted(&t.ingest(&crate::harness::email("bob.at.work@example.org", "Shelf", "work@x", "Writing from work about my shelf.")));
+    tandem::app::customers::merge_into_ticket_customer(&t.app, home, "bob.at.work@example.org", &by).unwrap();
+    // Mail from the work address that was parked (it could not be processed).
+    let raw = "From: bob.at.work@example.org\r\nTo: support@example.com\r\nSubject: Hi\r\nMessage-ID: <parked-work@x>\r\n\r\nparked\r\n";
+    let identity = tandem::mail::parse::identity(raw.as_bytes());
+    let mut conn = t.app.conn().unwrap();
+    let (tandem::store::raw_mail::Stored::New(row) | tandem::store::raw_mail::Stored::Seen(row)) =
+        tandem::store::raw_mail::store(&mut conn, &identity.dedup_key, identity.message_id.as_deref(), raw.as_bytes()).unwrap();
+    tandem::store::raw_mail::mark_failed(&mut conn, &row.id, "test").unwrap();
+    drop(conn);
+
+    let export = tandem::app::privacy::export(&t.app, BOB, None).unwrap();
+    assert_eq!(export.raw_messages, 3, "both filed messages and the parked one");
+    tandem::app::privacy::erase(&t.app, BOB, "asked", None).unwrap();
+    let mut conn = t.app.conn().unwrap();
+    let left: i64 = schema::raw_mail::table.count().get_result(&mut *conn).unwrap();
+    assert_eq!(left, 0, "nothing of either address is left");
+}
