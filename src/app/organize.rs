@@ -108,6 +108,15 @@ pub fn merge(app: &App, number: i64, into: i64, by: &ActingUser) -> Result<Done,
                 "ticket #{into} is closed: merge it the other way round, or into an open ticket"
             )));
         }
+        // One person's tickets only: a thread moved under another customer would follow
+        // neither in an export nor in an erasure. The same person writing from two
+        // addresses is one customer first (link the address on the ticket).
+        if from.customer_id != target.customer_id {
+            return Err(AppError::Invalid(format!(
+                "ticket #{number} is another customer's than #{into}: if they are one person, \
+                 link the address to the customer first, then merge"
+            )));
+        }
         // Both tickets move to a new version: a merge the other way round, or any other
         // change to either, made at the same time, fails instead of crossing this one.
         touch(c, &target)?;

@@ -557,3 +557,22 @@ fn a_merge_carries_a_waiting_reply_with_its_undo() {
     t.deliver();
     assert!(!t.sent_mail().iter().any(|m| m.body.contains("corrected invoice")));
 }
+
+/// Tickets of two customers are not merged (the thread would follow neither in an export
+/// nor in an erasure); once the address is linked to one customer, they are.
+#[core::prelude::v1::test]
+fn tickets_of_two_customers_merge_only_once_they_are_one_customer() {
+    let t = TestApp::new();
+    let ana = add_user(&t, "ana@tandem.test", "agent");
+    let by = tandem::app::actions::ActingUser { id: ana, ip: None };
+    let (a, _) = accepted(&t.ingest(&email("kim@example.com", "Invoice 77", "x1@x", "My invoice 77 is wrong.")));
+    let (b, _) = accepted(&t.ingest(&email("kim.work@example.com", "Invoice 77", "x2@x", "Writing from work: invoice 77 is wrong.")));
+    let Err(refused) = tandem::app::organize::merge(&t.app, a, b, &by) else {
+        panic!("merged across customers");
+    };
+    assert!(refused.to_string().contains("another customer"), "{refused}");
+    assert!(!t.show(a).messages.is_empty(), "nothing moved");
+    tandem::app::customers::merge_into_ticket_customer(&t.app, b, "kim@example.com", &by).unwrap();
+    tandem::app::organize::merge(&t.app, a, b, &by).unwrap();
+    assert_eq!(t.show(b).messages.iter().filter(|m| m.direction == "inbound").count(), 2);
+}
