@@ -595,6 +595,21 @@ fn process(
             attachment_only: attachment_only(mail, &triage_text),
         },
     );
+    // The word the disclosure line told the customer to reply with may be the
+    // supervisor's own (the engine knows the catalogue's): a short reply with it asks for
+    // a person too.
+    if !decision.risk_flags.contains(&RiskFlag::HumanRequested) {
+        let settings = group.settings(conn)?;
+        let told = [ticket.language.as_deref(), Some(decision.language.as_str())];
+        if told.into_iter().flatten().any(|language| {
+            let word = super::wording::texts(settings, language).get("human-word", &[]);
+            crate::triage::risk::is_short_reply_with(&triage_text, &word)
+        }) {
+            decision.risk_flags.push(RiskFlag::HumanRequested);
+            decision.action = Action::Escalate;
+            decision.reason = "escalated: customer asked for a person".into();
+        }
+    }
     let asks_for_person = decision.risk_flags.contains(&RiskFlag::HumanRequested);
     let person_asked =
         if asks_for_person || (!new_ticket && store::tickets::human_requested(conn, &ticket.id)?) {

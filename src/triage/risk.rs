@@ -107,6 +107,20 @@ fn is_short_reply_with_human_word(text: &str) -> bool {
     short && CATALOGUE_WORDS.as_ref().is_some_and(|r| r.is_match(t))
 }
 
+/// True when `text` is a short reply (as above) that carries `word` as a word of its own,
+/// in any case: the disclosure line's word as a supervisor changed it.
+pub fn is_short_reply_with(text: &str, word: &str) -> bool {
+    let (t, word) = (text.trim().to_lowercase(), word.trim().to_lowercase());
+    let short = t.split_whitespace().count() <= 3 && t.chars().count() <= 24;
+    short
+        && !word.is_empty()
+        && t.match_indices(&word).any(|(at, found)| {
+            let before = t[..at].chars().next_back();
+            let after = t[at + found.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+}
+
 /// True when the customer asks to deal with a person rather than an automated answer.
 /// Covers English, German, French and Spanish by pattern and every catalogue language by
 /// its phrases; phrases like "human resources" or "travel agent" alone do not count.
@@ -260,6 +274,21 @@ pub fn questions(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_reply_with_the_supervisors_word_is_told_from_longer_text() {
+        assert!(is_short_reply_with("Colleague!", "colleague"));
+        assert!(is_short_reply_with("  a COLLEAGUE please ", "colleague"));
+        assert!(
+            !is_short_reply_with("colleagues", "colleague"),
+            "a whole word"
+        );
+        assert!(!is_short_reply_with(
+            "my colleague ordered the same lamp and it arrived broken",
+            "colleague"
+        ));
+        assert!(!is_short_reply_with("colleague", ""));
+    }
 
     #[test]
     fn human_request_in_four_languages() {

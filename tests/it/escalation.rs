@@ -698,3 +698,22 @@ Content-Disposition: attachment; filename=\"box.png\"\r\nContent-Transfer-Encodi
     let draft = t.show(n).drafts.into_iter().next().unwrap();
     assert!(draft.reason.contains("attachment"), "{}", draft.reason);
 }
+
+/// A supervisor changed the word the disclosure line names ("reply with colleague"): a
+/// customer's short reply with that word asks for a person, as with the catalogue's.
+#[actix_web::test]
+async fn the_supervisors_own_word_for_a_person_is_understood() {
+    let t = kb_app(&[("TANDEM_UNDO_SECONDS", "0")]);
+    tandem::app::wording::save_overrides(&t.app, "en", "human-word = colleague\n")
+        .unwrap()
+        .unwrap();
+    let n = parcel_then(&t, "Colleague!");
+    let shown = t.show(n);
+    assert_ne!(shown.summary.status, "auto_answered");
+    let mut conn = t.app.conn().unwrap();
+    let ticket = tandem::store::tickets::get_by_number(&mut conn, n).unwrap().unwrap();
+    assert!(
+        tandem::store::tickets::human_requested(&mut conn, &ticket.id).unwrap(),
+        "the request for a person sticks to the ticket"
+    );
+}
