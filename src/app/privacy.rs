@@ -476,8 +476,17 @@ pub fn erase(
         // their mail that reached no ticket and events naming them: under every address of
         // theirs (one merged in, a Messenger or X user linked to them), not only the first.
         let mut unfiled_deleted = 0;
+        let held = store::privacy::held_ticket_ids(c)?;
         for address in addresses_of(c, &customer)? {
             let elsewhere = store::privacy::messages_written_elsewhere(c, &address, &ids)?;
+            // What they wrote on another's ticket under a legal hold must stay as it is.
+            if let Some(m) = elsewhere.iter().find(|m| held.contains(&m.ticket_id)) {
+                let number = store::tickets::get(c, &m.ticket_id)?.number;
+                return Err(AppError::Refused(format!(
+                    "this customer wrote on ticket #{number}, which is under a legal hold; \
+                     lift the hold first"
+                )));
+            }
             let others = store::privacy::erase_messages_written_elsewhere(
                 c,
                 &elsewhere,

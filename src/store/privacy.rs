@@ -515,7 +515,8 @@ fn mark_ticket(
 }
 
 /// Ids of the tickets under a legal hold.
-fn held_ticket_ids(conn: &mut DbConn) -> Result<Vec<String>, StoreError> {
+/// The tickets under a legal hold of their own.
+pub fn held_ticket_ids(conn: &mut DbConn) -> Result<Vec<String>, StoreError> {
     Ok(ticket_privacy::table
         .filter(ticket_privacy::legal_hold.eq(true))
         .select(ticket_privacy::ticket_id)

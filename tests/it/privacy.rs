@@ -1033,3 +1033,21 @@ fn erasure_and_export_cover_every_address_merged_into_the_customer() {
     let left: i64 = schema::raw_mail::table.count().get_result(&mut *conn).unwrap();
     assert_eq!(left, 0, "nothing of either address is left");
 }
+
+/// What a customer wrote on another's ticket under a legal hold stays as it is: their
+/// erasure is refused, naming that ticket, until the hold is lifted.
+#[test]
+fn erasure_stops_at_what_the_customer_wrote_on_a_held_ticket() {
+    let t = TestApp::new();
+    let (alices, _) = crate::harness::accepted(&t.ingest(&crate::harness::email("alice@example.com", "Contract", "a1@x", "About our contract renewal.")));
+    t.ingest(&crate::harness::reply(BOB, "Re: Contract", "b1@x", "a1@x", BOB_SENTENCE));
+    let bobs_words = |t: &TestApp| t.show(alices).messages.iter().any(|m| m.text.contains(BOB_SENTENCE));
+    assert!(bobs_words(&t), "Bob's message is on Alice's ticket");
+    tandem::app::privacy::set_hold(&t.app, tandem::app::privacy::HoldTarget::Ticket(alices), true, None).unwrap();
+    let refused = tandem::app::privacy::erase(&t.app, BOB, "asked", None).unwrap_err();
+    assert!(refused.to_string().contains(&format!("#{alices}")), "{refused}");
+    assert!(bobs_words(&t), "the held ticket is unchanged");
+    tandem::app::privacy::set_hold(&t.app, tandem::app::privacy::HoldTarget::Ticket(alices), false, None).unwrap();
+    tandem::app::privacy::erase(&t.app, BOB, "asked", None).unwrap();
+    assert!(!bobs_words(&t));
+}
