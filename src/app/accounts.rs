@@ -372,17 +372,7 @@ pub fn change_password(
     new: &str,
     keep_session: Option<&str>,
 ) -> Result<(), AppError> {
-    let user = {
-        let mut conn = app.conn()?;
-        store::users::get(&mut conn, &by.id)?
-    };
-    super::auth::recheck_password(
-        app,
-        &user,
-        current,
-        by.ip.as_deref(),
-        "the current password is not right",
-    )?;
+    let user = super::auth::recheck_password(app, by, current, "the current password is not right")?;
     if current == new {
         return Err(AppError::Invalid(
             "the new password must differ from the current one".into(),

@@ -270,9 +270,10 @@ enum Checked {
 /// check of an account and one check from a client address at a time: the throttle is
 /// read, the check made and a failure recorded before the next such check starts (in
 /// this process by a lock per account and one per address; across servers on PostgreSQL
-/// by the account's row and a lock per address). So attempts sent in parallel each see the failures of those
-/// before them, and no burst, at one account or sprayed over many, gets more guesses
-/// than the back-off allows. An address that is no account takes the same road.
+/// by the account's row and a lock per address). So attempts sent in parallel each see
+/// the failures of those before them, and no burst, at one account or sprayed over many,
+/// gets more guesses than the back-off allows. An address that is no account takes the
+/// same road.
 fn throttled_check(
     app: &App,
     conn: &mut store::DbConn,
@@ -331,21 +332,26 @@ fn record_failure(
 /// Checks a signed-in user's password again (changing it, turning the second factor on
 /// or off) under the same throttle as signing in: a session left open on a shared
 /// computer must not become a way to guess the password. A wrong one is refused with
-/// `wrong`, the words of the page that asked.
+/// `wrong`, the words of the page that asked. Returns the user as stored.
 pub fn recheck_password(
     app: &App,
-    user: &UserRow,
+    by: &super::actions::ActingUser,
     password: &str,
-    ip: Option<&str>,
     wrong: &str,
-) -> Result<(), AppError> {
+) -> Result<UserRow, AppError> {
     let mut conn = app.conn()?;
+    let user = store::users::get(&mut conn, &by.id)?;
     let hash = user.password_hash.clone();
     let password = password.to_string();
-    match throttled_check(app, &mut conn, &user.email, Some(user), ip, move |_| {
-        Ok(super::users::verify_password(&hash, &password))
-    }) {
-        Ok(Checked::Right) => Ok(()),
+    match throttled_check(
+        app,
+        &mut conn,
+        &user.email,
+        Some(&user),
+        by.ip.as_deref(),
+        move |_| Ok(super::users::verify_password(&hash, &password)),
+    ) {
+        Ok(Checked::Right) => Ok(user),
         Ok(Checked::Wrong) => Err(AppError::Refused(wrong.into())),
         Err(LoginError::Throttled(secs)) => Err(AppError::Refused(format!(
             "too many wrong passwords; wait {secs} seconds and try again"

@@ -598,10 +598,18 @@ fn process(
     // The word the disclosure line told the customer to reply with may be the
     // supervisor's own (the engine knows the catalogue's): a short reply with it asks for
     // a person too.
-    if !decision.risk_flags.contains(&RiskFlag::HumanRequested) {
+    if crate::triage::risk::is_short_reply(&triage_text)
+        && !decision.risk_flags.contains(&RiskFlag::HumanRequested)
+    {
         let settings = group.settings(conn)?;
-        let told = [ticket.language.as_deref(), Some(decision.language.as_str())];
-        if told.into_iter().flatten().any(|language| {
+        let mut told = vec![decision.language.as_str()];
+        told.extend(
+            ticket
+                .language
+                .as_deref()
+                .filter(|l| *l != decision.language),
+        );
+        if told.into_iter().any(|language| {
             let word = super::wording::texts(settings, language).get("human-word", &[]);
             crate::triage::risk::is_short_reply_with(&triage_text, &word)
         }) {
@@ -611,26 +619,28 @@ fn process(
         }
     }
     let asks_for_person = decision.risk_flags.contains(&RiskFlag::HumanRequested);
-    let person_asked =
-        if asks_for_person || (!new_ticket && store::tickets::human_requested(conn, &ticket.id)?) {
-            super::escalation::PersonAsked::Here
+    // A person asked for outranks every other reason the machine held back for; where
+    // the engine itself did not answer, nothing is left to hold back (nor to look up).
+    let (action, reason) = if decision.action == Action::AutoSend {
+        use super::escalation::PersonAsked;
+        let asked = if asks_for_person
+            || (!new_ticket && store::tickets::human_requested(conn, &ticket.id)?)
+        {
+            PersonAsked::Here
         } else if first_contact {
-            super::escalation::PersonAsked::No
+            PersonAsked::No
         } else {
-            // A person is one reply away on every ticket of a customer who asked for one and
-            // still waits: a new ticket from them is not answered by the machine either.
-            match store::tickets::open_ticket_where_person_asked(conn, &customer.id, &ticket.id)? {
-                Some(number) => super::escalation::PersonAsked::OnOpenTicket(number),
-                None => super::escalation::PersonAsked::No,
-            }
+            // A person is one reply away on every ticket of a customer who asked for one
+            // and still waits: a new ticket from them is not answered by the machine either.
+            store::tickets::open_ticket_where_person_asked(conn, &customer.id, &ticket.id)?
+                .map_or(PersonAsked::No, PersonAsked::OnOpenTicket)
         };
-    // A person asked for outranks every other reason the machine held back for.
-    let (action, reason) = match person_asked {
-        super::escalation::PersonAsked::No => (action, reason),
-        asked if decision.action == Action::AutoSend => {
-            super::escalation::hold_for_person(Action::AutoSend, reason, asked)
+        match asked {
+            PersonAsked::No => (action, reason),
+            asked => super::escalation::hold_for_person(Action::AutoSend, reason, asked),
         }
-        _ => (action, reason),
+    } else {
+        (action, reason)
     };
 
     // Drafts and answers read like a person's: greeting by name, sign-off, the

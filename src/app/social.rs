@@ -47,8 +47,6 @@ pub struct Received {
     pub refused: usize,
 }
 
-/// Adds a line for an attachment (`[image] https://…`) to a message's text, so that a
-/// message of only a photo, a file or a place is kept as text too.
 /// Whether `line` is one [`add_attachment_line`] wrote: `[kind] detail`.
 pub fn is_attachment_line(line: &str) -> bool {
     line.strip_prefix('[')
@@ -56,6 +54,8 @@ pub fn is_attachment_line(line: &str) -> bool {
         .is_some_and(|(kind, _)| !kind.is_empty() && kind.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
 }
 
+/// Adds a line for an attachment (`[image] https://…`) to a message's text, so that a
+/// message of only a photo, a file or a place is kept as text too.
 pub fn add_attachment_line(text: &mut String, kind: &str, detail: &str) {
     if !text.is_empty() {
         text.push('\n');

@@ -138,14 +138,7 @@ pub fn enable(
     secret_b32: &str,
     code: &str,
 ) -> Result<(), AppError> {
-    let user = store::users::get(&mut *app.conn()?, &by.id)?;
-    super::auth::recheck_password(
-        app,
-        &user,
-        password,
-        by.ip.as_deref(),
-        "the password is not right",
-    )?;
+    let user = super::auth::recheck_password(app, by, password, "the password is not right")?;
     let mut conn = app.conn()?;
     let Some(step) = matching_step(secret_b32, &user.email, code, unix_now()) else {
         return Err(AppError::Refused(
@@ -170,14 +163,7 @@ pub fn enable(
 
 /// Turns the second factor off (the password is asked again).
 pub fn disable(app: &App, by: &ActingUser, password: &str) -> Result<(), AppError> {
-    let user = store::users::get(&mut *app.conn()?, &by.id)?;
-    super::auth::recheck_password(
-        app,
-        &user,
-        password,
-        by.ip.as_deref(),
-        "the password is not right",
-    )?;
+    let user = super::auth::recheck_password(app, by, password, "the password is not right")?;
     let mut conn = app.conn()?;
     store::transaction(&mut conn, |c| turn_off(c, &user.id, &by.actor()))
 }

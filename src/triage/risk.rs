@@ -102,17 +102,20 @@ static CATALOGUE_WORDS: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// ("human", "担当者", "человек"): in a longer message the bare word is too common.
 fn is_short_reply_with_human_word(text: &str) -> bool {
     let t = text.trim();
-    let words = t.split_whitespace().count();
-    let short = words <= 3 && t.chars().count() <= 24;
-    short && CATALOGUE_WORDS.as_ref().is_some_and(|r| r.is_match(t))
+    is_short_reply(t) && CATALOGUE_WORDS.as_ref().is_some_and(|r| r.is_match(t))
+}
+
+/// A reply of three words at most and 24 characters: where a bare word can be meant.
+pub fn is_short_reply(text: &str) -> bool {
+    let t = text.trim();
+    t.split_whitespace().count() <= 3 && t.chars().count() <= 24
 }
 
 /// True when `text` is a short reply (as above) that carries `word` as a word of its own,
 /// in any case: the disclosure line's word as a supervisor changed it.
 pub fn is_short_reply_with(text: &str, word: &str) -> bool {
     let (t, word) = (text.trim().to_lowercase(), word.trim().to_lowercase());
-    let short = t.split_whitespace().count() <= 3 && t.chars().count() <= 24;
-    short
+    is_short_reply(&t)
         && !word.is_empty()
         && t.match_indices(&word).any(|(at, found)| {
             let before = t[..at].chars().next_back();
