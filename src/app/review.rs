@@ -355,6 +355,15 @@ fn send_reply(
     Ok(())
 }
 
+/// The `Content-Language` of a draft as written: its body is in the draft's language, its
+/// greeting and sign-off in the catalogue's for it (English where there is none).
+fn letter_language(draft: &DraftRow) -> String {
+    domain::wording::content_language(&[
+        &draft.language,
+        crate::i18n::resolve(&draft.language),
+    ])
+}
+
 pub fn approve(app: &App, number: i64, draft_id: &str, by: &ActingUser) -> Result<Done, AppError> {
     let done = in_tx(app, |c| {
         let ticket = load_ticket(c, number)?;
@@ -374,7 +383,8 @@ pub fn approve(app: &App, number: i64, draft_id: &str, by: &ActingUser) -> Resul
             &by.actor(),
             json!({"draft": draft.id, "confidence": draft.confidence, "intent": draft.intent}),
         )?;
-        send_reply(app, c, &ticket, draft.body.clone(), &draft.language, None, by)?;
+        let language = letter_language(&draft);
+        send_reply(app, c, &ticket, draft.body.clone(), &language, None, by)?;
         Ok(Done { notice: "approved" })
     })?;
     app.request_retrain();
@@ -411,7 +421,8 @@ pub fn edit_and_send(
                 "draft": draft.id, "edit_distance": distance, "draft_len": draft.body.chars().count(), "intent": draft.intent,
             }),
         )?;
-        send_reply(app, c, &ticket, body.to_string(), &draft.language, None, by)?;
+        let language = letter_language(&draft);
+        send_reply(app, c, &ticket, body.to_string(), &language, None, by)?;
         Ok(Done { notice: "edited" })
     })?;
     app.request_retrain();

@@ -76,12 +76,7 @@ fn an_arabic_message_gets_an_arabic_acknowledgement_in_right_to_left_html() {
 fn a_language_without_a_catalogue_gets_english_saying_en() {
     let t = TestApp::with_kb();
     // A Finnish article: the knowledge base speaks Finnish, the catalogue does not.
-    tandem::app::kb::import_jsonl(
-        &t.app,
-        r#"{"title": "Missä tilaukseni on?", "intent": "order_status", "language": "fi", "body": "Voit seurata pakettiasi tilausvahvistuksen seurantalinkillä.", "questions": ["Missä tilaukseni on?", "paketti ei ole vielä saapunut", "miten voin seurata tilaustani", "missä pakettini on"]}"#,
-        "finnish",
-    )
-    .expect("import");
+    tandem::app::kb::import_jsonl(&t.app, FINNISH_ARTICLE, "finnish").expect("import");
     let (_, action) = accepted(&t.ingest(&email(
         "Jussi <jussi@example.fi>",
         "Missä tilaukseni on?",
@@ -105,6 +100,39 @@ fn a_language_without_a_catalogue_gets_english_saying_en() {
         assert_eq!(m.content_language.as_deref(), Some("en"));
     }
 }
+
+/// A person who approves a draft in a language without a catalogue sends the article in
+/// that language under an English greeting and sign-off: the header names both (it said
+/// only `fi`).
+#[test]
+fn an_approved_draft_in_a_language_without_a_catalogue_names_both_languages() {
+    let t = TestApp::with(&[("TANDEM_AUTO_THRESHOLD", "0.999")]);
+    t.import_kb();
+    tandem::app::kb::import_jsonl(&t.app, FINNISH_ARTICLE, "finnish").expect("import");
+    let (number, action) = accepted(&t.ingest(&email(
+        "Jussi <jussi@example.fi>",
+        "Missä tilaukseni on?",
+        "f2@example.fi",
+        "Hei, missä tilaukseni on? Paketti ei ole vielä saapunut. Miten voin seurata tilaustani?",
+    )));
+    assert_eq!(action, "review", "the dial holds every answer for a person");
+    t.deliver();
+    assert_eq!(t.sent_mail().len(), 1, "the acknowledgement");
+    let agent = crate::console::add_user(&t, "ana@tandem.test", "agent");
+    let draft = t.show(number).drafts[0].id.clone();
+    let by = tandem::app::actions::ActingUser { id: agent, ip: None };
+    tandem::app::review::approve(&t.app, number, &draft, &by).expect("approve");
+    t.deliver();
+    let sent = t.sent_mail();
+    let answer = sent
+        .iter()
+        .find(|m| m.body.contains("Voit seurata pakettiasi"))
+        .expect("the approved answer went out");
+    assert!(answer.body.starts_with("Hello Jussi,"), "{}", answer.body);
+    assert_eq!(answer.content_language.as_deref(), Some("fi, en"));
+}
+
+const FINNISH_ARTICLE: &str = r#"{"title": "Missä tilaukseni on?", "intent": "order_status", "language": "fi", "body": "Voit seurata pakettiasi tilausvahvistuksen seurantalinkillä.", "questions": ["Missä tilaukseni on?", "paketti ei ole vielä saapunut", "miten voin seurata tilaustani", "missä pakettini on"]}"#;
 
 #[test]
 fn automatic_answers_greet_by_name_and_sign_with_the_teams_name() {
