@@ -130,7 +130,7 @@ pub fn deliver(app: &App, row: &OutboxRow) -> Result<(), DeliveryError> {
             Err(DeliveryError::Temporary(format!("Send API answered {code}")))
         }
         Err(ureq::Error::Status(code, _)) => Err(DeliveryError::Permanent(format!("Send API answered {code}"))),
-        Err(e) => Err(DeliveryError::Temporary(format!("Send API: {e}"))),
+        Err(ureq::Error::Transport(e)) => Err(super::outbox::unanswered("Send API", &e)),
     }
 }
 

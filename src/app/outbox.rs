@@ -24,6 +24,22 @@ pub struct Round {
     pub failed: usize,
 }
 
+/// An HTTP call that reached no answer, in words fit to keep in the outbox and the audit
+/// trail: ureq's own text starts with the whole address, which carries the Messenger
+/// page's access token (`?access_token=`) and an X user's id.
+pub(crate) fn unanswered(service: &str, e: &ureq::Transport) -> DeliveryError {
+    let mut text = format!("{service}: {}", e.kind());
+    if let Some(message) = e.message() {
+        text.push_str(": ");
+        text.push_str(message);
+    }
+    if let Some(source) = std::error::Error::source(e) {
+        text.push_str(": ");
+        text.push_str(&source.to_string());
+    }
+    DeliveryError::Temporary(text)
+}
+
 /// The transport the configuration names.
 pub fn transport(app: &App) -> Result<Transport, DeliveryError> {
     match &app.config.smtp_url {

@@ -146,7 +146,7 @@ pub fn deliver(app: &App, row: &OutboxRow) -> Result<(), DeliveryError> {
             Err(DeliveryError::Temporary(format!("webhook answered {code}")))
         }
         Err(ureq::Error::Status(code, _)) => Err(DeliveryError::Permanent(format!("webhook answered {code}"))),
-        Err(e) => Err(DeliveryError::Temporary(format!("webhook: {e}"))),
+        Err(ureq::Error::Transport(e)) => Err(super::outbox::unanswered("webhook", &e)),
     }
 }
 

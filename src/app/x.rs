@@ -93,7 +93,7 @@ pub fn deliver(app: &App, row: &OutboxRow) -> Result<(), DeliveryError> {
             Err(DeliveryError::Temporary(format!("X answered {code}")))
         }
         Err(ureq::Error::Status(code, _)) => Err(DeliveryError::Permanent(format!("X answered {code}"))),
-        Err(e) => Err(DeliveryError::Temporary(format!("X: {e}"))),
+        Err(ureq::Error::Transport(e)) => Err(super::outbox::unanswered("X", &e)),
     }
 }
 

@@ -523,3 +523,45 @@ async fn a_delivery_meeting_a_busy_database_or_a_panic_is_kept_once() {
     drop(conn);
     assert_eq!(tickets_json(&t).len(), 2, "no ticket half made");
 }
+
+/// A Send API that cannot be reached is tried again, and what is kept of the failure names
+/// neither the page's access token (it travels in the address's query) nor the user.
+#[actix_web::test]
+async fn a_failed_send_keeps_no_access_token_in_its_error() {
+    // A port nothing listens on: the connection is refused.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let t = TestApp::with(&[
+        ("TANDEM_MESSENGER_APP_SECRET", "app-secret"),
+        ("TANDEM_MESSENGER_PAGE_TOKEN", "EAAB-page-token-4711"),
+        ("TANDEM_MESSENGER_API_URL", &format!("http://{closed}")),
+        ("TANDEM_UNDO_SECONDS", "0"),
+    ]);
+    t.import_kb();
+    let svc = console!(t);
+    let body = delivery("psid-5550123", "m_fail", "Where is my parcel? It has not arrived yet.");
+    assert_eq!(post_messenger(&svc, &body).await.0, 200);
+    t.deliver();
+    let mut conn = t.app.conn().unwrap();
+    let errors: Vec<Option<String>> = match &mut *conn {
+        tandem::store::DbConn::Sqlite(c) => {
+            use diesel::prelude::*;
+            tandem::store::schema::outbox::table
+                .select(tandem::store::schema::outbox::last_error)
+                .load(c)
+                .unwrap()
+        }
+        tandem::store::DbConn::Postgres(c) => {
+            use diesel::prelude::*;
+            tandem::store::schema::outbox::table
+                .select(tandem::store::schema::outbox::last_error)
+                .load(c)
+                .unwrap()
+        }
+    };
+    let errors: Vec<String> = errors.into_iter().flatten().collect();
+    assert!(!errors.is_empty(), "the failed send says why");
+    for e in &errors {
+        assert!(e.contains("Send API: Connection Failed"), "{e}");
+        assert!(!e.contains("4711") && !e.contains("access_token"), "{e}");
+    }
+}
