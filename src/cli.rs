@@ -502,6 +502,10 @@ pub fn run() -> i32 {
                     "erased: {} tickets, {} messages, {} attachments, {} raw messages; the customer is now {p}",
                     done.tickets, done.messages, done.attachments, done.raw_mail
                 ),
+                None if done.mentions > 0 => println!(
+                    "no customer has this address (any more); taken out of {} places on others' tickets (participants, events)",
+                    done.mentions
+                ),
                 None => println!("no customer has this address (any more); nothing to erase"),
             }
             Ok(())

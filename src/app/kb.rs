@@ -6,8 +6,8 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::store::models::ArticleRow;
-use crate::store::{self, kb::Upserted, new_id, now};
+use crate::store::models::{ArticleRow, MessageRow};
+use crate::store::{self, DbConn, kb::Upserted, new_id, now};
 
 use super::actions::ActingUser;
 use super::{App, AppError};
@@ -430,6 +430,37 @@ pub fn add_example_from_ticket(
     })?;
     app.request_retrain();
     Ok(title)
+}
+
+/// Takes the words of `messages` (a customer's, being erased) out of the example questions
+/// that agents added from the tickets `ticket_ids`, and out of those articles' history;
+/// how many article rows and versions changed.
+pub(crate) fn forget_examples_from(
+    c: &mut DbConn,
+    ticket_ids: &[String],
+    messages: &[MessageRow],
+) -> Result<usize, AppError> {
+    let added = store::events::of_kind_on(c, "kb_example_added", ticket_ids)?;
+    let mut articles: Vec<String> = added
+        .iter()
+        .filter_map(|e| serde_json::from_str::<serde_json::Value>(&e.data).ok())
+        .filter_map(|d| d["article"].as_str().map(str::to_string))
+        .collect();
+    articles.sort();
+    articles.dedup();
+    if articles.is_empty() {
+        return Ok(0);
+    }
+    let texts: Vec<String> = messages
+        .iter()
+        .map(|m| example_text(&m.subject, &m.body_text))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut changed = 0;
+    for article in &articles {
+        changed += store::kb::forget_questions(c, article, &texts)?;
+    }
+    Ok(changed)
 }
 
 /// The words of a customer's message worth learning from: the new text (no quoted

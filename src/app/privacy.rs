@@ -357,6 +357,9 @@ pub struct Erasure {
     pub messages: usize,
     pub attachments: usize,
     pub raw_mail: usize,
+    /// Places on others' tickets the address was named in (their participants and their
+    /// events), taken out.
+    pub mentions: usize,
 }
 
 /// Replaces every occurrence (any case) of the given values in a text.
@@ -449,16 +452,23 @@ pub fn erase(
     store::privacy::secure_delete(&mut conn, true)?;
     let result = store::transaction(&mut conn, |c| {
         let Some(customer) = find_customer(c, email)? else {
-            // Nothing (left) to erase: the request is still recorded, without the address.
-            let scrub = Scrubber::new(vec![(email.trim().to_string(), "[address]".into())]);
+            // No customer (left) with this address; it may still be on others' tickets,
+            // copied on their mail. The request is recorded, without the address.
+            let address = email.trim().to_ascii_lowercase();
+            let scrub = Scrubber::new(vec![(address.clone(), "[erased address]".into())]);
+            let held = store::privacy::held_ticket_ids(c)?;
+            let mentions = forget_mentions(c, &address, &held, &scrub)?;
             store::events::record(
                 c,
                 None,
                 "customer_erased",
                 &actor(by),
-                json!({"found": false, "reason": scrub.scrub(reason)}),
+                json!({"found": false, "mentions": mentions, "reason": scrub.scrub(reason)}),
             )?;
-            return Ok(Erasure::default());
+            return Ok(Erasure {
+                mentions,
+                ..Erasure::default()
+            });
         };
         if store::privacy::customer_on_hold(c, &customer.id)? {
             return Err(AppError::Refused(
@@ -471,11 +481,21 @@ pub fn erase(
         let pseudonym = pseudonym(&customer.id);
         let scrub = scrubber_for(c, &customer, &ids, &pseudonym)?;
         let at = now();
+        // Their words that agents made example questions of go before the words themselves.
+        let mut theirs = Vec::new();
+        for id in &ids {
+            theirs.extend(
+                store::messages::for_ticket(c, id)?
+                    .into_iter()
+                    .filter(|m| m.author_kind == crate::domain::AUTHOR_CUSTOMER),
+            );
+        }
+        let mut examples = super::kb::forget_examples_from(c, &ids, &theirs)?;
         let mut done = store::privacy::erase_tickets(c, &ids, &pseudonym, &|s| scrub.scrub(s), at)?;
         // What they wrote into others' threads, their place among others' participants,
         // their mail that reached no ticket and events naming them: under every address of
         // theirs (one merged in, a Messenger or X user linked to them), not only the first.
-        let mut unfiled_deleted = 0;
+        let (mut unfiled_deleted, mut mentions) = (0, 0);
         let held = store::privacy::held_ticket_ids(c)?;
         for address in addresses_of(c, &customer)? {
             let elsewhere = store::privacy::messages_written_elsewhere(c, &address, &ids)?;
@@ -487,10 +507,11 @@ pub fn erase(
                      lift the hold first"
                 )));
             }
+            let on: Vec<String> = elsewhere.iter().map(|m| m.ticket_id.clone()).collect();
+            examples += super::kb::forget_examples_from(c, &on, &elsewhere)?;
             let others = store::privacy::erase_messages_written_elsewhere(
                 c,
                 &elsewhere,
-                &address,
                 &pseudonym,
                 &|s| scrub.scrub(s),
             )?;
@@ -500,9 +521,7 @@ pub fn erase(
             let unfiled = store::privacy::raw_mail_of(c, &[], &address)?;
             let unfiled: Vec<String> = unfiled.into_iter().map(|r| r.id).collect();
             unfiled_deleted += store::privacy::delete_raw_mail(c, &unfiled)?;
-            for e in store::privacy::loose_events_mentioning(c, &address)? {
-                store::privacy::redact_event(c, &e, &|s| scrub.scrub(s))?;
-            }
+            mentions += forget_mentions(c, &address, &held, &scrub)?;
         }
         store::customers::forget_identities(c, &customer.id)?;
         store::privacy::pseudonymise_customer(c, &customer.id, &pseudonym, at)?;
@@ -516,6 +535,7 @@ pub fn erase(
                 "reason": scrub.scrub(reason),
                 "tickets": done.tickets,
                 "messages": done.messages,
+                "kb_examples": examples,
             }),
         )?;
         Ok(Erasure {
@@ -525,18 +545,36 @@ pub fn erase(
             messages: done.messages,
             attachments: done.attachments,
             raw_mail: done.raw_mail + unfiled_deleted,
+            mentions,
         })
     });
     let _ = store::privacy::secure_delete(&mut conn, false);
     let erasure = result?;
     if erasure.found {
-        // The engine learned from their reviewed messages: retrain without them now (the
-        // new model replaces the old one, which is deleted).
+        // The engine learned from their reviewed messages and example questions made of
+        // their words: retrain without them now (the new model replaces the old one,
+        // which is deleted).
         super::triage::retrain(&mut conn)?;
         app.triage.invalidate();
         store::privacy::checkpoint(&mut conn);
     }
     Ok(erasure)
+}
+
+/// Takes `address` out of others' tickets: their participants and events naming it (with
+/// the webhooks that carried them), except on tickets under a legal hold, and out of the
+/// events on no ticket; how many places it was in.
+fn forget_mentions(
+    c: &mut DbConn,
+    address: &str,
+    held: &[String],
+    scrub: &Scrubber,
+) -> Result<usize, AppError> {
+    let mut places = store::privacy::remove_participant_everywhere(c, address, held)?;
+    for e in store::privacy::events_mentioning(c, address, held)? {
+        places += usize::from(store::privacy::redact_event(c, &e, &|s| scrub.scrub(s))?);
+    }
+    Ok(places)
 }
 
 /// Asks a signed-in person for their password again before an erasure. A wrong one is

@@ -147,6 +147,20 @@ pub fn for_ticket(conn: &mut DbConn, ticket_id: &str) -> Result<Vec<EventRow>, S
         .load(conn)?)
 }
 
+/// The events of one kind on the given tickets, oldest first.
+pub fn of_kind_on(
+    conn: &mut DbConn,
+    kind: &str,
+    ticket_ids: &[String],
+) -> Result<Vec<EventRow>, StoreError> {
+    Ok(events::table
+        .filter(events::kind.eq(kind))
+        .filter(events::ticket_id.eq_any(ticket_ids))
+        .order((events::created_at.asc(), events::id.asc()))
+        .select(EventRow::as_select())
+        .load(conn)?)
+}
+
 pub fn count_kind(conn: &mut DbConn, kind: &str) -> Result<i64, StoreError> {
     Ok(events::table
         .filter(events::kind.eq(kind))

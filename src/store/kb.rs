@@ -260,6 +260,44 @@ fn keep_version(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Takes the example questions `texts` out of an article and out of every version kept of
+/// it, in place (an erasure: a customer's words leave the history too); how many rows
+/// changed.
+pub fn forget_questions(
+    conn: &mut DbConn,
+    article_id: &str,
+    texts: &[String],
+) -> Result<usize, StoreError> {
+    let without = |json: &str| -> Option<String> {
+        let questions: Vec<String> = serde_json::from_str(json).ok()?;
+        let kept: Vec<&String> = questions.iter().filter(|q| !texts.contains(q)).collect();
+        (kept.len() < questions.len()).then(|| serde_json::to_string(&kept).unwrap_or_default())
+    };
+    let mut changed = 0;
+    let current: Option<String> = kb_articles::table
+        .find(article_id)
+        .select(kb_articles::questions)
+        .first(conn)
+        .optional()?;
+    if let Some(kept) = current.as_deref().and_then(without) {
+        changed += diesel::update(kb_articles::table.find(article_id))
+            .set(kb_articles::questions.eq(kept))
+            .execute(conn)?;
+    }
+    let kept_versions: Vec<(i32, String)> = kb_article_versions::table
+        .filter(kb_article_versions::article_id.eq(article_id))
+        .select((kb_article_versions::version, kb_article_versions::questions))
+        .load(conn)?;
+    for (version, json) in kept_versions {
+        if let Some(kept) = without(&json) {
+            changed += diesel::update(kb_article_versions::table.find((article_id, version)))
+                .set(kb_article_versions::questions.eq(kept))
+                .execute(conn)?;
+        }
+    }
+    Ok(changed)
+}
+
 /// An article's versions, newest first.
 pub fn versions(conn: &mut DbConn, id: &str) -> Result<Vec<ArticleVersion>, StoreError> {
     Ok(kb_article_versions::table

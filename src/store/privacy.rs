@@ -135,6 +135,48 @@ pub fn loose_events_mentioning(
         .load(conn)?)
 }
 
+/// Every event whose details mention `needle`, on any ticket but those `spared` (under a
+/// legal hold) or on none: a person copied on others' tickets, or named in the reason a
+/// ticket was escalated, is in those tickets' events without having written there.
+pub fn events_mentioning(
+    conn: &mut DbConn,
+    needle: &str,
+    spared: &[String],
+) -> Result<Vec<EventRow>, StoreError> {
+    if needle.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(events::table
+        .filter(
+            events::ticket_id
+                .is_null()
+                .or(events::ticket_id.ne_all(spared)),
+        )
+        .filter(
+            events::data
+                .like(format!("%{}%", like_escape(needle)))
+                .escape('\\'),
+        )
+        .order((events::created_at.asc(), events::id.asc()))
+        .select(EventRow::as_select())
+        .load(conn)?)
+}
+
+/// Removes `address` from the participants of every ticket but those `spared`; how many
+/// places it had.
+pub fn remove_participant_everywhere(
+    conn: &mut DbConn,
+    address: &str,
+    spared: &[String],
+) -> Result<usize, StoreError> {
+    Ok(diesel::delete(
+        participants::table
+            .filter(participants::address.eq(address))
+            .filter(participants::ticket_id.ne_all(spared)),
+    )
+    .execute(conn)?)
+}
+
 fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -303,17 +345,15 @@ pub fn messages_written_elsewhere(
 
 /// Erases the given messages (written by `address` on others' tickets) in place, as
 /// [`erase_tickets`] erases a ticket's: texts, sender, attachments, raw mail and search
-/// rows; the address leaves every ticket's participants, and `scrub` rewrites the events
-/// of the tickets they are on. The tickets themselves, and their customers' words, stay.
+/// rows; `scrub` rewrites the events of the tickets they are on. The tickets themselves,
+/// and their customers' words, stay.
 pub fn erase_messages_written_elsewhere(
     conn: &mut DbConn,
     messages_of: &[MessageRow],
-    address: &str,
     pseudonym: &str,
     scrub: &dyn Fn(&str) -> String,
 ) -> Result<Erased, StoreError> {
     let mut out = Erased::default();
-    diesel::delete(participants::table.filter(participants::address.eq(address))).execute(conn)?;
     if messages_of.is_empty() {
         return Ok(out);
     }
@@ -429,6 +469,26 @@ pub fn redact_event(
     diesel::update(events::table.find(&e.id))
         .set(events::data.eq(value.to_string()))
         .execute(conn)?;
+    // A webhook carries the event's details as they were: its copies, sent or waiting,
+    // are scrubbed alike.
+    let copies: Vec<(String, Vec<u8>)> = outbox::table
+        .filter(
+            outbox::idempotency_key
+                .like(format!("webhook:{}:%", like_escape(&e.id)))
+                .escape('\\'),
+        )
+        .select((outbox::id, outbox::payload))
+        .load(conn)?;
+    for (id, payload) in copies {
+        let Ok(mut body) = serde_json::from_slice::<serde_json::Value>(&payload) else {
+            continue;
+        };
+        if scrub_json(&mut body, scrub) {
+            diesel::update(outbox::table.find(id))
+                .set(outbox::payload.eq(body.to_string().into_bytes()))
+                .execute(conn)?;
+        }
+    }
     Ok(true)
 }
 

@@ -43,6 +43,10 @@ fn done_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "erased" => "Erased: the customer's personal data is gone; counts and timings stay.",
         "nothing" => "No customer has that address (any more): nothing to erase.",
+        "mentions" => {
+            "No customer has that address (any more); it was taken out of the tickets it was \
+             copied on and of their history."
+        }
         "hold" => "Legal hold changed.",
         _ => return None,
     })
@@ -190,6 +194,8 @@ pub async fn erase(
                 header::LOCATION,
                 if done.found {
                     "/admin/privacy?done=erased"
+                } else if done.mentions > 0 {
+                    "/admin/privacy?done=mentions"
                 } else {
                     "/admin/privacy?done=nothing"
                 },

@@ -1051,3 +1051,123 @@ fn erasure_stops_at_what_the_customer_wrote_on_a_held_ticket() {
     tandem::app::privacy::erase(&t.app, BOB, "asked", None).unwrap();
     assert!(!bobs_words(&t));
 }
+
+/// Someone who was never a customer (an agent copied them on another's ticket) and someone
+/// who wrote into another's thread leave no trace there once erased: not among its
+/// participants, not in its history, not in the webhooks that carried that history out.
+#[test]
+fn erasure_reaches_others_tickets_their_history_and_its_webhooks() {
+    const CAROL: &str = "carol.copied@example.net";
+    const EVE: &str = "eve.stranger@example.net";
+    let t = TestApp::with(&[
+        // Bob's ticket waits for review, so Eve's message escalates it, naming her.
+        ("TANDEM_AUTO_THRESHOLD", "0.999"),
+        ("TANDEM_WEBHOOK_URLS", "http://127.0.0.1:9/hook"),
+        ("TANDEM_WEBHOOK_SECRET", "s3cret"),
+    ]);
+    t.import_kb();
+    assert_eq!(tandem::app::webhooks::pump(&t.app, "test").unwrap(), 0);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let bobs = number(t.ingest(&mail(
+        &format!("Bob Builder <{BOB}>"),
+        "",
+        "Sale",
+        "b1@example.org",
+        &format!("{BOB_SENTENCE}? Where is my order?"),
+    )));
+    t.deliver();
+    let agent = add_user(&t, "ana@tandem.test", "agent");
+    let by = ActingUser { id: agent, ip: None };
+    tandem::app::participants::add(&t.app, bobs, CAROL, &by).unwrap();
+    let ack = t
+        .sent_mail()
+        .into_iter()
+        .find(|m| m.to.contains(BOB))
+        .expect("Bob's acknowledgement")
+        .message_id;
+    let eves = number(t.ingest(&format!(
+        "From: Eve <{EVE}>\r\nTo: {SUPPORT}\r\nSubject: Re: Sale\r\n\
+         Message-ID: <e1@example.net>\r\nIn-Reply-To: <{ack}>\r\nReferences: <{ack}>\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\nI am Bob's neighbour.\r\n"
+    )));
+    assert_eq!(eves, bobs, "Eve's message is on Bob's ticket");
+    std::thread::sleep(std::time::Duration::from_secs(
+        tandem::app::webhooks::LAG_SECONDS as u64 + 1,
+    ));
+    assert!(tandem::app::webhooks::pump(&t.app, "test").unwrap() > 0);
+    let webhooks_naming = |needle: &str| {
+        let mut conn = t.app.conn().unwrap();
+        let payloads: Vec<Vec<u8>> = match &mut *conn {
+            tandem::store::DbConn::Sqlite(c) => schema::outbox::table
+                .filter(schema::outbox::channel.eq("webhook"))
+                .select(schema::outbox::payload)
+                .load(c),
+            tandem::store::DbConn::Postgres(c) => schema::outbox::table
+                .filter(schema::outbox::channel.eq("webhook"))
+                .select(schema::outbox::payload)
+                .load(c),
+        }
+        .unwrap();
+        payloads.iter().filter(|p| contains(p, needle)).count()
+    };
+    assert!(webhooks_naming(EVE) > 0, "the escalation's webhook names Eve");
+    let (before, hex) = database_bytes(&t);
+    assert!(found_in(&before, hex, CAROL) && found_in(&before, hex, EVE));
+
+    let carol = tandem::app::privacy::erase(&t.app, CAROL, "asked", None).unwrap();
+    assert!(!carol.found, "Carol was never a customer");
+    assert!(carol.mentions >= 2, "her place and its event: {}", carol.mentions);
+    tandem::app::privacy::erase(&t.app, EVE, "asked", None).unwrap();
+
+    assert_eq!(webhooks_naming(EVE), 0);
+    let (after, hex) = database_bytes(&t);
+    for n in [CAROL, EVE] {
+        assert!(!found_in(&after, hex, n), "{n} is still in the database");
+    }
+    for n in [BOB, BOB_SENTENCE] {
+        assert!(found_in(&after, hex, n), "{n} was lost");
+    }
+    let left = tandem::app::participants::list(&t.app, bobs).unwrap();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// An agent made a customer's question an example of an article: their erasure takes it
+/// out of the article and out of every version kept of it.
+#[test]
+fn erasure_takes_the_customers_words_out_of_the_knowledge_base_and_its_history() {
+    let t = TestApp::with_kb();
+    seed(&t);
+    let bobs = tandem::app::tickets::list(&t.app, 50, 0)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.customer == BOB)
+        .expect("Bob's ticket")
+        .number;
+    let agent = add_user(&t, "ana@tandem.test", "agent");
+    let by = ActingUser { id: agent, ip: None };
+    let article = {
+        let mut conn = t.app.conn().unwrap();
+        tandem::store::kb::find(&mut conn, "order_status", "en")
+            .unwrap()
+            .expect("the sample article")
+            .id
+    };
+    tandem::app::kb::add_example_from_ticket(&t.app, bobs, &article, &by).unwrap();
+    let questions = |t: &TestApp| {
+        let mut conn = t.app.conn().unwrap();
+        let now = tandem::store::kb::get(&mut conn, &article).unwrap().unwrap();
+        let versions = tandem::store::kb::versions(&mut conn, &article).unwrap();
+        (now.questions, versions.into_iter().map(|v| v.questions).collect::<Vec<_>>())
+    };
+    let (current, kept) = questions(&t);
+    assert!(current.contains(BOB_SENTENCE), "{current}");
+    assert!(kept.iter().any(|q| q.contains(BOB_SENTENCE)), "{kept:?}");
+
+    tandem::app::privacy::erase(&t.app, BOB, "asked", None).unwrap();
+    let (current, kept) = questions(&t);
+    assert!(!current.contains(BOB_SENTENCE), "{current}");
+    assert!(current.contains("Where is my order"), "the article's own examples stay: {current}");
+    assert!(!kept.iter().any(|q| q.contains(BOB_SENTENCE)), "{kept:?}");
+    let (after, hex) = database_bytes(&t);
+    assert!(!found_in(&after, hex, BOB_SENTENCE), "Bob's words are still in the database");
+}
