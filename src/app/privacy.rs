@@ -470,6 +470,9 @@ pub fn erase(
                 ..Erasure::default()
             });
         };
+        // A message being filed for them finishes first, and the next waits for this.
+        store::customers::lock(c, &customer.id)?;
+        let customer = store::customers::get(c, &customer.id)?;
         if store::privacy::customer_on_hold(c, &customer.id)? {
             return Err(AppError::Refused(
                 "this customer or one of their tickets is under a legal hold; lift the hold first"

@@ -146,7 +146,9 @@ pub fn find_or_new(
     email: &str,
     name: Option<&str>,
 ) -> Result<Found, StoreError> {
-    if let Some(found) = find_by_address(conn, email)? {
+    if let Some(found) = find_by_address(conn, email)?
+        && lock_unerased(conn, &found.id)?
+    {
         return Ok(Found {
             row: found,
             first_contact: false,
@@ -163,6 +165,26 @@ pub fn find_or_new(
         },
         first_contact: true,
     })
+}
+
+/// On PostgreSQL, locks the row of a customer a message is about to be filed under, and
+/// says whether they are still there to file it under. An erasure locks the row first
+/// (see [`lock`]): one under way makes this wait, and once it has committed the row is
+/// erased (the address is nobody's: the message starts a new customer); one that starts
+/// later waits for this message's ticket and erases it too. SQLite's writers take turns
+/// already.
+fn lock_unerased(conn: &mut DbConn, id: &str) -> Result<bool, StoreError> {
+    let DbConn::Postgres(c) = conn else {
+        return Ok(true);
+    };
+    let locked = diesel::update(
+        customers::table
+            .find(id)
+            .filter(customers::erased_at.is_null()),
+    )
+    .set(customers::vip.eq(customers::vip))
+    .execute(c)?;
+    Ok(locked == 1)
 }
 
 /// Locks a customer's row until the transaction ends (an update that changes nothing:

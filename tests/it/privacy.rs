@@ -7,6 +7,7 @@
 use std::io::Read;
 
 use chrono::{Duration, NaiveDate};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use tandem::app::actions::ActingUser;
 use tandem::app::metrics;
@@ -1129,6 +1130,55 @@ fn erasure_reaches_others_tickets_their_history_and_its_webhooks() {
     }
     let left = tandem::app::participants::list(&t.app, bobs).unwrap();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// On a shared PostgreSQL, a message from a customer that arrives while their erasure is
+/// under way waits for it and starts a new customer: nothing of it is filed under the
+/// erased one, where it kept every word (SQLite's writers take turns already).
+#[test]
+fn a_message_arriving_during_an_erasure_is_not_filed_under_the_erased_customer() {
+    let t = TestApp::with_kb();
+    let Some((base, schema)) = t.db.postgres() else {
+        return;
+    };
+    let first = number(t.ingest(&mail(
+        &format!("Bob Builder <{BOB}>"),
+        "",
+        "Sale",
+        "b1@example.org",
+        &format!("{BOB_SENTENCE}? Where is my order?"),
+    )));
+    // The erasure's writes, not yet committed: its transaction holds Bob's row.
+    let mut eraser = PgConnection::establish(base).unwrap();
+    eraser
+        .batch_execute(&format!(
+            "SET search_path TO {schema}; BEGIN; \
+             UPDATE customers SET vip = vip WHERE email = '{BOB}'; \
+             UPDATE customers SET email = 'erased@customer.invalid', name = NULL, \
+             erased_at = now() WHERE email = '{BOB}'"
+        ))
+        .unwrap();
+    let late = std::thread::scope(|s| {
+        let late = s.spawn(|| {
+            number(t.ingest(&mail(
+                &format!("Bob Builder <{BOB}>"),
+                "",
+                "Another question",
+                "b2@example.org",
+                "Do you deliver on Sundays?",
+            )))
+        });
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        eraser.batch_execute("COMMIT").unwrap();
+        late.join().unwrap()
+    });
+    assert_ne!(late, first);
+    assert_eq!(t.show(first).summary.customer, "erased@customer.invalid");
+    assert_eq!(
+        t.show(late).summary.customer,
+        BOB,
+        "the late message is filed under a new customer with Bob's address"
+    );
 }
 
 /// An agent made a customer's question an example of an article: their erasure takes it
