@@ -255,6 +255,10 @@ pub struct Figures {
     /// Automated answers that were sent (the reopen rate's denominator).
     pub auto_answers_followed: i64,
     pub reopened: i64,
+    /// Of those, the answers sent more than [`REOPEN_WINDOW_DAYS`] ago, and how many of
+    /// them were reopened: whether the others stay resolved is not known yet.
+    pub answers_past_window: i64,
+    pub reopened_past_window: i64,
     /// Customers who asked for a person within 7 days of an automated answer.
     pub asked_person: i64,
     /// Automated answers a supervisor marked wrong.
@@ -297,9 +301,10 @@ impl Figures {
     pub fn marked_wrong_rate(&self) -> Option<f64> {
         ratio(self.marked_wrong, self.auto_sent)
     }
-    /// Automated answers the customer did not come back to within 7 days.
+    /// Automated answers the customer did not come back to within 7 days, of those whose
+    /// 7 days are over (an answer sent an hour ago has not stayed resolved yet).
     pub fn stayed_resolved_rate(&self) -> Option<f64> {
-        self.reopen_rate().map(|r| 1.0 - r)
+        ratio(self.reopened_past_window, self.answers_past_window).map(|r| 1.0 - r)
     }
     pub fn hours_saved(&self) -> f64 {
         self.minutes_saved / 60.0
@@ -362,6 +367,26 @@ impl Dashboard {
 }
 
 /// Folds rows into the total and the four breakdowns.
+/// Each agent's label in the breakdowns, by user id: their name, and their address too
+/// where two share a name (their figures were added up in one row).
+fn agent_labels(users: Vec<(String, String, String)>) -> HashMap<String, String> {
+    let mut uses: HashMap<String, usize> = HashMap::new();
+    for (_, name, _) in &users {
+        *uses.entry(name.trim().to_lowercase()).or_default() += 1;
+    }
+    users
+        .into_iter()
+        .map(|(id, name, email)| {
+            let label = if uses[&name.trim().to_lowercase()] > 1 {
+                format!("{name} ({email})")
+            } else {
+                name
+            };
+            (id, label)
+        })
+        .collect()
+}
+
 struct Folder<'a> {
     total: Figures,
     dims: [HashMap<String, Figures>; 4],
@@ -408,10 +433,13 @@ impl<'a> Folder<'a> {
     }
 }
 
+/// How long after an automated answer a customer's reply counts as a reopen.
+pub const REOPEN_WINDOW_DAYS: i64 = 7;
+
 /// The grouped rows behind a dashboard, as the store returns them.
 #[derive(Default)]
 struct Raw {
-    names: Vec<(String, String)>,
+    names: Vec<(String, String, String)>,
     handling: Vec<q::HandlingCount>,
     tickets: Vec<q::DimCount>,
     decisions: Vec<q::DecisionCount>,
@@ -419,6 +447,8 @@ struct Raw {
     durations: Vec<q::DurationCount>,
     backlog: Vec<q::BacklogRow>,
     reopens: Vec<q::ReopenRow>,
+    /// The reopens of the answers whose seven days are over.
+    settled_reopens: Vec<q::ReopenRow>,
     series: Vec<q::BucketCount>,
 }
 
@@ -433,6 +463,7 @@ impl Raw {
         self.durations.extend(other.durations);
         self.backlog.extend(other.backlog);
         self.reopens.extend(other.reopens);
+        self.settled_reopens.extend(other.settled_reopens);
         self.series.extend(other.series);
     }
 }
@@ -455,6 +486,11 @@ fn fetch(conn: &mut DbConn, period: Period, group: u8, raw: &mut Raw) -> Result<
         _ => {
             raw.decisions = q::decisions(conn, from, to)?;
             raw.reopens = q::reopens(conn, from, to)?;
+            // Whether an answer stayed resolved is known once its seven days are over.
+            let settled = to.min(store::now() - Duration::days(REOPEN_WINDOW_DAYS));
+            if settled > from {
+                raw.settled_reopens = q::reopens(conn, from, settled)?;
+            }
         }
     }
     Ok(())
@@ -498,7 +534,7 @@ pub fn dashboard_in(
 }
 
 fn build(raw: Raw, minutes_per_ticket: i64, period: Period, now: NaiveDateTime) -> Dashboard {
-    let names: HashMap<String, String> = raw.names.into_iter().collect();
+    let names = agent_labels(raw.names);
     let mut fold = Folder::new(&names);
 
     // Handling time of a person, for the hours saved.
@@ -614,6 +650,12 @@ fn build(raw: Raw, minutes_per_ticket: i64, period: Period, now: NaiveDateTime) 
             f.auto_answers_followed += r.answered;
             f.reopened += r.reopened;
             f.asked_person += r.asked_person;
+        });
+    }
+    for r in raw.settled_reopens {
+        fold.apply(&r.dims, |f| {
+            f.answers_past_window += r.answered;
+            f.reopened_past_window += r.reopened;
         });
     }
     let (total, breakdowns) = fold.finish();
@@ -910,6 +952,22 @@ impl Dial {
             return Err(AppError::Invalid(
                 "the review threshold must not be above the auto-send threshold".into(),
             ));
+        }
+        // The replay of the dial and the precision per intent count confidence in whole
+        // percents: 0.925 would be replayed as 0.93 and sent as 0.925.
+        let whole_percent = |v: f32| {
+            let p = f64::from(v) * 100.0;
+            (p - p.round()).abs() < 1e-3
+        };
+        if let Some(v) = [self.auto_threshold, self.review_threshold]
+            .into_iter()
+            .chain(self.per_intent.values().copied())
+            .find(|v| !whole_percent(*v))
+        {
+            return Err(AppError::Invalid(format!(
+                "{v} has more than two decimals: thresholds are whole percents (for example {:.2})",
+                (f64::from(v) * 100.0).round() / 100.0
+            )));
         }
         for (intent, v) in &self.per_intent {
             if !valid_name(intent) {
@@ -1214,7 +1272,18 @@ fn opt_num<T: std::fmt::Display>(v: Option<T>) -> String {
 }
 
 fn opt_ratio(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.4}")).unwrap_or_default()
+    // Four decimals, more where they would round a rare event away: 4 marked wrong of
+    // 150,000 is not 0.0000, nor 1 reopened of 30,000 a 1.0000 stayed resolved.
+    v.map(|v| {
+        (4..=12)
+            .map(|d| format!("{v:.d$}"))
+            .find(|t| {
+                let shown: f64 = t.parse().unwrap_or(v);
+                (shown == 0.0) == (v == 0.0) && (shown == 1.0) == (v == 1.0)
+            })
+            .unwrap_or_else(|| v.to_string())
+    })
+    .unwrap_or_default()
 }
 
 /// The columns of a figures row in CSV.
@@ -1598,7 +1667,29 @@ pub fn bench_dashboard_over(
 
 #[cfg(test)]
 mod tests {
-    use super::pct;
+    use super::{opt_ratio, pct};
+
+    #[test]
+    fn agents_sharing_a_name_get_a_row_each() {
+        let labels = super::agent_labels(vec![
+            ("1".into(), "Alex".into(), "alex.k@tandem.test".into()),
+            ("2".into(), "alex".into(), "alex.m@tandem.test".into()),
+            ("3".into(), "Sam".into(), "sam@tandem.test".into()),
+        ]);
+        assert_eq!(labels["1"], "Alex (alex.k@tandem.test)");
+        assert_eq!(labels["2"], "alex (alex.m@tandem.test)");
+        assert_eq!(labels["3"], "Sam");
+    }
+
+    #[test]
+    fn csv_ratios_never_round_a_rare_event_to_none_or_all() {
+        assert_eq!(opt_ratio(Some(0.1)), "0.1000");
+        assert_eq!(opt_ratio(Some(0.0)), "0.0000");
+        assert_eq!(opt_ratio(Some(1.0)), "1.0000");
+        assert_eq!(opt_ratio(Some(4.0 / 150_000.0)), "0.00003");
+        assert_eq!(opt_ratio(Some(1.0 - 1.0 / 30_000.0)), "0.99997");
+        assert_eq!(opt_ratio(None), "");
+    }
 
     #[test]
     fn only_all_reads_100_and_only_none_reads_0() {

@@ -212,7 +212,7 @@ pub fn load(app: &App, user_id: &str, q: &QueueQuery) -> Result<QueueView, AppEr
                 intent: t.intent.unwrap_or_default(),
                 language: t.language.unwrap_or_default(),
                 channel: t.channel,
-                confidence: draft.map(|d| format!("{:.2}", d.confidence)),
+                confidence: draft.map(|d| shown_confidence(d.confidence)),
                 decision: draft.map(|d| d.decision.clone()),
                 waited: waited(t.waiting_since.unwrap_or(t.created_at)),
                 waited_minutes: (at - t.waiting_since.unwrap_or(t.created_at)).num_minutes(),
@@ -323,6 +323,21 @@ fn view_counts(conn: &mut store::DbConn, user_id: &str) -> Result<Vec<ViewCount>
     Ok(counts)
 }
 
+/// A confidence as the lists show it: whole percents rounded down, as the bands and the
+/// supervisor's figures count them (0.947 read "0.95" in the band "0.90–0.95"). The
+/// engine's f32 is kept as an f64 (0.95 as 0.94999998…): a millionth is forgiven.
+fn shown_confidence(c: f64) -> String {
+    format!("{:.2}", ((c + 1e-6) * 100.0).floor() / 100.0)
+}
+
+/// The `[lo, hi)` a band filters on, a millionth lower (see [`shown_confidence`]).
+fn band_range(key: &str) -> Option<(f64, f64)> {
+    BANDS
+        .iter()
+        .find(|b| b.0 == key)
+        .map(|b| (b.2 - 1e-6, b.3 - 1e-6))
+}
+
 fn load_automated(
     conn: &mut store::DbConn,
     user_id: &str,
@@ -331,11 +346,7 @@ fn load_automated(
     let filter = AutomatedFilter {
         intent: opt(&q.intent),
         language: opt(&q.language),
-        confidence: q
-            .band
-            .as_deref()
-            .and_then(|b| BANDS.iter().find(|x| x.0 == b))
-            .map(|b| (b.2, b.3)),
+        confidence: q.band.as_deref().and_then(band_range),
         search: opt(&q.search),
     };
     let requested = q.page.max(1);
@@ -360,7 +371,7 @@ fn load_automated(
                 customer: c.email,
                 intent: d.intent.unwrap_or_default(),
                 language: d.language,
-                confidence: format!("{:.2}", d.confidence),
+                confidence: shown_confidence(d.confidence),
                 sent: d.created_at.format("%Y-%m-%d %H:%M").to_string(),
                 excerpt,
                 marked_wrong: d.status == store::queue::MARKED_WRONG,
@@ -414,5 +425,22 @@ mod tests {
         assert_eq!(human_duration(7), "7 min");
         assert_eq!(human_duration(125), "2 h 5 min");
         assert_eq!(human_duration(3 * 1440 + 250), "3 d 4 h");
+    }
+
+    #[test]
+    fn a_confidence_reads_as_the_band_it_is_listed_in() {
+        // The engine's 0.95 as stored (an f32 kept as an f64).
+        let stored = f64::from(0.95_f32);
+        assert!(stored < 0.95);
+        assert_eq!(shown_confidence(stored), "0.95");
+        let band = |c: f64| {
+            BANDS.iter().map(|b| b.0).find(|k| {
+                let (lo, hi) = band_range(k).unwrap();
+                c >= lo && c < hi
+            })
+        };
+        assert_eq!(band(stored), Some("95"));
+        assert_eq!(shown_confidence(0.947), "0.94");
+        assert_eq!(band(0.947), Some("90"));
     }
 }

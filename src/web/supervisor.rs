@@ -195,6 +195,7 @@ fn cards(d: &Dashboard, ui: Ui) -> Vec<Card> {
                     &[
                         ("reopened", &f.reopened.to_string()),
                         ("followed", &f.auto_answers_followed.to_string()),
+                        ("settled", &f.answers_past_window.to_string()),
                         ("stayed", &opt_pct(f.stayed_resolved_rate())),
                     ],
                 )
