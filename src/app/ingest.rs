@@ -456,9 +456,16 @@ fn process(
         Some(ticket) => {
             // A sender who is neither the customer nor a participant speaks for nobody.
             let stranger = super::participants::screen(app, conn, &ticket, &customer, mail, false)?;
-            let message = store_message(conn, raw, mail, &ticket, &triage_text)?;
+            let machine = machine_written(app, mail);
+            // A machine's reply (out of office, a bounce) is kept as the machine's: it is
+            // no customer coming back to an automated answer.
+            let author = match machine {
+                Some(_) => domain::AUTHOR_MACHINE,
+                None => domain::AUTHOR_CUSTOMER,
+            };
+            let message = store_message(conn, raw, mail, &ticket, &triage_text, author)?;
             note_reused_message_id(conn, mail, &ticket, &around)?;
-            if let Some(machine) = machine_written(app, mail) {
+            if let Some(machine) = machine {
                 return keep_machine_written(conn, raw, &ticket, &message, stranger, &machine);
             }
             let status = Status::parse(&ticket.status).unwrap_or(Status::New);
@@ -720,7 +727,8 @@ fn process(
                 json!({"channel": channel_of(raw)}),
             )?;
             super::participants::screen(app, conn, &ticket, &customer, mail, true)?;
-            let message = store_message(conn, raw, mail, &ticket, &triage_text)?;
+            let message =
+                store_message(conn, raw, mail, &ticket, &triage_text, domain::AUTHOR_CUSTOMER)?;
             note_reused_message_id(conn, mail, &ticket, &around)?;
             message
         }
@@ -1205,12 +1213,13 @@ fn store_message(
     mail: &InboundMail,
     ticket: &TicketRow,
     triage_text: &str,
+    author: &str,
 ) -> Result<MessageRow, AppError> {
     let row = MessageRow {
         id: new_id(),
         ticket_id: ticket.id.clone(),
         direction: domain::INBOUND.into(),
-        author_kind: domain::AUTHOR_CUSTOMER.into(),
+        author_kind: author.into(),
         author_id: None,
         channel: channel_of(raw).into(),
         internet_message_id: mail.message_id.clone(),

@@ -270,6 +270,10 @@ fn author_label(m: &MessageRow) -> String {
     match (m.direction.as_str(), m.author_kind.as_str()) {
         (domain::NOTE, _) => "Internal note".into(),
         (_, domain::AUTHOR_CUSTOMER) => m.sender.clone().unwrap_or_else(|| "Customer".into()),
+        (_, domain::AUTHOR_MACHINE) => format!(
+            "{} (automatic reply)",
+            m.sender.as_deref().unwrap_or("Customer")
+        ),
         (_, domain::AUTHOR_AI) => "Automatic answer".into(),
         (_, domain::AUTHOR_SYSTEM) => "Acknowledgement".into(),
         _ => "Agent".into(),

@@ -34,6 +34,8 @@ pub const AUTHOR_CUSTOMER: &str = "customer";
 pub const AUTHOR_AI: &str = "ai";
 pub const AUTHOR_AGENT: &str = "agent";
 pub const AUTHOR_SYSTEM: &str = "system";
+/// Inbound mail a machine wrote (an out-of-office notice, a bounce): kept, never triaged.
+pub const AUTHOR_MACHINE: &str = "machine";
 
 /// Kinds of outgoing mail (the outbox's `kind`).
 pub const OUT_AUTO_ANSWER: &str = "auto_answer";

@@ -896,6 +896,39 @@ fn a_customer_who_never_wrote_back_is_no_reopen() {
     assert_eq!((f.asked_person, f.marked_wrong), (0, 0));
 }
 
+/// An out-of-office notice in reply to an automated answer is no customer coming back:
+/// kept on the ticket as the machine's, and no reopen.
+#[test]
+fn an_out_of_office_reply_is_no_reopen() {
+    let t = TestApp::with_kb();
+    let number = auto_answered(&t, "ana@example.com", "p1@example.com");
+    t.deliver();
+    let answer = t
+        .sent_mail()
+        .into_iter()
+        .find(|m| m.to == "ana@example.com")
+        .unwrap();
+    let notice = crate::harness::reply(
+        "ana@example.com",
+        &format!("Automatic reply: {}", answer.subject),
+        "ooo-1@example.com",
+        &answer.message_id,
+        "I am out of the office until Monday with no access to mail.",
+    )
+    .replacen("Subject:", "Auto-Submitted: auto-replied\r\nSubject:", 1);
+    match t.ingest(&notice) {
+        tandem::app::ingest::Outcome::Accepted { ticket_number, .. } => {
+            assert_eq!(ticket_number, number)
+        }
+        other => panic!("{other:?}"),
+    }
+    let shown = t.show(number);
+    let kept = shown.messages.last().unwrap();
+    assert!(kept.text.contains("out of the office"), "kept on the ticket");
+    let f = today(&t).total;
+    assert_eq!((f.auto_answers_followed, f.reopened), (1, 0));
+}
+
 /// Ana answers the automated answer she was sent on ticket `number`: it did not help, she
 /// wants a person.
 fn ana_asks_for_a_person_in_reply(t: &TestApp, number: i64) {
