@@ -727,8 +727,14 @@ fn process(
                 json!({"channel": channel_of(raw)}),
             )?;
             super::participants::screen(app, conn, &ticket, &customer, mail, true)?;
-            let message =
-                store_message(conn, raw, mail, &ticket, &triage_text, domain::AUTHOR_CUSTOMER)?;
+            let message = store_message(
+                conn,
+                raw,
+                mail,
+                &ticket,
+                &triage_text,
+                domain::AUTHOR_CUSTOMER,
+            )?;
             note_reused_message_id(conn, mail, &ticket, &around)?;
             message
         }

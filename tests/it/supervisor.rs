@@ -924,7 +924,10 @@ fn an_out_of_office_reply_is_no_reopen() {
     }
     let shown = t.show(number);
     let kept = shown.messages.last().unwrap();
-    assert!(kept.text.contains("out of the office"), "kept on the ticket");
+    assert!(
+        kept.text.contains("out of the office"),
+        "kept on the ticket"
+    );
     let f = today(&t).total;
     assert_eq!((f.auto_answers_followed, f.reopened), (1, 0));
 }

@@ -120,7 +120,10 @@ fn an_approved_draft_in_a_language_without_a_catalogue_names_both_languages() {
     assert_eq!(t.sent_mail().len(), 1, "the acknowledgement");
     let agent = crate::console::add_user(&t, "ana@tandem.test", "agent");
     let draft = t.show(number).drafts[0].id.clone();
-    let by = tandem::app::actions::ActingUser { id: agent, ip: None };
+    let by = tandem::app::actions::ActingUser {
+        id: agent,
+        ip: None,
+    };
     tandem::app::review::approve(&t.app, number, &draft, &by).expect("approve");
     t.deliver();
     let sent = t.sent_mail();
