@@ -120,19 +120,9 @@ pub fn loose_events_mentioning(
     conn: &mut DbConn,
     needle: &str,
 ) -> Result<Vec<EventRow>, StoreError> {
-    if needle.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(events::table
-        .filter(events::ticket_id.is_null())
-        .filter(
-            events::data
-                .like(format!("%{}%", like_escape(needle)))
-                .escape('\\'),
-        )
-        .order((events::created_at.asc(), events::id.asc()))
-        .select(EventRow::as_select())
-        .load(conn)?)
+    let mut found = events_mentioning(conn, needle, &[])?;
+    found.retain(|e| e.ticket_id.is_none());
+    Ok(found)
 }
 
 /// Every event whose details mention `needle`, on any ticket but those `spared` (under a
