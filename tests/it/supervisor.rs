@@ -896,6 +896,19 @@ fn a_customer_who_never_wrote_back_is_no_reopen() {
     assert_eq!((f.asked_person, f.marked_wrong), (0, 0));
 }
 
+/// A ticket the automatic answer settled is resolved when the answer went out: the
+/// automated resolution time counted only the tickets a person resolved after
+/// automation failed on them.
+#[test]
+fn a_ticket_settled_by_its_automatic_answer_counts_in_the_automated_resolution_time() {
+    let t = TestApp::with_kb();
+    auto_answered(&t, "ana@example.com", "p1@example.com");
+    t.deliver();
+    let f = today(&t).total;
+    assert_eq!(f.resolution_auto.count(), 1);
+    assert_eq!(f.resolution_human.count(), 0);
+}
+
 /// An out-of-office notice in reply to an automated answer is no customer coming back:
 /// kept on the ticket as the machine's, and no reopen.
 #[test]
