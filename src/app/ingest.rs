@@ -416,7 +416,13 @@ fn process(
     let store::customers::Found {
         row: mut customer,
         first_contact,
-    } = store::customers::find_or_new(conn, &mail.from_address, mail.from_name.as_deref())?;
+    } = store::customers::find_or_new(
+        conn,
+        &mail.from_address,
+        mail.from_name.as_deref(),
+        // A social network's user's messages take turns (see `find_thread`).
+        super::social::network_of(channel_of(raw)).is_some(),
+    )?;
     let existing = find_thread(conn, mail, &customer, first_contact, channel_of(raw))?;
     // Automatic messages are counted where they went: a social network's user by their
     // bare id there (as the outbox names them), anyone else by address.

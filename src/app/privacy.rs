@@ -454,10 +454,26 @@ pub fn erase(
         let Some(customer) = find_customer(c, email)? else {
             // No customer (left) with this address; it may still be on others' tickets,
             // copied on their mail. The request is recorded, without the address.
-            let address = email.trim().to_ascii_lowercase();
+            let address = crate::domain::participants::normalize(email);
+            if !crate::domain::participants::is_valid_address(&address) {
+                return Err(AppError::Invalid(format!(
+                    "{address:?} is not an email address: an erasure names the whole address"
+                )));
+            }
+            // Only a customer's or a copied person's address: the team's own stay in the
+            // tickets' history.
+            if address == crate::domain::participants::normalize(&app.config.support_address)
+                || store::users::find_by_email(c, &address)?.is_some()
+            {
+                return Err(AppError::Refused(
+                    "that address belongs to the support team (the support address or a \
+                     console user's), not to a customer"
+                        .into(),
+                ));
+            }
             let scrub = Scrubber::new(vec![(address.clone(), "[erased address]".into())]);
             let held = store::privacy::held_ticket_ids(c)?;
-            let mentions = forget_mentions(c, &address, &held, &scrub)?;
+            let mentions = forget_mentions(c, &address, "[erased address]", &held)?;
             store::events::record(
                 c,
                 None,
@@ -524,7 +540,13 @@ pub fn erase(
             let unfiled = store::privacy::raw_mail_of(c, &[], &address)?;
             let unfiled: Vec<String> = unfiled.into_iter().map(|r| r.id).collect();
             unfiled_deleted += store::privacy::delete_raw_mail(c, &unfiled)?;
-            mentions += forget_mentions(c, &address, &held, &scrub)?;
+            // In their own events the address is their pseudonym (VIP changes).
+            let stands_for = if address == customer.email {
+                pseudonym.as_str()
+            } else {
+                "[erased address]"
+            };
+            mentions += forget_mentions(c, &address, stands_for, &held)?;
         }
         store::customers::forget_identities(c, &customer.id)?;
         store::privacy::pseudonymise_customer(c, &customer.id, &pseudonym, at)?;
@@ -566,18 +588,34 @@ pub fn erase(
 
 /// Takes `address` out of others' tickets: their participants and events naming it (with
 /// the webhooks that carried them), except on tickets under a legal hold, and out of the
-/// events on no ticket; how many places it was in.
+/// events on no ticket, putting `stands_for` in its place; how many places it was in.
+/// Only the address itself goes: these are other people's tickets.
 fn forget_mentions(
     c: &mut DbConn,
     address: &str,
+    stands_for: &str,
     held: &[String],
-    scrub: &Scrubber,
 ) -> Result<usize, AppError> {
     let mut places = store::privacy::remove_participant_everywhere(c, address, held)?;
     for e in store::privacy::events_mentioning(c, address, held)? {
-        places += usize::from(store::privacy::redact_event(c, &e, &|s| scrub.scrub(s))?);
+        let redact = |s: &str| replace_whole_address(s, address, stands_for);
+        places += usize::from(store::privacy::redact_event(c, &e, &redact)?);
     }
     Ok(places)
+}
+
+/// `text` with `address` replaced where it stands as a whole address, in any case: not
+/// where it is part of a longer one (erasing bob@example.com leaves jimbob@example.com).
+fn replace_whole_address(text: &str, address: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for at in crate::domain::participants::whole_address_at(text, address) {
+        out.push_str(&text[from..at.start]);
+        out.push_str(with);
+        from = at.end;
+    }
+    out.push_str(&text[from..]);
+    out
 }
 
 /// Asks a signed-in person for their password again before an erasure. A wrong one is
@@ -761,7 +799,9 @@ pub fn run_retention(app: &App, dry_run: bool, by: &Actor) -> Result<RetentionPl
             let pseudonym = pseudonym(&customer.id);
             let scrub = scrubber_for(c, &customer, ids, &pseudonym)?;
             store::privacy::erase_tickets(c, ids, &pseudonym, &|s| scrub.scrub(s), at)?;
-            // Nothing of theirs left: their name and address go too.
+            // Nothing of theirs left: their name and address go too. A message being
+            // filed for them finishes first (and then counts), as in an erasure.
+            store::customers::lock(c, customer_id)?;
             if !store::privacy::customer_erased(c, customer_id)?
                 && store::privacy::unerased_tickets(c, customer_id)? == 0
             {
@@ -834,6 +874,17 @@ pub fn retention_job(app: &App, holder: &str) -> Result<Option<RetentionPlan>, A
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_is_replaced_only_where_it_stands_whole() {
+        let text = "copied bob@example.com, BOB@Example.com and jimbob@example.com; \
+                    bob@example.com.au too; written by bob@example.com.";
+        assert_eq!(
+            replace_whole_address(text, "bob@example.com", "[x]"),
+            "copied [x], [x] and jimbob@example.com; bob@example.com.au too; written by [x]."
+        );
+        assert_eq!(replace_whole_address("", "bob@example.com", "[x]"), "");
+    }
 
     #[test]
     fn scrubber_replaces_every_case_and_leaves_the_rest() {

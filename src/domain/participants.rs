@@ -23,6 +23,37 @@ pub fn is_valid_address(address: &str) -> bool {
     }
 }
 
+/// Where `address` stands in `text` as a whole address, in any case (byte ranges of
+/// `text`): not inside a longer one, so that bob@example.com is not found in
+/// jimbob@example.com or bob@example.com.au; a full stop after it ends a sentence.
+pub fn whole_address_at(text: &str, address: &str) -> Vec<std::ops::Range<usize>> {
+    let part_of_address = |c: char| c.is_alphanumeric() || "._%+-".contains(c);
+    // ASCII lower-casing keeps every byte where it was, so positions carry over.
+    let (haystack, needle) = (
+        text.to_ascii_lowercase(),
+        address.trim().to_ascii_lowercase(),
+    );
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let mut found: Vec<std::ops::Range<usize>> = Vec::new();
+    for (at, _) in haystack.match_indices(&needle) {
+        let end = at + needle.len();
+        let before = text[..at].chars().next_back();
+        let mut rest = text[end..].chars();
+        let after = match rest.next() {
+            Some('.') => rest.next().filter(|c| c.is_alphanumeric()),
+            c => c,
+        };
+        let overlaps = found.last().is_some_and(|r| at < r.end);
+        if !overlaps && !before.is_some_and(part_of_address) && !after.is_some_and(part_of_address)
+        {
+            found.push(at..end);
+        }
+    }
+    found
+}
+
 /// Whether `sender` may speak on a ticket of `customer` with these `participants`.
 pub fn is_known(sender: &str, customer: &str, participants: &[String]) -> bool {
     let sender = normalize(sender);

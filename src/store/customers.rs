@@ -145,9 +145,10 @@ pub fn find_or_new(
     conn: &mut DbConn,
     email: &str,
     name: Option<&str>,
+    in_turn: bool,
 ) -> Result<Found, StoreError> {
     if let Some(found) = find_by_address(conn, email)?
-        && lock_unerased(conn, &found.id)?
+        && lock_unerased(conn, &found.id, in_turn)?
     {
         return Ok(Found {
             row: found,
@@ -171,20 +172,25 @@ pub fn find_or_new(
 /// says whether they are still there to file it under. An erasure locks the row first
 /// (see [`lock`]): one under way makes this wait, and once it has committed the row is
 /// erased (the address is nobody's: the message starts a new customer); one that starts
-/// later waits for this message's ticket and erases it too. SQLite's writers take turns
-/// already.
-fn lock_unerased(conn: &mut DbConn, id: &str) -> Result<bool, StoreError> {
+/// later waits for this message's ticket and erases it too. The lock is shared, so that
+/// messages of one customer (and groups of messages in any order) never wait for each
+/// other, unless `in_turn` asks for them to take turns: one exclusive lock, taken before
+/// any other (a shared one first, then an exclusive one, would deadlock with a second
+/// message doing the same). SQLite's writers take turns already.
+fn lock_unerased(conn: &mut DbConn, id: &str, in_turn: bool) -> Result<bool, StoreError> {
     let DbConn::Postgres(c) = conn else {
         return Ok(true);
     };
-    let locked = diesel::update(
-        customers::table
-            .find(id)
-            .filter(customers::erased_at.is_null()),
-    )
-    .set(customers::vip.eq(customers::vip))
-    .execute(c)?;
-    Ok(locked == 1)
+    let unerased = customers::table
+        .find(id)
+        .filter(customers::erased_at.is_null())
+        .select(customers::id);
+    let locked: Option<String> = if in_turn {
+        unerased.for_no_key_update().first(c).optional()?
+    } else {
+        unerased.for_share().first(c).optional()?
+    };
+    Ok(locked.is_some())
 }
 
 /// Locks a customer's row until the transaction ends (an update that changes nothing:

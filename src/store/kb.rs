@@ -260,8 +260,9 @@ fn keep_version(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Takes the example questions `texts` out of an article and out of every version kept of
-/// it, in place (an erasure: a customer's words leave the history too); how many rows
+/// Takes the example questions `texts` out of every version kept of an article, in place
+/// (an erasure: a customer's words leave the history too), and out of the article as a
+/// new version (an editor open on the old one cannot save them back); how many rows
 /// changed.
 pub fn forget_questions(
     conn: &mut DbConn,
@@ -279,11 +280,7 @@ pub fn forget_questions(
         .select(kb_articles::questions)
         .first(conn)
         .optional()?;
-    if let Some(kept) = current.as_deref().and_then(without) {
-        changed += diesel::update(kb_articles::table.find(article_id))
-            .set(kb_articles::questions.eq(kept))
-            .execute(conn)?;
-    }
+    let current = current.as_deref().and_then(without);
     let kept_versions: Vec<(i32, String)> = kb_article_versions::table
         .filter(kb_article_versions::article_id.eq(article_id))
         .select((kb_article_versions::version, kb_article_versions::questions))
@@ -294,6 +291,17 @@ pub fn forget_questions(
                 .set(kb_article_versions::questions.eq(kept))
                 .execute(conn)?;
         }
+    }
+    if let Some(kept) = current {
+        changed += diesel::update(kb_articles::table.find(article_id))
+            .set((
+                kb_articles::questions.eq(kept),
+                kb_articles::version.eq(kb_articles::version + 1),
+                kb_articles::updated_at.eq(super::now()),
+                kb_articles::updated_by.eq(None::<String>),
+            ))
+            .execute(conn)?;
+        keep_version(conn, article_id)?;
     }
     Ok(changed)
 }

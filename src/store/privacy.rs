@@ -105,14 +105,8 @@ fn headers_name(raw: &[u8], address: &str) -> bool {
         .position(|w| w == b"\r\n\r\n")
         .or_else(|| raw.windows(2).position(|w| w == b"\n\n"))
         .unwrap_or(raw.len());
-    let headers = String::from_utf8_lossy(&raw[..end]).to_lowercase();
-    let address = address.to_lowercase();
-    let part_of_address = |c: char| c.is_alphanumeric() || "._%+-".contains(c);
-    headers.match_indices(&address).any(|(at, found)| {
-        let before = headers[..at].chars().next_back();
-        let after = headers[at + found.len()..].chars().next();
-        !before.is_some_and(part_of_address) && !after.is_some_and(part_of_address)
-    })
+    let headers = String::from_utf8_lossy(&raw[..end]);
+    !crate::domain::participants::whole_address_at(&headers, address).is_empty()
 }
 
 /// Events about no ticket whose details mention `needle` (a customer's VIP changes).
@@ -125,31 +119,39 @@ pub fn loose_events_mentioning(
     Ok(found)
 }
 
-/// Every event whose details mention `needle`, on any ticket but those `spared` (under a
-/// legal hold) or on none: a person copied on others' tickets, or named in the reason a
-/// ticket was escalated, is in those tickets' events without having written there.
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// Every event whose details name `address` (a whole address, in any case), on any ticket
+/// but those `spared` (under a legal hold) or on none: a person copied on others'
+/// tickets, or named in the reason a ticket was escalated, is in those tickets' events
+/// without having written there.
 pub fn events_mentioning(
     conn: &mut DbConn,
-    needle: &str,
+    address: &str,
     spared: &[String],
 ) -> Result<Vec<EventRow>, StoreError> {
+    let needle = address.trim().to_lowercase();
     if needle.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(events::table
+    let found: Vec<EventRow> = events::table
         .filter(
             events::ticket_id
                 .is_null()
                 .or(events::ticket_id.ne_all(spared)),
         )
         .filter(
-            events::data
-                .like(format!("%{}%", like_escape(needle)))
+            lower(events::data)
+                .like(format!("%{}%", like_escape(&needle)))
                 .escape('\\'),
         )
         .order((events::created_at.asc(), events::id.asc()))
         .select(EventRow::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .filter(|e| !crate::domain::participants::whole_address_at(&e.data, &needle).is_empty())
+        .collect())
 }
 
 /// Removes `address` from the participants of every ticket but those `spared`; how many
@@ -461,14 +463,20 @@ pub fn redact_event(
         .execute(conn)?;
     // A webhook carries the event's details as they were: its copies, sent or waiting,
     // are scrubbed alike.
-    let copies: Vec<(String, Vec<u8>)> = outbox::table
+    // Found by their ticket first: a LIKE on the key alone reads the whole outbox.
+    let copies = outbox::table
         .filter(
             outbox::idempotency_key
                 .like(format!("webhook:{}:%", like_escape(&e.id)))
                 .escape('\\'),
         )
         .select((outbox::id, outbox::payload))
-        .load(conn)?;
+        .into_boxed();
+    let copies: Vec<(String, Vec<u8>)> = match &e.ticket_id {
+        Some(ticket) => copies.filter(outbox::ticket_id.eq(ticket.clone())),
+        None => copies.filter(outbox::ticket_id.is_null()),
+    }
+    .load(conn)?;
     for (id, payload) in copies {
         let Ok(mut body) = serde_json::from_slice::<serde_json::Value>(&payload) else {
             continue;

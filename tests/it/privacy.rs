@@ -1080,6 +1080,9 @@ fn erasure_reaches_others_tickets_their_history_and_its_webhooks() {
     let agent = add_user(&t, "ana@tandem.test", "agent");
     let by = ActingUser { id: agent, ip: None };
     tandem::app::participants::add(&t.app, bobs, CAROL, &by).unwrap();
+    // Another person whose address ends in Carol's: untouched by her erasure.
+    const MARY: &str = "mary.carol.copied@example.net";
+    tandem::app::participants::add(&t.app, bobs, MARY, &by).unwrap();
     let ack = t
         .sent_mail()
         .into_iter()
@@ -1113,8 +1116,15 @@ fn erasure_reaches_others_tickets_their_history_and_its_webhooks() {
     };
     assert!(webhooks_naming(EVE) > 0, "the escalation's webhook names Eve");
     let (before, hex) = database_bytes(&t);
-    assert!(found_in(&before, hex, CAROL) && found_in(&before, hex, EVE));
+    assert!(found_in(&before, hex, EVE));
 
+    // Not an address, or the team's own: refused, nothing changed.
+    for not_a_customers in ["example.net", "ana@tandem.test", SUPPORT] {
+        assert!(
+            tandem::app::privacy::erase(&t.app, not_a_customers, "asked", None).is_err(),
+            "{not_a_customers}"
+        );
+    }
     let carol = tandem::app::privacy::erase(&t.app, CAROL, "asked", None).unwrap();
     assert!(!carol.found, "Carol was never a customer");
     assert!(carol.mentions >= 2, "her place and its event: {}", carol.mentions);
@@ -1122,14 +1132,32 @@ fn erasure_reaches_others_tickets_their_history_and_its_webhooks() {
 
     assert_eq!(webhooks_naming(EVE), 0);
     let (after, hex) = database_bytes(&t);
-    for n in [CAROL, EVE] {
-        assert!(!found_in(&after, hex, n), "{n} is still in the database");
-    }
-    for n in [BOB, BOB_SENTENCE] {
+    assert!(!found_in(&after, hex, EVE), "Eve is still in the database");
+    // Carol's address, not as the end of Mary's.
+    let whole = |bytes: &[u8], needle: &[u8]| {
+        bytes.windows(needle.len()).enumerate().any(|(i, w)| {
+            w.eq_ignore_ascii_case(needle)
+                && !(i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || b"._%+-".contains(&bytes[i - 1])))
+        })
+    };
+    assert!(whole(&before, CAROL.as_bytes()));
+    assert!(!whole(&after, CAROL.as_bytes()), "Carol is still in the database");
+    for n in [BOB, BOB_SENTENCE, MARY] {
         assert!(found_in(&after, hex, n), "{n} was lost");
     }
     let left = tandem::app::participants::list(&t.app, bobs).unwrap();
-    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(
+        left.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(),
+        [MARY],
+        "only Carol left Bob's ticket"
+    );
+    assert!(
+        t.show(bobs)
+            .events
+            .iter()
+            .any(|e| e.kind == "participant_added" && e.data["address"] == MARY),
+        "Mary's event names her whole address"
+    );
 }
 
 /// On a shared PostgreSQL, a message from a customer that arrives while their erasure is
@@ -1213,7 +1241,16 @@ fn erasure_takes_the_customers_words_out_of_the_knowledge_base_and_its_history()
     assert!(current.contains(BOB_SENTENCE), "{current}");
     assert!(kept.iter().any(|q| q.contains(BOB_SENTENCE)), "{kept:?}");
 
+    let version = |t: &TestApp| {
+        let mut conn = t.app.conn().unwrap();
+        tandem::store::kb::get(&mut conn, &article).unwrap().unwrap().version
+    };
+    let before = version(&t);
     tandem::app::privacy::erase(&t.app, BOB, "asked", None).unwrap();
+    assert!(
+        version(&t) > before,
+        "a new version: an editor open on the old one cannot save Bob's words back"
+    );
     let (current, kept) = questions(&t);
     assert!(!current.contains(BOB_SENTENCE), "{current}");
     assert!(current.contains("Where is my order"), "the article's own examples stay: {current}");

@@ -1649,7 +1649,8 @@ fn an_email_s_statements_are_prepared_once_per_connection() {
         .unwrap();
         events::record(&mut conn, None, &format!("agent_{i}"), &agent, data).unwrap();
         let customer =
-            customers::find_or_new(&mut conn, &format!("c{i}@example.com"), Some("C")).unwrap();
+            customers::find_or_new(&mut conn, &format!("c{i}@example.com"), Some("C"), false)
+                .unwrap();
         customers::insert(&mut conn, &customer.row).unwrap();
         numbers.push(tickets::next_number(&mut conn).unwrap());
         counts::by_status(&mut conn, counts::CountFilter::default()).unwrap();
