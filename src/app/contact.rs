@@ -280,6 +280,8 @@ pub fn status(app: &App, token: &str) -> Result<StatusView, AppError> {
         .into_iter()
         .filter(|m| m.direction != domain::NOTE)
         .filter(|m| !strangers.contains(&m.id))
+        // An out-of-office notice or a bounce is not the customer's own word.
+        .filter(|m| m.author_kind != domain::AUTHOR_MACHINE)
         .filter(|m| {
             m.direction == domain::INBOUND
                 || (!unreleased.contains(&Some(m.id.clone()))

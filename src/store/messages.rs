@@ -98,6 +98,7 @@ pub fn count_inbound_since(
     let mut q = messages::table
         .filter(messages::ticket_id.eq(ticket_id))
         .filter(messages::direction.eq("inbound"))
+        .filter(messages::author_kind.ne(crate::domain::AUTHOR_MACHINE))
         .into_boxed();
     if let Some(t) = since {
         q = q.filter(messages::created_at.gt(t));

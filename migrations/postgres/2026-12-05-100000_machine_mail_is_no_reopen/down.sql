@@ -1,3 +1,5 @@
+-- The code before this migration knows no 'machine' author.
+UPDATE messages SET author_kind = 'customer' WHERE author_kind = 'machine';
 CREATE OR REPLACE FUNCTION draft_facts_compute_all(ids TEXT[]) RETURNS void AS $$
 BEGIN
     DELETE FROM draft_facts WHERE ticket_id = ANY (ids);

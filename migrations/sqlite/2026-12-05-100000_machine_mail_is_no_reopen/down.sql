@@ -1,3 +1,5 @@
+-- The code before this migration knows no 'machine' author.
+UPDATE messages SET author_kind = 'customer' WHERE author_kind = 'machine';
 DROP TRIGGER draft_facts_refresh;
 CREATE TRIGGER draft_facts_refresh INSTEAD OF INSERT ON draft_facts_refresh BEGIN
     DELETE FROM draft_facts WHERE ticket_id = NEW.ticket_id;
